@@ -1,0 +1,194 @@
+"""The `pipeline` command: parse options, call one library function, print, exit.
+
+Exit codes: 0 all well; 1 some file was rejected; 2 the command could not be done.
+Heavy libraries are imported inside the commands so that `pipeline --help` starts quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, load_settings
+from .errors import PipelineError, RegisterError
+
+EXIT_OK, EXIT_REJECTED, EXIT_FAILED = 0, 1, 2
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.config: Path | None = None
+
+
+def config_option(func):  # type: ignore[no-untyped-def]
+    """--config works both before and after the command name."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            ctx.ensure_object(_Context).config = value
+
+    return click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+                        expose_value=False, callback=remember, is_eager=True,
+                        help="Konfigurationsfil (standard: ./pipeline.toml).")(func)
+
+
+def settings_from(ctx: click.Context, **overrides: object) -> Settings:
+    config = ctx.ensure_object(_Context).config
+    return load_settings(config).with_overrides(**overrides)
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def run_guarded(func):  # type: ignore[no-untyped-def]
+    """Domain errors become a Swedish message and exit code 2, never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return func(*args, **kwargs)
+        except RegisterError as exc:
+            click.echo(str(exc), err=True)
+            for issue in exc.issues:
+                click.echo(f"  - {issue.describe()}", err=True)
+            sys.exit(EXIT_FAILED)
+        except PipelineError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@config_option
+@click.version_option(package_name="malsystem")
+def main() -> None:
+    """Målsystem: måluppföljning för kommunen, från Excel till sammanställning.
+
+    Controllern skapar mallar med `pipeline templates`, avdelningarna lämnar in ifyllda mallar
+    i inkorgen och `pipeline run` läser dem varje natt.
+    """
+
+
+@main.command()
+@config_option
+@click.option("--period", help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
+@click.option("--department", "departments", multiple=True, metavar="KOD",
+              help="Bara denna avdelning; kan anges flera gånger.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Mapp för mallarna (standard: outbox/mallar/<period>/).")
+@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.pass_context
+@run_guarded
+def templates(ctx: click.Context, period: str | None, departments: tuple[str, ...],
+              out: Path | None, register: Path | None) -> None:
+    """Skapa en ifyllningsmall per avdelning för perioden."""
+    from .run import make_templates
+
+    settings = settings_from(ctx, period=period, register=register)
+    paths = make_templates(settings, departments=departments, out=out)
+    for path in paths:
+        click.echo(f"Skrev {path}")
+    click.echo(f"{len(paths)} mallar klara.")
+
+
+@main.command()
+@config_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--feedback", type=click.Path(path_type=Path),
+              help="Mapp där en felmarkerad kopia skrivs för varje underkänd fil.")
+@click.option("--period", help="Perioden som filerna ska gälla (standard: konfigurationens).")
+@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.pass_context
+@run_guarded
+def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
+             period: str | None, register: Path | None) -> None:
+    """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
+    from .run import validate_files
+
+    settings = settings_from(ctx, period=period, register=register)
+    results = validate_files(settings, files, feedback_dir=feedback)
+    rejected = 0
+    for result in results:
+        report = result.report
+        click.echo(f"{result.path.name}: {report.verdict.value}")
+        for issue in report.issues:
+            click.echo(f"  {issue.severity.value}: {issue.place + ': ' if issue.place else ''}"
+                       f"{issue.message}")
+        if result.feedback_path:
+            click.echo(f"  Felmarkerad kopia: {result.feedback_path}")
+        rejected += not report.accepted
+    sys.exit(EXIT_REJECTED if rejected else EXIT_OK)
+
+
+@main.command()
+@config_option
+@click.option("--period", help="Period (standard: perioden i konfigurationen).")
+@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.option("--inbox", type=click.Path(path_type=Path), help="Inkorgens mapp.")
+@click.option("--outbox", type=click.Path(path_type=Path), help="Utkorgens mapp.")
+@click.option("--archive", type=click.Path(path_type=Path), help="Arkivets mapp.")
+@click.option("--report/--no-report", "report", default=None,
+              help="Skriv också tertialrapporten (standard: enligt konfigurationen).")
+@click.pass_context
+@run_guarded
+def run(ctx: click.Context, period: str | None, register: Path | None, inbox: Path | None,
+        outbox: Path | None, archive: Path | None, report: bool | None) -> None:
+    """Nattkörningen: läs inkorgen, arkivera, kontrollera och skriv sammanställningen."""
+    from .run import nightly_run
+
+    settings = settings_from(ctx, period=period, register=register, inbox=inbox,
+                             outbox=outbox, archive=archive, report=report)
+    progress = _progress if sys.stderr.isatty() else None
+    summary = nightly_run(settings, progress=progress)
+    for line in summary.lines():
+        click.echo(line)
+    sys.exit(EXIT_REJECTED if summary.rejected else EXIT_OK)
+
+
+def _progress(done: int, total: int, name: str) -> None:
+    width = 30
+    filled = int(width * done / max(1, total))
+    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}",
+               nl=done == total, err=True)
+
+
+@main.command()
+@config_option
+@click.option("--period", help="Period (standard: perioden i konfigurationen).")
+@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.option("--archive", type=click.Path(path_type=Path), help="Arkivets mapp.")
+@click.pass_context
+@run_guarded
+def status(ctx: click.Context, period: str | None, register: Path | None,
+           archive: Path | None) -> None:
+    """Visa vilka avdelningar som lämnat in och vilka som saknas."""
+    from .run import submission_status
+
+    settings = settings_from(ctx, period=period, register=register, archive=archive)
+    for line in submission_status(settings).lines():
+        click.echo(line)
+
+
+@main.command()
+@config_option
+@click.option("--period", help="Period (standard: perioden i konfigurationen).")
+@click.option("--template", "docx_template", type=click.Path(path_type=Path, exists=True),
+              help="Word-mall (.docx) vars formatmallar används.")
+@click.pass_context
+@run_guarded
+def report(ctx: click.Context, period: str | None, docx_template: Path | None) -> None:
+    """Skriv tertialrapporten (Word) från det som tagits emot."""
+    from .run import write_report
+
+    settings = settings_from(ctx, period=period)
+    path = write_report(settings, docx_template=docx_template)
+    click.echo(f"Skrev {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

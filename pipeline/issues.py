@@ -1,0 +1,341 @@
+"""Issues and reports: what is wrong with a file, in plain Swedish, from one message catalogue.
+
+Each catalogue entry has a severity and a template; the placeholders are filled from the
+keyword arguments of `make`. A message always says what was found and what to do; the place
+(file, sheet, cell) is carried separately so it can be shown in a column or prefixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from .labels import Severity, Verdict
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    # --- the register ------------------------------------------------------------------
+    "register_unreadable": (E, "Registret {fil} kunde inte läsas: {orsak}. Kontrollera att filen "
+                               "finns och är en Excel-arbetsbok (*.xlsx)."),
+    "register_sheet_missing": (E, 'Fliken "{flik}" saknas i registret. Lägg till fliken med '
+                                  "rubrikerna {rubriker} på rad 1."),
+    "register_column_missing": (E, 'Kolumnen "{kolumn}" saknas på fliken "{flik}". Skriv rubriken '
+                                   "på rad 1; kolumnerna hittas på rubriken, inte på platsen."),
+    "register_duplicate_header": (E, 'Rubriken "{kolumn}" finns två gånger på fliken "{flik}" '
+                                     "(kolumn {b1} och {b2}). Ta bort den ena."),
+    "register_empty_sheet": (E, 'Fliken "{flik}" har inga rader under rubrikraden. Fyll i fliken.'),
+    "register_required": (E, '"{kolumn}" är tom på rad {rad}. Fyll i värdet.'),
+    "register_duplicate_id": (E, '{kolumn} "{värde}" finns på flera rader ({rader}). Varje id får '
+                                 "bara finnas en gång."),
+    "register_unknown_ref": (E, '{kolumn} "{värde}" finns inte på fliken "{mål_flik}". Lägg till '
+                                "det där eller rätta värdet."),
+    "register_bad_choice": (E, '"{värde}" är inte ett giltigt värde för {kolumn}. Välj ett av: '
+                               "{lista}."),
+    "register_bad_date": (E, '"{värde}" i kolumnen {kolumn} är inte ett datum. Skriv datum som '
+                             "ÅÅÅÅ-MM-DD, t.ex. 2024-03-31."),
+    "register_bad_number": (E, '"{värde}" i kolumnen {kolumn} är inte ett tal. Skriv bara siffror, '
+                               "t.ex. 81,7."),
+    "register_negative": (E, '{kolumn} är negativ ({värde}). Ange belopp som positiv nettokostnad.'),
+    "register_end_before_start": (E, "Slutdatum {slut} är före startdatum {start}. Kontrollera "
+                                     "datumen."),
+    "register_deadline_before_end": (E, "Sista inlämningsdag {sista} är före periodens slut "
+                                        "{slut}. Kontrollera datumen."),
+    "register_bad_period": (E, 'Perioden "{värde}" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 '
+                               "eller ÅÅÅÅ-T3, t.ex. 2024-T2."),
+    "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '
+                                    "en rad med nyckeln och dess värde."),
+    "register_bad_setting": (E, '"{värde}" är inte ett giltigt värde för {nyckel}. {hjälp}'),
+    "register_bad_id": (E, '{kolumn} "{värde}" har fel format. {hjälp}'),
+    "register_no_activities": (E, 'Avdelningen {kod} ansvarar inte för någon aktivitet och äger '
+                                  "inget mål. Ge avdelningen en aktivitet eller ta bort den."),
+    "register_period_year": (E, "Perioden {värde} hör inte till verksamhetsåret {år}. Ta bort "
+                                "raden eller rätta året."),
+    "register_unknown_period": (E, "Perioden {värde} finns inte på fliken Perioder. Välj en av: "
+                                   "{lista}."),
+    # --- the file as a whole ------------------------------------------------------------
+    "file_empty": (E, "Filen {fil} är tom (0 byte) och kunde inte läsas. Spara den på nytt i "
+                      "Excel och lämna in den igen."),
+    "file_not_spreadsheet": (E, "Filen {fil} är inte en Excel-fil, trots att namnet slutar på "
+                                "{ändelse}. Fyll i mallen och spara med Arkiv > Spara som > "
+                                "Excel-arbetsbok (*.xlsx)."),
+    "file_truncated": (E, "Filen {fil} har inte kopierats färdigt och går inte att läsa. Kopiera "
+                          "den till inkorgen igen när den är helt sparad."),
+    "file_corrupt": (E, "Filen {fil} är skadad ({orsak}). Öppna den i Excel (Excel erbjuder ofta "
+                        "att reparera den), spara och lämna in igen."),
+    "file_encrypted": (E, "Filen {fil} är lösenordsskyddad och kan inte läsas. Ta bort lösenordet "
+                          "(Arkiv > Information > Skydda arbetsbok > Kryptera med lösenord – töm "
+                          "rutan) och lämna in igen. Skicka aldrig lösenord till oss."),
+    "file_legacy_xls": (E, "Filen {fil} är sparad i det äldre formatet .xls. Använd mallen och "
+                           "spara som Excel-arbetsbok (*.xlsx)."),
+    "file_wrong_format": (E, "Filen {fil} är sparad i ett format som vi inte tar emot ({format}). "
+                             "Spara den som Excel-arbetsbok (*.xlsx) – i LibreOffice: Spara som > "
+                             "Excel 2007-365 (.xlsx)."),
+    "file_macros": (E, "Filen {fil} innehåller makron. Av säkerhetsskäl tar vi bara emot filer "
+                       "utan makron. Spara som Excel-arbetsbok (*.xlsx) – makrona tas då bort – "
+                       "och lämna in igen."),
+    "file_too_large": (E, "Filen {fil} är mycket större än mallen tillåter ({storlek}, högst "
+                          "{max}). Ta bort värden och formatering långt ner i bladen och lämna in "
+                          "igen."),
+    "file_unsafe_xml": (E, "Filen {fil} innehåller tekniskt innehåll som Excel inte skapar "
+                           "({orsak}) och kan av säkerhetsskäl inte läsas. Kontakta "
+                           "controllern innan du lämnar in igen."),
+    "file_external_links": (W, "Filen {fil} hämtar värden från en annan fil. Vi har använt de "
+                               "värden som var sparade i filen. Bryt länken (Data > Redigera "
+                               "länkar > Bryt länk) så att siffrorna inte ändras i efterhand."),
+    "file_not_template": (E, "Filen {fil} är inte gjord med rapportmallen (fliken _meta saknas "
+                             "eller är ändrad). Hämta mallen från controllern, fyll i den och "
+                             "lämna in igen."),
+    "file_old_template": (E, "Filen bygger på en äldre version av mallen ({v_fil}). Hämta den "
+                             "aktuella mallen (version {v_ny}) och för över uppgifterna."),
+    "file_unknown_department": (E, 'Filen anger avdelningskoden "{värde}" (_meta), som inte finns '
+                                   "i registret. Använd mallen som skickades till er avdelning."),
+    "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
+                             "{period}. Använd mallen för {period}."),
+    "file_unknown_period": (E, 'Filen anger perioden "{värde}" (_meta), som inte finns i '
+                               "registret. Använd mallen för {period}."),
+    "file_wrong_folder": (E, 'I filen står avdelning "{avd_fil}" (_meta), men filen ligger i '
+                             'inkorgen för "{avd_mapp}". Kontrollera att du använt rätt mall och '
+                             "lagt filen i rätt mapp."),
+    "file_register_changed": (W, "Mallen gjordes från en äldre version av registret. Uppgifterna "
+                                 "har lästs mot det aktuella registret; hämta gärna en ny mall "
+                                 "nästa gång."),
+    "file_duplicate": (W, "Filen {fil} är identisk med den ni lämnade in {datum}. Inget nytt har "
+                          "lästs in."),
+    "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "
+                                      "({fil1}, {fil2}). Den senast sparade ({fil2}) gäller; den "
+                                      "andra har sparats men inte använts."),
+    "file_replaces": (W, "Den här filen ersätter er tidigare inlämning för {period} från {datum}. "
+                         "Det är den senaste filen som gäller."),
+    # --- structure ----------------------------------------------------------------------
+    "sheet_missing": (E, 'Fliken "{flik}" saknas. Filen innehåller flikarna {lista}. Byt inte namn '
+                         "på flikarna i mallen."),
+    "sheet_moved": (E, 'Fliken "{flik}" är tom, men vi hittade rubrikerna på fliken "{annan}". '
+                       'Flytta uppgifterna till fliken "{flik}".'),
+    "sheet_extra": (W, 'Fliken "{flik}" ingår inte i mallen och har inte lästs in.'),
+    "column_renamed": (W, 'Kolumnen "{rubrik}" har skrivits "{hittad}" (kolumn {bokstav}). Vi har '
+                          "läst den ändå; ändra inte kolumnrubrikerna i mallen."),
+    "column_missing": (E, 'Kolumnen "{rubrik}" saknas på fliken "{flik}". Använd mallen utan att '
+                          "ta bort eller byta namn på kolumner."),
+    "column_extra": (W, 'Kolumnen "{rubrik}" (kolumn {bokstav}) ingår inte i mallen och har inte '
+                        "lästs in."),
+    "column_duplicate": (E, 'Rubriken "{rubrik}" finns i både kolumn {b1} och {b2}. Ta bort den '
+                            "ena."),
+    "merged_cells": (E, "Cellerna {område} är sammanfogade. Dela upp dem (Start > Sammanfoga och "
+                        "centrera > Dela upp celler) och skriv värdet på varje rad."),
+    "hidden_rows": (W, "Rad {rader} är dolda men innehåller uppgifter, och de har lästs in. Visa "
+                       "raderna och kontrollera dem."),
+    "summary_row": (W, 'Rad {rad} ("{text}") ser ut att vara en summa- eller kommentarsrad och har '
+                       "inte lästs in. Summor räknas fram automatiskt."),
+    "stray_value": (W, "Det finns ett värde i {cell}, utanför tabellen. Det har inte lästs in. Ta "
+                       "bort det om det hamnat där av misstag."),
+    "formula_uncalculated": (E, "{cell} innehåller en formel som inte har räknats ut. Öppna filen "
+                                "i Excel, tryck F9 och spara igen."),
+    "error_value": (E, "{cell} visar felet {fel} i stället för ett värde. Rätta formeln eller skriv "
+                       "in värdet direkt."),
+    "too_many_rows": (E, 'Fliken "{flik}" har {rader} rader, högst {max} får plats. Ta bort rader '
+                         "som inte hör till rapporten."),
+    # --- cells --------------------------------------------------------------------------
+    "date_interpreted": (W, 'Vi har tolkat "{värde}" i {cell} som {iso}. Skriv gärna datum som '
+                            "ÅÅÅÅ-MM-DD."),
+    "date_serial": (W, "{cell} innehöll talet {värde}. Vi har tolkat det som datumet {iso}. "
+                       "Formatera cellen som datum."),
+    "date_no_day": (E, '"{värde}" i {cell} saknar dag. Skriv hela datumet, t.ex. {år}-03-01.'),
+    "date_two_digit_year": (E, 'Datumet "{värde}" i {cell} har tvåsiffrigt årtal och kan tolkas på '
+                               "flera sätt. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2024-03-01."),
+    "date_impossible": (E, 'Datumet "{värde}" i {cell} finns inte. Kontrollera dag och månad.'),
+    "date_invalid": (E, '"{värde}" i {cell} är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. '
+                        "2024-03-31."),
+    "date_implausible": (E, "Datumet {iso} i {cell} är inte rimligt för verksamhetsåret {år}. "
+                            "Kontrollera årtalet."),
+    "number_ambiguous": (E, '"{värde}" i {cell} kan betyda både {tusen} och {decimal}. Skriv talet '
+                            "utan punkt, t.ex. {exempel}."),
+    "number_dot_decimal": (W, 'Vi har läst "{värde}" i {cell} som {tal}. Använd decimalkomma, '
+                              "t.ex. {exempel}."),
+    "number_unit_removed": (W, 'Vi har läst "{värde}" i {cell} som {tal}. Skriv bara siffror i '
+                               "kolumnen {kolumn}."),
+    "number_invalid": (E, '"{värde}" i {cell} är inte ett tal. Skriv bara siffror, t.ex. 10.'),
+    "number_not_whole": (E, "Antal anställda i {cell} är {värde}. Skriv ett heltal, t.ex. 12."),
+    "hours_negative": (E, "Antal timmar i {cell} är negativt ({värde}). Ange 0 eller fler timmar."),
+    "count_negative": (E, "{kolumn} i {cell} är negativt ({värde}). Ange 0 eller fler."),
+    "hours_high": (W, "Antal timmar i {cell} är ovanligt högt ({värde}) för {anställda} anställda. "
+                      "Kontrollera att det stämmer."),
+    "choice_normalised": (W, 'Vi har läst "{värde}" i {cell} som "{kanonisk}".'),
+    "choice_invalid": (E, '"{värde}" i {cell} är inte ett giltigt val för {kolumn}. Välj ett av: '
+                          "{lista}.{förslag}"),
+    "required_empty": (E, "{cell} ({kolumn}) är tom men måste fyllas i."),
+    "placeholder": (E, '{cell} innehåller "{värde}", som inte räknas som ett svar. Fyll i {kolumn}, '
+                       "eller kontakta controllern om uppgiften saknas."),
+    "end_before_start": (E, "Slutdatum {slut} ({cell_slut}) är före startdatum {start} "
+                            "({cell_start}). Kontrollera datumen."),
+    "text_too_long": (E, "Texten i {cell} är {antal} tecken lång. Högst {max} tecken får plats. "
+                         "Korta texten."),
+    "locked_changed": (W, "{cell} ({kolumn}) har ändrats från \"{original}\" till \"{värde}\". "
+                          "Kolumnen fylls i av controllern; vi har använt registrets värde."),
+    # --- across rows and sheets ---------------------------------------------------------
+    "activity_unknown": (E, 'Aktivitets-id "{värde}" i {cell} finns inte i registret och inte '
+                            "bland era tidigare egna aktiviteter. Skriv inte egna id:n; lämna "
+                            "Aktivitets-id tom för en ny aktivitet."),
+    "activity_not_yours": (E, 'Aktiviteten "{värde}" ({cell}) ansvarar {avdelning} inte för. Ta '
+                              "bort raden eller kontakta controllern."),
+    "activity_missing": (E, 'Aktiviteten "{värde}" ("{titel}") saknas på fliken Aktiviteter. '
+                            "Lägg tillbaka raden från mallen och fyll i status."),
+    "activity_duplicate": (E, 'Aktivitets-id "{värde}" finns på flera rader ({rader}). Varje '
+                              "aktivitet ska bara finnas på en rad."),
+    "rows_identical": (E, "Rad {r1} och rad {r2} är exakt lika. Ta bort den ena om det inte är två "
+                          "olika aktiviteter."),
+    "goal_unknown": (E, 'Mål-id "{värde}" i {cell} finns inte i målregistret för {år}. Giltiga mål '
+                        "är {lista}."),
+    "goal_not_yours": (E, 'Målet "{värde}" ({cell}) ägs av {ägare}, inte av {avdelning}. Ta bort '
+                          "raden; målet bedöms av sin ägare."),
+    "goal_missing": (E, 'Målet "{värde}" saknas på fliken Målbedömning. Lägg tillbaka raden från '
+                        "mallen och fyll i bedömningen."),
+    "analysis_missing": (W, "Målet {värde} ({cell}) saknar analys. Beskriv kort varför målet "
+                            "bedöms som \"{bedömning}\"."),
+    "own_activity_incomplete": (E, "Rad {rad} på fliken Aktiviteter är en ny egen aktivitet men "
+                                   "saknar {kolumner}. Fyll i dem eller töm raden."),
+    "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
+                                  "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
+                                  "status eller slutdatum."),
+    "started_before_year": (W, "Aktiviteten {värde} ({cell}) startade {start}, före "
+                               "verksamhetsåret {år}."),
+    "end_passed_not_finished": (W, "Aktiviteten {värde} ({cell}) skulle vara klar {slut} men har "
+                                   "status \"{status}\"."),
+    "sick_rows_missing": (E, 'Raden för {kön}, {ålder} saknas på fliken Sjukfrånvaro. Lägg '
+                             "tillbaka raden från mallen."),
+    "sick_exceeds_ordinary": (E, "Sjukfrånvaron i {cell} ({sjuk} timmar) är större än ordinarie "
+                                 "arbetstid ({ordinarie} timmar, {cell_ordinarie}). Kontrollera "
+                                 "timmarna."),
+    "long_exceeds_sick": (E, "Långtidssjukfrånvaron i {cell} ({lång} timmar) är större än den "
+                             "totala sjukfrånvaron ({sjuk} timmar, {cell_sjuk}). Kontrollera "
+                             "timmarna."),
+    "hours_without_employees": (E, "{cell} anger {timmar} timmar men antal anställda är 0 "
+                                   "({cell_anställda}). Kontrollera uppgifterna."),
+    "budget_category_missing": (E, 'Kategorin "{värde}" saknas på fliken Ekonomi. Lägg tillbaka '
+                                   "raden från mallen."),
+    "budget_category_unknown": (E, 'Kategorin "{värde}" i {cell} har ingen budget för {avdelning}. '
+                                   "Ta bort raden eller kontakta controllern."),
+    "budget_negative_mixed": (E, "I kolumnen {kolumn} är vissa belopp negativa ({celler}) och andra "
+                                 "positiva. Ange alla kostnader som positiva belopp."),
+    "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} är negativa. Vi har läst dem som "
+                               "positiva nettokostnader; skriv kostnader utan minustecken."),
+    "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
+                                    "{procent} % från budgeten ({budget} {enhet}). Kommentera "
+                                    "avvikelsen."),
+    "outcome_far_above_budget": (W, "Utfallet för {kategori} ({cell}: {utfall} {enhet}) är mer än "
+                                    "tre gånger budgeten ({budget} {enhet}). Kontrollera beloppen."),
+    "budget_changed": (W, "Budgeten för {kategori} ({cell}) har ändrats till {värde}; registrets "
+                          "budget är {budget}. Vi har använt registrets budget."),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: Severity
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    found: str | None = None
+    column: str | None = None
+    file: str | None = None
+    department: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def place(self) -> str:
+        if self.cell and self.sheet:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    @property
+    def row(self) -> int | None:
+        match = re.search(r"(\d+)$", self.cell or "")
+        return int(match[1]) if match else None
+
+    def describe(self) -> str:
+        """Place and message in one line: 'Fliken "KS-mål", rad 4, kolumn "Målägare" (F4): …'."""
+        parts = []
+        if self.sheet:
+            parts.append(f'Fliken "{self.sheet}"')
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column:
+            parts.append(f'kolumn "{self.column}"')
+        place = ", ".join(parts)
+        if self.cell:
+            place += f" ({self.cell})"
+        return f"{place}: {self.message}" if place else self.message
+
+
+def make(code: str, *, sheet: str | None = None, cell: str | None = None,
+         found: object = None, **params: object) -> Issue:
+    severity, template = CATALOGUE[code]
+    fill = dict(params)
+    if cell is not None:
+        fill.setdefault("cell", f"{sheet}!{cell}" if sheet else cell)
+    if found is not None:
+        fill.setdefault("värde", found)
+    fill.setdefault("flik", sheet or "")
+    message = template.format(**{k: _show(v) for k, v in fill.items()})
+    column = params.get("kolumn") or params.get("rubrik")
+    return Issue(code=code, severity=severity, message=message, sheet=sheet, cell=cell,
+                 found=None if found is None else _show(found),
+                 column=None if column is None else str(column))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """Swedish number text: decimal comma, no trailing zeros unless decimals is given."""
+    if decimals is None:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}".replace(",", " ")
+    return text.replace(".", ",").replace("-", "−")
+
+
+@dataclass
+class Report:
+    """Everything found in one file: errors reject it, warnings travel with it."""
+
+    file: str
+    department: str | None = None
+    period: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(replace(issue, file=self.file, department=self.department))
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.add(issue)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.errors:
+            return Verdict.REJECTED
+        return Verdict.ACCEPTED_WITH_WARNINGS if self.issues else Verdict.ACCEPTED

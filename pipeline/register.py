@@ -1,0 +1,365 @@
+"""The controller's register workbook → Register (validated frames and lookups).
+
+A broken register stops everything with a RegisterError that lists every problem by sheet,
+row and column; it is never half-used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas import register as schemas
+
+from .errors import RegisterError, UnknownPeriod
+from .issues import Issue, make
+from .labels import (
+    AMOUNT_UNITS,
+    BUDGET_CATEGORIES,
+    GOAL_AREAS,
+    GOAL_TYPES,
+    REGISTER_COLUMNS,
+    REGISTER_OPTIONAL,
+    WHOLE_ORGAN_CODE,
+    RegisterSheet,
+    SettingKey,
+)
+from .normalize import clean_text, parse_date, parse_number
+from .sheets import Table, read_table, schema_issues
+
+S = RegisterSheet
+TABLE_CODES = {"missing": "register_column_missing", "renamed": "", "extra": "",
+               "duplicate": "register_duplicate_header"}
+SCHEMA_CODES = {"not_nullable": "register_required", "str_matches": "register_bad_id",
+                "isin": "register_bad_choice", "greater_than_or_equal_to": "register_negative",
+                "less_than_or_equal_to": "register_bad_number",
+                "field_uniqueness": "register_duplicate_id"}
+
+# How each register column is parsed before the schema sees it.
+KINDS: dict[str, dict[str, str]] = {
+    S.DEPARTMENTS: {"code": "code", "name": "text"},
+    S.PERIODS: {"period": "code", "period_end": "date", "deadline": "date"},
+    S.COUNCIL_GOALS: {"kf_id": "code", "title": "text"},
+    S.BOARD_GOALS: {"ks_id": "code", "kf_id": "code", "title": "text", "area": "text",
+                    "goal_type": "text", "owner": "code"},
+    S.ACTIVITIES: {"activity_id": "code", "ks_ids": "list", "title": "text",
+                   "description": "longtext", "start": "date", "end": "date",
+                   "responsible": "list"},
+    S.BUDGET: {"department": "code", "category": "text", "budget": "number"},
+    S.BASELINES: {"department": "code", "date": "date", "sick_leave_pct": "percent"},
+}
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    S.DEPARTMENTS: schemas.Departments, S.PERIODS: schemas.Periods,
+    S.COUNCIL_GOALS: schemas.CouncilGoals, S.BOARD_GOALS: schemas.BoardGoals,
+    S.ACTIVITIES: schemas.Activities, S.BUDGET: schemas.Budget, S.BASELINES: schemas.Baselines,
+}
+ID_HELP = {
+    "code": "Avdelningskoden ska vara 2–12 versaler eller siffror, t.ex. SOC.",
+    "ks_id": "Mål-id skrivs som siffror med punkt emellan, t.ex. 3.1.2.",
+    "kf_id": "Mål-id skrivs som siffror med punkt emellan, t.ex. 3.1.",
+    "activity_id": "Aktivitets-id ska börja med en bokstav, t.ex. A3.1.1-01.",
+    "period": "Perioden skrivs ÅÅÅÅ-T1, ÅÅÅÅ-T2 eller ÅÅÅÅ-T3.",
+}
+
+
+CHOICES = {"area": GOAL_AREAS, "goal_type": GOAL_TYPES, "category": BUDGET_CATEGORIES}
+
+
+def _hints(column: str) -> dict[str, object]:
+    """Column-specific words for schema messages: the expected format or the valid choices."""
+    return {"hjälp": ID_HELP.get(column, ""), "lista": ", ".join(CHOICES.get(column, ()))}
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    municipality: str
+    organ: str
+    year: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class Register:
+    source: Path
+    checksum: str
+    settings: RegisterSettings
+    departments: pd.DataFrame  # code, name
+    periods: pd.DataFrame  # period, period_end, deadline
+    council_goals: pd.DataFrame  # kf_id, title
+    board_goals: pd.DataFrame  # ks_id, kf_id, title, area, goal_type, owner
+    activities: pd.DataFrame  # activity_id, ks_ids (tuple), title, description, start, end,
+    #                           responsible (tuple)
+    budget: pd.DataFrame  # department, category, budget
+    baselines: pd.DataFrame  # department, date, sick_leave_share
+
+    @cached_property
+    def department_names(self) -> dict[str, str]:
+        return dict(zip(self.departments["code"], self.departments["name"], strict=True))
+
+    @property
+    def department_codes(self) -> list[str]:
+        return list(self.departments["code"])
+
+    @property
+    def period_ids(self) -> list[str]:
+        return list(self.periods["period"])
+
+    def period(self, period: str) -> pd.Series:
+        match = self.periods[self.periods["period"] == period]
+        if match.empty:
+            raise UnknownPeriod(
+                f"Perioden {period} finns inte i registret ({self.source.name}). Välj en av: "
+                f"{', '.join(self.period_ids)}."
+            )
+        return match.iloc[0]
+
+    def previous_period(self, period: str) -> str | None:
+        ids = self.period_ids
+        index = ids.index(period) if period in ids else -1
+        return ids[index - 1] if index > 0 else None
+
+    def activities_for(self, department: str) -> pd.DataFrame:
+        mask = self.activities["responsible"].map(lambda codes: department in codes)
+        return self.activities[mask]
+
+    def goals_owned_by(self, department: str) -> pd.DataFrame:
+        return self.board_goals[self.board_goals["owner"] == department]
+
+    def budget_for(self, department: str) -> pd.DataFrame:
+        return self.budget[self.budget["department"] == department]
+
+    @cached_property
+    def goal_ids(self) -> list[str]:
+        return list(self.board_goals["ks_id"])
+
+
+def read_register(path: Path | str) -> Register:
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise RegisterError(path, [make("register_unreadable", fil=path, orsak=exc.strerror)]) \
+            from exc
+    from .intake import open_rows  # the one place that opens xlsx files
+
+    try:
+        sheets = open_rows(io.BytesIO(content))
+    except Exception as exc:  # any reader failure means the register is unusable
+        raise RegisterError(
+            path, [make("register_unreadable", fil=path.name, orsak=type(exc).__name__)]
+        ) from exc
+    return parse_register(sheets, source=path, checksum=hashlib.sha256(content).hexdigest())
+
+
+def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
+                   checksum: str) -> Register:
+    """Validate the register's sheets (rows of cell values) and build the Register."""
+    issues: list[Issue] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for sheet, columns in REGISTER_COLUMNS.items():
+        if sheet not in sheets:
+            issues.append(make("register_sheet_missing", sheet=sheet,
+                               rubriker=", ".join(f'"{c}"' for c in columns)))
+            continue
+        optional = [c for (s, c) in REGISTER_OPTIONAL if s == sheet]
+        table = read_table(sheet, sheets[sheet], columns, optional=optional, codes=TABLE_CODES)
+        issues.extend(table.issues)
+        if any(i.is_error for i in table.issues):
+            continue
+        if not table.rows:
+            issues.append(make("register_empty_sheet", sheet=sheet))
+            continue
+        if sheet == S.SETTINGS:
+            frames[sheet] = _settings_frame(table)
+            continue
+        frame, parse_issues, skip = _parse(table, KINDS[sheet], columns)
+        issues.extend(parse_issues)
+        try:
+            MODELS[sheet].validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            issues.extend(schema_issues(exc.failure_cases, table, columns, SCHEMA_CODES, skip,
+                                        values=frame, extra=_hints))
+        frames[sheet] = frame
+        frames[f"{sheet}#table"] = table  # type: ignore[assignment]
+
+    settings = None
+    if S.SETTINGS in frames:
+        settings, setting_issues = _settings(frames[S.SETTINGS])
+        issues.extend(setting_issues)
+    if len([s for s in REGISTER_COLUMNS if s in frames]) == len(REGISTER_COLUMNS):
+        issues.extend(_cross_checks(frames, settings))
+    if issues or settings is None:
+        order = {sheet: i for i, sheet in enumerate(REGISTER_COLUMNS)}
+        issues.sort(key=lambda i: (order.get(i.sheet or "", 99), i.row or 0))
+        raise RegisterError(source, issues)
+
+    def clean(sheet: str) -> pd.DataFrame:
+        return frames[sheet].reset_index(names="row")
+
+    baselines = clean(S.BASELINES).rename(columns={"sick_leave_pct": "sick_leave_share"})
+    return Register(
+        source=source, checksum=checksum, settings=settings,
+        departments=clean(S.DEPARTMENTS), periods=clean(S.PERIODS),
+        council_goals=clean(S.COUNCIL_GOALS), board_goals=clean(S.BOARD_GOALS),
+        activities=clean(S.ACTIVITIES), budget=clean(S.BUDGET), baselines=baselines,
+    )
+
+
+def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]
+           ) -> tuple[pd.DataFrame, list[Issue], set[tuple[int, str]]]:
+    swedish = {en: sv for sv, en in columns.items()}
+    parsers: dict[str, Callable[[object], tuple[object, str | None]]] = {
+        "code": lambda v: (clean_text(v) or None, None),
+        "text": lambda v: (clean_text(v) or None, None),
+        "longtext": lambda v: (clean_text(v, multiline=True) or None, None),
+        "list": lambda v: (tuple(p.strip() for p in clean_text(v).split(";") if p.strip())
+                           or None, None),
+    }
+    issues: list[Issue] = []
+    skip: set[tuple[int, str]] = set()
+    data: dict[str, list[object]] = {name: [] for name in kinds}
+    index: list[int] = []
+    for row, values in table.rows:
+        index.append(row)
+        for name, kind in kinds.items():
+            raw = values.get(name)
+            value: object
+            if kind == "date":
+                value, finding = parse_date(raw)
+                bad = finding is not None and value is None
+                code = "register_bad_date"
+            elif kind in ("number", "percent"):
+                value, finding = parse_number(raw)
+                bad = finding is not None and value is None
+                code = "register_bad_number"
+                if kind == "percent" and isinstance(value, float) and value > 1:
+                    value /= 100  # 9.11 typed without a % format means 9.11 %
+            else:
+                value, _ = parsers[kind](raw)
+                bad = False
+            if bad:
+                issues.append(make(code, sheet=table.sheet, cell=table.cell(name, row),
+                                   found=clean_text(raw), kolumn=swedish[name]))
+                skip.add((row, name))
+                value = None
+            elif value is None and name in table.columns and kind != "longtext":
+                issues.append(make("register_required", sheet=table.sheet,
+                                   cell=table.cell(name, row), kolumn=swedish[name], rad=row))
+                skip.add((row, name))
+            data[name].append(value)
+    frame = pd.DataFrame(data, index=pd.Index(index, name="row"))
+    for name, kind in kinds.items():
+        if kind in ("code", "text", "longtext"):
+            frame[name] = frame[name].astype(object)
+        if kind in ("number", "percent"):
+            frame[name] = frame[name].astype(float)
+    if "sick_leave_pct" in frame:
+        frame = frame.rename(columns={"sick_leave_pct": "sick_leave_share"})
+    return frame, issues, skip
+
+
+def _settings_frame(table: Table) -> pd.DataFrame:
+    rows = [(row, clean_text(v.get("key")), v.get("value")) for row, v in table.rows]
+    return pd.DataFrame(rows, columns=["row", "key", "value"]).set_index("row")
+
+
+def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]]:
+    issues: list[Issue] = []
+    values: dict[str, tuple[int, object]] = {}
+    for row, key, value in frame.itertuples():
+        values[key.casefold()] = (row, value)
+
+    def get(key: str) -> tuple[int, str] | None:
+        if key.casefold() not in values or not clean_text(values[key.casefold()][1]):
+            issues.append(make("register_setting_missing", sheet=S.SETTINGS, nyckel=key))
+            return None
+        row, value = values[key.casefold()]
+        return row, clean_text(value)
+
+    municipality, organ, year, unit = (get(k) for k in (
+        SettingKey.MUNICIPALITY, SettingKey.ORGAN, SettingKey.YEAR, SettingKey.UNIT))
+    year_value = None
+    if year is not None:
+        try:
+            year_value = int(float(year[1].replace(",", ".")))
+            if not 2000 <= year_value <= 2100:
+                raise ValueError
+        except ValueError:
+            issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{year[0]}",
+                               found=year[1], nyckel=SettingKey.YEAR, kolumn="Värde",
+                               hjälp="Skriv året med fyra siffror, t.ex. 2024."))
+    if unit is not None and unit[1] not in AMOUNT_UNITS:
+        issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{unit[0]}",
+                           found=unit[1], nyckel=SettingKey.UNIT, kolumn="Värde",
+                           hjälp=f"Välj en av: {', '.join(AMOUNT_UNITS)}."))
+    if issues or not (municipality and organ and year and unit and year_value):
+        return None, issues
+    return RegisterSettings(municipality[1], organ[1], year_value, unit[1]), issues
+
+
+def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
+                  ) -> list[Issue]:
+    issues: list[Issue] = []
+    tables: dict[str, Table] = {s: frames[f"{s}#table"] for s in KINDS}  # type: ignore[misc]
+    departments = set(frames[S.DEPARTMENTS]["code"].dropna())
+    council = set(frames[S.COUNCIL_GOALS]["kf_id"].dropna())
+    board = set(frames[S.BOARD_GOALS]["ks_id"].dropna())
+
+    def unknown(sheet: str, column: str, row: int, value: object, target: str) -> None:
+        label = {v: k for k, v in REGISTER_COLUMNS[sheet].items()}[column]
+        issues.append(make("register_unknown_ref", sheet=sheet,
+                           cell=tables[sheet].cell(column, row), found=value, kolumn=label,
+                           mål_flik=target))
+
+    for row, goal in frames[S.BOARD_GOALS].iterrows():
+        if goal["kf_id"] and goal["kf_id"] not in council:
+            unknown(S.BOARD_GOALS, "kf_id", row, goal["kf_id"], S.COUNCIL_GOALS)
+        if goal["owner"] and goal["owner"] not in departments:
+            unknown(S.BOARD_GOALS, "owner", row, goal["owner"], S.DEPARTMENTS)
+    for row, act in frames[S.ACTIVITIES].iterrows():
+        for ks in act["ks_ids"] or ():
+            if ks not in board:
+                unknown(S.ACTIVITIES, "ks_ids", row, ks, S.BOARD_GOALS)
+        for code in act["responsible"] or ():
+            if code not in departments:
+                unknown(S.ACTIVITIES, "responsible", row, code, S.DEPARTMENTS)
+        start, end = act["start"], act["end"]
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            issues.append(make("register_end_before_start", sheet=S.ACTIVITIES,
+                               cell=tables[S.ACTIVITIES].cell("end", row), found=end,
+                               kolumn="Slutdatum", slut=end, start=start))
+    seen_budget: dict[tuple[str, str], int] = {}
+    for row, line in frames[S.BUDGET].iterrows():
+        if line["department"] and line["department"] not in departments:
+            unknown(S.BUDGET, "department", row, line["department"], S.DEPARTMENTS)
+        key = (line["department"], line["category"])
+        if key in seen_budget:
+            issues.append(make("register_duplicate_id", sheet=S.BUDGET,
+                               cell=tables[S.BUDGET].cell("category", row),
+                               found=f"{key[0]} / {key[1]}", kolumn="Avdelningskod och Kategori",
+                               rader=f"{seen_budget[key]}, {row}"))
+        seen_budget[key] = row
+    for row, line in frames[S.BASELINES].iterrows():
+        code = line["department"]
+        if code and code not in departments and code != WHOLE_ORGAN_CODE:
+            unknown(S.BASELINES, "department", row, code, S.DEPARTMENTS)
+    for row, line in frames[S.PERIODS].iterrows():
+        end, deadline = line["period_end"], line["deadline"]
+        if isinstance(end, dt.date) and isinstance(deadline, dt.date) and deadline < end:
+            issues.append(make("register_deadline_before_end", sheet=S.PERIODS,
+                               cell=tables[S.PERIODS].cell("deadline", row), found=deadline,
+                               kolumn="Sista inlämningsdag", sista=deadline, slut=end))
+        if settings and line["period"] and not str(line["period"]).startswith(
+                str(settings.year)):
+            issues.append(make("register_period_year", sheet=S.PERIODS,
+                               cell=tables[S.PERIODS].cell("period", row), found=line["period"],
+                               kolumn="Period", år=settings.year))
+    return issues

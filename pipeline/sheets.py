@@ -1,0 +1,142 @@
+"""Sheets as tables: columns found by header text, rows keyed by their Excel row number.
+
+Shared by the register and the department files. Reading bytes is elsewhere (intake,
+register); this module only turns rows of cell values into tables and schema failures into
+Issues that point at the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .issues import Issue, make
+from .normalize import Finding, clean_text, excel_column
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int  # 1-based Excel row of the header
+    columns: dict[str, int]  # English column name -> 0-based column index
+    rows: list[tuple[int, dict[str, object]]]  # (Excel row, {column: raw value})
+    issues: list[Issue] = field(default_factory=list)
+    extra_cells: list[tuple[int, int, object]] = field(default_factory=list)
+
+    def cell(self, column: str, row: int) -> str:
+        return f"{excel_column(self.columns[column])}{row}"
+
+    @property
+    def letters(self) -> dict[str, str]:
+        return {name: excel_column(i) for name, i in self.columns.items()}
+
+
+def fold_header(text: object) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", clean_text(text)).strip().casefold()
+
+
+def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[str, str],
+               *, optional: Sequence[str] = (), codes: Mapping[str, str] | None = None,
+               header_row: int = 1) -> Table:
+    """Match the header row against the expected Swedish headers (case and spaces forgiven).
+
+    `codes` maps the situation to a catalogue code, so the register and department files can
+    word the same finding differently.
+    """
+    codes = {"missing": "column_missing", "renamed": "column_renamed",
+             "duplicate": "column_duplicate", "extra": "column_extra", **(codes or {})}
+    header = list(rows[header_row - 1]) if len(rows) >= header_row else []
+    wanted = {fold_header(sv): (sv, en) for sv, en in expected.items()}
+    columns: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    issues: list[Issue] = []
+    for index, raw in enumerate(header):
+        text = clean_text(raw)
+        if not text:
+            continue
+        key = fold_header(text)
+        if key in seen:
+            issues.append(make(codes["duplicate"], sheet=sheet, rubrik=text, kolumn=text,
+                               b1=excel_column(seen[key]), b2=excel_column(index)))
+            continue
+        seen[key] = index
+        if key in wanted:
+            swedish, english = wanted[key]
+            columns[english] = index
+            if text != swedish and codes["renamed"]:
+                issues.append(make(codes["renamed"], sheet=sheet,
+                                   cell=f"{excel_column(index)}{header_row}", rubrik=swedish,
+                                   hittad=text, bokstav=excel_column(index)))
+        elif codes["extra"]:
+            issues.append(make(codes["extra"], sheet=sheet, rubrik=text,
+                               bokstav=excel_column(index)))
+    for swedish, english in expected.items():
+        if english not in columns and swedish not in optional:
+            issues.append(make(codes["missing"], sheet=sheet, rubrik=swedish, kolumn=swedish))
+
+    known = set(columns.values())
+    records: list[tuple[int, dict[str, object]]] = []
+    extra_cells: list[tuple[int, int, object]] = []
+    for offset, row in enumerate(rows[header_row:], start=header_row + 1):
+        values = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+        for i, value in enumerate(row):
+            if i not in known and value not in (None, "") and i < len(header) + 50:
+                extra_cells.append((offset, i, value))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue  # blank rows in the middle are skipped; row numbers are kept
+        records.append((offset, values))
+    return Table(sheet, header_row, columns, records, issues, extra_cells)
+
+
+def finding_issue(finding: Finding, *, sheet: str, cell: str, raw: object,
+                  column: str) -> Issue:
+    return make(finding.code, sheet=sheet, cell=cell, found=clean_text(raw, multiline=True),
+                kolumn=column, **finding.params)
+
+
+# pandera check name (prefix) -> catalogue code per situation
+def schema_issues(error_cases: pd.DataFrame, table: Table, swedish: Mapping[str, str],
+                  codes: Mapping[str, str], skip: set[tuple[int, str]],
+                  values: pd.DataFrame | None = None,
+                  extra: Callable[[str], dict[str, object]] | None = None) -> list[Issue]:
+    """Turn pandera's failure cases into Issues naming the Excel cell.
+
+    The frame validated by pandera is indexed by Excel row, so `index` is the row. Cells
+    already reported while parsing are in `skip`.
+    """
+    issues: list[Issue] = []
+    english_to_swedish = {en: sv for sv, en in swedish.items()}
+    duplicates: dict[tuple[str, str], list[int]] = {}
+    for case in error_cases.to_dict("records"):
+        column = case.get("column")
+        check = str(case.get("check"))
+        row = case.get("index")
+        if column not in table.columns or row is None or pd.isna(row):
+            continue
+        row = int(row)
+        if (row, column) in skip:
+            continue
+        label = english_to_swedish.get(column, column)
+        cell = table.cell(column, row)
+        found = case.get("failure_case")
+        if values is not None and row in values.index:
+            found = values.at[row, column]
+        kind = check.split("(")[0]
+        if kind in ("field_uniqueness", "unique"):
+            duplicates.setdefault((column, str(found)), []).append(row)
+            continue
+        code = codes.get(kind)
+        if code is None:
+            code = codes.get(f"{column}:{kind}", codes.get("default", "register_required"))
+        issues.append(make(code, sheet=table.sheet, cell=cell, found=found, kolumn=label,
+                           rad=row, **(extra(column) if extra else {})))
+        skip.add((row, column))
+    for (column, value), rows in duplicates.items():
+        label = english_to_swedish.get(column, column)
+        issues.append(make(codes.get("field_uniqueness", "register_duplicate_id"),
+                           sheet=table.sheet, cell=table.cell(column, min(rows)), found=value,
+                           kolumn=label, rader=", ".join(str(r) for r in sorted(rows))))
+    return issues

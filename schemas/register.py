@@ -1,0 +1,68 @@
+"""Schemas for the controller's register workbook (one model per sheet)."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pipeline.labels import AMOUNT_UNITS, BUDGET_CATEGORIES, GOAL_AREAS, GOAL_TYPES, PERIOD_PATTERN
+
+DEPARTMENT_CODE = r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9_]{1,11}$"
+GOAL_ID = r"^\d+(\.\d+)*$"
+ACTIVITY_ID = r"^[A-Za-z][A-Za-z0-9._\-]{0,39}$"
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        strict = False
+        coerce = False
+
+
+class Departments(_Base):
+    code: Series[str] = pa.Field(unique=True, str_matches=DEPARTMENT_CODE)
+    name: Series[str]
+
+
+class Periods(_Base):
+    period: Series[str] = pa.Field(unique=True, str_matches=PERIOD_PATTERN)
+    period_end: Series[object]
+    deadline: Series[object]
+
+
+class CouncilGoals(_Base):
+    kf_id: Series[str] = pa.Field(unique=True, str_matches=GOAL_ID)
+    title: Series[str]
+
+
+class BoardGoals(_Base):
+    ks_id: Series[str] = pa.Field(unique=True, str_matches=GOAL_ID)
+    kf_id: Series[str]
+    title: Series[str]
+    area: Series[str] = pa.Field(isin=list(GOAL_AREAS))
+    goal_type: Series[str] = pa.Field(isin=list(GOAL_TYPES))
+    owner: Series[str]
+
+
+class Activities(_Base):
+    activity_id: Series[str] = pa.Field(unique=True, str_matches=ACTIVITY_ID)
+    ks_ids: Series[object]
+    title: Series[str]
+    description: Series[str] = pa.Field(nullable=True)
+    start: Series[object]
+    end: Series[object]
+    responsible: Series[object]
+
+
+class Budget(_Base):
+    department: Series[str]
+    category: Series[str] = pa.Field(isin=list(BUDGET_CATEGORIES))
+    budget: Series[float] = pa.Field(ge=0)
+
+
+class Baselines(_Base):
+    department: Series[str]
+    date: Series[object]
+    sick_leave_share: Series[float] = pa.Field(ge=0, le=1)
+
+
+UNITS = AMOUNT_UNITS

@@ -1,0 +1,34 @@
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = ["templates", "validate", "run", "status", "report"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "--config" in result.output
+    assert re.search(rf"pipeline {command}\b", README), command
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = re.search(r"```(?:sh|bash)?\n([^`]*pytest[^`]*)\n```", README)[1].strip()
+    assert test_command in ci
+
+
+def test_python_m_pipeline_works_like_pipeline():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True,
+                            text=True, cwd=ROOT, check=True)
+    assert "templates" in result.stdout and "Usage: pipeline" in result.stdout

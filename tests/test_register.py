@@ -1,0 +1,103 @@
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.errors import RegisterError
+from pipeline.register import read_register
+
+
+def test_example_register_holds_the_2024_plan(register):
+    assert register.settings.municipality == "Ånge kommun"
+    assert register.settings.unit == "mnkr"
+    assert len(register.board_goals) == 20
+    assert len(register.activities) == 79
+    assert register.department_codes == ["STAB", "EKO", "UTB", "SBA", "SOC"]
+    assert register.period_ids == ["2024-T1", "2024-T2", "2024-T3"]
+    # department frames equal the plan's (Stab carries "Gemensamma resurser" 3.5)
+    totals = register.budget.groupby("department")["budget"].sum().round(1).to_dict()
+    assert totals == {"STAB": 85.2, "EKO": 14.2, "UTB": 258.4, "SBA": 63.4, "SOC": 286.5}
+    assert round(register.budget["budget"].sum(), 1) == 707.7
+    organ = register.baselines.set_index("department").loc["TOTALT", "sick_leave_share"]
+    assert organ == pytest.approx(0.0911)
+    multi = register.activities[register.activities["responsible"].map(len) > 1]
+    assert "A3.1.1-04" in set(multi["activity_id"])
+
+
+MISTAKES = {
+    # name: (changes, sheet, cell, words that must be in the message)
+    "unknown owner": ({("KS-mål", "F3"): "XYZ"}, "KS-mål", "F3", ['"XYZ"', "Avdelningar"]),
+    "goal without council goal": ({("KS-mål", "B4"): "9.9"}, "KS-mål", "B4", ['"9.9"', "KF-mål"]),
+    "activity to unknown goal": ({("Aktiviteter", "B5"): "3.1.1; 7.7.7"}, "Aktiviteter", "B5",
+                                 ['"7.7.7"', "KS-mål"]),
+    "duplicate activity id": ({("Aktiviteter", "A6"): "A3.1.1-01"}, "Aktiviteter", "A2",
+                              ['"A3.1.1-01"', "2, 6"]),
+    "end before start": ({("Aktiviteter", "F7"): dt.datetime(2023, 1, 1)}, "Aktiviteter", "F7",
+                         ["Slutdatum 2023-01-01", "före startdatum"]),
+    "not a date": ({("Aktiviteter", "E8"): "snart"}, "Aktiviteter", "E8",
+                   ['"snart"', "ÅÅÅÅ-MM-DD"]),
+    "budget for unknown department": ({("Ekonomi", "A2"): "KULTUR"}, "Ekonomi", "A2",
+                                      ['"KULTUR"', "Avdelningar"]),
+    "budget not a number": ({("Ekonomi", "C3"): "många"}, "Ekonomi", "C3",
+                            ['"många"', "inte ett tal"]),
+    "negative budget": ({("Ekonomi", "C4"): -5}, "Ekonomi", "C4", ["negativ", "positiv"]),
+    "unknown goal area": ({("KS-mål", "D5"): "Kultur"}, "KS-mål", "D5",
+                          ['"Kultur"', "Barn och unga"]),
+    "empty title": ({("KF-mål", "B3"): None}, "KF-mål", "B3", ['"KF-mål" är tom']),
+    "duplicate department": ({("Avdelningar", "A3"): "STAB"}, "Avdelningar", "A2",
+                             ['"STAB"', "2, 3"]),
+    "bad period": ({("Perioder", "A2"): "2024-Q1"}, "Perioder", "A2", ['"2024-Q1"', "ÅÅÅÅ-T1"]),
+    "deadline before period end": ({("Perioder", "C3"): dt.datetime(2024, 8, 1)}, "Perioder",
+                                   "C3", ["2024-08-01", "före periodens slut"]),
+    "bad amount unit": ({("Inställningar", "B5"): "kronor"}, "Inställningar", "B5",
+                        ['"kronor"', "mnkr, tkr"]),
+    "renamed column": ({("Aktiviteter", "G1"): "Ansvar"}, "Aktiviteter", None,
+                       ['"Ansvarig"', "saknas"]),
+    "missing sheet": ({("Basvärden", None): None}, "Basvärden", None, ['"Basvärden" saknas']),
+}
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_each_register_mistake_is_named_by_sheet_row_and_column(register_copy, name):
+    changes, sheet, cell, words = MISTAKES[name]
+    path = register_copy[1](changes)
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    matching = [i for i in caught.value.issues if i.sheet == sheet and (cell is None or
+                                                                         i.cell == cell)]
+    assert matching, [i.describe() for i in caught.value.issues]
+    text = matching[0].describe()
+    for word in words:
+        assert word in text, text
+    if cell is not None:
+        assert f"rad {cell[1:]}" in text and "kolumn" in text
+
+
+def test_a_register_with_many_mistakes_lists_them_all_and_exits_2(register_copy, tmp_path):
+    changes = {}
+    for name, (change, *_rest) in MISTAKES.items():
+        if name not in ("missing sheet", "renamed column"):
+            changes.update(change)
+    path = register_copy[1](changes)
+    result = CliRunner().invoke(main, ["templates", "--register", str(path), "--period",
+                                       "2024-T2", "--out", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    output = result.output
+    assert "Registret" in output and "kan inte användas" in output
+    for name, (_change, sheet, cell, _words) in MISTAKES.items():
+        if name in ("missing sheet", "renamed column"):
+            continue
+        assert f'Fliken "{sheet}", rad {cell[1:]}' in output, name
+    assert not (tmp_path / "out").exists()  # never half-used
+    assert "Traceback" not in output
+
+
+def test_unreadable_register_is_a_message_not_a_traceback(tmp_path):
+    bogus = tmp_path / "register.xlsx"
+    bogus.write_text("inte en arbetsbok")
+    result = CliRunner().invoke(main, ["templates", "--register", str(bogus), "--period",
+                                       "2024-T2"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "kunde inte läsas" in result.output

@@ -1,0 +1,177 @@
+import subprocess
+from collections import Counter
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.labels import Assessment, Status
+from tests.conftest import soffice
+
+STATUSES = [s.value for s in Status]
+ASSESSMENTS = [a.value for a in Assessment]
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory, register):
+    out = tmp_path_factory.mktemp("mallar")
+    result = CliRunner().invoke(main, ["--config", "pipeline.toml", "templates", "--out",
+                                       str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    paths = sorted(out.glob("*.xlsx"))
+    return {p.name.split("_")[0]: openpyxl.load_workbook(p) for p in paths}, out
+
+
+def column(sheet, header):
+    headers = [c.value for c in sheet[1]]
+    return headers.index(header) + 1
+
+
+def values(sheet, header):
+    col = column(sheet, header)
+    return [sheet.cell(r, col).value for r in range(2, sheet.max_row + 1)]
+
+
+def test_five_workbooks_one_per_department(templates):
+    books, out = templates
+    assert sorted(books) == ["EKO", "SBA", "SOC", "STAB", "UTB"]
+    for book in books.values():
+        assert book.sheetnames == ["Instruktioner", "Aktiviteter", "Målbedömning",
+                                   "Sjukfrånvaro", "Ekonomi", "_meta"]
+
+
+def test_every_activity_is_in_exactly_its_responsible_departments_templates(templates,
+                                                                           register):
+    books, _ = templates
+    found = {code: [v for v in values(book["Aktiviteter"], "Aktivitets-id") if v]
+             for code, book in books.items()}
+    for code, ids in found.items():
+        assert len(ids) == len(set(ids)), f"{code} lists an activity twice"
+    for activity in register.activities.itertuples():
+        holders = {code for code, ids in found.items() if activity.activity_id in ids}
+        assert holders == set(activity.responsible), activity.activity_id
+    assert sum(len(ids) for ids in found.values()) == sum(
+        len(a) for a in register.activities["responsible"])
+
+
+def test_every_goal_is_in_its_owners_assessment_sheet(templates, register):
+    books, _ = templates
+    owners = Counter()
+    for code, book in books.items():
+        for goal_id in filter(None, values(book["Målbedömning"], "KS-mål-id")):
+            goal = register.board_goals.set_index("ks_id").loc[goal_id]
+            assert goal["owner"] == code
+            owners[goal_id] += 1
+    assert set(owners) == set(register.goal_ids)
+    assert set(owners.values()) == {1}
+
+
+def test_activity_rows_carry_the_register_texts_and_dates(templates, register):
+    sheet = templates[0]["SOC"]["Aktiviteter"]
+    row = values(sheet, "Aktivitets-id").index("A3.1.1-01") + 2
+    assert sheet.cell(row, column(sheet, "Aktivitet")).value.startswith(
+        "Starta en riktad utbildning till chefer")
+    assert sheet.cell(row, column(sheet, "Slutdatum")).value.date().isoformat() == "2024-01-31"
+    assert sheet.cell(row, column(sheet, "KS-mål-id")).value == "3.1.1"
+
+
+def _validations(sheet):
+    return {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+
+
+def _list_items(book, formula):
+    sheet_name, ref = formula.lstrip("=").split("!")
+    cells = book[sheet_name][ref.replace("$", "")]
+    return [c[0].value for c in cells]
+
+
+def test_dropdowns_offer_the_statuses_assessments_and_goal_ids(templates, register):
+    book = templates[0]["SBA"]
+    lists = {}
+    for sheet in ("Aktiviteter", "Målbedömning"):
+        for ref, dv in _validations(book[sheet]).items():
+            if dv.type == "list":
+                lists[(sheet, ref.split(":")[0][0])] = _list_items(book, dv.formula1)
+                assert dv.promptTitle and dv.prompt and dv.error  # Swedish help and error
+    assert lists[("Aktiviteter", "H")] == STATUSES
+    assert lists[("Aktiviteter", "B")] == register.goal_ids
+    assert lists[("Målbedömning", "D")] == ASSESSMENTS
+    kinds = {dv.type for dv in _validations(book["Sjukfrånvaro"]).values()}
+    assert kinds == {"whole", "decimal"}
+    assert any(dv.type == "date" for dv in _validations(book["Aktiviteter"]).values())
+
+
+def test_sheets_are_protected_and_only_inputs_are_unlocked(templates):
+    book = templates[0]["UTB"]
+    for name in ("Instruktioner", "Aktiviteter", "Målbedömning", "Sjukfrånvaro", "Ekonomi",
+                 "_meta"):
+        assert book[name].protection.sheet, name
+    sheet = book["Aktiviteter"]
+    prefilled = values(sheet, "Aktivitets-id").index("A3.3.2-01") + 2
+    for header, unlocked in [("Aktivitets-id", False), ("Aktivitet", False),
+                             ("Föregående status", False), ("Status", True),
+                             ("Kommentar", True)]:
+        assert sheet.cell(prefilled, column(sheet, header)).protection.locked is not unlocked
+    own = max(r for r in range(2, sheet.max_row + 1)
+              if sheet.cell(r, column(sheet, "Aktivitet")).protection.locked is False)
+    assert sheet.cell(own, column(sheet, "Aktivitets-id")).protection.locked is True
+    assert sheet.cell(own, column(sheet, "Startdatum")).protection.locked is False
+    budget = book["Ekonomi"]
+    assert budget.cell(2, column(budget, "Budget")).protection.locked is True
+    assert budget.cell(2, column(budget, "Prognos helår")).protection.locked is False
+
+
+def test_meta_sheet_is_hidden_and_names_department_period_and_register(templates, register):
+    book = templates[0]["EKO"]
+    meta = book["_meta"]
+    assert meta.sheet_state == "veryHidden"
+    pairs = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 8)}
+    assert pairs["Avdelningskod"] == "EKO"
+    assert pairs["Period"] == "2024-T2"
+    assert pairs["Mallversion"] == "1"
+    assert pairs["Registrets kontrollsumma"] == register.checksum
+
+
+def test_instructions_state_the_deadline_and_meanings(templates):
+    sheet = templates[0]["SOC"]["Instruktioner"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "2024-09-16" in text  # Sista inlämningsdag of 2024-T2
+    for status in STATUSES:
+        assert status in text
+    for assessment in ASSESSMENTS:
+        assert assessment in text
+
+
+def test_budget_sheet_lists_the_departments_categories_with_budget(templates, register):
+    sheet = templates[0]["SBA"]["Ekonomi"]
+    rows = {c: b for c, b in zip(values(sheet, "Kategori"), values(sheet, "Budget"),
+                                 strict=True) if c and b is not None}
+    expected = register.budget_for("SBA").set_index("category")["budget"].to_dict()
+    assert rows == expected
+
+
+def test_one_department_only(tmp_path):
+    result = CliRunner().invoke(main, ["templates", "--department", "SOC", "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 0
+    assert [p.name for p in tmp_path.glob("*.xlsx")] == ["SOC_2024-T2_mall.xlsx"]
+    result = CliRunner().invoke(main, ["templates", "--department", "KULTUR", "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 2 and "KULTUR" in result.output
+
+
+@pytest.mark.libreoffice
+def test_each_template_opens_in_libreoffice(templates, tmp_path):
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    _, out = templates
+    sources = sorted(out.glob("*.xlsx"))
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *map(str, sources)], check=True, capture_output=True, timeout=240,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    for source in sources:
+        pdf = tmp_path / source.with_suffix(".pdf").name
+        assert pdf.exists() and pdf.stat().st_size > 5000, source.name
+        assert pdf.read_bytes().count(b"/Type /Page") >= 2 or b"/Type/Page" in pdf.read_bytes()
