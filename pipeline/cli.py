@@ -117,7 +117,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
         report = result.report
         click.echo(f"{result.path.name}: {report.verdict.value}")
         for issue in report.issues:
-            click.echo(f"  {issue.severity.value}: {issue.place + ': ' if issue.place else ''}"
+            place = issue.place if issue.cell and issue.cell not in issue.message else ""
+            click.echo(f"  {issue.severity.value}: {place + ': ' if place else ''}"
                        f"{issue.message}")
         if result.feedback_path:
             click.echo(f"  Felmarkerad kopia: {result.feedback_path}")

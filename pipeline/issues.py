@@ -171,6 +171,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "({cell_start}). Kontrollera datumen."),
     "text_too_long": (E, "Texten i {cell} är {antal} tecken lång. Högst {max} tecken får plats. "
                          "Korta texten."),
+    "internal_error": (E, "Filen {fil} kunde inte kontrolleras på grund av ett fel i Målsystem, "
+                          "inte i filen. Controllern har fått felet i loggen; lämna gärna in "
+                          "filen igen i morgon."),
+    "schema_failed": (E, 'Fliken "{flik}" innehåller värden som inte kunde godkännas ({kontroll}). '
+                         "Kontrollera fliken mot mallen och lämna in igen."),
     "locked_changed": (W, "{cell} ({kolumn}) har ändrats från \"{original}\" till \"{värde}\". "
                           "Kolumnen fylls i av controllern; vi har använt registrets värde."),
     # --- across rows and sheets ---------------------------------------------------------

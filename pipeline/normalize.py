@@ -81,7 +81,10 @@ def is_placeholder(text: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", clean_text(text)).casefold()
+    text = clean_text(text)
+    for ch in MINUSES:
+        text = text.replace(ch, "-")
+    return re.sub(r"\s+", " ", text).casefold()
 
 
 def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:

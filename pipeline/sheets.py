@@ -93,8 +93,9 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
 
 def finding_issue(finding: Finding, *, sheet: str, cell: str, raw: object,
                   column: str) -> Issue:
+    params = {"kolumn": column, **finding.params}
     return make(finding.code, sheet=sheet, cell=cell, found=clean_text(raw, multiline=True),
-                kolumn=column, **finding.params)
+                **params)
 
 
 # pandera check name (prefix) -> catalogue code per situation
@@ -110,13 +111,24 @@ def schema_issues(error_cases: pd.DataFrame, table: Table, swedish: Mapping[str,
     issues: list[Issue] = []
     english_to_swedish = {en: sv for sv, en in swedish.items()}
     duplicates: dict[tuple[str, str], list[int]] = {}
+    rows_reported = {r for r, _ in skip}
+    frame_rows: set[int] = set()
     for case in error_cases.to_dict("records"):
         column = case.get("column")
         check = str(case.get("check"))
         row = case.get("index")
-        if column not in table.columns or row is None or pd.isna(row):
+        if row is None or pd.isna(row):
             continue
         row = int(row)
+        if case.get("schema_context") == "DataFrameSchema":
+            # a check across columns: one issue per row, unless the row is already explained
+            if row not in rows_reported and row not in frame_rows:
+                frame_rows.add(row)
+                issues.append(make(codes.get("default", "schema_failed"), sheet=table.sheet,
+                                   cell=f"A{row}", kontroll=check, rad=row))
+            continue
+        if column not in table.columns:
+            continue
         if (row, column) in skip:
             continue
         label = english_to_swedish.get(column, column)
@@ -128,11 +140,10 @@ def schema_issues(error_cases: pd.DataFrame, table: Table, swedish: Mapping[str,
         if kind in ("field_uniqueness", "unique"):
             duplicates.setdefault((column, str(found)), []).append(row)
             continue
-        code = codes.get(kind)
-        if code is None:
-            code = codes.get(f"{column}:{kind}", codes.get("default", "register_required"))
+        code = codes.get(f"{column}:{kind}") or codes.get(kind) or codes.get("default",
+                                                                             "schema_failed")
         issues.append(make(code, sheet=table.sheet, cell=cell, found=found, kolumn=label,
-                           rad=row, **(extra(column) if extra else {})))
+                           rad=row, kontroll=check, **(extra(column) if extra else {})))
         skip.add((row, column))
     for (column, value), rows in duplicates.items():
         label = english_to_swedish.get(column, column)

@@ -353,12 +353,6 @@ def _write_sick_leave(sheet: Worksheet, fmt: _Formats, header_text: str) -> None
             "input_title": "Timmar", "input_message": message,
             "error_title": "Timmar", "error_message": "Skriv antal timmar, 0 eller mer.",
         })
-    note = r + 2
-    sheet.write_string(note, 0, "Fyll i timmar för hela perioden från årets början. "
-                                "Procentsatserna räknas fram i sammanställningen; grupper med "
-                                "10 anställda eller färre redovisas inte.", fmt.text)
-    sheet.merge_range(note, 0, note, len(idx) - 1, None)
-    sheet.set_row(note, 33)
 
 
 def _write_budget(sheet: Worksheet, fmt: _Formats, budget: pd.DataFrame, unit: str,
@@ -385,12 +379,6 @@ def _write_budget(sheet: Worksheet, fmt: _Formats, budget: pd.DataFrame, unit: s
             "error_title": title,
             "error_message": f"Skriv nettokostnaden i {unit} som ett positivt tal.",
         })
-    note = len(budget) + 2
-    sheet.write_string(note, 0, f"Alla belopp i {unit}, som nettokostnad (positivt tal). "
-                                "Avvikelse = Budget − Prognos helår; ett positivt tal betyder "
-                                "bättre än budget.", fmt.text)
-    sheet.merge_range(note, 0, note, len(idx) - 1, None)
-    sheet.set_row(note, 33)
 
 
 def _write_meta(sheet: Worksheet, register: Register, period: str, department: str,

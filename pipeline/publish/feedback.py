@@ -1,0 +1,114 @@
+"""A rejected file goes back as the department's own workbook with the faulty cells marked and
+commented, and a first sheet `Fel` listing every problem in plain Swedish."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook import Workbook
+
+from ..atomic import atomic_write
+from ..issues import Report
+from ..labels import Severity
+
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+SHEET = "Fel"
+
+
+def feedback_name(report: Report, fallback: str) -> str:
+    if report.department and report.period:
+        return f"{report.department}_{report.period}_fel.xlsx"
+    return f"{Path(fallback).stem}_fel.xlsx"
+
+
+def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = "") -> Path:
+    path = folder / feedback_name(report, report.file)
+    book = _open(content)
+    marked = _mark_cells(book, report)
+    _write_problem_sheet(book, report, receipt, marked)
+    with atomic_write(path) as tmp:
+        book.save(tmp)
+    return path
+
+
+def _open(content: bytes) -> Workbook:
+    """The department's own workbook, or an empty one when it cannot be opened at all."""
+    try:
+        return openpyxl.load_workbook(io.BytesIO(content))
+    except Exception:  # the file is what was wrong; the feedback still has to be written
+        book = openpyxl.Workbook()
+        book.active.title = SHEET
+        return book
+
+
+def _mark_cells(book: Workbook, report: Report) -> set[str]:
+    marked: set[str] = set()
+    comments: dict[tuple[str, str], list[str]] = {}
+    for issue in report.issues:
+        if not (issue.sheet and issue.cell) or issue.sheet not in book.sheetnames:
+            continue
+        comments.setdefault((issue.sheet, issue.cell), []).append(
+            f"{issue.severity.value}: {issue.message}")
+        cell = book[issue.sheet][issue.cell]
+        if issue.is_error or cell.fill != ERROR_FILL:
+            cell.fill = ERROR_FILL if issue.is_error else WARNING_FILL
+        marked.add(f"{issue.sheet}!{issue.cell}")
+    for (sheet, ref), texts in comments.items():
+        comment = Comment("\n\n".join(texts), "Målsystem")
+        comment.width, comment.height = 320, 40 + 60 * len(texts)
+        book[sheet][ref].comment = comment
+    return marked
+
+
+def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: set[str]) -> None:
+    if SHEET in book.sheetnames and book[SHEET].max_row > 1:
+        del book[SHEET]
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.create_sheet(SHEET, 0)
+    book.move_sheet(sheet, -book.index(sheet))
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is sheet
+    book.active = 0
+    errors, warnings = len(report.errors), len(report.warnings)
+    sheet["A1"] = f"Filen {report.file} är inte godkänd" if errors else f"Filen {report.file}"
+    sheet["A1"].font = Font(bold=True, size=14, color="C00000" if errors else "1F4E78")
+    sheet["A2"] = (f"{errors} fel och {warnings} anmärkningar. Rätta felen i den här filen (de "
+                   "är markerade med rött och har en kommentar), ta bort fliken Fel om du vill, "
+                   "och lämna in filen igen." + (f" Kvittonummer: {receipt}." if receipt else ""))
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A2:E2")
+    sheet.row_dimensions[2].height = 45
+    headers = ["Nr", "Typ", "Flik", "Cell", "Vad är fel och vad ska göras"]
+    for c, header in enumerate(headers, start=1):
+        cell = sheet.cell(4, c, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+    ordered = sorted(report.issues, key=lambda i: (i.severity is not Severity.ERROR,
+                                                   i.sheet or "", i.row or 0))
+    for n, issue in enumerate(ordered, start=1):
+        row = 4 + n
+        values = [n, issue.severity.value, issue.sheet or "", issue.cell or "", issue.message]
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row, c)
+            cell.value = value
+            cell.data_type = "n" if c == 1 else "s"  # text stays text, even "=..." or "+46"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row, 2).fill = ERROR_FILL if issue.is_error else WARNING_FILL
+        if issue.sheet and issue.cell and f"{issue.sheet}!{issue.cell}" in marked:
+            link = sheet.cell(row, 4)
+            link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
+            link.font = Font(color="0563C1", underline="single")
+        sheet.row_dimensions[row].height = 15 * max(1, len(issue.message) // 85 + 1) + 4
+    for letter, width in zip("ABCDE", (5, 9, 14, 8, 95), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A5"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "4:4"
+    sheet.sheet_properties.tabColor = "C00000"

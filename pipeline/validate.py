@@ -1,0 +1,657 @@
+"""Submission + Register → Report and normalised frames (pure: no file access).
+
+Every problem of a file is found in one pass. Parsing of Swedish dates, numbers and dropdown
+text happens first, cell by cell, so that each finding names its cell; the pandera schemas then
+guard every value that is accepted; register and cross-sheet checks come on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas import submission as schemas
+
+from .issues import Report, make
+from .labels import (
+    AGE_GROUPS,
+    BUDGET_CATEGORIES,
+    SEXES,
+    TEMPLATE_COLUMNS,
+    TEMPLATE_SHEETS,
+    Assessment,
+    MetaKey,
+    Status,
+    TemplateSheet,
+)
+from .normalize import (
+    Finding,
+    clean_text,
+    excel_column,
+    is_placeholder,
+    parse_choice,
+    parse_date,
+    parse_number,
+)
+from .register import Register
+from .sheets import Table, finding_issue, fold_header, read_table, schema_issues
+
+log = logging.getLogger(__name__)
+T = TemplateSheet
+TEMPLATE_VERSION = "1"
+STATUSES = [s.value for s in Status]
+ASSESSMENTS = [a.value for a in Assessment]
+HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
+FORECAST_TOLERANCE = 0.10
+SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
+OPTIONAL_COLUMNS = {
+    T.ACTIVITIES: ("Föregående status", "Föregående kommentar"),
+    T.ASSESSMENTS: ("KS-mål", "Förslag"),
+    T.BUDGET: ("Avvikelse", "Budget"),
+}
+# Locked columns shown for information; their cells are never read as answers.
+INFORMATION_COLUMNS = {
+    T.ACTIVITIES: ("previous_status", "previous_comment"),
+    T.ASSESSMENTS: ("title", "suggestion"),
+    T.BUDGET: ("budget", "deviation"),
+}
+SCHEMA_CODES = {
+    "not_nullable": "required_empty",
+    "isin": "choice_invalid",
+    "greater_than_or_equal_to": "hours_negative",
+    "employees:greater_than_or_equal_to": "count_negative",
+    "outcome:greater_than_or_equal_to": "count_negative",
+    "forecast:greater_than_or_equal_to": "count_negative",
+    "field_uniqueness": "activity_duplicate",
+    "default": "schema_failed",
+}
+
+
+@dataclass
+class SubmissionData:
+    """A department's accepted answers, normalised, with the Excel row of each."""
+
+    department: str
+    period: str
+    activities: pd.DataFrame  # row, activity_id, ks_ids, title, start, end, status, comment, own
+    assessments: pd.DataFrame  # row, ks_id, assessment, analysis
+    sick_leave: pd.DataFrame  # row, sex, age_group, employees, ordinary/sick/long_term_hours
+    budget: pd.DataFrame  # row, category, budget, outcome, forecast, comment
+
+
+def validate(submission, register: Register, period: str, *,  # type: ignore[no-untyped-def]
+             folder_department: str | None = None,
+             own_activities: pd.DataFrame | None = None) -> tuple[Report, SubmissionData | None]:
+    """Check a Submission (see intake) against the register for the period being collected.
+
+    own_activities: activities departments added in earlier periods (columns department,
+    activity_id, ks_ids, title, start, end), which come back prefilled in their templates.
+    A bug in this module must not cost a department its night: it becomes an error issue
+    (and a logged traceback), never an exception.
+    """
+    try:
+        return _validate(submission, register, period, folder_department, own_activities)
+    except Exception:
+        log.exception("validation of %s failed", submission.name)
+        report = Report(file=submission.name)
+        report.add(make("internal_error", fil=submission.name))
+        return report, None
+
+
+def _validate(submission, register: Register, period: str,  # type: ignore[no-untyped-def]
+              folder_department: str | None,
+              own_activities: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+    report = Report(file=submission.name)
+    report.extend(submission.issues)
+    if not submission.readable:
+        return report, None
+    if not _check_meta(submission, register, period, folder_department, report):
+        return report, None
+    department = submission.department
+    report.department, report.period = department, period
+    report.issues = [replace(i, department=department) for i in report.issues]
+
+    tables = _read_sheets(submission, report)
+    context = _Context(register, period, department, report, submission.scans)
+    frames = {
+        T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES), own_activities),
+        T.ASSESSMENTS: _assessments(context, tables.get(T.ASSESSMENTS)),
+        T.SICK_LEAVE: _sick_leave(context, tables.get(T.SICK_LEAVE)),
+        T.BUDGET: _budget(context, tables.get(T.BUDGET)),
+    }
+    models = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
+              T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
+    for sheet, frame in frames.items():
+        if frame is None or sheet not in tables:
+            continue
+        try:
+            models[sheet].validate(frame.set_index("row", drop=False), lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            found = schema_issues(exc.failure_cases, tables[sheet], TEMPLATE_COLUMNS[sheet],
+                                  SCHEMA_CODES, context.reported)
+            report.extend(found)
+            if not found and report.accepted:
+                checks = ", ".join(sorted(set(map(str, exc.failure_cases["check"]))))
+                report.add(make("schema_failed", sheet=sheet, kontroll=checks))
+    if not report.accepted or any(f is None for f in frames.values()):
+        return report, None
+    return report, SubmissionData(department, period, *frames.values())  # type: ignore[arg-type]
+
+
+# --- meta and structure ----------------------------------------------------------------------
+
+def _check_meta(sub, register: Register, period: str,  # type: ignore[no-untyped-def]
+                folder_department: str | None, report: Report) -> bool:
+    meta = sub.meta
+    if T.META not in sub.sheets or not meta.get(MetaKey.MARKER) or not meta.get(
+            MetaKey.VERSION):
+        report.add(make("file_not_template", fil=sub.name))
+        return False
+    ok = True
+    if meta.get(MetaKey.VERSION) != TEMPLATE_VERSION:
+        report.add(make("file_old_template", v_fil=meta.get(MetaKey.VERSION),
+                        v_ny=TEMPLATE_VERSION))
+        ok = False
+    department = meta.get(MetaKey.DEPARTMENT, "")
+    if department not in register.department_codes:
+        report.add(make("file_unknown_department", found=department))
+        ok = False
+    elif folder_department and folder_department != department:
+        report.add(make("file_wrong_folder", avd_fil=department, avd_mapp=folder_department))
+        ok = False
+    file_period = meta.get(MetaKey.PERIOD, "")
+    if file_period not in register.period_ids:
+        report.add(make("file_unknown_period", found=file_period, period=period))
+        ok = False
+    elif file_period != period:
+        report.add(make("file_wrong_period", period_i_fil=file_period, period=period))
+        ok = False
+    if ok and meta.get(MetaKey.REGISTER_CHECKSUM) != register.checksum:
+        report.add(make("file_register_changed"))
+    return ok
+
+
+def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-untyped-def]
+    tables: dict[str, Table] = {}
+    present = list(sub.sheets)
+    for extra in present:
+        if extra not in TEMPLATE_SHEETS:
+            report.add(make("sheet_extra", sheet=extra))
+    for sheet, columns in TEMPLATE_COLUMNS.items():
+        if sheet not in sub.sheets:
+            moved = _find_headers_elsewhere(sub.sheets, columns, sheet)
+            if moved:
+                report.add(make("sheet_moved", sheet=sheet, annan=moved))
+            else:
+                visible = ", ".join(f'"{s}"' for s in present if s != T.META)
+                report.add(make("sheet_missing", sheet=sheet, lista=visible))
+            continue
+        rows = sub.sheets[sheet]
+        if len(rows) > 5000:
+            report.add(make("too_many_rows", sheet=sheet, rader=len(rows), max=5000))
+            continue
+        if not any(v not in (None, "") for v in (rows[0] if rows else [])):
+            moved = _find_headers_elsewhere(sub.sheets, columns, sheet)
+            if moved:
+                report.add(make("sheet_moved", sheet=sheet, annan=moved))
+                continue
+        table = read_table(sheet, rows, columns, optional=OPTIONAL_COLUMNS.get(sheet, ()))
+        report.extend(table.issues)
+        if any(i.is_error for i in table.issues):
+            continue
+        tables[sheet] = table
+    return tables
+
+
+def _find_headers_elsewhere(sheets: dict[str, list[list[object]]], columns: dict[str, str],
+                            wanted: str) -> str | None:
+    expected = {fold_header(c) for c in columns}
+    for name, rows in sheets.items():
+        if name == wanted or name in TEMPLATE_COLUMNS or not rows:
+            continue
+        for row in rows[:5]:
+            found = {fold_header(v) for v in row if v not in (None, "")}
+            if len(expected & found) >= max(2, len(expected) - 2):
+                return name
+    return None
+
+
+# --- cell reading ----------------------------------------------------------------------------
+
+class _Context:
+    def __init__(self, register: Register, period: str, department: str, report: Report,
+                 scans: dict) -> None:  # type: ignore[type-arg]
+        self.register = register
+        self.period = period
+        self.period_end: dt.date = register.period(period)["period_end"]
+        self.year = register.settings.year
+        self.department = department
+        self.report = report
+        self.scans = scans
+        self.reported: set[tuple[int, str]] = set()
+
+    def start_sheet(self, table: Table) -> None:
+        """Sheet-wide findings: error values, uncalculated formulas, merges, hidden rows."""
+        scan = self.scans.get(table.sheet)
+        data_rows = {row for row, _ in table.rows}
+        read_columns = {excel_column(i): name for name, i in table.columns.items()
+                        if name not in INFORMATION_COLUMNS.get(table.sheet, ())}
+        if scan is None:
+            return
+        for ref, error in sorted(scan.errors.items()):
+            column, row = _split_ref(ref)
+            if row in data_rows and column in read_columns:
+                self.report.add(make("error_value", sheet=table.sheet, cell=ref, fel=error))
+                self.reported.add((row, read_columns[column]))
+        for ref in sorted(scan.uncalculated):
+            column, row = _split_ref(ref)
+            if row in data_rows and column in read_columns:
+                self.report.add(make("formula_uncalculated", sheet=table.sheet, cell=ref))
+                self.reported.add((row, read_columns[column]))
+        for area in scan.merged:
+            first, _, last = area.partition(":")
+            _, top = _split_ref(first)
+            _, bottom = _split_ref(last or first)
+            if any(top <= row <= bottom for row in data_rows) and top > table.header_row:
+                self.report.add(make("merged_cells", sheet=table.sheet, område=area))
+                for row in range(top, bottom + 1):
+                    for name in table.columns:
+                        self.reported.add((row, name))
+        hidden = sorted(r for r in scan.hidden_rows if r in data_rows)
+        if hidden:
+            self.report.add(make("hidden_rows", sheet=table.sheet,
+                                 rader=", ".join(map(str, hidden))))
+
+    def issue(self, code: str, table: Table, column: str, row: int, **params: object) -> None:
+        if (row, column) in self.reported:
+            return
+        self.reported.add((row, column))
+        self.report.add(make(code, sheet=table.sheet, cell=table.cell(column, row), **params))
+
+    def finding(self, finding: Finding | None, table: Table, column: str, row: int,
+                raw: object) -> None:
+        if finding is None or (row, column) in self.reported:
+            return
+        issue = finding_issue(finding, sheet=table.sheet, cell=table.cell(column, row),
+                              raw=raw, column=_swedish(table.sheet, column))
+        if issue.is_error:
+            self.reported.add((row, column))
+        self.report.add(issue)
+
+    def blocked(self, row: int, column: str) -> bool:
+        return (row, column) in self.reported
+
+    # typed readers: each reports its own findings and returns the value or None
+    def text(self, table: Table, values: dict, row: int, column: str, *,  # type: ignore[type-arg]
+             multiline: bool = False, limit: int | None = None) -> str:
+        if self.blocked(row, column):
+            return ""
+        text = clean_text(values.get(column), multiline=multiline)
+        if limit is not None and len(text) > limit:
+            self.issue("text_too_long", table, column, row, antal=len(text), max=limit)
+        return text
+
+    def choice(self, table: Table, values: dict, row: int, column: str,  # type: ignore[type-arg]
+               choices: Sequence[str], *, required: bool = True) -> str | None:
+        if self.blocked(row, column):
+            return None
+        raw = values.get(column)
+        text = clean_text(raw)
+        label = _swedish(table.sheet, column)
+        if not text:
+            if required:
+                self.issue("required_empty", table, column, row, kolumn=label)
+            return None
+        if is_placeholder(text):
+            self.issue("placeholder", table, column, row, found=text, kolumn=label)
+            return None
+        value, finding = parse_choice(raw, choices)
+        self.finding(finding, table, column, row, raw)
+        return value  # type: ignore[return-value]
+
+    def date(self, table: Table, values: dict, row: int,  # type: ignore[type-arg]
+             column: str) -> dt.date | None:
+        if self.blocked(row, column):
+            return None
+        raw = values.get(column)
+        value, finding = parse_date(raw)
+        if finding is not None and finding.code == "date_no_day" and "år" not in finding.params:
+            finding = Finding(finding.code, {"år": self.year})
+        self.finding(finding, table, column, row, raw)
+        if isinstance(value, dt.date) and not (self.year - 10 <= value.year <= self.year + 10):
+            self.issue("date_implausible", table, column, row, iso=value.isoformat(),
+                       år=self.year)
+            return None
+        return value if isinstance(value, dt.date) else None
+
+    def number(self, table: Table, values: dict, row: int,  # type: ignore[type-arg]
+               column: str) -> float | None:
+        if self.blocked(row, column):
+            return None
+        raw = values.get(column)
+        label = _swedish(table.sheet, column)
+        if isinstance(raw, str) and is_placeholder(raw):
+            self.issue("placeholder", table, column, row, found=clean_text(raw), kolumn=label)
+            return None
+        value, finding = parse_number(raw)
+        if finding is not None:
+            finding = Finding(finding.code, {**finding.params, "kolumn": label})
+        self.finding(finding, table, column, row, raw)
+        if value is None and finding is None:
+            self.issue("required_empty", table, column, row, kolumn=label)
+        return value  # type: ignore[return-value]
+
+
+def _split_ref(ref: str) -> tuple[str, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return letters, int(digits or 0)
+
+
+def _swedish(sheet: str, column: str) -> str:
+    return {en: sv for sv, en in TEMPLATE_COLUMNS[sheet].items()}.get(column, column)
+
+
+def _is_summary_row(context: _Context, table: Table, row: int, values: dict,  # type: ignore[type-arg]
+                    first_text_column: str) -> bool:
+    text = clean_text(values.get(first_text_column)).casefold()
+    if any(text.startswith(word) for word in SUMMARY_WORDS):
+        context.report.add(make("summary_row", sheet=table.sheet, rad=row,
+                                text=clean_text(values.get(first_text_column))))
+        return True
+    return False
+
+
+def _frame(rows: list[dict[str, object]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["row", *columns])
+
+
+# --- the four data sheets --------------------------------------------------------------------
+
+def _activities(ctx: _Context, table: Table | None,
+                own_activities: pd.DataFrame | None) -> pd.DataFrame | None:
+    if table is None:
+        return None
+    ctx.start_sheet(table)
+    register = ctx.register
+    expected = {a.activity_id: a for a in register.activities_for(ctx.department).itertuples()}
+    all_register_ids = set(register.activities["activity_id"])
+    own_known: dict[str, object] = {}
+    if own_activities is not None and not own_activities.empty:
+        mine = own_activities[own_activities["department"] == ctx.department]
+        own_known = {a.activity_id: a for a in mine.itertuples()}
+    goal_ids = register.goal_ids
+    rows: list[dict[str, object]] = []
+    seen: dict[str, list[int]] = {}
+    signatures: dict[tuple, int] = {}  # type: ignore[type-arg]
+
+    for row, values in table.rows:
+        if _is_summary_row(ctx, table, row, values, "activity_id"):
+            continue
+        activity_id = clean_text(values.get("activity_id"))
+        status = ctx.choice(table, values, row, "status", STATUSES,
+                            required=bool(activity_id) or _has_own_content(values))
+        comment = ctx.text(table, values, row, "comment", multiline=True,
+                           limit=schemas.COMMENT_MAX)
+        if activity_id:
+            seen.setdefault(activity_id, []).append(row)
+            known = expected.get(activity_id) or own_known.get(activity_id)
+            if known is None:
+                code = "activity_not_yours" if activity_id in all_register_ids else \
+                    "activity_unknown"
+                ctx.issue(code, table, "activity_id", row, found=activity_id,
+                          avdelning=ctx.department)
+                continue
+            rows.append({"row": row, "activity_id": activity_id, "ks_ids": tuple(known.ks_ids),
+                         "title": known.title, "start": known.start, "end": known.end,
+                         "status": status, "comment": comment,
+                         "own": activity_id not in expected})
+            continue
+        if not _has_own_content(values):
+            if status or comment:  # a status typed on an empty row
+                ctx.report.add(make("own_activity_incomplete", sheet=table.sheet, rad=row,
+                                    kolumner="KS-mål-id, Aktivitet, Startdatum och Slutdatum"))
+            continue
+        signature = tuple(clean_text(values.get(c)) for c in table.columns)
+        if signature in signatures:
+            ctx.report.add(make("rows_identical", sheet=table.sheet, r1=signatures[signature],
+                                r2=row))
+            continue
+        signatures[signature] = row
+        ks_ids = _goal_list(ctx, table, values, row, goal_ids)
+        title = ctx.text(table, values, row, "title", limit=500)
+        start = ctx.date(table, values, row, "start")
+        end = ctx.date(table, values, row, "end")
+        missing = [label for label, value, column in (
+            ("KS-mål-id", ks_ids, "ks_ids"), ("Aktivitet", title, "title"),
+            ("Startdatum", start, "start"), ("Slutdatum", end, "end"))
+            if not value and not ctx.blocked(row, column)]
+        if missing:
+            ctx.report.add(make("own_activity_incomplete", sheet=table.sheet, rad=row,
+                                kolumner=" och ".join(", ".join(missing).rsplit(", ", 1))))
+        if start and end and end < start:
+            ctx.issue("end_before_start", table, "end", row, slut=end, start=start,
+                      cell_slut=f"{table.sheet}!{table.cell('end', row)}",
+                      cell_start=f"{table.sheet}!{table.cell('start', row)}")
+        if start and start.year < ctx.year:
+            ctx.report.add(make("started_before_year", sheet=table.sheet,
+                                cell=table.cell("start", row), found=title, start=start,
+                                år=ctx.year))
+        rows.append({"row": row, "activity_id": None, "ks_ids": ks_ids or (), "title": title,
+                     "start": start, "end": end, "status": status, "comment": comment,
+                     "own": True})
+
+    for activity_id, where in seen.items():
+        if len(where) > 1:
+            ctx.report.add(make("activity_duplicate", sheet=table.sheet,
+                                cell=table.cell("activity_id", where[1]), found=activity_id,
+                                rader=", ".join(map(str, where))))
+    for activity_id, activity in expected.items():
+        if activity_id not in seen:
+            ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
+                                titel=activity.title))
+    frame = _frame(rows, ["activity_id", "ks_ids", "title", "start", "end", "status",
+                          "comment", "own"])
+    _status_warnings(ctx, table, frame)
+    frame["activity_id"] = frame["activity_id"].astype(object)
+    return frame
+
+
+def _has_own_content(values: dict) -> bool:  # type: ignore[type-arg]
+    return any(clean_text(values.get(c)) for c in ("ks_ids", "title", "start", "end"))
+
+
+def _goal_list(ctx: _Context, table: Table, values: dict, row: int,  # type: ignore[type-arg]
+               goal_ids: list[str]) -> tuple[str, ...] | None:
+    raw = clean_text(values.get("ks_ids"))
+    if not raw or ctx.blocked(row, "ks_ids"):
+        return None
+    found = []
+    for part in (p.strip() for p in raw.replace(",", ";").split(";")):
+        if not part:
+            continue
+        if part not in goal_ids:
+            ctx.issue("goal_unknown", table, "ks_ids", row, found=part,
+                      år=ctx.year, lista=", ".join(goal_ids))
+            return None
+        found.append(part)
+    return tuple(found) or None
+
+
+def _status_warnings(ctx: _Context, table: Table, frame: pd.DataFrame) -> None:
+    for item in frame.itertuples():
+        if not isinstance(item.status, str) or not isinstance(item.end, dt.date):
+            continue
+        status = Status(item.status)
+        cell = table.cell("status", item.row)
+        label = item.activity_id or item.title
+        if status is Status.DONE and item.end > ctx.period_end:
+            ctx.report.add(make("status_contradicts_end", sheet=table.sheet, cell=cell,
+                                found=label, status=status.value, slut=item.end,
+                                periodslut=ctx.period_end))
+        elif not status.finished and item.end < ctx.period_end:
+            ctx.report.add(make("end_passed_not_finished", sheet=table.sheet, cell=cell,
+                                found=label, status=status.value, slut=item.end))
+
+
+def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+    if table is None:
+        return None
+    ctx.start_sheet(table)
+    register = ctx.register
+    owned = list(register.goals_owned_by(ctx.department)["ks_id"])
+    owners = dict(zip(register.board_goals["ks_id"], register.board_goals["owner"],
+                      strict=True))
+    rows: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for row, values in table.rows:
+        if _is_summary_row(ctx, table, row, values, "ks_id"):
+            continue
+        ks_id = clean_text(values.get("ks_id"))
+        if not ks_id:
+            continue
+        if ks_id not in owners:
+            ctx.issue("goal_unknown", table, "ks_id", row, found=ks_id, år=ctx.year,
+                      lista=", ".join(owned))
+            continue
+        if owners[ks_id] != ctx.department:
+            ctx.issue("goal_not_yours", table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
+                      avdelning=ctx.department)
+            continue
+        seen.add(ks_id)
+        assessment = ctx.choice(table, values, row, "assessment", ASSESSMENTS)
+        analysis = ctx.text(table, values, row, "analysis", multiline=True,
+                            limit=schemas.ANALYSIS_MAX)
+        if assessment and not analysis:
+            ctx.report.add(make("analysis_missing", sheet=table.sheet,
+                                cell=table.cell("analysis", row), found=ks_id,
+                                bedömning=assessment))
+        rows.append({"row": row, "ks_id": ks_id, "assessment": assessment,
+                     "analysis": analysis})
+    for ks_id in owned:
+        if ks_id not in seen:
+            ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
+    return _frame(rows, ["ks_id", "assessment", "analysis"])
+
+
+def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+    if table is None:
+        return None
+    ctx.start_sheet(table)
+    rows: list[dict[str, object]] = []
+    seen: set[tuple[str, str]] = set()
+    hours = ("ordinary_hours", "sick_hours", "long_term_hours")
+    for row, values in table.rows:
+        if _is_summary_row(ctx, table, row, values, "sex"):
+            continue
+        sex = ctx.choice(table, values, row, "sex", SEXES)
+        age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
+        numbers = {c: ctx.number(table, values, row, c) for c in ("employees", *hours)}
+        if sex is None or age is None:
+            continue
+        seen.add((sex, age))
+        employees = numbers["employees"]
+        if employees is not None and not float(employees).is_integer():
+            ctx.issue("number_not_whole", table, "employees", row,
+                      found=clean_text(values.get("employees")))
+        ordinary, sick, long_term = (numbers[c] for c in hours)
+        for column in hours:
+            if (numbers[column] or 0) < 0:
+                ctx.issue("hours_negative", table, column, row, found=numbers[column])
+        if ordinary is not None and sick is not None and sick > ordinary >= 0:
+            ctx.issue("sick_exceeds_ordinary", table, "sick_hours", row, sjuk=sick,
+                      ordinarie=ordinary,
+                      cell_ordinarie=f"{table.sheet}!{table.cell('ordinary_hours', row)}")
+        if sick is not None and long_term is not None and long_term > sick >= 0:
+            ctx.issue("long_exceeds_sick", table, "long_term_hours", row, lång=long_term,
+                      sjuk=sick, cell_sjuk=f"{table.sheet}!{table.cell('sick_hours', row)}")
+        if employees == 0 and (ordinary or 0) > 0:
+            ctx.issue("hours_without_employees", table, "ordinary_hours", row,
+                      timmar=ordinary,
+                      cell_anställda=f"{table.sheet}!{table.cell('employees', row)}")
+        elif employees and ordinary and ordinary > employees * HOURS_PER_EMPLOYEE_MAX:
+            ctx.report.add(make("hours_high", sheet=table.sheet,
+                                cell=table.cell("ordinary_hours", row), found=ordinary,
+                                anställda=int(employees)))
+        rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
+    for sex in SEXES:
+        for age in AGE_GROUPS:
+            if (sex, age) not in seen:
+                ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
+                                    ålder=age))
+    frame = _frame(rows, ["sex", "age_group", "employees", *hours])
+    for column in ("employees", *hours):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+    if table is None:
+        return None
+    ctx.start_sheet(table)
+    frames = ctx.register.budget_for(ctx.department)
+    budgets = dict(zip(frames["category"], frames["budget"], strict=True))
+    unit = ctx.register.settings.unit
+    rows: list[dict[str, object]] = []
+    for row, values in table.rows:
+        if _is_summary_row(ctx, table, row, values, "category"):
+            continue
+        category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
+        outcome = ctx.number(table, values, row, "outcome")
+        forecast = ctx.number(table, values, row, "forecast")
+        comment = ctx.text(table, values, row, "comment", multiline=True,
+                           limit=schemas.COMMENT_MAX)
+        if category is None:
+            continue
+        if category not in budgets:
+            ctx.issue("budget_category_unknown", table, "category", row, found=category,
+                      avdelning=ctx.department)
+            continue
+        rows.append({"row": row, "category": category, "budget": float(budgets[category]),
+                     "outcome": outcome, "forecast": forecast, "comment": comment})
+    frame = _frame(rows, ["category", "budget", "outcome", "forecast", "comment"])
+    for column in ("budget", "outcome", "forecast"):
+        frame[column] = frame[column].astype(float)
+    for column in ("outcome", "forecast"):
+        _signs(ctx, table, frame, column)
+    for line in frame.itertuples():
+        if line.budget > 0 and line.forecast is not None and not math.isnan(line.forecast):
+            share = abs(line.forecast - line.budget) / line.budget
+            if share > FORECAST_TOLERANCE:
+                ctx.report.add(make("forecast_far_from_budget", sheet=table.sheet,
+                                    cell=table.cell("forecast", line.row), kategori=line.category,
+                                    prognos=line.forecast, budget=line.budget, enhet=unit,
+                                    procent=round(share * 100)))
+        if line.outcome is not None and line.outcome > 3 * line.budget:
+            ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
+                                cell=table.cell("outcome", line.row), kategori=line.category,
+                                utfall=line.outcome, budget=line.budget, enhet=unit))
+    seen = set(frame["category"])
+    for category in budgets:
+        if category not in seen:
+            ctx.report.add(make("budget_category_missing", sheet=table.sheet, found=category))
+    return frame
+
+
+def _signs(ctx: _Context, table: Table, frame: pd.DataFrame, column: str) -> None:
+    values = frame[column].dropna()
+    negative = frame.loc[frame[column] < 0, "row"].tolist()
+    if not negative:
+        return
+    label = _swedish(table.sheet, column)
+    if len(negative) == len(values[values != 0]):
+        frame[column] = frame[column].abs()
+        ctx.report.add(make("budget_all_negative", sheet=table.sheet, kolumn=label))
+        return
+    cells = ", ".join(f"{table.sheet}!{table.cell(column, r)}" for r in negative)
+    ctx.report.add(make("budget_negative_mixed", sheet=table.sheet,
+                        cell=table.cell(column, negative[0]), kolumn=label, celler=cells))
+    for r in negative:
+        ctx.reported.add((r, column))
+
