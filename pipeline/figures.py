@@ -1,0 +1,140 @@
+"""Sick leave and budget figures, counted as the law and the finance office count them (pure).
+
+Sick leave: the seven standard figures of a Swedish municipal annual report, each a ratio of
+summed hours (never a mean of percentages): total sick hours ÷ ordinary hours; the same for
+women, men and the three age groups (each of that group's own hours); and long-term sick
+hours (60 days or more) ÷ total sick hours.
+
+Privacy: a figure for a group of 10 employees or fewer is never shown. When one group of a
+pair or triple is hidden and the others are shown beside the total, the hidden one could be
+estimated from them, so the smallest remaining group of that partition is hidden too
+(complementary suppression). Hours per group are never published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .labels import AGE_GROUPS, SEXES, WHOLE_ORGAN_CODE
+from .register import Register
+
+SMALL_GROUP = 10  # a group of this many employees or fewer is never shown
+
+FIGURES = ("total", "women", "men", "age_29", "age_30_49", "age_50", "long_term")
+FIGURE_LABELS = {
+    "total": "Total sjukfrånvaro",
+    "women": "Kvinnor",
+    "men": "Män",
+    "age_29": "29 år eller yngre",
+    "age_30_49": "30–49 år",
+    "age_50": "50 år eller äldre",
+    "long_term": "Andel långtidssjukfrånvaro (60 dagar eller mer)",
+}
+# figure -> rows of the Sjukfrånvaro sheet it sums (by sex or age group)
+GROUPS = {"women": ("sex", SEXES[0]), "men": ("sex", SEXES[1]),
+          "age_29": ("age_group", AGE_GROUPS[0]), "age_30_49": ("age_group", AGE_GROUPS[1]),
+          "age_50": ("age_group", AGE_GROUPS[2])}
+PARTITIONS = (("women", "men"), ("age_29", "age_30_49", "age_50"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None  # a share 0..1; None when hidden or not reported
+    employees: float
+    hidden: bool  # True: a small group (or its complement), shown as "–" with a note
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator > 0 else None
+
+
+def unit_figures(rows: pd.DataFrame) -> dict[str, Figure]:
+    """The seven figures for one unit's Sjukfrånvaro rows (one department or the organ)."""
+    employees = float(rows["employees"].sum())
+    ordinary, sick = float(rows["ordinary_hours"].sum()), float(rows["sick_hours"].sum())
+    long_term = float(rows["long_term_hours"].sum())
+    small_unit = employees <= SMALL_GROUP
+    figures = {
+        "total": Figure(None if small_unit else _ratio(sick, ordinary), employees, small_unit),
+        "long_term": Figure(None if small_unit else _ratio(long_term, sick), employees,
+                            small_unit),
+    }
+    for name, (column, value) in GROUPS.items():
+        group = rows[rows[column] == value]
+        count = float(group["employees"].sum())
+        hidden = small_unit or count <= SMALL_GROUP
+        ratio = _ratio(float(group["sick_hours"].sum()), float(group["ordinary_hours"].sum()))
+        figures[name] = Figure(None if hidden else ratio, count, hidden)
+    for partition in PARTITIONS:
+        hidden = [n for n in partition if figures[n].hidden]
+        shown = [n for n in partition if not figures[n].hidden]
+        if len(hidden) == 1 and shown:
+            other = min(shown, key=lambda n: figures[n].employees)
+            figures[other] = Figure(None, figures[other].employees, True)
+    return figures
+
+
+def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
+    """One row per department in register order, then the whole organ (WHOLE_ORGAN_CODE).
+
+    Columns: department, name, reported, employees, then for each of FIGURES the share (NaN
+    when hidden or not reported) and `<figure>_hidden` (bool).
+    """
+    rows = []
+    units = [(code, register.department_names[code]) for code in register.department_codes]
+    units.append((WHOLE_ORGAN_CODE, register.settings.organ))
+    for code, name in units:
+        part = sick if code == WHOLE_ORGAN_CODE else sick[sick["department"] == code]
+        row: dict[str, object] = {"department": code, "name": name,
+                                  "reported": not part.empty,
+                                  "employees": float(part["employees"].sum())}
+        figures = unit_figures(part) if not part.empty else {}
+        for figure in FIGURES:
+            value = figures.get(figure)
+            row[figure] = value.value if value and value.value is not None else float("nan")
+            row[f"{figure}_hidden"] = bool(value and value.hidden)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def baseline_shares(register: Register) -> dict[str, float]:
+    """The latest baseline sick-leave share per department code (and WHOLE_ORGAN_CODE)."""
+    frame = register.baselines.sort_values("date")
+    return dict(zip(frame["department"], frame["sick_leave_share"], strict=True))
+
+
+def budget_by_department(budget: pd.DataFrame, register: Register) -> pd.DataFrame:
+    """Budget, outcome, forecast and deviation (budget − forecast) per department, with a
+    total row (department = WHOLE_ORGAN_CODE). Outcome and forecast are NaN for a department
+    that has not reported; the total then sums what was reported and says so in `complete`."""
+    return _totals(budget, "department", register.department_codes)
+
+
+def budget_by_category(budget: pd.DataFrame, register: Register) -> pd.DataFrame:
+    from .labels import BUDGET_CATEGORIES
+
+    present = [c for c in BUDGET_CATEGORIES if c in set(budget["category"])]
+    return _totals(budget, "category", present)
+
+
+def _totals(budget: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
+    rows = []
+    for value in order:
+        part = budget[budget[key] == value]
+        rows.append(_sums(part, {key: value}))
+    rows.append(_sums(budget, {key: WHOLE_ORGAN_CODE}))
+    return pd.DataFrame(rows)
+
+
+def _sums(part: pd.DataFrame, label: dict[str, str]) -> dict[str, object]:
+    budget = round(float(part["budget"].sum()), 6)
+    complete = bool(part["forecast"].notna().all()) and not part.empty
+    outcome = round(float(part["outcome"].sum(min_count=1)), 6) if part["outcome"].notna().any() \
+        else float("nan")
+    forecast = round(float(part["forecast"].sum(min_count=1)), 6) if part["forecast"].notna(
+        ).any() else float("nan")
+    deviation = budget - forecast if complete else float("nan")
+    return {**label, "budget": budget, "outcome": outcome, "forecast": forecast,
+            "deviation": deviation, "complete": complete}
