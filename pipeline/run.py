@@ -1,16 +1,45 @@
-"""The orchestrator: wires the stages for each command. The CLI calls only these functions."""
+"""The orchestrator: wires the stages for each command. The CLI calls only these functions.
+
+The nightly run, in order: take the lock; read the register; for each settled inbox file read
+its bytes, validate them (pure), store the bytes in the archive, append the verdict to the
+ledger, and only then remove the file from the inbox; decide which accepted file counts for
+each department (latest wins); merge; write the outputs atomically. A run killed at any moment
+leaves every file either in the inbox or in the archive, and the next run finishes the work.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from .archive import Archive, Arrival, run_lock
+from .atomic import atomic_write, atomic_write_bytes
 from .config import Settings
-from .errors import ConfigError, NotBuiltYet
-from .issues import Report, make
+from .errors import ConfigError
+from .issues import Issue, Report, make
+from .labels import Verdict
 from .register import Register, read_register
 from .validate import SubmissionData
+
+DUPLICATE = "Dubblett"
+SUPERSEDED = "Ersatt"
+MANIFEST_VERSION = 1
+Progress = Callable[[int, int, str], None]
+
+
+def now() -> dt.datetime:
+    """The run's clock; PIPELINE_NOW (ISO time) pins it for reproducible runs and tests."""
+    pinned = os.environ.get("PIPELINE_NOW")
+    if pinned:
+        return dt.datetime.fromisoformat(pinned)
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def require_period(settings: Settings, register: Register) -> str:
@@ -20,6 +49,8 @@ def require_period(settings: Settings, register: Register) -> str:
     register.period(settings.period)
     return settings.period
 
+
+# --- templates -------------------------------------------------------------------------------
 
 def make_templates(settings: Settings, departments: Sequence[str] = (),
                    out: Path | None = None) -> list[Path]:
@@ -33,9 +64,24 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
 
 
 def load_history(settings: Settings, register: Register, period: str):  # type: ignore[no-untyped-def]
-    """The previous period's merged activities, for prefilling templates (nightly run seam)."""
-    return None
+    """The previous period's merged activities and suggestions, to prefill the templates."""
+    from .templates import History
 
+    previous = register.previous_period(period)
+    if previous is None:
+        return None
+    archive = Archive(settings.archive)
+    merged = _merge_period(archive, register, previous, archive.arrivals())
+    if merged is None:
+        return None
+    activities = merged.activities[merged.activities["status"].map(
+        lambda s: isinstance(s, str))]
+    suggestions = {g.ks_id: g.suggestion for g in merged.goals.itertuples()
+                   if isinstance(g.suggestion, str)}
+    return History(previous, activities, suggestions)
+
+
+# --- validate --------------------------------------------------------------------------------
 
 @dataclass
 class FileResult:
@@ -48,23 +94,20 @@ class FileResult:
 def validate_files(settings: Settings, files: Sequence[Path],
                    feedback_dir: Path | None = None) -> list[FileResult]:
     """Check files as the nightly run would, without archiving anything."""
-    from .intake import parse_submission
-    from .validate import validate
-
     register = read_register(settings.register)
     period = require_period(settings, register)
+    archive = Archive(settings.archive)
+    own = _own_activities(archive, register, period, archive.arrivals())
     results = []
     for path in files:
         try:
             content = path.read_bytes()
         except OSError as exc:
             report = Report(file=path.name)
-            report.add(make("file_corrupt", fil=path.name, orsak=exc.strerror or "kan inte läsas"))
+            report.add(make("file_corrupt", fil=path.name, orsak=exc.strerror or "okänt fel"))
             results.append(FileResult(path, report))
             continue
-        submission = parse_submission(content, name=path.name)
-        report, data = validate(submission, register, period,
-                                own_activities=load_own_activities(settings))
+        report, data = _check(content, path.name, register, period, None, own)
         result = FileResult(path, report, data)
         if feedback_dir is not None and not report.accepted:
             from .publish.feedback import write_feedback
@@ -74,18 +117,458 @@ def validate_files(settings: Settings, files: Sequence[Path],
     return results
 
 
-def load_own_activities(settings: Settings):  # type: ignore[no-untyped-def]
-    """Activities departments added in earlier periods (from the archive; nightly-run seam)."""
-    return None
+def _check(content: bytes, name: str, register: Register, period: str, folder: str | None,
+           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+    return _check_submission(content, name, register, period, folder, own)[1:]  # type: ignore[return-value]
 
 
-def nightly_run(settings: Settings, progress=None):  # type: ignore[no-untyped-def]
-    raise NotBuiltYet("pipeline run är inte byggt ännu.")
+def _check_submission(content: bytes, name: str, register: Register, period: str,
+                      folder: str | None, own: pd.DataFrame | None):  # type: ignore[no-untyped-def]
+    from .intake import parse_submission
+    from .validate import validate
+
+    submission = parse_submission(content, name=name)
+    report, data = validate(submission, register, period, folder_department=folder,
+                            own_activities=own)
+    return submission, report, data
 
 
-def submission_status(settings: Settings):  # type: ignore[no-untyped-def]
-    raise NotBuiltYet("pipeline status är inte byggt ännu.")
+# --- the nightly run -------------------------------------------------------------------------
+
+@dataclass
+class RunSummary:
+    period: str
+    new: list[tuple[Arrival, Report]] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    counted: dict[str, Arrival] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+    unchanged: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for a, _ in self.new if a.verdict == Verdict.REJECTED.value)
+
+    def lines(self) -> list[str]:
+        out = [f"Period {self.period}."]
+        if not self.new:
+            out.append("Inga nya filer i inkorgen.")
+        for arrival, report in self.new:
+            where = f"{arrival.folder}/" if arrival.folder else ""
+            out.append(f"  {where}{arrival.name}: {arrival.verdict}"
+                       + (f" ({len(report.errors)} fel, {len(report.warnings)} anmärkningar)"
+                          if report.issues else ""))
+        if self.waiting:
+            out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
+                       f"{', '.join(self.waiting)}")
+        if self.counted:
+            out.append("Gäller: " + ", ".join(
+                f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
+                for code, a in self.counted.items()))
+        if self.missing:
+            out.append(f"Saknas: {', '.join(self.missing)}")
+        if self.unchanged:
+            out.append("Inget har ändrats sedan förra körningen; sammanställningen är "
+                       "oförändrad.")
+        for path in self.outputs:
+            out.append(f"Skrev {path}")
+        for path in self.feedback:
+            out.append(f"Återkoppling: {path}")
+        return out
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    folder: str  # department code of the drop folder, "" for the inbox itself
+
+
+def scan_inbox(settings: Settings, register: Register) -> tuple[list[InboxFile], list[str]]:
+    """Files ready to read, and names left for the next night (still written or open).
+
+    File ages are measured on the real clock, whatever PIPELINE_NOW says."""
+    import time
+
+    at = time.time()
+    ready: list[InboxFile] = []
+    waiting: list[str] = []
+    inbox = settings.inbox
+    if not inbox.is_dir():
+        return ready, waiting
+    folders = [(inbox, "")] + [(inbox / code, code) for code in register.department_codes
+                               if (inbox / code).is_dir()]
+    for folder, code in folders:
+        names = {p.name for p in folder.iterdir()}
+        for path in sorted(folder.iterdir()):
+            name = path.name
+            if not path.is_file() or _ignored(name):
+                continue
+            if f"~${name}" in names or f".~lock.{name}#" in names:
+                waiting.append(name)  # open in Excel or LibreOffice
+                continue
+            try:
+                age = at - path.stat().st_mtime
+            except FileNotFoundError:
+                continue  # Excel's save-by-rename: gone for a moment, back next night
+            if age < settings.settle_seconds:
+                waiting.append(name)
+                continue
+            ready.append(InboxFile(path, code))
+    return ready, waiting
+
+
+def _ignored(name: str) -> bool:
+    """Lock files, temporary save files and hidden files are never submissions."""
+    lowered = name.lower()
+    return (name.startswith(("~$", ".~lock.", ".")) or lowered.endswith((".tmp", "#"))
+            or "." not in name)
+
+
+def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSummary:
+    with run_lock(settings.archive, settings.lock_wait_seconds):
+        return _nightly_run(settings, progress)
+
+
+def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
+    started = now()
+    register = read_register(settings.register)
+    period = require_period(settings, register)
+    archive = Archive(settings.archive)
+    summary = RunSummary(period)
+    arrivals = archive.arrivals()
+    archive.log("run_started", period=period, run=started.isoformat())
+    ready, summary.waiting = scan_inbox(settings, register)
+    own = _own_activities(archive, register, period, arrivals)
+    known = {a.identity for a in arrivals}
+    rejected_content: list[tuple[Report, bytes]] = []
+    for number, item in enumerate(ready, start=1):
+        if progress:
+            progress(number, len(ready), item.path.name)
+        result = _take(archive, item, register, period, own, known, arrivals, started)
+        if result is None:
+            continue
+        arrival, report, content = result
+        summary.new.append((arrival, report))
+        arrivals.append(arrival)
+        known.add(arrival.identity)
+        if arrival.verdict == Verdict.REJECTED.value:
+            rejected_content.append((report, content))
+    for report, content in rejected_content:
+        from .publish.feedback import write_feedback
+
+        summary.feedback.append(write_feedback(report, content, settings.outbox / "feedback",
+                                               receipt=_receipt_of(report, arrivals)))
+    _publish(settings, archive, register, period, arrivals, summary)
+    archive.log("run_finished", period=period, new=len(summary.new),
+                rejected=summary.rejected, unchanged=summary.unchanged)
+    return summary
+
+
+def _take(archive: Archive, item: InboxFile, register: Register, period: str,
+          own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
+          started: dt.datetime) -> tuple[Arrival, Report, bytes] | None:
+    path = item.path
+    try:
+        before = path.stat()
+        content = path.read_bytes()
+        after = path.stat()
+    except FileNotFoundError:
+        return None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
+            after.st_size != len(content):
+        return None  # still being written: next night
+    sha = hashlib.sha256(content).hexdigest()
+    if (path.name, item.folder, sha, after.st_mtime_ns) in known:
+        path.unlink()  # an earlier run archived it and was stopped before removing it
+        return None
+    earlier = next((a for a in arrivals if a.sha256 == sha and a.verdict != DUPLICATE), None)
+    if earlier is not None:
+        report = Report(file=path.name, department=earlier.department, period=earlier.period)
+        report.add(make("file_duplicate", fil=path.name, datum=earlier.received[:10]))
+        verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
+    else:
+        submission, report, data = _check_submission(content, path.name, register, period,
+                                                     item.folder or None, own)
+        if report.department is None and item.folder:
+            # unreadable or refused before its _meta was trusted: it belongs to the folder
+            report.department = item.folder
+        report.period = report.period or period
+        verdict, department = report.verdict.value, report.department
+        saved = submission.saved_at.isoformat() if submission.saved_at else None
+        archive.cache(sha, register.checksum, (report, data))
+    archive.store(content, sha)
+    arrival = Arrival(run=started.isoformat(), received=now().isoformat(), name=path.name,
+                      folder=item.folder, sha256=sha, size=len(content),
+                      mtime_ns=after.st_mtime_ns, department=department, period=period,
+                      verdict=verdict, errors=len(report.errors),
+                      warnings=len(report.warnings), saved_at=saved)
+    archive.append(arrival)
+    archive.log("file_taken", name=path.name, folder=item.folder, sha256=sha, verdict=verdict,
+                department=department)
+    path.unlink()
+    return arrival, report, content
+
+
+def _receipt_of(report: Report, arrivals: list[Arrival]) -> str:
+    for arrival in reversed(arrivals):
+        if arrival.name == report.file:
+            return arrival.sha256[:10]
+    return ""
+
+
+# --- which file counts -----------------------------------------------------------------------
+
+def _order_key(arrival: Arrival) -> tuple[str, str, int, str]:
+    return (arrival.run, arrival.saved_at or "", arrival.mtime_ns, arrival.name)
+
+
+def states(arrivals: list[Arrival], period: str) -> tuple[list[tuple[Arrival, str]],
+                                                           dict[str, Arrival]]:
+    """Each arrival for the period with its state, and the file that counts per department:
+    the latest accepted one (later run first; within a run, the one saved last)."""
+    mine = [a for a in arrivals if a.period == period]
+    counted: dict[str, Arrival] = {}
+    for arrival in sorted(mine, key=_order_key):
+        if arrival.department and arrival.verdict in (Verdict.ACCEPTED.value,
+                                                      Verdict.ACCEPTED_WITH_WARNINGS.value):
+            counted[arrival.department] = arrival
+    winners = {id(a) for a in counted.values()}
+    result = []
+    for arrival in mine:
+        state = arrival.verdict
+        if state in (Verdict.ACCEPTED.value, Verdict.ACCEPTED_WITH_WARNINGS.value) and \
+                id(arrival) not in winners:
+            state = SUPERSEDED
+        result.append((arrival, state))
+    return result, counted
+
+
+def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
+          own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+    cached = archive.cached(arrival.sha256, register.checksum)
+    if cached is not None:
+        return cached
+    report, data = _check(archive.read(arrival.sha256), arrival.name, register, period,
+                          arrival.folder or None, own)
+    archive.cache(arrival.sha256, register.checksum, (report, data))
+    return report, data
+
+
+def _merge_period(archive: Archive, register: Register, period: str,
+                  arrivals: list[Arrival]):  # type: ignore[no-untyped-def]
+    from .merge import merge
+
+    _, counted = states(arrivals, period)
+    if not counted:
+        return None
+    own = _own_activities(archive, register, period, arrivals)
+    accepted = {}
+    for code, arrival in counted.items():
+        _, data = _load(archive, register, period, arrival, own)
+        if data is not None:
+            accepted[code] = data
+    previous = register.previous_period(period)
+    prev = _merge_period(archive, register, previous, arrivals) if previous else None
+    return merge(register, period, accepted, None if prev is None else prev.activities)
+
+
+def _own_activities(archive: Archive, register: Register, period: str,
+                    arrivals: list[Arrival]) -> pd.DataFrame | None:
+    """Activities departments added in earlier periods, with their assigned ids."""
+    from .merge import assign_own_ids
+
+    frames = []
+    for earlier in register.period_ids[:register.period_ids.index(period)]:
+        _, counted = states(arrivals, earlier)
+        for code, arrival in counted.items():
+            cached = archive.cached(arrival.sha256, register.checksum)
+            data = cached[1] if cached else None
+            if data is None:
+                continue
+            own = assign_own_ids(data).activities
+            own = own[own["own"]]
+            if not own.empty:
+                frames.append(own.assign(department=code))
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True).drop_duplicates("activity_id", keep="last")
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+def _publish(settings: Settings, archive: Archive, register: Register, period: str,
+             arrivals: list[Arrival], summary: RunSummary) -> None:
+    from .merge import merge
+
+    rows, counted = states(arrivals, period)
+    summary.counted = counted
+    summary.missing = [c for c in register.department_codes if c not in counted]
+    fingerprint = _fingerprint(register, period, rows, settings.report)
+    outbox = settings.outbox
+    workbook_path = outbox / f"sammanstallning_{period}.xlsx"
+    report_path = outbox / f"tertialrapport_{period}.docx"
+    manifest_path = outbox / f"manifest_{period}.json"
+    expected = [workbook_path] + ([report_path] if settings.report else [])
+    if _manifest_fingerprint(manifest_path) == fingerprint and all(p.exists() for p in expected):
+        summary.unchanged = True
+        return
+
+    own = _own_activities(archive, register, period, arrivals)
+    accepted: dict[str, SubmissionData] = {}
+    issues: list[Issue] = []
+    for arrival, state in rows:
+        report, data = _load(archive, register, period, arrival, own) if arrival.verdict != \
+            DUPLICATE else (None, None)
+        if report is not None and state != SUPERSEDED:
+            issues.extend(report.issues)
+        if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
+                counted.get(arrival.department) is arrival:
+            accepted[arrival.department] = data  # type: ignore[index]
+    previous_period = register.previous_period(period)
+    previous = _merge_period(archive, register, previous_period, arrivals) \
+        if previous_period else None
+    merged = merge(register, period, accepted, None if previous is None else
+                   previous.activities)
+    as_of = max((dt.datetime.fromisoformat(a.received) for a in counted.values()),
+                default=dt.datetime.combine(register.period(period)["period_end"], dt.time()))
+    submissions = _submissions_frame(rows, counted)
+    issue_frame = pd.DataFrame(
+        [{"department": i.department, "file": i.file, "severity": i.severity.value,
+          "sheet": i.sheet or "", "cell": i.cell or "", "message": i.message}
+         for i in issues],
+        columns=["department", "file", "severity", "sheet", "cell", "message"])
+
+    from .publish.workbook import write_workbook
+
+    with atomic_write(workbook_path) as tmp:
+        write_workbook(tmp, register, merged, submissions, issue_frame, as_of=as_of,
+                       previous=previous)
+    summary.outputs.append(workbook_path)
+    if settings.report:
+        from .publish.report import write_report as write_docx
+
+        with atomic_write(report_path) as tmp:
+            write_docx(tmp, register, merged, as_of=as_of)
+        summary.outputs.append(report_path)
+    manifest = {
+        "version": MANIFEST_VERSION, "period": period, "fingerprint": fingerprint,
+        "register": {"path": str(register.source), "sha256": register.checksum},
+        "inputs": [{"name": a.name, "folder": a.folder, "sha256": a.sha256,
+                    "received": a.received, "department": a.department, "state": state,
+                    "counts": counted.get(a.department or "") is a} for a, state in rows],
+        "outputs": [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+                    for p in summary.outputs],
+    }
+    atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
+                       .encode("utf-8"))
+    summary.outputs.append(manifest_path)
+
+
+def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
+                       ) -> pd.DataFrame:
+    records = [{
+        "department": a.department, "file": a.name, "folder": a.folder,
+        "received": dt.datetime.fromisoformat(a.received),
+        "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
+        "sha256": a.sha256, "state": state,
+        "counts": counted.get(a.department or "") is a, "errors": a.errors,
+        "warnings": a.warnings} for a, state in rows]
+    columns = ["department", "file", "folder", "received", "saved_at", "sha256", "state",
+               "counts", "errors", "warnings"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _fingerprint(register: Register, period: str, rows: list[tuple[Arrival, str]],
+                 report: bool) -> str:
+    from importlib.metadata import version
+
+    parts = [register.checksum, period, str(report), version("malsystem"),
+             *(f"{a.sha256}:{a.received}:{state}" for a, state in rows)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _manifest_fingerprint(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError):
+        return None
+
+
+# --- status and report -----------------------------------------------------------------------
+
+@dataclass
+class DepartmentStatus:
+    code: str
+    name: str
+    counted: Arrival | None
+    latest: Arrival | None
+    state: str
+
+
+@dataclass
+class StatusReport:
+    period: str
+    deadline: dt.date
+    today: dt.date
+    departments: list[DepartmentStatus]
+
+    def lines(self) -> list[str]:
+        days = (self.deadline - self.today).days
+        when = (f"om {days} dagar" if days > 0 else "i dag" if days == 0
+                else f"passerad för {-days} dagar sedan")
+        out = [f"Period {self.period}, sista inlämningsdag {self.deadline} ({when})."]
+        for d in self.departments:
+            if d.counted is not None:
+                line = (f"{d.code:<6} {d.name}: {d.counted.verdict}, "
+                        f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
+                line += f", {d.counted.warnings} anmärkningar)" if d.counted.warnings else ")"
+                if d.latest is not None and d.latest is not d.counted:
+                    line += (f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}")
+            elif d.latest is not None:
+                line = (f"{d.code:<6} {d.name}: ingen godkänd fil; senaste "
+                        f"({d.latest.name}, {d.latest.received[:16].replace('T', ' ')}) "
+                        f"är {d.latest.verdict.lower()}")
+            else:
+                line = f"{d.code:<6} {d.name}: saknas"
+                if days < 0:
+                    line += " (försenad)"
+            out.append(line)
+        return out
+
+
+def submission_status(settings: Settings) -> StatusReport:
+    register = read_register(settings.register)
+    period = require_period(settings, register)
+    arrivals = Archive(settings.archive).arrivals()
+    rows, counted = states(arrivals, period)
+    departments = []
+    for code in register.department_codes:
+        mine = [a for a, _ in rows if a.department == code and a.verdict != DUPLICATE]
+        latest = max(mine, key=_order_key) if mine else None
+        departments.append(DepartmentStatus(code, register.department_names[code],
+                                            counted.get(code), latest,
+                                            "counted" if code in counted else "missing"))
+    return StatusReport(period, register.period(period)["deadline"], now().date(),
+                        departments)
 
 
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
-    raise NotBuiltYet("pipeline report är inte byggt ännu.")
+    from .publish.report import write_report as write_docx
+
+    register = read_register(settings.register)
+    period = require_period(settings, register)
+    archive = Archive(settings.archive)
+    arrivals = archive.arrivals()
+    merged = _merge_period(archive, register, period, arrivals)
+    if merged is None:
+        from .merge import merge
+
+        merged = merge(register, period, {})
+    _, counted = states(arrivals, period)
+    as_of = max((dt.datetime.fromisoformat(a.received) for a in counted.values()),
+                default=dt.datetime.combine(register.period(period)["period_end"], dt.time()))
+    path = settings.outbox / f"tertialrapport_{period}.docx"
+    with atomic_write(path) as tmp:
+        write_docx(tmp, register, merged, as_of=as_of, template=docx_template)
+    return path

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from .labels import AGE_GROUPS, SEXES, Assessment, Status, TemplateSheet
+from .merge import suggest
 
 T = TemplateSheet
 
@@ -73,6 +74,7 @@ def fill_template(template: Path, out: Path, *, department: str, period_end: dt.
     sheet = book[T.ACTIVITIES]
     col = _columns(sheet)
     statuses: list[Status] = []
+    by_goal: dict[str, list[str]] = {}
     for r in range(2, sheet.max_row + 1):
         if not sheet.cell(r, col["Aktivitets-id"]).value:
             continue
@@ -81,18 +83,25 @@ def fill_template(template: Path, out: Path, *, department: str, period_end: dt.
         status = choose_status(rng, start.date() if start else None,
                                end.date() if end else None, period_end)
         statuses.append(status)
+        for goal in str(sheet.cell(r, col["KS-mål-id"]).value or "").split(";"):
+            by_goal.setdefault(goal.strip(), []).append(status.value)
         sheet.cell(r, col["Status"]).value = status.value
         sheet.cell(r, col["Kommentar"]).value = COMMENTS[status]
 
     sheet = book[T.ASSESSMENTS]
     col = _columns(sheet)
-    bad_share = sum(s in (Status.DELAYED, Status.DEVIATING, Status.ON_HOLD) for s in statuses) / \
-        max(1, len(statuses))
+    order = list(Assessment)
     for r in range(2, sheet.max_row + 1):
-        if not sheet.cell(r, col["KS-mål-id"]).value:
+        goal = sheet.cell(r, col["KS-mål-id"]).value
+        if not goal:
             continue
-        weights = [0.3, 0.45, 0.2, 0.05] if bad_share < 0.2 else [0.1, 0.35, 0.4, 0.15]
-        assessment = rng.choices(list(Assessment), weights)[0]
+        # the owner mostly agrees with the statuses, sometimes one step more cautious
+        goal_statuses = by_goal.get(str(goal), [])
+        suggested = suggest(goal_statuses, [None] * len(goal_statuses), period_end)
+        index = order.index(Assessment(suggested)) if suggested else 1
+        if rng.random() < 0.3:
+            index = min(index + 1, len(order) - 1)
+        assessment = order[index]
         sheet.cell(r, col["Bedömning"]).value = assessment.value
         sheet.cell(r, col["Analys"]).value = ANALYSIS[assessment]
 

@@ -1,0 +1,147 @@
+"""The archive: every file that reached the inbox, byte for byte, keyed by its checksum; an
+append-only ledger of arrivals and verdicts; a cache of validation results; the run lock.
+
+Layout under the archive folder:
+    files/ab/<sha256>.xlsx     the original bytes (content-addressed, written atomically)
+    ledger.jsonl               one JSON line per arrival (append-only, fsynced)
+    cache/<sha256>-<reg>.pkl   validation result for a file against a register version
+    log.jsonl                  the nightly run's log, one JSON object per event
+    .lock                      held by a running `pipeline run`
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import pickle
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .atomic import atomic_write, atomic_write_bytes, fsync_dir
+from .errors import LockHeld
+
+CACHE_VERSION = "1"  # bump when SubmissionData or validation changes shape
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One file that arrived in the inbox, and what became of it."""
+
+    run: str  # ISO time the run started; runs never overlap (the lock)
+    received: str  # ISO time the file was taken from the inbox
+    name: str  # file name as received
+    folder: str  # department drop folder, "" for the inbox itself
+    sha256: str
+    size: int
+    mtime_ns: int
+    department: str | None
+    period: str | None
+    verdict: str  # labels.Verdict value, or "Dubblett"
+    errors: int
+    warnings: int
+    saved_at: str | None  # the workbook's own "last saved" time, if any
+
+    @property
+    def identity(self) -> tuple[str, str, str, int]:
+        return (self.name, self.folder, self.sha256, self.mtime_ns)
+
+
+class Archive:
+    def __init__(self, root: Path):
+        self.root = root
+        self.ledger_path = root / "ledger.jsonl"
+        self.log_path = root / "log.jsonl"
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.root / "files" / sha256[:2] / f"{sha256}.xlsx"
+
+    def store(self, content: bytes, sha256: str) -> Path:
+        path = self.blob_path(sha256)
+        if not (path.exists() and path.stat().st_size == len(content)):
+            atomic_write_bytes(path, content)
+        return path
+
+    def read(self, sha256: str) -> bytes:
+        return self.blob_path(sha256).read_bytes()
+
+    def arrivals(self) -> list[Arrival]:
+        if not self.ledger_path.exists():
+            return []
+        records = []
+        for line in self.ledger_path.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(Arrival(**json.loads(line)))
+            except (json.JSONDecodeError, TypeError):
+                continue  # a line torn by a crash mid-write; the file is still in the inbox
+        return records
+
+    def append(self, arrival: Arrival) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(asdict(arrival), ensure_ascii=False, sort_keys=True) + "\n"
+        with open(self.ledger_path, "a+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    handle.write(b"\n")  # end a torn line before appending
+            handle.write(line.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        fsync_dir(self.root)
+
+    def log(self, event: str, **fields: object) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        entry = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                 "event": event, **fields}
+        with open(self.log_path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+    # --- validation cache ---------------------------------------------------------------
+    def _cache_path(self, sha256: str, register_checksum: str) -> Path:
+        return self.root / "cache" / f"{sha256}-{register_checksum[:16]}-v{CACHE_VERSION}.pkl"
+
+    def cached(self, sha256: str, register_checksum: str):  # type: ignore[no-untyped-def]
+        path = self._cache_path(sha256, register_checksum)
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)  # our own file, written below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def cache(self, sha256: str, register_checksum: str, value: object) -> None:
+        path = self._cache_path(sha256, register_checksum)
+        with atomic_write(path) as tmp:
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@contextlib.contextmanager
+def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
+    """One run at a time: a second run waits up to wait_seconds, then raises LockHeld."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / ".lock"
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole run)
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "okänd process"
+                    raise LockHeld(path, holder) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, startad "
+                     f"{dt.datetime.now().isoformat(timespec='seconds')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed

@@ -1,0 +1,210 @@
+"""The nightly run through the CLI: nothing lost, latest wins, atomic and repeatable."""
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+
+import openpyxl
+from click.testing import CliRunner
+
+from pipeline.archive import Archive, run_lock
+from pipeline.cli import main
+from tests.conftest import EXAMPLE
+
+SUBMISSIONS = EXAMPLE / "inlamningar"
+
+
+def run(workspace, *args):
+    return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                              catch_exceptions=False)
+
+
+def drop(workspace, code, name=None, source=None, folder=True):
+    source = source or next((SUBMISSIONS / code).glob("*.xlsx"))
+    target_dir = workspace / "inbox" / code if folder else workspace / "inbox"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / (name or source.name)
+    shutil.copy(source, target)
+    return target
+
+
+def sheet_rows(path, sheet):
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [list(r) for r in book[sheet].iter_rows(values_only=True)]
+
+
+def inlamningar(workspace):
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")
+    return "\n".join(" | ".join("" if v is None else str(v) for v in r) for r in rows)
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_full_night_archives_every_file_and_writes_the_workbook(workspace):
+    dropped = {code: drop(workspace, code) for code in ("STAB", "EKO", "UTB", "SBA", "SOC")}
+    digests = {code: sha(p) for code, p in dropped.items()}
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert "Saknas" not in result.output
+    assert not any(p.exists() for p in dropped.values())  # inbox emptied
+    archive = Archive(workspace / "archive")
+    for digest in digests.values():
+        blob = archive.blob_path(digest)
+        assert hashlib.sha256(blob.read_bytes()).hexdigest() == digest
+    arrivals = archive.arrivals()
+    assert sorted(a.department for a in arrivals) == ["EKO", "SBA", "SOC", "STAB", "UTB"]
+    outbox = workspace / "outbox"
+    assert (outbox / "sammanstallning_2024-T2.xlsx").exists()
+    manifest = json.loads((outbox / "manifest_2024-T2.json").read_text())
+    assert {i["sha256"] for i in manifest["inputs"]} == set(digests.values())
+    status = run(workspace, "status")
+    assert status.exit_code == 0
+    for code in ("STAB", "EKO", "UTB", "SBA", "SOC"):
+        assert code in status.output
+    assert "saknas" not in status.output
+
+
+def test_a_run_with_nothing_new_keeps_the_same_outputs(workspace):
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    before = book.read_bytes()
+    again = run(workspace, "run")
+    assert again.exit_code == 0
+    assert "Inget har ändrats" in again.output
+    assert book.read_bytes() == before
+    book.unlink()  # an output lost: rebuilt from the archive, identical
+    assert run(workspace, "run").exit_code == 0
+    assert book.read_bytes() == before
+
+
+def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path):
+    drop(workspace, "SOC", name="forsta.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    newer = tmp_path / "andra.xlsx"
+    book = openpyxl.load_workbook(next((SUBMISSIONS / "SOC").glob("*.xlsx")))
+    book["Aktiviteter"]["I2"] = "Uppdaterad kommentar."
+    book.save(newer)
+    drop(workspace, "SOC", source=newer)
+    assert run(workspace, "run").exit_code == 0
+    text = inlamningar(workspace)
+    assert "forsta.xlsx" in text and "Ersatt" in text
+    assert "andra.xlsx" in text
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Aktiviteter")
+    assert any("Uppdaterad kommentar." in [str(v) for v in r] for r in rows)
+
+
+def test_a_rejected_newer_file_does_not_displace_the_accepted_one(workspace, tmp_path):
+    drop(workspace, "UTB", name="godkand.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    broken = tmp_path / "trasig.xlsx"
+    book = openpyxl.load_workbook(next((SUBMISSIONS / "UTB").glob("*.xlsx")))
+    book["Aktiviteter"]["H2"] = "pågånde"
+    book.save(broken)
+    drop(workspace, "UTB", source=broken)
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    assert "trasig.xlsx: Ej godkänd" in result.output
+    feedback = workspace / "outbox" / "feedback" / "UTB_2024-T2_fel.xlsx"
+    assert feedback.exists()
+    fel = "\n".join(str(r) for r in sheet_rows(feedback, "Fel"))
+    assert "pågånde" in fel and "H2" in fel
+    status = run(workspace, "status").output
+    assert "godkand.xlsx" in status and "trasig.xlsx" in status
+    assert "Ej godkänd" in inlamningar(workspace)
+
+
+def test_an_identical_resubmission_is_recognised(workspace):
+    drop(workspace, "EKO", name="eko.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    drop(workspace, "EKO", name="eko igen.xlsx")
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "eko igen.xlsx: Dubblett" in result.output
+    assert "Dubblett" in inlamningar(workspace)
+    assert len(Archive(workspace / "archive").arrivals()) == 2
+    assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1
+
+
+def test_a_file_in_another_departments_folder_is_refused_and_archived(workspace):
+    source = next((SUBMISSIONS / "SOC").glob("*.xlsx"))
+    target = drop(workspace, "EKO", name="fel mapp.xlsx", source=source)
+    digest = sha(target)
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    assert "fel mapp.xlsx: Ej godkänd" in result.output
+    assert Archive(workspace / "archive").blob_path(digest).exists()
+    fel = "\n".join(str(r) for r in sheet_rows(
+        workspace / "outbox" / "feedback" / "EKO_2024-T2_fel.xlsx", "Fel"))
+    assert 'inkorgen för "EKO"' in fel
+    status = run(workspace, "status").output
+    assert "EKO    Ekonomiavdelningen: ingen godkänd fil" in status
+    assert "SOC    Sociala avdelningen: saknas" in status
+
+
+def test_a_missing_department_is_reported(workspace):
+    for code in ("STAB", "EKO", "UTB", "SBA"):
+        drop(workspace, code)
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "Saknas: SOC" in result.output
+    status = run(workspace, "status").output
+    assert "SOC    Sociala avdelningen: saknas" in status
+    summary = "\n".join(str(r) for r in sheet_rows(
+        workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Sammanfattning"))
+    assert "Sociala avdelningen" in summary
+
+
+def test_files_directly_in_the_inbox_are_taken_on_their_meta(workspace):
+    drop(workspace, "SBA", folder=False)
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["SBA"]
+
+
+def test_lock_files_and_files_still_being_written_wait(workspace):
+    target = drop(workspace, "STAB", name="stab.xlsx")
+    (target.parent / "~$stab.xlsx").write_bytes(b"owner")
+    (workspace / "inbox" / ".~lock.annan.xlsx#").write_text("lock")
+    (workspace / "inbox" / "A1B2C3D4").write_bytes(b"excel temp")
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert target.exists() and "stab.xlsx" in result.output  # named as waiting
+    assert Archive(workspace / "archive").arrivals() == []
+    (target.parent / "~$stab.xlsx").unlink()
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace("settle_seconds = 0", "settle_seconds = 3600"))
+    assert run(workspace, "run").exit_code == 0
+    assert target.exists()  # changed less than an hour ago: left for the next night
+
+
+def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
+    with run_lock(workspace / "archive", 0):
+        result = CliRunner().invoke(main, ["--config", str(config), "run"])
+    assert result.exit_code == 2
+    assert "En annan körning pågår redan" in result.output
+
+
+def test_wrong_period_is_refused(workspace):
+    drop(workspace, "SOC")
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    fel = "\n".join(str(r) for r in sheet_rows(
+        workspace / "outbox" / "feedback" / "SOC_2024-T3_fel.xlsx", "Fel"))
+    assert "Filen gäller 2024-T2, men nu samlar vi in uppgifter för 2024-T3" in fel
+
+
+def test_received_time_is_recorded(workspace, monkeypatch):
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T21:30:00")
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    arrival = Archive(workspace / "archive").arrivals()[0]
+    assert arrival.received == "2024-09-10T21:30:00"
+    assert dt.datetime.fromisoformat(arrival.run).year == 2024
