@@ -16,8 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .archive import Archive, Arrival, run_lock
 from .atomic import atomic_write, atomic_write_bytes
@@ -25,8 +24,18 @@ from .config import Settings
 from .errors import ConfigError
 from .issues import Issue, Report, make
 from .labels import Verdict
-from .register import Register, read_register
-from .validate import SubmissionData
+
+if TYPE_CHECKING:  # pandas and pandera cost a second to import: only where work is done
+    import pandas as pd
+
+    from .register import Register
+    from .validate import SubmissionData
+
+
+def read_register(path: Path) -> Register:
+    from .register import read_register as read
+
+    return read(path)
 
 DUPLICATE = "Dubblett"
 SUPERSEDED = "Ersatt"
@@ -184,10 +193,13 @@ class InboxFile:
     folder: str  # department code of the drop folder, "" for the inbox itself
 
 
-def scan_inbox(settings: Settings, register: Register) -> tuple[list[InboxFile], list[str]]:
+def scan_inbox(settings: Settings, codes: Sequence[str] | None
+               ) -> tuple[list[InboxFile], list[str]]:
     """Files ready to read, and names left for the next night (still written or open).
 
-    File ages are measured on the real clock, whatever PIPELINE_NOW says."""
+    codes: the departments whose drop folders are read; None reads every subfolder (a
+    cheap look for anything new). File ages are measured on the real clock, whatever
+    PIPELINE_NOW says."""
     import time
 
     at = time.time()
@@ -196,8 +208,9 @@ def scan_inbox(settings: Settings, register: Register) -> tuple[list[InboxFile],
     inbox = settings.inbox
     if not inbox.is_dir():
         return ready, waiting
-    folders = [(inbox, "")] + [(inbox / code, code) for code in register.department_codes
-                               if (inbox / code).is_dir()]
+    subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
+    folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
+                               if codes is None or name in codes]
     for folder, code in folders:
         names = {p.name for p in folder.iterdir()}
         for path in sorted(folder.iterdir()):
@@ -232,20 +245,24 @@ def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSumm
 
 def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     started = now()
+    archive = Archive(settings.archive)
+    archive.log("run_started", period=settings.period, run=started.isoformat())
+    unchanged = _nothing_new(settings, archive)
+    if unchanged is not None:
+        archive.log("run_finished", period=settings.period, new=0, unchanged=True)
+        return unchanged
     register = read_register(settings.register)
     period = require_period(settings, register)
-    archive = Archive(settings.archive)
     summary = RunSummary(period)
     arrivals = archive.arrivals()
-    archive.log("run_started", period=period, run=started.isoformat())
-    ready, summary.waiting = scan_inbox(settings, register)
+    ready, summary.waiting = scan_inbox(settings, register.department_codes)
     own = _own_activities(archive, register, period, arrivals)
     known = {a.identity for a in arrivals}
     rejected_content: list[tuple[Report, bytes]] = []
-    for number, item in enumerate(ready, start=1):
-        if progress:
-            progress(number, len(ready), item.path.name)
-        result = _take(archive, item, register, period, own, known, arrivals, started)
+    checked = _check_in_parallel(ready, register, period, own, progress)
+    for item in ready:
+        result = _take(archive, item, register, period, own, known, arrivals, started,
+                       checked.get(item.path))
         if result is None:
             continue
         arrival, report, content = result
@@ -265,9 +282,80 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
+def _nothing_new(settings: Settings, archive: Archive) -> RunSummary | None:
+    """A night with an empty inbox and an unchanged register and ledger: say so, touch
+    nothing, and do it without reading the register (or importing pandas)."""
+    if settings.period is None:
+        return None
+    manifest_path = settings.outbox / f"manifest_{settings.period}.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
+    ready, waiting = scan_inbox(settings, None)
+    if ready or manifest.get("register", {}).get("sha256") != register_sha:
+        return None
+    rows, counted = states(archive.arrivals(), settings.period)
+    fingerprint = _fingerprint(register_sha, settings.period, rows, settings.report)
+    outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
+    if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
+        return None
+    return RunSummary(settings.period, waiting=waiting, counted=counted,
+                      missing=list(manifest.get("missing", [])), unchanged=True)
+
+
+# Files are read and validated in worker processes when there are many (validation is pure;
+# archiving, the ledger and the inbox stay in this process, in order).
+PARALLEL_FROM = 12
+
+
+def _check_in_parallel(ready: list[InboxFile], register: Register, period: str,
+                       own: pd.DataFrame | None, progress: Progress | None
+                       ) -> dict[Path, tuple[bytes, object, Report, SubmissionData | None]]:
+    import multiprocessing
+
+    if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return {}
+    jobs = [(item.path, item.folder) for item in ready]
+    context = multiprocessing.get_context("fork")
+    results = {}
+    with context.Pool(os.cpu_count(), initializer=_worker_init,
+                      initargs=(register, period, own)) as pool:
+        for number, (path, outcome) in enumerate(
+                pool.imap(_worker_check, jobs, chunksize=8), start=1):
+            if progress:
+                progress(number, len(ready), path.name)
+            if outcome is not None:
+                results[path] = outcome
+    return results
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_init(register: Register, period: str, own: pd.DataFrame | None) -> None:
+    _WORKER.update(register=register, period=period, own=own)
+
+
+def _worker_check(job: tuple[Path, str]):  # type: ignore[no-untyped-def]
+    path, folder = job
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return path, None
+    submission, report, data = _check_submission(
+        content, path.name, _WORKER["register"], _WORKER["period"],  # type: ignore[arg-type]
+        folder or None, _WORKER["own"])  # type: ignore[arg-type]
+    submission.content = b""  # the bytes travel once, below
+    submission.sheets = {}
+    return path, (content, submission.saved_at, report, data)
+
+
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
-          started: dt.datetime) -> tuple[Arrival, Report, bytes] | None:
+          started: dt.datetime, checked: tuple | None = None,  # type: ignore[type-arg]
+          ) -> tuple[Arrival, Report, bytes] | None:
     path = item.path
     try:
         before = path.stat()
@@ -288,14 +376,18 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.add(make("file_duplicate", fil=path.name, datum=earlier.received[:10]))
         verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
     else:
-        submission, report, data = _check_submission(content, path.name, register, period,
-                                                     item.folder or None, own)
+        if checked is not None and checked[0] == content:
+            _, saved_at, report, data = checked
+        else:
+            submission, report, data = _check_submission(content, path.name, register, period,
+                                                         item.folder or None, own)
+            saved_at = submission.saved_at
         if report.department is None and item.folder:
             # unreadable or refused before its _meta was trusted: it belongs to the folder
             report.department = item.folder
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
-        saved = submission.saved_at.isoformat() if submission.saved_at else None
+        saved = saved_at.isoformat() if saved_at else None
         archive.cache(sha, register.checksum, (report, data))
     archive.store(content, sha)
     arrival = Arrival(run=started.isoformat(), received=now().isoformat(), name=path.name,
@@ -376,6 +468,8 @@ def _merge_period(archive: Archive, register: Register, period: str,
 def _own_activities(archive: Archive, register: Register, period: str,
                     arrivals: list[Arrival]) -> pd.DataFrame | None:
     """Activities departments added in earlier periods, with their assigned ids."""
+    import pandas as pd
+
     from .merge import assign_own_ids
 
     frames = []
@@ -399,12 +493,14 @@ def _own_activities(archive: Archive, register: Register, period: str,
 
 def _publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], summary: RunSummary) -> None:
+    import pandas as pd
+
     from .merge import merge
 
     rows, counted = states(arrivals, period)
     summary.counted = counted
     summary.missing = [c for c in register.department_codes if c not in counted]
-    fingerprint = _fingerprint(register, period, rows, settings.report)
+    fingerprint = _fingerprint(register.checksum, period, rows, settings.report)
     outbox = settings.outbox
     workbook_path = outbox / f"sammanstallning_{period}.xlsx"
     report_path = outbox / f"tertialrapport_{period}.docx"
@@ -459,6 +555,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                     "counts": counted.get(a.department or "") is a} for a, state in rows],
         "outputs": [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                     for p in summary.outputs],
+        "missing": summary.missing,
     }
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
@@ -467,6 +564,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
                        ) -> pd.DataFrame:
+    import pandas as pd
+
     records = [{
         "department": a.department, "file": a.name, "folder": a.folder,
         "received": dt.datetime.fromisoformat(a.received),
@@ -479,11 +578,11 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     return pd.DataFrame(records, columns=columns)
 
 
-def _fingerprint(register: Register, period: str, rows: list[tuple[Arrival, str]],
+def _fingerprint(register_sha: str, period: str, rows: list[tuple[Arrival, str]],
                  report: bool) -> str:
     from importlib.metadata import version
 
-    parts = [register.checksum, period, str(report), version("malsystem"),
+    parts = [register_sha, period, str(report), version("malsystem"),
              *(f"{a.sha256}:{a.received}:{state}" for a, state in rows)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

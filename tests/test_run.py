@@ -208,3 +208,32 @@ def test_received_time_is_recorded(workspace, monkeypatch):
     arrival = Archive(workspace / "archive").arrivals()[0]
     assert arrival.received == "2024-09-10T21:30:00"
     assert dt.datetime.fromisoformat(arrival.run).year == 2024
+
+
+def test_a_large_inbox_is_checked_in_worker_processes_with_the_same_result(workspace,
+                                                                           monkeypatch):
+    import pipeline.run
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T23:00:00")
+    for code in ("STAB", "EKO", "UTB", "SBA", "SOC"):
+        drop(workspace, code)
+    drop(workspace, "SOC", name="dubblett.xlsx")
+    broken = drop(workspace, "EKO", name="trasig.xlsx")
+    broken.write_bytes(b"inte excel")
+    serial = run(workspace, "run")
+    serial_rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")
+
+    other = workspace / "parallel"
+    other.mkdir()
+    (other / "inbox").mkdir()
+    (other / "pipeline.toml").write_text((workspace / "pipeline.toml").read_text())
+    for code in ("STAB", "EKO", "UTB", "SBA", "SOC"):
+        drop(other, code)
+    drop(other, "SOC", name="dubblett.xlsx")
+    drop(other, "EKO", name="trasig.xlsx").write_bytes(b"inte excel")
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    parallel = run(other, "run")
+    assert parallel.exit_code == serial.exit_code == 1
+    assert parallel.output.replace(str(other), "") == serial.output.replace(str(workspace), "")
+    assert sheet_rows(other / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar") == \
+        serial_rows
