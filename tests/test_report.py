@@ -1,0 +1,480 @@
+"""The tertial report (.docx): read back with python-docx and compared with seed 002."""
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import uuid
+import zipfile
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from pipeline.errors import PipelineError
+from pipeline.labels import (
+    ASSESSMENT_STYLE,
+    REPORT_NO_ASSESSMENT,
+    REPORT_NOT_REPORTED,
+    REPORT_STYLE_ASSESSMENT,
+    REPORT_STYLE_NOTE,
+    REPORT_STYLE_TABLE_TEXT,
+    Assessment,
+)
+from pipeline.publish.report import build_report, headline, write_report
+from tests.conftest import soffice
+from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
+
+AS_OF = dt.datetime(2024, 1, 22, 2, 0)
+HEADLINE_2023 = ("Av de totalt 21 målen är 14 uppfyllda eller delvis uppfyllda och 7 knappt "
+                 "eller ej uppfyllda.")
+
+
+def seed(name):
+    with open(SEED / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --- reading a report back -------------------------------------------------------------------
+
+def text_of(cell):
+    """A cell's own text, without the small notes (departments, flags) the report adds."""
+    return "\n".join(p.text for p in cell.paragraphs if p.style.name != REPORT_STYLE_NOTE)
+
+
+def read_goals(doc):
+    """KS goal id -> heading title, assessment line, analysis and activity rows, in order."""
+    goals, current = {}, None
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph):
+            style = block.style.name
+            if style in ("Heading 1", "Heading 2") or block.text.startswith("Sammanfattning"):
+                current = None
+            if style == "Heading 2" and block.text[:1].isdigit():
+                ks_id, title = block.text.split(" ", 1)
+                current = goals[ks_id] = {"title": title, "assessment": None, "analysis": [],
+                                          "rows": None, "notes": []}
+            elif current is not None and style == REPORT_STYLE_ASSESSMENT:
+                current["assessment"] = block.text
+            elif current is not None and style == REPORT_STYLE_NOTE:
+                current["notes"].append(block.text)
+            elif current is not None and current["rows"] is None and block.text:
+                current["analysis"].append(block.text)
+        elif isinstance(block, Table) and current is not None and current["rows"] is None:
+            current["rows"] = [[text_of(c) for c in row.cells] for row in block.rows]
+    return goals
+
+
+def headings(doc, level):
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def paragraph_after(doc, text):
+    paragraphs = doc.paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text == text)
+    return paragraphs[index + 1].text
+
+
+def assert_matches_seed(doc):
+    goals = read_goals(doc)
+    board = seed("ks_goals.csv")
+    assert list(goals) == [g["ks_id"] for g in board]
+    council = seed("kf_goals.csv")
+    chapter_titles = [h for h in headings(doc, 1) if h[:1].isdigit()]
+    assert chapter_titles == [f"{g['kf_id']} {g['title']}" for g in council]
+    assert "inte antagit något eget mål" in paragraph_after(doc, chapter_titles[12])  # 2.13
+
+    activities = seed("activities.csv")
+    for goal in board:
+        found = goals[goal["ks_id"]]
+        assessment = Assessment(goal["assessment"])
+        assert found["title"] == goal["title"]
+        assert found["assessment"] == f"{ASSESSMENT_STYLE[assessment][0]} {assessment.value}"
+        assert " ".join(found["analysis"]) == goal["analysis"], goal["ks_id"]
+        expected = [[a["title"], a["status"], a["end_date"], a["comment"]]
+                    for a in activities if a["ks_id"] == goal["ks_id"]]
+        header, *rows = found["rows"]
+        assert header == ["Verksamhetens aktiviteter", "Status", "Slutdatum", "Kommentar"]
+        assert rows == expected, goal["ks_id"]
+    assert HEADLINE_2023 in [p.text for p in doc.paragraphs]
+
+
+# --- the seed 002 replay ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("replay2023")
+    register, merged = replay_merged(folder)
+    path = folder / f"tertialrapport_{PERIOD}.docx"
+    write_report(path, register, merged, as_of=AS_OF)
+    return register, merged, path
+
+
+def test_replayed_2023_report_has_the_seeds_goals_assessments_and_activities(replay):
+    _, _, path = replay
+    assert_matches_seed(Document(str(path)))
+
+
+def test_nightly_run_writes_the_same_report_from_the_inbox(tmp_path, monkeypatch):
+    from pipeline.cli import main
+
+    register_path, filled = build_replay(tmp_path / "replay")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in filled:
+        shutil.copy(path, inbox / path.name)
+    config = tmp_path / "pipeline.toml"
+    config.write_text(f'register = "{register_path}"\ninbox = "inbox"\noutbox = "outbox"\n'
+                      f'archive = "archive"\nperiod = "{PERIOD}"\nreport = true\n'
+                      'settle_seconds = 0\n', encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-01-22T02:00:00")
+    result = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    nightly = tmp_path / "outbox" / f"tertialrapport_{PERIOD}.docx"
+    assert_matches_seed(Document(str(nightly)))
+    written = nightly.read_bytes()
+
+    # `pipeline report` rebuilds the same document from the archive, or restyles it.
+    result = CliRunner().invoke(main, ["--config", str(config), "report"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert nightly.read_bytes() == written
+    template = make_template(tmp_path / "mall.docx")
+    result = CliRunner().invoke(main, ["--config", str(config), "report", "--template",
+                                       str(template)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    restyled = Document(str(nightly))
+    assert restyled.styles["Heading 1"].font.name == "Garamond"
+    assert_matches_seed(restyled)
+
+
+def test_title_page_names_municipality_organ_period_and_date(replay):
+    doc = Document(str(replay[2]))
+    texts = [p.text for p in doc.paragraphs[:8]]
+    assert doc.paragraphs[0].style.name == "Title"
+    assert texts[0] == "Kommunstyrelsens måluppföljning"
+    assert doc.paragraphs[1].style.name == "Subtitle"
+    assert texts[1] == "Tertialrapport 3 och helår 2023"
+    assert "Kommun: Ånge kommun" in texts and "Organ: Kommunstyrelsen" in texts
+    assert any(t.startswith("Period: tertial 3 (september–december) 2023") for t in texts)
+    assert "Datum: 2024-01-22" in texts
+
+
+def test_introduction_explains_the_four_assessments_with_their_symbols(replay):
+    doc = Document(str(replay[2]))
+    assert headings(doc, 1)[0] == "Inledning"
+    legend = doc.tables[0]
+    rows = [[c.text for c in row.cells] for row in legend.rows[1:]]
+    assert [(r[0], r[1]) for r in rows] == [(ASSESSMENT_STYLE[a][0], a.value) for a in Assessment]
+    assert all(r[2] for r in rows)
+    symbol = legend.rows[1].cells[0].paragraphs[0].runs[0]
+    assert str(symbol.font.color.rgb) == ASSESSMENT_STYLE[Assessment.MET][1].lstrip("#")
+    assert "Rapporten bygger på inlämningar från samtliga 5 avdelningar." in \
+        [p.text for p in doc.paragraphs]
+
+
+def test_chapters_summary_sick_leave_and_budget_follow_the_goals(replay):
+    doc = Document(str(replay[2]))
+    chapters = headings(doc, 1)
+    assert chapters[-3:] == ["Sammanfattning", "Sjukfrånvaro", "Ekonomi"]
+    assert chapters[1].startswith("2.1 ") and chapters[-4].startswith("2.15 ")
+    assert {"Jämfört med basvärdet", "Per avdelning", "Per kategori"} <= set(headings(doc, 2))
+
+
+def table_after_caption(doc, caption):
+    seen = False
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph) and block.style.name == "Caption" and \
+                caption in block.text:
+            seen = True
+        elif seen and isinstance(block, Table):
+            return [[text_of(c) for c in row.cells] for row in block.rows]
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def test_summary_counts_goals_per_assessment(replay):
+    doc = Document(str(replay[2]))
+    rows = table_after_caption(doc, "Målen per bedömning")
+    counts = {r[0].split(" ", 1)[-1]: r[1] for r in rows[1:]}
+    assert counts == {"Uppfyllt": "4", "Delvis uppfyllt": "10", "Knappt uppfyllt": "7",
+                      "Ej uppfyllt": "0", "Totalt": "21"}
+    statuses = dict(r[:2] for r in table_after_caption(doc, "Aktiviteterna per status")[1:])
+    assert statuses == {"Pågående enligt plan": "22", "Pågående med avvikelse": "7",
+                        "Försenad": "3", "Vänteläge": "7", "Avslutad enligt plan": "48",
+                        "Totalt": "87"}
+
+
+def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
+    register, merged, path = replay
+    doc = Document(str(path))
+    header, *rows = table_after_caption(doc, "Sjukfrånvaro i procent")
+    assert header == ["Enhet", "Totalt", "Kvinnor", "Män", "29 år eller yngre", "30–49 år",
+                      "50 år eller äldre", "Varav 60 dagar eller mer"]
+    by_unit = {r[0]: r[1:] for r in rows}
+    assert list(by_unit) == [*register.department_names.values(), "Kommunstyrelsen"]
+    # Ekonomiavdelningen: 4 men (hidden) and so its 11 women too (complementary).
+    eko = by_unit["Ekonomiavdelningen"]
+    assert eko[1] == eko[2] == "–" and eko[0].endswith("%")
+    assert all(v.endswith("%") for v in by_unit["Kommunstyrelsen"])
+    notes = [p.text for p in doc.paragraphs if p.text.startswith("– = ")]
+    assert notes and "10 anställda eller färre" in notes[0]
+    organ = next(p.text for p in doc.paragraphs if p.text.startswith("Sjukfrånvaron för"))
+    assert "basvärdet 9,1\u00a0%" in organ
+
+
+def test_budget_tables_total_the_register_frames(replay):
+    register, _, path = replay
+    doc = Document(str(path))
+    for caption, key in (("per avdelning", "department"), ("per kategori", "category")):
+        header, *rows = table_after_caption(doc, f"Ekonomi {caption}")
+        assert header[1:] == ["Budget", "Utfall hittills", "Prognos helår", "Avvikelse"]
+        total = rows[-1]
+        assert total[0] == "Totalt"
+        assert total[1] == f"{register.budget['budget'].sum():.1f}".replace(".", ",")
+        assert len(rows) - 1 == register.budget[key].nunique()
+
+
+def test_charts_are_fixed_dpi_pngs_without_software_stamp(replay):
+    with zipfile.ZipFile(replay[2]) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert len(media) == 2
+        for name in media:
+            data = package.read(name)
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            assert b"Software" not in data and b"matplotlib" not in data
+            assert b"pHYs" in data  # the DPI is written
+
+
+def test_same_inputs_give_the_same_bytes_and_dates_are_as_of(replay):
+    register, merged, path = replay
+    again = build_report(register, merged, as_of=AS_OF)
+    assert again == path.read_bytes()
+    props = Document(str(path)).core_properties
+    assert props.created == props.modified == props.last_printed == \
+        AS_OF.replace(tzinfo=dt.UTC)
+    assert props.language == "sv-SE"
+    with zipfile.ZipFile(path) as package:
+        assert {i.date_time for i in package.infolist()} == {(2024, 1, 22, 2, 0, 0)}
+
+
+def test_real_word_styles_carry_the_look(replay):
+    doc = Document(str(replay[2]))
+    used = {p.style.name for p in doc.paragraphs}
+    assert {"Title", "Subtitle", "Heading 1", "Heading 2", "Caption",
+            REPORT_STYLE_ASSESSMENT} <= used
+    assert {t.style.name for t in doc.tables} == {"Table Grid"}
+    cell_styles = {p.style.name for t in doc.tables for row in t.rows for c in row.cells
+                   for p in c.paragraphs}
+    assert REPORT_STYLE_TABLE_TEXT in cell_styles
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("Figur 1. ") for c in captions)
+    assert any(c.startswith("Tabell 1. ") for c in captions)
+    header = doc.tables[1].rows[0]._tr
+    assert header.trPr is not None and header.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+
+
+# --- the 2024 example: missing departments, odd text, templates ------------------------------
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory, register):
+    """The 2024 example for T2 with every department but SOC reported."""
+    from pipeline.intake import read_submission
+    from pipeline.merge import merge
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+    from pipeline.validate import validate
+
+    folder = tmp_path_factory.mktemp("example")
+    period = "2024-T2"
+    period_end = register.period(period)["period_end"]
+    accepted = {}
+    for template in write_templates(register, period, folder / "mallar",
+                                    created=dt.date(2024, 5, 1)):
+        code = template.name.split("_")[0]
+        if code == "SOC":
+            continue
+        filled = fill_template(template, folder / "ifyllda" / template.name, department=code,
+                               period_end=period_end)
+        _, data = validate(read_submission(filled), register, period)
+        accepted[code] = data
+    return register, merge(register, period, accepted)
+
+
+@pytest.fixture(scope="module")
+def example_doc(example, tmp_path_factory):
+    register, merged = example
+    path = tmp_path_factory.mktemp("example_doc") / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0))
+    return Document(str(path))
+
+
+def test_a_department_that_has_not_reported_is_named_and_its_goals_say_so(example,
+                                                                           example_doc):
+    _, merged = example
+    doc = example_doc
+    texts = [p.text for p in doc.paragraphs]
+    assert any("4 av 5 avdelningar" in t and "Sociala avdelningen" in t for t in texts)
+    goals = read_goals(doc)
+    soc = merged.goals[merged.goals["owner"] == "SOC"]["ks_id"]
+    for ks_id in soc:
+        assert goals[ks_id]["assessment"] == REPORT_NO_ASSESSMENT
+        assert any("har inte lämnat" in n for n in goals[ks_id]["notes"])
+    statuses = [row[1] for g in goals.values() for row in (g["rows"] or [])[1:]]
+    assert REPORT_NOT_REPORTED in statuses
+    missing = int(merged.goals["assessment"].isna().sum())
+    assert any(t.startswith("Av de totalt 20 målen") and f"För {missing} av målen saknas "
+               "bedömning." in t for t in texts)
+    assert any("saknas = avdelningen har inte lämnat uppgifter" in t for t in texts)
+
+
+def test_an_activity_several_departments_report_on_is_one_row_per_answer(example,
+                                                                         example_doc):
+    _, merged = example
+    shared = merged.activities[merged.activities["activity_id"].duplicated(keep=False)]
+    activity = shared.iloc[0]
+    goal = read_goals(example_doc)[activity["ks_ids"][0]]
+    answers = shared[shared["activity_id"] == activity["activity_id"]]
+    distinct = answers.drop_duplicates(["status", "comment"])
+    rows = [r for r in goal["rows"] if r[0] == activity["title"]]
+    assert len(rows) == len(distinct)  # merged title cell repeats on each answer row
+
+
+def test_a_report_with_no_submissions_at_all_still_reads(register, tmp_path):
+    from pipeline.merge import merge
+
+    merged = merge(register, "2024-T1", {})
+    path = tmp_path / "r.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 5, 2, 2, 0))
+    texts = [p.text for p in Document(str(path)).paragraphs]
+    assert "Av de totalt 20 målen är 0 uppfyllda eller delvis uppfyllda och 0 knappt eller ej " \
+           "uppfyllda. För 20 av målen saknas bedömning." in texts
+
+
+def test_department_text_goes_in_as_plain_text(example, tmp_path):
+    register, merged = example
+    goals = merged.goals.copy()
+    odd = '=SUMMA(A1)\n<w:t>fet</w:t> & "citat" {PAGE}\x07\n\nNytt stycke.'
+    first = goals.index[goals["assessment"].notna()][0]
+    goals.loc[first, "analysis"] = odd
+    activities = merged.activities.copy()
+    activities.loc[0, "comment"] = "=1+1 <b>"
+    path = tmp_path / "r.docx"
+    write_report(path, register, dataclasses.replace(merged, goals=goals, activities=activities),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    doc = Document(str(path))
+    goal = read_goals(doc)[goals.loc[first, "ks_id"]]
+    assert goal["analysis"] == ['=SUMMA(A1)\n<w:t>fet</w:t> & "citat" {PAGE}', "Nytt stycke."]
+    cells = [text_of(c) for t in doc.tables for row in t.rows for c in row.cells]
+    assert "=1+1 <b>" in cells
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    instructions = [p.split("</w:instrText>")[0] for p in xml.split("<w:instrText")[1:]]
+    assert instructions and not any("SUMMA" in i or "PAGE" in i for i in instructions)
+    assert "&lt;w:t&gt;fet&lt;/w:t&gt;" in xml
+
+
+def test_headline_sentence_agrees_in_number():
+    frame = pd.DataFrame({"assessment": ["Uppfyllt", "Ej uppfyllt", None]})
+    assert headline(frame) == ("Av de totalt 3 målen är 1 uppfyllt eller delvis uppfyllt och 1 "
+                               "knappt eller ej uppfyllt. För 1 mål saknas bedömning.")
+    assert headline(pd.DataFrame({"assessment": ["Delvis uppfyllt"]})) == \
+        "Av det enda målet är 1 uppfyllt eller delvis uppfyllt och 0 knappt eller ej uppfyllda."
+
+
+def make_template(path, *, drop=()):
+    from docx.shared import Pt, RGBColor
+
+    doc = Document()
+    doc.add_paragraph("MALLENS EGEN TEXT")
+    doc.styles["Heading 1"].font.name = "Garamond"
+    doc.styles["Heading 1"].font.color.rgb = RGBColor(0x80, 0x00, 0x20)
+    table_text = doc.styles.add_style(REPORT_STYLE_TABLE_TEXT, 1)
+    table_text.font.size = Pt(7)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = "Kommunens egen sidfot"
+    for name in drop:
+        doc.styles[name].element.getparent().remove(doc.styles[name].element)
+    doc.save(str(path))
+    return path
+
+
+def test_a_template_styles_the_report(example, tmp_path):
+    register, merged = example
+    template = make_template(tmp_path / "mall.docx")
+    path = tmp_path / "r.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 template=template)
+    doc = Document(str(path))
+    assert "MALLENS EGEN TEXT" not in [p.text for p in doc.paragraphs]
+    assert doc.styles["Heading 1"].font.name == "Garamond"
+    assert doc.styles[REPORT_STYLE_TABLE_TEXT].font.size.pt == 7
+    assert doc.sections[0].footer.paragraphs[0].text == "Kommunens egen sidfot"
+    assert headings(doc, 1)[0] == "Inledning"
+
+
+def test_a_template_without_the_needed_styles_gets_them_added(example, tmp_path):
+    register, merged = example
+    template = make_template(tmp_path / "mall.docx",
+                             drop=("Title", "Subtitle", "Caption", "Heading 2", "Table Grid"))
+    path = tmp_path / "r.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 template=template)
+    doc = Document(str(path))
+    assert doc.paragraphs[0].style.name == "Title"
+    assert {"Heading 2", "Caption"} <= {p.style.name for p in doc.paragraphs}
+    assert doc.tables[0].style.name == "Table Grid"
+
+
+def test_a_dotx_template_is_accepted(example, tmp_path):
+    register, merged = example
+    docx = make_template(tmp_path / "mall.docx")
+    dotx = tmp_path / "mall.dotx"
+    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(dotx, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(info, data)
+    out = io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20),
+                                  template=dotx))
+    assert Document(out).styles["Heading 1"].font.name == "Garamond"
+
+
+def test_an_unreadable_template_is_a_message(example, tmp_path):
+    register, merged = example
+    bad = tmp_path / "mall.docx"
+    bad.write_text("inte ett dokument", encoding="utf-8")
+    with pytest.raises(PipelineError, match="mall.docx kan inte läsas som ett Word-dokument"):
+        build_report(register, merged, as_of=dt.datetime(2024, 9, 20), template=bad)
+
+
+# --- LibreOffice renders it ------------------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_libreoffice_renders_the_report_to_pdf(replay, tmp_path):
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = tmp_path / f"lo-{uuid.uuid4().hex}"
+    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(replay[2])],
+                   check=True, capture_output=True, timeout=60,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    pdf = tmp_path / replay[2].with_suffix(".pdf").name
+    assert pdf.exists()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))
+    assert 12 <= pages <= 40
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert HEADLINE_2023 in flat
+    assert "2.13 Arbeta för att det byggs seniorboenden" in flat
+    assert "Verksamhetens aktiviteter" in flat
