@@ -14,6 +14,7 @@ estimated from them, so the smallest remaining group of that partition is hidden
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -105,6 +106,23 @@ def baseline_shares(register: Register) -> dict[str, float]:
     return dict(zip(frame["department"], frame["sick_leave_share"], strict=True))
 
 
+def round_half_up(value: float, decimals: int = 1) -> float:
+    """Rounding as on paper (2,25 → 2,3), not Python's round-half-to-even on binary floats."""
+    if pd.isna(value):
+        return float("nan")
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def rounded_lines(budget: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """Budget lines with every amount rounded to the shown precision first, so that the
+    totals of the published tables add up to exactly what their rows show, both ways."""
+    lines = budget.copy()
+    for column in ("budget", "outcome", "forecast"):
+        lines[column] = lines[column].map(lambda v: round_half_up(v, decimals)).astype(float)
+    return lines
+
+
 def budget_by_department(budget: pd.DataFrame, register: Register) -> pd.DataFrame:
     """Budget, outcome, forecast and deviation (budget − forecast) per department, with a
     total row (department = WHOLE_ORGAN_CODE). Outcome and forecast are NaN for a department
@@ -135,6 +153,6 @@ def _sums(part: pd.DataFrame, label: dict[str, str]) -> dict[str, object]:
         else float("nan")
     forecast = round(float(part["forecast"].sum(min_count=1)), 6) if part["forecast"].notna(
         ).any() else float("nan")
-    deviation = budget - forecast if complete else float("nan")
+    deviation = round(budget - forecast, 6) if complete else float("nan")
     return {**label, "budget": budget, "outcome": outcome, "forecast": forecast,
             "deviation": deviation, "complete": complete}

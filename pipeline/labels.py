@@ -246,3 +246,242 @@ class Verdict(StrEnum):
 class Severity(StrEnum):
     ERROR = "Fel"
     WARNING = "Varning"
+
+
+# --- The tertial report (publish/report.py) --------------------------------------------------
+
+class ReportHeading:
+    INTRODUCTION = "Inledning"
+    SUMMARY = "Sammanfattning"
+    SICK_LEAVE = "Sjukfrånvaro"
+    BUDGET = "Ekonomi"
+    BUDGET_BY_DEPARTMENT = "Per avdelning"
+    BUDGET_BY_CATEGORY = "Per kategori"
+    SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
+
+
+# The columns of a goal's activity table, as in Ånge's annual goal report.
+REPORT_ACTIVITY_HEADERS = ("Verksamhetens aktiviteter", "Status", "Slutdatum", "Kommentar")
+REPORT_NOT_REPORTED = "Inte rapporterad"
+REPORT_NO_ASSESSMENT = "Bedömning saknas"
+REPORT_TOTAL = "Totalt"
+REPORT_MISSING = "saknas"
+REPORT_HIDDEN = "–"
+# Short column headers for the sick-leave table (the full names are figures.FIGURE_LABELS).
+REPORT_SICK_LEAVE_HEADERS = {
+    "total": "Totalt",
+    "women": "Kvinnor",
+    "men": "Män",
+    "age_29": "29 år eller yngre",
+    "age_30_49": "30–49 år",
+    "age_50": "50 år eller äldre",
+    "long_term": "Varav 60 dagar eller mer",
+}
+# Paragraph styles the report adds when a --template does not define them; a template that
+# has a style with the same name restyles that part of the report.
+REPORT_STYLE_ASSESSMENT = "Målbedömning"
+REPORT_STYLE_NOTE = "Anmärkning"
+REPORT_STYLE_TABLE_TEXT = "Tabelltext"
+REPORT_STYLE_TABLE_HEADER = "Tabellrubrik"
+
+
+# --- The consolidated workbook (sammanställning) ---------------------------------------------
+
+class OutputSheet:
+    SUMMARY = "Sammanfattning"
+    GOALS = "Måluppföljning"
+    ACTIVITIES = "Aktiviteter"
+    SICK_LEAVE = "Sjukfrånvaro"
+    BUDGET = "Ekonomi"
+    SUBMISSIONS = "Inlämningar"
+    DATA_QUALITY = "Datakvalitet"
+
+
+OUTPUT_SHEETS = (OutputSheet.SUMMARY, OutputSheet.GOALS, OutputSheet.ACTIVITIES,
+                 OutputSheet.SICK_LEAVE, OutputSheet.BUDGET, OutputSheet.SUBMISSIONS,
+                 OutputSheet.DATA_QUALITY)
+
+
+class SubmissionState(StrEnum):
+    """What became of a file that arrived for the period (the Inlämningar sheet)."""
+
+    ACCEPTED = "Godkänd"
+    ACCEPTED_WITH_WARNINGS = "Godkänd med anmärkningar"
+    REJECTED = "Ej godkänd"
+    SUPERSEDED = "Ersatt"
+    DUPLICATE = "Dubblett"
+
+
+# Column headers of the list sheets: Swedish header -> English column name, in column order.
+OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
+    OutputSheet.GOALS: {
+        "KF-mål-id": "kf_id",
+        "KF-mål": "kf_title",
+        "KS-mål-id": "ks_id",
+        "KS-mål": "title",
+        "Målområde": "area",
+        "Målägare": "owner",
+        "Bedömning": "assessment",
+        "Förslag": "suggestion",
+        "Anmärkning": "remark",
+        "Analys": "analysis",
+        "Antal aktiviteter": "activities",
+        **{status.value: status.name for status in Status},
+        "Ej rapporterade": "unreported",
+    },
+    OutputSheet.ACTIVITIES: {
+        "Aktivitets-id": "activity_id",
+        "KS-mål-id": "ks_ids",
+        "Aktivitet": "title",
+        "Avdelning": "department",
+        "Startdatum": "start",
+        "Slutdatum": "end",
+        "Status": "status",
+        "Kommentar": "comment",
+        "Föregående status": "previous_status",
+        "Flaggor": "flags",
+    },
+    OutputSheet.SUBMISSIONS: {
+        "Avdelning": "department",
+        "Fil": "file",
+        "Mapp": "folder",
+        "Mottagen": "received",
+        "Sparad": "saved_at",
+        "Utfall": "state",
+        "Räknas": "counts",
+        "Fel": "errors",
+        "Varningar": "warnings",
+        "Kontrollsumma (SHA-256)": "sha256",
+    },
+    OutputSheet.DATA_QUALITY: {
+        "Avdelning": "department",
+        "Fil": "file",
+        "Allvarlighet": "severity",
+        "Flik": "sheet",
+        "Cell": "cell",
+        "Meddelande": "message",
+    },
+}
+
+NOT_REPORTED = "Ej rapporterad"
+NOT_ASSESSED = "Ej bedömd"
+HIDDEN_FIGURE = "–"
+HIDDEN_FIGURE_NOTE = ("– Gruppen har 10 anställda eller färre, eller så skulle siffran göra "
+                      "det möjligt att räkna fram en sådan grupp. Värdet visas därför inte.")
+YES, NO = "Ja", "Nej"
+TOTAL = "Summa"
+UNKNOWN_DEPARTMENT = "Okänd"
+
+# The report's own headline (seed 002): "Av de totalt 21 målen … är 14 … och 7 …".
+HEADLINE = "Av de totalt {total} målen är {parts}."
+HEADLINE_POSITIVE = ("uppfyllt eller delvis uppfyllt", "uppfyllda eller delvis uppfyllda")
+HEADLINE_NEGATIVE = ("knappt eller ej uppfyllt", "knappt eller ej uppfyllda")
+HEADLINE_UNASSESSED = "har ännu inte bedömts"
+HEADLINE_NO_GOALS = "Registret har inga KS-mål."
+HEADLINE_NONE_ASSESSED = "Av de totalt {total} målen har inget bedömts ännu."
+
+DISAGREEMENT_REMARK = ("Bedömningen avviker två steg eller mer från förslaget. Bedömningen är "
+                       "målägarens och har inte ändrats.")
+OWNER_MISSING_REMARK = "{avdelning} har inte lämnat någon godkänd rapport."
+SICK_LEAVE_GOAL_WORD = "sjukfrånvaro"  # the KS goal whose title contains it gets the indicator
+SICK_LEAVE_INDICATOR = "Sjukfrånvaro {värde} mot {basvärde} {datum}: {förändring} procentenheter"
+SICK_LEAVE_INDICATOR_NO_BASELINE = "Sjukfrånvaro {värde} (basvärde saknas i registret)"
+SICK_LEAVE_INDICATOR_MISSING = "Sjukfrånvaro: inga godkända uppgifter ännu"
+SICK_LEAVE_INDICATOR_HIDDEN = "Sjukfrånvaro: visas inte (10 anställda eller färre)"
+SICK_LEAVE_INDICATOR_PARTIAL = " (avser {antal} av {av} avdelningar)"
+
+SUBMISSION_MISSING = "Saknas"
+SUBMISSION_REJECTED = "Ej godkänd"
+# Sick-leave figure headers of the workbook where the figure's own label is too long.
+SICK_LEAVE_HEADERS = {"total": "Total sjukfrånvaro",
+                      "long_term": "Långtidssjukfrånvaro (60 dagar eller mer), andel"}
+# Short activity flags for the report's narrow Status column (keys: merge.Flag codes).
+REPORT_FLAG_TEXT = {
+    "end_passed": "Slutdatum passerat",
+    "worse": "Sämre än förra perioden",
+    "done_far_ahead": "Avslutad långt före slutdatum",
+}
+
+
+class WorkbookText:
+    """Every other word of the consolidated workbook (headings, notes, column headers)."""
+
+    TITLE = "Måluppföljning {period} – {organ}"
+    PAGE_HEADER = "Måluppföljning {period}"
+    PAGE_NUMBER = "Sida &P av &N"
+    DATA_AS_OF = "Data per"
+    MUNICIPALITY = "Kommun"
+    ORGAN = "Organ"
+    PERIOD = "Period"
+    PERIOD_TEXT = "{period}, {namn} {år}"
+    PERIOD_END = "Periodens slut"
+    DEADLINE = "Sista inlämningsdag"
+
+    GOALS_PER_ASSESSMENT = "Mål per bedömning"
+    ACTIVITIES_PER_STATUS = "Aktiviteter per status"
+    SUBMISSIONS_PER_DEPARTMENT = "Inlämningar per avdelning"
+    ASSESSMENT = "Bedömning"
+    GOAL_COUNT = "Antal mål"
+    SHARE = "Andel"
+    STATUS = "Status"
+    COUNT = "Antal"
+    DEPARTMENT = "Avdelning"
+    CATEGORY = "Kategori"
+    SUBMISSION = "Inlämning"
+    RECEIVED = "Mottagen"
+    IN_TIME = "I tid"
+    FILE = "Fil"
+    REMARK = "Anmärkning"
+    LATER_REJECTED = "En senare fil godkändes inte: {filer}."
+    ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
+    DEADLINE_PASSED = "Sista inlämningsdag var {datum}."
+    DEADLINE_COMING = "Sista inlämningsdag är {datum}."
+    MISSING_LINE = "Saknas: {avdelningar}."
+    REJECTED_LINE = "Ej godkänd (ingen godkänd fil): {avdelningar}."
+    ALL_REPORTED = "Alla avdelningar har lämnat en godkänd rapport."
+    SUMMARY_NOTE = ("Bedömningarna och analyserna är målägarnas egna. Förslag, flaggor och "
+                    "nyckeltal på flikarna Måluppföljning och Aktiviteter räknas fram av "
+                    "Målsystem ur avdelningarnas rapporter och ändrar aldrig en bedömning.")
+
+    NO_GOALS = "Registret har inga KS-mål."
+    ASSESSMENT_NOTE = ("Bedömning: {symboler}. Bedömningen och analysen är målägarens.")
+    SUGGESTION_NOTE = ("Förslag: medelvärdet av de kopplade aktiviteternas poäng för status "
+                       "({poäng}); aktiviteter som ännu inte ska ha börjat räknas inte. "
+                       "Medelvärde {gränser}.")
+    NO_ACTIVITIES = "Registret har inga aktiviteter."
+    FLAG_NOTE = ("Flaggor: slutdatum passerat men aktiviteten är inte avslutad; avslutad enligt "
+                 "plan men slutdatum ligger mer än {dagar} dagar efter periodens slut; sämre "
+                 "status än förra perioden.")
+
+    BASELINE = "Basvärde"
+    CHANGE_BASELINE = "Förändring mot basvärdet, procentenheter"
+    PREVIOUS_PERIOD = "Föregående period {period}"
+    CHANGE_PREVIOUS = "Förändring mot föregående period, procentenheter"
+    PART_OF_ORGAN = "Avser {antal} av {av} avdelningar."
+    SICK_LEAVE_NOTES = (
+        "Sjukfrånvaro i procent av ordinarie arbetstid: summan av sjukfrånvarotimmarna delad "
+        "med summan av den ordinarie arbetstiden för gruppen, inte ett medelvärde av "
+        "avdelningarnas procenttal. Kvinnor, män och åldersgrupper: varje grupps egna timmar.",
+        "Andel långtidssjukfrånvaro: den del av sjukfrånvarotimmarna som ingår i sjukperioder "
+        "om 60 dagar eller mer.",
+        "Förändringen räknas på de avrundade värden som visas, i procentenheter.",
+    )
+    BASELINE_DATES = "Basvärdena har olika datum: {lista}."
+
+    BUDGET_TITLE = "Ekonomi {period}: budget, utfall och prognos"
+    BUDGET_NOTE = ("Belopp i {enhet}, nettokostnad. Avvikelse = Budget − Prognos helår; ett "
+                   "positivt tal betyder lägre kostnad än budget. Beloppen avrundas till en "
+                   "decimal per rad innan de summeras, så summorna stämmer åt båda hållen.")
+    PER_DEPARTMENT = "Per avdelning"
+    PER_CATEGORY = "Per kategori"
+    PER_LINE = "Per avdelning och kategori, med avdelningarnas kommentarer"
+    LINE = "Avdelning och kategori"
+    AMOUNTS = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
+    COMMENT = "Kommentar"
+    INCOMPLETE = "Ofullständig: {avdelningar} har inte rapporterat."
+
+    NO_FILES = "Inga filer har kommit in för perioden."
+    SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "
+                        "en nyare godkänd fil har kommit in. Dubblett: samma innehåll som en "
+                        "tidigare fil. Alla filer finns kvar i arkivet under sin kontrollsumma.")
+    NO_ISSUES = "Inga fel eller varningar."

@@ -1,0 +1,1013 @@
+"""The merged goal register → the committee's consolidated workbook (xlsxwriter).
+
+Every figure is computed in Python and written as a value, never as a formula, so the committee
+reads exactly what was checked. Text that came from a department is always written as text.
+The same inputs give the same bytes: the document's creation time is the data's as-of time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from .. import figures
+from ..issues import format_number
+from ..labels import (
+    ASSESSMENT_STYLE,
+    DISAGREEMENT_REMARK,
+    HEADLINE,
+    HEADLINE_NEGATIVE,
+    HEADLINE_NO_GOALS,
+    HEADLINE_NONE_ASSESSED,
+    HEADLINE_POSITIVE,
+    HEADLINE_UNASSESSED,
+    HIDDEN_FIGURE,
+    HIDDEN_FIGURE_NOTE,
+    NO,
+    NOT_ASSESSED,
+    NOT_REPORTED,
+    OUTPUT_COLUMNS,
+    OUTPUT_SHEETS,
+    OWNER_MISSING_REMARK,
+    PERIOD_NAMES,
+    SICK_LEAVE_GOAL_WORD,
+    SICK_LEAVE_HEADERS,
+    SICK_LEAVE_INDICATOR,
+    SICK_LEAVE_INDICATOR_HIDDEN,
+    SICK_LEAVE_INDICATOR_MISSING,
+    SICK_LEAVE_INDICATOR_NO_BASELINE,
+    SICK_LEAVE_INDICATOR_PARTIAL,
+    SUBMISSION_MISSING,
+    SUBMISSION_REJECTED,
+    TOTAL,
+    UNKNOWN_DEPARTMENT,
+    WHOLE_ORGAN_CODE,
+    YES,
+    Assessment,
+    OutputSheet,
+    Severity,
+    Status,
+    SubmissionState,
+    WorkbookText,
+)
+from ..merge import FAR_AHEAD_DAYS, FLAG_TEXT, STATUS_SCORE, SUGGESTION_THRESHOLDS, Flag, Merged
+from ..register import Register
+
+OS, WT = OutputSheet, WorkbookText
+try:
+    LOCAL_TIME: dt.tzinfo = ZoneInfo("Europe/Stockholm")
+except ZoneInfoNotFoundError:  # no time zone database: keep the clock time as given
+    LOCAL_TIME = dt.UTC
+
+# Number formats. [$-41D] marks them Swedish, so LibreOffice shows a decimal comma whatever
+# the reader's locale; Excel follows the reader's own settings (Swedish: comma, space).
+SV = "[$-41D]"
+PERCENT = SV + "0.0 %"
+PERCENT_BASELINE = SV + "0.0# %"
+POINTS = SV + '+0.0;"−"0.0;0.0'
+AMOUNT = SV + '#,##0.0;"−"#,##0.0;0.0'
+INTEGER = SV + "#,##0"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+BLUE, GREY_TEXT, LINE = "#1F4E78", "#595959", "#D9D9D9"
+FLAG_FILL, NOT_REPORTED_FILL = "#FCE4D6", "#F2F2F2"
+STATE_FILL = {
+    SubmissionState.ACCEPTED: "#E2EFDA",
+    SubmissionState.ACCEPTED_WITH_WARNINGS: "#FFF2CC",
+    SubmissionState.REJECTED: "#F8CBAD",
+}
+SEVERITY_FILL = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
+ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
+
+FONT_SIZE = 10
+LINE_HEIGHT = 13.0  # points per wrapped line at 10 pt
+CHARS_PER_WIDTH = 1.1  # characters per unit of column width at 10 pt, for a wide font (DejaVu Sans)
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+def write_workbook(path: Path, register: Register, merged: Merged, submissions: pd.DataFrame,
+                   issues: pd.DataFrame, *, as_of: dt.datetime,
+                   previous: Merged | None = None) -> None:
+    """Write outbox/sammanstallning_<period>.xlsx (the caller wraps it in an atomic write)."""
+    settings = register.settings
+    as_of_local = _local(as_of) or dt.datetime(settings.year, 1, 1)
+    book = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "default_format_properties": {"font_name": "Calibri", "font_size": FONT_SIZE},
+    })
+    book.set_properties({
+        "title": WT.TITLE.format(period=merged.period, organ=settings.organ),
+        "subject": f"{settings.municipality}, {settings.organ}",
+        "author": "Målsystem",
+        "company": settings.municipality,
+        "created": as_of_local,
+    })
+    ctx = _Context(register, merged, previous, _Styles(book), as_of_local)
+    ctx.page_header = (f"&L{_escape(settings.municipality)}, {_escape(settings.organ)}"
+                       f"&C{_escape(WT.PAGE_HEADER.format(period=merged.period))}"
+                       f"&R{WT.PAGE_NUMBER}")
+    ctx.page_footer = f"&L{WT.DATA_AS_OF} {as_of_local:%Y-%m-%d %H:%M}&R&A"
+
+    sheets = {name: book.add_worksheet(name) for name in OUTPUT_SHEETS}
+    sick_rows = _sick_leave_rows(ctx)
+    _write_summary(book, sheets[OS.SUMMARY], ctx, submissions)
+    _write_goals(sheets[OS.GOALS], ctx, sick_rows)
+    _write_activities(sheets[OS.ACTIVITIES], ctx)
+    _write_sick_leave(sheets[OS.SICK_LEAVE], ctx, sick_rows)
+    _write_budget(sheets[OS.BUDGET], ctx)
+    _write_submissions(sheets[OS.SUBMISSIONS], ctx, submissions)
+    _write_issues(sheets[OS.DATA_QUALITY], ctx, issues)
+    sheets[OS.SUMMARY].activate()
+    book.close()
+
+
+# --- shared machinery ------------------------------------------------------------------------
+
+class _Styles:
+    """Formats made on demand from a few properties; the same request gives the same Format."""
+
+    BASE = {"valign": "top", "text_wrap": True, "bottom": 1, "bottom_color": LINE}
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": BLUE})
+        self.section = book.add_format({"bold": True, "font_size": 12, "font_color": BLUE})
+        self.label = book.add_format({"bold": True, "valign": "top"})
+        self.plain = book.add_format({"valign": "top"})
+        self.note = book.add_format({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
+                                     "valign": "top"})
+        self.headline = book.add_format({"bold": True, "font_size": 12, "text_wrap": True,
+                                         "valign": "top"})
+        self.plain_datetime = book.add_format({"num_format": DATETIME, "align": "left",
+                                               "valign": "top"})
+        self.plain_date = book.add_format({"num_format": DATE, "align": "left",
+                                           "valign": "top"})
+
+    def header(self, rotate: bool = False, right: bool = False) -> Format:
+        extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
+            {"align": "right"} if right else {})
+        return self.get(bold=True, font_color="#FFFFFF", bg_color=BLUE, border=1,
+                        border_color="#FFFFFF", **extra)
+
+    def get(self, **props: Any) -> Format:
+        merged = {**self.BASE, **props}
+        key = tuple(sorted(merged.items()))
+        if key not in self._cache:
+            self._cache[key] = self.book.add_format(merged)
+        return self._cache[key]
+
+
+@dataclass
+class _Context:
+    register: Register
+    merged: Merged
+    previous: Merged | None
+    styles: _Styles
+    as_of: dt.datetime
+    page_header: str = ""
+    page_footer: str = ""
+    heights: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    def set_height(self, sheet: Worksheet, row: int, height: float) -> None:
+        """Two tables side by side share rows: the taller cell wins."""
+        key = (sheet.name, row)
+        self.heights[key] = max(height, self.heights.get(key, 0.0))
+        sheet.set_row(row, self.heights[key])
+
+    def name(self, code: object) -> str:
+        if not isinstance(code, str) or not code:
+            return UNKNOWN_DEPARTMENT
+        if code == WHOLE_ORGAN_CODE:
+            return self.register.settings.organ
+        return self.register.department_names.get(code, code)
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    key: str
+    width: float
+    kind: str = "text"  # a key of KIND_FORMAT
+    rotate: bool = False
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, pd.Timestamp):
+        return bool(pd.isna(value))
+    return False
+
+
+def _local(value: object) -> dt.datetime | None:
+    """A naive local datetime for Excel (which has no time zones), or None."""
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(LOCAL_TIME).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return None
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _lines(text: str, per_line: float) -> int:
+    """How many lines a cell's text wraps to: greedy, between words, as Excel does."""
+    count = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for word in paragraph.split():
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                lines, used = lines + 1, float(len(word))
+            else:
+                used += need
+            if len(word) > per_line:  # a long word is broken where it must be
+                lines += math.ceil(len(word) / per_line) - 1
+                used = len(word) % per_line
+        count += lines
+    return count
+
+
+def _height(cells: Iterable[tuple[str, float]], minimum: int = 1) -> float:
+    """A row height that shows wrapped text whole; both Excel and LibreOffice keep it."""
+    lines = max([minimum] + [_lines(text, max(4.0, width * CHARS_PER_WIDTH))
+                             for text, width in cells])
+    return min(409.0, LINE_HEIGHT * lines + 4)
+
+
+def _header_height(cells: Iterable[tuple[str, float]]) -> float:
+    """Bold headers are wider than running text."""
+    lines = max([1] + [_lines(text, max(4.0, width * 0.95)) for text, width in cells])
+    return LINE_HEIGHT * lines + 5
+
+
+def _page(sheet: Worksheet, ctx: _Context, *, header_rows: int | None = 0) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6, )
+    sheet.set_header(ctx.page_header, {"margin": 0.3})
+    sheet.set_footer(ctx.page_footer, {"margin": 0.3})
+    sheet.hide_gridlines(2)
+    if header_rows is not None:
+        sheet.repeat_rows(header_rows)
+
+
+def _write(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
+    """One cell, by type. Strings always go through write_string: department text is text."""
+    if _missing(value) or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, fmt)
+    elif isinstance(value, bool | np.bool_):
+        sheet.write_string(row, col, YES if value else NO, fmt)
+    elif isinstance(value, numbers.Real):
+        sheet.write_number(row, col, float(value) + 0.0, fmt)  # + 0.0: no "−0,0"
+    elif isinstance(value, dt.date | pd.Timestamp):
+        stamp = _local(value)
+        sheet.write_datetime(row, col, stamp, fmt) if stamp else sheet.write_blank(row, col,
+                                                                                   None, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+NUMERIC_KINDS = ("int", "count", "number", "share", "percent", "baseline", "points")
+KIND_FORMAT = {"date": {"num_format": DATE, "align": "left"},
+               "datetime": {"num_format": DATETIME, "align": "left"},
+               "int": {"num_format": INTEGER}, "count": {"num_format": INTEGER,
+                                                         "align": "center"},
+               "number": {"num_format": AMOUNT}, "share": {"num_format": SV + "0 %"},
+               "text": {}}
+
+
+def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Column],
+           rows: Sequence[dict[str, Any]], *, header_height: float | None = None,
+           autofilter: bool = True, empty: str = "", col0: int = 0) -> int:
+    """Header and rows from `first`; a row may carry `_style` {key: properties} and `_row`
+    (properties for every cell). Returns the index of the last row written."""
+    styles = ctx.styles
+    for c, column in enumerate(columns, start=col0):
+        sheet.write_string(first, c, column.header, styles.header(
+            column.rotate, right=column.kind in NUMERIC_KINDS))
+    if header_height is None:
+        header_height = _header_height([(col.header, col.width) for col in columns
+                                        if not col.rotate])
+    ctx.set_height(sheet, first, header_height)
+    r = first
+    for values in rows:
+        r += 1
+        row_style = values.get("_row", {})
+        cell_styles = values.get("_style", {})
+        texts = []
+        for c, column in enumerate(columns, start=col0):
+            value = values.get(column.key)
+            props = {**KIND_FORMAT[column.kind], **row_style, **cell_styles.get(column.key, {})}
+            _write(sheet, r, c, value, styles.get(**props))
+            if isinstance(value, str) and column.kind == "text":
+                texts.append((value, column.width))
+        ctx.set_height(sheet, r, _height(texts))
+    if not rows and empty:
+        r += 1
+        sheet.write_string(r, col0, empty, styles.note)
+    if autofilter:
+        sheet.autofilter(first, col0, r if rows else first, col0 + len(columns) - 1)
+    return r
+
+
+# --- Sammanfattning --------------------------------------------------------------------------
+
+def headline(assessments: Sequence[str | None]) -> str:
+    """The report's own summary sentence, e.g. "Av de totalt 21 målen är 14 uppfyllda eller
+    delvis uppfyllda och 7 knappt eller ej uppfyllda."""
+    total = len(assessments)
+    if total == 0:
+        return HEADLINE_NO_GOALS
+    positive = sum(1 for a in assessments if a and Assessment(a).positive)
+    negative = sum(1 for a in assessments if a and not Assessment(a).positive)
+    unassessed = total - positive - negative
+    if unassessed == total:
+        return HEADLINE_NONE_ASSESSED.format(total=total)
+    parts = [f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
+             f"{negative} {HEADLINE_NEGATIVE[negative != 1]}"]
+    if unassessed:
+        parts.append(f"{unassessed} {HEADLINE_UNASSESSED}")
+    text = ", ".join(parts[:-1]) + " och " + parts[-1]
+    return HEADLINE.format(total=total, parts=text)
+
+
+def _assessment_text(assessment: str | None) -> str:
+    if assessment is None:
+        return ""
+    return f"{ASSESSMENT_STYLE[Assessment(assessment)][0]} {assessment}"
+
+
+@dataclass
+class _DepartmentState:
+    code: str
+    state: str  # a SubmissionState value, SUBMISSION_MISSING or SUBMISSION_REJECTED
+    received: dt.datetime | None
+    in_time: bool | None
+    file: str
+    note: str
+
+
+def department_states(register: Register, period: str, submissions: pd.DataFrame,
+                      reported: set[str], as_of: dt.datetime) -> list[_DepartmentState]:
+    """Per register department: the file that counts (state, when, in time), or why none."""
+    deadline: dt.date = register.period(period)["deadline"]
+    records = submissions.to_dict("records") if not submissions.empty else []
+
+    def when(record: dict[str, Any]) -> dt.datetime:
+        return _local(record.get("received")) or dt.datetime.min
+
+    states = []
+    for code in register.department_codes:
+        mine = sorted((r for r in records if r.get("department") == code), key=when)
+        counting = [r for r in mine if bool(r.get("counts")) and r.get("state") in
+                    ACCEPTED_STATES]
+        rejected = [r for r in mine if r.get("state") == SubmissionState.REJECTED.value]
+        if counting:
+            best = counting[-1]
+            received = _local(best.get("received"))
+            later = [str(r.get("file")) for r in rejected if received and when(r) > received]
+            note = WT.LATER_REJECTED.format(filer=", ".join(later)) if later else ""
+            states.append(_DepartmentState(
+                code, str(best["state"]), received,
+                None if received is None else received.date() <= deadline,
+                _text(best.get("file")), note))
+        elif code in reported:  # accepted according to the merge, though no file is listed
+            states.append(_DepartmentState(code, SubmissionState.ACCEPTED.value, None, None,
+                                           "", ""))
+        elif rejected:
+            last = rejected[-1]
+            states.append(_DepartmentState(
+                code, SUBMISSION_REJECTED, _local(last.get("received")), None,
+                _text(last.get("file")),
+                WT.ONLY_REJECTED.format(fel=int(last.get("errors") or 0))))
+        else:
+            text = WT.DEADLINE_PASSED if as_of.date() > deadline else WT.DEADLINE_COMING
+            states.append(_DepartmentState(code, SUBMISSION_MISSING, None, None, "",
+                                           text.format(datum=f"{deadline:%Y-%m-%d}")))
+    return states
+
+
+def _reported_departments(merged: Merged) -> set[str]:
+    acts = merged.activities
+    reported = {row.department for row in acts.itertuples()
+                if Flag.NOT_REPORTED not in tuple(row.flags)}
+    reported |= set(merged.sick_leave["department"]) if not merged.sick_leave.empty else set()
+    reported |= set(merged.goals.loc[merged.goals["reported"].astype(bool), "owner"])
+    return reported
+
+
+SUMMARY_WIDTHS = (30, 11, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
+
+
+def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
+                   submissions: pd.DataFrame) -> None:
+    styles, register, merged = ctx.styles, ctx.register, ctx.merged
+    settings = register.settings
+    period_row = register.period(merged.period)
+    _page(sheet, ctx, header_rows=None)
+    sheet.fit_to_pages(1, 1)
+    for c, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(c, c, width)
+    last_col = len(SUMMARY_WIDTHS) - 1
+
+    sheet.write_string(0, 0, WT.TITLE.format(period=merged.period, organ=settings.organ),
+                       styles.title)
+    sheet.set_row(0, 24)
+    facts: list[tuple[str, object, Format]] = [
+        (WT.MUNICIPALITY, settings.municipality, styles.plain),
+        (WT.ORGAN, settings.organ, styles.plain),
+        (WT.PERIOD, WT.PERIOD_TEXT.format(period=merged.period, år=settings.year,
+                                          namn=PERIOD_NAMES[merged.period[-2:]]),
+         styles.plain),
+        (WT.PERIOD_END, period_row["period_end"], styles.plain_date),
+        (WT.DEADLINE, period_row["deadline"], styles.plain_date),
+        (WT.DATA_AS_OF, ctx.as_of, styles.plain_datetime),
+    ]
+    r = 2
+    for label, value, fmt in facts:
+        sheet.write_string(r, 0, label, styles.label)
+        if not isinstance(value, str):  # a date is not allowed to spill into C like text
+            sheet.merge_range(r, 1, r, 2, "", fmt)
+        _write(sheet, r, 1, value, fmt)
+        r += 1
+
+    goals = merged.goals
+    assessments = [a if isinstance(a, str) else None for a in goals["assessment"]]
+    r += 1
+    sheet.merge_range(r, 0, r, last_col, headline(assessments), styles.headline)
+    sheet.set_row(r, 22)
+    top = r + 2
+
+    # Left: goals per assessment, then activities per status.
+    sheet.write_string(top, 0, WT.GOALS_PER_ASSESSMENT, styles.section)
+    counts = [(a.value, sum(1 for x in assessments if x == a.value)) for a in Assessment]
+    rows: list[dict[str, Any]] = [
+        {"label": _assessment_text(a), "count": n, "share": _share(n, len(assessments)),
+         "_style": {"label": {"bold": True, "bg_color": ASSESSMENT_STYLE[Assessment(a)][1]}}}
+        for a, n in counts]
+    unassessed = sum(1 for x in assessments if x is None)
+    if unassessed:
+        rows.append({"label": NOT_ASSESSED, "count": unassessed,
+                     "share": _share(unassessed, len(assessments)),
+                     "_style": {"label": {"italic": True}}})
+    rows.append({"label": TOTAL, "count": len(assessments),
+                 "share": _share(len(assessments), len(assessments)),
+                 "_row": {"bold": True, "top": 1}})
+    goal_table = top + 1
+    left = _table(sheet, ctx, goal_table, [
+        _Column(WT.ASSESSMENT, "label", 30), _Column(WT.GOAL_COUNT, "count", 11, "int"),
+        _Column(WT.SHARE, "share", 9, "share")], rows, header_height=17, autofilter=False)
+
+    left += 2
+    sheet.write_string(left, 0, WT.ACTIVITIES_PER_STATUS, styles.section)
+    statuses = [s if isinstance(s, str) else None for s in merged.activities["status"]]
+    total = len(statuses)
+    rows = [{"label": s.value, "count": sum(1 for x in statuses if x == s.value),
+             "share": _share(sum(1 for x in statuses if x == s.value), total)} for s in Status]
+    missing = sum(1 for x in statuses if x is None)
+    rows.append({"label": NOT_REPORTED, "count": missing, "share": _share(missing, total),
+                 "_style": {"label": {"italic": True}}})
+    rows.append({"label": TOTAL, "count": total, "share": _share(total, total),
+                 "_row": {"bold": True, "top": 1}})
+    status_table = left + 1
+    left = _table(sheet, ctx, status_table, [
+        _Column(WT.STATUS, "label", 30), _Column(WT.COUNT, "count", 11, "int"),
+        _Column(WT.SHARE, "share", 9, "share")], rows, header_height=17, autofilter=False)
+
+    # Right: who has reported, then the two charts.
+    sheet.write_string(top, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
+    states = department_states(register, merged.period, submissions,
+                               _reported_departments(merged), ctx.as_of)
+    rows = []
+    for state in states:
+        if state.state == SUBMISSION_MISSING:
+            style = {"state": {"bold": True, "font_color": "#C00000"}}
+        else:
+            known = state.state in {s.value for s in SubmissionState}
+            style = {"state": {"bg_color": STATE_FILL.get(
+                SubmissionState(state.state) if known else SubmissionState.REJECTED)}}
+        rows.append({"name": ctx.name(state.code), "state": state.state,
+                     "received": state.received,
+                     "in_time": "" if state.in_time is None else (YES if state.in_time else NO),
+                     "file": state.file, "note": state.note,
+                     "_style": style})
+    right = _table(sheet, ctx, top + 1, [
+        _Column(WT.DEPARTMENT, "name", 27), _Column(WT.SUBMISSION, "state", 23),
+        _Column(WT.RECEIVED, "received", 16, "datetime"), _Column(WT.IN_TIME, "in_time", 6),
+        _Column(WT.FILE, "file", 24), _Column(WT.REMARK, "note", 34)], rows, header_height=17, autofilter=False, col0=4)
+    missing_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_MISSING]
+    rejected_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_REJECTED]
+    lines = []
+    if missing_names:
+        lines.append(WT.MISSING_LINE.format(avdelningar=", ".join(missing_names)))
+    if rejected_names:
+        lines.append(WT.REJECTED_LINE.format(avdelningar=", ".join(rejected_names)))
+    if not missing_names and not rejected_names:
+        lines.append(WT.ALL_REPORTED)
+    for line in lines:
+        right += 1
+        sheet.merge_range(right, 4, right, last_col, line, styles.get(bold=True, bottom=0))
+
+    right += 2
+    goal_chart = book.add_chart({"type": "bar"})
+    goal_chart.add_series({
+        "name": WT.GOALS_PER_ASSESSMENT,
+        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + len(Assessment), 0],
+        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + len(Assessment), 1],
+        "points": [{"fill": {"color": ASSESSMENT_STYLE[a][1]},
+                    "border": {"color": "#404040"}} for a in Assessment],
+        "data_labels": {"value": True}, "gap": 60,
+    })
+    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT)
+    status_chart = book.add_chart({"type": "bar"})
+    status_chart.add_series({
+        "name": WT.ACTIVITIES_PER_STATUS,
+        "categories": [OS.SUMMARY, status_table + 1, 0, status_table + len(Status) + 1, 0],
+        "values": [OS.SUMMARY, status_table + 1, 1, status_table + len(Status) + 1, 1],
+        "fill": {"color": BLUE}, "data_labels": {"value": True}, "gap": 50,
+    })
+    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS)
+    chart_height = 250
+    goal_chart.set_size({"width": 330, "height": chart_height})
+    status_chart.set_size({"width": 400, "height": chart_height})
+    sheet.insert_chart(right, 4, goal_chart, {"x_offset": 0, "y_offset": 4})
+    sheet.insert_chart(right, 4, status_chart, {"x_offset": 340, "y_offset": 4})
+    right += math.ceil(chart_height / 20) + 1
+
+    r = max(left, right) + 2
+    sheet.merge_range(r, 0, r, last_col, WT.SUMMARY_NOTE, styles.note)
+    sheet.set_row(r, 28)
+
+
+def _share(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def _style_chart(chart: Any, title: str) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_legend({"none": True})
+    # A bar chart's y axis holds the categories: top to bottom in table order.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
+    chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": LINE}},
+                      "num_font": {"size": 9}, "min": 0})
+    chart.set_chartarea({"border": {"none": True}})
+
+
+# --- Måluppföljning --------------------------------------------------------------------------
+
+def sick_leave_goal(register: Register) -> str | None:
+    """The KS goal measured by the sick-leave figure ("Sjukfrånvaron ska minska")."""
+    for goal in register.board_goals.itertuples():
+        if SICK_LEAVE_GOAL_WORD in str(goal.title).casefold():
+            return str(goal.ks_id)
+    return None
+
+
+def _percent_text(share: float, decimals: int = 1) -> str:
+    return f"{format_number(figures.round_half_up(share * 100, decimals), decimals)} %"
+
+
+def _baseline_text(share: float) -> str:
+    text = format_number(figures.round_half_up(share * 100, 2), 2)
+    return f"{text[:-1] if text.endswith('0') else text} %"
+
+
+def _points_text(points: float) -> str:
+    return ("+" if points > 0 else "±" if points == 0 else "") + format_number(points, 1)
+
+
+def sick_leave_indicator(rows: pd.DataFrame, register: Register,
+                         baselines: dict[str, tuple[float, dt.date]]) -> str:
+    organ = rows[rows["department"] == WHOLE_ORGAN_CODE].iloc[0]
+    reported = int(rows.loc[rows["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+    if not organ["reported"]:
+        return SICK_LEAVE_INDICATOR_MISSING
+    if organ["total_hidden"] or _missing(organ["total"]):
+        return SICK_LEAVE_INDICATOR_HIDDEN
+    partial = "" if reported == len(register.department_codes) else \
+        SICK_LEAVE_INDICATOR_PARTIAL.format(antal=reported, av=len(register.department_codes))
+    value = _percent_text(organ["total"])
+    if WHOLE_ORGAN_CODE not in baselines:
+        return SICK_LEAVE_INDICATOR_NO_BASELINE.format(värde=value) + partial
+    base, date = baselines[WHOLE_ORGAN_CODE]
+    return SICK_LEAVE_INDICATOR.format(
+        värde=value, basvärde=_baseline_text(base), datum=f"{date:%Y-%m-%d}",
+        förändring=_points_text(organ["change_baseline"])) + partial
+
+
+def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> None:
+    register, merged = ctx.register, ctx.merged
+    _page(sheet, ctx)
+    widths = {"kf_id": 6, "kf_title": 22, "ks_id": 8, "title": 28, "area": 10,
+              "owner": 17, "assessment": 14, "suggestion": 13, "remark": 20, "analysis": 50}
+    columns = []
+    for header, key in OUTPUT_COLUMNS[OS.GOALS].items():
+        if key in widths:
+            columns.append(_Column(header, key, widths[key]))
+        else:
+            columns.append(_Column(header, key, 4.2, "count", rotate=True))
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+    indicator_goal = sick_leave_goal(register)
+    indicator = sick_leave_indicator(sick_rows, register, _baselines(register)) \
+        if indicator_goal else ""
+    rows = []
+    previous_kf = None
+    for goal in merged.goals.itertuples():
+        assessment = goal.assessment if isinstance(goal.assessment, str) else None
+        suggestion = goal.suggestion if isinstance(goal.suggestion, str) else None
+        remarks = []
+        if goal.disagreement:
+            remarks.append(DISAGREEMENT_REMARK)
+        if not goal.reported:
+            remarks.append(OWNER_MISSING_REMARK.format(avdelning=ctx.name(goal.owner)))
+        if goal.ks_id == indicator_goal:
+            remarks.append(indicator)
+        counts = {s.name: int(getattr(goal, s.name)) for s in Status}
+        row: dict[str, Any] = {
+            "kf_id": goal.kf_id, "kf_title": goal.kf_title, "ks_id": goal.ks_id,
+            "title": goal.title, "area": goal.area, "owner": ctx.name(goal.owner),
+            "assessment": _assessment_text(assessment) or (
+                NOT_ASSESSED if goal.reported else NOT_REPORTED),
+            "suggestion": _assessment_text(suggestion), "remark": "\n".join(remarks),
+            "analysis": _text(goal.analysis), "activities": int(goal.activities), **counts,
+            "unreported": int(goal.activities) - sum(counts.values()),
+        }
+        style: dict[str, dict[str, Any]] = {"assessment": {}}
+        if assessment:
+            style["assessment"] = {"bold": True,
+                                   "bg_color": ASSESSMENT_STYLE[Assessment(assessment)][1]}
+        else:
+            style["assessment"] = {"italic": True, "font_color": GREY_TEXT,
+                                   "bg_color": NOT_REPORTED_FILL}
+        if goal.disagreement:
+            style["remark"] = {"bold": True, "font_color": "#C00000"}
+        row["_style"] = style
+        style["owner"] = {"font_size": 9}
+        if goal.kf_id == previous_kf:  # the same KF goal again: there, but quieter
+            style["kf_id"] = style["kf_title"] = {"font_color": "#A6A6A6"}
+        elif previous_kf is not None:
+            row["_row"] = {"top": 2, "top_color": "#808080"}
+        previous_kf = goal.kf_id
+        rows.append(row)
+    last = _table(sheet, ctx, 0, columns, rows, header_height=118, empty=WT.NO_GOALS)
+    sheet.freeze_panes(1, 0)
+    symbols = ", ".join(_assessment_text(a) for a in Assessment)
+    _notes(sheet, ctx, last + 2, len(columns), [
+        WT.ASSESSMENT_NOTE.format(symboler=symbols), _suggestion_note()])
+
+
+def _suggestion_note() -> str:
+    """The suggestion rule in words, from the numbers merge uses."""
+    by_score: dict[float, list[str]] = {}
+    for status, score in STATUS_SCORE.items():
+        by_score.setdefault(score, []).append(status.value.lower())
+    points = "; ".join(f"{' och '.join(statuses)} {format_number(score)}"
+                       for score, statuses in sorted(by_score.items(), reverse=True))
+    limits = [f"{format_number(limit)} eller mer ger {assessment.value}"
+              for limit, assessment in SUGGESTION_THRESHOLDS if limit != float("-inf")]
+    rule = ", ".join(limits) + f", annars {SUGGESTION_THRESHOLDS[-1][1].value}"
+    return WT.SUGGESTION_NOTE.format(poäng=points, gränser=rule)
+
+
+def _notes(sheet: Worksheet, ctx: _Context, first: int, width: int,
+           lines: Sequence[str]) -> int:
+    r = first
+    for line in lines:
+        sheet.merge_range(r, 0, r, width - 1, line, ctx.styles.note)
+        sheet.set_row(r, _height([(line, 150)]))
+        r += 1
+    return r
+
+
+# --- Aktiviteter -----------------------------------------------------------------------------
+
+def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
+    _page(sheet, ctx)
+    widths = {"activity_id": 11.5, "ks_ids": 8.5, "title": 30, "department": 19,
+              "start": 10, "end": 10, "status": 18, "comment": 44, "previous_status": 18,
+              "flags": 20}
+    kinds = {"start": "date", "end": "date"}
+    columns = [_Column(header, key, widths[key], kinds.get(key, "text"))
+               for header, key in OUTPUT_COLUMNS[OS.ACTIVITIES].items()]
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+    rows = []
+    for act in ctx.merged.activities.itertuples():
+        flags = tuple(act.flags)
+        status = act.status if isinstance(act.status, str) else None
+        style: dict[str, dict[str, Any]] = {"department": {"font_size": 9}}
+        if status is None:
+            style["status"] = {"italic": True, "font_color": GREY_TEXT,
+                               "bg_color": NOT_REPORTED_FILL}
+        shown_flags = [FLAG_TEXT[f] for f in flags if f != Flag.NOT_REPORTED]
+        if shown_flags:
+            style["flags"] = {"bold": True, "bg_color": FLAG_FILL}
+        rows.append({
+            "activity_id": act.activity_id, "ks_ids": "; ".join(act.ks_ids),
+            "title": act.title, "department": ctx.name(act.department),
+            "start": act.start, "end": act.end, "status": status or NOT_REPORTED,
+            "comment": _text(act.comment), "previous_status": _text(act.previous_status),
+            "flags": "\n".join(shown_flags), "_style": style,
+        })
+    last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ACTIVITIES)
+    sheet.freeze_panes(1, 0)
+    _notes(sheet, ctx, last + 2, len(columns), [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)])
+
+
+# --- Sjukfrånvaro ----------------------------------------------------------------------------
+
+def _baselines(register: Register) -> dict[str, tuple[float, dt.date]]:
+    """The latest baseline share and its date per unit (figures.baseline_shares' choice)."""
+    shares = figures.baseline_shares(register)
+    frame = register.baselines.sort_values("date")
+    dates = dict(zip(frame["department"], frame["date"], strict=True))
+    return {code: (float(share), dates[code]) for code, share in shares.items()}
+
+
+def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
+    """figures.sick_leave_table with the shown (rounded) shares and the changes in
+    percentage points, computed from the values as shown so that they add up for a reader."""
+    register = ctx.register
+    table = figures.sick_leave_table(ctx.merged.sick_leave, register)
+    for figure in figures.FIGURES:
+        table[figure] = table[figure].map(lambda v: figures.round_half_up(v, 3))
+    baselines = _baselines(register)
+    previous = None
+    if ctx.previous is not None:
+        previous = figures.sick_leave_table(ctx.previous.sick_leave, register).set_index(
+            "department")
+    change_baseline, previous_total, change_previous, baseline_share = [], [], [], []
+    for row in table.itertuples():
+        shown = not row.total_hidden and not _missing(row.total)
+        base = baselines.get(row.department)
+        baseline_share.append(base[0] if base else float("nan"))
+        change_baseline.append(
+            figures.round_half_up(row.total * 100 - base[0] * 100, 1) + 0.0
+            if shown and base else float("nan"))
+        before = float("nan")
+        if previous is not None and row.department in previous.index:
+            prev = previous.loc[row.department]
+            if not prev["total_hidden"] and not _missing(prev["total"]):
+                before = figures.round_half_up(float(prev["total"]), 3)
+        previous_total.append(before)
+        change_previous.append(figures.round_half_up((row.total - before) * 100, 1) + 0.0
+                               if shown and not _missing(before) else float("nan"))
+    return table.assign(baseline=baseline_share, change_baseline=change_baseline,
+                        previous_total=previous_total, change_previous=change_previous)
+
+
+def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> None:
+    register, styles = ctx.register, ctx.styles
+    _page(sheet, ctx)
+    baselines = _baselines(register)
+    dates = sorted({date for _, date in baselines.values()})
+    baseline_header = WT.BASELINE + (f" {dates[0]:%Y-%m-%d}" if len(dates) == 1 else "")
+    previous_period = ctx.previous.period if ctx.previous is not None else None
+    columns = [_Column(WT.DEPARTMENT, "name", 26)]
+    columns += [_Column(SICK_LEAVE_HEADERS.get(f, figures.FIGURE_LABELS[f]), f,
+                        20 if f == "long_term" else 12, "percent") for f in figures.FIGURES]
+    columns += [_Column(baseline_header, "baseline", 12, "baseline"),
+                _Column(WT.CHANGE_BASELINE, "change_baseline", 15, "points")]
+    if previous_period:
+        columns += [_Column(WT.PREVIOUS_PERIOD.format(period=previous_period),
+                            "previous_total", 12, "percent"),
+                    _Column(WT.CHANGE_PREVIOUS, "change_previous", 15, "points")]
+    columns.append(_Column(WT.REMARK, "note", 26))
+    formats = {"percent": PERCENT, "baseline": PERCENT_BASELINE, "points": POINTS}
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+        sheet.write_string(0, c, column.header,
+                           styles.header(right=column.kind in NUMERIC_KINDS))
+    sheet.set_row(0, _header_height([(c.header, c.width) for c in columns]))
+    any_hidden = False
+    r = 0
+    for row in rows.to_dict("records"):
+        r += 1
+        organ = row["department"] == WHOLE_ORGAN_CODE
+        extra: dict[str, Any] = {"bold": True, "top": 1, "top_color": "#000000"} if organ \
+            else {}
+        note = ""
+        if not row["reported"]:
+            note = NOT_REPORTED
+        elif organ:
+            reported = int(rows.loc[rows["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+            if reported < len(register.department_codes):
+                note = WT.PART_OF_ORGAN.format(antal=reported, av=len(register.department_codes))
+        for c, column in enumerate(columns):
+            value = row.get(column.key)
+            if column.key == "name":
+                _write(sheet, r, c, value, styles.get(**extra))
+            elif column.key == "note":
+                _write(sheet, r, c, note, styles.get(italic=bool(note), **extra))
+            elif column.key in figures.FIGURES and row[f"{column.key}_hidden"]:
+                any_hidden = True
+                sheet.write_string(r, c, HIDDEN_FIGURE, styles.get(align="right", **extra))
+            else:
+                _write(sheet, r, c, value, styles.get(num_format=formats[column.kind],
+                                                      **extra))
+        sheet.set_row(r, _height([(row["name"], 26), (note, 24)]))
+    sheet.freeze_panes(1, 1)
+    notes = list(WT.SICK_LEAVE_NOTES)
+    if any_hidden:
+        notes.insert(0, HIDDEN_FIGURE_NOTE)
+    if len(dates) > 1:
+        notes.append(WT.BASELINE_DATES.format(lista="; ".join(
+            f"{ctx.name(code)} {date:%Y-%m-%d}" for code, (_, date) in baselines.items())))
+    _notes(sheet, ctx, r + 2, len(columns), notes)
+
+
+# --- Ekonomi ---------------------------------------------------------------------------------
+
+def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
+    register, styles = ctx.register, ctx.styles
+    unit = register.settings.unit
+    _page(sheet, ctx, header_rows=None)
+    widths = [30, 13, 13, 13, 13, 60]
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    lines = figures.rounded_lines(ctx.merged.budget)
+    by_department = figures.budget_by_department(lines, register)
+    by_category = figures.budget_by_category(lines, register)
+
+    sheet.write_string(0, 0, WT.BUDGET_TITLE.format(period=ctx.merged.period), styles.title)
+    sheet.set_row(0, 24)
+    sheet.merge_range(1, 0, 1, len(widths) - 1, WT.BUDGET_NOTE.format(enhet=unit), styles.note)
+    sheet.set_row(1, 30)
+    r = 3
+    sheet.write_string(r, 0, WT.PER_DEPARTMENT, styles.section)
+    r = _budget_table(sheet, ctx, r + 1, WT.DEPARTMENT, [
+        (ctx.name(row["department"]), row) for row in by_department.to_dict("records")],
+        lines, "department")
+    r += 2
+    sheet.write_string(r, 0, WT.PER_CATEGORY, styles.section)
+    r = _budget_table(sheet, ctx, r + 1, WT.CATEGORY, [
+        (TOTAL if row["category"] == WHOLE_ORGAN_CODE else row["category"], row)
+        for row in by_category.to_dict("records")], lines, "category")
+    r += 2
+    sheet.set_h_pagebreaks([r])
+    sheet.write_string(r, 0, WT.PER_LINE, styles.section)
+    r += 1
+    headers = [WT.LINE, *WT.AMOUNTS, WT.COMMENT]
+    for c, header in enumerate(headers):
+        sheet.write_string(r, c, header, styles.header(right=1 <= c <= 4))
+    sheet.set_row(r, 17)
+    departments = by_department.set_index("department")
+    for code in register.department_codes:
+        mine = lines[lines["department"] == code]
+        if mine.empty:
+            continue
+        r += 1
+        total = departments.loc[code]
+        _amount_row(sheet, ctx, r, ctx.name(code), total, {"bold": True, "bg_color": "#F2F2F2"})
+        _write(sheet, r, 5, "" if total["complete"] else NOT_REPORTED,
+               styles.get(bold=True, italic=True, bg_color="#F2F2F2"))
+        for line in mine.to_dict("records"):
+            r += 1
+            deviation = line["budget"] - line["forecast"] if not _missing(line["forecast"]) \
+                else float("nan")
+            _amount_row(sheet, ctx, r, line["category"],
+                        {**line, "deviation": figures.round_half_up(deviation, 1)},
+                        {"indent": 1, "align": "left"})
+            _write(sheet, r, 5, _text(line.get("comment")), styles.get())
+            sheet.set_row(r, _height([(_text(line.get("comment")), widths[5])]))
+
+
+def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any,
+                props: dict[str, Any]) -> None:
+    styles = ctx.styles
+    sheet.write_string(r, 0, label, styles.get(**props))
+    for c, key in enumerate(("budget", "outcome", "forecast", "deviation"), start=1):
+        value = values[key]
+        _write(sheet, r, c, float(value) if not _missing(value) else None,
+               styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
+                                                if k not in ("indent", "align")}))
+
+
+def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
+                  rows: list[tuple[str, dict[str, Any]]], lines: pd.DataFrame,
+                  key: str) -> int:
+    styles = ctx.styles
+    headers = [label, *WT.AMOUNTS, WT.REMARK]
+    for c, header in enumerate(headers):
+        sheet.write_string(first, c, header, styles.header(right=1 <= c <= 4))
+    sheet.set_row(first, 17)
+    r = first
+    for name, row in rows:
+        r += 1
+        total = row[key] == WHOLE_ORGAN_CODE
+        props: dict[str, Any] = {"bold": True, "top": 1, "top_color": "#000000"} if total \
+            else {}
+        _amount_row(sheet, ctx, r, TOTAL if total else name, row, props)
+        note = ""
+        if not row["complete"]:
+            part = lines if total else lines[lines[key] == row[key]]
+            silent = set(part.loc[part["forecast"].isna(), "department"])
+            missing = [ctx.name(c) for c in ctx.register.department_codes if c in silent]
+            note = NOT_REPORTED if key == "department" and not total else \
+                WT.INCOMPLETE.format(avdelningar=", ".join(missing))
+        _write(sheet, r, 5, note, styles.get(italic=True, **props))
+        sheet.set_row(r, _height([(note, 60)]))
+    return r
+
+
+# --- Inlämningar and Datakvalitet ------------------------------------------------------------
+
+def _order(ctx: _Context, code: object) -> int:
+    codes = ctx.register.department_codes
+    return codes.index(code) if code in codes else len(codes)
+
+
+def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFrame) -> None:
+    _page(sheet, ctx)
+    widths = {"department": 18, "file": 30, "folder": 7, "received": 15, "saved_at": 15,
+              "state": 15, "counts": 7, "errors": 5, "warnings": 10, "sha256": 52}
+    kinds = {"received": "datetime", "saved_at": "datetime", "errors": "int",
+             "warnings": "int"}
+    columns = [_Column(h, k, widths[k], kinds.get(k, "text"))
+               for h, k in OUTPUT_COLUMNS[OS.SUBMISSIONS].items()]
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+    records = submissions.to_dict("records") if not submissions.empty else []
+    records.sort(key=lambda s: (_order(ctx, s.get("department")),
+                                _local(s.get("received")) or dt.datetime.min))
+    rows = []
+    for sub in records:
+        state = str(sub.get("state", ""))
+        style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
+                                            "counts": {"align": "center"},
+                                            "department": {"font_size": 9}}
+        if state in STATE_FILL:
+            style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
+        else:
+            style["state"] = {"font_color": GREY_TEXT}
+        rows.append({"department": ctx.name(sub.get("department")),
+                     "file": _text(sub.get("file")), "folder": _text(sub.get("folder")),
+                     "received": _local(sub.get("received")),
+                     "saved_at": _local(sub.get("saved_at")), "state": state,
+                     "counts": YES if bool(sub.get("counts")) else "",
+                     "errors": int(sub.get("errors") or 0),
+                     "warnings": int(sub.get("warnings") or 0),
+                     "sha256": _text(sub.get("sha256")), "_style": style})
+    last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_FILES)
+    sheet.freeze_panes(1, 0)
+    _notes(sheet, ctx, last + 2, len(columns), [WT.SUBMISSIONS_NOTE])
+
+
+def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
+    _page(sheet, ctx)
+    widths = {"department": 18, "file": 28, "severity": 12, "sheet": 13, "cell": 9,
+              "message": 90}
+    columns = [_Column(h, k, widths[k]) for h, k in OUTPUT_COLUMNS[OS.DATA_QUALITY].items()]
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+    records = issues.to_dict("records") if not issues.empty else []
+    severity_order = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
+    indexed = sorted(enumerate(records), key=lambda item: (
+        _order(ctx, item[1].get("department")), _text(item[1].get("file")),
+        severity_order.get(_text(item[1].get("severity")), 2), item[0]))
+    rows = []
+    for _, issue in indexed:
+        severity = _text(issue.get("severity"))
+        fill = SEVERITY_FILL.get(Severity(severity)) if severity in severity_order else None
+        rows.append({"department": ctx.name(issue.get("department")),
+                     "file": _text(issue.get("file")), "severity": severity,
+                     "sheet": _text(issue.get("sheet")), "cell": _text(issue.get("cell")),
+                     "message": _text(issue.get("message")),
+                     "_style": {"severity": {"bg_color": fill} if fill else {},
+                                "department": {"font_size": 9}}})
+    _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ISSUES)
+    sheet.freeze_panes(1, 0)

@@ -1,0 +1,180 @@
+"""Sick-leave and budget figures against values computed by hand."""
+
+import dataclasses
+import math
+
+import pandas as pd
+import pytest
+
+from pipeline import figures
+from pipeline.labels import AGE_GROUPS, SEXES, WHOLE_ORGAN_CODE
+
+W, M = SEXES
+Y, MID, OLD = AGE_GROUPS
+
+
+def unit(department, groups):
+    """groups: {(sex, age): (employees, ordinary, sick, long_term)} → Sjukfrånvaro rows."""
+    return pd.DataFrame([
+        {"department": department, "sex": sex, "age_group": age, "employees": float(e),
+         "ordinary_hours": float(o), "sick_hours": float(s), "long_term_hours": float(lt)}
+        for (sex, age), (e, o, s, lt) in groups.items()])
+
+
+def even(employees, ordinary, sick, long_term):
+    return {(sex, age): (employees, ordinary, sick, long_term) for sex in SEXES
+            for age in AGE_GROUPS}
+
+
+# Two departments with very different sizes: a mean of their percentages would be wrong.
+BIG = unit("UTB", even(20, 1000, 10, 5))  # 6 000 ordinary hours, 60 sick (1 %), 30 long-term
+SMALL = unit("SBA", even(20, 100, 20, 2))  # 600 ordinary hours, 120 sick (20 %), 12 long-term
+
+
+def test_organ_total_is_a_ratio_of_summed_hours_not_a_mean_of_percentages(register):
+    table = figures.sick_leave_table(pd.concat([BIG, SMALL]), register).set_index("department")
+    assert table.loc["UTB", "total"] == pytest.approx(60 / 6000)
+    assert table.loc["SBA", "total"] == pytest.approx(120 / 600)
+    organ = table.loc[WHOLE_ORGAN_CODE]
+    assert organ["total"] == pytest.approx(180 / 6600)  # 2,73 %
+    assert organ["total"] != pytest.approx((0.01 + 0.20) / 2)  # the naive 10,5 %
+    # Women and the age groups are each their own group's hours, summed over departments.
+    assert organ["women"] == pytest.approx((30 + 60) / (3000 + 300))
+    assert organ["age_50"] == pytest.approx((20 + 40) / (2000 + 200))
+    assert organ["name"] == "Kommunstyrelsen"
+    assert not table.loc["STAB", "reported"] and math.isnan(table.loc["STAB", "total"])
+
+
+def test_long_term_share_is_of_sick_hours_not_of_ordinary_hours(register):
+    table = figures.sick_leave_table(pd.concat([BIG, SMALL]), register).set_index("department")
+    assert table.loc["UTB", "long_term"] == pytest.approx(30 / 60)
+    assert table.loc["SBA", "long_term"] == pytest.approx(12 / 120)
+    assert table.loc[WHOLE_ORGAN_CODE, "long_term"] == pytest.approx(42 / 180)
+
+
+def test_a_sex_with_nine_employees_hides_both_sexes_and_the_smallest_age_complement():
+    rows = unit("STAB", {
+        (W, Y): (5, 850, 40, 0), (W, MID): (15, 2550, 100, 30), (W, OLD): (10, 1700, 90, 40),
+        (M, Y): (2, 340, 4, 0), (M, MID): (4, 680, 20, 0), (M, OLD): (3, 510, 30, 20),
+    })
+    result = figures.unit_figures(rows)
+    assert result["men"].employees == 9 and result["men"].hidden  # 9 ≤ 10
+    assert result["women"].hidden  # shown beside the total it would give the men away
+    assert result["age_29"].employees == 7 and result["age_29"].hidden
+    assert result["age_50"].employees == 13 and result["age_50"].hidden  # complement
+    assert not result["age_30_49"].hidden  # 19 employees
+    assert result["age_30_49"].value == pytest.approx(120 / 3230)
+    assert not result["total"].hidden
+    assert result["total"].value == pytest.approx(284 / 6630)
+    assert result["long_term"].value == pytest.approx(90 / 284)
+    for name in ("men", "women", "age_29", "age_50"):
+        assert result[name].value is None
+
+
+def test_ten_employees_is_small_and_eleven_is_not():
+    rows = unit("EKO", {(W, Y): (5, 850, 10, 0), (W, MID): (5, 850, 10, 0),
+                        (W, OLD): (5, 850, 10, 0), (M, Y): (5, 850, 20, 0),
+                        (M, MID): (4, 680, 20, 0), (M, OLD): (6, 1020, 30, 0)})
+    result = figures.unit_figures(rows)
+    assert result["age_29"].employees == 10 and result["age_29"].hidden
+    assert result["age_30_49"].employees == 9 and result["age_30_49"].hidden
+    assert result["age_50"].employees == 11 and not result["age_50"].hidden
+    assert result["age_50"].value == pytest.approx(40 / 1870)
+    assert not result["women"].hidden and not result["men"].hidden  # 15 each
+
+
+def test_complementary_suppression_of_a_pair():
+    rows = unit("EKO", {(W, Y): (10, 1700, 10, 0), (W, MID): (10, 1700, 10, 0),
+                        (W, OLD): (10, 1700, 10, 0), (M, Y): (3, 510, 20, 0),
+                        (M, MID): (3, 510, 20, 0), (M, OLD): (2, 340, 20, 0)})
+    result = figures.unit_figures(rows)
+    assert result["men"].hidden and result["women"].hidden
+    assert not result["total"].hidden  # 38 employees
+    assert result["age_29"].employees == 13 and not result["age_29"].hidden
+
+
+def test_a_unit_of_ten_or_fewer_shows_no_figure_at_all(register):
+    rows = unit("EKO", {(W, MID): (6, 1000, 50, 10), (M, MID): (4, 700, 20, 0),
+                        (W, Y): (0, 0, 0, 0), (W, OLD): (0, 0, 0, 0),
+                        (M, Y): (0, 0, 0, 0), (M, OLD): (0, 0, 0, 0)})
+    result = figures.unit_figures(rows)
+    assert all(f.hidden and f.value is None for f in result.values())
+    table = figures.sick_leave_table(rows, register).set_index("department")
+    for figure in figures.FIGURES:
+        assert table.loc["EKO", f"{figure}_hidden"]
+        assert math.isnan(table.loc["EKO", figure])  # never a number
+
+
+def test_baseline_shares_take_the_latest_date_per_unit(register):
+    shares = figures.baseline_shares(register)
+    assert shares[WHOLE_ORGAN_CODE] == pytest.approx(0.0911)
+    assert shares["SOC"] == pytest.approx(0.1249)
+    later = register.baselines.assign(date=pd.Timestamp("2024-06-30").date(),
+                                      sick_leave_share=0.05).iloc[:1]
+    changed = dataclasses.replace(register, baselines=pd.concat([register.baselines, later]))
+    assert figures.baseline_shares(changed)[WHOLE_ORGAN_CODE] == pytest.approx(0.05)
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+LINES = pd.DataFrame([
+    # department, category, budget, outcome, forecast
+    ("STAB", "Vuxna", 14.7, 10.3, 15.4),
+    ("STAB", "Tillväxt", 28.6, 18.7, 28.0),
+    ("UTB", "Barn och unga", 258.4, 175.1, 252.5),
+    ("SOC", "Barn och unga", 15.2, 10.3, 15.9),
+    ("SOC", "Vuxna", 60.0, 40.2, 60.0),
+], columns=["department", "category", "budget", "outcome", "forecast"])
+
+
+def by(frame, key):
+    return frame.set_index(key)
+
+
+def test_budget_totals_agree_both_ways(register):
+    departments = by(figures.budget_by_department(LINES, register), "department")
+    categories = by(figures.budget_by_category(LINES, register), "category")
+    assert departments.loc["STAB", "budget"] == pytest.approx(43.3)
+    assert departments.loc["STAB", "forecast"] == pytest.approx(43.4)
+    assert departments.loc["STAB", "deviation"] == pytest.approx(-0.1)  # over budget
+    assert departments.loc["SOC", "deviation"] == pytest.approx(-0.7)
+    assert categories.loc["Barn och unga", "budget"] == pytest.approx(273.6)
+    assert categories.loc["Barn och unga", "deviation"] == pytest.approx(5.2)
+    assert categories.loc["Vuxna", "outcome"] == pytest.approx(50.5)
+    assert list(categories.index) == ["Barn och unga", "Vuxna", "Tillväxt", WHOLE_ORGAN_CODE]
+    for column, total in (("budget", 376.9), ("outcome", 254.6), ("forecast", 371.8),
+                          ("deviation", 5.1)):
+        assert departments.loc[WHOLE_ORGAN_CODE, column] == pytest.approx(total)
+        assert categories.loc[WHOLE_ORGAN_CODE, column] == pytest.approx(total)
+        rows = departments.drop(WHOLE_ORGAN_CODE)[column].sum(min_count=1)
+        assert rows == pytest.approx(total)
+    # EKO and SBA have no lines here: zero budget, nothing reported.
+    assert departments.loc["EKO", "budget"] == 0 and not departments.loc["EKO", "complete"]
+
+
+def test_a_department_that_has_not_reported_leaves_its_totals_incomplete(register):
+    lines = LINES.copy()
+    lines.loc[lines["department"] == "SOC", ["outcome", "forecast"]] = float("nan")
+    departments = by(figures.budget_by_department(lines, register), "department")
+    categories = by(figures.budget_by_category(lines, register), "category")
+    assert not departments.loc["SOC", "complete"]
+    assert math.isnan(departments.loc["SOC", "deviation"])
+    assert not departments.loc[WHOLE_ORGAN_CODE, "complete"]
+    assert math.isnan(departments.loc[WHOLE_ORGAN_CODE, "deviation"])
+    assert departments.loc[WHOLE_ORGAN_CODE, "budget"] == pytest.approx(376.9)
+    assert categories.loc["Tillväxt", "complete"]  # only STAB's line, which is reported
+    assert not categories.loc["Vuxna", "complete"]
+
+
+def test_amounts_round_half_up_per_line_so_shown_totals_add_up(register):
+    lines = pd.DataFrame([("STAB", "Vuxna", 2.25, 1.05, 2.349),
+                          ("STAB", "Tillväxt", 2.25, 1.05, 2.349)],
+                         columns=["department", "category", "budget", "outcome", "forecast"])
+    rounded = figures.rounded_lines(lines)
+    assert list(rounded["budget"]) == [2.3, 2.3]  # Python's round(2.25, 1) gives 2.2
+    assert list(rounded["outcome"]) == [1.1, 1.1]
+    assert list(rounded["forecast"]) == [2.3, 2.3]
+    total = by(figures.budget_by_department(rounded, register), "department")
+    assert total.loc[WHOLE_ORGAN_CODE, "budget"] == pytest.approx(4.6)  # 2,3 + 2,3, not 4,5
+    assert figures.round_half_up(-0.05, 1) == pytest.approx(-0.1)
+    assert math.isnan(figures.round_half_up(float("nan")))

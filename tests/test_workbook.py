@@ -1,0 +1,659 @@
+"""The committee's consolidated workbook, read back and compared with expectations computed
+here from the inputs (merged frames, register, submissions), not by the code under test."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline.intake import read_submission
+from pipeline.merge import Merged, merge
+from pipeline.publish.workbook import write_workbook
+from pipeline.register import Register
+from pipeline.samples import fill_template
+from pipeline.templates import write_templates
+from pipeline.validate import validate
+from tests.conftest import soffice
+from tests.replay2023 import SEED, replay_merged
+
+AS_OF = dt.datetime(2024, 9, 17, 2, 0)
+SHEETS = ["Sammanfattning", "Måluppföljning", "Aktiviteter", "Sjukfrånvaro", "Ekonomi",
+          "Inlämningar", "Datakvalitet"]
+SYMBOL = {"Uppfyllt": "●", "Delvis uppfyllt": "◕", "Knappt uppfyllt": "◑", "Ej uppfyllt": "○"}
+STATUS_NAMES = {"Ej påbörjad": "NOT_STARTED", "Pågående enligt plan": "ON_TRACK",
+                "Pågående med avvikelse": "DEVIATING", "Försenad": "DELAYED",
+                "Vänteläge": "ON_HOLD", "Avslutad enligt plan": "DONE",
+                "Avslutad med avvikelse": "DONE_DEVIATING", "Avbruten": "CANCELLED"}
+FLAG_WORDS = {"end_passed": "Slutdatum passerat men inte avslutad",
+              "done_far_ahead": "Avslutad enligt plan långt före slutdatum",
+              "worse": "Sämre status än förra perioden"}
+COLUMNS = ["department", "file", "folder", "received", "saved_at", "sha256", "state", "counts",
+           "errors", "warnings"]
+ISSUE_COLUMNS = ["department", "file", "severity", "sheet", "cell", "message"]
+FORMULA_TEXT, URL_TEXT, NUMBER_TEXT = "=1+1", "https://example.se/?q=1", "0012"
+
+
+@dataclass
+class Case:
+    register: Register
+    merged: Merged
+    previous: Merged | None
+    submissions: pd.DataFrame
+    issues: pd.DataFrame
+    path: Path
+
+    @property
+    def book(self):
+        return openpyxl.load_workbook(self.path)
+
+
+def collect(register, period, period_end, folder, codes, *, seed, employees=None, edit=None,
+            received=None):
+    """Templates → filled files → validation; the accepted data, submissions and issues."""
+    templates = write_templates(register, period, folder / "mallar", codes,
+                                created=dt.date(2024, 1, 1))
+    accepted, submissions, issues = {}, [], []
+    for template in templates:
+        code = template.name.split("_")[0]
+        path = fill_template(template, folder / "in" / f"{code} {period}.xlsx", department=code,
+                             period_end=period_end, seed=seed,
+                             employees=(employees or {}).get(code))
+        if edit:
+            edit(code, path)
+        submission = read_submission(path)
+        report, data = validate(submission, register, period)
+        assert data is not None, [i.describe() for i in report.errors]
+        accepted[code] = data
+        submissions.append({"department": code, "file": path.name, "folder": code,
+                            "received": received or dt.datetime.combine(period_end, dt.time(9)),
+                            "saved_at": submission.saved_at, "sha256": submission.sha256,
+                            "state": report.verdict.value, "counts": True,
+                            "errors": len(report.errors), "warnings": len(report.warnings)})
+        issues += [{"department": code, "file": path.name, "severity": i.severity.value,
+                    "sheet": i.sheet or "", "cell": i.cell or "", "message": i.message}
+                   for i in report.issues]
+    return accepted, submissions, issues
+
+
+def tricky_text(code, path):
+    """STAB's comments and an analysis that a careless writer would turn into a formula, a
+    link and a number."""
+    if code != "STAB":
+        return
+    book = openpyxl.load_workbook(path)
+    sheet = book["Aktiviteter"]
+    cell = sheet.cell(2, 9)
+    cell.value, cell.data_type = FORMULA_TEXT, "s"
+    sheet.cell(3, 9).value = URL_TEXT
+    sheet.cell(4, 9).value = NUMBER_TEXT
+    book["Målbedömning"].cell(2, 5).value = NUMBER_TEXT
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def complete(tmp_path_factory, register):
+    """The shipped example for 2024-T1: all five departments report (sample answers)."""
+    folder = tmp_path_factory.mktemp("t1")
+    accepted, submissions, issues = collect(register, "2024-T1", dt.date(2024, 4, 30), folder,
+                                            register.department_codes, seed=1)
+    merged = merge(register, "2024-T1", accepted)
+    path = folder / "sammanstallning_2024-T1.xlsx"
+    subs = pd.DataFrame(submissions, columns=COLUMNS)
+    found = pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+    write_workbook(path, register, merged, subs, found, as_of=dt.datetime(2024, 5, 16, 2))
+    return Case(register, merged, None, subs, found, path)
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory, register, complete):
+    """2024-T2: EKO is missing, SBA's later file was rejected, a file of unknown origin was
+    rejected, STAB has only 30 employees (small groups) and typed tricky text."""
+    folder = tmp_path_factory.mktemp("t2")
+    codes = ["STAB", "UTB", "SBA", "SOC"]
+    accepted, submissions, issues = collect(
+        register, "2024-T2", dt.date(2024, 8, 31), folder, codes, seed=2,
+        employees={"STAB": 30}, edit=tricky_text, received=dt.datetime(2024, 9, 10, 14, 30))
+    submissions += [
+        {"department": "SBA", "file": "SBA ny version.xlsx", "folder": "SBA",
+         "received": dt.datetime(2024, 9, 17, 1, 0), "saved_at": pd.NaT, "sha256": "ab" * 32,
+         "state": "Ej godkänd", "counts": False, "errors": 2, "warnings": 0},
+        {"department": None, "file": "protokoll.pdf", "folder": "",
+         "received": dt.datetime(2024, 9, 12, 8, 0), "saved_at": pd.NaT, "sha256": "cd" * 32,
+         "state": "Ej godkänd", "counts": False, "errors": 1, "warnings": 0},
+    ]
+    issues += [
+        {"department": "SBA", "file": "SBA ny version.xlsx", "severity": "Fel",
+         "sheet": "Aktiviteter", "cell": "H12",
+         "message": '"pågånde" är inte en giltig status. Välj en status i listan.'},
+        {"department": None, "file": "protokoll.pdf", "severity": "Fel", "sheet": "",
+         "cell": "", "message": "Filen protokoll.pdf är inte en Excel-fil."},
+    ]
+    merged = merge(register, "2024-T2", accepted, complete.merged.activities)
+    path = folder / "sammanstallning_2024-T2.xlsx"
+    subs = pd.DataFrame(submissions, columns=COLUMNS)
+    found = pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+    write_workbook(path, register, merged, subs, found, as_of=AS_OF, previous=complete.merged)
+    return Case(register, merged, complete.merged, subs, found, path)
+
+
+# --- helpers that read the workbook back ------------------------------------------------------
+
+def grid(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def table(sheet, header, column=0):
+    """{header: value} rows of the table whose header row has `header` in `column`, up to
+    the first empty row."""
+    rows = grid(sheet)
+    start = next(i for i, row in enumerate(rows) if row[column] == header)
+    names = rows[start][column:]
+    out = []
+    for row in rows[start + 1:]:
+        if row[column] in (None, ""):
+            break
+        out.append({name: value for name, value in zip(names, row[column:], strict=True)
+                    if name})
+    return out
+
+
+def header_table(sheet):
+    return table(sheet, grid(sheet)[0][0])
+
+
+def half_up(value, decimals):
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def swedish(value, decimals):
+    text = f"{half_up(value, decimals):.{decimals}f}".replace(".", ",")
+    return text.replace("-", "−")
+
+
+def expected_headline(assessments):
+    total = len(assessments)
+    positive = sum(a in ("Uppfyllt", "Delvis uppfyllt") for a in assessments)
+    negative = sum(a in ("Knappt uppfyllt", "Ej uppfyllt") for a in assessments)
+    rest = total - positive - negative
+    parts = [f"{positive} uppfyllda eller delvis uppfyllda",
+             f"{negative} knappt eller ej uppfyllda"]
+    if rest:
+        parts.append(f"{rest} har ännu inte bedömts")
+    return f"Av de totalt {total} målen är {', '.join(parts[:-1])} och {parts[-1]}."
+
+
+def names(register):
+    return dict(zip(register.departments["code"], register.departments["name"], strict=True))
+
+
+# --- the whole workbook -----------------------------------------------------------------------
+
+def test_the_seven_sheets_in_order(partial):
+    assert partial.book.sheetnames == SHEETS
+
+
+def test_same_inputs_give_the_same_bytes_and_the_as_of_time(partial, tmp_path):
+    again = tmp_path / "again.xlsx"
+    write_workbook(again, partial.register, partial.merged, partial.submissions, partial.issues,
+                   as_of=AS_OF, previous=partial.previous)
+    assert again.read_bytes() == partial.path.read_bytes()
+    assert partial.book.properties.created == AS_OF
+
+
+def test_department_text_is_text_and_nothing_is_a_formula(partial):
+    book = openpyxl.load_workbook(partial.path)
+    comments = {row["Kommentar"] for row in header_table(book["Aktiviteter"])}
+    assert {FORMULA_TEXT, URL_TEXT, NUMBER_TEXT} <= comments
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value in (FORMULA_TEXT, URL_TEXT, NUMBER_TEXT):
+                    assert cell.data_type == "s", (sheet.title, cell.coordinate)
+                assert cell.hyperlink is None
+    analyses = [row["Analys"] for row in header_table(book["Måluppföljning"])]
+    assert NUMBER_TEXT in analyses
+    with zipfile.ZipFile(partial.path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = archive.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+                assert "<hyperlink" not in xml, name
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_the_period(partial):
+    book = partial.book
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth in (1, None), sheet.title
+        assert "2024-T2" in sheet.oddHeader.center.text, sheet.title
+        assert sheet.sheet_view.showGridLines is False, sheet.title
+    for title in ("Måluppföljning", "Aktiviteter", "Inlämningar", "Datakvalitet"):
+        sheet = book[title]
+        assert sheet.freeze_panes == "A2", title
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), title
+        assert sheet.print_title_rows == "$1:$1", title
+    assert book["Sjukfrånvaro"].freeze_panes == "B2"
+    widths = [book["Måluppföljning"].column_dimensions[c].width for c in "BDJ"]
+    assert all(w and w > 15 for w in widths)
+
+
+def test_dates_and_numbers_carry_swedish_formats(partial):
+    book = partial.book
+    activities = book["Aktiviteter"]
+    assert activities["E2"].number_format == "yyyy-mm-dd"
+    assert isinstance(activities["E2"].value, dt.datetime)
+    sick = book["Sjukfrånvaro"]
+    assert sick["B4"].number_format == "[$-41D]0.0 %"
+    budget = book["Ekonomi"]
+    amounts = [c for row in budget.iter_rows() for c in row if isinstance(c.value, float)]
+    assert amounts and all("#,##0.0" in c.number_format for c in amounts)
+
+
+# --- Sammanfattning ---------------------------------------------------------------------------
+
+def test_summary_facts_and_the_headline_in_the_reports_words(partial):
+    sheet = partial.book["Sammanfattning"]
+    rows = grid(sheet)
+    facts = {row[0]: row[1] for row in rows[:9] if row[0]}
+    assert facts["Kommun"] == "Ånge kommun" and facts["Organ"] == "Kommunstyrelsen"
+    assert facts["Period"].startswith("2024-T2")
+    assert facts["Data per"] == AS_OF
+    assert facts["Sista inlämningsdag"] == dt.datetime(2024, 9, 16)
+    assessments = [a for a in partial.merged.goals["assessment"]]
+    headline = expected_headline([a if isinstance(a, str) else None for a in assessments])
+    assert headline in [row[0] for row in rows]
+    assert "har ännu inte bedömts" in headline  # EKO's goals have no assessment
+
+
+def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
+    sheet = partial.book["Sammanfattning"]
+    goals = partial.merged.goals["assessment"].tolist()
+    shown = {row["Bedömning"]: row["Antal mål"] for row in table(sheet, "Bedömning")}
+    for assessment, symbol in SYMBOL.items():
+        assert shown[f"{symbol} {assessment}"] == goals.count(assessment)
+    assert shown["Ej bedömd"] == sum(not isinstance(a, str) for a in goals)
+    assert shown["Summa"] == len(goals)
+    statuses = partial.merged.activities["status"].tolist()
+    shown = {row["Status"]: row for row in table(sheet, "Status")}
+    for status in STATUS_NAMES:
+        assert shown[status]["Antal"] == statuses.count(status)
+        assert shown[status]["Andel"] == pytest.approx(statuses.count(status) / len(statuses))
+    assert shown["Ej rapporterad"]["Antal"] == sum(not isinstance(s, str) for s in statuses)
+    assert shown["Summa"]["Antal"] == len(statuses)
+
+
+def test_summary_says_who_reported_when_and_who_is_missing_or_rejected(partial):
+    sheet = partial.book["Sammanfattning"]
+    named = names(partial.register)
+    found = table(sheet, "Avdelning", column=4)
+    rows = {row["Avdelning"]: row for row in found[:len(named)]}
+    assert list(rows) == [named[c] for c in partial.register.department_codes]
+    assert found[len(named)]["Avdelning"] == f"Saknas: {named['EKO']}."
+    stab = rows[named["STAB"]]
+    state = partial.submissions.set_index("department").loc["STAB", "state"]
+    assert stab["Inlämning"] == state
+    assert stab["Mottagen"] == dt.datetime(2024, 9, 10, 14, 30)
+    assert stab["I tid"] == "Ja" and stab["Fil"] == "STAB 2024-T2.xlsx"
+    assert rows[named["EKO"]]["Inlämning"] == "Saknas"
+    assert rows[named["EKO"]]["Mottagen"] is None
+    assert "SBA ny version.xlsx" in rows[named["SBA"]]["Anmärkning"]
+    with zipfile.ZipFile(partial.path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+
+
+def test_a_department_with_only_a_rejected_file_and_a_late_one(partial, tmp_path):
+    submissions = partial.submissions.copy()
+    submissions.loc[submissions["department"] == "UTB", "received"] = dt.datetime(
+        2024, 9, 16, 23, 59)  # the deadline day still counts
+    submissions.loc[submissions["department"] == "SOC", "received"] = dt.datetime(
+        2024, 9, 17, 0, 1)
+    submissions = pd.concat([submissions, pd.DataFrame([{
+        "department": "EKO", "file": "budget.xlsx", "folder": "EKO",
+        "received": dt.datetime(2024, 9, 15, 10), "saved_at": pd.NaT, "sha256": "ef" * 32,
+        "state": "Ej godkänd", "counts": False, "errors": 3, "warnings": 1}])],
+        ignore_index=True)
+    path = tmp_path / "states.xlsx"
+    write_workbook(path, partial.register, partial.merged, submissions, partial.issues,
+                   as_of=AS_OF)
+    sheet = openpyxl.load_workbook(path)["Sammanfattning"]
+    named = names(partial.register)
+    rows = {r["Avdelning"]: r for r in table(sheet, "Avdelning", column=4)}
+    assert rows[named["UTB"]]["I tid"] == "Ja"
+    assert rows[named["SOC"]]["I tid"] == "Nej"
+    eko = rows[named["EKO"]]
+    assert (eko["Inlämning"], eko["Fil"]) == ("Ej godkänd", "budget.xlsx")
+    assert "3 fel" in eko["Anmärkning"]
+    assert f"Ej godkänd (ingen godkänd fil): {named['EKO']}." in rows
+
+
+# --- Måluppföljning ---------------------------------------------------------------------------
+
+def test_one_row_per_goal_with_assessment_suggestion_analysis_and_counts(partial):
+    rows = header_table(partial.book["Måluppföljning"])
+    goals = partial.merged.goals
+    assert [r["KS-mål-id"] for r in rows] == list(goals["ks_id"])
+    named = names(partial.register)
+    council = dict(zip(partial.register.council_goals["kf_id"],
+                       partial.register.council_goals["title"], strict=True))
+    for row, goal in zip(rows, goals.to_dict("records"), strict=True):
+        assert row["KF-mål-id"] == goal["kf_id"]
+        assert row["KF-mål"] == council[goal["kf_id"]]
+        assert row["KS-mål"] == goal["title"] and row["Målområde"] == goal["area"]
+        assert row["Målägare"] == named[goal["owner"]]
+        if isinstance(goal["assessment"], str):
+            assert row["Bedömning"] == f"{SYMBOL[goal['assessment']]} {goal['assessment']}"
+            assert row["Analys"] == (goal["analysis"] or None)
+        else:
+            assert row["Bedömning"] == "Ej rapporterad" and goal["owner"] == "EKO"
+            assert f"{named['EKO']} har inte lämnat" in row["Anmärkning"]
+        suggestion = goal["suggestion"]
+        assert row["Förslag"] == (f"{SYMBOL[suggestion]} {suggestion}"
+                                  if isinstance(suggestion, str) else None)
+        linked = partial.merged.activities[partial.merged.activities["ks_ids"].map(
+            lambda ids, ks=goal["ks_id"]: ks in ids)]
+        assert row["Antal aktiviteter"] == len(linked)
+        for status in STATUS_NAMES:
+            assert row[status] == (linked["status"] == status).sum(), (goal["ks_id"], status)
+        assert row["Ej rapporterade"] == linked["status"].isna().sum()
+        flagged = "avviker två steg eller mer" in (row["Anmärkning"] or "")
+        assert flagged == bool(goal["disagreement"])
+
+
+def test_a_large_disagreement_is_flagged_and_the_owners_assessment_kept(partial, tmp_path):
+    merged = partial.merged
+    goals = merged.goals.copy()
+    first = goals.index[goals["assessment"].notna()][0]
+    goals.loc[first, ["assessment", "suggestion", "disagreement"]] = [
+        "Ej uppfyllt", "Uppfyllt", True]
+    changed = Merged(merged.period, goals, merged.activities, merged.sick_leave, merged.budget)
+    path = tmp_path / "flag.xlsx"
+    write_workbook(path, partial.register, changed, partial.submissions, partial.issues,
+                   as_of=AS_OF)
+    row = header_table(openpyxl.load_workbook(path)["Måluppföljning"])[first]
+    assert row["Bedömning"] == "○ Ej uppfyllt" and row["Förslag"] == "● Uppfyllt"
+    assert "avviker två steg eller mer från förslaget" in row["Anmärkning"]
+
+
+def test_the_sick_leave_goal_shows_the_computed_indicator(partial):
+    rows = {r["KS-mål-id"]: r for r in header_table(partial.book["Måluppföljning"])}
+    sick = partial.merged.sick_leave
+    share = sick["sick_hours"].sum() / sick["ordinary_hours"].sum()
+    shown = half_up(share * 100, 1)
+    change = half_up(shown - 9.11, 1)
+    expected = (f"Sjukfrånvaro {swedish(shown, 1)} % mot 9,11 % 2023-09-30: "
+                f"{'+' if change > 0 else ''}{swedish(change, 1)} procentenheter"
+                " (avser 4 av 5 avdelningar)")
+    assert rows["4.1"]["KS-mål"] == "Sjukfrånvaron ska minska"
+    assert expected in rows["4.1"]["Anmärkning"]
+    assert all("Sjukfrånvaro" not in (r["Anmärkning"] or "") for k, r in rows.items()
+               if k != "4.1")
+
+
+# --- Aktiviteter ------------------------------------------------------------------------------
+
+def test_one_row_per_activity_and_department_with_flags(partial):
+    rows = header_table(partial.book["Aktiviteter"])
+    acts = partial.merged.activities
+    assert len(rows) == len(acts)
+    named = names(partial.register)
+    seen_flags = set()
+    for row, act in zip(rows, acts.to_dict("records"), strict=True):
+        assert row["Aktivitets-id"] == act["activity_id"]
+        assert row["KS-mål-id"] == "; ".join(act["ks_ids"])
+        assert row["Aktivitet"] == act["title"]
+        assert row["Avdelning"] == named[act["department"]]
+        assert row["Startdatum"].date() == act["start"]
+        assert row["Slutdatum"].date() == act["end"]
+        assert row["Status"] == (act["status"] if isinstance(act["status"], str)
+                                 else "Ej rapporterad")
+        assert (row["Kommentar"] or "") == act["comment"]
+        assert row["Föregående status"] == act["previous_status"]
+        expected = [FLAG_WORDS[f] for f in act["flags"] if f in FLAG_WORDS]
+        assert (row["Flaggor"] or "").split("\n") == (expected or [""])
+        seen_flags |= set(act["flags"])
+        end_passed = isinstance(act["status"], str) and act["end"] < dt.date(2024, 8, 31) \
+            and act["status"] not in ("Avslutad enligt plan", "Avslutad med avvikelse",
+                                      "Avbruten")
+        assert end_passed == ("Slutdatum passerat men inte avslutad" in (row["Flaggor"] or ""))
+    assert {"end_passed", "worse", "not_reported"} <= seen_flags
+
+
+# --- Sjukfrånvaro -----------------------------------------------------------------------------
+
+def sick_expectations(sick):
+    """The seven figures computed here: {figure: (share or None, hidden)}."""
+    groups = {"Kvinnor": sick["sex"] == "Kvinnor", "Män": sick["sex"] == "Män",
+              "29 år eller yngre": sick["age_group"] == "29 år eller yngre",
+              "30–49 år": sick["age_group"] == "30–49 år",
+              "50 år eller äldre": sick["age_group"] == "50 år eller äldre"}
+    small_unit = sick["employees"].sum() <= 10
+    out = {"Total sjukfrånvaro": (sick["sick_hours"].sum() / sick["ordinary_hours"].sum(),
+                                  small_unit),
+           "Långtidssjukfrånvaro (60 dagar eller mer), andel": (
+               sick["long_term_hours"].sum() / sick["sick_hours"].sum(), small_unit)}
+    counts = {}
+    for name, mask in groups.items():
+        part = sick[mask]
+        counts[name] = part["employees"].sum()
+        out[name] = (part["sick_hours"].sum() / part["ordinary_hours"].sum(),
+                     small_unit or counts[name] <= 10)
+    for pair in (("Kvinnor", "Män"), ("29 år eller yngre", "30–49 år", "50 år eller äldre")):
+        hidden = [n for n in pair if out[n][1]]
+        shown = [n for n in pair if not out[n][1]]
+        if len(hidden) == 1 and shown:
+            smallest = min(shown, key=counts.get)
+            out[smallest] = (out[smallest][0], True)
+    return out
+
+
+def test_sick_leave_sheet_has_the_seven_figures_hidden_groups_and_changes(partial):
+    sheet = partial.book["Sjukfrånvaro"]
+    rows = {r["Avdelning"]: r for r in header_table(sheet)}
+    named = names(partial.register)
+    sick = partial.merged.sick_leave
+    baselines = dict(zip(partial.register.baselines["department"],
+                         partial.register.baselines["sick_leave_share"], strict=True))
+    previous = partial.previous.sick_leave
+    units = [(named[c], sick[sick["department"] == c], c) for c in ("STAB", "UTB", "SBA",
+                                                                    "SOC")]
+    units.append(("Kommunstyrelsen", sick, "TOTALT"))
+    for name, part, code in units:
+        row = rows[name]
+        for figure, (value, hidden) in sick_expectations(part).items():
+            if hidden:
+                assert row[figure] == "–", (name, figure)
+            else:
+                assert row[figure] == pytest.approx(value, abs=5e-4), (name, figure)
+        total = half_up(part["sick_hours"].sum() / part["ordinary_hours"].sum() * 100, 1)
+        assert row["Basvärde 2023-09-30"] == pytest.approx(baselines[code])
+        assert row["Förändring mot basvärdet, procentenheter"] == pytest.approx(
+            half_up(total - baselines[code] * 100, 1))
+        before = previous if code == "TOTALT" else previous[previous["department"] == code]
+        before_total = half_up(before["sick_hours"].sum() / before["ordinary_hours"].sum()
+                               * 100, 1)
+        assert row["Föregående period 2024-T1"] == pytest.approx(before_total / 100)
+        assert row["Förändring mot föregående period, procentenheter"] == pytest.approx(
+            half_up(total - before_total, 1))
+    stab = rows[named["STAB"]]
+    assert stab["Män"] == "–" and stab["Kvinnor"] == "–"  # STAB has 9 men
+    assert rows[named["EKO"]]["Anmärkning"] == "Ej rapporterad"
+    assert rows[named["EKO"]]["Total sjukfrånvaro"] is None
+    assert rows["Kommunstyrelsen"]["Anmärkning"] == "Avser 4 av 5 avdelningar."
+    notes = [r[0] for r in grid(sheet) if r[0]]
+    assert any(n.startswith("– Gruppen har 10 anställda eller färre") for n in notes)
+
+
+def test_shipped_example_shows_every_figure_and_the_change_against_the_baseline(complete):
+    sheet = complete.book["Sjukfrånvaro"]
+    rows = header_table(sheet)
+    named = names(complete.register)
+    assert [r["Avdelning"] for r in rows] == [named[c] for c in
+                                              complete.register.department_codes] + [
+        "Kommunstyrelsen"]
+    figures = ["Total sjukfrånvaro", "Kvinnor", "Män", "29 år eller yngre", "30–49 år",
+               "50 år eller äldre", "Långtidssjukfrånvaro (60 dagar eller mer), andel"]
+    for row in rows:
+        for figure in figures:
+            assert row[figure] == "–" or isinstance(row[figure], float), (row, figure)
+        assert isinstance(row["Förändring mot basvärdet, procentenheter"], int | float)
+    organ = rows[-1]
+    assert all(isinstance(organ[f], float) for f in figures)
+    assert organ["Basvärde 2023-09-30"] == pytest.approx(0.0911)
+    assert "Föregående period 2024-T1" not in organ  # T1 has no previous period
+
+
+# --- Ekonomi ----------------------------------------------------------------------------------
+
+def test_budget_tables_per_department_and_category_agree_both_ways(complete):
+    sheet = complete.book["Ekonomi"]
+    budget = complete.merged.budget
+    named = names(complete.register)
+    per_department = {r["Avdelning"]: r for r in table(sheet, "Avdelning")}
+    per_category = {r["Kategori"]: r for r in table(sheet, "Kategori")}
+    for code in complete.register.department_codes:
+        lines = budget[budget["department"] == code]
+        row = per_department[named[code]]
+        assert row["Budget"] == pytest.approx(lines["budget"].sum())
+        assert row["Utfall hittills"] == pytest.approx(lines["outcome"].sum())
+        assert row["Prognos helår"] == pytest.approx(lines["forecast"].sum())
+        assert row["Avvikelse"] == pytest.approx(lines["budget"].sum()
+                                                 - lines["forecast"].sum())
+    for category, lines in budget.groupby("category"):
+        row = per_category[category]
+        assert row["Budget"] == pytest.approx(lines["budget"].sum())
+        assert row["Prognos helår"] == pytest.approx(lines["forecast"].sum())
+    for column in ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse"):
+        department_total = per_department["Summa"][column]
+        assert department_total == pytest.approx(per_category["Summa"][column])
+        assert department_total == pytest.approx(sum(r[column] for n, r in
+                                                     per_department.items() if n != "Summa"))
+        assert department_total == pytest.approx(sum(r[column] for n, r in
+                                                     per_category.items() if n != "Summa"))
+    assert per_department["Summa"]["Budget"] == pytest.approx(707.7)  # the 2024 plan
+    assert "mnkr" in grid(sheet)[1][0]
+
+
+def test_budget_of_a_missing_department_is_shown_as_not_reported(partial):
+    sheet = partial.book["Ekonomi"]
+    named = names(partial.register)
+    rows = {r["Avdelning"]: r for r in table(sheet, "Avdelning")}
+    assert rows[named["EKO"]]["Budget"] == pytest.approx(14.2)
+    assert rows[named["EKO"]]["Prognos helår"] is None
+    assert rows[named["EKO"]]["Anmärkning"] == "Ej rapporterad"
+    assert rows["Summa"]["Avvikelse"] is None
+    assert named["EKO"] in rows["Summa"]["Anmärkning"]
+
+
+# --- Inlämningar and Datakvalitet -------------------------------------------------------------
+
+def test_submissions_sheet_lists_every_file(partial):
+    rows = header_table(partial.book["Inlämningar"])
+    subs = partial.submissions
+    assert len(rows) == len(subs)
+    by_file = {r["Fil"]: r for r in rows}
+    for sub in subs.to_dict("records"):
+        row = by_file[sub["file"]]
+        assert row["Utfall"] == sub["state"]
+        assert row["Räknas"] == ("Ja" if sub["counts"] else None)
+        assert row["Kontrollsumma (SHA-256)"] == sub["sha256"]
+        assert row["Mottagen"] == sub["received"]
+        assert row["Fel"] == sub["errors"] and row["Varningar"] == sub["warnings"]
+    assert by_file["protokoll.pdf"]["Avdelning"] == "Okänd"
+    assert rows[-1]["Fil"] == "protokoll.pdf"  # unknown senders last
+
+
+def test_data_quality_sheet_lists_every_problem_errors_first(partial):
+    rows = header_table(partial.book["Datakvalitet"])
+    issues = partial.issues
+    assert len(rows) == len(issues)
+    assert sorted(r["Meddelande"] for r in rows) == sorted(issues["message"])
+    sba = [r for r in rows if r["Fil"] == "SBA ny version.xlsx"][0]
+    assert (sba["Allvarlighet"], sba["Flik"], sba["Cell"]) == ("Fel", "Aktiviteter", "H12")
+
+
+def test_empty_submissions_and_issues_still_give_a_workbook(complete, tmp_path):
+    path = tmp_path / "empty.xlsx"
+    write_workbook(path, complete.register, complete.merged,
+                   pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=ISSUE_COLUMNS),
+                   as_of=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    book = openpyxl.load_workbook(path)
+    assert grid(book["Datakvalitet"])[1][0] == "Inga fel eller varningar."
+    assert book.properties.created == dt.datetime(2024, 5, 1, 2, 0)  # Swedish summer time
+
+
+def test_a_night_before_any_file_has_arrived(register, tmp_path):
+    merged = merge(register, "2024-T2", {})
+    path = tmp_path / "empty.xlsx"
+    write_workbook(path, register, merged, pd.DataFrame(columns=COLUMNS),
+                   pd.DataFrame(columns=ISSUE_COLUMNS),
+                   as_of=dt.datetime(2024, 9, 1, 0, 30, tzinfo=dt.UTC))
+    book = openpyxl.load_workbook(path)
+    text = [row[0] for row in grid(book["Sammanfattning"])]
+    assert f"Av de totalt {len(merged.goals)} målen har inget bedömts ännu." in text
+    departments = table(book["Sammanfattning"], "Avdelning", column=4)
+    assert {r["Inlämning"] for r in departments[:5]} == {"Saknas"}
+    assert "Sista inlämningsdag är 2024-09-16." in departments[0]["Anmärkning"]
+    goals = {r["KS-mål-id"]: r for r in header_table(book["Måluppföljning"])}
+    assert "Sjukfrånvaro: inga godkända uppgifter ännu" in goals["4.1"]["Anmärkning"]
+    assert {r["Bedömning"] for r in goals.values()} == {"Ej rapporterad"}
+    sick = header_table(book["Sjukfrånvaro"])
+    assert {r["Anmärkning"] for r in sick} == {"Ej rapporterad"}
+    budget = {r["Avdelning"]: r for r in table(book["Ekonomi"], "Avdelning")}
+    assert budget["Summa"]["Budget"] == pytest.approx(707.7)
+    assert budget["Summa"]["Prognos helår"] is None
+    assert book.properties.created == dt.datetime(2024, 9, 1, 2, 30)
+
+
+# --- the 2023 annual report, replayed ----------------------------------------------------------
+
+def test_replaying_2023_gives_the_reports_headline_and_assessments(tmp_path):
+    register, merged = replay_merged(tmp_path)
+    path = tmp_path / "sammanstallning_2023-T3.xlsx"
+    write_workbook(path, register, merged, pd.DataFrame(columns=COLUMNS),
+                   pd.DataFrame(columns=ISSUE_COLUMNS), as_of=dt.datetime(2024, 1, 20, 2))
+    book = openpyxl.load_workbook(path)
+    text = [row[0] for row in grid(book["Sammanfattning"])]
+    assert ("Av de totalt 21 målen är 14 uppfyllda eller delvis uppfyllda och 7 knappt eller "
+            "ej uppfyllda.") in text
+    with open(SEED / "ks_goals.csv", encoding="utf-8", newline="") as handle:
+        report = {r["ks_id"]: r for r in csv.DictReader(handle)}
+    rows = header_table(book["Måluppföljning"])
+    assert [r["KS-mål-id"] for r in rows] == list(report)
+    for row in rows:
+        expected = report[row["KS-mål-id"]]
+        assert re.sub(r"^\S+ ", "", row["Bedömning"]) == expected["assessment"]
+        assert (row["Analys"] or "") == expected["analysis"]
+    statuses = {r["Status"]: r["Antal"] for r in table(book["Sammanfattning"], "Status")}
+    assert statuses["Avslutad enligt plan"] == 48 and statuses["Summa"] == 87
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_workbook_opens_in_libreoffice(partial, tmp_path):
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    result = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir",
+                             str(tmp_path), str(partial.path)], capture_output=True,
+                            timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    pdf = tmp_path / partial.path.with_suffix(".pdf").name
+    assert pdf.exists(), result.stderr.decode(errors="replace")
+    content = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b", content))
+    assert pages >= len(SHEETS)
+    assert io.BytesIO(content).read(5) == b"%PDF-"
