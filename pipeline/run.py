@@ -43,6 +43,10 @@ MANIFEST_VERSION = 1
 Progress = Callable[[int, int, str], None]
 
 
+def counted(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def now() -> dt.datetime:
     """The run's clock; PIPELINE_NOW (ISO time) pins it for reproducible runs and tests."""
     pinned = os.environ.get("PIPELINE_NOW")
@@ -165,9 +169,14 @@ class RunSummary:
             out.append("Inga nya filer i inkorgen.")
         for arrival, report in self.new:
             where = f"{arrival.folder}/" if arrival.folder else ""
-            out.append(f"  {where}{arrival.name}: {arrival.verdict}"
-                       + (f" ({len(report.errors)} fel, {len(report.warnings)} anmärkningar)"
-                          if report.issues else ""))
+            if arrival.verdict == DUPLICATE:
+                detail = " (identisk med en tidigare inlämnad fil; inget nytt har lästs in)"
+            elif report.issues:
+                detail = f" ({counted(len(report.errors), 'fel', 'fel')}, " \
+                         f"{counted(len(report.warnings), 'anmärkning', 'anmärkningar')})"
+            else:
+                detail = ""
+            out.append(f"  {where}{arrival.name}: {arrival.verdict}{detail}")
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
@@ -621,7 +630,8 @@ class StatusReport:
             if d.counted is not None:
                 line = (f"{d.code:<6} {d.name}: {d.counted.verdict}, "
                         f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
-                line += f", {d.counted.warnings} anmärkningar)" if d.counted.warnings else ")"
+                line += (f", {counted(d.counted.warnings, 'anmärkning', 'anmärkningar')})"
+                         if d.counted.warnings else ")")
                 if d.latest is not None and d.latest is not d.counted:
                     line += (f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}")
             elif d.latest is not None:
