@@ -12,22 +12,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 
 from .issues import Issue, make
 from .labels import MetaKey, TemplateSheet
+from .normalize import text_of
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 120 * 1024 * 1024
 MAX_RATIO = 150  # uncompressed/compressed for a large part: beyond it, a zip bomb
 MAX_ROWS = 5000
+# calamine allocates the whole used area of a sheet, rows × columns: one stray value in XFD4900
+# costs 2.5 GB. Beyond this many cells the file is refused before calamine opens it (a Stopp,
+# although BAD_INPUTS S15 only warns about a stray value: reading it would stop the night).
+MAX_CELLS = 2_000_000
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -46,6 +56,13 @@ class SheetScan:
     formulas: set[str] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     merged: list[str] = field(default_factory=list)
+    last_row: int = 0  # the used area: the last row and column holding a value (1-based)
+    last_column: int = 0
+    huge_negative: list[tuple[str, str]] = field(default_factory=list)  # ("D17", "-1e12")
+
+    @property
+    def area(self) -> int:
+        return self.last_row * self.last_column
 
 
 @dataclass
@@ -89,49 +106,90 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
     if problem is not None:
         sub.issues.append(problem)
         return sub
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        problem, warnings = _check_parts(archive, name)
-        sub.issues.extend(warnings)
-        if problem is not None:
-            sub.issues.append(problem)
-            return sub
-        try:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            problem, warnings = _check_parts(archive, name)
+            sub.issues.extend(warnings)
+            if problem is not None:
+                sub.issues.append(problem)
+                return sub
             sub.scans = _scan_sheets(archive)
             sub.saved_at = _saved_at(archive)
-        except (SafeET.ParseError, KeyError, zipfile.BadZipFile, ValueError, OSError,
-                EOFError) as exc:
-            sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
-            return sub
-        except Exception as exc:  # defusedxml's refusals and anything else in the XML
-            sub.issues.append(make("file_unsafe_xml", fil=name, orsak=type(exc).__name__))
-            return sub
+        for sheet, scan in sub.scans.items():
+            if scan.area > MAX_CELLS:
+                far = f"{_column_letters(scan.last_column)}{scan.last_row}"
+                sub.issues.append(make("sheet_too_large", sheet=sheet, cell=far, fil=name))
+                return sub
+    except DefusedXmlException as exc:  # a DTD or entity that the byte scan did not see
+        log.warning("unsafe XML in %s: %r", name, exc)
+        sub.issues.append(make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"))
+        return sub
+    except Exception as exc:  # bad CRC, broken deflate data, XML cut off mid-element, …
+        sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
+        return sub
     try:
         sub.sheets = open_rows(io.BytesIO(content))
     except python_calamine.PasswordError:
         sub.issues.append(make("file_encrypted", fil=name))
         return sub
+    except ReaderPanic as exc:
+        log.warning("calamine panicked on %s: %s", name, exc)
+        scan = sub.scans.get(exc.sheet)
+        if scan is not None and scan.huge_negative:
+            ref, value = scan.huge_negative[0]
+            sub.issues.append(make("date_out_of_range", sheet=exc.sheet, cell=ref, found=value))
+        else:
+            sub.issues.append(make("file_corrupt", fil=name, orsak="ett värde går inte att läsa"))
+        return sub
     except Exception as exc:  # calamine raises several types for broken content
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
         return sub
     meta_rows = sub.sheets.get(TemplateSheet.META, [])
-    sub.meta = {str(row[0]).strip(): str(row[1]).strip() for row in meta_rows
+    # text_of: a key or value that became a number on the way ("1" → 1.0) still reads "1"
+    sub.meta = {text_of(row[0]).strip(): text_of(row[1]).strip() for row in meta_rows
                 if len(row) >= 2 and row[0] not in (None, "")}
     return sub
+
+
+class ReaderPanic(Exception):
+    """calamine's Rust code panicked on a sheet (pyo3 raises that as a BaseException)."""
+
+    def __init__(self, sheet: str, text: str):
+        self.sheet = sheet
+        super().__init__(f"{sheet}: {text}")
 
 
 def open_rows(source: BinaryIO) -> dict[str, list[list[object]]]:
     """Every sheet's cell values from A1, by sheet name (python-calamine)."""
     book = python_calamine.CalamineWorkbook.from_filelike(source)
+    rows: dict[str, list[list[object]]] = {}
     try:
-        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in book.sheet_names}
+        for name in book.sheet_names:
+            try:
+                rows[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except BaseException as exc:
+                # e.g. -1e12 in a date-formatted cell: "TimeDelta::milliseconds out of bounds"
+                if type(exc).__name__ != "PanicException":
+                    raise
+                raise ReaderPanic(name, str(exc)) from None
+        return rows
     finally:
         book.close()
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
+    """What broke, in words a department understands; the technical text goes to the log."""
+    log.warning("unreadable workbook: %s: %s", type(exc).__name__, exc)
+    text = str(exc)
+    if "CRC" in text:
+        return "en del av filen har fel kontrollsumma"
+    if isinstance(exc, zlib.error) or "decompress" in text.lower() or "deflate" in text.lower():
+        return "en packad del av filen går inte att packa upp"
+    if isinstance(exc, SafeET.ParseError) or "xml" in text.lower() or "syntax" in text.lower():
+        return "innehållet i ett blad är ofullständigt"
+    if isinstance(exc, KeyError):
+        return "en del som ska finnas i filen saknas"
+    return "filen går inte att öppna"
 
 
 def _check_container(content: bytes, name: str) -> Issue | None:
@@ -144,8 +202,10 @@ def _check_container(content: bytes, name: str) -> Issue | None:
     if content.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in content:
             return make("file_encrypted", fil=name)
-        if suffix in (".xls", ".xlsx", ".xlsm"):
+        if suffix == ".xls":
             return make("file_legacy_xls", fil=name)
+        if suffix in (".xlsx", ".xlsm"):
+            return make("file_extension_mismatch", fil=name, ändelse=suffix)
         return make("file_not_spreadsheet", fil=name, ändelse=suffix)
     if not content.startswith(ZIP_MAGIC):
         return make("file_not_spreadsheet", fil=name, ändelse=suffix)
@@ -153,7 +213,8 @@ def _check_container(content: bytes, name: str) -> Issue | None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             archive.infolist()
     except zipfile.BadZipFile:
-        # A zip whose central directory is missing was cut off while being copied.
+        # A zip whose central directory is missing was cut off while being copied. BAD_INPUTS
+        # F3 waits a night first: that is the nightly run's call (it knows the file's age).
         return make("file_truncated", fil=name)
     except Exception as exc:
         return make("file_corrupt", fil=name, orsak=_reason(exc))
@@ -220,6 +281,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 _ROW_NUMBER = re.compile(r"(\d+)$")
+_NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
+                              rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
+DATE_SERIAL_LIMIT = 2_958_465  # 9999-12-31, the last day Excel can show
+# a cell with a value, formula or inline text (formatting alone does not widen calamine's area)
+_VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:v|f|is)\b')
 
 
 def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
@@ -230,6 +296,7 @@ def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
             continue
         data = archive.read(part)
         scan = SheetScan()
+        _measure(data, scan)
         # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows.
         interesting = (b"<f" in data or b't="e"' in data or b'hidden="1"' in data
                        or b'hidden="true"' in data or b"<mergeCell " in data)
@@ -237,6 +304,36 @@ def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
             _scan_xml(data, scan)
         scans[sheet_name] = scan
     return scans
+
+
+def _measure(data: bytes, scan: SheetScan) -> None:
+    columns: set[bytes] = set()
+    for letters, row in _VALUE_CELL.findall(data):
+        columns.add(letters)
+        scan.last_row = max(scan.last_row, int(row))
+    scan.last_column = max((_column_number(c.decode()) for c in columns), default=0)
+    # numbers no date can be: in a date-formatted cell they make calamine panic
+    for ref, value in _NEGATIVE_NUMBER.findall(data):
+        try:
+            if float(value) < -DATE_SERIAL_LIMIT:
+                scan.huge_negative.append((ref.decode(), value.decode()))
+        except ValueError:
+            continue
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _scan_xml(data: bytes, scan: SheetScan) -> None:

@@ -69,6 +69,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                           "rutan) och lämna in igen. Skicka aldrig lösenord till oss."),
     "file_legacy_xls": (E, "Filen {fil} är sparad i det äldre formatet .xls. Använd mallen och "
                            "spara som Excel-arbetsbok (*.xlsx)."),
+    "file_extension_mismatch": (E, "Filen {fil} heter {ändelse} men är sparad i ett annat format "
+                                   "(det äldre Excel-formatet .xls). Öppna den i Excel och välj "
+                                   "Spara som > Excel-arbetsbok (*.xlsx)."),
     "file_wrong_format": (E, "Filen {fil} är sparad i ett format som vi inte tar emot ({format}). "
                              "Spara den som Excel-arbetsbok (*.xlsx) – i LibreOffice: Spara som > "
                              "Excel 2007-365 (.xlsx)."),
@@ -113,27 +116,40 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                          "på flikarna i mallen."),
     "sheet_moved": (E, 'Fliken "{flik}" är tom, men vi hittade rubrikerna på fliken "{annan}". '
                        'Flytta uppgifterna till fliken "{flik}".'),
+    "sheet_renamed": (E, 'Fliken "{flik}" saknas, men rubrikerna finns på fliken "{annan}". Byt '
+                         'tillbaka namnet på fliken "{annan}" till "{flik}" (högerklicka på '
+                         "fliken > Byt namn) och lämna in igen."),
     "sheet_extra": (W, 'Fliken "{flik}" ingår inte i mallen och har inte lästs in.'),
-    "column_renamed": (W, 'Kolumnen "{rubrik}" har skrivits "{hittad}" (kolumn {bokstav}). Vi har '
-                          "läst den ändå; ändra inte kolumnrubrikerna i mallen."),
+    "column_renamed": (W, 'Kolumnen "{rubrik}" på fliken "{flik}" har skrivits "{hittad}" (kolumn '
+                          "{bokstav}). Vi har läst den ändå; ändra inte kolumnrubrikerna i "
+                          "mallen."),
     "column_missing": (E, 'Kolumnen "{rubrik}" saknas på fliken "{flik}". Använd mallen utan att '
                           "ta bort eller byta namn på kolumner."),
-    "column_extra": (W, 'Kolumnen "{rubrik}" (kolumn {bokstav}) ingår inte i mallen och har inte '
-                        "lästs in."),
-    "column_duplicate": (E, 'Rubriken "{rubrik}" finns i både kolumn {b1} och {b2}. Ta bort den '
-                            "ena."),
+    "column_renamed_unknown": (E, 'Kolumnen "{rubrik}" hittades inte på fliken "{flik}". I kolumn '
+                                  '{bokstav} står "{hittad}". Skriv tillbaka rubriken "{rubrik}"; '
+                                  "ändra inte kolumnrubrikerna i mallen."),
+    "column_extra": (W, 'Kolumnen "{rubrik}" (kolumn {bokstav}) på fliken "{flik}" ingår inte i '
+                        "mallen och har inte lästs in."),
+    "column_duplicate": (E, 'Rubriken "{rubrik}" finns i både kolumn {b1} och {b2} på fliken '
+                            '"{flik}". Ta bort den ena kolumnen.'),
     "merged_cells": (E, "Cellerna {område} är sammanfogade. Dela upp dem (Start > Sammanfoga och "
                         "centrera > Dela upp celler) och skriv värdet på varje rad."),
-    "hidden_rows": (W, "Rad {rader} är dolda men innehåller uppgifter, och de har lästs in. Visa "
-                       "raderna och kontrollera dem."),
-    "summary_row": (W, 'Rad {rad} ("{text}") ser ut att vara en summa- eller kommentarsrad och har '
-                       "inte lästs in. Summor räknas fram automatiskt."),
-    "stray_value": (W, "Det finns ett värde i {cell}, utanför tabellen. Det har inte lästs in. Ta "
-                       "bort det om det hamnat där av misstag."),
+    "hidden_rows": (W, "{rader} men innehåller uppgifter, som har lästs in. Ta fram det dolda "
+                       "(markera radnumren runt omkring, högerklicka > Visa) och kontrollera "
+                       "uppgifterna, eller ta bort det som inte ska vara med."),
+    "summary_row": (W, 'Rad {rad} på fliken {flik} ("{text}") ser ut att vara en summa- eller '
+                       "kommentarsrad och har inte lästs in. Summor räknas fram automatiskt."),
+    "stray_value": (W, 'Det finns ett värde ("{värde}") i {cell}, utanför tabellen. Det har inte '
+                       "lästs in. Ta bort det om det hamnat där av misstag."),
     "formula_uncalculated": (E, "{cell} innehåller en formel som inte har räknats ut. Öppna filen "
                                 "i Excel, tryck F9 och spara igen."),
     "error_value": (E, "{cell} visar felet {fel} i stället för ett värde. Rätta formeln eller skriv "
                        "in värdet direkt."),
+    "sheet_too_large": (E, 'Fliken "{flik}" har värden ända ut till {cell}, långt utanför mallen, '
+                           "och filen blir för stor att läsa. Ta bort det som står där (markera "
+                           "raderna eller kolumnerna utanför tabellen > Ta bort) och lämna in igen."),
+    "sheet_empty": (E, 'Fliken "{flik}" har inga rader under rubrikraden, men mallen hade {antal} '
+                       "rader där. Kopiera tillbaka raderna från mallen och fyll i dem."),
     "too_many_rows": (E, 'Fliken "{flik}" har {rader} rader, högst {max} får plats. Ta bort rader '
                          "som inte hör till rapporten."),
     # --- cells --------------------------------------------------------------------------
@@ -147,6 +163,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "date_impossible": (E, 'Datumet "{värde}" i {cell} finns inte. Kontrollera dag och månad.'),
     "date_invalid": (E, '"{värde}" i {cell} är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. '
                         "2024-03-31."),
+    "date_out_of_range": (E, '{cell} innehåller talet {värde} i en cell som är formaterad som datum, '
+                             "och inget datum ligger så långt bort (Excel visar ####). Skriv ett "
+                             "datum som ÅÅÅÅ-MM-DD, t.ex. 2024-03-31."),
     "date_implausible": (E, "Datumet {iso} i {cell} är inte rimligt för verksamhetsåret {år}. "
                             "Kontrollera årtalet."),
     "number_ambiguous": (E, '"{värde}" i {cell} kan betyda både {tusen} och {decimal}. Skriv talet '
@@ -184,11 +203,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "Aktivitets-id tom för en ny aktivitet."),
     "activity_not_yours": (E, 'Aktiviteten "{värde}" ({cell}) ansvarar {avdelning} inte för. Ta '
                               "bort raden eller kontakta controllern."),
+    "activity_id_lookalike": (E, 'Aktivitets-id "{värde}" i {cell} liknar "{id}" men är inte samma '
+                                 "tecken (t.ex. bokstaven O i stället för siffran 0, eller en "
+                                 'kyrillisk bokstav). Skriv id:t exakt som i mallen: {id}.'),
     "activity_missing": (E, 'Aktiviteten "{värde}" ("{titel}") saknas på fliken Aktiviteter. '
                             "Lägg tillbaka raden från mallen och fyll i status."),
-    "activity_duplicate": (E, 'Aktivitets-id "{värde}" finns på flera rader ({rader}). Varje '
-                              "aktivitet ska bara finnas på en rad."),
-    "rows_identical": (E, "Rad {r1} och rad {r2} är exakt lika. Ta bort den ena om det inte är två "
+    "activity_duplicate": (E, 'Aktivitets-id "{värde}" finns på flera rader på fliken {flik} '
+                              "(rad {rader}). Varje aktivitet ska bara finnas på en rad."),
+    "value_duplicate": (E, '{kolumn} "{värde}" finns på flera rader på fliken {flik} (rad {rader}). '
+                           "Ta bort den ena raden."),
+    "row_duplicate": (E, "{vad} finns på flera rader på fliken {flik} (rad {rader}). Ta bort den "
+                         "ena raden."),
+    "rows_identical": (E, "Rad {r1} och rad {r2} på fliken {flik} är exakt lika. Ta bort den ena om det inte är två "
                           "olika aktiviteter."),
     "goal_unknown": (E, 'Mål-id "{värde}" i {cell} finns inte i målregistret för {år}. Giltiga mål '
                         "är {lista}."),
@@ -223,7 +249,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "Ta bort raden eller kontakta controllern."),
     "budget_negative_mixed": (E, "I kolumnen {kolumn} är vissa belopp negativa ({celler}) och andra "
                                  "positiva. Ange alla kostnader som positiva belopp."),
-    "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} är negativa. Vi har läst dem som "
+    "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} på fliken {flik} är negativa. Vi har läst dem som "
                                "positiva nettokostnader; skriv kostnader utan minustecken."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "

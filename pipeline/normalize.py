@@ -42,7 +42,7 @@ MINUSES = "\u2212\u2013\u2014\u2012\u2010\u2011"
 PLACEHOLDERS = {"-", "--", "?", "??", "x", "saknas", "na", "n/a", "null", "none", ".", "...",
                 "…", "ej ifyllt", "tbd"}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|tkr|h|tim|timmar|timme|st|pers|personer)\.?$",
                     re.IGNORECASE)
@@ -52,6 +52,8 @@ def text_of(raw: object) -> str:
     """Any cell value as text: numbers without a spurious .0, NFC, no control characters."""
     if raw is None:
         return ""
+    if isinstance(raw, bool):
+        return "SANT" if raw else "FALSKT"  # as a Swedish Excel shows TRUE and FALSE
     if isinstance(raw, float):
         if math.isnan(raw):
             return ""
@@ -59,8 +61,8 @@ def text_of(raw: object) -> str:
             raw = int(raw)
     if isinstance(raw, dt.datetime):
         raw = raw.date() if raw.time() == dt.time() else raw
-    text = unicodedata.normalize("NFC", str(raw))
-    return _CONTROL.sub("", text.replace("\t", " ")).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", str(raw).replace("\t", " "))  # before NFC: "e\x07\u0301" → "é"
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_text(raw: object, *, multiline: bool = False) -> str:
@@ -98,6 +100,9 @@ def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
     if _fold(text) in folded:
         return folded[_fold(text)], None
     close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.6)
+    starting = [c for f, c in folded.items() if f.startswith(_fold(text))]
+    if not close and len(starting) == 1:  # "Delvis" for "Delvis uppfyllt"
+        close = [_fold(starting[0])]
     hint = f' Menade du "{folded[close[0]]}"?' if close else ""
     return None, Finding("choice_invalid", {"lista": ", ".join(choices), "förslag": hint})
 

@@ -47,11 +47,13 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
     word the same finding differently.
     """
     codes = {"missing": "column_missing", "renamed": "column_renamed",
-             "duplicate": "column_duplicate", "extra": "column_extra", **(codes or {})}
+             "duplicate": "column_duplicate", "extra": "column_extra", "renamed_unknown": "",
+             **(codes or {})}
     header = list(rows[header_row - 1]) if len(rows) >= header_row else []
     wanted = {fold_header(sv): (sv, en) for sv, en in expected.items()}
     columns: dict[str, int] = {}
     seen: dict[str, int] = {}
+    unknown: dict[int, str] = {}  # column index -> a header that is not the template's
     issues: list[Issue] = []
     for index, raw in enumerate(header):
         text = clean_text(raw)
@@ -59,8 +61,9 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
             continue
         key = fold_header(text)
         if key in seen:
-            issues.append(make(codes["duplicate"], sheet=sheet, rubrik=text, kolumn=text,
-                               b1=excel_column(seen[key]), b2=excel_column(index)))
+            issues.append(make(codes["duplicate"], sheet=sheet,
+                               cell=f"{excel_column(index)}{header_row}", rubrik=text,
+                               kolumn=text, b1=excel_column(seen[key]), b2=excel_column(index)))
             continue
         seen[key] = index
         if key in wanted:
@@ -70,25 +73,51 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
                 issues.append(make(codes["renamed"], sheet=sheet,
                                    cell=f"{excel_column(index)}{header_row}", rubrik=swedish,
                                    hittad=text, bokstav=excel_column(index)))
-        elif codes["extra"]:
-            issues.append(make(codes["extra"], sheet=sheet, rubrik=text,
-                               bokstav=excel_column(index)))
-    for swedish, english in expected.items():
-        if english not in columns and swedish not in optional:
+        else:
+            unknown[index] = text
+    missing = [(position, swedish) for position, (swedish, english) in enumerate(expected.items())
+               if english not in columns and swedish not in optional]
+    renamed = _pair_renamed(missing, unknown) if codes["renamed_unknown"] else {}
+    for _, swedish in missing:
+        if swedish in renamed:
+            index = renamed[swedish]
+            issues.append(make(codes["renamed_unknown"], sheet=sheet,
+                               cell=f"{excel_column(index)}{header_row}", rubrik=swedish,
+                               hittad=unknown[index], bokstav=excel_column(index)))
+        else:
             issues.append(make(codes["missing"], sheet=sheet, rubrik=swedish, kolumn=swedish))
+    if codes["extra"]:
+        for index, text in unknown.items():
+            if index not in renamed.values():
+                issues.append(make(codes["extra"], sheet=sheet,
+                                   cell=f"{excel_column(index)}{header_row}", rubrik=text,
+                                   bokstav=excel_column(index)))
 
     known = set(columns.values())
+    named = {i for i, raw in enumerate(header) if clean_text(raw)}
     records: list[tuple[int, dict[str, object]]] = []
     extra_cells: list[tuple[int, int, object]] = []
     for offset, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
-        for i, value in enumerate(row):
-            if i not in known and value not in (None, "") and i < len(header) + 50:
-                extra_cells.append((offset, i, value))
+        if len(extra_cells) < 100:  # values beside the table, under no header at all
+            extra_cells.extend((offset, i, value) for i, value in enumerate(row)
+                               if i not in known and i not in named and value not in (None, ""))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue  # blank rows in the middle are skipped; row numbers are kept
         records.append((offset, values))
     return Table(sheet, header_row, columns, records, issues, extra_cells)
+
+
+def _pair_renamed(missing: list[tuple[int, str]], unknown: dict[int, str]) -> dict[str, int]:
+    """Missing template headers → the column that most likely holds them under a new name:
+    the unknown header at the template's position, or the only unknown header for the only
+    missing one."""
+    pairs = {swedish: position for position, swedish in missing if position in unknown}
+    rest = [swedish for _, swedish in missing if swedish not in pairs]
+    free = [i for i in unknown if i not in pairs.values()]
+    if len(rest) == 1 and len(free) == 1:
+        pairs[rest[0]] = free[0]
+    return pairs
 
 
 def finding_issue(finding: Finding, *, sheet: str, cell: str, raw: object,

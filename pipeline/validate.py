@@ -68,7 +68,7 @@ SCHEMA_CODES = {
     "employees:greater_than_or_equal_to": "count_negative",
     "outcome:greater_than_or_equal_to": "count_negative",
     "forecast:greater_than_or_equal_to": "count_negative",
-    "field_uniqueness": "activity_duplicate",
+    "field_uniqueness": "value_duplicate",
     "default": "schema_failed",
 }
 
@@ -180,14 +180,13 @@ def _check_meta(sub, register: Register, period: str,  # type: ignore[no-untyped
 def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-untyped-def]
     tables: dict[str, Table] = {}
     present = list(sub.sheets)
-    for extra in present:
-        if extra not in TEMPLATE_SHEETS:
-            report.add(make("sheet_extra", sheet=extra))
+    found_elsewhere: set[str] = set()
     for sheet, columns in TEMPLATE_COLUMNS.items():
         if sheet not in sub.sheets:
             moved = _find_headers_elsewhere(sub.sheets, columns, sheet)
             if moved:
-                report.add(make("sheet_moved", sheet=sheet, annan=moved))
+                found_elsewhere.add(moved)
+                report.add(make("sheet_renamed", sheet=sheet, annan=moved))
             else:
                 visible = ", ".join(f'"{s}"' for s in present if s != T.META)
                 report.add(make("sheet_missing", sheet=sheet, lista=visible))
@@ -199,13 +198,18 @@ def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-un
         if not any(v not in (None, "") for v in (rows[0] if rows else [])):
             moved = _find_headers_elsewhere(sub.sheets, columns, sheet)
             if moved:
+                found_elsewhere.add(moved)
                 report.add(make("sheet_moved", sheet=sheet, annan=moved))
                 continue
-        table = read_table(sheet, rows, columns, optional=OPTIONAL_COLUMNS.get(sheet, ()))
+        table = read_table(sheet, rows, columns, optional=OPTIONAL_COLUMNS.get(sheet, ()),
+                           codes={"renamed_unknown": "column_renamed_unknown"})
         report.extend(table.issues)
         if any(i.is_error for i in table.issues):
             continue
         tables[sheet] = table
+    for extra in present:
+        if extra not in TEMPLATE_SHEETS and extra not in found_elsewhere:
+            report.add(make("sheet_extra", sheet=extra))
     return tables
 
 
@@ -242,6 +246,7 @@ class _Context:
         data_rows = {row for row, _ in table.rows}
         read_columns = {excel_column(i): name for name, i in table.columns.items()
                         if name not in INFORMATION_COLUMNS.get(table.sheet, ())}
+        self.stray_values(table)
         if scan is None:
             return
         for ref, error in sorted(scan.errors.items()):
@@ -258,15 +263,24 @@ class _Context:
             first, _, last = area.partition(":")
             _, top = _split_ref(first)
             _, bottom = _split_ref(last or first)
-            if any(top <= row <= bottom for row in data_rows) and top > table.header_row:
-                self.report.add(make("merged_cells", sheet=table.sheet, område=area))
+            if any(top <= row <= bottom for row in data_rows):  # also one reaching the header
+                self.report.add(make("merged_cells", sheet=table.sheet, cell=first,
+                                     område=f"{table.sheet}!{area}"))
                 for row in range(top, bottom + 1):
                     for name in table.columns:
                         self.reported.add((row, name))
         hidden = sorted(r for r in scan.hidden_rows if r in data_rows)
         if hidden:
-            self.report.add(make("hidden_rows", sheet=table.sheet,
-                                 rader=", ".join(map(str, hidden))))
+            rows = (f"Rad {hidden[0]} på fliken {table.sheet} är dold" if len(hidden) == 1 else
+                    f"Raderna {', '.join(map(str, hidden))} på fliken {table.sheet} är dolda")
+            self.report.add(make("hidden_rows", sheet=table.sheet, cell=f"A{hidden[0]}",
+                                 rader=rows))
+
+    def stray_values(self, table: Table) -> None:
+        """Values beside the table, under no header: not read, but the department is told."""
+        for row, index, value in table.extra_cells[:3]:
+            self.report.add(make("stray_value", sheet=table.sheet,
+                                 cell=f"{excel_column(index)}{row}", found=clean_text(value)))
 
     def issue(self, code: str, table: Table, column: str, row: int, **params: object) -> None:
         if (row, column) in self.reported:
@@ -362,7 +376,8 @@ def _is_summary_row(context: _Context, table: Table, row: int, values: dict,  # 
                     first_text_column: str) -> bool:
     text = clean_text(values.get(first_text_column)).casefold()
     if any(text.startswith(word) for word in SUMMARY_WORDS):
-        context.report.add(make("summary_row", sheet=table.sheet, rad=row,
+        context.report.add(make("summary_row", sheet=table.sheet,
+                                cell=table.cell(first_text_column, row), rad=row,
                                 text=clean_text(values.get(first_text_column))))
         return True
     return False
@@ -400,14 +415,21 @@ def _activities(ctx: _Context, table: Table | None,
         comment = ctx.text(table, values, row, "comment", multiline=True,
                            limit=schemas.COMMENT_MAX)
         if activity_id:
-            seen.setdefault(activity_id, []).append(row)
             known = expected.get(activity_id) or own_known.get(activity_id)
+            meant = None if known else _lookalike(activity_id, [*expected, *own_known])
+            seen.setdefault(meant or activity_id, []).append(row)
+            if meant is not None:
+                ctx.issue("activity_id_lookalike", table, "activity_id", row, found=activity_id,
+                          id=meant)
+                continue
             if known is None:
                 code = "activity_not_yours" if activity_id in all_register_ids else \
                     "activity_unknown"
                 ctx.issue(code, table, "activity_id", row, found=activity_id,
                           avdelning=ctx.department)
                 continue
+            if activity_id in expected and len(seen[activity_id]) == 1:
+                _locked_changes(ctx, table, values, row, known)
             rows.append({"row": row, "activity_id": activity_id, "ks_ids": tuple(known.ks_ids),
                          "title": known.title, "start": known.start, "end": known.end,
                          "status": status, "comment": comment,
@@ -415,12 +437,14 @@ def _activities(ctx: _Context, table: Table | None,
             continue
         if not _has_own_content(values):
             if status or comment:  # a status typed on an empty row
-                ctx.report.add(make("own_activity_incomplete", sheet=table.sheet, rad=row,
+                ctx.report.add(make("own_activity_incomplete", sheet=table.sheet,
+                                    cell=table.cell("ks_ids", row), rad=row,
                                     kolumner="KS-mål-id, Aktivitet, Startdatum och Slutdatum"))
             continue
         signature = tuple(clean_text(values.get(c)) for c in table.columns)
         if signature in signatures:
-            ctx.report.add(make("rows_identical", sheet=table.sheet, r1=signatures[signature],
+            ctx.report.add(make("rows_identical", sheet=table.sheet,
+                                cell=table.cell("ks_ids", row), r1=signatures[signature],
                                 r2=row))
             continue
         signatures[signature] = row
@@ -428,13 +452,16 @@ def _activities(ctx: _Context, table: Table | None,
         title = ctx.text(table, values, row, "title", limit=500)
         start = ctx.date(table, values, row, "start")
         end = ctx.date(table, values, row, "end")
-        missing = [label for label, value, column in (
+        missing = [(label, column) for label, value, column in (
             ("KS-mål-id", ks_ids, "ks_ids"), ("Aktivitet", title, "title"),
             ("Startdatum", start, "start"), ("Slutdatum", end, "end"))
             if not value and not ctx.blocked(row, column)]
         if missing:
-            ctx.report.add(make("own_activity_incomplete", sheet=table.sheet, rad=row,
-                                kolumner=" och ".join(", ".join(missing).rsplit(", ", 1))))
+            labels = ", ".join(label for label, _ in missing)
+            ctx.report.add(make("own_activity_incomplete", sheet=table.sheet,
+                                cell=table.cell(missing[0][1], row), rad=row,
+                                kolumner=" och ".join(labels.rsplit(", ", 1))))
+            ctx.reported.update((row, column) for _, column in missing)  # one message a row
         if start and end and end < start:
             ctx.issue("end_before_start", table, "end", row, slut=end, start=start,
                       cell_slut=f"{table.sheet}!{table.cell('end', row)}",
@@ -451,16 +478,65 @@ def _activities(ctx: _Context, table: Table | None,
         if len(where) > 1:
             ctx.report.add(make("activity_duplicate", sheet=table.sheet,
                                 cell=table.cell("activity_id", where[1]), found=activity_id,
-                                rader=", ".join(map(str, where))))
-    for activity_id, activity in expected.items():
-        if activity_id not in seen:
-            ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
-                                titel=activity.title))
+                                rader=" och ".join(", ".join(map(str, where)).rsplit(", ", 1))))
+    # BAD_INPUTS X11 allows an "Inget att rapportera" marker; here every department has
+    # register activities to report on, so an empty sheet is always an error.
+    if not table.rows and expected:
+        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(expected)))
+    else:
+        for activity_id, activity in expected.items():
+            if activity_id not in seen:
+                ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
+                                    titel=activity.title))
     frame = _frame(rows, ["activity_id", "ks_ids", "title", "start", "end", "status",
                           "comment", "own"])
     _status_warnings(ctx, table, frame)
     frame["activity_id"] = frame["activity_id"].astype(object)
     return frame
+
+
+# Letters that look like Latin ones (Cyrillic, Greek) and dashes that look like "-".
+_CONFUSABLES = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    ",": ".", " ": ""})
+
+
+def _skeleton(text: str) -> str:
+    text = text.translate(_CONFUSABLES).casefold()
+    return text.replace("o", "0").replace("l", "1").replace("i", "1")
+
+
+def _lookalike(typed: str, ids: Sequence[str]) -> str | None:
+    """The id a department meant when it typed one that only looks like it (O for 0, А)."""
+    skeleton = _skeleton(typed)
+    return next((i for i in ids if i != typed and _skeleton(i) == skeleton), None)
+
+
+def _locked_changes(ctx: _Context, table: Table, values: dict,  # type: ignore[type-arg]
+                    row: int, known: object) -> None:
+    """A locked cell the department changed anyway (sheet protection has no password)."""
+    for column in ("ks_ids", "title", "start", "end"):
+        if column not in table.columns:
+            continue
+        original = getattr(known, column)
+        raw = values.get(column)
+        if column in ("start", "end"):
+            typed, _ = parse_date(raw)
+            same = typed == original or (typed is None and original is None)
+            shown = original.isoformat() if isinstance(original, dt.date) else ""
+        else:
+            shown = "; ".join(original) if column == "ks_ids" else clean_text(original)
+            typed = clean_text(raw)
+            same = typed == shown or (column == "ks_ids" and
+                                      typed.replace(",", ";").replace(" ", "") ==
+                                      shown.replace(" ", ""))
+        if not same:
+            ctx.report.add(make("locked_changed", sheet=table.sheet,
+                                cell=table.cell(column, row), found=clean_text(raw),
+                                original=shown, kolumn=_swedish(table.sheet, column)))
 
 
 def _has_own_content(values: dict) -> bool:  # type: ignore[type-arg]
@@ -488,9 +564,12 @@ def _status_warnings(ctx: _Context, table: Table, frame: pd.DataFrame) -> None:
     for item in frame.itertuples():
         if not isinstance(item.status, str) or not isinstance(item.end, dt.date):
             continue
+        if ctx.blocked(item.row, "end") or ctx.blocked(item.row, "start"):
+            continue  # the dates are already wrong; a warning built on them only confuses
         status = Status(item.status)
         cell = table.cell("status", item.row)
-        label = item.activity_id or item.title
+        # pandas 3 turns a missing id into NaN, which is truthy
+        label = item.activity_id if isinstance(item.activity_id, str) else item.title
         if status is Status.DONE and item.end > ctx.period_end:
             ctx.report.add(make("status_contradicts_end", sheet=table.sheet, cell=cell,
                                 found=label, status=status.value, slut=item.end,
@@ -509,7 +588,7 @@ def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
     owners = dict(zip(register.board_goals["ks_id"], register.board_goals["owner"],
                       strict=True))
     rows: list[dict[str, object]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, values, "ks_id"):
             continue
@@ -524,7 +603,11 @@ def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
             ctx.issue("goal_not_yours", table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
                       avdelning=ctx.department)
             continue
-        seen.add(ks_id)
+        if ks_id in seen:
+            ctx.issue("row_duplicate", table, "ks_id", row, vad=f'Målet "{ks_id}"',
+                      rader=f"{seen[ks_id]} och {row}")
+            continue
+        seen[ks_id] = row
         assessment = ctx.choice(table, values, row, "assessment", ASSESSMENTS)
         analysis = ctx.text(table, values, row, "analysis", multiline=True,
                             limit=schemas.ANALYSIS_MAX)
@@ -534,9 +617,12 @@ def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                                 bedömning=assessment))
         rows.append({"row": row, "ks_id": ks_id, "assessment": assessment,
                      "analysis": analysis})
-    for ks_id in owned:
-        if ks_id not in seen:
-            ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
+    if not table.rows and owned:
+        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(owned)))
+    else:
+        for ks_id in owned:
+            if ks_id not in seen:
+                ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
     return _frame(rows, ["ks_id", "assessment", "analysis"])
 
 
@@ -545,7 +631,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
         return None
     ctx.start_sheet(table)
     rows: list[dict[str, object]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}
     hours = ("ordinary_hours", "sick_hours", "long_term_hours")
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, values, "sex"):
@@ -555,7 +641,11 @@ def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
         numbers = {c: ctx.number(table, values, row, c) for c in ("employees", *hours)}
         if sex is None or age is None:
             continue
-        seen.add((sex, age))
+        if (sex, age) in seen:
+            ctx.issue("row_duplicate", table, "sex", row, vad=f"Raden för {sex}, {age}",
+                      rader=f"{seen[(sex, age)]} och {row}")
+            continue
+        seen[(sex, age)] = row
         employees = numbers["employees"]
         if employees is not None and not float(employees).is_integer():
             ctx.issue("number_not_whole", table, "employees", row,
@@ -580,11 +670,15 @@ def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                                 cell=table.cell("ordinary_hours", row), found=ordinary,
                                 anställda=int(employees)))
         rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
-    for sex in SEXES:
-        for age in AGE_GROUPS:
-            if (sex, age) not in seen:
-                ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
-                                    ålder=age))
+    if not table.rows:
+        ctx.report.add(make("sheet_empty", sheet=table.sheet,
+                            antal=len(SEXES) * len(AGE_GROUPS)))
+    else:
+        for sex in SEXES:
+            for age in AGE_GROUPS:
+                if (sex, age) not in seen:
+                    ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
+                                        ålder=age))
     frame = _frame(rows, ["sex", "age_group", "employees", *hours])
     for column in ("employees", *hours):
         frame[column] = frame[column].astype(float)
@@ -599,6 +693,7 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
     budgets = dict(zip(frames["category"], frames["budget"], strict=True))
     unit = ctx.register.settings.unit
     rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, values, "category"):
             continue
@@ -613,6 +708,17 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
             ctx.issue("budget_category_unknown", table, "category", row, found=category,
                       avdelning=ctx.department)
             continue
+        if category in seen:
+            ctx.issue("row_duplicate", table, "category", row, vad=f'Kategorin "{category}"',
+                      rader=f"{seen[category]} och {row}")
+            continue
+        seen[category] = row
+        typed, _ = parse_number(values.get("budget"))
+        if "budget" in table.columns and (typed is None or abs(typed - budgets[category]) > 1e-6):
+            ctx.report.add(make("budget_changed", sheet=table.sheet,
+                                cell=table.cell("budget", row), kategori=category,
+                                found=clean_text(values.get("budget")) or "tom",
+                                budget=float(budgets[category])))
         rows.append({"row": row, "category": category, "budget": float(budgets[category]),
                      "outcome": outcome, "forecast": forecast, "comment": comment})
     frame = _frame(rows, ["category", "budget", "outcome", "forecast", "comment"])
@@ -632,10 +738,13 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", line.row), kategori=line.category,
                                 utfall=line.outcome, budget=line.budget, enhet=unit))
-    seen = set(frame["category"])
-    for category in budgets:
-        if category not in seen:
-            ctx.report.add(make("budget_category_missing", sheet=table.sheet, found=category))
+    if not table.rows and budgets:
+        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(budgets)))
+    else:
+        for category in budgets:
+            if category not in seen:
+                ctx.report.add(make("budget_category_missing", sheet=table.sheet,
+                                    found=category))
     return frame
 
 

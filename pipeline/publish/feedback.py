@@ -10,6 +10,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
 from ..issues import Report
@@ -46,15 +47,28 @@ def _open(content: bytes) -> Workbook:
         return book
 
 
+def _anchor(sheet: Worksheet, ref: str) -> str:
+    """A cell inside a merged area cannot hold a comment: use the area's top-left cell."""
+    for area in sheet.merged_cells.ranges:
+        if ref in area:
+            return area.start_cell.coordinate
+    return ref
+
+
 def _mark_cells(book: Workbook, report: Report) -> set[str]:
     marked: set[str] = set()
     comments: dict[tuple[str, str], list[str]] = {}
     for issue in report.issues:
         if not (issue.sheet and issue.cell) or issue.sheet not in book.sheetnames:
             continue
-        comments.setdefault((issue.sheet, issue.cell), []).append(
+        sheet = book[issue.sheet]
+        try:
+            ref = _anchor(sheet, issue.cell)
+            cell = sheet[ref]
+        except (ValueError, IndexError, TypeError):  # not a cell reference openpyxl knows
+            continue
+        comments.setdefault((issue.sheet, ref), []).append(
             f"{issue.severity.value}: {issue.message}")
-        cell = book[issue.sheet][issue.cell]
         if issue.is_error or cell.fill != ERROR_FILL:
             cell.fill = ERROR_FILL if issue.is_error else WARNING_FILL
         marked.add(f"{issue.sheet}!{issue.cell}")

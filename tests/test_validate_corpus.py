@@ -1,0 +1,482 @@
+"""The corpus of broken and unusual files (tests/corpus.py): verdict, code and message words.
+
+Each row says what a department would see: the verdict, the issue that explains it and the
+words that message must contain, including the file name or the cell (Aktiviteter!H12).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.intake import parse_submission
+from pipeline.publish.feedback import write_feedback
+from pipeline.validate import validate
+from tests import corpus
+
+OK, WARN, REJECT = "Godkänd", "Godkänd med anmärkningar", "Ej godkänd"
+STATUS = "Pågående enligt plan"
+
+# case → (verdict, issue code, words in that issue's message). Godkänd cases have no issue.
+EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    # --- File level
+    "empty_file": (REJECT, "file_empty", ("empty_file.xlsx", "är tom (0 byte)")),
+    "text_renamed_xlsx": (REJECT, "file_not_spreadsheet",
+                          ("text_renamed_xlsx.xlsx", "är inte en Excel-fil", "Spara som")),
+    "csv_renamed_xlsx": (REJECT, "file_not_spreadsheet",
+                         ("csv_renamed_xlsx.xlsx", "är inte en Excel-fil")),
+    "pdf_renamed_xlsx": (REJECT, "file_not_spreadsheet",
+                         ("pdf_renamed_xlsx.xlsx", "är inte en Excel-fil")),
+    "html_renamed_xls": (REJECT, "file_not_spreadsheet",
+                         ("html_renamed_xls.xls", "slutar på .xls")),
+    "truncated_copy": (REJECT, "file_truncated",
+                       ("truncated_copy.xlsx", "inte kopierats färdigt", "Kopiera den")),
+    "zip_without_content_types": (REJECT, "file_corrupt",
+                                  ("zip_without_content_types.xlsx", "är skadad",
+                                   "[Content_Types].xml saknas", "reparera")),
+    "sheet_xml_broken": (REJECT, "file_corrupt",
+                         ("sheet_xml_broken.xlsx", "är skadad", "ofullständigt")),
+    "crc_mismatch": (REJECT, "file_corrupt", ("crc_mismatch.xlsx", "är skadad",
+                                              "fel kontrollsumma")),
+    "password_encrypted": (REJECT, "file_encrypted",
+                           ("password_encrypted.xlsx", "lösenordsskyddad",
+                            "Skicka aldrig lösenord")),
+    "workbook_structure_protected": (OK, None, ()),
+    "legacy_xls": (REJECT, "file_legacy_xls", ("legacy_xls.xls", "äldre formatet .xls")),
+    "xls_renamed_xlsx": (REJECT, "file_extension_mismatch",
+                         ("xls_renamed_xlsx.xlsx", "heter .xlsx men är sparad i ett annat "
+                                                   "format")),
+    "xlsb_renamed_xlsx": (REJECT, "file_wrong_format", ("xlsb_renamed_xlsx.xlsx", ".xlsb")),
+    "opendocument_spreadsheet": (REJECT, "file_wrong_format",
+                                 ("opendocument_spreadsheet.ods", ".ods", "LibreOffice")),
+    "strict_open_xml": (REJECT, "file_wrong_format", ("strict_open_xml.xlsx",
+                                                      "Strict Open XML")),
+    "macros_vba_project": (REJECT, "file_macros", ("macros_vba_project.xlsm",
+                                                   "innehåller makron")),
+    "zip_bomb": (REJECT, "file_too_large", ("zip_bomb.xlsx", "mycket större än mallen")),
+    "rows_far_beyond_template": (REJECT, "too_many_rows", ('"Ekonomi"', "6001 rader", "5000")),
+    "value_in_last_column": (REJECT, "sheet_too_large", ("Sjukfrånvaro!XFD4900",
+                                                         "långt utanför mallen")),
+    "dtd_entities": (REJECT, "file_unsafe_xml", ("dtd_entities.xlsx", "säkerhetsskäl")),
+    "external_link": (WARN, "file_external_links", ("external_link.xlsx", "Bryt länken")),
+    "data_connection": (WARN, "file_external_links", ("data_connection.xlsx",
+                                                      "använt de värden som var sparade")),
+    "wrong_period": (REJECT, "file_wrong_period", ("gäller 2024-T1", "för 2024-T2")),
+    "period_not_in_register": (REJECT, "file_unknown_period", ('"2023-T3"', "2024-T2")),
+    "department_not_in_register": (REJECT, "file_unknown_department", ('"KULTUR"',)),
+    "old_template_version": (REJECT, "file_old_template", ("äldre version av mallen (0)",
+                                                           "version 1")),
+    "register_changed_since_template": (WARN, "file_register_changed", ("äldre version av "
+                                                                        "registret",)),
+    "not_our_template": (REJECT, "file_not_template", ("not_our_template.xlsx",
+                                                       "inte gjord med rapportmallen")),
+    "meta_sheet_deleted": (REJECT, "file_not_template", ("meta_sheet_deleted.xlsx",)),
+    # --- Structure level
+    "sheet_renamed": (REJECT, "sheet_renamed", ('"Målbedömning" saknas', '"Bedömning 2024"',
+                                                "Byt tillbaka namnet")),
+    "sheet_deleted": (REJECT, "sheet_missing", ('"Ekonomi" saknas', '"Sjukfrånvaro"')),
+    "sheet_added": (WARN, "sheet_extra", ('"Anteckningar"', "har inte lästs in")),
+    "data_on_wrong_sheet": (REJECT, "sheet_moved", ('"Sjukfrånvaro" är tom', '"Blad1"')),
+    "header_case_changed": (WARN, "column_renamed", ('"Antal anställda"', "kolumn C")),
+    "header_renamed": (REJECT, "column_renamed_unknown",
+                       ('"Status" hittades inte', '"Aktiviteter"', 'I kolumn H står "Läge"')),
+    "column_deleted": (REJECT, "column_missing", ('"Prognos helår" saknas', '"Ekonomi"')),
+    "column_inserted": (WARN, "column_extra", ('"Ansvarig"', "kolumn H", "inte lästs in")),
+    "columns_reordered": (OK, None, ()),
+    "duplicate_header": (REJECT, "column_duplicate", ('"Kommentar"', "kolumn F och G")),
+    "merged_cells": (REJECT, "merged_cells", ("Aktiviteter!H3:H4", "sammanfogade")),
+    "hidden_row_with_data": (WARN, "hidden_rows", ("Rad 5", "Aktiviteter", "är dold")),
+    "blank_row_in_the_middle": (REJECT, "sick_exceeds_ordinary",
+                                ("Sjukfrånvaro!E6", "7000 timmar", "Sjukfrånvaro!D6")),
+    "summary_row_below_table": (WARN, "summary_row", ("Rad 7", "Ekonomi", '"Summa"',
+                                                      "inte lästs in")),
+    "stray_value_outside_table": (WARN, "stray_value", ("Sjukfrånvaro!M40", "kolla med HR")),
+    "formula_without_cached_value": (REJECT, "formula_uncalculated",
+                                     ("Sjukfrånvaro!C2", "formel som inte har räknats ut",
+                                      "F9")),
+    "error_value_div0": (REJECT, "error_value", ("Ekonomi!C3", "#DIV/0!")),
+    "error_value_ref": (REJECT, "error_value", ("Sjukfrånvaro!D3", "#REF!")),
+    "optional_comments_left_empty": (OK, None, ()),
+    "range_made_excel_table": (OK, None, ()),
+    # --- Cell level
+    "date_iso_text": (OK, None, ()),
+    "date_day_first_text": (WARN, "date_interpreted", ('"1/3 2024"', "Aktiviteter!D17",
+                                                       "2024-03-01")),
+    "date_dotted_text": (WARN, "date_interpreted", ('"31.12.2024"', "Aktiviteter!E17",
+                                                    "2024-12-31")),
+    "date_month_name": (WARN, "date_interpreted", ('"1 mars 2024"', "Aktiviteter!D17",
+                                                   "2024-03-01")),
+    "date_month_only": (REJECT, "date_no_day", ('"mars 2024"', "Aktiviteter!D17",
+                                                "saknar dag")),
+    "date_two_digit_year": (REJECT, "date_two_digit_year", ('"24-03-01"', "Aktiviteter!D17",
+                                                            "tvåsiffrigt årtal")),
+    "date_compact_digits": (WARN, "date_interpreted", ('"20240301"', "Aktiviteter!D17",
+                                                       "2024-03-01")),
+    "date_serial_number": (WARN, "date_serial", ("Aktiviteter!D17", "45352", "2024-03-01")),
+    "date_impossible": (REJECT, "date_impossible", ('"2024-02-30"', "Aktiviteter!D17",
+                                                    "finns inte")),
+    "date_implausible_year": (REJECT, "date_implausible", ("2204-12-31", "Aktiviteter!E17")),
+    "date_huge_negative_number": (REJECT, "date_out_of_range", ("Aktiviteter!D17",
+                                                                "-1000000000000", "####")),
+    "date_with_time_of_day": (OK, None, ()),
+    "number_decimal_comma": (OK, None, ()),
+    "number_thousands_spaces": (OK, None, ()),
+    "number_ambiguous_dot": (REJECT, "number_ambiguous", ('"1.234"', "Sjukfrånvaro!E3",
+                                                          "både 1 234 och 1,234")),
+    "number_dot_decimal": (WARN, "number_dot_decimal", ('"8.6"', "Ekonomi!C2", "8,6")),
+    "number_unicode_minus": (REJECT, "hours_negative", ("Sjukfrånvaro!F4", "−172")),
+    "number_with_unit": (WARN, "number_unit_removed", ('"14,6 mnkr"', "Ekonomi!D3",
+                                                       "Prognos helår")),
+    "number_approximate_text": (REJECT, "number_invalid", ('"ca 3"', "Sjukfrånvaro!C5",
+                                                           "inte ett tal")),
+    "number_range_text": (REJECT, "number_invalid", ('"8–10"', "Sjukfrånvaro!C6")),
+    "hours_negative": (REJECT, "hours_negative", ("Sjukfrånvaro!E7", "negativt", "−292")),
+    "hours_implausibly_high": (WARN, "hours_high", ("Sjukfrånvaro!D5", "327200",
+                                                    "3 anställda")),
+    "line_breaks_in_single_line_fields": (OK, None, ()),
+    "status_case_and_spaces": (OK, None, ()),
+    "status_misspelled": (REJECT, "choice_invalid", ('"Pågånde enligt plan"', "Aktiviteter!H12",
+                                                     'Menade du "Pågående enligt plan"?')),
+    "assessment_old_word": (REJECT, "choice_invalid", ('"Delvis"', "Målbedömning!D3",
+                                                       'Menade du "Delvis uppfyllt"?')),
+    "status_left_empty": (REJECT, "required_empty", ("Aktiviteter!H5", "(Status) är tom")),
+    "hours_left_empty": (REJECT, "required_empty", ("Sjukfrånvaro!D6", "Ordinarie arbetstid")),
+    "placeholder_question_mark": (REJECT, "placeholder", ("Målbedömning!D4", '"?"',
+                                                          "Bedömning")),
+    "placeholder_na_in_number": (REJECT, "placeholder", ("Sjukfrånvaro!C7", '"NA"',
+                                                         "Antal anställda")),
+    "end_before_start": (REJECT, "end_before_start", ("2024-03-31 (Aktiviteter!E17)",
+                                                      "2024-06-01 (Aktiviteter!D17)")),
+    "comment_too_long": (REJECT, "text_too_long", ("Aktiviteter!I7", "2199 tecken",
+                                                   "Högst 2000")),
+    "combining_accents_emoji_control": (OK, None, ()),
+    "activity_id_lookalike": (REJECT, "activity_id_lookalike",
+                              ('"A3.1.1-O4"', "Aktiviteter!A3", "A3.1.1-04")),
+    "activity_id_cyrillic": (REJECT, "activity_id_lookalike",
+                             ('"\u04103.1.1-02"', "Aktiviteter!A2", "kyrillisk")),
+    "text_that_looks_like_formulas": (OK, None, ()),
+    "real_formula_with_cached_value": (OK, None, ()),
+    "locked_title_edited": (WARN, "locked_changed", ("Aktiviteter!C5", '"Storytelling om '
+                                                     'friskvård"', "registrets värde")),
+    "locked_budget_edited": (WARN, "budget_changed", ("Ekonomi!B3", "16", "14,7")),
+    "boolean_in_number_cell": (REJECT, "number_invalid", ('"SANT"', "Sjukfrånvaro!C3")),
+    # --- Across rows
+    "activity_listed_twice": (REJECT, "activity_duplicate", ('"A3.1.2-01"', "Aktiviteter", "rad 4 och 17")),
+    "goal_assessed_twice": (REJECT, "row_duplicate", ('Målet "3.1.1"', "rad 2 och 7")),
+    "sick_leave_row_twice": (REJECT, "row_duplicate", ("Kvinnor, 30–49 år", "rad 3 och 8")),
+    "budget_category_twice": (REJECT, "row_duplicate", ('Kategorin "Vuxna"', "rad 3 och 6")),
+    "own_activity_pasted_twice": (REJECT, "rows_identical", ("Rad 17 och rad 18",
+                                                             "Aktiviteter")),
+    "activity_of_another_department": (REJECT, "activity_not_yours",
+                                       ('"A3.1.1-01"', "Aktiviteter!A17", "STAB")),
+    "goal_id_unknown": (REJECT, "goal_unknown", ('"9.9.9"', "Aktiviteter!B17", "3.1.1")),
+    "goal_of_another_department": (REJECT, "goal_not_yours", ('"3.2.1"', "Målbedömning!A7",
+                                                              "ägs av SOC")),
+    "budget_signs_mixed": (REJECT, "budget_negative_mixed", ("Utfall hittills",
+                                                             "Ekonomi!C3")),
+    "budget_all_negative": (WARN, "budget_all_negative", ("Utfall hittills", "positiva")),
+    "outcome_far_above_budget": (WARN, "outcome_far_above_budget",
+                                 ("Ekonomi!C5", "190 mnkr", "28,6 mnkr")),
+    "forecast_far_from_budget": (WARN, "forecast_far_from_budget",
+                                 ("Ekonomi!D4", "40 mnkr", "37 %")),
+    "activities_all_deleted": (REJECT, "sheet_empty", ('"Aktiviteter"', "15 rader")),
+    "sick_leave_row_deleted": (REJECT, "sick_rows_missing", ("Män, 30–49 år",)),
+    "goal_row_deleted": (REJECT, "goal_missing", ('"3.1.2"', "Målbedömning")),
+    "sick_hours_exceed_ordinary": (REJECT, "sick_exceeds_ordinary",
+                                   ("Sjukfrånvaro!E2", "8000 timmar", "Sjukfrånvaro!D2")),
+    "long_term_exceeds_sick": (REJECT, "long_exceeds_sick", ("Sjukfrånvaro!F3", "1000",
+                                                             "Sjukfrånvaro!E3")),
+    "status_on_empty_row": (REJECT, "own_activity_incomplete", ("Rad 20", "KS-mål-id")),
+    "own_activity_incomplete": (REJECT, "own_activity_incomplete",
+                                ("Rad 17", "Startdatum och Slutdatum")),
+    "status_done_before_end": (WARN, "status_contradicts_end",
+                               ("A3.1.2-01", "Aktiviteter!H4", '"Avslutad enligt plan"',
+                                "2024-12-31")),
+    "end_passed_not_finished": (WARN, "end_passed_not_finished",
+                                ("A3.4.7-02", "Aktiviteter!H14", "2024-05-31")),
+    "own_activity_started_last_year": (WARN, "started_before_year",
+                                       ("Prova digitala friskvårdsutmaningar",
+                                        "Aktiviteter!D17", "2023-09-01")),
+}
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    valid = corpus.make_valid(folder).read_bytes()
+    return valid, corpus.build_corpus(folder / "inkorg", valid)
+
+
+@pytest.fixture(scope="module")
+def check(files, register):
+    _, paths = files
+    done = {}
+
+    def run(name, **kwargs):
+        key = (name, tuple(sorted(kwargs.items())))
+        if key not in done:
+            submission = parse_submission(paths[name].read_bytes(), name=paths[name].name)
+            done[key] = validate(submission, register, corpus.PERIOD, **kwargs)
+        return done[key]
+
+    return run
+
+
+def test_the_corpus_is_large_and_covers_every_group_of_bad_inputs():
+    groups = Counter(case.group for case in corpus.CASES.values())
+    assert sum(groups.values()) >= 40
+    assert set(groups) == {"File level", "Structure level", "Cell level", "Across rows"}
+    assert min(groups.values()) >= 10
+    assert set(EXPECTED) == set(corpus.CASES), "every case needs an expected verdict"
+
+
+def test_the_untouched_file_is_accepted_without_remarks(files, register):
+    valid, _ = files
+    report, data = validate(parse_submission(valid, name="STAB.xlsx"), register, corpus.PERIOD)
+    assert report.verdict.value == OK, [i.message for i in report.issues]
+    assert len(data.activities) == 15 and len(data.sick_leave) == 6
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_verdict_and_message(name, check):
+    verdict, code, words = EXPECTED[name]
+    report, data = check(name)
+    codes = [i.code for i in report.issues]
+    assert "internal_error" not in codes
+    assert report.verdict.value == verdict, [i.message for i in report.issues]
+    if code is None:
+        assert report.issues == []
+        return
+    found = [i for i in report.issues if i.code == code]
+    assert found, f"{code} not among {codes}"
+    message = found[0].message
+    for word in words:
+        assert word in message, f"{word!r} not in {message!r}"
+    assert (data is None) == (verdict == REJECT)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_every_message_names_its_place(name, check):
+    report, _ = check(name)
+    for issue in report.issues:
+        message = issue.message
+        assert message.rstrip().endswith((".", "?")), message
+        if issue.sheet:
+            assert issue.sheet in message, message
+        if issue.cell:
+            row = issue.row
+            assert issue.cell in message or re.search(rf"\b[Rr]ad(erna)?\b[^.]*\b{row}\b", message) or \
+                re.search(rf"\bkolumn\b[^.]*\b{issue.cell.rstrip('0123456789')}\b", message), \
+                message
+        if issue.sheet is None:  # about the file as a whole
+            assert "Filen" in message or "Mallen" in message, message
+
+
+def test_wrong_department_folder(check):
+    report, _ = check("register_changed_since_template", folder_department="EKO")
+    [issue] = [i for i in report.issues if i.code == "file_wrong_folder"]
+    assert report.verdict.value == REJECT
+    assert 'avdelning "STAB"' in issue.message and 'inkorgen för "EKO"' in issue.message
+
+
+# --- what an accepted file hands on: the values, normalised --------------------------------
+
+def _row(frame, row):
+    [record] = frame[frame["row"] == row].to_dict("records")
+    return record
+
+
+def test_dates_keep_the_day_and_drop_the_time(check):
+    _, data = check("date_with_time_of_day")
+    own = _row(data.activities, corpus.FIRST_OWN_ROW)
+    assert (own["start"], own["end"]) == (dt.date(2024, 3, 1), dt.date(2024, 12, 31))
+    assert own["own"] and not isinstance(own["activity_id"], str)
+    for name in ("date_iso_text", "date_day_first_text", "date_month_name",
+                 "date_compact_digits", "date_serial_number"):
+        _, data = check(name)
+        assert _row(data.activities, corpus.FIRST_OWN_ROW)["start"] == dt.date(2024, 3, 1), name
+
+
+def test_swedish_numbers_are_read_as_the_department_meant(check):
+    _, data = check("number_decimal_comma")
+    assert _row(data.sick_leave, 2)["long_term_hours"] == 87.5
+    _, data = check("number_thousands_spaces")
+    assert [_row(data.sick_leave, r)["ordinary_hours"] for r in (2, 3, 4)] == [7365, 20583,
+                                                                              14967]
+    _, data = check("number_dot_decimal")
+    assert _row(data.budget, 2)["outcome"] == 8.6
+    _, data = check("number_with_unit")
+    assert _row(data.budget, 3)["forecast"] == 14.6
+    _, data = check("budget_all_negative")
+    assert list(data.budget["outcome"]) == [8.6, 9.5, 20.3, 19.0]
+    _, data = check("real_formula_with_cached_value")
+    assert _row(data.sick_leave, 2)["employees"] == 7
+
+
+def test_dropdown_variants_and_line_breaks_become_the_canonical_text(check):
+    _, data = check("status_case_and_spaces")
+    assert _row(data.activities, 2)["status"] == STATUS
+    assert _row(data.activities, 3)["status"] == STATUS
+    _, data = check("line_breaks_in_single_line_fields")
+    assert _row(data.activities, 2)["status"] == STATUS
+    own = _row(data.activities, corpus.FIRST_OWN_ROW)
+    assert own["title"] == "Prova digitala friskvårdsutmaningar"
+    assert own["comment"] == "Rad ett.\nRad två."  # kept in comment fields
+
+
+def test_text_is_composed_and_control_characters_removed(check):
+    _, data = check("combining_accents_emoji_control")
+    assert _row(data.activities, 2)["comment"] == "Café med personalen \U0001F600 klart"
+    assert "\u00e9" in _row(data.activities, 2)["comment"]
+
+
+def test_text_that_looks_like_a_formula_is_kept_as_typed(check):
+    _, data = check("text_that_looks_like_formulas")
+    comments = {r: _row(data.activities, r)["comment"] for r in (2, 3, 4, 6)}
+    assert comments == {
+        2: '=HYPERLINK("https://intranet.ange.se/friskvard","Läs mer")',
+        3: "+46 70 123 45 67 (Eva)",
+        4: "@Eva: klart i juni",
+        6: "- punkt ett",
+    }
+
+
+def test_columns_are_found_by_header_not_by_place(check, files, register):
+    valid, _ = files
+    _, original = validate(parse_submission(valid, name="STAB.xlsx"), register, corpus.PERIOD)
+    _, data = check("columns_reordered")
+    assert list(data.activities["status"]) == list(original.activities["status"])
+    assert list(data.activities["comment"]) == list(original.activities["comment"])
+    _, data = check("column_inserted")
+    assert list(data.activities["status"]) == list(original.activities["status"])
+
+
+def test_locked_cells_changed_by_the_department_are_taken_from_the_register(check):
+    _, data = check("locked_title_edited")
+    row = _row(data.activities, 5)
+    assert row["title"] == "Skapa Storytelling med temat friskvårdsbidrag"
+    assert row["end"] == dt.date(2024, 8, 31)
+    _, data = check("locked_budget_edited")
+    assert _row(data.budget, 3)["budget"] == 14.7
+
+
+# --- the feedback a rejected department gets back -------------------------------------------
+
+def test_every_rejected_file_gets_a_feedback_workbook(check, files, tmp_path):
+    _, paths = files
+    for name, (verdict, _, _) in EXPECTED.items():
+        if verdict != REJECT:
+            continue
+        report, _ = check(name)
+        out = write_feedback(report, paths[name].read_bytes(), tmp_path / name)
+        book = openpyxl.load_workbook(out)
+        assert book.sheetnames[0] == "Fel", name
+        listed = [book["Fel"].cell(r, 5).value for r in range(5, 5 + len(report.issues))]
+        assert listed and all(listed), name
+
+
+def test_cli_validate_rejects_and_writes_marked_up_copies(files, workspace):
+    _, paths = files
+    feedback = workspace / "feedback"
+    chosen = [paths[n] for n in ("status_misspelled", "pdf_renamed_xlsx",
+                                 "number_decimal_comma")]
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "validate",
+                                       *map(str, chosen), "--feedback", str(feedback)])
+    assert result.exit_code == 1, result.output
+    assert "status_misspelled.xlsx: Ej godkänd" in result.output
+    assert "pdf_renamed_xlsx.xlsx: Ej godkänd" in result.output
+    assert "number_decimal_comma.xlsx: Godkänd" in result.output
+    assert "Aktiviteter!H12" in result.output
+
+    book = openpyxl.load_workbook(feedback / "STAB_2024-T2_fel.xlsx")
+    assert book.sheetnames[0] == "Fel"
+    problems = [[c.value for c in row] for row in book["Fel"].iter_rows(min_row=5)]
+    [line] = [p for p in problems if p[3] == "H12"]
+    assert line[1:3] == ["Fel", "Aktiviteter"]
+    assert '"Pågånde enligt plan"' in line[4] and "Menade du" in line[4]
+    cell = book["Aktiviteter"]["H12"]
+    assert cell.comment is not None and "Pågånde enligt plan" in cell.comment.text
+    assert cell.value == "Pågånde enligt plan"  # the department's own text, untouched
+
+    hostile = openpyxl.load_workbook(feedback / "pdf_renamed_xlsx_fel.xlsx")
+    texts = [c.value for row in hostile["Fel"].iter_rows() for c in row if c.value]
+    assert any("är inte en Excel-fil" in str(t) for t in texts)
+
+
+def test_cli_validate_accepts_a_clean_file(files, workspace, tmp_path):
+    valid, _ = files
+    path = tmp_path / "STAB.xlsx"
+    path.write_bytes(valid)
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "validate",
+                                       str(path)])
+    assert result.exit_code == 0, result.output
+    assert "STAB.xlsx: Godkänd" in result.output
+
+
+def test_feedback_keeps_formula_like_text_as_text(files, register, tmp_path):
+    # a rejected file whose comments look like formulas: the copy must not turn them into ones
+    _, paths = files
+    content = corpus.cells(paths["text_that_looks_like_formulas"].read_bytes(), "Aktiviteter",
+                           {"H5": "pågånde"})
+    report, _ = validate(parse_submission(content, name="f.xlsx"), register, corpus.PERIOD)
+    assert report.verdict.value == REJECT
+    out = write_feedback(report, content, tmp_path)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Aktiviteter"]
+    assert sheet["I2"].data_type == "s"
+    assert sheet["I2"].value.startswith("=HYPERLINK(")
+
+
+# --- what the real 2023 report contains ------------------------------------------------------
+
+def seed_2023(name: str) -> list[dict[str, str]]:
+    with open(corpus.ROOT / "tests" / "data" / "seed_2023" / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_what_the_2023_report_contains_is_accepted_with_warnings(files, register):
+    """Ånge's 2023 goal report has goals without analysis (2.5.1, 2.15.1), activities "Avslutad
+    enligt plan" that end years later, activities that started the year before and many empty
+    comments. A department reporting like that gets warnings, not a rejection."""
+    valid, _ = files
+    activities = seed_2023("activities.csv")
+    [together] = [a for a in activities if a["title"].startswith("Samarbete mellan social")][:1]
+    unclosed = next(a["comment"] for a in activities if a["comment"].count('"') % 2)
+    assert together["status"] == "Avslutad enligt plan" and together["end_date"] > "2026"
+    content = corpus.own_activity(valid, title=together["title"], comment=together["comment"],
+                                  status=together["status"], start=dt.datetime(2023, 8, 14),
+                                  end=dt.datetime.fromisoformat(together["end_date"]))
+    content = corpus.cells(content, "Målbedömning", {"D2": "Uppfyllt", "E2": None,
+                                                     "D3": "Uppfyllt", "E3": ""})
+    content = corpus.cells(content, "Aktiviteter", {
+        "H4": "Avslutad enligt plan",  # A3.1.2-01 ends 2024-12-31, after the period
+        "I5": None, "I6": None, "I7": "", "I8": unclosed})
+
+    report, data = validate(parse_submission(content, name="STAB_2024-T2.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.verdict.value == WARN, [i.message for i in report.errors]
+    places = {(i.code, f"{i.sheet}!{i.cell}") for i in report.issues}
+    assert places >= {("analysis_missing", "Målbedömning!E2"),
+                      ("analysis_missing", "Målbedömning!E3"),
+                      ("status_contradicts_end", "Aktiviteter!H4"),
+                      ("status_contradicts_end", "Aktiviteter!H17"),
+                      ("started_before_year", "Aktiviteter!D17")}
+    [late] = [i for i in report.issues if i.cell == "H17"]
+    assert together["title"] in late.message and "2026-12-31" in late.message
+    [missing] = [i for i in report.issues if i.cell == "E2"]
+    assert "Målet 3.1.1" in missing.message and '"Uppfyllt"' in missing.message
+
+    own = _row(data.activities, 17)
+    assert (own["title"], own["status"], own["start"]) == (
+        together["title"], "Avslutad enligt plan", dt.date(2023, 8, 14))
+    assert own["comment"] == together["comment"]
+    assert [_row(data.activities, r)["comment"] for r in (5, 6, 7)] == ["", "", ""]
+    assert _row(data.activities, 8)["comment"] == unclosed
+    assert list(data.assessments["analysis"])[:2] == ["", ""]
