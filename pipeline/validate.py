@@ -128,8 +128,8 @@ def _validate(submission, register: Register, period: str,  # type: ignore[no-un
     models = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
               T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
     for sheet, frame in frames.items():
-        if frame is None or sheet not in tables:
-            continue
+        if frame is None or sheet not in tables or frame.empty:
+            continue  # an empty sheet (no goals owned, no budget) has no values to check
         try:
             models[sheet].validate(frame.set_index("row", drop=False), lazy=True)
         except pa.errors.SchemaErrors as exc:
