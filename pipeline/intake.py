@@ -281,6 +281,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 _ROW_NUMBER = re.compile(r"(\d+)$")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
                               rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
 DATE_SERIAL_LIMIT = 2_958_465  # 9999-12-31, the last day Excel can show
@@ -297,9 +298,11 @@ def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
         data = archive.read(part)
         scan = SheetScan()
         _measure(data, scan)
-        # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows.
-        interesting = (b"<f" in data or b't="e"' in data or b'hidden="1"' in data
-                       or b'hidden="true"' in data or b"<mergeCell " in data)
+        # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows
+        # (a cell formula is <f> or <f ...>; data validation's <formula1> does not count).
+        interesting = (_FORMULA_TAG.search(data) is not None or b't="e"' in data
+                       or b'hidden="1"' in data or b'hidden="true"' in data
+                       or b"<mergeCell " in data)
         if interesting:
             _scan_xml(data, scan)
         scans[sheet_name] = scan

@@ -43,6 +43,9 @@ PLACEHOLDERS = {"-", "--", "?", "??", "x", "saknas", "na", "n/a", "null", "none"
                 "…", "ej ifyllt", "tbd"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+# what clean_text's fast path must leave to the full treatment (isprintable already excludes
+# line breaks, tabs, control and zero-width characters)
+_PLAIN = re.compile(f"[{SPACES}]| {{2}}")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|tkr|h|tim|timmar|timme|st|pers|personer)\.?$",
                     re.IGNORECASE)
@@ -67,6 +70,9 @@ def text_of(raw: object) -> str:
 
 def clean_text(raw: object, *, multiline: bool = False) -> str:
     """Text as the user meant it: single-line fields lose their line breaks (Alt+Enter)."""
+    if isinstance(raw, str) and raw.isprintable() and _PLAIN.search(raw) is None and (
+            raw.isascii() or unicodedata.is_normalized("NFC", raw)):
+        return raw.strip()  # most cells: nothing to clean (a night reads many thousands)
     text = text_of(raw)
     for ch in SPACES:
         text = text.replace(ch, " ")

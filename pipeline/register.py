@@ -127,14 +127,29 @@ class Register:
         return ids[index - 1] if index > 0 else None
 
     def activities_for(self, department: str) -> pd.DataFrame:
-        mask = self.activities["responsible"].map(lambda codes: department in codes)
-        return self.activities[mask]
+        return self._by_department["activities"].get(department, self.activities.iloc[0:0])
 
     def goals_owned_by(self, department: str) -> pd.DataFrame:
-        return self.board_goals[self.board_goals["owner"] == department]
+        return self._by_department["goals"].get(department, self.board_goals.iloc[0:0])
 
     def budget_for(self, department: str) -> pd.DataFrame:
-        return self.budget[self.budget["department"] == department]
+        return self._by_department["budget"].get(department, self.budget.iloc[0:0])
+
+    @cached_property
+    def _by_department(self) -> dict[str, dict[str, pd.DataFrame]]:
+        """Each department's activities, goals and budget, indexed once: a night with many
+        departments asks for them once per file."""
+        responsible = self.activities["responsible"].explode()
+        return {
+            "activities": {code: self.activities.loc[sorted(set(index))]
+                           for code, index in responsible.groupby(responsible).groups.items()},
+            "goals": {code: frame for code, frame in self.board_goals.groupby("owner")},
+            "budget": {code: frame for code, frame in self.budget.groupby("department")},
+        }
+
+    @cached_property
+    def activity_ids(self) -> frozenset[str]:
+        return frozenset(self.activities["activity_id"])
 
     @cached_property
     def goal_ids(self) -> list[str]:

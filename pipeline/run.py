@@ -268,7 +268,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     own = _own_activities(archive, register, period, arrivals)
     known = {a.identity for a in arrivals}
     rejected_content: list[tuple[Report, bytes]] = []
-    checked = _check_in_parallel(ready, register, period, own, progress)
+    checked = _check_ready(ready, register, period, own, progress)
     for item in ready:
         result = _take(archive, item, register, period, own, known, arrivals, started,
                        checked.get(item.path))
@@ -315,28 +315,42 @@ def _nothing_new(settings: Settings, archive: Archive) -> RunSummary | None:
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
-# archiving, the ledger and the inbox stay in this process, in order).
+# archiving, the ledger and the inbox stay in this process, in order). Each worker checks a
+# chunk of files at a time, so the schemas run once per chunk rather than once per file.
 PARALLEL_FROM = 12
+CHUNK = 25
+
+Checked = tuple[bytes, "dt.datetime | None", Report, "SubmissionData | None"]
 
 
-def _check_in_parallel(ready: list[InboxFile], register: Register, period: str,
-                       own: pd.DataFrame | None, progress: Progress | None
-                       ) -> dict[Path, tuple[bytes, object, Report, SubmissionData | None]]:
+def _check_ready(ready: list[InboxFile], register: Register, period: str,
+                 own: pd.DataFrame | None, progress: Progress | None) -> dict[Path, Checked]:
     import multiprocessing
 
-    if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return {}
     jobs = [(item.path, item.folder) for item in ready]
-    context = multiprocessing.get_context("fork")
-    results = {}
-    with context.Pool(os.cpu_count(), initializer=_worker_init,
-                      initargs=(register, period, own)) as pool:
-        for number, (path, outcome) in enumerate(
-                pool.imap(_worker_check, jobs, chunksize=8), start=1):
-            if progress:
-                progress(number, len(ready), path.name)
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    results: dict[Path, Checked] = {}
+
+    def collect(outcomes: list[tuple[Path, Checked | None]]) -> None:
+        for path, outcome in outcomes:
             if outcome is not None:
                 results[path] = outcome
+            if progress:
+                progress(len(results), len(ready), path.name)
+
+    if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        _worker_init(register, period, own)
+        for chunk in chunks:
+            collect(_worker_check(chunk))
+        return results
+    workers = min(os.cpu_count() or 2, len(chunks))
+    # a smaller chunk when there are few files, so that every core gets work
+    size = max(1, min(CHUNK, -(-len(jobs) // (workers * 2))))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with multiprocessing.get_context("fork").Pool(
+            workers, initializer=_worker_init, initargs=(register, period, own)) as pool:
+        for outcomes in pool.imap(_worker_check, chunks):
+            collect(outcomes)
     return results
 
 
@@ -347,18 +361,25 @@ def _worker_init(register: Register, period: str, own: pd.DataFrame | None) -> N
     _WORKER.update(register=register, period=period, own=own)
 
 
-def _worker_check(job: tuple[Path, str]):  # type: ignore[no-untyped-def]
-    path, folder = job
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return path, None
-    submission, report, data = _check_submission(
-        content, path.name, _WORKER["register"], _WORKER["period"],  # type: ignore[arg-type]
-        folder or None, _WORKER["own"])  # type: ignore[arg-type]
-    submission.content = b""  # the bytes travel once, below
-    submission.sheets = {}
-    return path, (content, submission.saved_at, report, data)
+def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | None]]:
+    from .intake import parse_submission
+    from .validate import validate_many
+
+    read = []
+    for path, folder in jobs:
+        try:
+            read.append((path, folder, path.read_bytes()))
+        except OSError:
+            continue  # gone (Excel's save-by-rename): the scan will see it next night
+    submissions = [(parse_submission(content, name=path.name), folder or None)
+                   for path, folder, content in read]
+    checked = validate_many(submissions, _WORKER["register"], _WORKER["period"],  # type: ignore[arg-type]
+                            own_activities=_WORKER["own"])  # type: ignore[arg-type]
+    outcomes: list[tuple[Path, Checked | None]] = []
+    for (path, _, content), (submission, _), (report, data) in zip(read, submissions, checked,
+                                                                   strict=True):
+        outcomes.append((path, (content, submission.saved_at, report, data)))
+    return outcomes
 
 
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,

@@ -92,21 +92,75 @@ def validate(submission, register: Register, period: str, *,  # type: ignore[no-
 
     own_activities: activities departments added in earlier periods (columns department,
     activity_id, ks_ids, title, start, end), which come back prefilled in their templates.
-    A bug in this module must not cost a department its night: it becomes an error issue
-    (and a logged traceback), never an exception.
     """
+    return validate_many([(submission, folder_department)], register, period,
+                         own_activities=own_activities)[0]
+
+
+def validate_many(items, register: Register, period: str, *,  # type: ignore[no-untyped-def]
+                  own_activities: pd.DataFrame | None = None
+                  ) -> list[tuple[Report, SubmissionData | None]]:
+    """Check many submissions [(Submission, drop-folder department or None)] at once.
+
+    Each file's cells are read and checked on their own; the pandera schemas then run once
+    per sheet over all files together (a schema call costs far more than a row). A bug in
+    this module must not cost a department its night: it becomes an error issue (and a
+    logged traceback), never an exception.
+    """
+    results: list[tuple[Report, SubmissionData | None] | _Pending] = []
+    for submission, folder in items:
+        try:
+            results.append(_prepare(submission, register, period, folder, own_activities))
+        except Exception:
+            results.append(_internal_error(submission.name))
+    pending = [(i, r) for i, r in enumerate(results) if isinstance(r, _Pending)]
     try:
-        return _validate(submission, register, period, folder_department, own_activities)
+        _check_schemas([p for _, p in pending])
     except Exception:
-        log.exception("validation of %s failed", submission.name)
-        report = Report(file=submission.name)
-        report.add(make("internal_error", fil=submission.name))
-        return report, None
+        log.exception("schema check of %d files failed; checking them one by one", len(pending))
+        for _, item in pending:
+            try:
+                _check_schemas([item])
+            except Exception:
+                item.failed = True
+    for i, item in pending:
+        results[i] = _internal_error(item.report.file) if item.failed else item.finish()
+    return results  # type: ignore[return-value]
 
 
-def _validate(submission, register: Register, period: str,  # type: ignore[no-untyped-def]
-              folder_department: str | None,
-              own_activities: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+def _internal_error(name: str) -> tuple[Report, None]:
+    log.exception("validation of %s failed", name)
+    report = Report(file=name)
+    report.add(make("internal_error", fil=name))
+    return report, None
+
+
+MODELS = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
+          T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
+
+
+@dataclass
+class _Pending:
+    """A file whose cells have been read and checked, waiting for the schema check."""
+
+    report: Report
+    context: _Context
+    tables: dict[str, Table]
+    frames: dict[str, pd.DataFrame | None]
+    department: str
+    period: str
+    failed: bool = False
+
+    def finish(self) -> tuple[Report, SubmissionData | None]:
+        if not self.report.accepted or any(f is None for f in self.frames.values()):
+            return self.report, None
+        return self.report, SubmissionData(self.department, self.period,
+                                           *self.frames.values())  # type: ignore[arg-type]
+
+
+def _prepare(submission, register: Register, period: str,  # type: ignore[no-untyped-def]
+             folder_department: str | None, own_activities: pd.DataFrame | None
+             ) -> _Pending | tuple[Report, None]:
     report = Report(file=submission.name)
     report.extend(submission.issues)
     if not submission.readable:
@@ -125,23 +179,39 @@ def _validate(submission, register: Register, period: str,  # type: ignore[no-un
         T.SICK_LEAVE: _sick_leave(context, tables.get(T.SICK_LEAVE)),
         T.BUDGET: _budget(context, tables.get(T.BUDGET)),
     }
-    models = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
-              T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
-    for sheet, frame in frames.items():
-        if frame is None or sheet not in tables or frame.empty:
-            continue  # an empty sheet (no goals owned, no budget) has no values to check
+    return _Pending(report, context, tables, frames, department, period)
+
+
+def _check_schemas(pending: list[_Pending]) -> None:
+    """Run each sheet's pandera model once over the frames of all pending files."""
+    for sheet, model in MODELS.items():
+        # an empty sheet (no goals owned, no budget) has no values to check
+        parts = {n: p.frames[sheet] for n, p in enumerate(pending)
+                 if p.frames.get(sheet) is not None and sheet in p.tables
+                 and not p.frames[sheet].empty}  # type: ignore[union-attr]
+        if not parts:
+            continue
+        combined = pd.concat([frame.assign(file=n) for n, frame in parts.items()],  # type: ignore[union-attr]
+                             ignore_index=True)
+        combined.index = pd.MultiIndex.from_arrays([combined["file"], combined["row"]],
+                                                   names=["file", "excel_row"])
         try:
-            models[sheet].validate(frame.set_index("row", drop=False), lazy=True)
+            model.validate(combined, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            found = schema_issues(exc.failure_cases, tables[sheet], TEMPLATE_COLUMNS[sheet],
-                                  SCHEMA_CODES, context.reported)
-            report.extend(found)
-            if not found and report.accepted:
-                checks = ", ".join(sorted(set(map(str, exc.failure_cases["check"]))))
-                report.add(make("schema_failed", sheet=sheet, kontroll=checks))
-    if not report.accepted or any(f is None for f in frames.values()):
-        return report, None
-    return report, SubmissionData(department, period, *frames.values())  # type: ignore[arg-type]
+            cases = exc.failure_cases
+            for n in parts:
+                item = pending[n]
+                mine = cases[cases["index"].map(lambda i, n=n: isinstance(i, tuple)
+                                                and i[0] == n)].copy()
+                if mine.empty:
+                    continue
+                mine["index"] = mine["index"].map(lambda i: i[1])
+                found = schema_issues(mine, item.tables[sheet], TEMPLATE_COLUMNS[sheet],
+                                      SCHEMA_CODES, item.context.reported)
+                item.report.extend(found)
+                if not found and item.report.accepted:
+                    checks = ", ".join(sorted(set(map(str, mine["check"]))))
+                    item.report.add(make("schema_failed", sheet=sheet, kontroll=checks))
 
 
 # --- meta and structure ----------------------------------------------------------------------
@@ -396,7 +466,7 @@ def _activities(ctx: _Context, table: Table | None,
     ctx.start_sheet(table)
     register = ctx.register
     expected = {a.activity_id: a for a in register.activities_for(ctx.department).itertuples()}
-    all_register_ids = set(register.activities["activity_id"])
+    all_register_ids = register.activity_ids
     own_known: dict[str, object] = {}
     if own_activities is not None and not own_activities.empty:
         mine = own_activities[own_activities["department"] == ctx.department]
