@@ -86,8 +86,9 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
     rows = []
     units = [(code, register.department_names[code]) for code in register.department_codes]
     units.append((WHOLE_ORGAN_CODE, register.settings.organ))
+    by_department = dict(tuple(sick.groupby("department"))) if not sick.empty else {}
     for code, name in units:
-        part = sick if code == WHOLE_ORGAN_CODE else sick[sick["department"] == code]
+        part = sick if code == WHOLE_ORGAN_CODE else by_department.get(code, sick.iloc[0:0])
         row: dict[str, object] = {"department": code, "name": name,
                                   "reported": not part.empty,
                                   "employees": float(part["employees"].sum())}
