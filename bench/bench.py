@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import xlsxwriter
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -35,8 +33,6 @@ FLOOR = r'''
 import sys
 from pathlib import Path
 import python_calamine
-import xlsxwriter
-
 files = sorted(Path(sys.argv[1]).rglob("*.xlsx"))
 book = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
 sheet = book.add_worksheet("Aktiviteter")
@@ -64,11 +60,11 @@ def build_register(path: Path, departments: int, activities: int) -> None:
     sys.path.insert(0, str(ROOT / "examples" / "ange-2024"))
     from build_register import read_csv  # the example's own CSV reader
 
+    from pipeline.publish.register import write_register
+
     goals = read_csv("ks_goals.csv")
     plan = read_csv("activities.csv")
     codes = [f"A{n:03d}" for n in range(1, departments + 1)]
-    book = xlsxwriter.Workbook(str(path))
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
     sheets = {
         "Inställningar": [["Nyckel", "Värde"], ["Kommun", "Storstad"], ["Organ", "Kommunstyrelsen"],
                           ["Verksamhetsår", 2024], ["Beloppsenhet", "tkr"]],
@@ -97,15 +93,8 @@ def build_register(path: Path, departments: int, activities: int) -> None:
                 dt.date.fromisoformat(source["start_date"]),
                 dt.date.fromisoformat(source["end_date"]), code])
         sheets["Ekonomi"] += [[code, "Barn och unga", 12000.0 + d], [code, "Vuxna", 4000.0]]
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
-                else:
-                    sheet.write(r, c, value)
-    book.close()
+    write_register(path, sheets, title=f"Benchmark register, {departments} departments",
+                   created=dt.datetime(2024, 1, 1))
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None

@@ -16,7 +16,8 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
+
+from pipeline.publish import register as register_workbook
 
 SEED = Path(__file__).resolve().parent / "data" / "seed_2023"
 PERIOD = "2023-T3"
@@ -101,26 +102,8 @@ def write_register(path: Path) -> Path:
         "Basvärden": [["Avdelningskod", "Datum", "Sjukfrånvaro (%)"]]
         + [[code, dt.date(2022, 12, 31), share] for code, share in BASELINES.items()],
     }
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
-    book.set_properties({"title": "Målregister Ånge kommun 2023 (återuppspelning)",
-                         "created": dt.datetime(2023, 1, 1)})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
-                elif isinstance(value, int | float):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(value))
-    book.close()
-    return path
+    return register_workbook.write_register(path, sheets, title="Målregister Ånge kommun 2023 (återuppspelning)",
+                          created=dt.datetime(2023, 1, 1))
 
 
 def _columns(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import xlsxwriter
+from pipeline.publish.register import write_register
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "source"
@@ -98,35 +98,8 @@ def build(path: Path) -> None:
             float(r["sick_leave_percent"]) / 100] for r in read_csv(
                 "sick_leave_2023-09-30.csv")],
     }
-    widths = {"Aktivitet": 60, "Beskrivning": 60, "KS-mål": 60, "KF-mål": 60, "Måltyp": 40}
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False})
-    book.set_properties({"title": "Målregister Ånge kommun 2024 (exempel)",
-                         "created": dt.datetime(2024, 1, 1)})
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    percent = book.add_format({"num_format": "0.00%"})
-    text = book.add_format({"text_wrap": True, "valign": "top"})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        sheet.freeze_panes(1, 0)
-        for c, header in enumerate(rows[0]):
-            sheet.write_string(0, c, header, bold)
-            sheet.set_column(c, c, widths.get(header, max(14, len(header) + 2)),
-                             text if widths.get(header) else None)
-        for r, row in enumerate(rows[1:], start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
-                elif isinstance(value, float) and name == "Basvärden":
-                    sheet.write_number(r, c, value, percent)
-                elif isinstance(value, int | float):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(value))
-        sheet.autofilter(0, 0, len(rows) - 1, len(rows[0]) - 1)
-    book.close()
+    write_register(path, sheets, title="Målregister Ånge kommun 2024 (exempel)",
+                   created=dt.datetime(2024, 1, 1))
 
 
 if __name__ == "__main__":
