@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -156,13 +157,23 @@ class Register:
         return list(self.board_goals["ks_id"])
 
 
-def read_register(path: Path | str) -> Register:
+def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
+    """Read and validate the register; with cache_dir, a register already validated (same
+    bytes, same code) is loaded from there instead of parsed again."""
     path = Path(path)
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise RegisterError(path, [make("register_unreadable", fil=path, orsak=exc.strerror)]) \
             from exc
+    checksum = hashlib.sha256(content).hexdigest()
+    cache = cache_dir / f"register-{checksum[:16]}-{_code_key()}.pkl" if cache_dir else None
+    if cache is not None and cache.exists():
+        try:
+            with open(cache, "rb") as handle:
+                return replace(pickle.load(handle), source=path)  # our own file
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
     from .intake import open_rows  # the one place that opens xlsx files
 
     try:
@@ -171,7 +182,25 @@ def read_register(path: Path | str) -> Register:
         raise RegisterError(
             path, [make("register_unreadable", fil=path.name, orsak=type(exc).__name__)]
         ) from exc
-    return parse_register(sheets, source=path, checksum=hashlib.sha256(content).hexdigest())
+    register = parse_register(sheets, source=path, checksum=checksum)
+    if cache is not None:
+        from .atomic import atomic_write
+
+        try:
+            with atomic_write(cache) as tmp:
+                tmp.write_bytes(pickle.dumps(register, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache that cannot be written costs time, not correctness
+    return register
+
+
+def _code_key() -> str:
+    """Changes to how the register is read invalidate cached registers."""
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(schemas.__file__), Path(__file__).with_name(
+            "labels.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,

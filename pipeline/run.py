@@ -32,10 +32,11 @@ if TYPE_CHECKING:  # pandas and pandera cost a second to import: only where work
     from .validate import SubmissionData
 
 
-def read_register(path: Path) -> Register:
+def read_register(settings: Settings) -> Register:
+    """The register, validated; cached in the archive so that later commands skip parsing."""
     from .register import read_register as read
 
-    return read(path)
+    return read(settings.register, cache_dir=settings.archive / "cache")
 
 DUPLICATE = "Dubblett"
 SUPERSEDED = "Ersatt"
@@ -69,7 +70,7 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                    out: Path | None = None) -> list[Path]:
     from .templates import write_templates
 
-    register = read_register(settings.register)
+    register = read_register(settings)
     period = require_period(settings, register)
     out_dir = out or settings.outbox / "mallar" / period
     return write_templates(register, period, out_dir, departments or None,
@@ -107,7 +108,7 @@ class FileResult:
 def validate_files(settings: Settings, files: Sequence[Path],
                    feedback_dir: Path | None = None) -> list[FileResult]:
     """Check files as the nightly run would, without archiving anything."""
-    register = read_register(settings.register)
+    register = read_register(settings)
     period = require_period(settings, register)
     archive = Archive(settings.archive)
     own = _own_activities(archive, register, period, archive.arrivals())
@@ -260,7 +261,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
-    register = read_register(settings.register)
+    register = read_register(settings)
     period = require_period(settings, register)
     summary = RunSummary(period)
     arrivals = archive.arrivals()
@@ -668,7 +669,7 @@ class StatusReport:
 
 
 def submission_status(settings: Settings) -> StatusReport:
-    register = read_register(settings.register)
+    register = read_register(settings)
     period = require_period(settings, register)
     arrivals = Archive(settings.archive).arrivals()
     rows, counted = states(arrivals, period)
@@ -686,7 +687,7 @@ def submission_status(settings: Settings) -> StatusReport:
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
     from .publish.report import write_report as write_docx
 
-    register = read_register(settings.register)
+    register = read_register(settings)
     period = require_period(settings, register)
     archive = Archive(settings.archive)
     arrivals = archive.arrivals()

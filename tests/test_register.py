@@ -101,3 +101,22 @@ def test_unreadable_register_is_a_message_not_a_traceback(tmp_path):
                                        "2024-T2"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "kunde inte läsas" in result.output
+
+
+def test_the_register_cache_follows_the_register_and_survives_a_broken_cache(register_copy,
+                                                                            tmp_path):
+    path, edit = register_copy
+    cache = tmp_path / "cache"
+    first = read_register(path, cache_dir=cache)
+    assert list(cache.glob("register-*.pkl"))
+    assert read_register(path, cache_dir=cache).activities.equals(first.activities)
+    edit({("Aktiviteter", "C2"): "En ändrad aktivitet"})
+    changed = read_register(path, cache_dir=cache)
+    assert changed.activities.iloc[0]["title"] == "En ändrad aktivitet"
+    for stale in cache.glob("register-*.pkl"):
+        stale.write_bytes(b"trasig cache")
+    assert read_register(path, cache_dir=cache).activities.iloc[0]["title"] == \
+        "En ändrad aktivitet"
+    edit({("Ekonomi", "A2"): "KULTUR"})
+    with pytest.raises(RegisterError):  # a broken register is never served from the cache
+        read_register(path, cache_dir=cache)
