@@ -51,11 +51,16 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
-def unit_figures(rows: pd.DataFrame) -> dict[str, Figure]:
+def unit_figures(rows: pd.DataFrame | list[dict[str, object]]) -> dict[str, Figure]:
     """The seven figures for one unit's Sjukfrånvaro rows (one department or the organ)."""
-    employees = float(rows["employees"].sum())
-    ordinary, sick = float(rows["ordinary_hours"].sum()), float(rows["sick_hours"].sum())
-    long_term = float(rows["long_term_hours"].sum())
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+
+    def total(column: str, part: list[dict[str, object]] = records) -> float:
+        return float(sum(float(r[column]) for r in part))  # type: ignore[arg-type]
+
+    employees = total("employees")
+    ordinary, sick, long_term = (total(c) for c in ("ordinary_hours", "sick_hours",
+                                                    "long_term_hours"))
     small_unit = employees <= SMALL_GROUP
     figures = {
         "total": Figure(None if small_unit else _ratio(sick, ordinary), employees, small_unit),
@@ -63,10 +68,10 @@ def unit_figures(rows: pd.DataFrame) -> dict[str, Figure]:
                             small_unit),
     }
     for name, (column, value) in GROUPS.items():
-        group = rows[rows[column] == value]
-        count = float(group["employees"].sum())
+        group = [r for r in records if r[column] == value]
+        count = total("employees", group)
         hidden = small_unit or count <= SMALL_GROUP
-        ratio = _ratio(float(group["sick_hours"].sum()), float(group["ordinary_hours"].sum()))
+        ratio = _ratio(total("sick_hours", group), total("ordinary_hours", group))
         figures[name] = Figure(None if hidden else ratio, count, hidden)
     for partition in PARTITIONS:
         hidden = [n for n in partition if figures[n].hidden]
@@ -86,13 +91,16 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
     rows = []
     units = [(code, register.department_names[code]) for code in register.department_codes]
     units.append((WHOLE_ORGAN_CODE, register.settings.organ))
-    by_department = dict(tuple(sick.groupby("department"))) if not sick.empty else {}
+    records = sick.to_dict("records")
+    by_department: dict[str, list[dict[str, object]]] = {}
+    for record in records:
+        by_department.setdefault(str(record["department"]), []).append(record)
     for code, name in units:
-        part = sick if code == WHOLE_ORGAN_CODE else by_department.get(code, sick.iloc[0:0])
-        row: dict[str, object] = {"department": code, "name": name,
-                                  "reported": not part.empty,
-                                  "employees": float(part["employees"].sum())}
-        figures = unit_figures(part) if not part.empty else {}
+        part = records if code == WHOLE_ORGAN_CODE else by_department.get(code, [])
+        row: dict[str, object] = {"department": code, "name": name, "reported": bool(part),
+                                  "employees": float(sum(float(r["employees"])  # type: ignore[arg-type]
+                                                         for r in part))}
+        figures = unit_figures(part) if part else {}
         for figure in FIGURES:
             value = figures.get(figure)
             row[figure] = value.value if value and value.value is not None else float("nan")

@@ -87,8 +87,10 @@ def own_activity_id(department: str, title: str, start: object) -> str:
 
 
 def assign_own_ids(data: SubmissionData) -> SubmissionData:
+    missing = data.activities["activity_id"].map(lambda v: not isinstance(v, str) or not v)
+    if not missing.any():
+        return data
     frame = data.activities.copy()
-    missing = frame["activity_id"].map(lambda v: not isinstance(v, str) or not v)
     frame.loc[missing, "activity_id"] = [
         own_activity_id(data.department, row.title, row.start)
         for row in frame[missing].itertuples()]

@@ -284,7 +284,9 @@ def _page(sheet: Worksheet, ctx: _Context, *, header_rows: int | None = 0) -> No
 
 def _write(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
     """One cell, by type. Strings always go through write_string: department text is text."""
-    if _missing(value) or value == "":
+    if type(value) is str and value:  # the common case first
+        sheet.write_string(row, col, value, fmt)
+    elif _missing(value) or value == "":
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         sheet.write_string(row, col, value, fmt)
@@ -298,6 +300,10 @@ def _write(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> 
                                                                                    None, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
+
+
+def _frozen(props: dict[str, Any] | None) -> tuple:  # type: ignore[type-arg]
+    return tuple(sorted(props.items())) if props else ()
 
 
 NUMERIC_KINDS = ("int", "count", "number", "share", "percent", "baseline", "points")
@@ -323,16 +329,24 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
                                         if not col.rotate])
     ctx.set_height(sheet, first, header_height)
     r = first
+    plain = [styles.get(**KIND_FORMAT[column.kind]) for column in columns]
+    formats: dict[tuple[int, tuple, tuple], Format] = {}  # type: ignore[type-arg]
     for values in rows:
         r += 1
-        row_style = values.get("_row", {})
-        cell_styles = values.get("_style", {})
+        row_style = values.get("_row")
+        cell_styles = values.get("_style")
         texts = []
-        for c, column in enumerate(columns, start=col0):
+        for i, column in enumerate(columns):
             value = values.get(column.key)
-            props = {**KIND_FORMAT[column.kind], **row_style, **cell_styles.get(column.key, {})}
-            _write(sheet, r, c, value, styles.get(**props))
-            if isinstance(value, str) and column.kind == "text":
+            extra = cell_styles.get(column.key) if cell_styles else None
+            if not row_style and not extra:
+                fmt = plain[i]
+            else:  # a styled cell: one Format per distinct style, found again by key
+                key = (i, _frozen(row_style), _frozen(extra))
+                fmt = formats.get(key) or formats.setdefault(key, styles.get(
+                    **{**KIND_FORMAT[column.kind], **(row_style or {}), **(extra or {})}))
+            _write(sheet, r, col0 + i, value, fmt)
+            if column.kind == "text" and isinstance(value, str):
                 texts.append((value, column.width))
         ctx.set_height(sheet, r, _height(texts))
     if not rows and empty:
