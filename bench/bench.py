@@ -33,6 +33,8 @@ FLOOR = r'''
 import sys
 from pathlib import Path
 import python_calamine
+import xlsxwriter
+
 files = sorted(Path(sys.argv[1]).rglob("*.xlsx"))
 book = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
 sheet = book.add_worksheet("Aktiviteter")
@@ -138,7 +140,9 @@ def bench_size(departments: int, activities: int, repeat: int, report: bool) -> 
                       period_end=period_end, seed=1)
     one = sorted(filled.rglob("*.xlsx"))[0]
     for _ in range(repeat):
-        results["help"].append(timed([*pipeline, "--help"], work)[:2])
+        seconds, memory, code = timed([*pipeline, "--help"], work)
+        assert code == 0
+        results["help"].append((seconds, memory))
         seconds, memory, code = timed([*pipeline, "validate", str(one)], work)
         assert code in (0, 1)
         results["validate_one"].append((seconds, memory))
@@ -152,8 +156,10 @@ def bench_size(departments: int, activities: int, repeat: int, report: bool) -> 
         results["run_nothing_new"].append((seconds, memory))
         floor = work / "floor.py"
         floor.write_text(FLOOR, encoding="utf-8")
-        results["floor"].append(timed([sys.executable, str(floor), str(filled),
-                                       str(work / "floor.xlsx")], work)[:2])
+        seconds, memory, code = timed([sys.executable, str(floor), str(filled),
+                                       str(work / "floor.xlsx")], work)
+        assert code == 0, "the floor script failed"
+        results["floor"].append((seconds, memory))
     shutil.rmtree(work, ignore_errors=True)
     medians = {k: (statistics.median(s for s, _ in v), max(m for _, m in v))
                for k, v in results.items()}

@@ -38,7 +38,3 @@ class LockHeld(PipelineError):
 
 class UnknownPeriod(PipelineError):
     pass
-
-
-class NotBuiltYet(PipelineError):
-    pass

@@ -108,26 +108,33 @@ class FileResult:
 def validate_files(settings: Settings, files: Sequence[Path],
                    feedback_dir: Path | None = None) -> list[FileResult]:
     """Check files as the nightly run would, without archiving anything."""
+    from .intake import parse_submission
+    from .validate import validate_many
+
     register = read_register(settings)
     period = require_period(settings, register)
     archive = Archive(settings.archive)
     own = _own_activities(archive, register, period, archive.arrivals())
-    results = []
+    results: list[FileResult] = []
+    readable: list[tuple[int, Path, bytes]] = []
     for path in files:
         try:
-            content = path.read_bytes()
-        except OSError as exc:
+            readable.append((len(results), path, path.read_bytes()))
+            results.append(FileResult(path, Report(file=path.name)))
+        except OSError:
             report = Report(file=path.name)
-            report.add(make("file_corrupt", fil=path.name, orsak=exc.strerror or "okänt fel"))
+            report.add(make("file_missing", fil=path))
             results.append(FileResult(path, report))
-            continue
-        report, data = _check(content, path.name, register, period, None, own)
+    checked = validate_many([(parse_submission(content, name=path.name), None)
+                             for _, path, content in readable], register, period,
+                            own_activities=own)
+    for (index, path, content), (report, data) in zip(readable, checked, strict=True):
         result = FileResult(path, report, data)
         if feedback_dir is not None and not report.accepted:
             from .publish.feedback import write_feedback
 
             result.feedback_path = write_feedback(report, content, feedback_dir)
-        results.append(result)
+        results[index] = result
     return results
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pipeline.labels import AMOUNT_UNITS, BUDGET_CATEGORIES, GOAL_AREAS, GOAL_TYPES, PERIOD_PATTERN
+from pipeline.labels import BUDGET_CATEGORIES, GOAL_AREAS, GOAL_TYPES, PERIOD_PATTERN
 
 DEPARTMENT_CODE = r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9_]{1,11}$"
 GOAL_ID = r"^\d+(\.\d+)*$"
@@ -64,5 +64,3 @@ class Baselines(_Base):
     date: Series[object]
     sick_leave_share: Series[float] = pa.Field(ge=0, le=1)
 
-
-UNITS = AMOUNT_UNITS

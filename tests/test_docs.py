@@ -32,3 +32,10 @@ def test_python_m_pipeline_works_like_pipeline():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True,
                             text=True, cwd=ROOT, check=True)
     assert "templates" in result.stdout and "Usage: pipeline" in result.stdout
+
+
+def test_validate_names_a_missing_file_in_swedish(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "finns-inte.xlsx")])
+    assert result.exit_code == 1
+    assert "finns-inte.xlsx: Ej godkänd" in result.output
+    assert "finns inte eller går inte att öppna" in result.output
