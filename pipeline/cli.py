@@ -64,8 +64,9 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.version_option(package_name="malsystem")
+@click.version_option(package_name="malsystem", help="Visa versionen och avsluta.")
 def main() -> None:
     """Målsystem: måluppföljning för kommunen, från Excel till sammanställning.
 
@@ -75,6 +76,7 @@ def main() -> None:
 
 
 @main.command()
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
 @click.option("--department", "departments", multiple=True, metavar="KOD",
@@ -97,6 +99,7 @@ def templates(ctx: click.Context, period: str | None, departments: tuple[str, ..
 
 
 @main.command()
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--feedback", type=click.Path(path_type=Path),
@@ -127,6 +130,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
 
 
 @main.command()
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
 @click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
@@ -159,6 +163,7 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 @main.command()
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
 @click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
@@ -176,6 +181,7 @@ def status(ctx: click.Context, period: str | None, register: Path | None,
 
 
 @main.command()
+@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
 @click.option("--template", "docx_template", type=click.Path(path_type=Path, exists=True),
