@@ -164,7 +164,10 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise RegisterError(path, [make("register_unreadable", fil=path, orsak=exc.strerror)]) \
+        reason = ("filen finns inte" if isinstance(exc, FileNotFoundError) else
+                  "behörighet saknas" if isinstance(exc, PermissionError) else
+                  "filen gick inte att öppna")
+        raise RegisterError(path, [make("register_unreadable", fil=path, orsak=reason)]) \
             from exc
     checksum = hashlib.sha256(content).hexdigest()
     cache = cache_dir / f"register-{checksum[:16]}-{_code_key()}.pkl" if cache_dir else None
@@ -180,7 +183,8 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
         sheets = open_rows(io.BytesIO(content))
     except Exception as exc:  # any reader failure means the register is unusable
         raise RegisterError(
-            path, [make("register_unreadable", fil=path.name, orsak=type(exc).__name__)]
+            path, [make("register_unreadable", fil=path.name,
+                        orsak="den är inte en Excel-arbetsbok eller är skadad")]
         ) from exc
     register = parse_register(sheets, source=path, checksum=checksum)
     if cache is not None:
