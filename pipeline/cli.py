@@ -44,6 +44,15 @@ def fail(message: str) -> None:
     sys.exit(EXIT_FAILED)
 
 
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    reasons = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas",
+               errno.EPERM: "behörighet saknas", errno.ENOENT: "en fil eller mapp saknas",
+               errno.EROFS: "disken är skrivskyddad"}
+    return reasons.get(exc.errno or 0, "ett fel i filsystemet")
+
+
 def run_guarded(func):  # type: ignore[no-untyped-def]
     """Domain errors become a Swedish message and exit code 2, never a traceback."""
     import functools
@@ -59,6 +68,11 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
             sys.exit(EXIT_FAILED)
         except PipelineError as exc:
             fail(str(exc))
+        except OSError as exc:  # disk full, no permission, a folder that vanished
+            where = f" ({exc.filename})" if exc.filename else ""
+            fail(f"Kommandot kunde inte slutföras: {_os_reason(exc)}{where}. Filer som "
+                 "redan tagits emot finns kvar i arkivet och inkorgen; rätta felet och kör "
+                 "kommandot igen.")
 
     return wrapper
 

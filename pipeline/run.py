@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -559,6 +559,14 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
                 counted.get(arrival.department) is arrival:
             accepted[arrival.department] = data  # type: ignore[index]
+        winner = counted.get(arrival.department or "")
+        if state == SUPERSEDED and winner is not None and winner.run == arrival.run:
+            # two files the same night: the one saved last counts, and the department is told
+            same_night = make("file_superseded_same_night",
+                              avdelning=register.department_names[winner.department or ""],
+                              period=period, fil1=arrival.name, fil2=winner.name)
+            issues.append(replace(same_night, department=arrival.department,
+                                  file=arrival.name))
     previous_period = register.previous_period(period)
     previous = _merge_period(archive, register, previous_period, arrivals) \
         if previous_period else None

@@ -237,3 +237,59 @@ def test_a_large_inbox_is_checked_in_worker_processes_with_the_same_result(works
     assert parallel.output.replace(str(other), "") == serial.output.replace(str(workspace), "")
     assert sheet_rows(other / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar") == \
         serial_rows
+
+
+def test_a_full_disk_stops_the_run_with_exit_2_and_loses_nothing(workspace, monkeypatch):
+    import errno
+
+    import pipeline.archive
+
+    target = drop(workspace, "SOC")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(workspace / "archive"))
+
+    monkeypatch.setattr(pipeline.archive, "atomic_write_bytes", full)
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert "disken är full" in result.output
+    assert "Traceback" not in result.output
+    assert target.exists()  # still in the inbox: the next night takes it
+
+
+def set_saved_time(path, when):
+    """What Excel records as the time the workbook was last saved (docProps/core.xml)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    core = parts["docProps/core.xml"].decode()
+    core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(<)", rf"\g<1>{when}Z\g<2>", core)
+    parts["docProps/core.xml"] = core.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_two_files_the_same_night_the_one_saved_last_counts(workspace, tmp_path):
+    source = next((SUBMISSIONS / "SBA").glob("*.xlsx"))
+    early, late = tmp_path / "tidig.xlsx", tmp_path / "sen.xlsx"
+    for path, saved, comment in ((early, "2024-09-01T08:00:00", "Tidig version."),
+                                 (late, "2024-09-02T16:00:00", "Sen version.")):
+        book = openpyxl.load_workbook(source)
+        book["Aktiviteter"]["I2"] = comment
+        book.save(path)
+        set_saved_time(path, saved)
+    drop(workspace, "SBA", source=late)  # copied first: the copy order is not the rule
+    drop(workspace, "SBA", source=early)
+    assert run(workspace, "run").exit_code == 0
+    text = inlamningar(workspace)
+    assert "tidig.xlsx" in text and "Ersatt" in text
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Aktiviteter")
+    comments = {str(v) for r in rows for v in r}
+    assert "Sen version." in comments and "Tidig version." not in comments
+    quality = "\n".join(str(r) for r in sheet_rows(
+        workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet"))
+    assert "Vi fick två filer från Samhällsbyggnadsavdelningen för 2024-T2 samma natt" in quality
+    assert "Den senast sparade (sen.xlsx) gäller" in quality
