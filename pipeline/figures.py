@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -51,12 +52,12 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
-def unit_figures(rows: pd.DataFrame | list[dict[str, object]]) -> dict[str, Figure]:
+def unit_figures(rows: pd.DataFrame | list[dict[str, Any]]) -> dict[str, Figure]:
     """The seven figures for one unit's Sjukfrånvaro rows (one department or the organ)."""
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
 
-    def total(column: str, part: list[dict[str, object]] = records) -> float:
-        return float(sum(float(r[column]) for r in part))  # type: ignore[arg-type]
+    def total(column: str, part: list[dict[str, Any]] = records) -> float:
+        return float(sum(float(r[column]) for r in part))
 
     employees = total("employees")
     ordinary, sick, long_term = (total(c) for c in ("ordinary_hours", "sick_hours",
@@ -74,9 +75,9 @@ def unit_figures(rows: pd.DataFrame | list[dict[str, object]]) -> dict[str, Figu
         ratio = _ratio(total("sick_hours", group), total("ordinary_hours", group))
         figures[name] = Figure(None if hidden else ratio, count, hidden)
     for partition in PARTITIONS:
-        hidden = [n for n in partition if figures[n].hidden]
+        hidden_names = [n for n in partition if figures[n].hidden]
         shown = [n for n in partition if not figures[n].hidden]
-        if len(hidden) == 1 and shown:
+        if len(hidden_names) == 1 and shown:
             other = min(shown, key=lambda n: figures[n].employees)
             figures[other] = Figure(None, figures[other].employees, True)
     return figures
@@ -92,14 +93,13 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
     units = [(code, register.department_names[code]) for code in register.department_codes]
     units.append((WHOLE_ORGAN_CODE, register.settings.organ))
     records = sick.to_dict("records")
-    by_department: dict[str, list[dict[str, object]]] = {}
+    by_department: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         by_department.setdefault(str(record["department"]), []).append(record)
     for code, name in units:
         part = records if code == WHOLE_ORGAN_CODE else by_department.get(code, [])
         row: dict[str, object] = {"department": code, "name": name, "reported": bool(part),
-                                  "employees": float(sum(float(r["employees"])  # type: ignore[arg-type]
-                                                         for r in part))}
+                                  "employees": float(sum(float(r["employees"]) for r in part))}
         figures = unit_figures(part) if part else {}
         for figure in FIGURES:
             value = figures.get(figure)

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
@@ -134,9 +134,9 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         return sub
     except ReaderPanic as exc:
         log.warning("calamine panicked on %s: %s", name, exc)
-        scan = sub.scans.get(exc.sheet)
-        if scan is not None and scan.huge_negative:
-            ref, value = scan.huge_negative[0]
+        panicked = sub.scans.get(exc.sheet)
+        if panicked is not None and panicked.huge_negative:
+            ref, value = panicked.huge_negative[0]
             sub.issues.append(make("date_out_of_range", sheet=exc.sheet, cell=ref, found=value))
         else:
             sub.issues.append(make("file_corrupt", fil=name, orsak="ett värde går inte att läsa"))
@@ -166,7 +166,8 @@ def open_rows(source: BinaryIO) -> dict[str, list[list[object]]]:
     try:
         for name in book.sheet_names:
             try:
-                rows[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                rows[name] = cast(list[list[object]], values)
             except BaseException as exc:
                 # e.g. -1e12 in a date-formatted cell: "TimeDelta::milliseconds out of bounds"
                 if type(exc).__name__ != "PanicException":

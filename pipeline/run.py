@@ -557,13 +557,14 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         if report is not None and state != SUPERSEDED:
             issues.extend(report.issues)
         if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
-                counted.get(arrival.department) is arrival:
-            accepted[arrival.department] = data  # type: ignore[index]
+                counted.get(arrival.department or "") is arrival:
+            accepted[arrival.department or ""] = data
         winner = counted.get(arrival.department or "")
         if state == SUPERSEDED and winner is not None and winner.run == arrival.run:
             # two files the same night: the one saved last counts, and the department is told
             same_night = make("file_superseded_same_night",
-                              avdelning=register.department_names[winner.department or ""],
+                              avdelning=register.department_names.get(winner.department or "",
+                                                                      winner.department),
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))

@@ -12,6 +12,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -467,7 +468,7 @@ def _activities(ctx: _Context, table: Table | None,
     register = ctx.register
     expected = {a.activity_id: a for a in register.activities_for(ctx.department).itertuples()}
     all_register_ids = register.activity_ids
-    own_known: dict[str, object] = {}
+    own_known: dict[str, Any] = {}
     if own_activities is not None and not own_activities.empty:
         mine = own_activities[own_activities["department"] == ctx.department]
         own_known = {a.activity_id: a for a in mine.itertuples()}

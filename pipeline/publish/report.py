@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from docx import Document
@@ -29,7 +30,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -180,10 +181,11 @@ class _ReportWriter:
         self.figures = 0
         self.style_ids: dict[str, str] = {}
         section = doc.sections[-1]
-        try:
-            self.width = Emu(section.page_width - section.left_margin - section.right_margin)
-        except TypeError:  # a template section without page size or margins
-            self.width = Cm(16)
+        page, left, right = section.page_width, section.left_margin, section.right_margin
+        # a template section may lack a page size or margins
+        self.width: Length = (Emu(page - left - right)
+                              if page is not None and left is not None and right is not None
+                              else Cm(16))
 
     def write(self) -> None:
         _ensure_styles(self.doc)
@@ -339,13 +341,13 @@ class _ReportWriter:
         for _, reports in activities.groupby("activity_id", sort=False):
             first = reports.iloc[0]
             end = first["end"] if isinstance(first["end"], dt.date) else None
-            answers: dict[tuple[object, ...], list[str]] = {}
+            answers: dict[tuple[str | None, str, tuple[str, ...]], list[str]] = {}
             for report in reports.itertuples():
                 status = report.status if isinstance(report.status, str) else None
                 flags = tuple(f for f in SHOWN_FLAGS if f in report.flags)
                 answers.setdefault((status, plain(report.comment), flags), []).append(
                     self.names.get(report.department, report.department))
-            rows = []
+            rows: list[Any] = []
             for (status, comment, flags), departments in answers.items():
                 several = len(reports) > 1
                 cells = self._row(table, (
@@ -907,9 +909,10 @@ def _render(draw: Callable, size: tuple[float, float]) -> bytes:  # type: ignore
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    settings = {"font.family": CHART_FONT, "font.size": 9, "svg.hashsalt": "malsystem",
+    settings: dict[str, Any] = {"font.family": CHART_FONT, "font.size": 9,
+                                "svg.hashsalt": "malsystem",
                 "axes.spines.top": False, "axes.spines.right": False}
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(settings):  # type: ignore[arg-type]
         figure = Figure(figsize=size, dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         draw(figure)
@@ -925,8 +928,9 @@ def _comma(value: float, _position: object = None) -> str:
 def _assessment_chart(goals: pd.DataFrame) -> bytes:
     areas = [a for a in GOAL_AREAS if a in set(goals["area"])]
     areas += sorted(set(goals["area"]) - set(areas))
-    series = [(f"{ASSESSMENT_STYLE[a][0]} {a.value}", ASSESSMENT_STYLE[a][1], a.value)
-              for a in Assessment]
+    series: list[tuple[str, str, str | None]] = [
+        (f"{ASSESSMENT_STYLE[a][0]} {a.value}", ASSESSMENT_STYLE[a][1], a.value)
+        for a in Assessment]
     if goals["assessment"].map(lambda a: not isinstance(a, str)).any():
         series.append((REPORT_NO_ASSESSMENT, MISSING_COLOUR, None))
 
