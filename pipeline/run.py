@@ -24,6 +24,14 @@ from .config import Settings
 from .errors import ConfigError
 from .issues import Issue, Report, make
 from .labels import Verdict
+from .ledger import (
+    DUPLICATE,
+    SUPERSEDED,
+    StatusReport,
+    department_status,
+    plural,
+    states,
+)
 
 if TYPE_CHECKING:  # pandas and pandera cost a second to import: only where work is done
     import pandas as pd
@@ -38,14 +46,8 @@ def read_register(settings: Settings) -> Register:
 
     return read(settings.register, cache_dir=settings.archive / "cache")
 
-DUPLICATE = "Dubblett"
-SUPERSEDED = "Ersatt"
 MANIFEST_VERSION = 1
 Progress = Callable[[int, int, str], None]
-
-
-def counted(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def now() -> dt.datetime:
@@ -180,8 +182,8 @@ class RunSummary:
             if arrival.verdict == DUPLICATE:
                 detail = " (identisk med en tidigare inlämnad fil; inget nytt har lästs in)"
             elif report.issues:
-                detail = f" ({counted(len(report.errors), 'fel', 'fel')}, " \
-                         f"{counted(len(report.warnings), 'anmärkning', 'anmärkningar')})"
+                detail = f" ({plural(len(report.errors), 'fel', 'fel')}, " \
+                         f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
             else:
                 detail = ""
             out.append(f"  {where}{arrival.name}: {arrival.verdict}{detail}")
@@ -447,33 +449,6 @@ def _receipt_of(report: Report, arrivals: list[Arrival]) -> str:
     return ""
 
 
-# --- which file counts -----------------------------------------------------------------------
-
-def _order_key(arrival: Arrival) -> tuple[str, str, int, str]:
-    return (arrival.run, arrival.saved_at or "", arrival.mtime_ns, arrival.name)
-
-
-def states(arrivals: list[Arrival], period: str) -> tuple[list[tuple[Arrival, str]],
-                                                           dict[str, Arrival]]:
-    """Each arrival for the period with its state, and the file that counts per department:
-    the latest accepted one (later run first; within a run, the one saved last)."""
-    mine = [a for a in arrivals if a.period == period]
-    counted: dict[str, Arrival] = {}
-    for arrival in sorted(mine, key=_order_key):
-        if arrival.department and arrival.verdict in (Verdict.ACCEPTED.value,
-                                                      Verdict.ACCEPTED_WITH_WARNINGS.value):
-            counted[arrival.department] = arrival
-    winners = {id(a) for a in counted.values()}
-    result = []
-    for arrival in mine:
-        state = arrival.verdict
-        if state in (Verdict.ACCEPTED.value, Verdict.ACCEPTED_WITH_WARNINGS.value) and \
-                id(arrival) not in winners:
-            state = SUPERSEDED
-        result.append((arrival, state))
-    return result, counted
-
-
 def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
     cached = archive.cached(arrival.sha256, register.checksum)
@@ -643,61 +618,11 @@ def _manifest_fingerprint(path: Path) -> str | None:
 
 # --- status and report -----------------------------------------------------------------------
 
-@dataclass
-class DepartmentStatus:
-    code: str
-    name: str
-    counted: Arrival | None
-    latest: Arrival | None
-    state: str
-
-
-@dataclass
-class StatusReport:
-    period: str
-    deadline: dt.date
-    today: dt.date
-    departments: list[DepartmentStatus]
-
-    def lines(self) -> list[str]:
-        days = (self.deadline - self.today).days
-        when = (f"om {days} dagar" if days > 0 else "i dag" if days == 0
-                else f"passerad för {-days} dagar sedan")
-        out = [f"Period {self.period}, sista inlämningsdag {self.deadline} ({when})."]
-        for d in self.departments:
-            if d.counted is not None:
-                line = (f"{d.code:<6} {d.name}: {d.counted.verdict}, "
-                        f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
-                line += (f", {counted(d.counted.warnings, 'anmärkning', 'anmärkningar')})"
-                         if d.counted.warnings else ")")
-                if d.latest is not None and d.latest is not d.counted:
-                    line += (f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}")
-            elif d.latest is not None:
-                line = (f"{d.code:<6} {d.name}: ingen godkänd fil; senaste "
-                        f"({d.latest.name}, {d.latest.received[:16].replace('T', ' ')}) "
-                        f"är {d.latest.verdict.lower()}")
-            else:
-                line = f"{d.code:<6} {d.name}: saknas"
-                if days < 0:
-                    line += " (försenad)"
-            out.append(line)
-        return out
-
-
 def submission_status(settings: Settings) -> StatusReport:
     register = read_register(settings)
     period = require_period(settings, register)
-    arrivals = Archive(settings.archive).arrivals()
-    rows, counted = states(arrivals, period)
-    departments = []
-    for code in register.department_codes:
-        mine = [a for a, _ in rows if a.department == code and a.verdict != DUPLICATE]
-        latest = max(mine, key=_order_key) if mine else None
-        departments.append(DepartmentStatus(code, register.department_names[code],
-                                            counted.get(code), latest,
-                                            "counted" if code in counted else "missing"))
-    return StatusReport(period, register.period(period)["deadline"], now().date(),
-                        departments)
+    return department_status(register, Archive(settings.archive).arrivals(), period,
+                             now().date())
 
 
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:

@@ -1,0 +1,101 @@
+"""Which file counts: the state of every arrival for a period, and who has reported (pure).
+
+Latest wins: of a department's accepted files for a period, the one from the latest run
+counts, and within one run the one saved last (the workbook's own save time, then the file's
+modification time). A rejected file never displaces an accepted one; earlier accepted files
+are superseded. Nothing here touches files: the ledger's arrivals come in as a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .archive import Arrival
+from .labels import Verdict
+
+if TYPE_CHECKING:
+    from .register import Register
+
+DUPLICATE = "Dubblett"
+SUPERSEDED = "Ersatt"
+ACCEPTED = (Verdict.ACCEPTED.value, Verdict.ACCEPTED_WITH_WARNINGS.value)
+
+
+def plural(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def order_key(arrival: Arrival) -> tuple[str, str, int, str]:
+    return (arrival.run, arrival.saved_at or "", arrival.mtime_ns, arrival.name)
+
+
+def states(arrivals: list[Arrival], period: str) -> tuple[list[tuple[Arrival, str]],
+                                                           dict[str, Arrival]]:
+    """Each arrival for the period with its state, and the file that counts per department."""
+    mine = [a for a in arrivals if a.period == period]
+    counts: dict[str, Arrival] = {}
+    for arrival in sorted(mine, key=order_key):
+        if arrival.department and arrival.verdict in ACCEPTED:
+            counts[arrival.department] = arrival
+    winners = {id(a) for a in counts.values()}
+    result = []
+    for arrival in mine:
+        state = arrival.verdict
+        if state in ACCEPTED and id(arrival) not in winners:
+            state = SUPERSEDED
+        result.append((arrival, state))
+    return result, counts
+
+
+@dataclass
+class DepartmentStatus:
+    code: str
+    name: str
+    counted: Arrival | None
+    latest: Arrival | None
+
+
+@dataclass
+class StatusReport:
+    period: str
+    deadline: dt.date
+    today: dt.date
+    departments: list[DepartmentStatus]
+
+    def lines(self) -> list[str]:
+        days = (self.deadline - self.today).days
+        when = (f"om {days} dagar" if days > 0 else "i dag" if days == 0
+                else f"passerad för {-days} dagar sedan")
+        out = [f"Period {self.period}, sista inlämningsdag {self.deadline} ({when})."]
+        for d in self.departments:
+            if d.counted is not None:
+                line = (f"{d.code:<6} {d.name}: {d.counted.verdict}, "
+                        f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
+                line += (f", {plural(d.counted.warnings, 'anmärkning', 'anmärkningar')})"
+                         if d.counted.warnings else ")")
+                if d.latest is not None and d.latest is not d.counted:
+                    line += f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}"
+            elif d.latest is not None:
+                line = (f"{d.code:<6} {d.name}: ingen godkänd fil; senaste "
+                        f"({d.latest.name}, {d.latest.received[:16].replace('T', ' ')}) "
+                        f"är {d.latest.verdict.lower()}")
+            else:
+                line = f"{d.code:<6} {d.name}: saknas"
+                if days < 0:
+                    line += " (försenad)"
+            out.append(line)
+        return out
+
+
+def department_status(register: Register, arrivals: list[Arrival], period: str,
+                      today: dt.date) -> StatusReport:
+    rows, counts = states(arrivals, period)
+    departments = []
+    for code in register.department_codes:
+        mine = [a for a, _ in rows if a.department == code and a.verdict != DUPLICATE]
+        latest = max(mine, key=order_key) if mine else None
+        departments.append(DepartmentStatus(code, register.department_names[code],
+                                            counts.get(code), latest))
+    return StatusReport(period, register.period(period)["deadline"], today, departments)
