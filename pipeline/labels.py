@@ -472,8 +472,8 @@ class WorkbookText:
     BUDGET_NOTE = ("Belopp i {enhet}, nettokostnad. Avvikelse = Budget − Prognos helår; ett "
                    "positivt tal betyder lägre kostnad än budget. Beloppen avrundas till en "
                    "decimal per rad innan de summeras, så summorna stämmer åt båda hållen.")
-    PER_DEPARTMENT = "Per avdelning"
-    PER_CATEGORY = "Per kategori"
+    PER_DEPARTMENT = ReportHeading.BUDGET_BY_DEPARTMENT  # the same words in both outputs
+    PER_CATEGORY = ReportHeading.BUDGET_BY_CATEGORY
     PER_LINE = "Per avdelning och kategori, med avdelningarnas kommentarer"
     LINE = "Avdelning och kategori"
     AMOUNTS = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")

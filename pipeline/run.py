@@ -140,11 +140,6 @@ def validate_files(settings: Settings, files: Sequence[Path],
     return results
 
 
-def _check(content: bytes, name: str, register: Register, period: str, folder: str | None,
-           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
-    return _check_submission(content, name, register, period, folder, own)[1:]  # type: ignore[return-value]
-
-
 def _check_submission(content: bytes, name: str, register: Register, period: str,
                       folder: str | None, own: pd.DataFrame | None):  # type: ignore[no-untyped-def]
     from .intake import parse_submission
@@ -295,7 +290,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
 
         summary.feedback.append(write_feedback(report, content, settings.outbox / "feedback",
                                                receipt=_receipt_of(report, arrivals)))
-    _publish(settings, archive, register, period, arrivals, summary)
+    _publish(settings, archive, register, period, arrivals, own, summary)
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
@@ -454,16 +449,15 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
     cached = archive.cached(arrival.sha256, register.checksum)
     if cached is not None:
         return cached
-    report, data = _check(archive.read(arrival.sha256), arrival.name, register, period,
-                          arrival.folder or None, own)
+    _, report, data = _check_submission(archive.read(arrival.sha256), arrival.name, register,
+                                        period, arrival.folder or None, own)
     archive.cache(arrival.sha256, register.checksum, (report, data))
     return report, data
 
 
 def _merge_period(archive: Archive, register: Register, period: str,
                   arrivals: list[Arrival]):  # type: ignore[no-untyped-def]
-    from .merge import merge
-
+    """The period's merged goal register from the archive, or None before any file counts."""
     _, counted = states(arrivals, period)
     if not counted:
         return None
@@ -473,9 +467,29 @@ def _merge_period(archive: Archive, register: Register, period: str,
         _, data = _load(archive, register, period, arrival, own)
         if data is not None:
             accepted[code] = data
-    previous = register.previous_period(period)
-    prev = _merge_period(archive, register, previous, arrivals) if previous else None
-    return merge(register, period, accepted, None if prev is None else prev.activities)
+    return _merge_with_previous(archive, register, period, accepted, arrivals)[0]
+
+
+def _merge_with_previous(archive: Archive, register: Register, period: str,
+                         accepted: dict[str, SubmissionData], arrivals: list[Arrival]
+                         ):  # type: ignore[no-untyped-def]
+    """Merge a period's accepted data, with the previous period's for previous statuses;
+    returns (merged, previous merged or None)."""
+    from .merge import merge
+
+    previous_period = register.previous_period(period)
+    previous = _merge_period(archive, register, previous_period, arrivals) \
+        if previous_period else None
+    merged = merge(register, period, accepted,
+                   None if previous is None else previous.activities)
+    return merged, previous
+
+
+def _as_of(register: Register, period: str, counted: dict[str, Arrival]) -> dt.datetime:
+    """"Data per": when the newest counted file arrived (so a rerun gives the same output),
+    or the period's end before any file counts."""
+    return max((dt.datetime.fromisoformat(a.received) for a in counted.values()),
+               default=dt.datetime.combine(register.period(period)["period_end"], dt.time()))
 
 
 def _own_activities(archive: Archive, register: Register, period: str,
@@ -505,10 +519,8 @@ def _own_activities(archive: Archive, register: Register, period: str,
 # --- publishing ------------------------------------------------------------------------------
 
 def _publish(settings: Settings, archive: Archive, register: Register, period: str,
-             arrivals: list[Arrival], summary: RunSummary) -> None:
+             arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary) -> None:
     import pandas as pd
-
-    from .merge import merge
 
     rows, counted = states(arrivals, period)
     summary.counted = counted
@@ -523,7 +535,6 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         summary.unchanged = True
         return
 
-    own = _own_activities(archive, register, period, arrivals)
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
     for arrival, state in rows:
@@ -543,13 +554,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
-    previous_period = register.previous_period(period)
-    previous = _merge_period(archive, register, previous_period, arrivals) \
-        if previous_period else None
-    merged = merge(register, period, accepted, None if previous is None else
-                   previous.activities)
-    as_of = max((dt.datetime.fromisoformat(a.received) for a in counted.values()),
-                default=dt.datetime.combine(register.period(period)["period_end"], dt.time()))
+    merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
+    as_of = _as_of(register, period, counted)
     submissions = _submissions_frame(rows, counted)
     issue_frame = pd.DataFrame(
         [{"department": i.department, "file": i.file, "severity": i.severity.value,
@@ -637,9 +643,7 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
         from .merge import merge
 
         merged = merge(register, period, {})
-    _, counted = states(arrivals, period)
-    as_of = max((dt.datetime.fromisoformat(a.received) for a in counted.values()),
-                default=dt.datetime.combine(register.period(period)["period_end"], dt.time()))
+    as_of = _as_of(register, period, states(arrivals, period)[1])
     path = settings.outbox / f"tertialrapport_{period}.docx"
     with atomic_write(path) as tmp:
         write_docx(tmp, register, merged, as_of=as_of, template=docx_template)
