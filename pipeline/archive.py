@@ -105,6 +105,9 @@ class Archive:
     def _cache_path(self, sha256: str, register_checksum: str) -> Path:
         return self.root / "cache" / f"{sha256}-{register_checksum[:16]}-v{CACHE_VERSION}.pkl"
 
+    def has_cached(self, sha256: str, register_checksum: str) -> bool:
+        return self._cache_path(sha256, register_checksum).exists()
+
     def cached(self, sha256: str, register_checksum: str):  # type: ignore[no-untyped-def]
         path = self._cache_path(sha256, register_checksum)
         try:

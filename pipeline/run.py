@@ -500,11 +500,16 @@ def _own_activities(archive: Archive, register: Register, period: str,
     from .merge import assign_own_ids
 
     frames = []
-    for earlier in register.period_ids[:register.period_ids.index(period)]:
+    earlier_periods = register.period_ids[:register.period_ids.index(period)]
+    for index, earlier in enumerate(earlier_periods):
         _, counted = states(arrivals, earlier)
+        # the files counted then, validated against this register (re-read from the archive
+        # when the register has changed since, so their own activities are not lost)
+        earlier_own = _own_activities(archive, register, earlier, arrivals) if index and not all(
+            archive.has_cached(a.sha256, register.checksum) for a in counted.values()) \
+            else None
         for code, arrival in counted.items():
-            cached = archive.cached(arrival.sha256, register.checksum)
-            data = cached[1] if cached else None
+            _, data = _load(archive, register, earlier, arrival, earlier_own)
             if data is None:
                 continue
             own = assign_own_ids(data).activities
