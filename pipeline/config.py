@@ -57,7 +57,13 @@ def load_settings(path: Path | str | None = None) -> Settings:
     try:
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Konfigurationsfilen {config_path} kunde inte läsas: {exc}") from exc
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        place = f" på rad {where[1]}, tecken {where[2]}" if where else " i slutet av filen" \
+            if "end of document" in str(exc) else ""
+        raise ConfigError(
+            f"Konfigurationsfilen {config_path} har ett skrivfel{place}. Kontrollera "
+            'citattecken, likhetstecken och hakparenteser, t.ex. period = "2024-T2".'
+        ) from exc
 
     base = config_path.resolve().parent
     known = {"register", "inbox", "outbox", "archive", "period", "report", "settle_seconds",

@@ -39,3 +39,12 @@ def test_validate_names_a_missing_file_in_swedish(tmp_path):
     assert result.exit_code == 1
     assert "finns-inte.xlsx: Ej godkänd" in result.output
     assert "finns inte eller går inte att öppna" in result.output
+
+
+def test_a_broken_config_file_is_named_with_its_line_in_swedish(tmp_path):
+    config = tmp_path / "pipeline.toml"
+    config.write_text('register = "register.xlsx"\nperiod = 2024-T2\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "status"])
+    assert result.exit_code == 2
+    assert "har ett skrivfel på rad 2" in result.output
+    assert "Traceback" not in result.output
