@@ -9,11 +9,13 @@ leaves every file either in the inbox or in the archive, and the next run finish
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -252,6 +254,14 @@ def _ignored(name: str) -> bool:
             or "." not in name)
 
 
+@contextlib.contextmanager
+def _phase(archive: Archive, name: str) -> Iterator[None]:
+    """Log how long a stage of the run took (the JSON log's "phase" events)."""
+    began = time.perf_counter()
+    yield
+    archive.log("phase", name=name, seconds=round(time.perf_counter() - began, 3))
+
+
 def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSummary:
     with run_lock(settings.archive, settings.lock_wait_seconds):
         return _nightly_run(settings, progress)
@@ -265,15 +275,19 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
-    register = read_register(settings)
+    with _phase(archive, "register"):
+        register = read_register(settings)
     period = require_period(settings, register)
     summary = RunSummary(period)
     arrivals = archive.arrivals()
     ready, summary.waiting = scan_inbox(settings, register.department_codes)
-    own = _own_activities(archive, register, period, arrivals)
+    with _phase(archive, "earlier_periods"):
+        own = _own_activities(archive, register, period, arrivals)
     known = {a.identity for a in arrivals}
     rejected_content: list[tuple[Report, bytes]] = []
-    checked = _check_ready(ready, register, period, own, progress)
+    with _phase(archive, "check"):
+        checked = _check_ready(ready, register, period, own, progress)
+    began = time.perf_counter()
     for item in ready:
         result = _take(archive, item, register, period, own, known, arrivals, started,
                        checked.get(item.path))
@@ -285,6 +299,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         known.add(arrival.identity)
         if arrival.verdict == Verdict.REJECTED.value:
             rejected_content.append((report, content))
+    archive.log("phase", name="archive", seconds=round(time.perf_counter() - began, 3))
     for report, content in rejected_content:
         from .publish.feedback import write_feedback
 
@@ -559,7 +574,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
-    merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
+    with _phase(archive, "merge"):
+        merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)
     submissions = _submissions_frame(rows, counted)
     issue_frame = pd.DataFrame(
@@ -570,14 +586,14 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
 
     from .publish.workbook import write_workbook
 
-    with atomic_write(workbook_path) as tmp:
+    with _phase(archive, "workbook"), atomic_write(workbook_path) as tmp:
         write_workbook(tmp, register, merged, submissions, issue_frame, as_of=as_of,
                        previous=previous)
     summary.outputs.append(workbook_path)
     if settings.report:
         from .publish.report import write_report as write_docx
 
-        with atomic_write(report_path) as tmp:
+        with _phase(archive, "report"), atomic_write(report_path) as tmp:
             write_docx(tmp, register, merged, as_of=as_of)
         summary.outputs.append(report_path)
     manifest = {
