@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .atomic import atomic_write, atomic_write_bytes, fsync_dir
+from .atomic import atomic_write_bytes, fsync_dir
 from .errors import LockHeld
 
 CACHE_VERSION = "1"  # bump when SubmissionData or validation changes shape
@@ -80,16 +80,20 @@ class Archive:
                 continue  # a line torn by a crash mid-write; the file is still in the inbox
         return records
 
-    def append(self, arrival: Arrival) -> None:
+    def append(self, *arrivals: Arrival) -> None:
+        """Append arrivals to the ledger in one durable write (one fsync however many)."""
+        if not arrivals:
+            return
         self.root.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(asdict(arrival), ensure_ascii=False, sort_keys=True) + "\n"
+        lines = "".join(json.dumps(asdict(a), ensure_ascii=False, sort_keys=True) + "\n"
+                        for a in arrivals)
         with open(self.ledger_path, "a+b") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() > 0:
                 handle.seek(-1, os.SEEK_END)
                 if handle.read(1) != b"\n":
                     handle.write(b"\n")  # end a torn line before appending
-            handle.write(line.encode("utf-8"))
+            handle.write(lines.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         fsync_dir(self.root)
@@ -117,9 +121,13 @@ class Archive:
             return None
 
     def cache(self, sha256: str, register_checksum: str, value: object) -> None:
+        """Renamed into place but not fsynced: the cache can always be recomputed, and a
+        file torn by a power cut fails to unpickle and is."""
         path = self._cache_path(sha256, register_checksum)
-        with atomic_write(path) as tmp:
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
 
 
 @contextlib.contextmanager

@@ -284,28 +284,25 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _phase(archive, "earlier_periods"):
         own = _own_activities(archive, register, period, arrivals)
     known = {a.identity for a in arrivals}
-    rejected_content: list[tuple[Report, bytes]] = []
     with _phase(archive, "check"):
-        checked = _check_ready(ready, register, period, own, progress)
-    began = time.perf_counter()
-    for item in ready:
-        result = _take(archive, item, register, period, own, known, arrivals, started,
-                       checked.get(item.path))
-        if result is None:
-            continue
-        arrival, report, content = result
-        summary.new.append((arrival, report))
-        arrivals.append(arrival)
-        known.add(arrival.identity)
-        if arrival.verdict == Verdict.REJECTED.value:
-            rejected_content.append((report, content))
-    archive.log("phase", name="archive", seconds=round(time.perf_counter() - began, 3))
+        checked = _check_ready(ready, register, period, own, archive, progress)
+    with _phase(archive, "archive"):
+        taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
+                                                    arrivals, started, checked)) is not None]
+        _commit(archive, taken)
+    rejected_content: list[tuple[Report, bytes]] = []
+    fresh: dict[str, tuple[Report, SubmissionData | None]] = {}
+    for take in taken:
+        summary.new.append((take.arrival, take.report))
+        fresh[take.arrival.sha256] = (take.report, take.data)
+        if take.arrival.verdict == Verdict.REJECTED.value:
+            rejected_content.append((take.report, take.content))
     for report, content in rejected_content:
         from .publish.feedback import write_feedback
 
         summary.feedback.append(write_feedback(report, content, settings.outbox / "feedback",
                                                receipt=_receipt_of(report, arrivals)))
-    _publish(settings, archive, register, period, arrivals, own, summary)
+    _publish(settings, archive, register, period, arrivals, own, summary, fresh)
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
@@ -340,11 +337,12 @@ def _nothing_new(settings: Settings, archive: Archive) -> RunSummary | None:
 PARALLEL_FROM = 12
 CHUNK = 25
 
-Checked = tuple[bytes, "dt.datetime | None", Report, "SubmissionData | None"]
+Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
 
 
 def _check_ready(ready: list[InboxFile], register: Register, period: str,
-                 own: pd.DataFrame | None, progress: Progress | None) -> dict[Path, Checked]:
+                 own: pd.DataFrame | None, archive: Archive,
+                 progress: Progress | None) -> dict[Path, Checked]:
     import multiprocessing
 
     jobs = [(item.path, item.folder) for item in ready]
@@ -358,8 +356,9 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
             if progress:
                 progress(len(results), len(ready), path.name)
 
+    setup = (register, period, own, archive)
     if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        _worker_init(register, period, own)
+        _worker_init(*setup)
         for chunk in chunks:
             collect(_worker_check(chunk))
         return results
@@ -368,7 +367,7 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * 2))))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with multiprocessing.get_context("fork").Pool(
-            workers, initializer=_worker_init, initargs=(register, period, own)) as pool:
+            workers, initializer=_worker_init, initargs=setup) as pool:
         for outcomes in pool.imap(_worker_check, chunks):
             collect(outcomes)
     return results
@@ -377,14 +376,19 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
 _WORKER: dict[str, object] = {}
 
 
-def _worker_init(register: Register, period: str, own: pd.DataFrame | None) -> None:
-    _WORKER.update(register=register, period=period, own=own)
+def _worker_init(register: Register, period: str, own: pd.DataFrame | None,
+                 archive: Archive) -> None:
+    _WORKER.update(register=register, period=period, own=own, archive=archive)
 
 
 def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | None]]:
+    """Read and validate a chunk of files, and fill the validation cache (pure: the inbox,
+    the archive's files and the ledger are left to the main process)."""
     from .intake import parse_submission
     from .validate import validate_many
 
+    register: Register = _WORKER["register"]  # type: ignore[assignment]
+    archive: Archive = _WORKER["archive"]  # type: ignore[assignment]
     read = []
     for path, folder in jobs:
         try:
@@ -393,19 +397,33 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | No
             continue  # gone (Excel's save-by-rename): the scan will see it next night
     submissions = [(parse_submission(content, name=path.name), folder or None)
                    for path, folder, content in read]
-    checked = validate_many(submissions, _WORKER["register"], _WORKER["period"],  # type: ignore[arg-type]
+    checked = validate_many(submissions, register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
     outcomes: list[tuple[Path, Checked | None]] = []
     for (path, _, content), (submission, _), (report, data) in zip(read, submissions, checked,
                                                                    strict=True):
-        outcomes.append((path, (content, submission.saved_at, report, data)))
+        sha = hashlib.sha256(content).hexdigest()
+        archive.cache(sha, register.checksum, (report, data))
+        outcomes.append((path, (sha, submission.saved_at, report, data)))
     return outcomes
+
+
+@dataclass
+class _Taken:
+    """A file read from the inbox and judged, before its ledger line is written."""
+
+    item: InboxFile
+    arrival: Arrival
+    report: Report
+    data: SubmissionData | None
+    content: bytes
 
 
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
-          started: dt.datetime, checked: tuple | None = None,  # type: ignore[type-arg]
-          ) -> tuple[Arrival, Report, bytes] | None:
+          started: dt.datetime, checked: dict[Path, Checked]) -> _Taken | None:
+    """Read one inbox file, judge it and store its bytes in the archive; `_commit` then
+    writes the ledger and removes it from the inbox."""
     path = item.path
     try:
         before = path.stat()
@@ -420,36 +438,48 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     if (path.name, item.folder, sha, after.st_mtime_ns) in known:
         path.unlink()  # an earlier run archived it and was stopped before removing it
         return None
+    data: SubmissionData | None = None
     earlier = next((a for a in arrivals if a.sha256 == sha and a.verdict != DUPLICATE), None)
     if earlier is not None:
         report = Report(file=path.name, department=earlier.department, period=earlier.period)
         report.add(make("file_duplicate", fil=path.name, datum=earlier.received[:10]))
         verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
     else:
-        if checked is not None and checked[0] == content:
-            _, saved_at, report, data = checked
-        else:
+        outcome = checked.get(path)
+        if outcome is not None and outcome[0] == sha:
+            _, saved_at, report, data = outcome
+        else:  # changed since a worker read it, or never read by one
             submission, report, data = _check_submission(content, path.name, register, period,
                                                          item.folder or None, own)
             saved_at = submission.saved_at
+            archive.cache(sha, register.checksum, (report, data))
         if report.department is None and item.folder:
             # unreadable or refused before its _meta was trusted: it belongs to the folder
             report.department = item.folder
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-        archive.cache(sha, register.checksum, (report, data))
     archive.store(content, sha)
     arrival = Arrival(run=started.isoformat(), received=now().isoformat(), name=path.name,
                       folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
                       warnings=len(report.warnings), saved_at=saved)
-    archive.append(arrival)
-    archive.log("file_taken", name=path.name, folder=item.folder, sha256=sha, verdict=verdict,
-                department=department)
-    path.unlink()
-    return arrival, report, content
+    arrivals.append(arrival)
+    known.add(arrival.identity)
+    return _Taken(item, arrival, report, data, content)
+
+
+def _commit(archive: Archive, taken: list[_Taken]) -> None:
+    """The night's ledger lines in one durable write; only then leave the inbox. A run
+    killed before this point finds the files still in the inbox (and their bytes already
+    archived) next night."""
+    archive.append(*(t.arrival for t in taken))
+    for t in taken:
+        archive.log("file_taken", name=t.arrival.name, folder=t.item.folder,
+                    sha256=t.arrival.sha256, verdict=t.arrival.verdict,
+                    department=t.arrival.department)
+        t.item.path.unlink(missing_ok=True)
 
 
 def _receipt_of(report: Report, arrivals: list[Arrival]) -> str:
@@ -539,7 +569,10 @@ def _own_activities(archive: Archive, register: Register, period: str,
 # --- publishing ------------------------------------------------------------------------------
 
 def _publish(settings: Settings, archive: Archive, register: Register, period: str,
-             arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary) -> None:
+             arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
+             fresh: dict[str, tuple[Report, SubmissionData | None]]) -> None:
+    """fresh: this night's results by checksum, so that they are not read back from the
+    cache."""
     import pandas as pd
 
     rows, counted = states(arrivals, period)
@@ -558,8 +591,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
     for arrival, state in rows:
-        report, data = _load(archive, register, period, arrival, own) if arrival.verdict != \
-            DUPLICATE else (None, None)
+        report, data = (None, None) if arrival.verdict == DUPLICATE else \
+            fresh.get(arrival.sha256) or _load(archive, register, period, arrival, own)
         if report is not None and state != SUPERSEDED:
             issues.extend(report.issues)
         if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
