@@ -125,6 +125,7 @@ def bench_size(departments: int, activities: int, repeat: int, report: bool) -> 
     pipeline = [sys.executable, "-m", "pipeline", "--config", str(config)]
     results: dict[str, list[tuple[float, float]]] = {k: [] for k in (
         "help", "templates", "validate_one", "run_full", "run_nothing_new", "floor")}
+    phases: dict[str, list[float]] = {}
 
     for _ in range(repeat):
         shutil.rmtree(work / "outbox", ignore_errors=True)
@@ -152,6 +153,8 @@ def bench_size(departments: int, activities: int, repeat: int, report: bool) -> 
         seconds, memory, code = timed([*pipeline, "run"], work)
         assert code in (0, 1), code
         results["run_full"].append((seconds, memory))
+        for name, took in run_phases(work / "archive" / "log.jsonl").items():
+            phases.setdefault(name, []).append(took)
         seconds, memory, code = timed([*pipeline, "run"], work)
         results["run_nothing_new"].append((seconds, memory))
         floor = work / "floor.py"
@@ -165,7 +168,18 @@ def bench_size(departments: int, activities: int, repeat: int, report: bool) -> 
                for k, v in results.items()}
     return {"departments": departments, "activities": departments * activities,
             "report": report, **{k: {"seconds": round(s, 3), "peak_mib": round(m, 1)}
-                                 for k, (s, m) in medians.items()}}
+                                 for k, (s, m) in medians.items()},
+            "run_phases": {k: round(statistics.median(v), 3) for k, v in phases.items()}}
+
+
+def run_phases(log: Path) -> dict[str, float]:
+    """Seconds per stage of the full run, from the run's JSON log ("phase" events)."""
+    took: dict[str, float] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        if event.get("event") == "phase":
+            took[event["name"]] = took.get(event["name"], 0.0) + event["seconds"]
+    return took
 
 
 def main() -> None:
@@ -195,6 +209,10 @@ def main() -> None:
               f"{r['validate_one']['seconds']} | {run} ({r['run_full']['peak_mib']}) | "
               f"{r['run_nothing_new']['seconds']} | {floor} | {run / floor:.2f} | "
               f"{r['run_nothing_new']['seconds'] / run:.2f} | {r['help']['seconds']} |")
+    print("\nstages of the full run (median seconds, from the run log):")
+    for r in rows:
+        print(f"- {r['departments']} departments: " + ", ".join(
+            f"{name} {took}" for name, took in r["run_phases"].items()))
 
 
 if __name__ == "__main__":
