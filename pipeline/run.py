@@ -13,6 +13,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.pool
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +40,7 @@ from .ledger import (
 if TYPE_CHECKING:  # pandas and pandera cost a second to import: only where work is done
     import pandas as pd
 
+    from .intake import Submission
     from .register import Register
     from .validate import SubmissionData
 
@@ -271,21 +274,24 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     started = now()
     archive = Archive(settings.archive)
     archive.log("run_started", period=settings.period, run=started.isoformat())
-    unchanged = _nothing_new(settings, archive)
+    early, _ = scan_inbox(settings, None)
+    unchanged = _nothing_new(settings, archive, early)
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
-    with _phase(archive, "register"):
-        register = read_register(settings)
-    period = require_period(settings, register)
-    summary = RunSummary(period)
-    arrivals = archive.arrivals()
-    ready, summary.waiting = scan_inbox(settings, register.department_codes)
-    with _phase(archive, "earlier_periods"):
-        own = _own_activities(archive, register, period, arrivals)
-    known = {a.identity for a in arrivals}
-    with _phase(archive, "check"):
-        checked = _check_ready(ready, register, period, own, archive, progress)
+    with _ReadAhead(early) as read_ahead:
+        with _phase(archive, "register"):
+            register = read_register(settings)
+        period = require_period(settings, register)
+        summary = RunSummary(period)
+        arrivals = archive.arrivals()
+        ready, summary.waiting = scan_inbox(settings, register.department_codes)
+        with _phase(archive, "earlier_periods"):
+            own = _own_activities(archive, register, period, arrivals)
+        known = {a.identity for a in arrivals}
+        with _phase(archive, "check"):
+            checked = _check_ready(ready, register, period, own, archive, progress,
+                                   read_ahead.collect())
     with _phase(archive, "archive"):
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
                                                     arrivals, started, checked)) is not None]
@@ -308,10 +314,12 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
-def _nothing_new(settings: Settings, archive: Archive) -> RunSummary | None:
-    """A night with an empty inbox and an unchanged register and ledger: say so, touch
-    nothing, and do it without reading the register (or importing pandas)."""
-    if settings.period is None:
+def _nothing_new(settings: Settings, archive: Archive,
+                 ready: list[InboxFile]) -> RunSummary | None:
+    """A night with an empty inbox (`ready`: every folder scanned) and an unchanged register
+    and ledger: say so, touch nothing, and do it without reading the register (or importing
+    pandas)."""
+    if settings.period is None or ready:
         return None
     manifest_path = settings.outbox / f"manifest_{settings.period}.json"
     try:
@@ -319,8 +327,8 @@ def _nothing_new(settings: Settings, archive: Archive) -> RunSummary | None:
         register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
     except (OSError, ValueError):
         return None
-    ready, waiting = scan_inbox(settings, None)
-    if ready or manifest.get("register", {}).get("sha256") != register_sha:
+    _, waiting = scan_inbox(settings, None)
+    if manifest.get("register", {}).get("sha256") != register_sha:
         return None
     rows, counted = states(archive.arrivals(), settings.period)
     fingerprint = _fingerprint(register_sha, settings.period, rows, settings.report)
@@ -338,13 +346,62 @@ PARALLEL_FROM = 12
 CHUNK = 25
 
 Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
+Parsed = tuple[str, "Submission"]  # sha256 of the bytes read, and what they held
+
+
+class _ReadAhead:
+    """Reads and parses a large inbox in worker processes started before pandas is imported,
+    so that the reading overlaps the main process's imports and register (parsing needs
+    neither). Validation follows in `_check_ready`; results are matched by checksum, so a
+    file changed in between is simply read again."""
+
+    def __init__(self, files: list[InboxFile]):
+        self.files = files
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.pending: multiprocessing.pool.MapResult | None = None  # type: ignore[type-arg]
+
+    def __enter__(self) -> _ReadAhead:
+        if len(self.files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+            paths = [item.path for item in self.files]
+            size = max(1, min(CHUNK, -(-len(paths) // ((os.cpu_count() or 2) * 4))))
+            self.pool = multiprocessing.get_context("fork").Pool(os.cpu_count())
+            self.pending = self.pool.map_async(
+                _parse_files, [paths[i:i + size] for i in range(0, len(paths), size)])
+        return self
+
+    def collect(self) -> dict[Path, Parsed]:
+        """Wait for the workers; their pool is closed before any other is forked."""
+        if self.pool is None or self.pending is None:
+            return {}
+        parsed = {path: outcome for chunk in self.pending.get() for path, outcome in chunk}
+        self.pool.close()
+        self.pool.join()
+        self.pool = None
+        return parsed
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def _parse_files(paths: list[Path]) -> list[tuple[Path, Parsed]]:
+    from .intake import parse_submission
+
+    outcomes = []
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue  # gone (Excel's save-by-rename): the scan will see it next night
+        outcomes.append((path, (hashlib.sha256(content).hexdigest(),
+                                parse_submission(content, name=path.name))))
+    return outcomes
 
 
 def _check_ready(ready: list[InboxFile], register: Register, period: str,
-                 own: pd.DataFrame | None, archive: Archive,
-                 progress: Progress | None) -> dict[Path, Checked]:
-    import multiprocessing
-
+                 own: pd.DataFrame | None, archive: Archive, progress: Progress | None,
+                 parsed: dict[Path, Parsed]) -> dict[Path, Checked]:
     jobs = [(item.path, item.folder) for item in ready]
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     results: dict[Path, Checked] = {}
@@ -356,7 +413,7 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
             if progress:
                 progress(len(results), len(ready), path.name)
 
-    setup = (register, period, own, archive)
+    setup = (register, period, own, archive, parsed)
     if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         _worker_init(*setup)
         for chunk in chunks:
@@ -377,32 +434,29 @@ _WORKER: dict[str, object] = {}
 
 
 def _worker_init(register: Register, period: str, own: pd.DataFrame | None,
-                 archive: Archive) -> None:
-    _WORKER.update(register=register, period=period, own=own, archive=archive)
+                 archive: Archive, parsed: dict[Path, Parsed]) -> None:
+    _WORKER.update(register=register, period=period, own=own, archive=archive, parsed=parsed)
 
 
 def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | None]]:
-    """Read and validate a chunk of files, and fill the validation cache (pure: the inbox,
-    the archive's files and the ledger are left to the main process)."""
-    from .intake import parse_submission
+    """Validate a chunk of files (read here unless read ahead), and fill the validation
+    cache (the inbox, the archive's files and the ledger are left to the main process)."""
     from .validate import validate_many
 
     register: Register = _WORKER["register"]  # type: ignore[assignment]
     archive: Archive = _WORKER["archive"]  # type: ignore[assignment]
-    read = []
+    parsed: dict[Path, Parsed] = _WORKER["parsed"]  # type: ignore[assignment]
+    read: list[tuple[Path, str, Parsed]] = []
     for path, folder in jobs:
-        try:
-            read.append((path, folder, path.read_bytes()))
-        except OSError:
-            continue  # gone (Excel's save-by-rename): the scan will see it next night
-    submissions = [(parse_submission(content, name=path.name), folder or None)
-                   for path, folder, content in read]
-    checked = validate_many(submissions, register, _WORKER["period"],  # type: ignore[arg-type]
+        if path in parsed:  # read ahead (the pool inherits them: nothing is sent)
+            read.append((path, folder, parsed[path]))
+        else:
+            read.extend((path, folder, outcome) for _, outcome in _parse_files([path]))
+    checked = validate_many([(submission, folder or None) for _, folder, (_, submission) in read],
+                            register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
     outcomes: list[tuple[Path, Checked | None]] = []
-    for (path, _, content), (submission, _), (report, data) in zip(read, submissions, checked,
-                                                                   strict=True):
-        sha = hashlib.sha256(content).hexdigest()
+    for (path, _, (sha, submission)), (report, data) in zip(read, checked, strict=True):
         archive.cache(sha, register.checksum, (report, data))
         outcomes.append((path, (sha, submission.saved_at, report, data)))
     return outcomes
