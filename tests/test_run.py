@@ -239,6 +239,29 @@ def test_a_large_inbox_is_checked_in_worker_processes_with_the_same_result(works
         serial_rows
 
 
+def test_a_file_replaced_after_it_was_read_ahead_is_judged_on_its_new_bytes(workspace,
+                                                                            monkeypatch):
+    import pipeline.run
+
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    files = {code: drop(workspace, code) for code in ("STAB", "EKO", "UTB", "SBA", "SOC")}
+    collect = pipeline.run._ReadAhead.collect
+
+    def replaced_meanwhile(self):
+        parsed = collect(self)
+        assert files["UTB"] in parsed  # it was read ahead ...
+        files["UTB"].write_bytes(b"inte excel")  # ... and then saved over
+        return parsed
+
+    monkeypatch.setattr(pipeline.run._ReadAhead, "collect", replaced_meanwhile)
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    taken = {a.department: a for a in Archive(workspace / "archive").arrivals()}
+    assert taken["UTB"].verdict == "Ej godkänd"
+    assert Archive(workspace / "archive").read(taken["UTB"].sha256) == b"inte excel"
+    assert taken["SOC"].verdict.startswith("Godkänd")
+
+
 def test_a_full_disk_stops_the_run_with_exit_2_and_loses_nothing(workspace, monkeypatch):
     import errno
 
