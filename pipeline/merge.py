@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from itertools import chain
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .labels import STATUS_SEVERITY, Assessment, Status
@@ -36,6 +41,10 @@ STATUS_SCORE = {
 SUGGESTION_THRESHOLDS = ((0.8, Assessment.MET), (0.6, Assessment.PARTLY),
                          (0.35, Assessment.BARELY), (float("-inf"), Assessment.NOT_MET))
 ASSESSMENT_RANK = {a: i for i, a in enumerate(Assessment)}
+# By the plain string value the frames hold: looking up a Status member (or making one from
+# its value) costs far more, which counts over thousands of activities.
+SCORE_OF = {status.value: score for status, score in STATUS_SCORE.items()}
+SEVERITY_OF = {status.value: severity for status, severity in STATUS_SEVERITY.items()}
 FAR_AHEAD_DAYS = 180
 
 
@@ -87,8 +96,10 @@ def own_activity_id(department: str, title: str, start: object) -> str:
 
 
 def assign_own_ids(data: SubmissionData) -> SubmissionData:
-    missing = data.activities["activity_id"].map(lambda v: not isinstance(v, str) or not v)
-    if not missing.any():
+    # a plain loop: the frames are small and there is one per department, so a pandas call
+    # per frame would cost more than the check itself
+    missing = [not isinstance(v, str) or not v for v in data.activities["activity_id"]]
+    if not any(missing):
         return data
     frame = data.activities.copy()
     frame.loc[missing, "activity_id"] = [
@@ -103,10 +114,9 @@ def suggest(statuses: list[str], starts: list[object], period_end: dt.date) -> s
     for status, start in zip(statuses, starts, strict=True):
         if not isinstance(status, str):
             continue
-        if Status(status) is Status.NOT_STARTED and isinstance(start, dt.date) and \
-                start > period_end:
+        if status == Status.NOT_STARTED and isinstance(start, dt.date) and start > period_end:
             continue
-        scores.append(STATUS_SCORE[Status(status)])
+        scores.append(SCORE_OF[status])
     if not scores:
         return None
     mean = sum(scores) / len(scores)
@@ -124,76 +134,137 @@ def merge(register: Register, period: str, accepted: Mapping[str, SubmissionData
     return Merged(period, goals, activities, _sick_leave(accepted), _budget(register, accepted))
 
 
+ACTIVITY_COLUMNS = ["activity_id", "ks_ids", "title", "department", "start", "end", "status",
+                    "comment", "previous_status", "previous_comment", "own", "flags"]
+FINISHED = [status.value for status in Status if status.finished]  # by value, as SEVERITY_OF
+# The order an activity's flags are listed in.
+FLAG_ORDER = (Flag.NOT_REPORTED, Flag.END_PASSED, Flag.DONE_FAR_AHEAD, Flag.WORSE)
+
+
+def _stacked(accepted: Mapping[str, SubmissionData], table: str) -> pd.DataFrame | None:
+    """Every department's `table` ("activities", "budget", …) in one frame with a department
+    column first, or None when no department has rows: one concat for all departments."""
+    frames = {code: getattr(data, table) for code, data in accepted.items()}
+    frames = {code: frame for code, frame in frames.items() if not frame.empty}
+    if not frames:
+        return None
+    stacked = pd.concat(frames.values(), ignore_index=True)
+    stacked.insert(0, "department",
+                   np.repeat(list(frames), [len(frame) for frame in frames.values()]))
+    return stacked
+
+
 def _activities(register: Register, accepted: Mapping[str, SubmissionData],
                 previous: pd.DataFrame | None, period_end: dt.date) -> pd.DataFrame:
-    prev: dict[tuple[str, str], tuple[object, object]] = {}
-    if previous is not None and not previous.empty:
-        for row in previous.itertuples():
-            prev[(row.department, row.activity_id)] = (row.status, row.comment)
-    rows = []
-    for activity in register.activities.itertuples():
-        for department in activity.responsible:
-            rows.append({"activity_id": activity.activity_id, "ks_ids": tuple(activity.ks_ids),
-                         "title": activity.title, "department": department,
-                         "start": activity.start, "end": activity.end, "own": False})
-    known = {(r["department"], r["activity_id"]) for r in rows}
-    reported: dict[tuple[str, str], tuple[str | None, str]] = {}
-    for department, data in accepted.items():
-        for item in data.activities.itertuples():
-            key = (department, item.activity_id)
-            reported[key] = (item.status if isinstance(item.status, str) else None,
-                             item.comment if isinstance(item.comment, str) else "")
-            if key not in known:
-                known.add(key)
-                rows.append({"activity_id": item.activity_id, "ks_ids": tuple(item.ks_ids),
-                             "title": item.title, "department": department,
-                             "start": item.start, "end": item.end, "own": True})
-    for row in rows:
-        key = (row["department"], row["activity_id"])
-        status, comment = reported.get(key, (None, ""))
-        previous_status, previous_comment = prev.get(key, (None, ""))
-        row.update(status=status, comment=comment,
-                   previous_status=previous_status if isinstance(previous_status, str) else None,
-                   previous_comment=previous_comment if isinstance(previous_comment, str)
-                   else "")
-        row["flags"] = _flags(row, row["department"] in accepted, period_end)
-    columns = ["activity_id", "ks_ids", "title", "department", "start", "end", "status",
-               "comment", "previous_status", "previous_comment", "own", "flags"]
-    return pd.DataFrame(rows, columns=columns)
+    """The register's activities (a row per responsible department), then the departments'
+    own, with their statuses and comments this period and the previous one."""
+    submitted = _stacked(accepted, "activities")
+    planned = _planned_activities(register)
+    own = _own_activities(planned, submitted)
+    columns: dict[str, list[Any]] = {
+        name: planned[name].tolist() + own[name].tolist()
+        for name in ("activity_id", "ks_ids", "title", "department", "start", "end")}
+    columns["ks_ids"] = [tuple(ks_ids) for ks_ids in columns["ks_ids"]]
+    keys = list(zip(columns["department"], columns["activity_id"], strict=True))
+    if not keys:  # empty lists would make float columns
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    statuses, comments = _answers(submitted)
+    columns["status"] = [statuses.get(key) for key in keys]
+    columns["comment"] = [comments.get(key, "") for key in keys]
+    statuses, comments = _answers(previous)
+    columns["previous_status"] = [statuses.get(key) for key in keys]
+    columns["previous_comment"] = [comments.get(key, "") for key in keys]
+    columns["own"] = [False] * len(planned) + [True] * len(own)
+    # built from plain lists, so each column's dtype is inferred from its values as before
+    activities = pd.DataFrame(columns, columns=ACTIVITY_COLUMNS[:-1])
+    activities["flags"] = _flags(activities, list(accepted), period_end)
+    return activities
 
 
-def _flags(row: dict, reported: bool, period_end: dt.date) -> tuple[str, ...]:  # type: ignore[type-arg]
-    if not reported:
-        return (Flag.NOT_REPORTED,)
-    flags = []
-    status = Status(row["status"]) if row["status"] else None
-    end = row["end"]
-    if status is not None and isinstance(end, dt.date):
-        if end < period_end and not status.finished:
-            flags.append(Flag.END_PASSED)
-        if status is Status.DONE and (end - period_end).days > FAR_AHEAD_DAYS:
-            flags.append(Flag.DONE_FAR_AHEAD)
-    if status is not None and row["previous_status"]:
-        if STATUS_SEVERITY[status] > STATUS_SEVERITY[Status(row["previous_status"])]:
-            flags.append(Flag.WORSE)
-    return tuple(flags)
+def _planned_activities(register: Register) -> pd.DataFrame:
+    """One row per register activity and responsible department, in register order."""
+    return _explode(register.activities[["activity_id", "ks_ids", "title", "start", "end",
+                                         "responsible"]], "responsible", "department")
+
+
+def _explode(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    """frame with a row per element of its tuple column `column`, given as `name`, and none
+    for an empty tuple: DataFrame.explode, at a fraction of its cost on these frames."""
+    values = frame[column].tolist()
+    repeats = np.repeat(np.arange(len(frame)), [len(value) for value in values])
+    return frame.drop(columns=column).iloc[repeats].assign(
+        **{name: list(chain.from_iterable(values))})
+
+
+def _own_activities(planned: pd.DataFrame, submitted: pd.DataFrame | None) -> pd.DataFrame:
+    """The submitted activities not in the register for that department (the departments'
+    own), once each, in the order the departments reported them."""
+    if submitted is None:
+        return planned.iloc[0:0]
+    in_register = set(_keys(planned))
+    return submitted[[key not in in_register for key in _keys(submitted)]].drop_duplicates(
+        ["department", "activity_id"])
+
+
+def _answers(frame: pd.DataFrame | None) -> tuple[dict[tuple[str, str], str | None],
+                                                 dict[tuple[str, str], str]]:
+    """(department, activity_id) → status (or None), and → comment (or ""); a later row wins."""
+    if frame is None or frame.empty:
+        return {}, {}
+    keys = _keys(frame)
+    statuses = [s if isinstance(s, str) else None for s in frame["status"].tolist()]
+    comments = [c if isinstance(c, str) else "" for c in frame["comment"].tolist()]
+    return dict(zip(keys, statuses, strict=True)), dict(zip(keys, comments, strict=True))
+
+
+def _keys(activities: pd.DataFrame) -> list[tuple[str, str]]:
+    """(department, activity_id) of each row: what identifies a reported activity."""
+    # .tolist(): iterating a str column element by element is slow
+    return list(zip(activities["department"].tolist(), activities["activity_id"].tolist(),
+                    strict=True))
+
+
+def _flags(activities: pd.DataFrame, reported_departments: list[str],
+           period_end: dt.date) -> list[tuple[str, ...]]:
+    """Each activity's flags (a missing or unknown status raises none)."""
+    reported = activities["department"].isin(reported_departments)
+    status = activities["status"].astype(object)  # mapping a str column is far slower
+    severity = status.map(SEVERITY_OF)
+    days_to_end = pd.Series([(end - period_end).days if isinstance(end, dt.date) else None
+                             for end in activities["end"].tolist()],
+                            index=activities.index, dtype=float)
+    raised = {
+        Flag.NOT_REPORTED: ~reported,
+        Flag.END_PASSED: reported & severity.notna() & (days_to_end < 0)
+        & ~status.isin(FINISHED),
+        Flag.DONE_FAR_AHEAD: reported & status.eq(Status.DONE.value)
+        & (days_to_end > FAR_AHEAD_DAYS),
+        Flag.WORSE: reported
+        & (severity > activities["previous_status"].astype(object).map(SEVERITY_OF)),
+    }
+    return [_flag_tuple(row) for row in zip(*(raised[flag].tolist() for flag in FLAG_ORDER),
+                                            strict=True)]
+
+
+@cache  # only a handful of combinations occur; building a tuple per activity is the cost
+def _flag_tuple(raised: tuple[bool, ...]) -> tuple[str, ...]:
+    """One bool per FLAG_ORDER entry → the flags raised."""
+    return tuple(flag for flag, on in zip(FLAG_ORDER, raised, strict=True) if on)
 
 
 def _goals(register: Register, accepted: Mapping[str, SubmissionData],
            activities: pd.DataFrame, period_end: dt.date) -> pd.DataFrame:
     council = dict(zip(register.council_goals["kf_id"], register.council_goals["title"],
                        strict=True))
-    answers: dict[str, tuple[str | None, str]] = {}
-    for data in accepted.values():
-        for item in data.assessments.itertuples():
-            answers[item.ks_id] = (item.assessment if isinstance(item.assessment, str) else None,
-                                   item.analysis if isinstance(item.analysis, str) else "")
-    exploded = activities.explode("ks_ids")
+    answers = _assessments(accepted)
+    # the activities linked to each goal, found in one grouping (a row per linked goal)
+    exploded = _explode(activities[["ks_ids", "status", "start"]], "ks_ids", "ks_id")
+    linked = {ks_id: (group["status"].tolist(), group["start"].tolist())
+              for ks_id, group in exploded.groupby("ks_id", sort=False)}
     rows = []
     for goal in register.board_goals.itertuples():
-        linked = exploded[exploded["ks_ids"] == goal.ks_id]
-        statuses = list(linked["status"])
-        suggestion = suggest(statuses, list(linked["start"]), period_end)
+        statuses, starts = linked.get(goal.ks_id, ([], []))
+        suggestion = suggest(statuses, starts, period_end)
         assessment, analysis = answers.get(goal.ks_id, (None, ""))
         disagreement = bool(assessment and suggestion and abs(
             ASSESSMENT_RANK[Assessment(assessment)] - ASSESSMENT_RANK[Assessment(suggestion)])
@@ -203,31 +274,40 @@ def _goals(register: Register, accepted: Mapping[str, SubmissionData],
                "goal_type": goal.goal_type, "owner": goal.owner, "assessment": assessment,
                "suggestion": suggestion, "analysis": analysis,
                "reported": goal.owner in accepted, "disagreement": disagreement,
-               "activities": len(linked)}
+               "activities": len(statuses)}
+        counts = Counter(statuses)
         for status in Status:
-            row[status.name] = sum(s == status.value for s in statuses)
+            row[status.name] = counts[status.value]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _assessments(accepted: Mapping[str, SubmissionData]) -> dict[str, tuple[str | None, str]]:
+    """ks_id → (owner's assessment or None, analysis or ""); a later department wins."""
+    frame = _stacked(accepted, "assessments")
+    if frame is None:
+        return {}
+    columns = (frame[name].tolist() for name in ("ks_id", "assessment", "analysis"))
+    return {ks_id: (assessment if isinstance(assessment, str) else None,
+                    analysis if isinstance(analysis, str) else "")
+            for ks_id, assessment, analysis in zip(*columns, strict=True)}
 
 
 def _sick_leave(accepted: Mapping[str, SubmissionData]) -> pd.DataFrame:
     columns = ["department", "sex", "age_group", "employees", "ordinary_hours", "sick_hours",
                "long_term_hours"]
-    frames = [data.sick_leave.assign(department=code)[columns]
-              for code, data in accepted.items() if not data.sick_leave.empty]
-    if not frames:
+    reported = _stacked(accepted, "sick_leave")
+    if reported is None:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)
+    return reported[columns]
 
 
 def _budget(register: Register, accepted: Mapping[str, SubmissionData]) -> pd.DataFrame:
     lines = register.budget[["department", "category", "budget"]].copy()
-    reported = [data.budget.assign(department=code)[["department", "category", "outcome",
-                                                     "forecast", "comment"]]
-                for code, data in accepted.items() if not data.budget.empty]
-    if reported:
-        lines = lines.merge(pd.concat(reported, ignore_index=True),
-                            on=["department", "category"], how="left")
+    reported = _stacked(accepted, "budget")
+    if reported is not None:
+        lines = lines.merge(reported[["department", "category", "outcome", "forecast",
+                                      "comment"]], on=["department", "category"], how="left")
     else:
         lines = lines.assign(outcome=float("nan"), forecast=float("nan"), comment="")
     lines["comment"] = lines["comment"].map(lambda v: v if isinstance(v, str) else "")
