@@ -271,20 +271,23 @@ def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]
     infers (see _text_as_objects)."""
     swedish = {en: sv for sv, en in columns.items()}
     rows = [row for row, _ in table.rows]
+    records = [values for _, values in table.rows]
     issues: list[Issue] = []
     skip: set[tuple[int, str]] = set()
     data: dict[str, list[object]] = {}
     for name, kind in kinds.items():
-        raws = _cells(table, name)
-        values, unreadable = _parse_column(raws, CELL_PARSERS[kind])
+        # an optional column left out of the sheet is read as empty
+        raws = (list(map(itemgetter(name), records)) if name in table.columns
+                else [None] * len(records))
+        values = _parse_column(raws, CELL_PARSERS[kind])
         data[name] = values
         if None not in values:
             continue  # the common case: every cell read
         required = name in table.columns and kind != "longtext"
-        for row, raw, value, bad in zip(rows, raws, values, unreadable, strict=True):
+        for row, raw, value in zip(rows, raws, values, strict=True):
             if value is not None:
                 continue
-            if bad:
+            if _unreadable(kind, raw):
                 issues.append(make(BAD_VALUE_CODES[kind], sheet=table.sheet,
                                    cell=table.cell(name, row), found=clean_text(raw),
                                    kolumn=swedish[name]))
@@ -311,68 +314,64 @@ def _text_as_objects(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame
                          if kind in ("code", "text", "longtext")})
 
 
-def _cells(table: Table, name: str) -> list[object]:
-    """The column's raw cell values, top to bottom (all None for a left-out optional
-    column)."""
-    if name not in table.columns:
-        return [None] * len(table.rows)
-    return list(map(itemgetter(name), (values for _, values in table.rows)))
-
-
-Parsed = tuple[object, bool]  # (value or None, whether the cell could not be read)
 # Cell types whose values only ever equal values of the same type, so they can be dict keys
 # without 1, 1.0 and True (or 0.0 and -0.0), which read differently, becoming one key.
 DISTINCT_AS_KEYS = {str, type(None), dt.date, dt.datetime}
 
 
-def _parse_column(raws: list[object], parse: Callable[[object], Parsed]
-                  ) -> tuple[list[object], list[bool]]:
-    """Parsed values and unreadable flags for a column's cells."""
+def _parse_column(raws: list[object], parse: Callable[[object], object]) -> list[object]:
+    """A column's cells parsed; None for an empty or unreadable cell."""
     if set(map(type, raws)) <= DISTINCT_AS_KEYS:
         # each distinct cell is parsed once: a register repeats its goal ids, department
         # codes, dates and often its texts thousands of times
         known = {raw: parse(raw) for raw in dict.fromkeys(raws)}
-        parsed = list(map(known.__getitem__, raws))
-    else:
-        parsed = list(map(parse, raws))
-    return [value for value, _ in parsed], [bad for _, bad in parsed]
+        return list(map(known.__getitem__, raws))
+    return list(map(parse, raws))
 
 
-def _as_text(raw: object) -> Parsed:
-    return clean_text(raw) or None, False
+def _as_text(raw: object) -> str | None:
+    return clean_text(raw) or None
 
 
-def _as_longtext(raw: object) -> Parsed:
-    return clean_text(raw, multiline=True) or None, False
+def _as_longtext(raw: object) -> str | None:
+    return clean_text(raw, multiline=True) or None
 
 
-def _as_list(raw: object) -> Parsed:
-    return tuple(p.strip() for p in clean_text(raw).split(";") if p.strip()) or None, False
+def _as_list(raw: object) -> tuple[str, ...] | None:
+    return tuple(p.strip() for p in clean_text(raw).split(";") if p.strip()) or None
 
 
-def _as_date(raw: object) -> Parsed:
-    value, finding = parse_date(raw)
-    return (None, True) if finding is not None and value is None else (value, False)
+def _as_date(raw: object) -> object:
+    return parse_date(raw)[0]
 
 
-def _as_number(raw: object) -> Parsed:
-    value, finding = parse_number(raw)
-    return (None, True) if finding is not None and value is None else (value, False)
+def _as_number(raw: object) -> object:
+    return parse_number(raw)[0]
 
 
-def _as_percent(raw: object) -> Parsed:
-    value, unreadable = _as_number(raw)
+def _as_percent(raw: object) -> object:
+    value = parse_number(raw)[0]
     if isinstance(value, float) and value > 1:
         value /= 100  # 9.11 typed without a % format means 9.11 %
-    return value, unreadable
+    return value
 
 
-CELL_PARSERS: dict[str, Callable[[object], Parsed]] = {
+CELL_PARSERS: dict[str, Callable[[object], object]] = {
     "code": _as_text, "text": _as_text, "longtext": _as_longtext, "list": _as_list,
     "date": _as_date, "number": _as_number, "percent": _as_percent,
 }
 BAD_VALUE_CODES = {"date": "register_bad_date", "number": "register_bad_number",
                    "percent": "register_bad_number"}
+
+
+def _unreadable(kind: str, raw: object) -> bool:
+    """Whether a cell that gave no value held something that is not a date or number (rather
+    than nothing at all); asked only of the few empty cells."""
+    if kind == "date":
+        return parse_date(raw)[1] is not None
+    if kind in ("number", "percent"):
+        return parse_number(raw)[1] is not None
+    return False
 
 
 def _settings_frame(table: Table) -> pd.DataFrame:
