@@ -117,13 +117,18 @@ class Register:
         return list(self.periods["period"])
 
     def period(self, period: str) -> pd.Series:
-        match = self.periods[self.periods["period"] == period]
-        if match.empty:
+        row = self._period_rows.get(period)
+        if row is None:
             raise UnknownPeriod(
                 f"Perioden {period} finns inte i registret ({self.source.name}). Välj en av: "
                 f"{', '.join(self.period_ids)}."
             )
-        return match.iloc[0]
+        return row
+
+    @cached_property
+    def _period_rows(self) -> dict[str, pd.Series]:
+        """Each period's row, found once: every department file asks for its period."""
+        return {period: self.periods.iloc[i] for i, period in enumerate(self.period_ids)}
 
     def previous_period(self, period: str) -> str | None:
         ids = self.period_ids
@@ -131,13 +136,17 @@ class Register:
         return ids[index - 1] if index > 0 else None
 
     def activities_for(self, department: str) -> pd.DataFrame:
-        return self._by_department["activities"].get(department, self.activities.iloc[0:0])
+        return self._of_department("activities", department, self.activities)
 
     def goals_owned_by(self, department: str) -> pd.DataFrame:
-        return self._by_department["goals"].get(department, self.board_goals.iloc[0:0])
+        return self._of_department("goals", department, self.board_goals)
 
     def budget_for(self, department: str) -> pd.DataFrame:
-        return self._by_department["budget"].get(department, self.budget.iloc[0:0])
+        return self._of_department("budget", department, self.budget)
+
+    def _of_department(self, kind: str, department: str, frame: pd.DataFrame) -> pd.DataFrame:
+        found = self._by_department[kind].get(department)
+        return frame.iloc[0:0] if found is None else found  # the empty frame only when asked
 
     @cached_property
     def _by_department(self) -> dict[str, dict[str, pd.DataFrame]]:
