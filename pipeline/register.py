@@ -13,6 +13,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -101,26 +102,33 @@ class Register:
     budget: pd.DataFrame  # department, category, budget
     baselines: pd.DataFrame  # department, date, sick_leave_share
 
+    # Lookups are derived once: the frames are never changed after reading, and a night asks
+    # for the codes hundreds of times.
     @cached_property
     def department_names(self) -> dict[str, str]:
         return dict(zip(self.departments["code"], self.departments["name"], strict=True))
 
-    @property
+    @cached_property
     def department_codes(self) -> list[str]:
         return list(self.departments["code"])
 
-    @property
+    @cached_property
     def period_ids(self) -> list[str]:
         return list(self.periods["period"])
 
     def period(self, period: str) -> pd.Series:
-        match = self.periods[self.periods["period"] == period]
-        if match.empty:
+        row = self._period_rows.get(period)
+        if row is None:
             raise UnknownPeriod(
                 f"Perioden {period} finns inte i registret ({self.source.name}). Välj en av: "
                 f"{', '.join(self.period_ids)}."
             )
-        return match.iloc[0]
+        return row
+
+    @cached_property
+    def _period_rows(self) -> dict[str, pd.Series]:
+        """Each period's row, found once: every department file asks for its period."""
+        return {period: self.periods.iloc[i] for i, period in enumerate(self.period_ids)}
 
     def previous_period(self, period: str) -> str | None:
         ids = self.period_ids
@@ -128,13 +136,17 @@ class Register:
         return ids[index - 1] if index > 0 else None
 
     def activities_for(self, department: str) -> pd.DataFrame:
-        return self._by_department["activities"].get(department, self.activities.iloc[0:0])
+        return self._of_department("activities", department, self.activities)
 
     def goals_owned_by(self, department: str) -> pd.DataFrame:
-        return self._by_department["goals"].get(department, self.board_goals.iloc[0:0])
+        return self._of_department("goals", department, self.board_goals)
 
     def budget_for(self, department: str) -> pd.DataFrame:
-        return self._by_department["budget"].get(department, self.budget.iloc[0:0])
+        return self._of_department("budget", department, self.budget)
+
+    def _of_department(self, kind: str, department: str, frame: pd.DataFrame) -> pd.DataFrame:
+        found = self._by_department[kind].get(department)
+        return frame.iloc[0:0] if found is None else found  # the empty frame only when asked
 
     @cached_property
     def _by_department(self) -> dict[str, dict[str, pd.DataFrame]]:
@@ -235,7 +247,7 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
         except pa.errors.SchemaErrors as exc:
             issues.extend(schema_issues(exc.failure_cases, table, columns, SCHEMA_CODES, skip,
                                         values=frame, extra=_hints))
-        frames[sheet] = frame
+        frames[sheet] = _text_as_objects(frame, KINDS[sheet])
         frames[f"{sheet}#table"] = table  # type: ignore[assignment]
 
     settings = None
@@ -263,55 +275,112 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
 
 def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]
            ) -> tuple[pd.DataFrame, list[Issue], set[tuple[int, str]]]:
+    """Parse the sheet a column at a time; unreadable and empty required cells become
+    issues (and are skipped by the schema's messages). Text columns keep the dtype pandas
+    infers (see _text_as_objects)."""
     swedish = {en: sv for sv, en in columns.items()}
-    parsers: dict[str, Callable[[object], tuple[object, str | None]]] = {
-        "code": lambda v: (clean_text(v) or None, None),
-        "text": lambda v: (clean_text(v) or None, None),
-        "longtext": lambda v: (clean_text(v, multiline=True) or None, None),
-        "list": lambda v: (tuple(p.strip() for p in clean_text(v).split(";") if p.strip())
-                           or None, None),
-    }
+    rows = [row for row, _ in table.rows]
+    records = [values for _, values in table.rows]
     issues: list[Issue] = []
     skip: set[tuple[int, str]] = set()
-    data: dict[str, list[object]] = {name: [] for name in kinds}
-    index: list[int] = []
-    for row, values in table.rows:
-        index.append(row)
-        for name, kind in kinds.items():
-            raw = values.get(name)
-            value: object
-            if kind == "date":
-                value, finding = parse_date(raw)
-                bad = finding is not None and value is None
-                code = "register_bad_date"
-            elif kind in ("number", "percent"):
-                value, finding = parse_number(raw)
-                bad = finding is not None and value is None
-                code = "register_bad_number"
-                if kind == "percent" and isinstance(value, float) and value > 1:
-                    value /= 100  # 9.11 typed without a % format means 9.11 %
-            else:
-                value, _ = parsers[kind](raw)
-                bad = False
-            if bad:
-                issues.append(make(code, sheet=table.sheet, cell=table.cell(name, row),
-                                   found=clean_text(raw), kolumn=swedish[name]))
-                skip.add((row, name))
-                value = None
-            elif value is None and name in table.columns and kind != "longtext":
+    data: dict[str, list[object]] = {}
+    for name, kind in kinds.items():
+        # an optional column left out of the sheet is read as empty
+        raws = (list(map(itemgetter(name), records)) if name in table.columns
+                else [None] * len(records))
+        values = _parse_column(raws, CELL_PARSERS[kind])
+        data[name] = values
+        if None not in values:
+            continue  # the common case: every cell read
+        required = name in table.columns and kind != "longtext"
+        for row, raw, value in zip(rows, raws, values, strict=True):
+            if value is not None:
+                continue
+            if _unreadable(kind, raw):
+                issues.append(make(BAD_VALUE_CODES[kind], sheet=table.sheet,
+                                   cell=table.cell(name, row), found=clean_text(raw),
+                                   kolumn=swedish[name]))
+            elif required:
                 issues.append(make("register_required", sheet=table.sheet,
                                    cell=table.cell(name, row), kolumn=swedish[name], rad=row))
-                skip.add((row, name))
-            data[name].append(value)
-    frame = pd.DataFrame(data, index=pd.Index(index, name="row"))
+            else:
+                continue
+            skip.add((row, name))
+    frame = pd.DataFrame(data, index=pd.Index(rows, name="row"))
     for name, kind in kinds.items():
-        if kind in ("code", "text", "longtext"):
-            frame[name] = frame[name].astype(object)
         if kind in ("number", "percent"):
             frame[name] = frame[name].astype(float)
     if "sick_leave_pct" in frame:
         frame = frame.rename(columns={"sick_leave_pct": "sick_leave_share"})
     return frame, issues, skip
+
+
+def _text_as_objects(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Text columns as Python objects, as the rest of the pipeline reads them. Only after
+    validation: pandera checks pandas' own string dtype at once, an object column cell by
+    cell."""
+    return frame.astype({name: object for name, kind in kinds.items()
+                         if kind in ("code", "text", "longtext")})
+
+
+# Cell types whose values only ever equal values of the same type, so they can be dict keys
+# without 1, 1.0 and True (or 0.0 and -0.0), which read differently, becoming one key.
+DISTINCT_AS_KEYS = {str, type(None), dt.date, dt.datetime}
+
+
+def _parse_column(raws: list[object], parse: Callable[[object], object]) -> list[object]:
+    """A column's cells parsed; None for an empty or unreadable cell."""
+    if set(map(type, raws)) <= DISTINCT_AS_KEYS:
+        # each distinct cell is parsed once: a register repeats its goal ids, department
+        # codes, dates and often its texts thousands of times
+        known = {raw: parse(raw) for raw in dict.fromkeys(raws)}
+        return list(map(known.__getitem__, raws))
+    return list(map(parse, raws))
+
+
+def _as_text(raw: object) -> str | None:
+    return clean_text(raw) or None
+
+
+def _as_longtext(raw: object) -> str | None:
+    return clean_text(raw, multiline=True) or None
+
+
+def _as_list(raw: object) -> tuple[str, ...] | None:
+    return tuple(p.strip() for p in clean_text(raw).split(";") if p.strip()) or None
+
+
+def _as_date(raw: object) -> object:
+    return parse_date(raw)[0]
+
+
+def _as_number(raw: object) -> object:
+    return parse_number(raw)[0]
+
+
+def _as_percent(raw: object) -> object:
+    value = parse_number(raw)[0]
+    if isinstance(value, float) and value > 1:
+        value /= 100  # 9.11 typed without a % format means 9.11 %
+    return value
+
+
+CELL_PARSERS: dict[str, Callable[[object], object]] = {
+    "code": _as_text, "text": _as_text, "longtext": _as_longtext, "list": _as_list,
+    "date": _as_date, "number": _as_number, "percent": _as_percent,
+}
+BAD_VALUE_CODES = {"date": "register_bad_date", "number": "register_bad_number",
+                   "percent": "register_bad_number"}
+
+
+def _unreadable(kind: str, raw: object) -> bool:
+    """Whether a cell that gave no value held something that is not a date or number (rather
+    than nothing at all); asked only of the few empty cells."""
+    if kind == "date":
+        return parse_date(raw)[1] is not None
+    if kind in ("number", "percent"):
+        return parse_number(raw)[1] is not None
+    return False
 
 
 def _settings_frame(table: Table) -> pd.DataFrame:
@@ -353,9 +422,10 @@ def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]
     return RegisterSettings(municipality[1], organ[1], year_value, unit[1]), issues
 
 
-def _records(frame: pd.DataFrame) -> zip:  # type: ignore[type-arg]
-    """(Excel row, {column: value}) pairs; far cheaper than iterrows on a large register."""
-    return zip(frame.index, frame.to_dict("records"), strict=True)
+def _columns(frame: pd.DataFrame, *names: str) -> zip:  # type: ignore[type-arg]
+    """(Excel row, value, ...) per row for the named columns; column lists are far cheaper
+    than records or iterrows on a large register."""
+    return zip(frame.index, *(frame[name].tolist() for name in names), strict=True)
 
 
 def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
@@ -372,47 +442,45 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
                            cell=tables[sheet].cell(column, row), found=value, kolumn=label,
                            mål_flik=target))
 
-    for row, goal in _records(frames[S.BOARD_GOALS]):
-        if goal["kf_id"] and goal["kf_id"] not in council:
-            unknown(S.BOARD_GOALS, "kf_id", row, goal["kf_id"], S.COUNCIL_GOALS)
-        if goal["owner"] and goal["owner"] not in departments:
-            unknown(S.BOARD_GOALS, "owner", row, goal["owner"], S.DEPARTMENTS)
-    for row, act in _records(frames[S.ACTIVITIES]):
-        for ks in act["ks_ids"] or ():
+    for row, kf_id, owner in _columns(frames[S.BOARD_GOALS], "kf_id", "owner"):
+        if kf_id and kf_id not in council:
+            unknown(S.BOARD_GOALS, "kf_id", row, kf_id, S.COUNCIL_GOALS)
+        if owner and owner not in departments:
+            unknown(S.BOARD_GOALS, "owner", row, owner, S.DEPARTMENTS)
+    for row, ks_ids, responsible, start, end in _columns(
+            frames[S.ACTIVITIES], "ks_ids", "responsible", "start", "end"):
+        for ks in ks_ids or ():
             if ks not in board:
                 unknown(S.ACTIVITIES, "ks_ids", row, ks, S.BOARD_GOALS)
-        for code in act["responsible"] or ():
+        for code in responsible or ():
             if code not in departments:
                 unknown(S.ACTIVITIES, "responsible", row, code, S.DEPARTMENTS)
-        start, end = act["start"], act["end"]
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             issues.append(make("register_end_before_start", sheet=S.ACTIVITIES,
                                cell=tables[S.ACTIVITIES].cell("end", row), found=end,
                                kolumn="Slutdatum", slut=end, start=start))
     seen_budget: dict[tuple[str, str], int] = {}
-    for row, line in _records(frames[S.BUDGET]):
-        if line["department"] and line["department"] not in departments:
-            unknown(S.BUDGET, "department", row, line["department"], S.DEPARTMENTS)
-        key = (line["department"], line["category"])
+    for row, department, category in _columns(frames[S.BUDGET], "department", "category"):
+        if department and department not in departments:
+            unknown(S.BUDGET, "department", row, department, S.DEPARTMENTS)
+        key = (department, category)
         if key in seen_budget:
             issues.append(make("register_duplicate_id", sheet=S.BUDGET,
                                cell=tables[S.BUDGET].cell("category", row),
                                found=f"{key[0]} / {key[1]}", kolumn="Avdelningskod och Kategori",
                                rader=f"{seen_budget[key]}, {row}"))
         seen_budget[key] = row
-    for row, line in _records(frames[S.BASELINES]):
-        code = line["department"]
+    for row, code in _columns(frames[S.BASELINES], "department"):
         if code and code not in departments and code != WHOLE_ORGAN_CODE:
             unknown(S.BASELINES, "department", row, code, S.DEPARTMENTS)
-    for row, line in _records(frames[S.PERIODS]):
-        end, deadline = line["period_end"], line["deadline"]
+    for row, period, end, deadline in _columns(frames[S.PERIODS], "period", "period_end",
+                                               "deadline"):
         if isinstance(end, dt.date) and isinstance(deadline, dt.date) and deadline < end:
             issues.append(make("register_deadline_before_end", sheet=S.PERIODS,
                                cell=tables[S.PERIODS].cell("deadline", row), found=deadline,
                                kolumn="Sista inlämningsdag", sista=deadline, slut=end))
-        if settings and line["period"] and not str(line["period"]).startswith(
-                str(settings.year)):
+        if settings and period and not str(period).startswith(str(settings.year)):
             issues.append(make("register_period_year", sheet=S.PERIODS,
-                               cell=tables[S.PERIODS].cell("period", row), found=line["period"],
+                               cell=tables[S.PERIODS].cell("period", row), found=period,
                                kolumn="Period", år=settings.year))
     return issues
