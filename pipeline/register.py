@@ -428,6 +428,12 @@ def _columns(frame: pd.DataFrame, *names: str) -> zip:  # type: ignore[type-arg]
     return zip(frame.index, *(frame[name].tolist() for name in names), strict=True)
 
 
+def _given(value: object) -> bool:
+    """A reference that was filled in (an empty cell is already reported as empty, and reads
+    as NaN here, which is not a value to look up)."""
+    return isinstance(value, str) and bool(value)
+
+
 def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
                   ) -> list[Issue]:
     issues: list[Issue] = []
@@ -443,9 +449,9 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
                            mål_flik=target))
 
     for row, kf_id, owner in _columns(frames[S.BOARD_GOALS], "kf_id", "owner"):
-        if kf_id and kf_id not in council:
+        if _given(kf_id) and kf_id not in council:
             unknown(S.BOARD_GOALS, "kf_id", row, kf_id, S.COUNCIL_GOALS)
-        if owner and owner not in departments:
+        if _given(owner) and owner not in departments:
             unknown(S.BOARD_GOALS, "owner", row, owner, S.DEPARTMENTS)
     for row, ks_ids, responsible, start, end in _columns(
             frames[S.ACTIVITIES], "ks_ids", "responsible", "start", "end"):
@@ -461,7 +467,7 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
                                kolumn="Slutdatum", slut=end, start=start))
     seen_budget: dict[tuple[str, str], int] = {}
     for row, department, category in _columns(frames[S.BUDGET], "department", "category"):
-        if department and department not in departments:
+        if _given(department) and department not in departments:
             unknown(S.BUDGET, "department", row, department, S.DEPARTMENTS)
         key = (department, category)
         if key in seen_budget:
@@ -471,7 +477,7 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
                                rader=f"{seen_budget[key]}, {row}"))
         seen_budget[key] = row
     for row, code in _columns(frames[S.BASELINES], "department"):
-        if code and code not in departments and code != WHOLE_ORGAN_CODE:
+        if _given(code) and code not in departments and code != WHOLE_ORGAN_CODE:
             unknown(S.BASELINES, "department", row, code, S.DEPARTMENTS)
     for row, period, end, deadline in _columns(frames[S.PERIODS], "period", "period_end",
                                                "deadline"):

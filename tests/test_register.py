@@ -74,6 +74,17 @@ def test_each_register_mistake_is_named_by_sheet_row_and_column(register_copy, n
         assert f"rad {cell[1:]}" in text and "kolumn" in text
 
 
+def test_an_empty_reference_is_reported_once_as_empty(register_copy):
+    path = register_copy[1]({("KS-mål", "B3"): None, ("KS-mål", "F4"): None})
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    about = {cell: [i.describe() for i in caught.value.issues if i.cell == cell]
+             for cell in ("B3", "F4")}
+    for cell, texts in about.items():
+        assert len(texts) == 1 and "är tom" in texts[0], texts
+        assert "nan" not in texts[0]
+
+
 def test_a_register_with_many_mistakes_lists_them_all_and_exits_2(register_copy, tmp_path):
     changes = {}
     for name, (change, *_rest) in MISTAKES.items():
