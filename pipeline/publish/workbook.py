@@ -403,6 +403,8 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
                                         if not col.rotate])
     ctx.set_height(sheet, first, header_height)
     r = first
+    # Per column, once: where it goes, how it is written, its plain Format and, for text,
+    # how many characters fit on a line (the row height follows the longest text).
     layout = [(i, col0 + i, column.key, column.kind,
                _write_date if column.kind == "date" else _write,
                styles.get(**KIND_FORMAT[column.kind]),
