@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .labels import AGE_GROUPS, SEXES, WHOLE_ORGAN_CODE
@@ -147,21 +148,30 @@ def budget_by_category(budget: pd.DataFrame, register: Register) -> pd.DataFrame
 
 
 def _totals(budget: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
-    rows = []
-    for value in order:
-        part = budget[budget[key] == value]
-        rows.append(_sums(part, {key: value}))
-    rows.append(_sums(budget, {key: WHOLE_ORGAN_CODE}))
+    # One pass to find each group's lines (not a boolean mask per group: 300 departments).
+    positions = budget.groupby(key, sort=False).indices
+    amounts = {column: budget[column].to_numpy(dtype=float)
+               for column in ("budget", "outcome", "forecast")}
+    none = np.array([], dtype=np.intp)
+    rows = [_sums({column: values[positions.get(value, none)]
+                   for column, values in amounts.items()}, {key: value})
+            for value in order]
+    rows.append(_sums(amounts, {key: WHOLE_ORGAN_CODE}))
     return pd.DataFrame(rows)
 
 
-def _sums(part: pd.DataFrame, label: dict[str, str]) -> dict[str, object]:
-    budget = round(float(part["budget"].sum()), 6)
-    complete = bool(part["forecast"].notna().all()) and not part.empty
-    outcome = round(float(part["outcome"].sum(min_count=1)), 6) if part["outcome"].notna().any() \
+def _sum(values: np.ndarray) -> float:
+    """What pandas' Series.sum gives (missing values count as nothing), on a plain array."""
+    return float(np.nansum(values))
+
+
+def _sums(part: dict[str, np.ndarray], label: dict[str, str]) -> dict[str, object]:
+    reported = {column: ~np.isnan(values) for column, values in part.items()}
+    budget = round(_sum(part["budget"]), 6)
+    complete = bool(reported["forecast"].all()) and len(part["forecast"]) > 0
+    outcome = round(_sum(part["outcome"]), 6) if reported["outcome"].any() else float("nan")
+    forecast = round(_sum(part["forecast"]), 6) if reported["forecast"].any() \
         else float("nan")
-    forecast = round(float(part["forecast"].sum(min_count=1)), 6) if part["forecast"].notna(
-        ).any() else float("nan")
     deviation = round(budget - forecast, 6) if complete else float("nan")
     return {**label, "budget": budget, "outcome": outcome, "forecast": forecast,
             "deviation": deviation, "complete": complete}
