@@ -361,10 +361,12 @@ class _ReadAhead:
         self.pending: multiprocessing.pool.MapResult | None = None  # type: ignore[type-arg]
 
     def __enter__(self) -> _ReadAhead:
-        if len(self.files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        cores = os.cpu_count() or 1
+        if len(self.files) >= PARALLEL_FROM and cores >= 2:
             paths = [item.path for item in self.files]
-            size = max(1, min(CHUNK, -(-len(paths) // ((os.cpu_count() or 2) * 4))))
-            self.pool = multiprocessing.get_context("fork").Pool(os.cpu_count())
+            workers = cores - 1  # one core stays with the main process's imports
+            size = max(1, min(CHUNK, -(-len(paths) // (workers * 4))))
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
             self.pending = self.pool.map_async(
                 _parse_files, [paths[i:i + size] for i in range(0, len(paths), size)])
         return self
