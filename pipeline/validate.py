@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
@@ -109,7 +109,7 @@ def validate_many(items, register: Register, period: str, *,  # type: ignore[no-
     this module must not cost a department its night: it becomes an error issue (and a
     logged traceback), never an exception.
     """
-    lookups = _Lookups(register, period, own_activities)
+    lookups = _Lookups.for_call(register, period, own_activities)
     results: list[tuple[Report, SubmissionData | None] | _Pending] = []
     for submission, folder in items:
         try:
@@ -142,17 +142,22 @@ MODELS = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
           T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
 
 
+Rows = list[dict[str, Any]]  # a sheet's accepted answers, one dict per Excel row
+
+
 @dataclass
 class _Pending:
-    """A file whose cells have been read and checked, waiting for the schema check."""
+    """A file whose cells have been read and checked, waiting for its frames and the schema
+    check (both done for all files of a chunk together)."""
 
     report: Report
     context: _Context
     tables: dict[str, Table]
-    frames: dict[str, pd.DataFrame | None]
+    rows: dict[str, Rows | None]  # None: the sheet could not be read
     department: str
     period: str
     failed: bool = False
+    frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     def finish(self) -> tuple[Report, SubmissionData | None]:
         if not self.report.accepted or any(f is None for f in self.frames.values()):
@@ -176,13 +181,13 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
 
     tables = _read_sheets(submission, report)
     context = _Context(lookups, department, report, submission.scans)
-    frames = {
+    rows = {
         T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES)),
         T.ASSESSMENTS: _assessments(context, tables.get(T.ASSESSMENTS)),
         T.SICK_LEAVE: _sick_leave(context, tables.get(T.SICK_LEAVE)),
         T.BUDGET: _budget(context, tables.get(T.BUDGET)),
     }
-    return _Pending(report, context, tables, frames, department, period)
+    return _Pending(report, context, tables, rows, department, period)
 
 
 class _Activity(NamedTuple):
@@ -221,6 +226,20 @@ class _Lookups:
         self.period = period
         self._own_activities = own_activities
         self._departments: dict[str, _Department] = {}
+
+    _latest: _Lookups | None = None
+
+    @classmethod
+    def for_call(cls, register: Register, period: str,
+                 own_activities: pd.DataFrame | None) -> _Lookups:
+        """The previous call's lookups when it was about the same register, period and own
+        activities (the same objects, never changed once read: the register caches its own
+        indexes too). A night validates chunk after chunk against them."""
+        latest = cls._latest
+        if latest is None or not (latest.register is register and latest.period == period
+                                  and latest._own_activities is own_activities):
+            latest = cls._latest = cls(register, period, own_activities)
+        return latest
 
     @cached_property
     def department_codes(self) -> set[str]:
@@ -264,46 +283,123 @@ class _Lookups:
 
 
 def _check_schemas(pending: list[_Pending]) -> None:
-    """Check each sheet's frames of all pending files against the sheet's pandera model; each
-    file is told what checking its frame alone would have found."""
+    """Build every file's frames, then check each sheet's frames against the sheet's pandera
+    model; each file is told what checking its frame alone would have found."""
     for sheet, model in MODELS.items():
-        # an empty sheet (no goals owned, no budget) has no values to check
-        frames = {n: frame for n, p in enumerate(pending)
-                  if (frame := p.frames.get(sheet)) is not None and sheet in p.tables
-                  and not frame.empty}
-        for n, cases in _failures(model, frames).items():
-            item = pending[n]
-            found = schema_issues(cases, item.tables[sheet], TEMPLATE_COLUMNS[sheet],
-                                  SCHEMA_CODES, item.context.reported)
-            item.report.extend(found)
-            if not found and item.report.accepted:
-                checks = ", ".join(sorted(set(map(str, cases["check"]))))
-                item.report.add(make("schema_failed", sheet=sheet, kontroll=checks))
+        rows = {n: read for n, p in enumerate(pending)
+                if (read := p.rows.get(sheet)) is not None}
+        frames, groups = _sheet_frames(rows, SHAPES[sheet])
+        for n, p in enumerate(pending):
+            p.frames[sheet] = frames.get(n)
+        for combined, members in groups:
+            for n, cases in _group_failures(model, combined, members).items():
+                item = pending[n]
+                found = schema_issues(cases, item.tables[sheet], TEMPLATE_COLUMNS[sheet],
+                                      SCHEMA_CODES, item.context.reported)
+                item.report.extend(found)
+                if not found and item.report.accepted:
+                    checks = ", ".join(sorted(set(map(str, cases["check"]))))
+                    item.report.add(make("schema_failed", sheet=sheet, kontroll=checks))
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """The columns of a sheet's frame (after "row")."""
+
+    columns: tuple[str, ...]
+    floats: tuple[str, ...] = ()  # float even when every value is missing
+    objects: tuple[str, ...] = ()  # Python objects: an own activity has no id yet
+
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(["row", *self.columns])  # built once: it costs more than a few rows
+
+
+SHAPES = {
+    T.ACTIVITIES: _Shape(("activity_id", "ks_ids", "title", "start", "end", "status",
+                          "comment", "own"), objects=("activity_id",)),
+    T.ASSESSMENTS: _Shape(("ks_id", "assessment", "analysis")),
+    T.SICK_LEAVE: _Shape(("sex", "age_group", "employees", "ordinary_hours", "sick_hours",
+                          "long_term_hours"),
+                         floats=("employees", "ordinary_hours", "sick_hours", "long_term_hours")),
+    T.BUDGET: _Shape(("category", "budget", "outcome", "forecast", "comment"),
+                     floats=("budget", "outcome", "forecast")),
+}
 FILE = "file"  # the column that tells the files apart when their frames are checked together
 UNIQUE_PER_FILE = "unique_per_file"
 
+Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE column), each
 
-def _failures(model: type[pa.DataFrameModel],
-              frames: dict[int, pd.DataFrame]) -> dict[int, pd.DataFrame]:
-    """Each file's pandera failure cases ("index": the Excel row), as validating its frame
-    alone gives them. A pandera call costs far more than its rows, so the frames are
-    validated together, in groups of the same column types (the type check looks at a
-    column as a whole)."""
+
+def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=shape.index)
+    for column in shape.floats:
+        if frame[column].dtype != float:  # all empty (object): assigning costs, so only then
+            frame[column] = frame[column].astype(float)
+    for column in shape.objects:
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.DataFrame],
+                                                                 list[Group]]:
+    """Each file's frame of one sheet, and the non-empty ones in groups to check together.
+
+    A frame costs far more than its rows, so the files whose columns pandas reads alike get
+    one frame together and each file its slice of it; any other file's frame is built on
+    its own, and those are grouped by their column types (pandera checks a column's type
+    as a whole)."""
+    alike = {n: found for n, found in rows.items() if _reads_alike(found, shape)}
+    if not _one_type_per_column(alike, shape):
+        alike = {}
+    frames = {n: _frame(found, shape) for n, found in rows.items() if n not in alike}
     groups: dict[tuple[object, ...], dict[int, pd.DataFrame]] = {}
     for n, frame in frames.items():
-        groups.setdefault(tuple(frame.dtypes), {})[n] = frame
-    failures: dict[int, pd.DataFrame] = {}
-    for group in groups.values():
-        failures.update(_group_failures(model, group))
-    return failures
+        if not frame.empty:
+            groups.setdefault(tuple(frame.dtypes), {})[n] = frame
+    checks = [(_together_frame(members), members) for members in groups.values()]
+    if alike:
+        combined = _frame([row for found in alike.values() for row in found], shape)
+        start = 0
+        for n, found in alike.items():
+            frames[n] = combined.iloc[start:start + len(found)].reset_index(drop=True)
+            start += len(found)
+        combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
+        checks.append((combined, {n: frames[n] for n in alike}))
+    return frames, checks
 
 
-def _group_failures(model: type[pa.DataFrameModel],
-                    frames: dict[int, pd.DataFrame]) -> dict[int, pd.DataFrame]:
+def _reads_alike(rows: Rows, shape: _Shape) -> bool:
+    """Whether pandas gives this file's columns the types it gives them among other files
+    (their slice of a shared frame is then the file's own frame): every column holds a
+    value, and a missing one only in text and number columns (NaN there either way)."""
+    if not rows:
+        return False
+    for column in ("row", *shape.columns):
+        values = [row[column] for row in rows]
+        present = [value for value in values if value is not None]
+        if not present or (len(present) < len(values)
+                           and not all(isinstance(v, (str, float)) for v in present)):
+            return False
+    return True
+
+
+def _one_type_per_column(rows: dict[int, Rows], shape: _Shape) -> bool:
+    return all(len({type(row[column]) for found in rows.values() for row in found
+                    if row[column] is not None}) <= 1 for column in ("row", *shape.columns))
+
+
+def _together_frame(frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
     combined = pd.concat(frames.values(), ignore_index=True)
     combined[FILE] = np.repeat(list(frames), [len(frame) for frame in frames.values()])
+    return combined
+
+
+def _group_failures(model: type[pa.DataFrameModel], combined: pd.DataFrame,
+                    frames: dict[int, pd.DataFrame]) -> dict[int, pd.DataFrame]:
+    """Each file's pandera failure cases ("index": the Excel row), as validating its frame
+    alone gives them, from one validation of the files' frames together (`combined`, in
+    file order, with a FILE column)."""
     try:
         _together(model).validate(combined, lazy=True)
         return {}
@@ -597,18 +693,9 @@ def _is_summary_row(context: _Context, table: Table, row: int, text: str,
     return False
 
 
-def _frame(rows: list[dict[str, Any]], columns: Sequence[str],
-           floats: Sequence[str] = ()) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["row", *columns])
-    for column in floats:
-        if frame[column].dtype != float:  # all empty (object): assigning costs, so only then
-            frame[column] = frame[column].astype(float)
-    return frame
-
-
 # --- the four data sheets --------------------------------------------------------------------
 
-def _activities(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _activities(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
@@ -617,7 +704,7 @@ def _activities(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
     all_register_ids = register.activity_ids
     own_known = ctx.mine.own
     goal_ids = register.goal_ids
-    rows: list[dict[str, object]] = []
+    rows: Rows = []
     seen: dict[str, list[int]] = {}
     signatures: dict[tuple, int] = {}  # type: ignore[type-arg]
 
@@ -704,10 +791,7 @@ def _activities(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                 ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
                                     titel=activity.title))
     _status_warnings(ctx, table, rows)
-    frame = _frame(rows, ["activity_id", "ks_ids", "title", "start", "end", "status",
-                          "comment", "own"])
-    frame["activity_id"] = frame["activity_id"].astype(object)
-    return frame
+    return rows
 
 
 # Letters that look like Latin ones (Cyrillic, Greek) and dashes that look like "-".
@@ -797,13 +881,13 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
                             status=status.value, slut=end, **extra))
 
 
-def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
     owned = ctx.mine.goals
     owners = ctx.lookups.owners
-    rows: list[dict[str, object]] = []
+    rows: Rows = []
     seen: dict[str, int] = {}
     for row, values in table.rows:
         ks_id = clean_text(values.get("ks_id"))
@@ -839,14 +923,14 @@ def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
         for ks_id in owned:
             if ks_id not in seen:
                 ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
-    return _frame(rows, ["ks_id", "assessment", "analysis"])
+    return rows
 
 
-def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
-    rows: list[dict[str, object]] = []
+    rows: Rows = []
     seen: dict[tuple[str, str], int] = {}
     hours = ("ordinary_hours", "sick_hours", "long_term_hours")
     for row, values in table.rows:
@@ -895,11 +979,10 @@ def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                 if (sex, age) not in seen:
                     ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
                                         ålder=age))
-    return _frame(rows, ["sex", "age_group", "employees", *hours],
-                  floats=("employees", *hours))
+    return rows
 
 
-def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _budget(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
@@ -957,8 +1040,7 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
             if category not in seen:
                 ctx.report.add(make("budget_category_missing", sheet=table.sheet,
                                     found=category))
-    return _frame(rows, ["category", "budget", "outcome", "forecast", "comment"],
-                  floats=("budget", "outcome", "forecast"))
+    return rows
 
 
 def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str) -> None:
