@@ -99,12 +99,12 @@ def read_submission(path: Path, *, name: str | None = None) -> Submission:
 def parse_submission(content: bytes, *, name: str) -> Submission:
     """Never raises for bad content: what is wrong ends up in `issues`."""
     sub = Submission(name=name, sha256=sha256_of(content), size=len(content), content=content)
-    problem = _check_container(content, name)
-    if problem is not None:
-        sub.issues.append(problem)
+    opened = _open_container(content, name)
+    if isinstance(opened, Issue):
+        sub.issues.append(opened)
         return sub
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with opened as archive:
             _check_and_scan(archive, sub)
         if not sub.readable:
             return sub
@@ -203,7 +203,8 @@ def _reason(exc: BaseException) -> str:
     return "filen går inte att öppna"
 
 
-def _check_container(content: bytes, name: str) -> Issue | None:
+def _open_container(content: bytes, name: str) -> Issue | zipfile.ZipFile:
+    """The zip, opened, or what is wrong with the file as a container."""
     suffix = PurePosixPath(name).suffix.lower() or "(ingen ändelse)"
     if not content:
         return make("file_empty", fil=name)
@@ -221,15 +222,13 @@ def _check_container(content: bytes, name: str) -> Issue | None:
     if not content.startswith(ZIP_MAGIC):
         return make("file_not_spreadsheet", fil=name, ändelse=suffix)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            archive.infolist()
+        return zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
         # A zip whose central directory is missing was cut off while being copied. BAD_INPUTS
         # F3 waits a night first: that is the nightly run's call (it knows the file's age).
         return make("file_truncated", fil=name)
     except Exception as exc:
         return make("file_corrupt", fil=name, orsak=_reason(exc))
-    return None
 
 
 def _check_parts(archive: zipfile.ZipFile, name: str,
@@ -321,7 +320,8 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
         # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows
         # (a cell formula is <f> or <f ...>; data validation's <formula1> does not count).
         interesting = (_FORMULA_TAG.search(data) is not None or b't="e"' in data
-                       or b'hidden="1"' in data or b'hidden="true"' in data
+                       or (b'hidden="' in data
+                           and (b'hidden="1"' in data or b'hidden="true"' in data))
                        or b"<mergeCell " in data)
         if interesting:
             plain = _plain_uncalculated(data)

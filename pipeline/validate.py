@@ -314,6 +314,10 @@ class _Shape:
     def index(self) -> pd.Index:
         return pd.Index(["row", *self.columns])  # built once: it costs more than a few rows
 
+    @cached_property
+    def empty(self) -> pd.DataFrame:
+        return _new_frame([], self)
+
 
 SHAPES = {
     T.ACTIVITIES: _Shape(("activity_id", "ks_ids", "title", "start", "end", "status",
@@ -332,6 +336,12 @@ Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE co
 
 
 def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
+    if not rows:
+        return shape.empty.copy()  # most departments own no goals: copying costs less
+    return _new_frame(rows, shape)
+
+
+def _new_frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=shape.index)
     for column in shape.floats:
         if frame[column].dtype != float:  # all empty (object): assigning costs, so only then
@@ -362,7 +372,8 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
         combined = _frame([row for found in alike.values() for row in found], shape)
         start = 0
         for n, found in alike.items():
-            frames[n] = combined.iloc[start:start + len(found)].reset_index(drop=True)
+            frames[n] = frame = combined.iloc[start:start + len(found)]
+            frame.index = pd.RangeIndex(len(found))  # as its own frame numbers its rows
             start += len(found)
         combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
         checks.append((combined, {n: frames[n] for n in alike}))
