@@ -295,6 +295,7 @@ def _sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
 
 _ROW_NUMBER = re.compile(r"(\d+)$")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_FORMULA_TAG_END = re.compile(rb"f[ >/]")  # rare outside formula tags, and found much faster
 _NEGATIVE_VALUE = re.compile(rb"<v>\s*-")
 _NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
                               rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
@@ -317,13 +318,7 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
             scan.too_large_at = _too_large_at(data)
         if _NEGATIVE_VALUE.search(data):
             scan.huge_negative = _huge_negatives(data)
-        # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows
-        # (a cell formula is <f> or <f ...>; data validation's <formula1> does not count).
-        interesting = (_FORMULA_TAG.search(data) is not None or b't="e"' in data
-                       or (b'hidden="' in data
-                           and (b'hidden="1"' in data or b'hidden="true"' in data))
-                       or b"<mergeCell " in data)
-        if interesting:
+        if _worth_parsing(data):
             plain = _plain_uncalculated(data)
             if plain is None:
                 _scan_xml(data, scan)
@@ -331,6 +326,16 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
                 scan.uncalculated = plain
         scans[sheet_name] = scan
     return scans
+
+
+def _worth_parsing(data: bytes) -> bool:
+    """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or merges
+    (a cell formula is <f> or <f ...>; data validation's <formula1> does not count)."""
+    return ((_FORMULA_TAG_END.search(data) is not None
+             and _FORMULA_TAG.search(data) is not None)
+            or b't="e"' in data
+            or (b'hidden="' in data and (b'hidden="1"' in data or b'hidden="true"' in data))
+            or b"<mergeCell " in data)
 
 
 def _too_large_at(data: bytes) -> str | None:
