@@ -216,9 +216,11 @@ class _Department:
 
 
 class _Lookups:
-    """The register and the earlier periods' own activities, indexed once per validate_many
-    call: each file only asks for its own department. Built lazily, so that a register that
-    cannot answer fails the file that asks (an internal error), as before."""
+    """The register and the earlier periods' own activities as dicts, each department's
+    built when a file of it first asks. Built lazily, so that a register that cannot answer
+    fails the file that asks (an internal error), as before."""
+
+    _latest: _Lookups | None = None
 
     def __init__(self, register: Register, period: str,
                  own_activities: pd.DataFrame | None) -> None:
@@ -226,8 +228,6 @@ class _Lookups:
         self.period = period
         self._own_activities = own_activities
         self._departments: dict[str, _Department] = {}
-
-    _latest: _Lookups | None = None
 
     @classmethod
     def for_call(cls, register: Register, period: str,
@@ -336,6 +336,7 @@ Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE co
 
 
 def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
+    """One file's frame of a sheet, built on its own."""
     if not rows:
         return shape.empty.copy()  # most departments own no goals: copying costs less
     return _new_frame(rows, shape)
@@ -359,9 +360,7 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
     one frame together and each file its slice of it; any other file's frame is built on
     its own, and those are grouped by their column types (pandera checks a column's type
     as a whole)."""
-    alike = {n: found for n, found in rows.items() if _reads_alike(found, shape)}
-    if not _one_type_per_column(alike, shape):
-        alike = {}
+    alike = _alike(rows, shape)
     frames = {n: _frame(found, shape) for n, found in rows.items() if n not in alike}
     groups: dict[tuple[object, ...], dict[int, pd.DataFrame]] = {}
     for n, frame in frames.items():
@@ -380,24 +379,32 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
     return frames, checks
 
 
-def _reads_alike(rows: Rows, shape: _Shape) -> bool:
-    """Whether pandas gives this file's columns the types it gives them among other files
-    (their slice of a shared frame is then the file's own frame): every column holds a
-    value, and a missing one only in text and number columns (NaN there either way)."""
+def _alike(rows: dict[int, Rows], shape: _Shape) -> dict[int, Rows]:
+    """The files whose columns pandas reads alike: each column's values are of one type,
+    the same in all of them (see _value_types)."""
+    types = {n: found for n, read in rows.items() if (found := _value_types(read, shape))}
+    if not all(len(set().union(*column)) == 1
+               for column in zip(*types.values(), strict=True)):
+        return {}
+    return {n: rows[n] for n in types}
+
+
+def _value_types(rows: Rows, shape: _Shape) -> list[set[type]] | None:
+    """The Python types of each column's values; None when pandas may give this file's
+    columns other types than it gives them among other files (its slice of a shared frame
+    would then not be its own frame): a column without a value, or a missing value where
+    NaN does not stand for it either way (anywhere but in text and number columns)."""
     if not rows:
-        return False
+        return None
+    found = []
     for column in ("row", *shape.columns):
-        values = [row[column] for row in rows]
-        present = [value for value in values if value is not None]
-        if not present or (len(present) < len(values)
-                           and not all(isinstance(v, (str, float)) for v in present)):
-            return False
-    return True
-
-
-def _one_type_per_column(rows: dict[int, Rows], shape: _Shape) -> bool:
-    return all(len({type(row[column]) for found in rows.values() for row in found
-                    if row[column] is not None}) <= 1 for column in ("row", *shape.columns))
+        types = {type(row[column]) for row in rows}
+        missing = type(None) in types
+        types.discard(type(None))
+        if not types or (missing and not types <= {str, float}):
+            return None
+        found.append(types)
+    return found
 
 
 def _together_frame(frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
