@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -398,7 +399,7 @@ def _value_types(rows: Rows, shape: _Shape) -> list[set[type]] | None:
         return None
     found = []
     for column in ("row", *shape.columns):
-        types = {type(row[column]) for row in rows}
+        types = set(map(type, map(itemgetter(column), rows)))
         missing = type(None) in types
         types.discard(type(None))
         if not types or (missing and not types <= {str, float}):
