@@ -4,7 +4,8 @@ A file is recognised by its content, never its name: the zip's parts are checked
 binary or ODF formats, DTDs, size) before any spreadsheet library touches it. The cell values
 come from python-calamine; the sheet XML is scanned once for what calamine hides (error
 values and formulas without a cached value both read as empty text there), hidden rows and
-merged cells.
+merged cells. Each XML part is unpacked once: the safety checks keep what they read for the
+scan.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import hashlib
 import io
 import logging
 import re
+import xml.parsers.expat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
@@ -53,16 +56,10 @@ class SheetScan:
 
     errors: dict[str, str] = field(default_factory=dict)  # "H12" -> "#REF!"
     uncalculated: set[str] = field(default_factory=set)  # formulas without a cached value
-    formulas: set[str] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     merged: list[str] = field(default_factory=list)
-    last_row: int = 0  # the used area: the last row and column holding a value (1-based)
-    last_column: int = 0
+    too_large_at: str | None = None  # the far corner of a used area beyond MAX_CELLS, "XFD4900"
     huge_negative: list[tuple[str, str]] = field(default_factory=list)  # ("D17", "-1e12")
-
-    @property
-    def area(self) -> int:
-        return self.last_row * self.last_column
 
 
 @dataclass
@@ -102,23 +99,19 @@ def read_submission(path: Path, *, name: str | None = None) -> Submission:
 def parse_submission(content: bytes, *, name: str) -> Submission:
     """Never raises for bad content: what is wrong ends up in `issues`."""
     sub = Submission(name=name, sha256=sha256_of(content), size=len(content), content=content)
-    problem = _check_container(content, name)
-    if problem is not None:
-        sub.issues.append(problem)
+    opened = _open_container(content, name)
+    if isinstance(opened, Issue):
+        sub.issues.append(opened)
         return sub
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            problem, warnings = _check_parts(archive, name)
-            sub.issues.extend(warnings)
-            if problem is not None:
-                sub.issues.append(problem)
-                return sub
-            sub.scans = _scan_sheets(archive)
-            sub.saved_at = _saved_at(archive)
+        with opened as archive:
+            _check_and_scan(archive, sub)
+        if not sub.readable:
+            return sub
         for sheet, scan in sub.scans.items():
-            if scan.area > MAX_CELLS:
-                far = f"{_column_letters(scan.last_column)}{scan.last_row}"
-                sub.issues.append(make("sheet_too_large", sheet=sheet, cell=far, fil=name))
+            if scan.too_large_at is not None:
+                sub.issues.append(make("sheet_too_large", sheet=sheet, cell=scan.too_large_at,
+                                       fil=name))
                 return sub
     except DefusedXmlException as exc:  # a DTD or entity that the byte scan did not see
         log.warning("unsafe XML in %s: %r", name, exc)
@@ -149,6 +142,23 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
     sub.meta = {text_of(row[0]).strip(): text_of(row[1]).strip() for row in meta_rows
                 if len(row) >= 2 and row[0] not in (None, "")}
     return sub
+
+
+def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> None:
+    """The zip's parts checked, then the sheets scanned and the save time read, each XML part
+    unpacked once."""
+    unpacked: dict[str, bytes] = {}
+    problem, warnings = _check_parts(archive, sub.name, unpacked)
+    sub.issues.extend(warnings)
+    if problem is not None:
+        sub.issues.append(problem)
+        return
+
+    def read(part: str) -> bytes:
+        return unpacked[part] if part in unpacked else archive.read(part)
+
+    sub.scans = _scan_sheets(read, set(archive.namelist()))
+    sub.saved_at = _saved_at(read)
 
 
 class ReaderPanic(Exception):
@@ -193,7 +203,8 @@ def _reason(exc: BaseException) -> str:
     return "filen går inte att öppna"
 
 
-def _check_container(content: bytes, name: str) -> Issue | None:
+def _open_container(content: bytes, name: str) -> Issue | zipfile.ZipFile:
+    """The zip, opened, or what is wrong with the file as a container."""
     suffix = PurePosixPath(name).suffix.lower() or "(ingen ändelse)"
     if not content:
         return make("file_empty", fil=name)
@@ -211,18 +222,19 @@ def _check_container(content: bytes, name: str) -> Issue | None:
     if not content.startswith(ZIP_MAGIC):
         return make("file_not_spreadsheet", fil=name, ändelse=suffix)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            archive.infolist()
+        return zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
         # A zip whose central directory is missing was cut off while being copied. BAD_INPUTS
         # F3 waits a night first: that is the nightly run's call (it knows the file's age).
         return make("file_truncated", fil=name)
     except Exception as exc:
         return make("file_corrupt", fil=name, orsak=_reason(exc))
-    return None
 
 
-def _check_parts(archive: zipfile.ZipFile, name: str) -> tuple[Issue | None, list[Issue]]:
+def _check_parts(archive: zipfile.ZipFile, name: str,
+                 unpacked: dict[str, bytes]) -> tuple[Issue | None, list[Issue]]:
+    """What is wrong with the zip's parts, and warnings. The XML parts it unpacks are kept in
+    `unpacked` (part name → bytes), so that the sheet scan does not unpack them again."""
     infos = archive.infolist()
     names = {info.filename for info in infos}
     warnings: list[Issue] = []
@@ -250,10 +262,10 @@ def _check_parts(archive: zipfile.ZipFile, name: str) -> tuple[Issue | None, lis
                     max=_size(MAX_UNCOMPRESSED_BYTES)), []
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
-            head = archive.read(info.filename)
+            head = unpacked[info.filename] = archive.read(info.filename)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
-    if archive.read("xl/workbook.xml").find(STRICT_NS.encode()) >= 0:
+    if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []
     if any(n.startswith("xl/externalLinks/") for n in names) or "xl/connections.xml" in names:
         warnings.append(make("file_external_links", fil=name))
@@ -264,10 +276,10 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.0f} MB".replace(".", ",")
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
     """Sheet name → path of its XML part inside the zip."""
-    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = SafeET.fromstring(read("xl/workbook.xml"))
+    rels = SafeET.fromstring(read("xl/_rels/workbook.xml.rels"))
     targets = {}
     for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
         target = rel.get("Target", "")
@@ -283,46 +295,72 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 _ROW_NUMBER = re.compile(r"(\d+)$")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_FORMULA_TAG_END = re.compile(rb"f[ >/]")  # rare outside formula tags, and found much faster
+_NEGATIVE_VALUE = re.compile(rb"<v>\s*-")
 _NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
                               rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
 DATE_SERIAL_LIMIT = 2_958_465  # 9999-12-31, the last day Excel can show
 # a cell with a value, formula or inline text (formatting alone does not widen calamine's area)
 _VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:v|f|is)\b')
+# A reference beyond column Z or row 9 999. Without one, the used area is at most 26 × 9 999
+# cells, far below MAX_CELLS, and the cells need not be measured one by one.
+_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{2}|[A-Z][0-9]{5})')
 
 
-def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
+def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:
     scans: dict[str, SheetScan] = {}
-    names = set(archive.namelist())
-    for sheet_name, part in _sheet_parts(archive).items():
+    for sheet_name, part in _sheet_parts(read).items():
         if part not in names:
             continue
-        data = archive.read(part)
+        data = read(part)
         scan = SheetScan()
-        _measure(data, scan)
-        # Cheap gate: only parse cells when the XML holds formulas, errors or hidden rows
-        # (a cell formula is <f> or <f ...>; data validation's <formula1> does not count).
-        interesting = (_FORMULA_TAG.search(data) is not None or b't="e"' in data
-                       or b'hidden="1"' in data or b'hidden="true"' in data
-                       or b"<mergeCell " in data)
-        if interesting:
-            _scan_xml(data, scan)
+        if _FAR_REFERENCE.search(data):
+            scan.too_large_at = _too_large_at(data)
+        if _NEGATIVE_VALUE.search(data):
+            scan.huge_negative = _huge_negatives(data)
+        if _worth_parsing(data):
+            plain = _plain_uncalculated(data)
+            if plain is None:
+                _scan_xml(data, scan)
+            else:
+                scan.uncalculated = plain
         scans[sheet_name] = scan
     return scans
 
 
-def _measure(data: bytes, scan: SheetScan) -> None:
-    columns: set[bytes] = set()
-    for letters, row in _VALUE_CELL.findall(data):
-        columns.add(letters)
-        scan.last_row = max(scan.last_row, int(row))
-    scan.last_column = max((_column_number(c.decode()) for c in columns), default=0)
-    # numbers no date can be: in a date-formatted cell they make calamine panic
+def _worth_parsing(data: bytes) -> bool:
+    """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or merges
+    (a cell formula is <f> or <f ...>; data validation's <formula1> does not count)."""
+    return ((_FORMULA_TAG_END.search(data) is not None
+             and _FORMULA_TAG.search(data) is not None)
+            or b't="e"' in data
+            or (b'hidden="' in data and (b'hidden="1"' in data or b'hidden="true"' in data))
+            or b"<mergeCell " in data)
+
+
+def _too_large_at(data: bytes) -> str | None:
+    """The far corner of the used area (rows × columns from A1, as calamine allocates it),
+    when that area holds more than MAX_CELLS cells."""
+    cells = _VALUE_CELL.findall(data)
+    if not cells:
+        return None
+    last_row = max(int(row) for _, row in cells)
+    last_column = max(_column_number(letters.decode()) for letters, _ in cells)
+    if last_row * last_column <= MAX_CELLS:
+        return None
+    return f"{_column_letters(last_column)}{last_row}"
+
+
+def _huge_negatives(data: bytes) -> list[tuple[str, str]]:
+    """Numbers no date can be: in a date-formatted cell they make calamine panic."""
+    found = []
     for ref, value in _NEGATIVE_NUMBER.findall(data):
         try:
             if float(value) < -DATE_SERIAL_LIMIT:
-                scan.huge_negative.append((ref.decode(), value.decode()))
+                found.append((ref.decode(), value.decode()))
         except ValueError:
             continue
+    return found
 
 
 def _column_number(letters: str) -> int:
@@ -340,6 +378,56 @@ def _column_letters(number: int) -> str:
     return letters
 
 
+# A formula cell as Excel, LibreOffice and openpyxl write it: double-quoted attributes without
+# entities or line breaks, the formula, then its cached value or none (group 2: the value).
+_PLAIN_ATTRIBUTES = rb'(?:\s+\w+="[^"<&\t\n\r]*")*\s*'
+_PLAIN_FORMULA_CELL = re.compile(
+    rb"<c(" + _PLAIN_ATTRIBUTES + rb")>\s*"
+    rb"<f" + _PLAIN_ATTRIBUTES + rb"(?:/>|>[^<]*</f>)\s*"
+    rb"(?:<v>([^<]*)</v>|<v/>)?\s*</c>")
+_ANY_FORMULA_TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?f[\s/>]")  # <f> in any namespace
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+_MAIN_NS_ROOT = re.compile(rb'(?:<\?xml[^>]*\?>)?\s*<(?:\w+:)?worksheet\s[^>]*'
+                           rb'\bxmlns="' + MAIN_NS.encode() + rb'"')
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["'][e&]""")  # t="e", also in other spellings
+
+
+def _plain_uncalculated(data: bytes) -> set[str] | None:
+    """The formula cells without a cached value, read straight from the bytes, for a sheet
+    whose only finding can be formulas and whose formula cells are all plainly written (one
+    parser run over a sheet costs far more than calamine reading it). None when anything
+    less plain is in the sheet: comments, processing instructions, another namespace,
+    hidden rows, merges, error values or a formula written otherwise; `_scan_xml` parses it.
+    """
+    declarations = 1 if data.startswith(b"<?xml") else 0
+    if (b"<!" in data or data.count(b"<?") > declarations
+            or b"hidden" in data or b"mergeCell" in data or _ERROR_TYPE.search(data)
+            or data.count(b"xmlns=") != 1 or not _MAIN_NS_ROOT.match(data)):
+        return None
+    cells = _PLAIN_FORMULA_CELL.findall(data)
+    if len(cells) != len(_ANY_FORMULA_TAG.findall(data)) or not _well_formed(data):
+        return None
+    uncalculated = set()
+    for attributes, value in cells:
+        if not value:  # <v></v>, <v/> or no <v>: the parser reads all three as no value
+            ref = dict(_ATTRIBUTE.findall(attributes)).get(b"r", b"")
+            if not ref.isascii():
+                return None
+            uncalculated.add(ref.decode())
+    return uncalculated
+
+
+def _well_formed(data: bytes) -> bool:
+    """Whether the XML parses (expat, as ElementTree uses it). A malformed sheet goes to
+    `_scan_xml`, which reports it as before."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        return False
+    return True
+
+
 def _scan_xml(data: bytes, scan: SheetScan) -> None:
     c_tag, f_tag, v_tag = (f"{{{MAIN_NS}}}{t}" for t in ("c", "f", "v"))
     row_tag, merge_tag = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}mergeCell"
@@ -351,10 +439,9 @@ def _scan_xml(data: bytes, scan: SheetScan) -> None:
             text = value.text if value is not None else None
             if elem.get("t") == "e":
                 scan.errors[ref] = text or "#FEL"
-            elif elem.find(f_tag) is not None:
-                scan.formulas.add(ref)
-                if text is None or (text == "" and elem.get("t") not in ("str", "inlineStr")):
-                    scan.uncalculated.add(ref)
+            elif elem.find(f_tag) is not None and (
+                    text is None or (text == "" and elem.get("t") not in ("str", "inlineStr"))):
+                scan.uncalculated.add(ref)
             elem.clear()
         elif tag == row_tag:
             if elem.get("hidden") in ("1", "true"):
@@ -364,9 +451,9 @@ def _scan_xml(data: bytes, scan: SheetScan) -> None:
             scan.merged.append(elem.get("ref", ""))
 
 
-def _saved_at(archive: zipfile.ZipFile) -> dt.datetime | None:
+def _saved_at(read: Callable[[str], bytes]) -> dt.datetime | None:
     try:
-        core = SafeET.fromstring(archive.read("docProps/core.xml"))
+        core = SafeET.fromstring(read("docProps/core.xml"))
     except KeyError:
         return None
     for elem in core.iter("{http://purl.org/dc/terms/}modified"):

@@ -70,8 +70,10 @@ def text_of(raw: object) -> str:
 
 def clean_text(raw: object, *, multiline: bool = False) -> str:
     """Text as the user meant it: single-line fields lose their line breaks (Alt+Enter)."""
-    if isinstance(raw, str) and raw.isprintable() and _PLAIN.search(raw) is None and (
-            raw.isascii() or unicodedata.is_normalized("NFC", raw)):
+    if isinstance(raw, str) and raw.isprintable() and (
+            # ASCII text holds none of SPACES: only a double space needs cleaning
+            ("  " not in raw) if raw.isascii() else
+            (_PLAIN.search(raw) is None and unicodedata.is_normalized("NFC", raw))):
         return raw.strip()  # most cells: nothing to clean (a night reads many thousands)
     text = text_of(raw)
     for ch in SPACES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ class Table:
         return {name: excel_column(i) for name, i in self.columns.items()}
 
 
+@lru_cache(maxsize=1024, typed=True)  # the same few headers, file after file
 def fold_header(text: object) -> str:
     return re.sub(r"[\s\u00a0\u202f]+", " ", clean_text(text)).strip().casefold()
 
@@ -77,7 +79,7 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
             unknown[index] = text
     missing = [(position, swedish) for position, (swedish, english) in enumerate(expected.items())
                if english not in columns and swedish not in optional]
-    renamed = _pair_renamed(missing, unknown) if codes["renamed_unknown"] else {}
+    renamed = _pair_renamed(missing, unknown) if codes["renamed_unknown"] and missing else {}
     for _, swedish in missing:
         if swedish in renamed:
             index = renamed[swedish]
@@ -95,13 +97,15 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
 
     known = set(columns.values())
     named = {i for i, raw in enumerate(header) if clean_text(raw)}
+    width = max(map(len, rows[header_row:]), default=0)
+    unread = [i for i in range(width) if i not in known and i not in named]
     records: list[tuple[int, dict[str, object]]] = []
     extra_cells: list[tuple[int, int, object]] = []
     for offset, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
-        if len(extra_cells) < 100:  # values beside the table, under no header at all
-            extra_cells.extend((offset, i, value) for i, value in enumerate(row)
-                               if i not in known and i not in named and value not in (None, ""))
+        if unread and len(extra_cells) < 100:  # values beside the table, under no header
+            extra_cells.extend((offset, i, row[i]) for i in unread
+                               if i < len(row) and row[i] not in (None, ""))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue  # blank rows in the middle are skipped; row numbers are kept
         records.append((offset, values))

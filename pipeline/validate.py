@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
+from operator import itemgetter
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -108,10 +110,11 @@ def validate_many(items, register: Register, period: str, *,  # type: ignore[no-
     this module must not cost a department its night: it becomes an error issue (and a
     logged traceback), never an exception.
     """
+    lookups = _Lookups.for_call(register, period, own_activities)
     results: list[tuple[Report, SubmissionData | None] | _Pending] = []
     for submission, folder in items:
         try:
-            results.append(_prepare(submission, register, period, folder, own_activities))
+            results.append(_prepare(submission, lookups, folder))
         except Exception:
             results.append(_internal_error(submission.name))
     pending = [(i, r) for i, r in enumerate(results) if isinstance(r, _Pending)]
@@ -140,17 +143,22 @@ MODELS = {T.ACTIVITIES: schemas.Activities, T.ASSESSMENTS: schemas.Assessments,
           T.SICK_LEAVE: schemas.SickLeave, T.BUDGET: schemas.Budget}
 
 
+Rows = list[dict[str, Any]]  # a sheet's accepted answers, one dict per Excel row
+
+
 @dataclass
 class _Pending:
-    """A file whose cells have been read and checked, waiting for the schema check."""
+    """A file whose cells have been read and checked, waiting for its frames and the schema
+    check (both done for all files of a chunk together)."""
 
     report: Report
     context: _Context
     tables: dict[str, Table]
-    frames: dict[str, pd.DataFrame | None]
+    rows: dict[str, Rows | None]  # None: the sheet could not be read
     department: str
     period: str
     failed: bool = False
+    frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     def finish(self) -> tuple[Report, SubmissionData | None]:
         if not self.report.accepted or any(f is None for f in self.frames.values()):
@@ -159,66 +167,311 @@ class _Pending:
                                            *self.frames.values())  # type: ignore[arg-type]
 
 
-def _prepare(submission, register: Register, period: str,  # type: ignore[no-untyped-def]
-             folder_department: str | None, own_activities: pd.DataFrame | None
-             ) -> _Pending | tuple[Report, None]:
+def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
+             folder_department: str | None) -> _Pending | tuple[Report, None]:
     report = Report(file=submission.name)
     report.extend(submission.issues)
     if not submission.readable:
         return report, None
-    if not _check_meta(submission, register, period, folder_department, report):
+    if not _check_meta(submission, lookups, folder_department, report):
         return report, None
     department = submission.department
+    period = lookups.period
     report.department, report.period = department, period
     report.issues = [replace(i, department=department) for i in report.issues]
 
     tables = _read_sheets(submission, report)
-    context = _Context(register, period, department, report, submission.scans)
-    frames = {
-        T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES), own_activities),
+    context = _Context(lookups, department, report, submission.scans)
+    rows = {
+        T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES)),
         T.ASSESSMENTS: _assessments(context, tables.get(T.ASSESSMENTS)),
         T.SICK_LEAVE: _sick_leave(context, tables.get(T.SICK_LEAVE)),
         T.BUDGET: _budget(context, tables.get(T.BUDGET)),
     }
-    return _Pending(report, context, tables, frames, department, period)
+    return _Pending(report, context, tables, rows, department, period)
+
+
+class _Activity(NamedTuple):
+    """An activity the department reports on: from the register or its own earlier ones."""
+
+    activity_id: str
+    ks_ids: tuple[str, ...]
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+def _activity_records(frame: pd.DataFrame) -> list[_Activity]:
+    columns = (frame[c] for c in _Activity._fields)
+    return [_Activity(*values) for values in zip(*columns, strict=True)]
+
+
+@dataclass
+class _Department:
+    """What the register says about one department, as plain dicts and lists."""
+
+    expected: dict[str, _Activity]  # its register activities by id
+    own: dict[str, _Activity]  # activities it added in earlier periods, by id
+    goals: list[str]  # the board goals it owns (ks_id)
+    budgets: dict[str, float]  # category → budget
+
+
+class _Lookups:
+    """The register and the earlier periods' own activities as dicts, each department's
+    built when a file of it first asks. Built lazily, so that a register that cannot answer
+    fails the file that asks (an internal error), as before."""
+
+    _latest: _Lookups | None = None
+
+    def __init__(self, register: Register, period: str,
+                 own_activities: pd.DataFrame | None) -> None:
+        self.register = register
+        self.period = period
+        self._own_activities = own_activities
+        self._departments: dict[str, _Department] = {}
+
+    @classmethod
+    def for_call(cls, register: Register, period: str,
+                 own_activities: pd.DataFrame | None) -> _Lookups:
+        """The previous call's lookups when it was about the same register, period and own
+        activities (the same objects, never changed once read: the register caches its own
+        indexes too). A night validates chunk after chunk against them."""
+        latest = cls._latest
+        if latest is None or not (latest.register is register and latest.period == period
+                                  and latest._own_activities is own_activities):
+            latest = cls._latest = cls(register, period, own_activities)
+        return latest
+
+    @cached_property
+    def department_codes(self) -> set[str]:
+        return set(self.register.department_codes)
+
+    @cached_property
+    def period_ids(self) -> set[str]:
+        return set(self.register.period_ids)
+
+    @cached_property
+    def period_end(self) -> dt.date:
+        return self.register.period(self.period)["period_end"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def owners(self) -> dict[str, str]:
+        """Board goal (ks_id) → the department that owns it."""
+        goals = self.register.board_goals
+        return dict(zip(goals["ks_id"], goals["owner"], strict=True))
+
+    @cached_property
+    def _own_by_department(self) -> dict[str, dict[str, _Activity]]:
+        own = self._own_activities
+        by_department: dict[str, dict[str, _Activity]] = {}
+        if own is not None and not own.empty:
+            for department, activity in zip(own["department"], _activity_records(own),
+                                            strict=True):
+                by_department.setdefault(department, {})[activity.activity_id] = activity
+        return by_department
+
+    def department(self, code: str) -> _Department:
+        if code not in self._departments:
+            register = self.register
+            budget = register.budget_for(code)
+            self._departments[code] = _Department(
+                expected={a.activity_id: a
+                          for a in _activity_records(register.activities_for(code))},
+                own=self._own_by_department.get(code, {}),
+                goals=list(register.goals_owned_by(code)["ks_id"]),
+                budgets=dict(zip(budget["category"], budget["budget"], strict=True)))
+        return self._departments[code]
 
 
 def _check_schemas(pending: list[_Pending]) -> None:
-    """Run each sheet's pandera model once over the frames of all pending files."""
+    """Build every file's frames, then check each sheet's frames against the sheet's pandera
+    model; each file is told what checking its frame alone would have found."""
     for sheet, model in MODELS.items():
-        # an empty sheet (no goals owned, no budget) has no values to check
-        parts = {n: p.frames[sheet] for n, p in enumerate(pending)
-                 if p.frames.get(sheet) is not None and sheet in p.tables
-                 and not p.frames[sheet].empty}  # type: ignore[union-attr]
-        if not parts:
-            continue
-        combined = pd.concat([frame.assign(file=n) for n, frame in parts.items()],  # type: ignore[union-attr]
-                             ignore_index=True)
-        combined.index = pd.MultiIndex.from_arrays([combined["file"], combined["row"]],
-                                                   names=["file", "excel_row"])
-        try:
-            model.validate(combined, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            for n in parts:
+        rows = {n: read for n, p in enumerate(pending)
+                if (read := p.rows.get(sheet)) is not None}
+        frames, groups = _sheet_frames(rows, SHAPES[sheet])
+        for n, p in enumerate(pending):
+            p.frames[sheet] = frames.get(n)
+        for combined, members in groups:
+            for n, cases in _group_failures(model, combined, members).items():
                 item = pending[n]
-                mine = cases[cases["index"].map(lambda i, n=n: isinstance(i, tuple)
-                                                and i[0] == n)].copy()
-                if mine.empty:
-                    continue
-                mine["index"] = mine["index"].map(lambda i: i[1])
-                found = schema_issues(mine, item.tables[sheet], TEMPLATE_COLUMNS[sheet],
+                found = schema_issues(cases, item.tables[sheet], TEMPLATE_COLUMNS[sheet],
                                       SCHEMA_CODES, item.context.reported)
                 item.report.extend(found)
                 if not found and item.report.accepted:
-                    checks = ", ".join(sorted(set(map(str, mine["check"]))))
+                    checks = ", ".join(sorted(set(map(str, cases["check"]))))
                     item.report.add(make("schema_failed", sheet=sheet, kontroll=checks))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The columns of a sheet's frame (after "row")."""
+
+    columns: tuple[str, ...]
+    floats: tuple[str, ...] = ()  # float even when every value is missing
+    objects: tuple[str, ...] = ()  # Python objects: an own activity has no id yet
+
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(["row", *self.columns])  # built once: it costs more than a few rows
+
+    @cached_property
+    def empty(self) -> pd.DataFrame:
+        return _new_frame([], self)
+
+
+SHAPES = {
+    T.ACTIVITIES: _Shape(("activity_id", "ks_ids", "title", "start", "end", "status",
+                          "comment", "own"), objects=("activity_id",)),
+    T.ASSESSMENTS: _Shape(("ks_id", "assessment", "analysis")),
+    T.SICK_LEAVE: _Shape(("sex", "age_group", "employees", "ordinary_hours", "sick_hours",
+                          "long_term_hours"),
+                         floats=("employees", "ordinary_hours", "sick_hours", "long_term_hours")),
+    T.BUDGET: _Shape(("category", "budget", "outcome", "forecast", "comment"),
+                     floats=("budget", "outcome", "forecast")),
+}
+FILE = "file"  # the column that tells the files apart when their frames are checked together
+UNIQUE_PER_FILE = "unique_per_file"
+
+Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE column), each
+
+
+def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
+    """One file's frame of a sheet, built on its own."""
+    if not rows:
+        return shape.empty.copy()  # most departments own no goals: copying costs less
+    return _new_frame(rows, shape)
+
+
+def _new_frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=shape.index)
+    for column in shape.floats:
+        if frame[column].dtype != float:  # all empty (object): assigning costs, so only then
+            frame[column] = frame[column].astype(float)
+    for column in shape.objects:
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.DataFrame],
+                                                                 list[Group]]:
+    """Each file's frame of one sheet, and the non-empty ones in groups to check together.
+
+    A frame costs far more than its rows, so the files whose columns pandas reads alike get
+    one frame together and each file its slice of it; any other file's frame is built on
+    its own, and those are grouped by their column types (pandera checks a column's type
+    as a whole)."""
+    alike = _alike(rows, shape)
+    frames = {n: _frame(found, shape) for n, found in rows.items() if n not in alike}
+    groups: dict[tuple[object, ...], dict[int, pd.DataFrame]] = {}
+    for n, frame in frames.items():
+        if not frame.empty:
+            groups.setdefault(tuple(frame.dtypes), {})[n] = frame
+    checks = [(_together_frame(members), members) for members in groups.values()]
+    if alike:
+        combined = _frame([row for found in alike.values() for row in found], shape)
+        start = 0
+        for n, found in alike.items():
+            frames[n] = frame = combined.iloc[start:start + len(found)]
+            frame.index = pd.RangeIndex(len(found))  # as its own frame numbers its rows
+            start += len(found)
+        combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
+        checks.append((combined, {n: frames[n] for n in alike}))
+    return frames, checks
+
+
+def _alike(rows: dict[int, Rows], shape: _Shape) -> dict[int, Rows]:
+    """The files whose columns pandas reads alike: each column's values are of one type,
+    the same in all of them (see _value_types)."""
+    types = {n: found for n, read in rows.items() if (found := _value_types(read, shape))}
+    if not all(len(set().union(*column)) == 1
+               for column in zip(*types.values(), strict=True)):
+        return {}
+    return {n: rows[n] for n in types}
+
+
+def _value_types(rows: Rows, shape: _Shape) -> list[set[type]] | None:
+    """The Python types of each column's values; None when pandas may give this file's
+    columns other types than it gives them among other files (its slice of a shared frame
+    would then not be its own frame): a column without a value, or a missing value where
+    NaN does not stand for it either way (anywhere but in text and number columns)."""
+    if not rows:
+        return None
+    found = []
+    for column in ("row", *shape.columns):
+        types = set(map(type, map(itemgetter(column), rows)))
+        missing = type(None) in types
+        types.discard(type(None))
+        if not types or (missing and not types <= {str, float}):
+            return None
+        found.append(types)
+    return found
+
+
+def _together_frame(frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    combined = pd.concat(frames.values(), ignore_index=True)
+    combined[FILE] = np.repeat(list(frames), [len(frame) for frame in frames.values()])
+    return combined
+
+
+def _group_failures(model: type[pa.DataFrameModel], combined: pd.DataFrame,
+                    frames: dict[int, pd.DataFrame]) -> dict[int, pd.DataFrame]:
+    """Each file's pandera failure cases ("index": the Excel row), as validating its frame
+    alone gives them, from one validation of the files' frames together (`combined`, in
+    file order, with a FILE column)."""
+    try:
+        _together(model).validate(combined, lazy=True)
+        return {}
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    if cases["index"].isna().any():  # a column failed as a whole: no one file's failure
+        return {n: found for n, frame in frames.items()
+                if (found := _failures_alone(model, frame)) is not None}
+    position = cases["index"].astype(int).to_numpy()
+    files = combined[FILE].to_numpy()[position]
+    cases = cases.assign(index=combined["row"].to_numpy()[position])
+    # A value's own check (isin, ≥ 0, not empty) fails the same way alone. Checks across
+    # columns or rows (uniqueness, types) list their cases differently: those files alone.
+    exact = (cases["schema_context"] == "Column") & ~cases["check"].astype(str).str.startswith(
+        "dtype(")
+    failures: dict[int, pd.DataFrame] = {}
+    for n in dict.fromkeys(files.tolist()):
+        mine = files == n
+        if exact[mine].all():
+            failures[n] = cases[mine].reset_index(drop=True)
+        elif (found := _failures_alone(model, frames[n])) is not None:
+            failures[n] = found
+    return failures
+
+
+def _failures_alone(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame | None:
+    try:
+        model.validate(frame.set_index("row", drop=False), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return exc.failure_cases
+    return None
+
+
+@cache
+def _together(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    """The model's schema for the frames of many files at once: a column that must be unique
+    is unique within each file."""
+    schema = model.to_schema()
+    unique = [name for name, column in schema.columns.items() if column.unique]
+    if not unique:
+        return schema
+    schema = schema.update_columns({name: {"unique": False} for name in unique})
+    schema.checks = [*schema.checks, *(
+        pa.Check(lambda df, name=name: ~df.duplicated([FILE, name], keep=False),
+                 name=f"{UNIQUE_PER_FILE}({name})") for name in unique)]
+    return schema
 
 
 # --- meta and structure ----------------------------------------------------------------------
 
-def _check_meta(sub, register: Register, period: str,  # type: ignore[no-untyped-def]
+def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
                 folder_department: str | None, report: Report) -> bool:
+    period = lookups.period
     meta = sub.meta
     if T.META not in sub.sheets or not meta.get(MetaKey.MARKER) or not meta.get(
             MetaKey.VERSION):
@@ -230,20 +483,20 @@ def _check_meta(sub, register: Register, period: str,  # type: ignore[no-untyped
                         v_ny=TEMPLATE_VERSION))
         ok = False
     department = meta.get(MetaKey.DEPARTMENT, "")
-    if department not in register.department_codes:
+    if department not in lookups.department_codes:
         report.add(make("file_unknown_department", found=department))
         ok = False
     elif folder_department and folder_department != department:
         report.add(make("file_wrong_folder", avd_fil=department, avd_mapp=folder_department))
         ok = False
     file_period = meta.get(MetaKey.PERIOD, "")
-    if file_period not in register.period_ids:
+    if file_period not in lookups.period_ids:
         report.add(make("file_unknown_period", found=file_period, period=period))
         ok = False
     elif file_period != period:
         report.add(make("file_wrong_period", period_i_fil=file_period, period=period))
         ok = False
-    if ok and meta.get(MetaKey.REGISTER_CHECKSUM) != register.checksum:
+    if ok and meta.get(MetaKey.REGISTER_CHECKSUM) != lookups.register.checksum:
         report.add(make("file_register_changed"))
     return ok
 
@@ -300,13 +553,13 @@ def _find_headers_elsewhere(sheets: dict[str, list[list[object]]], columns: dict
 # --- cell reading ----------------------------------------------------------------------------
 
 class _Context:
-    def __init__(self, register: Register, period: str, department: str, report: Report,
+    def __init__(self, lookups: _Lookups, department: str, report: Report,
                  scans: dict) -> None:  # type: ignore[type-arg]
-        self.register = register
-        self.period = period
-        self.period_end: dt.date = register.period(period)["period_end"]
-        self.year = register.settings.year
+        self.lookups = lookups
+        self.period_end = lookups.period_end
+        self.year = lookups.register.settings.year
         self.department = department
+        self.mine = lookups.department(department)
         self.report = report
         self.scans = scans
         self.reported: set[tuple[int, str]] = set()
@@ -396,6 +649,8 @@ class _Context:
         if is_placeholder(text):
             self.issue("placeholder", table, column, row, found=text, kolumn=label)
             return None
+        if text in choices:
+            return text  # as the dropdown wrote it (most cells)
         value, finding = parse_choice(raw, choices)
         self.finding(finding, table, column, row, raw)
         return value  # type: ignore[return-value]
@@ -439,48 +694,43 @@ def _split_ref(ref: str) -> tuple[str, int]:
     return letters, int(digits or 0)
 
 
+_SWEDISH = {sheet: {en: sv for sv, en in columns.items()}
+            for sheet, columns in TEMPLATE_COLUMNS.items()}
+
+
 def _swedish(sheet: str, column: str) -> str:
-    return {en: sv for sv, en in TEMPLATE_COLUMNS[sheet].items()}.get(column, column)
+    return _SWEDISH[sheet].get(column, column)
 
 
-def _is_summary_row(context: _Context, table: Table, row: int, values: dict,  # type: ignore[type-arg]
+def _is_summary_row(context: _Context, table: Table, row: int, text: str,
                     first_text_column: str) -> bool:
-    text = clean_text(values.get(first_text_column)).casefold()
-    if any(text.startswith(word) for word in SUMMARY_WORDS):
+    """text: the cleaned cell of the row's first text column."""
+    if text.casefold().startswith(SUMMARY_WORDS):
         context.report.add(make("summary_row", sheet=table.sheet,
-                                cell=table.cell(first_text_column, row), rad=row,
-                                text=clean_text(values.get(first_text_column))))
+                                cell=table.cell(first_text_column, row), rad=row, text=text))
         return True
     return False
 
 
-def _frame(rows: list[dict[str, object]], columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["row", *columns])
-
-
 # --- the four data sheets --------------------------------------------------------------------
 
-def _activities(ctx: _Context, table: Table | None,
-                own_activities: pd.DataFrame | None) -> pd.DataFrame | None:
+def _activities(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
-    register = ctx.register
-    expected = {a.activity_id: a for a in register.activities_for(ctx.department).itertuples()}
+    register = ctx.lookups.register
+    expected = ctx.mine.expected
     all_register_ids = register.activity_ids
-    own_known: dict[str, Any] = {}
-    if own_activities is not None and not own_activities.empty:
-        mine = own_activities[own_activities["department"] == ctx.department]
-        own_known = {a.activity_id: a for a in mine.itertuples()}
+    own_known = ctx.mine.own
     goal_ids = register.goal_ids
-    rows: list[dict[str, object]] = []
+    rows: Rows = []
     seen: dict[str, list[int]] = {}
     signatures: dict[tuple, int] = {}  # type: ignore[type-arg]
 
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, values, "activity_id"):
-            continue
         activity_id = clean_text(values.get("activity_id"))
+        if _is_summary_row(ctx, table, row, activity_id, "activity_id"):
+            continue
         status = ctx.choice(table, values, row, "status", STATUSES,
                             required=bool(activity_id) or _has_own_content(values))
         comment = ctx.text(table, values, row, "comment", multiline=True,
@@ -559,11 +809,8 @@ def _activities(ctx: _Context, table: Table | None,
             if activity_id not in seen:
                 ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
                                     titel=activity.title))
-    frame = _frame(rows, ["activity_id", "ks_ids", "title", "start", "end", "status",
-                          "comment", "own"])
-    _status_warnings(ctx, table, frame)
-    frame["activity_id"] = frame["activity_id"].astype(object)
-    return frame
+    _status_warnings(ctx, table, rows)
+    return rows
 
 
 # Letters that look like Latin ones (Cyrillic, Greek) and dashes that look like "-".
@@ -596,18 +843,21 @@ def _locked_changes(ctx: _Context, table: Table, values: dict,  # type: ignore[t
         raw = values.get(column)
         if column in ("start", "end"):
             typed, _ = parse_date(raw)
-            same = typed == original or (typed is None and original is None)
+            if typed == original or (typed is None and original is None):
+                continue
             shown = original.isoformat() if isinstance(original, dt.date) else ""
+        elif column == "title" and isinstance(raw, str) and raw == original:
+            continue  # the text as the template wrote it (most rows): nothing to clean
         else:
             shown = "; ".join(original) if column == "ks_ids" else clean_text(original)
             typed = clean_text(raw)
-            same = typed == shown or (column == "ks_ids" and
-                                      typed.replace(",", ";").replace(" ", "") ==
-                                      shown.replace(" ", ""))
-        if not same:
-            ctx.report.add(make("locked_changed", sheet=table.sheet,
-                                cell=table.cell(column, row), found=clean_text(raw),
-                                original=shown, kolumn=_swedish(table.sheet, column)))
+            if typed == shown or (column == "ks_ids" and
+                                  typed.replace(",", ";").replace(" ", "") ==
+                                  shown.replace(" ", "")):
+                continue
+        ctx.report.add(make("locked_changed", sheet=table.sheet,
+                            cell=table.cell(column, row), found=clean_text(raw),
+                            original=shown, kolumn=_swedish(table.sheet, column)))
 
 
 def _has_own_content(values: dict) -> bool:  # type: ignore[type-arg]
@@ -631,39 +881,37 @@ def _goal_list(ctx: _Context, table: Table, values: dict, row: int,  # type: ign
     return tuple(found) or None
 
 
-def _status_warnings(ctx: _Context, table: Table, frame: pd.DataFrame) -> None:
-    for item in frame.itertuples():
-        if not isinstance(item.status, str) or not isinstance(item.end, dt.date):
+def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
+    for item in rows:
+        row, status_text, end = item["row"], item["status"], item["end"]
+        if not isinstance(status_text, str) or not isinstance(end, dt.date):
             continue
-        if ctx.blocked(item.row, "end") or ctx.blocked(item.row, "start"):
+        if ctx.blocked(row, "end") or ctx.blocked(row, "start"):
             continue  # the dates are already wrong; a warning built on them only confuses
-        status = Status(item.status)
-        cell = table.cell("status", item.row)
-        # pandas 3 turns a missing id into NaN, which is truthy
-        label = item.activity_id if isinstance(item.activity_id, str) else item.title
-        if status is Status.DONE and item.end > ctx.period_end:
-            ctx.report.add(make("status_contradicts_end", sheet=table.sheet, cell=cell,
-                                found=label, status=status.value, slut=item.end,
-                                periodslut=ctx.period_end))
-        elif not status.finished and item.end < ctx.period_end:
-            ctx.report.add(make("end_passed_not_finished", sheet=table.sheet, cell=cell,
-                                found=label, status=status.value, slut=item.end))
+        status = Status(status_text)
+        if status is Status.DONE and end > ctx.period_end:
+            code, extra = "status_contradicts_end", {"periodslut": ctx.period_end}
+        elif not status.finished and end < ctx.period_end:
+            code, extra = "end_passed_not_finished", {}
+        else:
+            continue
+        label = item["activity_id"] if isinstance(item["activity_id"], str) else item["title"]
+        ctx.report.add(make(code, sheet=table.sheet, cell=table.cell("status", row), found=label,
+                            status=status.value, slut=end, **extra))
 
 
-def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
-    register = ctx.register
-    owned = list(register.goals_owned_by(ctx.department)["ks_id"])
-    owners = dict(zip(register.board_goals["ks_id"], register.board_goals["owner"],
-                      strict=True))
-    rows: list[dict[str, object]] = []
+    owned = ctx.mine.goals
+    owners = ctx.lookups.owners
+    rows: Rows = []
     seen: dict[str, int] = {}
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, values, "ks_id"):
-            continue
         ks_id = clean_text(values.get("ks_id"))
+        if _is_summary_row(ctx, table, row, ks_id, "ks_id"):
+            continue
         if not ks_id:
             continue
         if ks_id not in owners:
@@ -694,18 +942,18 @@ def _assessments(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
         for ks_id in owned:
             if ks_id not in seen:
                 ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
-    return _frame(rows, ["ks_id", "assessment", "analysis"])
+    return rows
 
 
-def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
-    rows: list[dict[str, object]] = []
+    rows: Rows = []
     seen: dict[tuple[str, str], int] = {}
     hours = ("ordinary_hours", "sick_hours", "long_term_hours")
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, values, "sex"):
+        if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex"):
             continue
         sex = ctx.choice(table, values, row, "sex", SEXES)
         age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
@@ -750,23 +998,19 @@ def _sick_leave(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                 if (sex, age) not in seen:
                     ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
                                         ålder=age))
-    frame = _frame(rows, ["sex", "age_group", "employees", *hours])
-    for column in ("employees", *hours):
-        frame[column] = frame[column].astype(float)
-    return frame
+    return rows
 
 
-def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
+def _budget(ctx: _Context, table: Table | None) -> Rows | None:
     if table is None:
         return None
     ctx.start_sheet(table)
-    frames = ctx.register.budget_for(ctx.department)
-    budgets = dict(zip(frames["category"], frames["budget"], strict=True))
-    unit = ctx.register.settings.unit
-    rows: list[dict[str, object]] = []
+    budgets: dict[str, Any] = ctx.mine.budgets
+    unit = ctx.lookups.register.settings.unit
+    rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, values, "category"):
+        if _is_summary_row(ctx, table, row, clean_text(values.get("category")), "category"):
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
         outcome = ctx.number(table, values, row, "outcome")
@@ -792,23 +1036,22 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
                                 budget=float(budgets[category])))
         rows.append({"row": row, "category": category, "budget": float(budgets[category]),
                      "outcome": outcome, "forecast": forecast, "comment": comment})
-    frame = _frame(rows, ["category", "budget", "outcome", "forecast", "comment"])
-    for column in ("budget", "outcome", "forecast"):
-        frame[column] = frame[column].astype(float)
     for column in ("outcome", "forecast"):
-        _signs(ctx, table, frame, column)
-    for line in frame.itertuples():
-        if line.budget > 0 and line.forecast is not None and not math.isnan(line.forecast):
-            share = abs(line.forecast - line.budget) / line.budget
+        _signs(ctx, table, rows, column)
+    for line in rows:
+        row, budget = line["row"], line["budget"]
+        outcome, forecast = line["outcome"], line["forecast"]
+        if budget > 0 and forecast is not None:
+            share = abs(forecast - budget) / budget
             if share > FORECAST_TOLERANCE:
                 ctx.report.add(make("forecast_far_from_budget", sheet=table.sheet,
-                                    cell=table.cell("forecast", line.row), kategori=line.category,
-                                    prognos=line.forecast, budget=line.budget, enhet=unit,
+                                    cell=table.cell("forecast", row), kategori=line["category"],
+                                    prognos=forecast, budget=budget, enhet=unit,
                                     procent=round(share * 100)))
-        if line.outcome is not None and line.outcome > 3 * line.budget:
+        if outcome is not None and outcome > 3 * budget:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
-                                cell=table.cell("outcome", line.row), kategori=line.category,
-                                utfall=line.outcome, budget=line.budget, enhet=unit))
+                                cell=table.cell("outcome", row), kategori=line["category"],
+                                utfall=outcome, budget=budget, enhet=unit))
     if not table.rows and budgets:
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(budgets)))
     else:
@@ -816,17 +1059,20 @@ def _budget(ctx: _Context, table: Table | None) -> pd.DataFrame | None:
             if category not in seen:
                 ctx.report.add(make("budget_category_missing", sheet=table.sheet,
                                     found=category))
-    return frame
+    return rows
 
 
-def _signs(ctx: _Context, table: Table, frame: pd.DataFrame, column: str) -> None:
-    values = frame[column].dropna()
-    negative = frame.loc[frame[column] < 0, "row"].tolist()
+def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str) -> None:
+    """Amounts typed negative: all of them (a sign convention, read as positive) or some."""
+    values = [line[column] for line in rows if line[column] is not None]
+    negative = [line["row"] for line in rows if line[column] is not None and line[column] < 0]
     if not negative:
         return
     label = _swedish(table.sheet, column)
-    if len(negative) == len(values[values != 0]):
-        frame[column] = frame[column].abs()
+    if len(negative) == len([v for v in values if v != 0]):
+        for line in rows:
+            if line[column] is not None:
+                line[column] = abs(line[column])
         ctx.report.add(make("budget_all_negative", sheet=table.sheet, kolumn=label))
         return
     cells = ", ".join(f"{table.sheet}!{table.cell(column, r)}" for r in negative)

@@ -31,3 +31,27 @@ def test_a_department_without_goals_or_budget_is_accepted(register_copy, tmp_pat
     assert report.accepted, [i.message for i in report.errors]
     assert data.assessments.empty and data.budget.empty
     assert len(data.activities) == len(register.activities_for("EKO"))
+
+
+def test_files_checked_together_are_each_held_to_the_schemas(register, tmp_path):
+    """validate_many checks the schemas once for many files: each file is still told about
+    its own failures only, and one file's values are not duplicates of another's."""
+    from pipeline.intake import parse_submission
+    from pipeline.validate import validate_many
+    from tests import corpus
+
+    valid = corpus.make_valid(tmp_path).read_bytes()
+    # a negative head count: no cell check catches it, the schema does (employees ≥ 0)
+    negative = corpus.cells(valid, "Sjukfrånvaro", {"C4": -5})
+    files = [("a.xlsx", valid), ("b.xlsx", negative), ("c.xlsx", valid)]
+    together = validate_many([(parse_submission(content, name=name), None)
+                              for name, content in files], register, corpus.PERIOD)
+    alone = [validate(parse_submission(content, name=name), register, corpus.PERIOD)
+             for name, content in files]
+
+    for (report, data), (single, _) in zip(together, alone, strict=True):
+        assert report.issues == single.issues
+        assert (data is not None) == report.accepted
+    (first, _), (second, _), (third, _) = together
+    assert first.accepted and third.accepted
+    assert [(i.code, i.cell) for i in second.errors] == [("count_negative", "C4")]
