@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -282,6 +283,9 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _ReadAhead(early) as read_ahead:
         with _phase(archive, "register"):
             register = read_register(settings)
+        # The modules and the register live until the run ends: keep the cycle collector from
+        # walking them again at every collection (and the workers from copying them).
+        gc.freeze()
         period = require_period(settings, register)
         summary = RunSummary(period)
         arrivals = archive.arrivals()
@@ -346,7 +350,7 @@ PARALLEL_FROM = 12
 CHUNK = 25
 
 Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
-Parsed = tuple[str, "Submission"]  # sha256 of the bytes read, and what they held
+Parsed = tuple[str, bytes, "Submission"]  # sha256 of the bytes read, the bytes, what they held
 
 
 class _ReadAhead:
@@ -396,7 +400,7 @@ def _parse_files(paths: list[Path]) -> list[tuple[Path, Parsed]]:
             content = path.read_bytes()
         except OSError:
             continue  # gone (Excel's save-by-rename): the scan will see it next night
-        outcomes.append((path, (hashlib.sha256(content).hexdigest(),
+        outcomes.append((path, (hashlib.sha256(content).hexdigest(), content,
                                 parse_submission(content, name=path.name))))
     return outcomes
 
@@ -441,8 +445,9 @@ def _worker_init(register: Register, period: str, own: pd.DataFrame | None,
 
 
 def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | None]]:
-    """Validate a chunk of files (read here unless read ahead), and fill the validation
-    cache (the inbox, the archive's files and the ledger are left to the main process)."""
+    """Validate a chunk of files (read here unless read ahead), store their bytes in the
+    archive and fill the validation cache; the ledger and the inbox are left to the main
+    process, which stores again (a no-op) whatever changed since."""
     from .validate import validate_many
 
     register: Register = _WORKER["register"]  # type: ignore[assignment]
@@ -454,11 +459,13 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | No
             read.append((path, folder, parsed[path]))
         else:
             read.extend((path, folder, outcome) for _, outcome in _parse_files([path]))
-    checked = validate_many([(submission, folder or None) for _, folder, (_, submission) in read],
+    checked = validate_many([(submission, folder or None) for _, folder, (*_, submission) in read],
                             register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
     outcomes: list[tuple[Path, Checked | None]] = []
-    for (path, _, (sha, submission)), (report, data) in zip(read, checked, strict=True):
+    for (path, _, (sha, content, submission)), (report, data) in zip(read, checked,
+                                                                    strict=True):
+        archive.store(content, sha)  # durable before its ledger line, as `_take` requires
         archive.cache(sha, register.checksum, (report, data))
         outcomes.append((path, (sha, submission.saved_at, report, data)))
     return outcomes
