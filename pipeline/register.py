@@ -145,19 +145,27 @@ class Register:
         return self._of_department("budget", department, self.budget)
 
     def _of_department(self, kind: str, department: str, frame: pd.DataFrame) -> pd.DataFrame:
-        found = self._by_department[kind].get(department)
-        return frame.iloc[0:0] if found is None else found  # the empty frame only when asked
+        built = self._department_frames[kind]
+        if department not in built:
+            rows = self._department_rows[kind].get(department)
+            # the empty frame only when asked; a department's frame made when first asked
+            built[department] = frame.iloc[0:0] if rows is None else frame.iloc[rows]
+        return built[department]
 
     @cached_property
-    def _by_department(self) -> dict[str, dict[str, pd.DataFrame]]:
-        """Each department's activities, goals and budget, indexed once: a night with many
-        departments asks for them once per file."""
-        responsible = self.activities["responsible"].explode()
+    def _department_frames(self) -> dict[str, dict[str, pd.DataFrame]]:
+        return {"activities": {}, "goals": {}, "budget": {}}
+
+    @cached_property
+    def _department_rows(self) -> dict[str, dict[str, list[int]]]:
+        """Each department's rows (positions) in activities, goals and budget, found once: a
+        night with many departments asks for them once per file, `validate` for one."""
+        responsible = self.activities["responsible"].reset_index(drop=True).explode()
         return {
-            "activities": {code: self.activities.loc[sorted(set(index))]
-                           for code, index in responsible.groupby(responsible).groups.items()},
-            "goals": {code: frame for code, frame in self.board_goals.groupby("owner")},
-            "budget": {code: frame for code, frame in self.budget.groupby("department")},
+            "activities": {code: sorted(set(rows)) for code, rows in
+                           _positions(responsible).items()},
+            "goals": _positions(self.board_goals["owner"].reset_index(drop=True)),
+            "budget": _positions(self.budget["department"].reset_index(drop=True)),
         }
 
     @cached_property
@@ -167,6 +175,15 @@ class Register:
     @cached_property
     def goal_ids(self) -> list[str]:
         return list(self.board_goals["ks_id"])
+
+
+def _positions(column: pd.Series) -> dict[str, list[int]]:
+    """Value → the positions of the rows holding it, in order (an exploded column repeats a
+    row's position once per value)."""
+    at: dict[str, list[int]] = {}
+    for position, value in zip(column.index, column.tolist(), strict=True):
+        at.setdefault(value, []).append(position)
+    return at
 
 
 def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
