@@ -268,7 +268,12 @@ def _phase(archive: Archive, name: str) -> Iterator[None]:
 
 def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSummary:
     with run_lock(settings.archive, settings.lock_wait_seconds):
-        return _nightly_run(settings, progress)
+        caller_froze = gc.get_freeze_count() > 0
+        try:
+            return _nightly_run(settings, progress)
+        finally:
+            if not caller_froze:
+                gc.unfreeze()  # the caller's process goes on collecting as before the run
 
 
 def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
@@ -284,8 +289,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         with _phase(archive, "register"):
             register = read_register(settings)
         # The modules and the register live until the run ends: keep the cycle collector from
-        # walking them again at every collection (and the workers from copying them).
-        gc.freeze()
+        # walking them again at every collection (and the workers from copying them), until
+        # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
+        if not gc.get_freeze_count():
+            gc.freeze()
         period = require_period(settings, register)
         summary = RunSummary(period)
         arrivals = archive.arrivals()
