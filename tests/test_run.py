@@ -316,3 +316,15 @@ def test_two_files_the_same_night_the_one_saved_last_counts(workspace, tmp_path)
         workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet"))
     assert "Vi fick två filer från Samhällsbyggnadsavdelningen för 2024-T2 samma natt" in quality
     assert "Den senast sparade (sen.xlsx) gäller" in quality
+
+
+def test_a_run_leaves_the_callers_garbage_collector_as_it_was(workspace):
+    import gc
+
+    for code in ("STAB", "EKO"):
+        drop(workspace, code)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()  # the workbook pauses the collector only while it writes
+    assert gc.get_freeze_count() == 0  # the run's freeze is undone
