@@ -81,7 +81,7 @@ def test_an_empty_reference_is_reported_once_as_empty(register_copy):
     about = {cell: [i.describe() for i in caught.value.issues if i.cell == cell]
              for cell in ("B3", "F4")}
     for cell, texts in about.items():
-        assert len(texts) == 1 and "är tom" in texts[0], texts
+        assert len(texts) == 1 and "är tom" in texts[0], (cell, texts)
         assert "nan" not in texts[0]
 
 
