@@ -25,7 +25,12 @@ from typing import BinaryIO, cast
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
+from defusedxml.common import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 
 from .issues import Issue, make
 from .labels import MetaKey, TemplateSheet
@@ -196,7 +201,8 @@ def _reason(exc: BaseException) -> str:
         return "en del av filen har fel kontrollsumma"
     if isinstance(exc, zlib.error) or "decompress" in text.lower() or "deflate" in text.lower():
         return "en packad del av filen går inte att packa upp"
-    if isinstance(exc, SafeET.ParseError) or "xml" in text.lower() or "syntax" in text.lower():
+    if isinstance(exc, SafeET.ParseError | xml.parsers.expat.ExpatError) or \
+            "xml" in text.lower() or "syntax" in text.lower():
         return "innehållet i ett blad är ofullständigt"
     if isinstance(exc, KeyError):
         return "en del som ska finnas i filen saknas"
@@ -319,11 +325,7 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
         if _NEGATIVE_VALUE.search(data):
             scan.huge_negative = _huge_negatives(data)
         if _worth_parsing(data):
-            plain = _plain_uncalculated(data)
-            if plain is None:
-                _scan_xml(data, scan)
-            else:
-                scan.uncalculated = plain
+            _scan_xml(data, scan)
         scans[sheet_name] = scan
     return scans
 
@@ -378,77 +380,78 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-# A formula cell as Excel, LibreOffice and openpyxl write it: double-quoted attributes without
-# entities or line breaks, the formula, then its cached value or none (group 2: the value).
-_PLAIN_ATTRIBUTES = rb'(?:\s+\w+="[^"<&\t\n\r]*")*\s*'
-_PLAIN_FORMULA_CELL = re.compile(
-    rb"<c(" + _PLAIN_ATTRIBUTES + rb")>\s*"
-    rb"<f" + _PLAIN_ATTRIBUTES + rb"(?:/>|>[^<]*</f>)\s*"
-    rb"(?:<v>([^<]*)</v>|<v/>)?\s*</c>")
-_ANY_FORMULA_TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?f[\s/>]")  # <f> in any namespace
-_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
-_MAIN_NS_ROOT = re.compile(rb'(?:<\?xml[^>]*\?>)?\s*<(?:\w+:)?worksheet\s[^>]*'
-                           rb'\bxmlns="' + MAIN_NS.encode() + rb'"')
-_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["'][e&]""")  # t="e", also in other spellings
+class _SheetReader:
+    """expat (the parser under ElementTree) called back only for what the scan looks for:
+    cells with their type, formula and cached value, hidden rows and merges. No tree is
+    built. DTDs and entities are refused as defusedxml refuses them."""
 
+    C, F, V = (f"{MAIN_NS}}}{tag}" for tag in ("c", "f", "v"))
+    ROW, MERGE = f"{MAIN_NS}}}row", f"{MAIN_NS}}}mergeCell"
 
-def _plain_uncalculated(data: bytes) -> set[str] | None:
-    """The formula cells without a cached value, read straight from the bytes, for a sheet
-    whose only finding can be formulas and whose formula cells are all plainly written (one
-    parser run over a sheet costs far more than calamine reading it). None when anything
-    less plain is in the sheet: comments, processing instructions, another namespace,
-    hidden rows, merges, error values or a formula written otherwise; `_scan_xml` parses it.
-    """
-    declarations = 1 if data.startswith(b"<?xml") else 0
-    if (b"<!" in data or data.count(b"<?") > declarations
-            or b"hidden" in data or b"mergeCell" in data or _ERROR_TYPE.search(data)
-            or data.count(b"xmlns=") != 1 or not _MAIN_NS_ROOT.match(data)):
-        return None
-    cells = _PLAIN_FORMULA_CELL.findall(data)
-    if len(cells) != len(_ANY_FORMULA_TAG.findall(data)) or not _well_formed(data):
-        return None
-    uncalculated = set()
-    for attributes, value in cells:
-        if not value:  # <v></v>, <v/> or no <v>: the parser reads all three as no value
-            ref = dict(_ATTRIBUTE.findall(attributes)).get(b"r", b"")
-            if not ref.isascii():
-                return None
-            uncalculated.add(ref.decode())
-    return uncalculated
+    def __init__(self, scan: SheetScan):
+        self.scan = scan
+        self.cell: dict[str, str] | None = None  # the open <c>'s r and t
+        self.formula = False
+        self.value: list[str] | None = None  # the text of its <v>, while open or once read
+        self.in_value = False
 
-
-def _well_formed(data: bytes) -> bool:
-    """Whether the XML parses (expat, as ElementTree uses it). A malformed sheet goes to
-    `_scan_xml`, which reports it as before."""
-    parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
-    try:
+    def read(self, data: bytes) -> None:
+        parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+        parser.StartDoctypeDeclHandler = self._refuse_dtd
+        parser.EntityDeclHandler = self._refuse_entity
+        parser.ExternalEntityRefHandler = self._refuse_external
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.buffer_text = True
         parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError:
-        return False
-    return True
+
+    def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == self.C:
+            self.cell, self.formula, self.value = attributes, False, None
+        elif self.cell is not None and tag == self.V and self.value is None:
+            self.value, self.in_value = [], True
+        elif self.cell is not None and tag == self.F:
+            self.formula = True
+        elif tag == self.ROW:
+            if attributes.get("hidden") in ("1", "true"):
+                self.scan.hidden_rows.add(int(attributes.get("r", "0")))
+        elif tag == self.MERGE:
+            self.scan.merged.append(attributes.get("ref", ""))
+
+    def _text(self, text: str) -> None:
+        if self.in_value and self.value is not None:
+            self.value.append(text)
+
+    def _end(self, tag: str) -> None:
+        if tag == self.V:
+            self.in_value = False
+        elif tag == self.C and self.cell is not None:
+            ref = self.cell.get("r", "")
+            text = "".join(self.value) if self.value else None  # an empty <v> has no text
+            if self.cell.get("t") == "e":
+                self.scan.errors[ref] = text or "#FEL"
+            elif self.formula and text is None:
+                self.scan.uncalculated.add(ref)
+            self.cell = None
+
+    @staticmethod
+    def _refuse_dtd(name: str, sysid: str | None, pubid: str | None, *_: object) -> None:
+        raise DTDForbidden(name, sysid, pubid)
+
+    @staticmethod
+    def _refuse_entity(name: str, _parameter: object, value: str | None, base: str | None,
+                       sysid: str | None, pubid: str | None, notation: str | None) -> None:
+        raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+    @staticmethod
+    def _refuse_external(_context: str, base: str | None, sysid: str | None,
+                         pubid: str | None) -> int:
+        raise ExternalReferenceForbidden(_context, base, sysid, pubid)
 
 
 def _scan_xml(data: bytes, scan: SheetScan) -> None:
-    c_tag, f_tag, v_tag = (f"{{{MAIN_NS}}}{t}" for t in ("c", "f", "v"))
-    row_tag, merge_tag = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}mergeCell"
-    for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
-        tag = elem.tag
-        if tag == c_tag:
-            ref = elem.get("r", "")
-            value = elem.find(v_tag)
-            text = value.text if value is not None else None
-            if elem.get("t") == "e":
-                scan.errors[ref] = text or "#FEL"
-            elif elem.find(f_tag) is not None and (
-                    text is None or (text == "" and elem.get("t") not in ("str", "inlineStr"))):
-                scan.uncalculated.add(ref)
-            elem.clear()
-        elif tag == row_tag:
-            if elem.get("hidden") in ("1", "true"):
-                scan.hidden_rows.add(int(elem.get("r", "0")))
-            elem.clear()
-        elif tag == merge_tag:
-            scan.merged.append(elem.get("ref", ""))
+    _SheetReader(scan).read(data)
 
 
 def _saved_at(read: Callable[[str], bytes]) -> dt.datetime | None:
