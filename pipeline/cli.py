@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands so that `pipeline --help` start
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -211,5 +212,34 @@ def report(ctx: click.Context, period: str | None, docx_template: Path | None) -
     click.echo(f"Skrev {path}")
 
 
+def entry() -> None:
+    """The `pipeline` console command: `main`, then leave the process at once.
+
+    By the time a command returns, every output is closed and fsynced and every worker process
+    joined; what remains is the interpreter tearing down its heap object by object (about
+    0.3 s after a night at 300 departments, for nothing). So flush what is printed and exit
+    without it. Errors that escape as exceptions still end the ordinary way, with their
+    traceback."""
+    try:
+        main(prog_name="pipeline")
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed, exit code 1
+        print(code, file=sys.stderr)
+        code = 1
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`pipeline run | head`) or stream
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

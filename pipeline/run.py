@@ -288,17 +288,21 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _ReadAhead(early) as read_ahead:
         with _phase(archive, "register"):
             register = read_register(settings)
-        # The modules and the register live until the run ends: keep the cycle collector from
-        # walking them again at every collection (and the workers from copying them), until
-        # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
-        if not gc.get_freeze_count():
-            gc.freeze()
         period = require_period(settings, register)
         summary = RunSummary(period)
         arrivals = archive.arrivals()
         ready, summary.waiting = scan_inbox(settings, register.department_codes)
         with _phase(archive, "earlier_periods"):
             own = _own_activities(archive, register, period, arrivals)
+        if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
+            from .validate import load_checks
+
+            load_checks()
+        # The modules and the register live until the run ends: keep the cycle collector from
+        # walking them again at every collection (and the workers from copying them), until
+        # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
+        if not gc.get_freeze_count():
+            gc.freeze()
         known = {a.identity for a in arrivals}
         with _phase(archive, "check"):
             checked = _check_ready(ready, register, period, own, archive, progress,
@@ -356,38 +360,52 @@ def _nothing_new(settings: Settings, archive: Archive,
 PARALLEL_FROM = 12
 CHUNK = 25
 
+
+def _in_parallel(files: int) -> bool:
+    """Many files, and cores to share them: read and check them in worker processes."""
+    return files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
+
+
 Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
 Parsed = tuple[str, bytes, "Submission"]  # sha256 of the bytes read, the bytes, what they held
 
 
 class _ReadAhead:
-    """Reads and parses a large inbox in worker processes started before pandas is imported,
+    """Reads and parses a large inbox in a worker process started before pandas is imported,
     so that the reading overlaps the main process's imports and register (parsing needs
-    neither). Validation follows in `_check_ready`; results are matched by checksum, so a
-    file changed in between is simply read again."""
+    neither). `collect` takes what has been parsed by then and stops the rest: validation
+    (`_check_ready`) parses what is left itself, so no core waits for the other. Results are
+    matched by checksum, so a file changed in between is simply read again."""
+
+    CHUNK = 4  # files per task: at `collect`, a task under way is lost work
 
     def __init__(self, files: list[InboxFile]):
         self.files = files
         self.pool: multiprocessing.pool.Pool | None = None
-        self.pending: multiprocessing.pool.MapResult | None = None  # type: ignore[type-arg]
+        self.pending: multiprocessing.pool.IMapIterator | None = None
 
     def __enter__(self) -> _ReadAhead:
-        cores = os.cpu_count() or 1
-        if len(self.files) >= PARALLEL_FROM and cores >= 2:
+        if _in_parallel(len(self.files)):
             paths = [item.path for item in self.files]
-            workers = cores - 1  # one core stays with the main process's imports
-            size = max(1, min(CHUNK, -(-len(paths) // (workers * 4))))
-            self.pool = multiprocessing.get_context("fork").Pool(workers)
-            self.pending = self.pool.map_async(
-                _parse_files, [paths[i:i + size] for i in range(0, len(paths), size)])
+            # one core stays with the main process's imports
+            self.pool = multiprocessing.get_context("fork").Pool((os.cpu_count() or 2) - 1)
+            self.pending = self.pool.imap_unordered(
+                _parse_files, [paths[i:i + self.CHUNK] for i in range(0, len(paths),
+                                                                      self.CHUNK)])
         return self
 
     def collect(self) -> dict[Path, Parsed]:
-        """Wait for the workers; their pool is closed before any other is forked."""
+        """What has been parsed so far (in inbox order); the workers are stopped, so their
+        pool is gone before any other is forked."""
+        parsed: dict[Path, Parsed] = {}
         if self.pool is None or self.pending is None:
-            return {}
-        parsed = {path: outcome for chunk in self.pending.get() for path, outcome in chunk}
-        self.pool.close()
+            return parsed
+        while True:
+            try:
+                parsed.update(self.pending.next(timeout=0))
+            except (StopIteration, multiprocessing.TimeoutError):
+                break
+        self.pool.terminate()
         self.pool.join()
         self.pool = None
         return parsed
@@ -427,7 +445,7 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
                 progress(len(results), len(ready), path.name)
 
     setup = (register, period, own, archive, parsed)
-    if len(ready) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if not _in_parallel(len(ready)):
         _worker_init(*setup)
         for chunk in chunks:
             collect(_worker_check(chunk))

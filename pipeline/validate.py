@@ -1081,3 +1081,14 @@ def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str)
     for r in negative:
         ctx.reported.add((r, column))
 
+
+
+def load_checks() -> None:
+    """Load now what pandera loads on its first validation: its check backends and, where
+    hypothesis is installed, its data-generation strategies (about 0.2 s). The nightly run
+    calls this before it forks its workers, which then inherit it instead of each loading it
+    again."""
+    try:
+        schemas.Activities.validate(pd.DataFrame(), lazy=True)
+    except pa.errors.SchemaErrors:
+        pass  # an empty frame fails, as it should: only the loading was wanted
