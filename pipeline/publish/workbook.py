@@ -1036,11 +1036,11 @@ def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any
                 props: dict[str, Any]) -> None:
     styles = ctx.styles
     sheet.write_string(r, 0, label, styles.get(**props))
+    amount = styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
+                                              if k not in ("indent", "align")})
     for c, key in enumerate(("budget", "outcome", "forecast", "deviation"), start=1):
         value = values[key]
-        _write(sheet, r, c, float(value) if not _missing(value) else None,
-               styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
-                                                if k not in ("indent", "align")}))
+        _write(sheet, r, c, float(value) if not _missing(value) else None, amount)
 
 
 def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
