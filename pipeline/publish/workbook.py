@@ -14,7 +14,7 @@ import gc
 import math
 import numbers
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -365,10 +365,6 @@ def _write_date(sheet: Worksheet, row: int, col: int, value: object, fmt: Format
         sheet.write_number(row, col, serial, fmt)
 
 
-def _frozen(props: dict[str, Any] | None) -> tuple:  # type: ignore[type-arg]
-    return tuple(sorted(props.items())) if props else ()
-
-
 NUMERIC_KINDS = ("int", "count", "number", "share", "percent", "baseline", "points")
 KIND_FORMAT = {"date": {"num_format": DATE, "align": "left"},
                "datetime": {"num_format": DATETIME, "align": "left"},
@@ -378,14 +374,17 @@ KIND_FORMAT = {"date": {"num_format": DATE, "align": "left"},
                "text": {}}
 
 
-def _cell_formats(styles: _Styles, columns: Sequence[_Column], row_style: dict[str, Any] | None,
+def _cell_formats(styles: _Styles, columns: Sequence[_Column], plain: list[Format],
+                  row_style: dict[str, Any] | None,
                   cell_styles: dict[str, dict[str, Any]] | None) -> list[Format]:
     """Each column's Format for a row: its kind's, with the row's and the cell's style."""
     formats = []
-    for column in columns:
+    for column, fmt in zip(columns, plain, strict=True):
         extra = cell_styles.get(column.key) if cell_styles else None
-        formats.append(styles.get(**{**KIND_FORMAT[column.kind], **(row_style or {}),
-                                     **(extra or {})}))
+        if row_style or extra:
+            fmt = styles.get(**{**KIND_FORMAT[column.kind], **(row_style or {}),
+                                **(extra or {})})
+        formats.append(fmt)
     return formats
 
 
@@ -403,31 +402,45 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
                                         if not col.rotate])
     ctx.set_height(sheet, first, header_height)
     r = first
-    # Per column, once: where it goes, how it is written, its plain Format and, for text,
-    # how many characters fit on a line (the row height follows the longest text).
-    layout = [(i, col0 + i, column.key, column.kind,
-               _write_date if column.kind == "date" else _write,
-               styles.get(**KIND_FORMAT[column.kind]),
-               _per_line(column.width) if column.kind == "text" else None)
-              for i, column in enumerate(columns)]
-    formats: dict[tuple[int, tuple, tuple], Format] = {}  # type: ignore[type-arg]
+    # Per column, once: where it goes, how it is written and, for text, how many characters
+    # fit on a line (the row height follows the longest text) and the line counts found so
+    # far: a column repeats its texts (statuses, names, flags), so each is wrapped once.
+    layout: list[tuple[int, str, Callable[..., None], float | None, dict[str, int]]] = [
+        (col0 + i, column.key, _write_date if column.kind == "date" else _write,
+         _per_line(column.width) if column.kind == "text" else None, {})
+        for i, column in enumerate(columns)]
+    plain = [styles.get(**KIND_FORMAT[column.kind]) for column in columns]
+    # A styled row's Formats, once per pair of style dicts. Rows often share them (the
+    # activities have four); id() is a safe key, as `rows` keeps every dict alive, and
+    # unchanged, until we return.
+    row_formats: dict[tuple[int, int], list[Format]] = {}
+    write_string, write_blank = sheet.write_string, sheet.write_blank
     for values in rows:
         r += 1
         row_style = values.get("_row")
         cell_styles = values.get("_style")
+        formats = plain
+        if row_style or cell_styles:
+            style_key = (id(row_style), id(cell_styles))
+            formats = row_formats.get(style_key) or row_formats.setdefault(
+                style_key, _cell_formats(styles, columns, plain, row_style, cell_styles))
         lines = 1
-        for i, c, key, kind, write, fmt, per_line in layout:
+        for (c, key, write, per_line, known_lines), fmt in zip(layout, formats, strict=True):
             value = values.get(key)
-            extra = cell_styles.get(key) if cell_styles else None
-            if row_style or extra:  # a styled cell: one Format per distinct style, by key
-                style_key = (i, _frozen(row_style), _frozen(extra))
-                fmt = formats.get(style_key) or formats.setdefault(style_key, styles.get(
-                    **{**KIND_FORMAT[kind], **(row_style or {}), **(extra or {})}))
-            write(sheet, r, c, value, fmt)
+            if type(value) is str:  # the common case, as _write would
+                if value:
+                    write_string(r, c, value, fmt)
+                else:
+                    write_blank(r, c, None, fmt)
+            else:
+                write(sheet, r, c, value, fmt)
             # Only a text longer than a line or with a line break can make the row taller.
             if per_line is not None and isinstance(value, str) and (
                     len(value) > per_line or "\n" in value):
-                lines = max(lines, _lines(value, per_line))
+                count = known_lines.get(value)
+                if count is None:
+                    count = known_lines[value] = _lines(value, per_line)
+                lines = max(lines, count)
         ctx.set_height(sheet, r, _lines_height(lines))
     if not rows and empty:
         r += 1
@@ -834,23 +847,24 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
     acts = ctx.merged.activities
     fields = ("activity_id", "ks_ids", "title", "department", "start", "end", "status",
               "comment", "previous_status", "flags")
+    # The four styles a row can have (not reported? flagged?), each one dict that its rows
+    # share: _table finds a shared style's Formats once.
+    row_styles = {(unreported, flagged): {"department": SMALL_TEXT,
+                                          **({"status": UNREPORTED_STYLE} if unreported else {}),
+                                          **({"flags": FLAG_STYLE} if flagged else {})}
+                  for unreported in (False, True) for flagged in (False, True)}
     rows = []
     # Plain lists zipped: far cheaper than itertuples' named tuples over 15 000 rows.
     for (activity_id, ks_ids, title, department, start, end, status, comment, previous_status,
          flags) in zip(*(acts[name].tolist() for name in fields), strict=True):
         status = status if isinstance(status, str) else None
-        style: dict[str, dict[str, Any]] = {"department": SMALL_TEXT}
-        if status is None:
-            style["status"] = UNREPORTED_STYLE
         shown_flags = [FLAG_TEXT[f] for f in tuple(flags) if f != Flag.NOT_REPORTED]
-        if shown_flags:
-            style["flags"] = FLAG_STYLE
         rows.append({
             "activity_id": activity_id, "ks_ids": "; ".join(ks_ids), "title": title,
             "department": ctx.name(department), "start": start, "end": end,
             "status": status or NOT_REPORTED, "comment": _text(comment),
             "previous_status": _text(previous_status), "flags": "\n".join(shown_flags),
-            "_style": style,
+            "_style": row_styles[status is None, bool(shown_flags)],
         })
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ACTIVITIES)
     sheet.freeze_panes(1, 0)
@@ -1022,11 +1036,11 @@ def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any
                 props: dict[str, Any]) -> None:
     styles = ctx.styles
     sheet.write_string(r, 0, label, styles.get(**props))
+    amount = styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
+                                              if k not in ("indent", "align")})
     for c, key in enumerate(("budget", "outcome", "forecast", "deviation"), start=1):
         value = values[key]
-        _write(sheet, r, c, float(value) if not _missing(value) else None,
-               styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
-                                                if k not in ("indent", "align")}))
+        _write(sheet, r, c, float(value) if not _missing(value) else None, amount)
 
 
 def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
