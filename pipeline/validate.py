@@ -270,16 +270,31 @@ class _Lookups:
                 by_department.setdefault(department, {})[activity.activity_id] = activity
         return by_department
 
+    # The register's rows as plain lists, read once: picking a department's rows out of them
+    # costs far less than a frame of its own (each file of a night is another department).
+    @cached_property
+    def _activities(self) -> list[_Activity]:
+        return _activity_records(self.register.activities)
+
+    @cached_property
+    def _goal_ids(self) -> list[str]:
+        return list(self.register.board_goals["ks_id"])
+
+    @cached_property
+    def _budgets(self) -> list[tuple[str, float]]:
+        budget = self.register.budget
+        return list(zip(budget["category"], budget["budget"], strict=True))
+
     def department(self, code: str) -> _Department:
         if code not in self._departments:
-            register = self.register
-            budget = register.budget_for(code)
+            positions = self.register.department_positions
+            activities, goal_ids, budgets = self._activities, self._goal_ids, self._budgets
             self._departments[code] = _Department(
-                expected={a.activity_id: a
-                          for a in _activity_records(register.activities_for(code))},
+                expected={activities[i].activity_id: activities[i]
+                          for i in positions("activities", code)},
                 own=self._own_by_department.get(code, {}),
-                goals=list(register.goals_owned_by(code)["ks_id"]),
-                budgets=dict(zip(budget["category"], budget["budget"], strict=True)))
+                goals=[goal_ids[i] for i in positions("goals", code)],
+                budgets=dict(budgets[i] for i in positions("budget", code)))
         return self._departments[code]
 
 
