@@ -354,7 +354,9 @@ Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE co
 def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
     """One file's frame of a sheet, built on its own."""
     if not rows:
-        return shape.empty.copy()  # most departments own no goals: copying costs less
+        frame = shape.empty.copy()  # most departments own no goals: copying costs less
+        frame.columns = shape.index  # (see _sheet_frames)
+        return frame
     return _new_frame(rows, shape)
 
 
@@ -389,6 +391,10 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
         for n, found in alike.items():
             frames[n] = frame = combined.iloc[start:start + len(found)]
             frame.index = pd.RangeIndex(len(found))  # as its own frame numbers its rows
+            # The sheet's one column Index rather than a view of its own: the results of
+            # many files are pickled together, and unpickling an Index costs more than a
+            # small frame's values.
+            frame.columns = shape.index
             start += len(found)
         combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
         checks.append((combined, {n: frames[n] for n in alike}))
