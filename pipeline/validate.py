@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 T = TemplateSheet
 TEMPLATE_VERSION = "1"
 STATUSES = [s.value for s in Status]
+_STATUS_BY_TEXT = {s.value: s for s in Status}
 ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
@@ -662,6 +663,8 @@ class _Context:
             return None
         raw = values.get(column)
         text = clean_text(raw)
+        if text in choices:
+            return text  # as the dropdown wrote it (most cells); no choice is a placeholder
         label = _swedish(table.sheet, column)
         if not text:
             if required:
@@ -670,8 +673,6 @@ class _Context:
         if is_placeholder(text):
             self.issue("placeholder", table, column, row, found=text, kolumn=label)
             return None
-        if text in choices:
-            return text  # as the dropdown wrote it (most cells)
         value, finding = parse_choice(raw, choices)
         self.finding(finding, table, column, row, raw)
         return value  # type: ignore[return-value]
@@ -909,7 +910,7 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
             continue
         if ctx.blocked(row, "end") or ctx.blocked(row, "start"):
             continue  # the dates are already wrong; a warning built on them only confuses
-        status = Status(status_text)
+        status = _STATUS_BY_TEXT[status_text]  # a dict costs less than the Enum's lookup
         if status is Status.DONE and end > ctx.period_end:
             code, extra = "status_contradicts_end", {"periodslut": ctx.period_end}
         elif not status.finished and end < ctx.period_end:
