@@ -356,7 +356,7 @@ def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
     """One file's frame of a sheet, built on its own."""
     if not rows:
         frame = shape.empty.copy()  # most departments own no goals: copying costs less
-        frame.columns = shape.index  # (see _sheet_frames)
+        frame.index, frame.columns = _row_index(0), shape.index  # (see _sheet_frames)
         return frame
     return _new_frame(rows, shape)
 
@@ -391,15 +391,21 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
         start = 0
         for n, found in alike.items():
             frames[n] = frame = combined.iloc[start:start + len(found)]
-            frame.index = pd.RangeIndex(len(found))  # as its own frame numbers its rows
-            # The sheet's one column Index rather than a view of its own: the results of
-            # many files are pickled together, and unpickling an Index costs more than a
-            # small frame's values.
-            frame.columns = shape.index
+            # Numbered from 0 as its own frame would be. The index and the sheet's column
+            # Index are objects shared with other files' frames rather than views of their
+            # own: the results of many files are pickled together, and unpickling an Index
+            # costs more than a small frame's values.
+            frame.index, frame.columns = _row_index(len(found)), shape.index
             start += len(found)
         combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
         checks.append((combined, {n: frames[n] for n in alike}))
     return frames, checks
+
+
+@cache
+def _row_index(length: int) -> pd.RangeIndex:
+    """The row index of every frame of this many rows (a sheet has at most 5000)."""
+    return pd.RangeIndex(length)
 
 
 def _alike(rows: dict[int, Rows], shape: _Shape) -> dict[int, Rows]:
