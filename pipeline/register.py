@@ -152,6 +152,11 @@ class Register:
             built[department] = frame.iloc[0:0] if rows is None else frame.iloc[rows]
         return built[department]
 
+    def department_positions(self, kind: str, department: str) -> list[int]:
+        """The positions of a department's rows in activities, board_goals ("goals") or
+        budget, in the order of its frame from activities_for, goals_owned_by, budget_for."""
+        return self._department_rows[kind].get(department, [])
+
     @cached_property
     def _department_frames(self) -> dict[str, dict[str, pd.DataFrame]]:
         return {"activities": {}, "goals": {}, "budget": {}}

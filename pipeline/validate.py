@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 T = TemplateSheet
 TEMPLATE_VERSION = "1"
 STATUSES = [s.value for s in Status]
+_STATUS_BY_TEXT = {s.value: s for s in Status}
 ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
@@ -270,16 +271,31 @@ class _Lookups:
                 by_department.setdefault(department, {})[activity.activity_id] = activity
         return by_department
 
+    # The register's rows as plain lists, read once: picking a department's rows out of them
+    # costs far less than a frame of its own (each file of a night is another department).
+    @cached_property
+    def _activities(self) -> list[_Activity]:
+        return _activity_records(self.register.activities)
+
+    @cached_property
+    def _goal_ids(self) -> list[str]:
+        return list(self.register.board_goals["ks_id"])
+
+    @cached_property
+    def _budgets(self) -> list[tuple[str, float]]:
+        budget = self.register.budget
+        return list(zip(budget["category"], budget["budget"], strict=True))
+
     def department(self, code: str) -> _Department:
         if code not in self._departments:
-            register = self.register
-            budget = register.budget_for(code)
+            positions = self.register.department_positions
+            activities, goal_ids, budgets = self._activities, self._goal_ids, self._budgets
             self._departments[code] = _Department(
-                expected={a.activity_id: a
-                          for a in _activity_records(register.activities_for(code))},
+                expected={activities[i].activity_id: activities[i]
+                          for i in positions("activities", code)},
                 own=self._own_by_department.get(code, {}),
-                goals=list(register.goals_owned_by(code)["ks_id"]),
-                budgets=dict(zip(budget["category"], budget["budget"], strict=True)))
+                goals=[goal_ids[i] for i in positions("goals", code)],
+                budgets=dict(budgets[i] for i in positions("budget", code)))
         return self._departments[code]
 
 
@@ -339,7 +355,9 @@ Group = tuple[pd.DataFrame, dict[int, pd.DataFrame]]  # frames together (FILE co
 def _frame(rows: Rows, shape: _Shape) -> pd.DataFrame:
     """One file's frame of a sheet, built on its own."""
     if not rows:
-        return shape.empty.copy()  # most departments own no goals: copying costs less
+        frame = shape.empty.copy()  # most departments own no goals: copying costs less
+        frame.index, frame.columns = _row_index(0), shape.index  # (see _sheet_frames)
+        return frame
     return _new_frame(rows, shape)
 
 
@@ -373,11 +391,21 @@ def _sheet_frames(rows: dict[int, Rows], shape: _Shape) -> tuple[dict[int, pd.Da
         start = 0
         for n, found in alike.items():
             frames[n] = frame = combined.iloc[start:start + len(found)]
-            frame.index = pd.RangeIndex(len(found))  # as its own frame numbers its rows
+            # Numbered from 0 as its own frame would be. The index and the sheet's column
+            # Index are objects shared with other files' frames rather than views of their
+            # own: the results of many files are pickled together, and unpickling an Index
+            # costs more than a small frame's values.
+            frame.index, frame.columns = _row_index(len(found)), shape.index
             start += len(found)
         combined[FILE] = np.repeat(list(alike), [len(found) for found in alike.values()])
         checks.append((combined, {n: frames[n] for n in alike}))
     return frames, checks
+
+
+@cache
+def _row_index(length: int) -> pd.RangeIndex:
+    """The row index of every frame of this many rows (a sheet has at most 5000)."""
+    return pd.RangeIndex(length)
 
 
 def _alike(rows: dict[int, Rows], shape: _Shape) -> dict[int, Rows]:
@@ -641,6 +669,8 @@ class _Context:
             return None
         raw = values.get(column)
         text = clean_text(raw)
+        if text in choices:
+            return text  # as the dropdown wrote it (most cells); no choice is a placeholder
         label = _swedish(table.sheet, column)
         if not text:
             if required:
@@ -649,8 +679,6 @@ class _Context:
         if is_placeholder(text):
             self.issue("placeholder", table, column, row, found=text, kolumn=label)
             return None
-        if text in choices:
-            return text  # as the dropdown wrote it (most cells)
         value, finding = parse_choice(raw, choices)
         self.finding(finding, table, column, row, raw)
         return value  # type: ignore[return-value]
@@ -888,7 +916,7 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
             continue
         if ctx.blocked(row, "end") or ctx.blocked(row, "start"):
             continue  # the dates are already wrong; a warning built on them only confuses
-        status = Status(status_text)
+        status = _STATUS_BY_TEXT[status_text]  # a dict costs less than the Enum's lookup
         if status is Status.DONE and end > ctx.period_end:
             code, extra = "status_contradicts_end", {"periodslut": ctx.period_end}
         elif not status.finished and end < ctx.period_end:
