@@ -1110,7 +1110,6 @@ def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str)
         ctx.reported.add((r, column))
 
 
-
 def load_checks() -> None:
     """Load now what pandera loads on its first validation: its check backends and, where
     hypothesis is installed, its data-generation strategies (about 0.2 s). The nightly run
