@@ -285,28 +285,26 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
-    with _ReadAhead(early) as read_ahead:
-        with _phase(archive, "register"):
-            register = read_register(settings)
-        period = require_period(settings, register)
-        summary = RunSummary(period)
-        arrivals = archive.arrivals()
-        ready, summary.waiting = scan_inbox(settings, register.department_codes)
-        with _phase(archive, "earlier_periods"):
-            own = _own_activities(archive, register, period, arrivals)
-        if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
-            from .validate import load_checks
+    with _phase(archive, "register"):
+        register = read_register(settings)
+    period = require_period(settings, register)
+    summary = RunSummary(period)
+    arrivals = archive.arrivals()
+    ready, summary.waiting = scan_inbox(settings, register.department_codes)
+    with _phase(archive, "earlier_periods"):
+        own = _own_activities(archive, register, period, arrivals)
+    if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
+        from .validate import load_checks
 
-            load_checks()
-        # The modules and the register live until the run ends: keep the cycle collector from
-        # walking them again at every collection (and the workers from copying them), until
-        # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
-        if not gc.get_freeze_count():
-            gc.freeze()
-        known = {a.identity for a in arrivals}
-        with _phase(archive, "check"):
-            checked = _check_ready(ready, register, period, own, archive, progress,
-                                   read_ahead.collect())
+        load_checks()
+    # The modules and the register live until the run ends: keep the cycle collector from
+    # walking them again at every collection (and the workers from copying them), until
+    # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
+    if not gc.get_freeze_count():
+        gc.freeze()
+    known = {a.identity for a in arrivals}
+    with _phase(archive, "check"):
+        checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
                                                     arrivals, started, checked)) is not None]
@@ -355,8 +353,9 @@ def _nothing_new(settings: Settings, archive: Archive,
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
-# archiving, the ledger and the inbox stay in this process, in order). Each worker checks a
-# chunk of files at a time, so the schemas run once per chunk rather than once per file.
+# archiving, the ledger and the inbox stay in this process, in order). The workers are forked
+# once the register is read, and inherit it. Each checks a chunk of files at a time, so the
+# schemas run once per chunk rather than once per file.
 PARALLEL_FROM = 12
 CHUNK = 25
 
@@ -367,84 +366,22 @@ def _in_parallel(files: int) -> bool:
 
 
 Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
-Parsed = tuple[str, bytes, "Submission"]  # sha256 of the bytes read, the bytes, what they held
-
-
-class _ReadAhead:
-    """Reads and parses a large inbox in a worker process started before pandas is imported,
-    so that the reading overlaps the main process's imports and register (parsing needs
-    neither). `collect` takes what has been parsed by then and stops the rest: validation
-    (`_check_ready`) parses what is left itself, so no core waits for the other. Results are
-    matched by checksum, so a file changed in between is simply read again."""
-
-    CHUNK = 4  # files per task: at `collect`, a task under way is lost work
-
-    def __init__(self, files: list[InboxFile]):
-        self.files = files
-        self.pool: multiprocessing.pool.Pool | None = None
-        self.pending: multiprocessing.pool.IMapIterator | None = None
-
-    def __enter__(self) -> _ReadAhead:
-        if _in_parallel(len(self.files)):
-            paths = [item.path for item in self.files]
-            # one core stays with the main process's imports
-            self.pool = multiprocessing.get_context("fork").Pool((os.cpu_count() or 2) - 1)
-            self.pending = self.pool.imap_unordered(
-                _parse_files, [paths[i:i + self.CHUNK] for i in range(0, len(paths),
-                                                                      self.CHUNK)])
-        return self
-
-    def collect(self) -> dict[Path, Parsed]:
-        """What has been parsed so far (in inbox order); the workers are stopped, so their
-        pool is gone before any other is forked."""
-        parsed: dict[Path, Parsed] = {}
-        if self.pool is None or self.pending is None:
-            return parsed
-        while True:
-            try:
-                parsed.update(self.pending.next(timeout=0))
-            except (StopIteration, multiprocessing.TimeoutError):
-                break
-        self.pool.terminate()
-        self.pool.join()
-        self.pool = None
-        return parsed
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-
-
-def _parse_files(paths: list[Path]) -> list[tuple[Path, Parsed]]:
-    from .intake import parse_submission
-
-    outcomes = []
-    for path in paths:
-        try:
-            content = path.read_bytes()
-        except OSError:
-            continue  # gone (Excel's save-by-rename): the scan will see it next night
-        outcomes.append((path, (hashlib.sha256(content).hexdigest(), content,
-                                parse_submission(content, name=path.name))))
-    return outcomes
 
 
 def _check_ready(ready: list[InboxFile], register: Register, period: str,
-                 own: pd.DataFrame | None, archive: Archive, progress: Progress | None,
-                 parsed: dict[Path, Parsed]) -> dict[Path, Checked]:
+                 own: pd.DataFrame | None, archive: Archive, progress: Progress | None
+                 ) -> dict[Path, Checked]:
     jobs = [(item.path, item.folder) for item in ready]
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     results: dict[Path, Checked] = {}
 
-    def collect(outcomes: list[tuple[Path, Checked | None]]) -> None:
+    def collect(outcomes: list[tuple[Path, Checked]]) -> None:
         for path, outcome in outcomes:
-            if outcome is not None:
-                results[path] = outcome
+            results[path] = outcome
             if progress:
                 progress(len(results), len(ready), path.name)
 
-    setup = (register, period, own, archive, parsed)
+    setup = (register, period, own, archive)
     if not _in_parallel(len(ready)):
         _worker_init(*setup)
         for chunk in chunks:
@@ -465,32 +402,33 @@ _WORKER: dict[str, object] = {}
 
 
 def _worker_init(register: Register, period: str, own: pd.DataFrame | None,
-                 archive: Archive, parsed: dict[Path, Parsed]) -> None:
-    _WORKER.update(register=register, period=period, own=own, archive=archive, parsed=parsed)
+                 archive: Archive) -> None:
+    _WORKER.update(register=register, period=period, own=own, archive=archive)
 
 
-def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked | None]]:
-    """Validate a chunk of files (read here unless read ahead), store their bytes in the
-    archive and fill the validation cache; the ledger and the inbox are left to the main
-    process, which stores again (a no-op) whatever changed since."""
+def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
+    """Read and validate a chunk of files, store their bytes in the archive and fill the
+    validation cache; the ledger and the inbox are left to the main process, which reads
+    each file again and judges it anew if its bytes changed since."""
+    from .intake import parse_submission
     from .validate import validate_many
 
     register: Register = _WORKER["register"]  # type: ignore[assignment]
     archive: Archive = _WORKER["archive"]  # type: ignore[assignment]
-    parsed: dict[Path, Parsed] = _WORKER["parsed"]  # type: ignore[assignment]
-    read: list[tuple[Path, str, Parsed]] = []
+    read: list[tuple[Path, str, str, Submission]] = []
     for path, folder in jobs:
-        if path in parsed:  # read ahead (the pool inherits them: nothing is sent)
-            read.append((path, folder, parsed[path]))
-        else:
-            read.extend((path, folder, outcome) for _, outcome in _parse_files([path]))
-    checked = validate_many([(submission, folder or None) for _, folder, (*_, submission) in read],
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue  # gone (Excel's save-by-rename): the scan will see it next night
+        sha = hashlib.sha256(content).hexdigest()
+        read.append((path, folder, sha, parse_submission(content, name=path.name)))
+    checked = validate_many([(submission, folder or None) for _, folder, _, submission in read],
                             register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
-    outcomes: list[tuple[Path, Checked | None]] = []
-    for (path, _, (sha, content, submission)), (report, data) in zip(read, checked,
-                                                                    strict=True):
-        archive.store(content, sha)  # durable before its ledger line, as `_take` requires
+    outcomes: list[tuple[Path, Checked]] = []
+    for (path, _, sha, submission), (report, data) in zip(read, checked, strict=True):
+        archive.store(submission.content, sha)  # durable before its ledger line (`_take`)
         archive.cache(sha, register.checksum, (report, data))
         outcomes.append((path, (sha, submission.saved_at, report, data)))
     return outcomes

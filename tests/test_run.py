@@ -4,7 +4,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import time
 
 import openpyxl
 from click.testing import CliRunner
@@ -240,64 +239,21 @@ def test_a_large_inbox_is_checked_in_worker_processes_with_the_same_result(works
         serial_rows
 
 
-def test_files_the_read_ahead_did_not_reach_are_checked_the_same(workspace, monkeypatch):
-    """The read-ahead is stopped when the register is ready; the checking workers read what
-    it left. However little it reached, the night's outcome is the same."""
-    import pipeline.run
-
-    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T23:00:00")
-    codes = ("STAB", "EKO", "UTB", "SBA", "SOC")
-    outcomes = []
-    for name, keep in (("serial", None), ("none_ahead", 0), ("one_ahead", 1)):
-        folder = workspace / name
-        (folder / "inbox").mkdir(parents=True)
-        (folder / "pipeline.toml").write_text((workspace / "pipeline.toml").read_text())
-        for code in codes:
-            drop(folder, code)
-        drop(folder, "EKO", name="trasig.xlsx").write_bytes(b"inte excel")
-        if keep is not None:
-            monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
-            collect = pipeline.run._ReadAhead.collect
-
-            def partly(self, collect=collect, keep=keep):
-                parsed = collect(self)
-                return dict(list(parsed.items())[:keep])
-
-            monkeypatch.setattr(pipeline.run._ReadAhead, "collect", partly)
-        result = run(folder, "run")
-        monkeypatch.undo()
-        monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T23:00:00")
-        verdicts = sorted((a.name, a.department, a.verdict, a.errors, a.warnings)
-                          for a in Archive(folder / "archive").arrivals())
-        outcomes.append((result.exit_code, result.output.replace(str(folder), ""), verdicts,
-                         sheet_rows(folder / "outbox" / "sammanstallning_2024-T2.xlsx",
-                                    "Aktiviteter")))
-    assert outcomes[0][0] == 1 and len(outcomes[0][2]) == 6
-    assert outcomes[1] == outcomes[0]
-    assert outcomes[2] == outcomes[0]
-
-
-def test_a_file_replaced_after_it_was_read_ahead_is_judged_on_its_new_bytes(workspace,
-                                                                            monkeypatch):
+def test_a_file_saved_over_after_its_worker_checked_it_is_judged_on_its_new_bytes(
+        workspace, monkeypatch):
     import pipeline.run
 
     monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
     files = {code: drop(workspace, code) for code in ("STAB", "EKO", "UTB", "SBA", "SOC")}
-    collect = pipeline.run._ReadAhead.collect
-    read_register = pipeline.run.read_register
+    check_ready = pipeline.run._check_ready
 
-    def slow_register(settings):  # as on a big night: the read-ahead has finished meanwhile
-        time.sleep(3)
-        return read_register(settings)
+    def saved_over_meanwhile(ready, *args):
+        checked = check_ready(ready, *args)
+        assert files["UTB"] in checked  # a worker read and judged it ...
+        files["UTB"].write_bytes(b"inte excel")  # ... and then it was saved over
+        return checked
 
-    def replaced_meanwhile(self):
-        parsed = collect(self)
-        assert files["UTB"] in parsed  # it was read ahead ...
-        files["UTB"].write_bytes(b"inte excel")  # ... and then saved over
-        return parsed
-
-    monkeypatch.setattr(pipeline.run, "read_register", slow_register)
-    monkeypatch.setattr(pipeline.run._ReadAhead, "collect", replaced_meanwhile)
+    monkeypatch.setattr(pipeline.run, "_check_ready", saved_over_meanwhile)
     result = run(workspace, "run")
     assert result.exit_code == 1, result.output
     taken = {a.department: a for a in Archive(workspace / "archive").arrivals()}
