@@ -15,7 +15,6 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.pool
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -415,19 +414,19 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
 
     register: Register = _WORKER["register"]  # type: ignore[assignment]
     archive: Archive = _WORKER["archive"]  # type: ignore[assignment]
-    read: list[tuple[Path, str, str, Submission]] = []
+    read: list[tuple[Path, str, Submission]] = []
     for path, folder in jobs:
         try:
             content = path.read_bytes()
         except OSError:
             continue  # gone (Excel's save-by-rename): the scan will see it next night
-        sha = hashlib.sha256(content).hexdigest()
-        read.append((path, folder, sha, parse_submission(content, name=path.name)))
-    checked = validate_many([(submission, folder or None) for _, folder, _, submission in read],
+        read.append((path, folder, parse_submission(content, name=path.name)))
+    checked = validate_many([(submission, folder or None) for _, folder, submission in read],
                             register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
     outcomes: list[tuple[Path, Checked]] = []
-    for (path, _, sha, submission), (report, data) in zip(read, checked, strict=True):
+    for (path, _, submission), (report, data) in zip(read, checked, strict=True):
+        sha = submission.sha256
         archive.store(submission.content, sha)  # durable before its ledger line (`_take`)
         archive.cache(sha, register.checksum, (report, data))
         outcomes.append((path, (sha, submission.saved_at, report, data)))

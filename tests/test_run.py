@@ -262,6 +262,26 @@ def test_a_file_saved_over_after_its_worker_checked_it_is_judged_on_its_new_byte
     assert taken["SOC"].verdict.startswith("Godkänd")
 
 
+def test_the_command_prints_its_summary_and_exit_code_as_a_process(workspace):
+    """`pipeline` leaves its process without tearing down the heap: what it printed must
+    still arrive, with the exit code."""
+    import os
+    import subprocess
+    import sys
+
+    drop(workspace, "SOC")
+    drop(workspace, "EKO", name="trasig.xlsx").write_bytes(b"inte excel")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in cron
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(workspace / "pipeline.toml"), "run"], capture_output=True,
+                            text=True, cwd=workspace, env=buffered, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "trasig.xlsx: Ej godkänd" in result.stdout
+    last = result.stdout.splitlines()[-1]  # the summary's last line arrived whole
+    assert last == f"Återkoppling: {workspace / 'outbox' / 'feedback' / 'EKO_2024-T2_fel.xlsx'}"
+    assert not (workspace / "inbox" / "trasig.xlsx").exists()
+
+
 def test_a_full_disk_stops_the_run_with_exit_2_and_loses_nothing(workspace, monkeypatch):
     import errno
 
