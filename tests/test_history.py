@@ -22,9 +22,9 @@ def rows_of(path, sheet):
             for row in ws.iter_rows(min_row=2)]
 
 
-def test_own_activity_gets_an_id_and_returns_prefilled_next_period(workspace):
-    config = workspace / "pipeline.toml"
-    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T1"'))
+def hand_in_t1_with_own_activity(workspace, config, values):
+    """SOC's T1 template, filled, with one activity of its own added in the first empty row
+    (`values` by column header), handed in and run. Returns the templates folder."""
     out = workspace / "mallar"
     assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
     filled = fill_template(out / "SOC_2024-T1_mall.xlsx", workspace / "soc.xlsx",
@@ -34,14 +34,21 @@ def test_own_activity_gets_an_id_and_returns_prefilled_next_period(workspace):
     headers = [c.value for c in sheet[1]]
     empty = next(r for r in range(2, sheet.max_row + 1)
                  if not sheet.cell(r, 1).value and not sheet.cell(r, 3).value)
-    values = {"KS-mål-id": "3.2.1", "Aktivitet": "Sommarcafé på äldreboendet",
-              "Startdatum": "2024-03-01", "Slutdatum": "2024-10-31",
-              "Status": "Pågående enligt plan", "Kommentar": "Första träffen hölls i april."}
     for header, value in values.items():
         sheet.cell(empty, headers.index(header) + 1).value = value
     (workspace / "inbox" / "SOC").mkdir()
     book.save(workspace / "inbox" / "SOC" / "soc T1.xlsx")
     assert invoke(config, "run").exit_code == 0
+    return out
+
+
+def test_own_activity_gets_an_id_and_returns_prefilled_next_period(workspace):
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T1"'))
+    out = hand_in_t1_with_own_activity(workspace, config, {
+        "KS-mål-id": "3.2.1", "Aktivitet": "Sommarcafé på äldreboendet",
+        "Startdatum": "2024-03-01", "Slutdatum": "2024-10-31",
+        "Status": "Pågående enligt plan", "Kommentar": "Första träffen hölls i april."})
 
     config.write_text(config.read_text().replace('period = "2024-T1"', 'period = "2024-T2"'))
     assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
@@ -73,22 +80,10 @@ def test_own_activities_survive_a_register_edited_between_periods(workspace, reg
                       .replace('period = "2024-T2"', 'period = "2024-T1"')
                       .replace(f'register = "{EXAMPLE_REGISTER}"',
                                f'register = "{register_path}"'))
-    out = workspace / "mallar"
-    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
-    filled = fill_template(out / "SOC_2024-T1_mall.xlsx", workspace / "soc.xlsx",
-                           department="SOC", period_end=dt.date(2024, 4, 30))
-    book = openpyxl.load_workbook(filled)
-    sheet = book["Aktiviteter"]
-    headers = [c.value for c in sheet[1]]
-    empty = next(r for r in range(2, sheet.max_row + 1)
-                 if not sheet.cell(r, 1).value and not sheet.cell(r, 3).value)
-    for header, value in {"KS-mål-id": "3.2.1", "Aktivitet": "Boulebana vid äldreboendet",
-                          "Startdatum": "2024-03-01", "Slutdatum": "2024-10-31",
-                          "Status": "Pågående enligt plan"}.items():
-        sheet.cell(empty, headers.index(header) + 1).value = value
-    (workspace / "inbox" / "SOC").mkdir()
-    book.save(workspace / "inbox" / "SOC" / "soc T1.xlsx")
-    assert invoke(config, "run").exit_code == 0
+    out = hand_in_t1_with_own_activity(workspace, config, {
+        "KS-mål-id": "3.2.1", "Aktivitet": "Boulebana vid äldreboendet",
+        "Startdatum": "2024-03-01", "Slutdatum": "2024-10-31",
+        "Status": "Pågående enligt plan"})
 
     config.write_text(config.read_text().replace('period = "2024-T1"', 'period = "2024-T2"'))
     assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
