@@ -145,21 +145,13 @@ class Register:
         return self._of_department("budget", department, self.budget)
 
     def _of_department(self, kind: str, department: str, frame: pd.DataFrame) -> pd.DataFrame:
-        built = self._department_frames[kind]
-        if department not in built:
-            rows = self._department_rows[kind].get(department)
-            # the empty frame only when asked; a department's frame made when first asked
-            built[department] = frame.iloc[0:0] if rows is None else frame.iloc[rows]
-        return built[department]
+        rows = self._department_rows[kind].get(department)
+        return frame.iloc[0:0] if rows is None else frame.iloc[rows]
 
     def department_positions(self, kind: str, department: str) -> list[int]:
         """The positions of a department's rows in activities, board_goals ("goals") or
         budget, in the order of its frame from activities_for, goals_owned_by, budget_for."""
         return self._department_rows[kind].get(department, [])
-
-    @cached_property
-    def _department_frames(self) -> dict[str, dict[str, pd.DataFrame]]:
-        return {"activities": {}, "goals": {}, "budget": {}}
 
     @cached_property
     def _department_rows(self) -> dict[str, dict[str, list[int]]]:

@@ -279,8 +279,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     started = now()
     archive = Archive(settings.archive)
     archive.log("run_started", period=settings.period, run=started.isoformat())
-    early, _ = scan_inbox(settings, None)
-    unchanged = _nothing_new(settings, archive, early)
+    unchanged = _nothing_new(settings, archive, *scan_inbox(settings, None))
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
@@ -326,11 +325,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
-def _nothing_new(settings: Settings, archive: Archive,
-                 ready: list[InboxFile]) -> RunSummary | None:
-    """A night with an empty inbox (`ready`: every folder scanned) and an unchanged register
-    and ledger: say so, touch nothing, and do it without reading the register (or importing
-    pandas)."""
+def _nothing_new(settings: Settings, archive: Archive, ready: list[InboxFile],
+                 waiting: list[str]) -> RunSummary | None:
+    """A night with an empty inbox (`ready` and `waiting`: every folder scanned) and an
+    unchanged register and ledger: say so, touch nothing, and do it without reading the
+    register (or importing pandas)."""
     if settings.period is None or ready:
         return None
     manifest_path = settings.outbox / f"manifest_{settings.period}.json"
@@ -339,7 +338,6 @@ def _nothing_new(settings: Settings, archive: Archive,
         register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
     except (OSError, ValueError):
         return None
-    _, waiting = scan_inbox(settings, None)
     if manifest.get("register", {}).get("sha256") != register_sha:
         return None
     rows, counted = states(archive.arrivals(), settings.period)

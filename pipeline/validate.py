@@ -278,18 +278,14 @@ class _Lookups:
         return _activity_records(self.register.activities)
 
     @cached_property
-    def _goal_ids(self) -> list[str]:
-        return list(self.register.board_goals["ks_id"])
-
-    @cached_property
     def _budgets(self) -> list[tuple[str, float]]:
         budget = self.register.budget
         return list(zip(budget["category"], budget["budget"], strict=True))
 
     def department(self, code: str) -> _Department:
         if code not in self._departments:
-            positions = self.register.department_positions
-            activities, goal_ids, budgets = self._activities, self._goal_ids, self._budgets
+            positions, goal_ids = self.register.department_positions, self.register.goal_ids
+            activities, budgets = self._activities, self._budgets
             self._departments[code] = _Department(
                 expected={activities[i].activity_id: activities[i]
                           for i in positions("activities", code)},
