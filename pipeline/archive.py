@@ -6,6 +6,7 @@ Layout under the archive folder:
     ledger.jsonl               one JSON line per arrival (append-only, fsynced)
     cache/<sha256>-<reg>.pkl   validation result for a file against a register version
     log.jsonl                  the nightly run's log, one JSON object per event
+    open_files.json            inbox files found open in Excel or LibreOffice, night after night
     .lock                      held by a running `pipeline run`
 """
 
@@ -18,7 +19,7 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -104,6 +105,33 @@ class Archive:
                  "event": event, **fields}
         with open(self.log_path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+    # --- files left open in the inbox ----------------------------------------------------
+    def nights_open(self, night: dt.date, open_now: Iterable[str]) -> dict[str, int]:
+        """For each inbox file found open in Excel or LibreOffice in this run: on how many
+        nights in a row it has been found so (several runs on one day count as one night).
+        A file not found open in this run is forgotten: it was read, removed or closed."""
+        path = self.root / "open_files.json"
+        try:
+            seen = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = {}
+        today = night.isoformat()
+        counts: dict[str, int] = {}
+        state: dict[str, dict[str, object]] = {}
+        for key in open_now:
+            before = seen.get(key) if isinstance(seen, dict) else None
+            count, last = 1, today
+            if isinstance(before, dict) and isinstance(before.get("nights"), int) and \
+                    isinstance(before.get("last"), str):
+                count = before["nights"] + (before["last"] < today)
+                last = max(before["last"], today)
+            counts[key] = count
+            state[key] = {"nights": count, "last": last}
+        if state != seen and (state or path.exists()):
+            atomic_write_bytes(path, json.dumps(state, ensure_ascii=False, indent=1,
+                                                sort_keys=True).encode("utf-8"))
+        return counts
 
     # --- validation cache ---------------------------------------------------------------
     def _cache_path(self, sha256: str, register_checksum: str) -> Path:

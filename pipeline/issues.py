@@ -111,6 +111,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "
                                       "({fil1}, {fil2}). Den senast sparade ({fil2}) gäller; den "
                                       "andra har sparats men inte använts."),
+    "file_open_nights": (W, "Filen {fil} har varit öppen i Excel/LibreOffice varje gång vi "
+                            "försökt läsa den ({nätter} nätter i rad). Stäng filen, så läser vi "
+                            "in den nästa natt."),
     "file_replaces": (W, "Den här filen ersätter er tidigare inlämning för {period} från {datum}. "
                          "Det är den senaste filen som gäller."),
     # --- structure ----------------------------------------------------------------------

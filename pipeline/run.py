@@ -168,6 +168,7 @@ class RunSummary:
     outputs: list[Path] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
     unchanged: bool = False
+    open_long: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
 
     @property
     def rejected(self) -> int:
@@ -190,6 +191,9 @@ class RunSummary:
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
+        for shown, nights in self.open_long.items():
+            out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
+                                             nätter=nights).message)
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -211,10 +215,26 @@ class InboxFile:
     path: Path
     folder: str  # department code of the drop folder, "" for the inbox itself
 
+    @property
+    def shown(self) -> str:
+        """How the file is named to the controller: "KOD/namn", or the name alone."""
+        return f"{self.folder}/{self.path.name}" if self.folder else self.path.name
 
-def scan_inbox(settings: Settings, codes: Sequence[str] | None
-               ) -> tuple[list[InboxFile], list[str]]:
-    """Files ready to read, and names left for the next night (still written or open).
+
+@dataclass
+class InboxScan:
+    ready: list[InboxFile] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # left for the next night, as shown
+    open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
+
+
+# After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
+# the department has most likely left it open on a desk and must close it.
+OPEN_NIGHTS_BEFORE_MESSAGE = 2
+
+
+def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
+    """Files ready to read, and files left for the next night (still written or open).
 
     codes: the departments whose drop folders are read; None reads every subfolder (a
     cheap look for anything new). File ages are measured on the real clock, whatever
@@ -222,11 +242,10 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None
     import time
 
     at = time.time()
-    ready: list[InboxFile] = []
-    waiting: list[str] = []
+    scan = InboxScan()
     inbox = settings.inbox
     if not inbox.is_dir():
-        return ready, waiting
+        return scan
     subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
     folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
                                if codes is None or name in codes]
@@ -236,18 +255,20 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None
             name = path.name
             if not path.is_file() or _ignored(name):
                 continue
+            item = InboxFile(path, code)
             if f"~${name}" in names or f".~lock.{name}#" in names:
-                waiting.append(name)  # open in Excel or LibreOffice
+                scan.waiting.append(item.shown)  # open in Excel or LibreOffice
+                scan.open.append(item.shown)
                 continue
             try:
                 age = at - path.stat().st_mtime
             except FileNotFoundError:
                 continue  # Excel's save-by-rename: gone for a moment, back next night
             if age < settings.settle_seconds:
-                waiting.append(name)
+                scan.waiting.append(item.shown)
                 continue
-            ready.append(InboxFile(path, code))
-    return ready, waiting
+            scan.ready.append(item)
+    return scan
 
 
 def _ignored(name: str) -> bool:
@@ -279,8 +300,13 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     started = now()
     archive = Archive(settings.archive)
     archive.log("run_started", period=settings.period, run=started.isoformat())
-    unchanged = _nothing_new(settings, archive, *scan_inbox(settings, None))
+    first = scan_inbox(settings, None)
+    nights_open = archive.nights_open(started.date(), first.open)
+    for shown, nights in nights_open.items():
+        archive.log("file_open", name=shown, nights=nights)
+    unchanged = _nothing_new(settings, archive, first)
     if unchanged is not None:
+        unchanged.open_long = _open_long(nights_open, first)
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
     with _phase(archive, "register"):
@@ -288,7 +314,9 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     period = require_period(settings, register)
     summary = RunSummary(period)
     arrivals = archive.arrivals()
-    ready, summary.waiting = scan_inbox(settings, register.department_codes)
+    scan = scan_inbox(settings, register.department_codes)
+    ready, summary.waiting = scan.ready, scan.waiting
+    summary.open_long = _open_long(nights_open, scan)
     with _phase(archive, "earlier_periods"):
         own = _own_activities(archive, register, period, arrivals)
     if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
@@ -325,12 +353,17 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
-def _nothing_new(settings: Settings, archive: Archive, ready: list[InboxFile],
-                 waiting: list[str]) -> RunSummary | None:
-    """A night with an empty inbox (`ready` and `waiting`: every folder scanned) and an
-    unchanged register and ledger: say so, touch nothing, and do it without reading the
-    register (or importing pandas)."""
-    if settings.period is None or ready:
+def _open_long(nights_open: dict[str, int], scan: InboxScan) -> dict[str, int]:
+    """The files still open at `scan` that have been open for several nights in a row."""
+    return {shown: nights for shown, nights in nights_open.items()
+            if nights >= OPEN_NIGHTS_BEFORE_MESSAGE and shown in scan.open}
+
+
+def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSummary | None:
+    """A night with an empty inbox (`scan`: every folder) and an unchanged register and
+    ledger: say so, touch nothing, and do it without reading the register (or importing
+    pandas)."""
+    if settings.period is None or scan.ready:
         return None
     manifest_path = settings.outbox / f"manifest_{settings.period}.json"
     try:
@@ -345,7 +378,7 @@ def _nothing_new(settings: Settings, archive: Archive, ready: list[InboxFile],
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
-    return RunSummary(settings.period, waiting=waiting, counted=counted,
+    return RunSummary(settings.period, waiting=scan.waiting, counted=counted,
                       missing=list(manifest.get("missing", [])), unchanged=True)
 
 

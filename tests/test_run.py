@@ -181,6 +181,34 @@ def test_lock_files_and_files_still_being_written_wait(workspace):
     assert target.exists()  # changed less than an hour ago: left for the next night
 
 
+def test_a_file_left_open_night_after_night_is_named_with_what_to_do(workspace, monkeypatch):
+    target = drop(workspace, "STAB", name="stab.xlsx")
+    lock = target.parent / "~$stab.xlsx"
+    lock.write_bytes(b"owner")
+    told = ("STAB/stab.xlsx: Filen stab.xlsx har varit öppen i Excel/LibreOffice varje gång vi "
+            "försökt läsa den (2 nätter i rad). Stäng filen, så läser vi in den nästa natt.")
+
+    def night(when):
+        monkeypatch.setenv("PIPELINE_NOW", when)
+        result = run(workspace, "run")
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = night("2024-09-10T02:00:00")
+    assert "STAB/stab.xlsx" in first and "har varit öppen" not in first
+    assert "har varit öppen" not in night("2024-09-10T14:00:00")  # the same day: one night
+    assert told in night("2024-09-11T02:00:00")
+    assert "3 nätter i rad" in night("2024-09-12T02:00:00")
+    lock.unlink()  # closed at last: read the next night, and forgotten
+    taken = night("2024-09-13T02:00:00")
+    assert "har varit öppen" not in taken and not target.exists()
+    drop(workspace, "STAB", name="stab.xlsx")  # handed in again, and left open again
+    lock.write_bytes(b"owner")
+    (workspace / "archive" / "open_files.json").write_text("{not json")  # damaged: start over
+    assert "har varit öppen" not in night("2024-09-14T02:00:00")
+    assert "2 nätter i rad" in night("2024-09-15T02:00:00")
+
+
 def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
