@@ -179,6 +179,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                               "t.ex. {exempel}."),
     "number_unit_removed": (W, 'Vi har läst "{värde}" i {cell} som {tal}. Skriv bara siffror i '
                                "kolumnen {kolumn}."),
+    "number_percent": (E, '{cell} innehåller "{värde}", men {kolumn} ska vara ett tal, inte en '
+                          "andel i procent. Skriv talet utan procenttecken, t.ex. 120."),
     "number_invalid": (E, '"{värde}" i {cell} är inte ett tal. Skriv bara siffror, t.ex. 10.'),
     "number_not_whole": (E, "Antal anställda i {cell} är {värde}. Skriv ett heltal, t.ex. 12."),
     "hours_negative": (E, "Antal timmar i {cell} är negativt ({värde}). Ange 0 eller fler timmar."),

@@ -703,6 +703,11 @@ class _Context:
         if isinstance(raw, str) and is_placeholder(raw):
             self.issue("placeholder", table, column, row, found=clean_text(raw), kolumn=label)
             return None
+        if isinstance(raw, str) and clean_text(raw).endswith("%"):
+            # hours and amounts only: "50 %" would silently become 0,5 hours or kronor
+            self.issue("number_percent", table, column, row, found=clean_text(raw),
+                       kolumn=label)
+            return None
         value, finding = parse_number(raw)
         if finding is not None:
             finding = Finding(finding.code, {**finding.params, "kolumn": label})

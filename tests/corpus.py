@@ -616,6 +616,16 @@ def number_range_text(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"C6": "8–10"})
 
 
+@case("C17")
+def percent_in_hours(valid: bytes) -> bytes:
+    return cells(valid, "Sjukfrånvaro", {"D3": "7365 %"})  # hours: "%" must not make it 73,65
+
+
+@case("C17")
+def percent_in_amount(valid: bytes) -> bytes:
+    return cells(valid, "Ekonomi", {"C2": "50%"})  # Utfall hittills: not 0,5 of anything
+
+
 @case("C20")
 def hours_negative(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"E7": -292})
