@@ -651,10 +651,16 @@ class _Context:
 
     # typed readers: each reports its own findings and returns the value or None
     def text(self, table: Table, values: dict, row: int, column: str, *,  # type: ignore[type-arg]
-             multiline: bool = False, limit: int | None = None) -> str:
+             multiline: bool = False, limit: int | None = None, required: bool = False) -> str:
+        """required: a placeholder ("-", "?", "saknas") is refused as no answer; elsewhere it
+        is kept as typed."""
         if self.blocked(row, column):
             return ""
         text = clean_text(values.get(column), multiline=multiline)
+        if required and is_placeholder(text):
+            self.issue("placeholder", table, column, row, found=text,
+                       kolumn=_swedish(table.sheet, column))
+            return ""
         if limit is not None and len(text) > limit:
             self.issue("text_too_long", table, column, row, antal=len(text), max=limit)
         return text
@@ -799,7 +805,7 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
             continue
         signatures[signature] = row
         ks_ids = _goal_list(ctx, table, values, row, goal_ids)
-        title = ctx.text(table, values, row, "title", limit=500)
+        title = ctx.text(table, values, row, "title", limit=500, required=True)
         start = ctx.date(table, values, row, "start")
         end = ctx.date(table, values, row, "end")
         missing = [(label, column) for label, value, column in (
@@ -959,6 +965,8 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
         assessment = ctx.choice(table, values, row, "assessment", ASSESSMENTS)
         analysis = ctx.text(table, values, row, "analysis", multiline=True,
                             limit=schemas.ANALYSIS_MAX)
+        if is_placeholder(analysis):
+            analysis = ""  # "-" is no analysis: a remark for the committee, never a refusal
         if assessment and not analysis:
             ctx.report.add(make("analysis_missing", sheet=table.sheet,
                                 cell=table.cell("analysis", row), found=ks_id,

@@ -679,6 +679,16 @@ def placeholder_na_in_number(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"C7": "NA"})
 
 
+@case("C27")
+def placeholder_as_own_activity_title(valid: bytes) -> bytes:
+    return own_activity(valid, title="?")
+
+
+@case("C27")
+def placeholder_as_analysis(valid: bytes) -> bytes:
+    return cells(valid, "Målbedömning", {"E3": "-"})  # no analysis: a remark, not a refusal
+
+
 @case("C28")
 def end_before_start(valid: bytes) -> bytes:
     return own_activity(valid, start="2024-06-01", end="2024-03-31")
