@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -54,6 +55,10 @@ ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
 SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
+SUMMARY_CELL = re.compile(r"(summa|totalt|total|s:a)\b", re.IGNORECASE)
+COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkning)\b",
+                         re.IGNORECASE)
+FREE_TEXT_COLUMNS = {"title", "previous_comment", "comment", "suggestion", "analysis"}
 OPTIONAL_COLUMNS = {
     T.ACTIVITIES: ("Föregående status", "Föregående kommentar"),
     T.ASSESSMENTS: ("KS-mål", "Förslag"),
@@ -738,13 +743,26 @@ def _swedish(sheet: str, column: str) -> str:
 
 
 def _is_summary_row(context: _Context, table: Table, row: int, text: str,
-                    first_text_column: str) -> bool:
-    """text: the cleaned cell of the row's first text column."""
-    if text.casefold().startswith(SUMMARY_WORDS):
-        context.report.add(make("summary_row", sheet=table.sheet,
-                                cell=table.cell(first_text_column, row), rad=row, text=text))
-        return True
-    return False
+                    first_text_column: str, values: dict[str, object]) -> bool:
+    """A sum or comment row typed into the table (BAD_INPUTS S14): told, and not read.
+
+    text: the cleaned cell of the row's first text column, which begins with "Summa",
+    "Totalt" or "S:a", or with "Kommentar", "Obs" or the like; or, when it is empty, another
+    cell that is not free text (a number or a choice) reads "Summa", "Totalt" or "S:a"."""
+    found = (first_text_column, text) if text.casefold().startswith(SUMMARY_WORDS) or \
+        COMMENT_ROW.match(text) else None
+    for column, raw in values.items() if not text else ():
+        if found is not None:
+            break
+        if column not in FREE_TEXT_COLUMNS and isinstance(raw, str) and \
+                SUMMARY_CELL.match(clean_text(raw)):
+            found = (column, clean_text(raw))
+    if found is None:
+        return False
+    column, shown = found
+    context.report.add(make("summary_row", sheet=table.sheet, cell=table.cell(column, row),
+                            rad=row, text=shown))
+    return True
 
 
 # --- the four data sheets --------------------------------------------------------------------
@@ -764,7 +782,7 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
 
     for row, values in table.rows:
         activity_id = clean_text(values.get("activity_id"))
-        if _is_summary_row(ctx, table, row, activity_id, "activity_id"):
+        if _is_summary_row(ctx, table, row, activity_id, "activity_id", values):
             continue
         status = ctx.choice(table, values, row, "status", STATUSES,
                             required=bool(activity_id) or _has_own_content(values))
@@ -945,7 +963,7 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
     seen: dict[str, int] = {}
     for row, values in table.rows:
         ks_id = clean_text(values.get("ks_id"))
-        if _is_summary_row(ctx, table, row, ks_id, "ks_id"):
+        if _is_summary_row(ctx, table, row, ks_id, "ks_id", values):
             continue
         if not ks_id:
             continue
@@ -990,7 +1008,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     seen: dict[tuple[str, str], int] = {}
     hours = ("ordinary_hours", "sick_hours", "long_term_hours")
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex"):
+        if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex", values):
             continue
         sex = ctx.choice(table, values, row, "sex", SEXES)
         age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
@@ -1047,7 +1065,7 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, clean_text(values.get("category")), "category"):
+        if _is_summary_row(ctx, table, row, clean_text(values.get("category")), "category", values):
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
         outcome = ctx.number(table, values, row, "outcome")

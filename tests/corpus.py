@@ -469,6 +469,16 @@ def summary_row_below_table(valid: bytes) -> bytes:
     return cells(valid, "Ekonomi", {"A7": "Summa", "B7": 85.2, "C7": 57.4})
 
 
+@case("S14")
+def comment_row_below_table(valid: bytes) -> bytes:
+    return cells(valid, "Ekonomi", {"A8": "Kommentar: budgeten för Tillväxt justerades i maj."})
+
+
+@case("S14")
+def total_in_a_number_column(valid: bytes) -> bytes:
+    return cells(valid, "Sjukfrånvaro", {"C8": "Totalt", "D8": 41000, "E8": 2400})
+
+
 @case("S15")
 def stray_value_outside_table(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"M40": "kolla med HR"})
