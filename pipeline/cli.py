@@ -2,6 +2,8 @@
 
 Exit codes: 0 all well; 1 some file was rejected; 2 the command could not be done.
 Heavy libraries are imported inside the commands so that `pipeline --help` starts quickly.
+What click writes by itself (the usage line, headings, usage errors) is Swedish through the
+classes in click_sv.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .click_sv import SwedishGroup, SwedishPath
 from .config import Settings, load_settings
 from .errors import PipelineError, RegisterError
 
@@ -30,7 +33,7 @@ def config_option(func):  # type: ignore[no-untyped-def]
         if value is not None:
             ctx.ensure_object(_Context).config = value
 
-    return click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+    return click.option("--config", "config", type=SwedishPath(), default=None,
                         expose_value=False, callback=remember, is_eager=True,
                         help="Konfigurationsfil (standard: ./pipeline.toml).")(func)
 
@@ -78,16 +81,20 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SwedishGroup, invoke_without_command=True, no_args_is_help=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.version_option(package_name="malsystem", help="Visa versionen och avsluta.")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Målsystem: måluppföljning för kommunen, från Excel till sammanställning.
 
     Controllern skapar mallar med `pipeline templates`, avdelningarna lämnar in ifyllda mallar
     i inkorgen och `pipeline run` läser dem varje natt.
     """
+    if ctx.invoked_subcommand is None:  # options but no command (click would say it in English)
+        raise click.UsageError("Ange ett kommando, till exempel 'pipeline run'.", ctx)
 
 
 @main.command()
@@ -96,9 +103,9 @@ def main() -> None:
 @click.option("--period", help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
 @click.option("--department", "departments", multiple=True, metavar="KOD",
               help="Bara denna avdelning; kan anges flera gånger.")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=SwedishPath(),
               help="Mapp för mallarna (standard: outbox/mallar/<period>/).")
-@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
 @click.pass_context
 @run_guarded
 def templates(ctx: click.Context, period: str | None, departments: tuple[str, ...],
@@ -116,11 +123,11 @@ def templates(ctx: click.Context, period: str | None, departments: tuple[str, ..
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--feedback", type=click.Path(path_type=Path),
+@click.argument("files", nargs=-1, required=True, type=SwedishPath())
+@click.option("--feedback", type=SwedishPath(),
               help="Mapp där en felmarkerad kopia skrivs för varje underkänd fil.")
 @click.option("--period", help="Perioden som filerna ska gälla (standard: konfigurationens).")
-@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
+@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
 @click.pass_context
 @run_guarded
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
@@ -148,10 +155,10 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
-@click.option("--inbox", type=click.Path(path_type=Path), help="Inkorgens mapp.")
-@click.option("--outbox", type=click.Path(path_type=Path), help="Utkorgens mapp.")
-@click.option("--archive", type=click.Path(path_type=Path), help="Arkivets mapp.")
+@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
+@click.option("--inbox", type=SwedishPath(), help="Inkorgens mapp.")
+@click.option("--outbox", type=SwedishPath(), help="Utkorgens mapp.")
+@click.option("--archive", type=SwedishPath(), help="Arkivets mapp.")
 @click.option("--report/--no-report", "report", default=None,
               help="Skriv också tertialrapporten (standard: enligt konfigurationen).")
 @click.pass_context
@@ -181,8 +188,8 @@ def _progress(done: int, total: int, name: str) -> None:
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=click.Path(path_type=Path), help="Registrets sökväg.")
-@click.option("--archive", type=click.Path(path_type=Path), help="Arkivets mapp.")
+@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
+@click.option("--archive", type=SwedishPath(), help="Arkivets mapp.")
 @click.pass_context
 @run_guarded
 def status(ctx: click.Context, period: str | None, register: Path | None,
@@ -199,7 +206,7 @@ def status(ctx: click.Context, period: str | None, register: Path | None,
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
 @click.option("--period", help="Period (standard: perioden i konfigurationen).")
-@click.option("--template", "docx_template", type=click.Path(path_type=Path, exists=True),
+@click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
               help="Word-mall (.docx) vars formatmallar används.")
 @click.pass_context
 @run_guarded

@@ -31,7 +31,7 @@ def test_python_m_pipeline_works_like_pipeline():
 
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True,
                             text=True, cwd=ROOT, check=True)
-    assert "templates" in result.stdout and "Usage: pipeline" in result.stdout
+    assert "templates" in result.stdout and "Användning: pipeline" in result.stdout
 
 
 def test_validate_names_a_missing_file_in_swedish(tmp_path):
