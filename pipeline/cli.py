@@ -33,7 +33,7 @@ def config_option(func):  # type: ignore[no-untyped-def]
         if value is not None:
             ctx.ensure_object(_Context).config = value
 
-    return click.option("--config", "config", type=SwedishPath(), default=None,
+    return click.option("--config", "config", type=SwedishPath(), default=None, metavar="FIL",
                         expose_value=False, callback=remember, is_eager=True,
                         help="Konfigurationsfil (standard: ./pipeline.toml).")(func)
 
@@ -100,12 +100,13 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.option("--period", help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
+@click.option("--period", metavar="PERIOD",
+              help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
 @click.option("--department", "departments", multiple=True, metavar="KOD",
               help="Bara denna avdelning; kan anges flera gånger.")
-@click.option("--out", type=SwedishPath(),
+@click.option("--out", type=SwedishPath(), metavar="MAPP",
               help="Mapp för mallarna (standard: outbox/mallar/<period>/).")
-@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
+@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
 @click.pass_context
 @run_guarded
 def templates(ctx: click.Context, period: str | None, departments: tuple[str, ...],
@@ -123,11 +124,12 @@ def templates(ctx: click.Context, period: str | None, departments: tuple[str, ..
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.argument("files", nargs=-1, required=True, type=SwedishPath())
-@click.option("--feedback", type=SwedishPath(),
+@click.argument("files", nargs=-1, required=True, type=SwedishPath(), metavar="FILER...")
+@click.option("--feedback", type=SwedishPath(), metavar="MAPP",
               help="Mapp där en felmarkerad kopia skrivs för varje underkänd fil.")
-@click.option("--period", help="Perioden som filerna ska gälla (standard: konfigurationens).")
-@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
+@click.option("--period", metavar="PERIOD",
+              help="Perioden som filerna ska gälla (standard: konfigurationens).")
+@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
 @click.pass_context
 @run_guarded
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
@@ -154,11 +156,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.option("--period", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
-@click.option("--inbox", type=SwedishPath(), help="Inkorgens mapp.")
-@click.option("--outbox", type=SwedishPath(), help="Utkorgens mapp.")
-@click.option("--archive", type=SwedishPath(), help="Arkivets mapp.")
+@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
+@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
+@click.option("--inbox", type=SwedishPath(), metavar="MAPP", help="Inkorgens mapp.")
+@click.option("--outbox", type=SwedishPath(), metavar="MAPP", help="Utkorgens mapp.")
+@click.option("--archive", type=SwedishPath(), metavar="MAPP", help="Arkivets mapp.")
 @click.option("--report/--no-report", "report", default=None,
               help="Skriv också tertialrapporten (standard: enligt konfigurationen).")
 @click.pass_context
@@ -187,9 +189,9 @@ def _progress(done: int, total: int, name: str) -> None:
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.option("--period", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=SwedishPath(), help="Registrets sökväg.")
-@click.option("--archive", type=SwedishPath(), help="Arkivets mapp.")
+@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
+@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
+@click.option("--archive", type=SwedishPath(), metavar="MAPP", help="Arkivets mapp.")
 @click.pass_context
 @run_guarded
 def status(ctx: click.Context, period: str | None, register: Path | None,
@@ -205,8 +207,9 @@ def status(ctx: click.Context, period: str | None, register: Path | None,
 @main.command()
 @click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
 @config_option
-@click.option("--period", help="Period (standard: perioden i konfigurationen).")
+@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
 @click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
+              metavar="FIL",
               help="Word-mall (.docx) vars formatmallar används.")
 @click.pass_context
 @run_guarded
