@@ -180,8 +180,8 @@ def _bad_option_usage(exc: click.BadOptionUsage, ctx: click.Context) -> str:
 def _missing(exc: click.MissingParameter) -> str:
     param = exc.param
     if isinstance(param, click.Argument):
-        what = "en fil" if isinstance(param.type, click.Path) and param.type.file_okay \
-            else "ett värde"
+        is_file = isinstance(param.type, click.Path) and param.type.file_okay
+        what = "en fil" if is_file else "ett värde"
         at_least = "minst " if param.nargs == -1 else ""
         return f"Argumentet {param.human_readable_name.rstrip('.')} saknas: ange {at_least}{what}."
     if isinstance(param, click.Option):
