@@ -650,7 +650,9 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
             fresh.get(arrival.sha256) or _load(archive, register, period, arrival, own)
         if report is not None and state != SUPERSEDED:
-            issues.extend(report.issues)
+            # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
+            issues.extend(i if i.department else replace(i, department=arrival.department)
+                          for i in report.issues)
         if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
                 counted.get(arrival.department or "") is arrival:
             accepted[arrival.department or ""] = data

@@ -209,6 +209,18 @@ def test_a_file_left_open_night_after_night_is_named_with_what_to_do(workspace, 
     assert "2 nätter i rad" in night("2024-09-15T02:00:00")
 
 
+def test_a_refused_unreadable_file_is_listed_under_its_folders_department(workspace):
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "halv.xlsx").write_bytes(
+        next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()[:5000])  # copying broke off
+    assert run(workspace, "run").exit_code == 1
+    drop(workspace, "EKO")  # the next night reads the refusal back from the archive's cache
+    assert run(workspace, "run").exit_code == 0
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+    refused = [r for r in rows if r[1] == "halv.xlsx"]
+    assert refused and all(r[0] == "Sociala avdelningen" for r in refused), refused
+
+
 def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
