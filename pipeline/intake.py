@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
+from urllib.parse import unquote
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
@@ -274,8 +275,34 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
     if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []
     if any(n.startswith("xl/externalLinks/") for n in names) or "xl/connections.xml" in names:
-        warnings.append(make("file_external_links", fil=name))
+        sources = _link_sources(unpacked)
+        warnings.append(make("file_external_links", fil=name,
+                             källa=f" ({', '.join(sources)})" if sources else ""))
+    embedded = [n for n in names if n.startswith("xl/embeddings/") and not n.endswith("/")]
+    if embedded:
+        warnings.append(make("file_embedded_objects", fil=name, antal=len(embedded)))
     return None, warnings
+
+
+def _link_sources(unpacked: dict[str, bytes]) -> list[str]:
+    """What a file fetches values from, as a department would recognise it: the linked
+    files' names and the data connections' names (never a connection string, which may hold
+    a password)."""
+    sources: list[str] = []
+    for part in sorted(unpacked):
+        try:
+            if part.startswith("xl/externalLinks/_rels/"):
+                for rel in SafeET.fromstring(unpacked[part]).iter(f"{{{PKG_REL_NS}}}Relationship"):
+                    target = rel.get("Target", "").replace("\\", "/").rstrip("/")
+                    if rel.get("TargetMode") == "External" and target:
+                        sources.append(unquote(target.rsplit("/", 1)[-1]))
+            elif part == "xl/connections.xml":
+                for connection in SafeET.fromstring(unpacked[part]).iter(f"{{{MAIN_NS}}}connection"):
+                    if connection.get("name"):
+                        sources.append(f'datakopplingen "{connection.get("name")}"')
+        except SafeET.ParseError:
+            continue  # a damaged link part: the warning stands without its source
+    return list(dict.fromkeys(sources))
 
 
 def _size(count: int) -> str:

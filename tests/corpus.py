@@ -308,6 +308,19 @@ def external_link(valid: bytes) -> bytes:
         b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships" r:id="rId1"/></externalLink>')
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/externalLinkPath" Target="file:///\\\\server\\ekonomi\\budget%202024.xlsx" '
+        b'TargetMode="External"/></Relationships>')
+    return rezip(parts)
+
+
+@case("F13")
+def embedded_object(valid: bytes) -> bytes:
+    parts = zip_parts(valid)
+    parts["xl/embeddings/Microsoft_Word_Document.docx"] = b"PK\x03\x04 an embedded document"
     return rezip(parts)
 
 
