@@ -188,6 +188,13 @@ class RunSummary:
             else:
                 detail = ""
             out.append(f"  {where}{arrival.name}: {arrival.verdict}{detail}")
+        for arrival, report in self.new:
+            for code in dict.fromkeys(i.code for i in report.issues if i.code in ADMIN_NOTICES):
+                where = f"{arrival.folder}/" if arrival.folder else ""
+                out.append(f"Till administratören: {where}{arrival.name} "
+                           f"{ADMIN_NOTICES[code]} Filen är arkiverad "
+                           f"({arrival.sha256[:10]}) men har inte lästs; öppna den inte i "
+                           "Excel.")
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
@@ -227,6 +234,18 @@ class InboxScan:
     waiting: list[str] = field(default_factory=list)  # left for the next night, as shown
     open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
 
+
+# Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
+# F10-F12): what was found, and why it matters.
+ADMIN_NOTICES = {
+    "file_macros": "innehåller makron (vbaProject.bin), som kan vara skadliga för den som "
+                   "öppnar filen.",
+    "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML, något Excel aldrig skriver: "
+                       "det kan vara ett försök att angripa systemet.",
+    "file_too_large": "är orimligt stor när den packas upp (kanske en så kallad zip-bomb).",
+    "sheet_too_large": "har värden långt utanför mallens blad (kanske ett försök att fylla "
+                       "minnet).",
+}
 
 # After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
 # the department has most likely left it open on a desk and must close it.
@@ -535,6 +554,9 @@ def _commit(archive: Archive, taken: list[_Taken]) -> None:
         archive.log("file_taken", name=t.arrival.name, folder=t.item.folder,
                     sha256=t.arrival.sha256, verdict=t.arrival.verdict,
                     department=t.arrival.department)
+        for code in dict.fromkeys(i.code for i in t.report.issues if i.code in ADMIN_NOTICES):
+            archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
+                        sha256=t.arrival.sha256)
         t.item.path.unlink(missing_ok=True)
 
 

@@ -221,6 +221,25 @@ def test_a_refused_unreadable_file_is_listed_under_its_folders_department(worksp
     assert refused and all(r[0] == "Sociala avdelningen" for r in refused), refused
 
 
+def test_a_file_with_macros_or_unsafe_xml_is_told_to_the_administrator_too(workspace):
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    (workspace / "inbox" / "SOC" / "xxe.xlsx").write_bytes(corpus.dtd_entities(valid))
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    notices = [line for line in result.output.splitlines() if "Till administratören" in line]
+    assert len(notices) == 2, result.output  # not for EKO's ordinary file
+    assert "SOC/makro.xlsm innehåller makron" in notices[0]
+    assert "SOC/xxe.xlsx innehåller DTD eller entiteter" in notices[1]
+    assert "angripa systemet" in notices[1] and "arkiverad" in notices[1]
+    log = (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8")
+    assert log.count('"admin_notice"') == 2
+
+
 def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
