@@ -33,6 +33,7 @@ from .ledger import (
     SUPERSEDED,
     StatusReport,
     department_status,
+    order_key,
     plural,
     states,
 )
@@ -169,6 +170,7 @@ class RunSummary:
     feedback: list[Path] = field(default_factory=list)
     unchanged: bool = False
     open_long: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
+    replaced: dict[str, Arrival] = field(default_factory=dict)  # department: earlier file
 
     @property
     def rejected(self) -> int:
@@ -187,6 +189,9 @@ class RunSummary:
                          f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
             else:
                 detail = ""
+            earlier = self.replaced.get(arrival.department or "")
+            if earlier is not None and self.counted.get(arrival.department or "") is arrival:
+                detail += f"; ersätter inlämningen {earlier.received[:10]} ({earlier.name})"
             out.append(f"  {where}{arrival.name}: {arrival.verdict}{detail}")
         for arrival, report in self.new:
             for code in dict.fromkeys(i.code for i in report.issues if i.code in ADMIN_NOTICES):
@@ -687,6 +692,10 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
+    summary.replaced = _replaced(rows, counted)
+    for code, earlier in summary.replaced.items():
+        replaces = make("file_replaces", period=period, datum=earlier.received[:10])
+        issues.append(replace(replaces, department=code, file=counted[code].name))
     with _phase(archive, "merge"):
         merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)
@@ -722,6 +731,18 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
     summary.outputs.append(manifest_path)
+
+
+def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
+              ) -> dict[str, Arrival]:
+    """Per department, the accepted file of an earlier night that the counting one replaced
+    (the latest such; files of the same night are told apart by `file_superseded_same_night`)."""
+    replaced: dict[str, Arrival] = {}
+    for arrival, state in sorted(rows, key=lambda row: order_key(row[0])):
+        winner = counted.get(arrival.department or "")
+        if state == SUPERSEDED and winner is not None and arrival.run < winner.run:
+            replaced[winner.department or ""] = arrival
+    return replaced
 
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]

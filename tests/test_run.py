@@ -81,20 +81,30 @@ def test_a_run_with_nothing_new_keeps_the_same_outputs(workspace):
     assert book.read_bytes() == before
 
 
-def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path):
+def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path, monkeypatch):
     drop(workspace, "SOC", name="forsta.xlsx")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
     assert run(workspace, "run").exit_code == 0
     newer = tmp_path / "andra.xlsx"
     book = openpyxl.load_workbook(next((SUBMISSIONS / "SOC").glob("*.xlsx")))
     book["Aktiviteter"]["I2"] = "Uppdaterad kommentar."
     book.save(newer)
     drop(workspace, "SOC", source=newer)
-    assert run(workspace, "run").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-11T02:00:00")
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "SOC/andra.xlsx: Godkänd med anmärkningar (0 fel, 2 anmärkningar); ersätter " \
+           "inlämningen 2024-09-10 (forsta.xlsx)" in result.output
     text = inlamningar(workspace)
     assert "forsta.xlsx" in text and "Ersatt" in text
     assert "andra.xlsx" in text
     rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Aktiviteter")
     assert any("Uppdaterad kommentar." in [str(v) for v in r] for r in rows)
+    told = [(r[1], r[5]) for r in sheet_rows(
+        workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+        if "ersätter" in str(r[5])]
+    assert told == [("andra.xlsx", "Den här filen ersätter er tidigare inlämning för 2024-T2 "
+                                   "från 2024-09-10. Det är den senaste filen som gäller.")]
 
 
 def test_a_rejected_newer_file_does_not_displace_the_accepted_one(workspace, tmp_path):
