@@ -357,7 +357,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
-                                                    arrivals, started, checked)) is not None]
+                                                    arrivals, started, checked,
+                                                    summary.waiting)) is not None]
         _commit(archive, taken)
     rejected_content: list[tuple[Report, bytes]] = []
     fresh: dict[str, tuple[Report, SubmissionData | None]] = {}
@@ -501,9 +502,11 @@ class _Taken:
 
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
-          started: dt.datetime, checked: dict[Path, Checked]) -> _Taken | None:
+          started: dt.datetime, checked: dict[Path, Checked], waiting: list[str]
+          ) -> _Taken | None:
     """Read one inbox file, judge it and store its bytes in the archive; `_commit` then
-    writes the ledger and removes it from the inbox."""
+    writes the ledger and removes it from the inbox. A file cut off while being copied is
+    left for one more night (named in `waiting`) before it is refused."""
     path = item.path
     try:
         before = path.stat()
@@ -533,6 +536,9 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                                                          item.folder or None, own)
             saved_at = submission.saved_at
             archive.cache(sha, register.checksum, (report, data))
+        if _cut_off_recently(report, after.st_mtime):
+            waiting.append(item.shown)
+            return None
         if report.department is None and item.folder:
             # unreadable or refused before its _meta was trusted: it belongs to the folder
             report.department = item.folder
@@ -548,6 +554,17 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     arrivals.append(arrival)
     known.add(arrival.identity)
     return _Taken(item, arrival, report, data, content)
+
+
+# A zip cut off while being copied (no central directory) waits this long, about a night,
+# before it is refused: a copy still under way, or one the department restarts, is then read
+# whole (BAD_INPUTS F3). File ages are measured on the real clock, as in `scan_inbox`.
+TRUNCATED_WAIT_SECONDS = 20 * 3600
+
+
+def _cut_off_recently(report: Report, mtime: float) -> bool:
+    return any(i.code == "file_truncated" for i in report.issues) and \
+        time.time() - mtime < TRUNCATED_WAIT_SECONDS
 
 
 def _commit(archive: Archive, taken: list[_Taken]) -> None:

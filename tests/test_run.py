@@ -3,7 +3,9 @@
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
+import time
 
 import openpyxl
 from click.testing import CliRunner
@@ -219,10 +221,32 @@ def test_a_file_left_open_night_after_night_is_named_with_what_to_do(workspace, 
     assert "2 nätter i rad" in night("2024-09-15T02:00:00")
 
 
+def cut_off_copy(workspace, hours_ago):
+    """SOC's file, its copy broken off after 5000 bytes, last written `hours_ago`."""
+    target = workspace / "inbox" / "SOC" / "halv.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()[:5000])
+    then = time.time() - hours_ago * 3600
+    os.utime(target, (then, then))
+    return target
+
+
+def test_a_copy_broken_off_waits_a_night_before_it_is_refused(workspace):
+    target = cut_off_copy(workspace, hours_ago=1)
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "Väntar till nästa körning" in result.output and "SOC/halv.xlsx" in result.output
+    assert target.exists() and Archive(workspace / "archive").arrivals() == []
+    then = time.time() - 21 * 3600  # the next night: still the same broken copy
+    os.utime(target, (then, then))
+    result = run(workspace, "run")
+    assert result.exit_code == 1 and "SOC/halv.xlsx: Ej godkänd" in result.output
+    assert not target.exists()
+    assert (workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx").exists()
+
+
 def test_a_refused_unreadable_file_is_listed_under_its_folders_department(workspace):
-    (workspace / "inbox" / "SOC").mkdir(parents=True)
-    (workspace / "inbox" / "SOC" / "halv.xlsx").write_bytes(
-        next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()[:5000])  # copying broke off
+    cut_off_copy(workspace, hours_ago=48)
     assert run(workspace, "run").exit_code == 1
     drop(workspace, "EKO")  # the next night reads the refusal back from the archive's cache
     assert run(workspace, "run").exit_code == 0
