@@ -699,6 +699,11 @@ class _Context:
         if finding is not None and finding.code == "date_no_day" and "år" not in finding.params:
             finding = Finding(finding.code, {"år": self.year})
         self.finding(finding, table, column, row, raw)
+        # BAD_INPUTS C9 refuses dates outside the reporting period; we refuse only the
+        # implausible (a year more than ten from the business year: 1925, 2205). Real plans
+        # run over several years: the 2023 annual report has activities "Avslutad enligt plan"
+        # ending years ahead, and activities begun the year before. Those are the committee's
+        # to see (a remark), never a reason to refuse a department's file.
         if isinstance(value, dt.date) and not (self.year - 10 <= value.year <= self.year + 10):
             self.issue("date_implausible", table, column, row, iso=value.isoformat(),
                        år=self.year)
