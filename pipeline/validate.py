@@ -1080,6 +1080,10 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
         if category is None:
             continue
         if category not in budgets:
+            # BAD_INPUTS X9 would warn. Refused on purpose: the committee's budget table is the
+            # register's budget lines, so an outcome outside them has no line to land on, and
+            # leaving it out would silently lose money from the sums. The department and the
+            # controller settle it (a budget line in the register, or the row removed).
             ctx.issue("budget_category_unknown", table, "category", row, found=category,
                       avdelning=ctx.department)
             continue

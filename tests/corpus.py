@@ -740,6 +740,11 @@ def activity_id_cyrillic(valid: bytes) -> bytes:
     return cells(valid, "Aktiviteter", {"A2": "\u04103.1.1-02"})  # Cyrillic А
 
 
+@case("C31")
+def activity_id_unknown(valid: bytes) -> bytes:
+    return cells(valid, "Aktiviteter", {"A3": "A9.9.9-01"})  # the right shape, in no register
+
+
 @case("C32")
 def text_that_looks_like_formulas(valid: bytes) -> bytes:
     return cells(valid, "Aktiviteter", {
@@ -831,6 +836,11 @@ def outcome_far_above_budget(valid: bytes) -> bytes:
 @case("X9")
 def forecast_far_from_budget(valid: bytes) -> bytes:
     return cells(valid, "Ekonomi", {"D4": 40})  # the budget is 29,2
+
+
+@case("X9")
+def outcome_in_a_category_without_budget(valid: bytes) -> bytes:
+    return cells(valid, "Ekonomi", {"A6": "Äldre 65+", "C6": 4.2, "D6": 6})  # not Stab's
 
 
 @case("X11")
