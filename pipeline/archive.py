@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_write_bytes, fsync_dir
 from .errors import LockHeld
@@ -112,15 +113,12 @@ class Archive:
         nights in a row it has been found so (several runs on one day count as one night).
         A file not found open in this run is forgotten: it was read, removed or closed."""
         path = self.root / "open_files.json"
-        try:
-            seen = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            seen = {}
+        seen = self._open_files_state()
         today = night.isoformat()
         counts: dict[str, int] = {}
         state: dict[str, dict[str, object]] = {}
         for key in open_now:
-            before = seen.get(key) if isinstance(seen, dict) else None
+            before = seen.get(key)
             count, last = 1, today
             if isinstance(before, dict) and isinstance(before.get("nights"), int) and \
                     isinstance(before.get("last"), str):
@@ -132,6 +130,18 @@ class Archive:
             atomic_write_bytes(path, json.dumps(state, ensure_ascii=False, indent=1,
                                                 sort_keys=True).encode("utf-8"))
         return counts
+
+    def open_files(self) -> dict[str, int]:
+        """The files found open at the latest run, with the nights in a row they have been."""
+        return {key: entry["nights"] for key, entry in self._open_files_state().items()
+                if isinstance(entry, dict) and isinstance(entry.get("nights"), int)}
+
+    def _open_files_state(self) -> dict[str, Any]:
+        try:
+            state = json.loads((self.root / "open_files.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
 
     # --- validation cache ---------------------------------------------------------------
     def _cache_path(self, sha256: str, register_checksum: str) -> Path:

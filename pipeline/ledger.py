@@ -9,7 +9,7 @@ are superseded. Nothing here touches files: the ledger's arrivals come in as a l
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .archive import Arrival
@@ -63,6 +63,7 @@ class StatusReport:
     deadline: dt.date
     today: dt.date
     departments: list[DepartmentStatus]
+    open_files: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -85,12 +86,24 @@ class StatusReport:
                 line = f"{d.code:<6} {d.name}: saknas"
                 if days < 0:
                     line += " (försenad)"
+            for shown, nights in self.open_files.items():
+                if shown.startswith(f"{d.code}/"):
+                    line += f"; {_open_note(shown, nights)}"
             out.append(line)
+        for shown, nights in self.open_files.items():
+            if "/" not in shown:
+                out.append(f"I inkorgen: {_open_note(shown, nights)}")
         return out
 
 
+def _open_note(shown: str, nights: int) -> str:
+    return (f"{shown} var öppen i Excel/LibreOffice vid senaste körningen "
+            f"({plural(nights, 'natt', 'nätter')} i rad) och har inte kunnat läsas")
+
+
 def department_status(register: Register, arrivals: list[Arrival], period: str,
-                      today: dt.date) -> StatusReport:
+                      today: dt.date, open_files: dict[str, int] | None = None
+                      ) -> StatusReport:
     rows, counts = states(arrivals, period)
     departments = []
     for code in register.department_codes:
@@ -98,4 +111,5 @@ def department_status(register: Register, arrivals: list[Arrival], period: str,
         latest = max(mine, key=order_key) if mine else None
         departments.append(DepartmentStatus(code, register.department_names[code],
                                             counts.get(code), latest))
-    return StatusReport(period, register.period(period)["deadline"], today, departments)
+    return StatusReport(period, register.period(period)["deadline"], today, departments,
+                        dict(open_files or {}))

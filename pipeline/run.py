@@ -799,8 +799,9 @@ def _manifest_fingerprint(path: Path) -> str | None:
 def submission_status(settings: Settings) -> StatusReport:
     register = read_register(settings)
     period = require_period(settings, register)
-    return department_status(register, Archive(settings.archive).arrivals(), period,
-                             now().date())
+    archive = Archive(settings.archive)
+    return department_status(register, archive.arrivals(), period, now().date(),
+                             archive.open_files())
 
 
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:

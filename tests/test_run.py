@@ -210,10 +210,13 @@ def test_a_file_left_open_night_after_night_is_named_with_what_to_do(workspace, 
     assert "STAB/stab.xlsx" in first and "har varit öppen" not in first
     assert "har varit öppen" not in night("2024-09-10T14:00:00")  # the same day: one night
     assert told in night("2024-09-11T02:00:00")
+    assert "STAB   Stab: saknas; STAB/stab.xlsx var öppen i Excel/LibreOffice vid senaste " \
+           "körningen (2 nätter i rad)" in run(workspace, "status").output
     assert "3 nätter i rad" in night("2024-09-12T02:00:00")
     lock.unlink()  # closed at last: read the next night, and forgotten
     taken = night("2024-09-13T02:00:00")
     assert "har varit öppen" not in taken and not target.exists()
+    assert "öppen i Excel" not in run(workspace, "status").output
     drop(workspace, "STAB", name="stab.xlsx")  # handed in again, and left open again
     lock.write_bytes(b"owner")
     (workspace / "archive" / "open_files.json").write_text("{not json")  # damaged: start over
