@@ -3,9 +3,9 @@
 A file is recognised by its content, never its name: the zip's parts are checked (macros,
 binary or ODF formats, DTDs, size) before any spreadsheet library touches it. The cell values
 come from python-calamine; the sheet XML is scanned once for what calamine hides (error
-values and formulas without a cached value both read as empty text there), hidden rows and
-merged cells. Each XML part is unpacked once: the safety checks keep what they read for the
-scan.
+values and formulas without a cached value both read as empty text there), hidden rows,
+active filters and merged cells. Each XML part is unpacked once: the safety checks keep what
+they read for the scan.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import posixpath
 import re
 import xml.parsers.expat
 import zipfile
@@ -62,7 +63,8 @@ class SheetScan:
 
     errors: dict[str, str] = field(default_factory=dict)  # "H12" -> "#REF!"
     uncalculated: set[str] = field(default_factory=set)  # formulas without a cached value
-    hidden_rows: set[int] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # hidden by hand, not by a filter
+    filtered_rows: set[int] = field(default_factory=set)  # hidden by an active filter
     merged: list[str] = field(default_factory=list)
     too_large_at: str | None = None  # the far corner of a used area beyond MAX_CELLS, "XFD4900"
     huge_negative: list[tuple[str, str]] = field(default_factory=list)  # ("D17", "-1e12")
@@ -352,14 +354,18 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
         if _NEGATIVE_VALUE.search(data):
             scan.huge_negative = _huge_negatives(data)
         if _worth_parsing(data):
-            _scan_xml(data, scan)
+            filters = _scan_xml(data, scan)
+            if scan.hidden_rows and b"<tablePart" in data:
+                filters += _table_filters(read, names, part)
+            _set_filtered_rows(scan, filters)
         scans[sheet_name] = scan
     return scans
 
 
 def _worth_parsing(data: bytes) -> bool:
     """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or merges
-    (a cell formula is <f> or <f ...>; data validation's <formula1> does not count)."""
+    (a cell formula is <f> or <f ...>; data validation's <formula1> does not count). An active
+    filter matters only when it hides rows."""
     return ((_FORMULA_TAG_END.search(data) is not None
              and _FORMULA_TAG.search(data) is not None)
             or b't="e"' in data
@@ -409,11 +415,14 @@ def _column_letters(number: int) -> str:
 
 class _SheetReader:
     """expat (the parser under ElementTree) called back only for what the scan looks for:
-    cells with their type, formula and cached value, hidden rows and merges. No tree is
-    built. DTDs and entities are refused as defusedxml refuses them."""
+    cells with their type, formula and cached value, hidden rows, the sheet's active filter
+    and merges. No tree is built. DTDs and entities are refused as defusedxml
+    refuses them."""
 
     C, F, V = (f"{MAIN_NS}}}{tag}" for tag in ("c", "f", "v"))
     ROW, MERGE = f"{MAIN_NS}}}row", f"{MAIN_NS}}}mergeCell"
+    AUTO_FILTER, FILTER_COLUMN, CUSTOM_VIEWS = (
+        f"{MAIN_NS}}}{tag}" for tag in ("autoFilter", "filterColumn", "customSheetViews"))
 
     def __init__(self, scan: SheetScan):
         self.scan = scan
@@ -421,8 +430,12 @@ class _SheetReader:
         self.formula = False
         self.value: list[str] | None = None  # the text of its <v>, while open or once read
         self.in_value = False
+        self.filter_ref: str | None = None  # the sheet's <autoFilter> range
+        self.filters: list[str] = []  # the ranges of filters that filter on a column
+        self.in_custom_views = False
 
-    def read(self, data: bytes) -> None:
+    def read(self, data: bytes) -> list[str]:
+        """Scan the sheet; return the ranges of its active filters."""
         parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
         parser.StartDoctypeDeclHandler = self._refuse_dtd
         parser.EntityDeclHandler = self._refuse_entity
@@ -432,6 +445,7 @@ class _SheetReader:
         parser.CharacterDataHandler = self._text
         parser.buffer_text = True
         parser.Parse(data, True)
+        return self.filters
 
     def _start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == self.C:
@@ -445,6 +459,15 @@ class _SheetReader:
                 self.scan.hidden_rows.add(int(attributes.get("r", "0")))
         elif tag == self.MERGE:
             self.scan.merged.append(attributes.get("ref", ""))
+        elif tag == self.FILTER_COLUMN:
+            if self.filter_ref is not None and not self.in_custom_views:
+                self.filters.append(self.filter_ref)
+        elif tag == self.AUTO_FILTER:
+            self.filter_ref = attributes.get("ref", "")
+        elif tag == self.CUSTOM_VIEWS:
+            # A saved custom view keeps a filter of its own, not the one in force. The sheet's
+            # <autoFilter> comes before <customSheetViews> in the schema's order.
+            self.in_custom_views = True
 
     def _text(self, text: str) -> None:
         if self.in_value and self.value is not None:
@@ -477,8 +500,45 @@ class _SheetReader:
         raise ExternalReferenceForbidden(_context, base, sysid, pubid)
 
 
-def _scan_xml(data: bytes, scan: SheetScan) -> None:
-    _SheetReader(scan).read(data)
+def _scan_xml(data: bytes, scan: SheetScan) -> list[str]:
+    """Fill `scan` from the sheet XML; return the ranges of the sheet's active filters."""
+    return _SheetReader(scan).read(data)
+
+
+def _table_filters(read: Callable[[str], bytes], names: set[str], part: str) -> list[str]:
+    """The ranges of the sheet's Excel tables whose filter is active: a table keeps its filter
+    in its own part (xl/tables/tableN.xml), not in the sheet XML."""
+    folder, file = posixpath.split(part)
+    rels_part = f"{folder}/_rels/{file}.rels"
+    if rels_part not in names:
+        return []
+    ranges = []
+    for rel in SafeET.fromstring(read(rels_part)).iter(f"{{{PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        if not rel.get("Type", "").endswith("/table") or rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+        if path not in names:
+            continue
+        table = SafeET.fromstring(read(path))
+        auto_filter = table.find(f"{{{MAIN_NS}}}autoFilter")
+        if auto_filter is not None and auto_filter.find(f"{{{MAIN_NS}}}filterColumn") is not None:
+            ranges.append(auto_filter.get("ref") or table.get("ref", ""))
+    return ranges
+
+
+def _set_filtered_rows(scan: SheetScan, filters: list[str]) -> None:
+    """Rows hidden below the header of an active filter are the filter's doing (BAD_INPUTS
+    S19: read, and nothing said); rows hidden elsewhere were hidden by hand."""
+    for area in filters:
+        first, _, last = area.partition(":")
+        top, bottom = _ROW_NUMBER.search(first), _ROW_NUMBER.search(last or first)
+        low = int(top[1]) if top else 1
+        high = int(bottom[1]) if bottom else 1_048_576  # "A:I": whole columns
+        filtered = {row for row in scan.hidden_rows if low < row <= high}
+        scan.filtered_rows |= filtered
+        scan.hidden_rows -= filtered
 
 
 def _saved_at(read: Callable[[str], bytes]) -> dt.datetime | None:

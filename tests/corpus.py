@@ -20,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.filters import AutoFilter, FilterColumn, Filters
 from openpyxl.worksheet.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -528,6 +529,50 @@ def optional_comments_left_empty(valid: bytes) -> bytes:
 def range_made_excel_table(valid: bytes) -> bytes:
     def change(book: openpyxl.Workbook) -> None:
         book["Sjukfrånvaro"].add_table(Table(displayName="Sjuk", ref="A1:F7"))
+
+    return edit(valid, change)
+
+
+@case("S19")
+def filter_hides_rows(valid: bytes) -> bytes:
+    """Aktiviteter filtered on Status "Pågående enligt plan": Excel hides the other rows."""
+
+    def change(book: openpyxl.Workbook) -> None:
+        sheet = book["Aktiviteter"]
+        sheet.auto_filter.add_filter_column(7, ["Pågående enligt plan"])
+        for row in range(2, FIRST_OWN_ROW):
+            if sheet[f"H{row}"].value != "Pågående enligt plan":
+                sheet.row_dimensions[row].hidden = True
+
+    return edit(valid, change)
+
+
+@case("S19")
+def filter_and_row_hidden_by_hand(valid: bytes) -> bytes:
+    """A filter over rows 1–10 hides row 4; row 12, below the filter, was hidden by hand."""
+
+    def change(book: openpyxl.Workbook) -> None:
+        sheet = book["Aktiviteter"]
+        sheet.auto_filter.ref = "A1:I10"
+        sheet.auto_filter.add_filter_column(7, ["Pågående enligt plan"])
+        sheet.row_dimensions[4].hidden = True  # Vänteläge: the filter's doing
+        sheet.row_dimensions[12].hidden = True
+
+    return edit(valid, change)
+
+
+@case("S19")
+def excel_table_filter_hides_rows(valid: bytes) -> bytes:
+    """Sjukfrånvaro made an Excel table filtered on Kön = Kvinnor: a table keeps its filter in
+    its own part, and the men's rows 5–7 are hidden."""
+
+    def change(book: openpyxl.Workbook) -> None:
+        sheet = book["Sjukfrånvaro"]
+        only_women = FilterColumn(colId=0, filters=Filters(filter=["Kvinnor"]))
+        sheet.add_table(Table(displayName="Sjuk", ref="A1:F7",
+                              autoFilter=AutoFilter(ref="A1:F7", filterColumn=[only_women])))
+        for row in (5, 6, 7):
+            sheet.row_dimensions[row].hidden = True
 
     return edit(valid, change)
 

@@ -117,6 +117,10 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "error_value_ref": (REJECT, "error_value", ("Sjukfrånvaro!D3", "#REF!")),
     "optional_comments_left_empty": (OK, None, ()),
     "range_made_excel_table": (OK, None, ()),
+    "filter_hides_rows": (OK, None, ()),
+    "filter_and_row_hidden_by_hand": (WARN, "hidden_rows", ("Rad 12 på fliken Aktiviteter",
+                                                            "är dold")),
+    "excel_table_filter_hides_rows": (OK, None, ()),
     # --- Cell level
     "date_iso_text": (OK, None, ()),
     "date_day_first_text": (WARN, "date_interpreted", ('"1/3 2024"', "Aktiviteter!D17",
@@ -389,6 +393,26 @@ def test_locked_cells_changed_by_the_department_are_taken_from_the_register(chec
     assert row["end"] == dt.date(2024, 8, 31)
     _, data = check("locked_budget_edited")
     assert _row(data.budget, 3)["budget"] == 14.7
+
+
+def test_rows_hidden_by_an_active_filter_are_read(check, files, register):
+    valid, _ = files
+    _, original = validate(parse_submission(valid, name="STAB.xlsx"), register, corpus.PERIOD)
+    _, data = check("filter_hides_rows")
+    assert data.activities.equals(original.activities)  # the filter's hidden rows too
+    assert (_row(data.activities, 4)["status"], _row(data.activities, 5)["status"]) == (
+        "Vänteläge", "Avslutad enligt plan")
+    _, data = check("excel_table_filter_hides_rows")
+    assert data.sick_leave.equals(original.sick_leave)
+    assert _row(data.sick_leave, 6)["employees"] == 8  # Män, 30–49 år: hidden by the filter
+
+
+def test_only_rows_hidden_outside_an_active_filter_are_reported(check):
+    report, data = check("filter_and_row_hidden_by_hand")
+    [hidden] = [i for i in report.issues if i.code == "hidden_rows"]
+    assert hidden.message.startswith("Rad 12 ") and " 4" not in hidden.message
+    assert _row(data.activities, 4)["status"] == "Vänteläge"
+    assert len(data.activities) == 15
 
 
 # --- the feedback a rejected department gets back -------------------------------------------

@@ -55,3 +55,25 @@ def test_files_checked_together_are_each_held_to_the_schemas(register, tmp_path)
     (first, _), (second, _), (third, _) = together
     assert first.accepted and third.accepted
     assert [(i.code, i.cell) for i in second.errors] == [("count_negative", "C4")]
+
+
+def test_a_filter_saved_in_a_custom_view_does_not_explain_hidden_rows(register, tmp_path):
+    """Only the sheet's own filter hides rows; a custom view (Visa > Anpassade vyer) keeps a
+    filter that is not in force. Row 5, hidden by hand, is still reported."""
+    from pipeline.intake import parse_submission
+    from tests import corpus
+
+    content = corpus.hidden_row_with_data(corpus.make_valid(tmp_path).read_bytes())
+    parts = corpus.zip_parts(content)
+    part = corpus.sheet_part(content, "Aktiviteter")
+    view = ('<customSheetViews><customSheetView guid="{6F1D2E43-0C3B-4C5E-9A36-1B2C3D4E5F60}">'
+            '<autoFilter ref="A1:I31"><filterColumn colId="7"><filters>'
+            '<filter val="Vänteläge"/></filters></filterColumn></autoFilter>'
+            "</customSheetView></customSheetViews>")
+    sheet = parts[part].decode()
+    assert sheet.count('<autoFilter ref="A1:I31"/>') == 1
+    parts[part] = sheet.replace('<autoFilter ref="A1:I31"/>',
+                                f'<autoFilter ref="A1:I31"/>{view}').encode()
+    report, _ = validate(parse_submission(corpus.rezip(parts), name="vy.xlsx"), register,
+                         corpus.PERIOD)
+    assert [(i.code, i.cell) for i in report.issues] == [("hidden_rows", "A5")]
