@@ -3,9 +3,9 @@
 A file is recognised by its content, never its name: the zip's parts are checked (macros,
 binary or ODF formats, DTDs, size) before any spreadsheet library touches it. The cell values
 come from python-calamine; the sheet XML is scanned once for what calamine hides (error
-values and formulas without a cached value both read as empty text there), hidden rows,
-active filters and merged cells. Each XML part is unpacked once: the safety checks keep what
-they read for the scan.
+values and formulas without a cached value both read as empty text there), hidden rows and
+columns, active filters and merged cells. Each XML part is unpacked once: the safety checks
+keep what they read for the scan.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class SheetScan:
     uncalculated: set[str] = field(default_factory=set)  # formulas without a cached value
     hidden_rows: set[int] = field(default_factory=set)  # hidden by hand, not by a filter
     filtered_rows: set[int] = field(default_factory=set)  # hidden by an active filter
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (min, max), from 1
     merged: list[str] = field(default_factory=list)
     too_large_at: str | None = None  # the far corner of a used area beyond MAX_CELLS, "XFD4900"
     huge_negative: list[tuple[str, str]] = field(default_factory=list)  # ("D17", "-1e12")
@@ -363,9 +364,9 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
 
 
 def _worth_parsing(data: bytes) -> bool:
-    """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or merges
-    (a cell formula is <f> or <f ...>; data validation's <formula1> does not count). An active
-    filter matters only when it hides rows."""
+    """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or
+    columns, or merges (a cell formula is <f> or <f ...>; data validation's <formula1> does not
+    count). An active filter matters only when it hides rows."""
     return ((_FORMULA_TAG_END.search(data) is not None
              and _FORMULA_TAG.search(data) is not None)
             or b't="e"' in data
@@ -415,12 +416,12 @@ def _column_letters(number: int) -> str:
 
 class _SheetReader:
     """expat (the parser under ElementTree) called back only for what the scan looks for:
-    cells with their type, formula and cached value, hidden rows, the sheet's active filter
-    and merges. No tree is built. DTDs and entities are refused as defusedxml
+    cells with their type, formula and cached value, hidden rows and columns, the sheet's
+    active filter and merges. No tree is built. DTDs and entities are refused as defusedxml
     refuses them."""
 
     C, F, V = (f"{MAIN_NS}}}{tag}" for tag in ("c", "f", "v"))
-    ROW, MERGE = f"{MAIN_NS}}}row", f"{MAIN_NS}}}mergeCell"
+    ROW, MERGE, COL = f"{MAIN_NS}}}row", f"{MAIN_NS}}}mergeCell", f"{MAIN_NS}}}col"
     AUTO_FILTER, FILTER_COLUMN, CUSTOM_VIEWS = (
         f"{MAIN_NS}}}{tag}" for tag in ("autoFilter", "filterColumn", "customSheetViews"))
 
@@ -459,6 +460,10 @@ class _SheetReader:
                 self.scan.hidden_rows.add(int(attributes.get("r", "0")))
         elif tag == self.MERGE:
             self.scan.merged.append(attributes.get("ref", ""))
+        elif tag == self.COL:
+            if attributes.get("hidden") in ("1", "true"):
+                first = int(attributes.get("min") or 0)
+                self.scan.hidden_columns.append((first, int(attributes.get("max") or first)))
         elif tag == self.FILTER_COLUMN:
             if self.filter_ref is not None and not self.in_custom_views:
                 self.filters.append(self.filter_ref)

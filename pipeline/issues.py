@@ -146,6 +146,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hidden_rows": (W, "{rader} men innehåller uppgifter, som har lästs in. Ta fram det dolda "
                        "(markera radnumren runt omkring, högerklicka > Visa) och kontrollera "
                        "uppgifterna, eller ta bort det som inte ska vara med."),
+    "hidden_columns": (W, "{kolumner} men innehåller uppgifter, och de har lästs in. Ta fram "
+                          "{dem} (markera kolumnerna på båda sidor, högerklicka > Ta fram) och ta "
+                          "bort uppgifterna om de inte ska vara med."),
     "summary_row": (W, 'Rad {rad} på fliken {flik} ("{text}") ser ut att vara en summa- eller '
                        "kommentarsrad och har inte lästs in. Summor räknas fram automatiskt."),
     "stray_value": (W, 'Det finns ett värde ("{värde}") i {cell}, utanför tabellen. Det har inte '

@@ -26,6 +26,8 @@ from .issues import Report, make
 from .labels import (
     AGE_GROUPS,
     BUDGET_CATEGORIES,
+    INPUT_COLUMNS,
+    OWN_ACTIVITY_INPUT_COLUMNS,
     SEXES,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
@@ -594,7 +596,8 @@ class _Context:
         self.reported: set[tuple[int, str]] = set()
 
     def start_sheet(self, table: Table) -> None:
-        """Sheet-wide findings: error values, uncalculated formulas, merges, hidden rows."""
+        """Sheet-wide findings: error values, uncalculated formulas, merges, hidden rows and
+        columns. Rows hidden by an active filter are read without a word (BAD_INPUTS S19)."""
         scan = self.scans.get(table.sheet)
         data_rows = {row for row, _ in table.rows}
         read_columns = {excel_column(i): name for name, i in table.columns.items()
@@ -628,6 +631,8 @@ class _Context:
                     f"Raderna {', '.join(map(str, hidden))} på fliken {table.sheet} är dolda")
             self.report.add(make("hidden_rows", sheet=table.sheet, cell=f"A{hidden[0]}",
                                  rader=rows))
+        if scan.hidden_columns:
+            _hidden_columns(self.report, table, scan.hidden_columns)
 
     def stray_values(self, table: Table) -> None:
         """Values beside the table, under no header: not read, but the department is told."""
@@ -745,6 +750,34 @@ _SWEDISH = {sheet: {en: sv for sv, en in columns.items()}
 
 def _swedish(sheet: str, column: str) -> str:
     return _SWEDISH[sheet].get(column, column)
+
+
+def _hidden_columns(report: Report, table: Table, hidden: list[tuple[int, int]]) -> None:
+    """One warning for the sheet's hidden columns that hold what the department typed
+    (BAD_INPUTS S12). Only cells a department fills in count: the input columns, and on
+    Aktiviteter the columns of a row it added itself (no id). A hidden column that is empty,
+    outside the table (Excel users hide everything right of it) or prefilled and locked
+    (Startdatum of the register's activities) holds nothing the department may have
+    forgotten, and is not mentioned."""
+    typed = INPUT_COLUMNS.get(table.sheet, ())
+    own = OWN_ACTIVITY_INPUT_COLUMNS if table.sheet == T.ACTIVITIES else ()
+    found = []
+    for name, index in sorted(table.columns.items(), key=itemgetter(1)):
+        if (name not in typed and name not in own) or \
+                not any(low <= index + 1 <= high for low, high in hidden):
+            continue
+        if any(clean_text(values.get(name)) and (
+                name in typed or not clean_text(values.get("activity_id")))
+               for _, values in table.rows):
+            found.append(f'{excel_column(index)} ("{_swedish(table.sheet, name)}")')
+    if not found:
+        return
+    listed = " och ".join(", ".join(found).rsplit(", ", 1))
+    subject = (f"Kolumn {listed} på fliken {table.sheet} är dold" if len(found) == 1 else
+               f"Kolumnerna {listed} på fliken {table.sheet} är dolda")
+    first = found[0].split(" ", 1)[0]
+    report.add(make("hidden_columns", sheet=table.sheet, cell=f"{first}{table.header_row}",
+                    kolumner=subject, dem="kolumnen" if len(found) == 1 else "kolumnerna"))
 
 
 def _is_summary_row(context: _Context, table: Table, row: int, text: str,

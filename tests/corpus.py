@@ -468,6 +468,40 @@ def hidden_row_with_data(valid: bytes) -> bytes:
     return edit(valid, change)
 
 
+def hide_columns(book: openpyxl.Workbook, sheet: str, first: str, last: str) -> None:
+    """Hide columns as Excel's Dölj does (one <col hidden="1">, no outline group)."""
+    book[sheet].column_dimensions.group(first, last, outline_level=0, hidden=True)
+
+
+@case("S12")
+def hidden_column_with_data(valid: bytes) -> bytes:
+    # Ekonomi's Kommentar holds text on rows 4 and 5 (rows 2 and 3 are empty)
+    return edit(valid, lambda book: hide_columns(book, "Ekonomi", "F", "F"))
+
+
+@case("S12")
+def hidden_dates_of_own_activity(valid: bytes) -> bytes:
+    # the dates of the register's activities are prefilled; an own activity's are typed
+    return edit(own_activity(valid), lambda book: hide_columns(book, "Aktiviteter", "D", "E"))
+
+
+@case("S12")
+def hidden_columns_without_data(valid: bytes) -> bytes:
+    """Hidden columns that hold nothing the department typed: an emptied input column, the
+    prefilled dates and previous-period columns, and everything right of the tables (a tidy
+    Excel user's habit)."""
+
+    def change(book: openpyxl.Workbook) -> None:
+        budget = book["Ekonomi"]
+        for row in range(2, budget.max_row + 1):
+            budget[f"F{row}"].value = None
+        hide_columns(book, "Ekonomi", "F", "XFD")
+        hide_columns(book, "Aktiviteter", "D", "G")
+        hide_columns(book, "Aktiviteter", "J", "XFD")
+
+    return edit(valid, change)
+
+
 @case("S13")
 def blank_row_in_the_middle(valid: bytes) -> bytes:
     def change(book: openpyxl.Workbook) -> None:

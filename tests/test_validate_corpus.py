@@ -100,6 +100,13 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "duplicate_header": (REJECT, "column_duplicate", ('"Kommentar"', "kolumn F och G")),
     "merged_cells": (REJECT, "merged_cells", ("Aktiviteter!H3:H4", "sammanfogade")),
     "hidden_row_with_data": (WARN, "hidden_rows", ("Rad 5", "Aktiviteter", "är dold")),
+    "hidden_column_with_data": (WARN, "hidden_columns",
+                                ('Kolumn F ("Kommentar") på fliken Ekonomi är dold',
+                                 "har lästs in", "Ta fram kolumnen")),
+    "hidden_dates_of_own_activity": (WARN, "hidden_columns",
+                                     ('Kolumnerna D ("Startdatum") och E ("Slutdatum")',
+                                      "fliken Aktiviteter är dolda", "Ta fram kolumnerna")),
+    "hidden_columns_without_data": (OK, None, ()),
     "blank_row_in_the_middle": (REJECT, "sick_exceeds_ordinary",
                                 ("Sjukfrånvaro!E6", "7000 timmar", "Sjukfrånvaro!D6")),
     "summary_row_below_table": (WARN, "summary_row", ("Rad 7", "Ekonomi", '"Summa"',
@@ -301,8 +308,8 @@ def test_every_message_names_its_place(name, check):
         if issue.cell:
             row = issue.row
             assert issue.cell in message or re.search(rf"\b[Rr]ad(erna)?\b[^.]*\b{row}\b", message) or \
-                re.search(rf"\bkolumn\b[^.]*\b{issue.cell.rstrip('0123456789')}\b", message), \
-                message
+                re.search(rf"\b[Kk]olumn(erna)?\b[^.]*\b{issue.cell.rstrip('0123456789')}\b",
+                          message), message
         if issue.sheet is None:  # about the file as a whole
             assert "Filen" in message or "Mallen" in message, message
 
@@ -413,6 +420,19 @@ def test_only_rows_hidden_outside_an_active_filter_are_reported(check):
     assert hidden.message.startswith("Rad 12 ") and " 4" not in hidden.message
     assert _row(data.activities, 4)["status"] == "Vänteläge"
     assert len(data.activities) == 15
+
+
+def test_hidden_columns_are_read_and_only_typed_data_is_reported(check, files, register):
+    valid, _ = files
+    _, original = validate(parse_submission(valid, name="STAB.xlsx"), register, corpus.PERIOD)
+    report, data = check("hidden_column_with_data")
+    assert [i.code for i in report.issues] == ["hidden_columns"]  # one warning for the sheet
+    assert report.issues[0].cell == "F1"
+    assert data.budget.equals(original.budget)
+    assert _row(data.budget, 5)["comment"] == _row(original.budget, 5)["comment"] != ""
+    report, data = check("hidden_dates_of_own_activity")
+    assert [i.code for i in report.issues] == ["hidden_columns"]
+    assert _row(data.activities, corpus.FIRST_OWN_ROW)["start"] == dt.date(2024, 3, 1)
 
 
 # --- the feedback a rejected department gets back -------------------------------------------
