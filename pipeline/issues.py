@@ -144,11 +144,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "merged_cells": (E, "Cellerna {område} är sammanfogade. Dela upp dem (Start > Sammanfoga och "
                         "centrera > Dela upp celler) och skriv värdet på varje rad."),
     "hidden_rows": (W, "{rader} men innehåller uppgifter, som har lästs in. Ta fram det dolda "
-                       "(markera radnumren runt omkring, högerklicka > Visa) och kontrollera "
+                       "(markera radnumren runt omkring, högerklicka > Ta fram; i LibreOffice > Visa "
+                       "rader) och kontrollera "
                        "uppgifterna, eller ta bort det som inte ska vara med."),
     "hidden_columns": (W, "{kolumner} men innehåller uppgifter, och de har lästs in. Ta fram "
-                          "{dem} (markera kolumnerna på båda sidor, högerklicka > Ta fram) och ta "
-                          "bort uppgifterna om de inte ska vara med."),
+                          "{dem} (markera kolumnerna på båda sidor, högerklicka > Ta fram; i "
+                          "LibreOffice > Visa kolumner) och ta bort uppgifterna om de inte ska "
+                          "vara med."),
     "summary_row": (W, 'Rad {rad} på fliken {flik} ("{text}") ser ut att vara en summa- eller '
                        "kommentarsrad och har inte lästs in. Summor räknas fram automatiskt."),
     "stray_value": (W, 'Det finns ett värde ("{värde}") i {cell}, utanför tabellen. Det har inte '
