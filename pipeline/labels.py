@@ -223,6 +223,7 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     TemplateSheet.BUDGET: ("outcome", "forecast", "comment"),
 }
 OWN_ACTIVITY_INPUT_COLUMNS = ("ks_ids", "title", "start", "end", "status", "comment")
+OWN_ACTIVITY_ROWS = 15  # empty rows below Aktiviteter's prefilled ones, for new activities
 
 
 class MetaKey:

@@ -23,6 +23,7 @@ from .labels import (
     ASSESSMENT_MEANING,
     ASSESSMENT_STYLE,
     OWN_ACTIVITY_INPUT_COLUMNS,
+    OWN_ACTIVITY_ROWS,
     SEXES,
     STATUS_MEANING,
     TEMPLATE_COLUMNS,
@@ -35,7 +36,6 @@ from .normalize import excel_column
 from .register import Register
 
 TEMPLATE_VERSION = "1"
-OWN_ACTIVITY_ROWS = 15
 COMMENT_MAX = 2000
 ANALYSIS_MAX = 4000
 T = TemplateSheet
