@@ -26,6 +26,8 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]  # (Excel row, {column: raw value})
     issues: list[Issue] = field(default_factory=list)
     extra_cells: list[tuple[int, int, object]] = field(default_factory=list)
+    # single values far below the table, in its columns: (Excel row, column index, value)
+    stray_below: list[tuple[int, int, object]] = field(default_factory=list)
 
     def cell(self, column: str, row: int) -> str:
         return f"{excel_column(self.columns[column])}{row}"
@@ -42,11 +44,16 @@ def fold_header(text: object) -> str:
 
 def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[str, str],
                *, optional: Sequence[str] = (), codes: Mapping[str, str] | None = None,
-               header_row: int = 1) -> Table:
+               header_row: int = 1, stray_gap: int | None = None) -> Table:
     """Match the header row against the expected Swedish headers (case and spaces forgiven).
 
     `codes` maps the situation to a catalogue code, so the register and department files can
     word the same finding differently.
+
+    `stray_gap`: a row with a single value in the table's columns, `stray_gap` or more blank
+    rows below the last row read, is not read but put in `stray_below` (BAD_INPUTS S15): a
+    note or a slip of the hand, not a row. A row with two values or more is read wherever it
+    is. None (the register) reads every row.
     """
     codes = {"missing": "column_missing", "renamed": "column_renamed",
              "duplicate": "column_duplicate", "extra": "column_extra", "renamed_unknown": "",
@@ -101,6 +108,8 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
     unread = [i for i in range(width) if i not in known and i not in named]
     records: list[tuple[int, dict[str, object]]] = []
     extra_cells: list[tuple[int, int, object]] = []
+    stray_below: list[tuple[int, int, object]] = []
+    last = header_row  # the last row read; the gap to a stray value is counted from it
     for offset, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
         if unread and len(extra_cells) < 100:  # values beside the table, under no header
@@ -108,8 +117,20 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
                                if i < len(row) and row[i] not in (None, ""))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue  # blank rows in the middle are skipped; row numbers are kept
+        # only after a gap, so rows that follow one another cost a comparison
+        if stray_gap is not None and offset - last > stray_gap:
+            filled = [name for name, v in values.items() if not _blank(v)]
+            if len(filled) == 1:
+                if len(stray_below) < 100:
+                    stray_below.append((offset, columns[filled[0]], values[filled[0]]))
+                continue
         records.append((offset, values))
-    return Table(sheet, header_row, columns, records, issues, extra_cells)
+        last = offset
+    return Table(sheet, header_row, columns, records, issues, extra_cells, stray_below)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _pair_renamed(missing: list[tuple[int, str]], unknown: dict[int, str]) -> dict[str, int]:
