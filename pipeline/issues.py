@@ -155,6 +155,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                        "kommentarsrad och har inte lästs in. Summor räknas fram automatiskt."),
     "stray_value": (W, 'Det finns ett värde ("{värde}") i {cell}, utanför tabellen. Det har inte '
                        "lästs in. Ta bort det om det hamnat där av misstag."),
+    "stray_value_below": (W, 'Det finns ett värde ("{värde}") i {cell}, långt under tabellen. Det '
+                             "har inte lästs in. Ta bort det om det hamnat där av misstag, eller "
+                             "skriv det på rätt rad i tabellen om det ska vara med."),
     "formula_uncalculated": (E, "{cell} innehåller en formel som inte har räknats ut. Öppna filen "
                                 "i Excel, tryck F9 och spara igen."),
     "error_value": (E, "{cell} visar felet {fel} i stället för ett värde. Rätta formeln eller skriv "

@@ -28,6 +28,7 @@ from .labels import (
     BUDGET_CATEGORIES,
     INPUT_COLUMNS,
     OWN_ACTIVITY_INPUT_COLUMNS,
+    OWN_ACTIVITY_ROWS,
     SEXES,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
@@ -60,6 +61,16 @@ SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
 SUMMARY_CELL = re.compile(r"(summa|totalt|total|s:a)\b", re.IGNORECASE)
 COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkning)\b",
                          re.IGNORECASE)
+# A row holding a single value, this many blank rows or more below the last row read, is a
+# stray value (BAD_INPUTS S15): told, and not read. One or two blank rows are how people
+# space out a table or go on after a row they emptied, so a value that close may be a row
+# begun and is read as one; three blank rows and a lone cell are a note or a slip of the hand
+# ("x", "kolla med HR"), which as a row would only bring errors about its empty cells. On
+# Aktiviteter the table goes on in the template with OWN_ACTIVITY_ROWS empty rows for new
+# activities: a value there is an activity begun (finish it or empty the row), so the gap
+# starts counting below them.
+STRAY_GAP = 3
+STRAY_GAPS = {T.ACTIVITIES: OWN_ACTIVITY_ROWS + STRAY_GAP}
 FREE_TEXT_COLUMNS = {"title", "previous_comment", "comment", "suggestion", "analysis"}
 OPTIONAL_COLUMNS = {
     T.ACTIVITIES: ("Föregående status", "Föregående kommentar"),
@@ -557,7 +568,8 @@ def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-un
                 report.add(make("sheet_moved", sheet=sheet, annan=moved))
                 continue
         table = read_table(sheet, rows, columns, optional=OPTIONAL_COLUMNS.get(sheet, ()),
-                           codes={"renamed_unknown": "column_renamed_unknown"})
+                           codes={"renamed_unknown": "column_renamed_unknown"},
+                           stray_gap=STRAY_GAPS.get(sheet, STRAY_GAP))
         report.extend(table.issues)
         if any(i.is_error for i in table.issues):
             continue
@@ -635,10 +647,14 @@ class _Context:
             _hidden_columns(self.report, table, scan.hidden_columns)
 
     def stray_values(self, table: Table) -> None:
-        """Values beside the table, under no header: not read, but the department is told."""
-        for row, index, value in table.extra_cells[:3]:
-            self.report.add(make("stray_value", sheet=table.sheet,
-                                 cell=f"{excel_column(index)}{row}", found=clean_text(value)))
+        """Values beside the table, under no header, or alone far below it: not read, but the
+        department is told."""
+        for code, cells in (("stray_value", table.extra_cells),
+                            ("stray_value_below", table.stray_below)):
+            for row, index, value in cells[:3]:
+                shown = value if isinstance(value, float) else clean_text(value)  # "1234,5"
+                self.report.add(make(code, sheet=table.sheet,
+                                     cell=f"{excel_column(index)}{row}", found=shown))
 
     def issue(self, code: str, table: Table, column: str, row: int, **params: object) -> None:
         if (row, column) in self.reported:

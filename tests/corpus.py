@@ -532,6 +532,33 @@ def stray_value_outside_table(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"M40": "kolla med HR"})
 
 
+@case("S15")
+def stray_value_far_below_sick_leave(valid: bytes) -> bytes:
+    return cells(valid, "Sjukfrånvaro", {"A40": "x"})  # the table ends on row 7
+
+
+@case("S15")
+def stray_note_far_below_activities(valid: bytes) -> bytes:
+    # in the Aktivitet column, far below the last activity and the empty own-activity rows
+    return cells(valid, "Aktiviteter", {"C60": "kolla med HR om friskvården"})
+
+
+@case("S15")
+def own_activity_after_blank_rows(valid: bytes) -> bytes:
+    return own_activity(valid, row=FIRST_OWN_ROW + 25)  # row 42: every cell of it filled
+
+
+@case("S15")
+def own_activity_half_typed_far_below(valid: bytes) -> bytes:
+    # two cells are a row begun, not a stray value: read and checked as any own activity
+    return own_activity(valid, row=60, ks_ids=None, end=None, status=None, comment=None)
+
+
+@case("S15")
+def value_just_below_table(valid: bytes) -> bytes:
+    return cells(valid, "Sjukfrånvaro", {"A8": "x"})  # directly under the last row, 7
+
+
 @case("S16")
 def formula_without_cached_value(valid: bytes) -> bytes:
     # openpyxl stores a formula without a value, as scripts and manual calculation do

@@ -117,6 +117,19 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "total_in_a_number_column": (WARN, "summary_row", ("Rad 8", "fliken Sjukfrånvaro",
                                                        '"Totalt"')),
     "stray_value_outside_table": (WARN, "stray_value", ("Sjukfrånvaro!M40", "kolla med HR")),
+    "stray_value_far_below_sick_leave": (WARN, "stray_value_below",
+                                         ('"x"', "Sjukfrånvaro!A40", "långt under tabellen",
+                                          "inte lästs in")),
+    "stray_note_far_below_activities": (WARN, "stray_value_below",
+                                        ('"kolla med HR om friskvården"', "Aktiviteter!C60",
+                                         "långt under tabellen")),
+    "own_activity_after_blank_rows": (OK, None, ()),
+    "own_activity_half_typed_far_below": (REJECT, "own_activity_incomplete",
+                                          ("Rad 60", "KS-mål-id och Slutdatum")),
+    # Directly under the table a lone value is where a row begins (a new own activity on
+    # Aktiviteter): it is read and checked as before, so nothing a department typed there
+    # is dropped without an answer.
+    "value_just_below_table": (REJECT, "placeholder", ("Sjukfrånvaro!A8", '"x"')),
     "formula_without_cached_value": (REJECT, "formula_uncalculated",
                                      ("Sjukfrånvaro!C2", "formel som inte har räknats ut",
                                       "F9")),
@@ -433,6 +446,42 @@ def test_hidden_columns_are_read_and_only_typed_data_is_reported(check, files, r
     report, data = check("hidden_dates_of_own_activity")
     assert [i.code for i in report.issues] == ["hidden_columns"]
     assert _row(data.activities, corpus.FIRST_OWN_ROW)["start"] == dt.date(2024, 3, 1)
+def test_a_stray_value_far_below_is_not_read_but_a_row_there_is(check, files, register):
+    valid, _ = files
+    _, original = validate(parse_submission(valid, name="STAB.xlsx"), register, corpus.PERIOD)
+    report, data = check("stray_value_far_below_sick_leave")
+    assert [i.code for i in report.issues] == ["stray_value_below"]
+    assert list(data.sick_leave["row"]) == list(original.sick_leave["row"]) == [2, 3, 4, 5, 6, 7]
+    report, data = check("stray_note_far_below_activities")
+    assert [(i.code, i.cell) for i in report.issues] == [("stray_value_below", "C60")]
+    assert list(data.activities["row"]) == list(original.activities["row"])
+
+    _, data = check("own_activity_after_blank_rows")
+    own = _row(data.activities, corpus.FIRST_OWN_ROW + 25)
+    assert own["own"] and own["title"] == "Prova digitala friskvårdsutmaningar"
+    assert (own["ks_ids"], own["start"], own["status"]) == (
+        ("3.1.1",), dt.date(2024, 3, 1), STATUS)
+
+
+def test_a_stray_number_is_shown_as_the_department_wrote_it(files, register):
+    valid, _ = files
+    content = corpus.cells(valid, "Sjukfrånvaro", {"D40": 1234.5})
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    [issue] = report.issues
+    assert (issue.code, issue.cell) == ("stray_value_below", "D40")
+    assert '("1234,5")' in issue.message
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("H31", ("own_activity_incomplete", "B31")),  # the last of the 15 own-activity rows
+    ("H34", ("own_activity_incomplete", "B34")),  # 17 blank rows: still the table's end
+    ("H35", ("stray_value_below", "H35")),  # 18: the own-activity rows and three more
+])
+def test_a_lone_value_in_the_own_activity_rows_is_a_row_begun(files, register, cell, expected):
+    valid, _ = files
+    content = corpus.cells(valid, "Aktiviteter", {cell: "Försenad"})
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.cell) for i in report.issues] == [expected]
 
 
 # --- the feedback a rejected department gets back -------------------------------------------
