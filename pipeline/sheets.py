@@ -115,7 +115,7 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
         if unread and len(extra_cells) < 100:  # values beside the table, under no header
             extra_cells.extend((offset, i, row[i]) for i in unread
                                if i < len(row) and row[i] not in (None, ""))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        if all(_blank(v) for v in values.values()):
             continue  # blank rows in the middle are skipped; row numbers are kept
         # only after a gap, so rows that follow one another cost a comparison
         if stray_gap is not None and offset - last > stray_gap:

@@ -805,12 +805,10 @@ def _is_summary_row(context: _Context, table: Table, row: int, text: str,
     cell that is not free text (a number or a choice) reads "Summa", "Totalt" or "S:a"."""
     found = (first_text_column, text) if text.casefold().startswith(SUMMARY_WORDS) or \
         COMMENT_ROW.match(text) else None
-    for column, raw in values.items() if not text else ():
-        if found is not None:
-            break
-        if column not in FREE_TEXT_COLUMNS and isinstance(raw, str) and \
-                SUMMARY_CELL.match(clean_text(raw)):
-            found = (column, clean_text(raw))
+    if found is None and not text:
+        found = next(((column, clean_text(raw)) for column, raw in values.items()
+                      if column not in FREE_TEXT_COLUMNS and isinstance(raw, str)
+                      and SUMMARY_CELL.match(clean_text(raw))), None)
     if found is None:
         return False
     column, shown = found
