@@ -143,6 +143,11 @@ def rezip(parts: dict[str, bytes], *, stored: tuple[str, ...] = ()) -> bytes:
     return out.getvalue()
 
 
+def with_parts(content: bytes, added: dict[str, bytes]) -> bytes:
+    """The file with parts added to its zip (or replaced)."""
+    return rezip({**zip_parts(content), **added})
+
+
 def sheet_part(content: bytes, sheet: str) -> str:
     """The zip path of a sheet's XML (openpyxl numbers them in workbook order)."""
     names = openpyxl.load_workbook(io.BytesIO(content), read_only=True).sheetnames
@@ -303,36 +308,34 @@ def dtd_entities(valid: bytes) -> bytes:
 
 @case("F13")
 def external_link(valid: bytes) -> bytes:
-    parts = zip_parts(valid)
-    parts["xl/externalLinks/externalLink1.xml"] = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships" r:id="rId1"/></externalLink>')
-    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/externalLinkPath" Target="file:///\\\\server\\ekonomi\\budget%202024.xlsx" '
-        b'TargetMode="External"/></Relationships>')
-    return rezip(parts)
+    return with_parts(valid, {
+        "xl/externalLinks/externalLink1.xml":
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships" r:id="rId1"/></externalLink>',
+        "xl/externalLinks/_rels/externalLink1.xml.rels":
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/externalLinkPath" '
+            b'Target="file:///\\\\server\\ekonomi\\budget%202024.xlsx" TargetMode="External"/>'
+            b"</Relationships>"})
 
 
 @case("F13")
 def embedded_object(valid: bytes) -> bytes:
-    parts = zip_parts(valid)
-    parts["xl/embeddings/Microsoft_Word_Document.docx"] = b"PK\x03\x04 an embedded document"
-    return rezip(parts)
+    return with_parts(valid, {
+        "xl/embeddings/Microsoft_Word_Document.docx": b"PK\x03\x04 an embedded document"})
 
 
 @case("F13")
 def data_connection(valid: bytes) -> bytes:
-    parts = zip_parts(valid)
-    parts["xl/connections.xml"] = (
-        b'<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<connection id="1" name="Ekonomisystem" type="1" refreshedVersion="6"/>'
-        b"</connections>")
-    return rezip(parts)
+    return with_parts(valid, {
+        "xl/connections.xml":
+            b'<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<connection id="1" name="Ekonomisystem" type="1" refreshedVersion="6"/>'
+            b"</connections>"})
 
 
 @case("F20")
