@@ -71,6 +71,7 @@ COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkni
 # starts counting below them.
 STRAY_GAP = 3
 STRAY_GAPS = {T.ACTIVITIES: OWN_ACTIVITY_ROWS + STRAY_GAP}
+TOTAL_TOLERANCE = 0.05  # a typed total that misses the rows' sum by 0.1 is told; 0.05 is rounding
 FREE_TEXT_COLUMNS = {"title", "previous_comment", "comment", "suggestion", "analysis"}
 OPTIONAL_COLUMNS = {
     T.ACTIVITIES: ("Föregående status", "Föregående kommentar"),
@@ -796,6 +797,24 @@ def _hidden_columns(report: Report, table: Table, hidden: list[tuple[int, int]])
                     kolumner=subject, dem="kolumnen" if len(found) == 1 else "kolumnerna"))
 
 
+def _typed_totals(ctx: _Context, table: Table, totals: list[tuple[int, dict[str, object]]],
+                  rows: Rows, columns: Sequence[str]) -> None:
+    """A sum row the department typed is not read (`_is_summary_row`); where its figure
+    differs from the sum of the rows above it, say so (BAD_INPUTS X7): the merged figures are
+    the rows'. A difference under TOTAL_TOLERANCE is rounding and passes."""
+    for total_row, values in totals:
+        above = [line for line in rows if line["row"] < total_row]
+        for column in columns:
+            typed, _ = parse_number(values.get(column))
+            if not above or not isinstance(typed, float) or column not in table.columns:
+                continue
+            computed = round(sum(line[column] or 0.0 for line in above), 6)
+            if abs(typed - computed) > TOTAL_TOLERANCE:
+                ctx.report.add(make("total_mismatch", sheet=table.sheet,
+                                    cell=table.cell(column, total_row), angiven=typed,
+                                    beräknad=computed))
+
+
 def _is_summary_row(context: _Context, table: Table, row: int, text: str,
                     first_text_column: str, values: dict[str, object]) -> bool:
     """A sum or comment row typed into the table (BAD_INPUTS S14): told, and not read.
@@ -1059,8 +1078,10 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     rows: Rows = []
     seen: dict[tuple[str, str], int] = {}
     hours = ("ordinary_hours", "sick_hours", "long_term_hours")
+    totals: list[tuple[int, dict[str, object]]] = []
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex", values):
+            totals.append((row, values))
             continue
         sex = ctx.choice(table, values, row, "sex", SEXES)
         age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
@@ -1096,6 +1117,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
                                 cell=table.cell("ordinary_hours", row), found=ordinary,
                                 anställda=int(employees)))
         rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
+    _typed_totals(ctx, table, totals, rows, ("employees", *hours))
     if not table.rows:
         ctx.report.add(make("sheet_empty", sheet=table.sheet,
                             antal=len(SEXES) * len(AGE_GROUPS)))
@@ -1116,8 +1138,11 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
     unit = ctx.lookups.register.settings.unit
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    totals: list[tuple[int, dict[str, object]]] = []
     for row, values in table.rows:
-        if _is_summary_row(ctx, table, row, clean_text(values.get("category")), "category", values):
+        if _is_summary_row(ctx, table, row, clean_text(values.get("category")), "category",
+                           values):
+            totals.append((row, values))
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
         outcome = ctx.number(table, values, row, "outcome")
@@ -1147,6 +1172,7 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                                 budget=float(budgets[category])))
         rows.append({"row": row, "category": category, "budget": float(budgets[category]),
                      "outcome": outcome, "forecast": forecast, "comment": comment})
+    _typed_totals(ctx, table, totals, rows, ("budget", "outcome", "forecast"))
     for column in ("outcome", "forecast"):
         _signs(ctx, table, rows, column)
     for line in rows:

@@ -947,6 +947,12 @@ def forecast_far_from_budget(valid: bytes) -> bytes:
     return cells(valid, "Ekonomi", {"D4": 40})  # the budget is 29,2
 
 
+@case("X7")
+def typed_total_differs_from_rows(valid: bytes) -> bytes:
+    # the rows' outcome sums to 57,4; the budget total 85,2 is right
+    return cells(valid, "Ekonomi", {"A7": "Summa", "B7": 85.2, "C7": 57.5})
+
+
 @case("X9")
 def outcome_in_a_category_without_budget(valid: bytes) -> bytes:
     return cells(valid, "Ekonomi", {"A6": "Äldre 65+", "C6": 4.2, "D6": 6})  # not Stab's

@@ -227,6 +227,9 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "budget_signs_mixed": (REJECT, "budget_negative_mixed", ("Utfall hittills",
                                                              "Ekonomi!C3")),
     "budget_all_negative": (WARN, "budget_all_negative", ("Utfall hittills", "positiva")),
+    "typed_total_differs_from_rows": (WARN, "total_mismatch", ("Summan i Ekonomi!C7 (57,5)",
+                                                               "summan av raderna (57,4)",
+                                                               "används 57,4")),
     "outcome_in_a_category_without_budget": (REJECT, "budget_category_unknown",
                                              ('"Äldre 65+"', "Ekonomi!A6", "ingen budget för",
                                               "kontakta controllern")),
@@ -596,3 +599,10 @@ def test_what_the_2023_report_contains_is_accepted_with_warnings(files, register
     assert [_row(data.activities, r)["comment"] for r in (5, 6, 7)] == ["", "", ""]
     assert _row(data.activities, 8)["comment"] == unclosed
     assert list(data.assessments["analysis"])[:2] == ["", ""]
+
+
+def test_a_typed_total_is_compared_only_where_it_is_off(check):
+    report, _ = check("typed_total_differs_from_rows")
+    assert [i.cell for i in report.issues if i.code == "total_mismatch"] == ["C7"]  # not B7
+    report, _ = check("summary_row_below_table")  # a total that agrees: only "not read"
+    assert [i.code for i in report.issues] == ["summary_row"]
