@@ -170,6 +170,7 @@ class RunSummary:
     feedback: list[Path] = field(default_factory=list)
     unchanged: bool = False
     open_long: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
+    unknown_folders: list[str] = field(default_factory=list)  # what to say about each
     replaced: dict[str, Arrival] = field(default_factory=dict)  # department: earlier file
 
     @property
@@ -206,6 +207,7 @@ class RunSummary:
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
+        out.extend(self.unknown_folders)
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -238,6 +240,7 @@ class InboxScan:
     ready: list[InboxFile] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # left for the next night, as shown
     open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
+    unknown_folders: dict[str, int] = field(default_factory=dict)  # not a code: files there
 
 
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
@@ -273,6 +276,11 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
     subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
     folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
                                if codes is None or name in codes]
+    for name in subfolders:
+        if codes is not None and name not in codes and not name.startswith("."):
+            files = sum(1 for p in (inbox / name).iterdir() if p.is_file() and not _ignored(p.name))
+            if files:
+                scan.unknown_folders[name] = files
     for folder, code in folders:
         names = {p.name for p in folder.iterdir()}
         for path in sorted(folder.iterdir()):
@@ -341,6 +349,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     scan = scan_inbox(settings, register.department_codes)
     ready, summary.waiting = scan.ready, scan.waiting
     summary.open_long = _open_long(nights_open, scan)
+    summary.unknown_folders = [_unknown_folder(name, files, register.department_codes)
+                               for name, files in scan.unknown_folders.items()]
     with _phase(archive, "earlier_periods"):
         own = _own_activities(archive, register, period, arrivals)
     if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
@@ -376,6 +386,18 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
+
+
+def _unknown_folder(name: str, files: int, codes: Sequence[str]) -> str:
+    """What to say about a folder in the inbox that is no department's: its files are left
+    where they are, unread, until the folder is renamed or they are moved."""
+    meant = next((code for code in codes if code.casefold() == name.strip().casefold()), None)
+    hint = f"Byt namn på mappen till {meant}" if meant else \
+        "Byt namn på mappen till en avdelningskod i registret"
+    them = "filen" if files == 1 else "filerna"
+    return (f"Mappen {name} i inkorgen hör inte till någon avdelning i registret, så "
+            f"{them if files == 1 else f'de {files} filerna'} där har inte lästs. "
+            f"{hint}, eller flytta {them} till rätt avdelnings mapp.")
 
 
 def _open_long(nights_open: dict[str, int], scan: InboxScan) -> dict[str, int]:

@@ -277,6 +277,23 @@ def test_a_file_with_macros_or_unsafe_xml_is_told_to_the_administrator_too(works
     assert log.count('"admin_notice"') == 2
 
 
+def test_files_in_a_folder_that_is_no_department_are_named_and_left(workspace):
+    target = drop(workspace, "SOC")
+    wrong = workspace / "inbox" / "soc"
+    target.parent.rename(wrong)  # the controller typed the folder's name in lower case
+    (workspace / "inbox" / "Kultur").mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        (workspace / "inbox" / "Kultur" / name).write_bytes(b"x")
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "Mappen soc i inkorgen hör inte till någon avdelning i registret, så filen där har " \
+           "inte lästs. Byt namn på mappen till SOC" in result.output
+    assert "Mappen Kultur i inkorgen hör inte till någon avdelning i registret, så de 2 filerna " \
+           "där har inte lästs. Byt namn på mappen till en avdelningskod" in result.output
+    assert (wrong / target.name).exists()  # left as it was: nothing lost, nothing read
+    assert Archive(workspace / "archive").arrivals() == []
+
+
 def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
