@@ -806,9 +806,10 @@ def _typed_totals(ctx: _Context, table: Table, totals: list[tuple[int, dict[str,
         above = [line for line in rows if line["row"] < total_row]
         for column in columns:
             typed, _ = parse_number(values.get(column))
-            if not above or not isinstance(typed, float) or column not in table.columns:
+            if not above or not isinstance(typed, float) or column not in table.columns or \
+                    any(line[column] is None for line in above):  # a row refused or empty
                 continue
-            computed = round(sum(line[column] or 0.0 for line in above), 6)
+            computed = round(sum(line[column] for line in above), 6)
             if abs(typed - computed) > TOTAL_TOLERANCE:
                 ctx.report.add(make("total_mismatch", sheet=table.sheet,
                                     cell=table.cell(column, total_row), angiven=typed,

@@ -606,3 +606,11 @@ def test_a_typed_total_is_compared_only_where_it_is_off(check):
     assert [i.cell for i in report.issues if i.code == "total_mismatch"] == ["C7"]  # not B7
     report, _ = check("summary_row_below_table")  # a total that agrees: only "not read"
     assert [i.code for i in report.issues] == ["summary_row"]
+
+
+def test_a_typed_total_is_not_compared_with_rows_that_were_refused(files, register):
+    valid, _ = files
+    content = corpus.percent_in_amount(corpus.typed_total_differs_from_rows(valid))
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    assert "number_percent" in [i.code for i in report.issues]  # Utfall in C2 is refused,
+    assert "total_mismatch" not in [i.code for i in report.issues]  # so C7 has no true sum
