@@ -58,7 +58,7 @@ ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
 SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
-SUMMARY_CELL = re.compile(r"(summa|totalt|total|s:a)\b", re.IGNORECASE)
+SUMMARY_CELL = re.compile(rf"({'|'.join(map(re.escape, SUMMARY_WORDS))})\b", re.IGNORECASE)
 COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkning)\b",
                          re.IGNORECASE)
 # A row holding a single value, this many blank rows or more below the last row read, is a
