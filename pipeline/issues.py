@@ -153,6 +153,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                           "vara med."),
     "summary_row": (W, 'Rad {rad} på fliken {flik} ("{text}") ser ut att vara en summa- eller '
                        "kommentarsrad och har inte lästs in. Summor räknas fram automatiskt."),
+    "comment_row": (W, 'Rad {rad} på fliken {flik} ("{text}") ser ut att vara en kommentar och '
+                       "har inte lästs in som en rad i tabellen. {gör}"),
     "total_mismatch": (W, "Summan i {cell} ({angiven}) stämmer inte med summan av raderna "
                           "({beräknad}). I sammanställningen används {beräknad}."),
     "stray_value": (W, 'Det finns ett värde ("{värde}") i {cell}, utanför tabellen. Det har inte '

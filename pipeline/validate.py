@@ -823,8 +823,15 @@ def _is_summary_row(context: _Context, table: Table, row: int, text: str,
     text: the cleaned cell of the row's first text column, which begins with "Summa",
     "Totalt" or "S:a", or with "Kommentar", "Obs" or the like; or, when it is empty, another
     cell that is not free text (a number or a choice) reads "Summa", "Totalt" or "S:a"."""
-    found = (first_text_column, text) if text.casefold().startswith(SUMMARY_WORDS) or \
-        COMMENT_ROW.match(text) else None
+    if COMMENT_ROW.match(text):
+        todo = "Skriv kommentaren i kolumnen Kommentar på raden den gäller." \
+            if "comment" in table.columns else \
+            "Fliken har ingen kolumn för kommentarer: skicka kommentaren till controllern."
+        context.report.add(make("comment_row", sheet=table.sheet,
+                                cell=table.cell(first_text_column, row), rad=row, text=text,
+                                gör=todo))
+        return True
+    found = (first_text_column, text) if text.casefold().startswith(SUMMARY_WORDS) else None
     if found is None and not text:
         found = next(((column, clean_text(raw)) for column, raw in values.items()
                       if column not in FREE_TEXT_COLUMNS and isinstance(raw, str)

@@ -526,6 +526,11 @@ def comment_row_below_table(valid: bytes) -> bytes:
 
 
 @case("S14")
+def comment_row_on_a_sheet_without_comments(valid: bytes) -> bytes:
+    return cells(valid, "Sjukfrånvaro", {"A9": "Obs: siffrorna från HR är preliminära."})
+
+
+@case("S14")
 def total_in_a_number_column(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"C8": "Totalt", "D8": 41000, "E8": 2400})
 

@@ -111,9 +111,13 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
                                 ("Sjukfrånvaro!E6", "7000 timmar", "Sjukfrånvaro!D6")),
     "summary_row_below_table": (WARN, "summary_row", ("Rad 7", "Ekonomi", '"Summa"',
                                                       "inte lästs in")),
-    "comment_row_below_table": (WARN, "summary_row", ("Rad 8", "fliken Ekonomi",
+    "comment_row_below_table": (WARN, "comment_row", ("Rad 8", "fliken Ekonomi",
                                                       '"Kommentar: budgeten för Tillväxt',
-                                                      "inte lästs in")),
+                                                      "inte lästs in",
+                                                      "i kolumnen Kommentar på raden")),
+    "comment_row_on_a_sheet_without_comments": (WARN, "comment_row", (
+        "Rad 9", "fliken Sjukfrånvaro", '"Obs: siffrorna från HR', "skicka kommentaren till "
+        "controllern")),
     "total_in_a_number_column": (WARN, "summary_row", ("Rad 8", "fliken Sjukfrånvaro",
                                                        '"Totalt"')),
     "stray_value_outside_table": (WARN, "stray_value", ("Sjukfrånvaro!M40", "kolla med HR")),
