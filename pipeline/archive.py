@@ -49,6 +49,11 @@ class Arrival:
     saved_at: str | None  # the workbook's own "last saved" time, if any
 
     @property
+    def shown(self) -> str:
+        """How the file is named to the controller: "KOD/namn", or the name alone."""
+        return f"{self.folder}/{self.name}" if self.folder else self.name
+
+    @property
     def identity(self) -> tuple[str, str, str, int]:
         return (self.name, self.folder, self.sha256, self.mtime_ns)
 

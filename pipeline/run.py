@@ -181,8 +181,8 @@ class RunSummary:
         out = [f"Period {self.period}."]
         if not self.new:
             out.append("Inga nya filer i inkorgen.")
+        notices = []
         for arrival, report in self.new:
-            where = f"{arrival.folder}/" if arrival.folder else ""
             if arrival.verdict == DUPLICATE:
                 detail = " (identisk med en tidigare inlämnad fil; inget nytt har lästs in)"
             elif report.issues:
@@ -193,14 +193,11 @@ class RunSummary:
             earlier = self.replaced.get(arrival.department or "")
             if earlier is not None and self.counted.get(arrival.department or "") is arrival:
                 detail += f"; ersätter inlämningen {earlier.received[:10]} ({earlier.name})"
-            out.append(f"  {where}{arrival.name}: {arrival.verdict}{detail}")
-        for arrival, report in self.new:
-            for code in dict.fromkeys(i.code for i in report.issues if i.code in ADMIN_NOTICES):
-                where = f"{arrival.folder}/" if arrival.folder else ""
-                out.append(f"Till administratören: {where}{arrival.name} "
-                           f"{ADMIN_NOTICES[code]} Filen är arkiverad "
-                           f"({arrival.sha256[:10]}) men har inte lästs; öppna den inte i "
-                           "Excel.")
+            out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
+            notices += [f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
+                        f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte "
+                        "i Excel." for code in _admin_notices(report)]
+        out.extend(notices)
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
@@ -255,6 +252,11 @@ ADMIN_NOTICES = {
                        "minnet).",
 }
 
+def _admin_notices(report: Report) -> list[str]:
+    """The codes of the report's issues that the administrator is told about, once each."""
+    return list(dict.fromkeys(i.code for i in report.issues if i.code in ADMIN_NOTICES))
+
+
 # After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
 # the department has most likely left it open on a desk and must close it.
 OPEN_NIGHTS_BEFORE_MESSAGE = 2
@@ -266,8 +268,6 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
     codes: the departments whose drop folders are read; None reads every subfolder (a
     cheap look for anything new). File ages are measured on the real clock, whatever
     PIPELINE_NOW says."""
-    import time
-
     at = time.time()
     scan = InboxScan()
     inbox = settings.inbox
@@ -598,7 +598,7 @@ def _commit(archive: Archive, taken: list[_Taken]) -> None:
         archive.log("file_taken", name=t.arrival.name, folder=t.item.folder,
                     sha256=t.arrival.sha256, verdict=t.arrival.verdict,
                     department=t.arrival.department)
-        for code in dict.fromkeys(i.code for i in t.report.issues if i.code in ADMIN_NOTICES):
+        for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
         t.item.path.unlink(missing_ok=True)
