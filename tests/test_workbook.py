@@ -231,6 +231,17 @@ def test_department_text_is_text_and_nothing_is_a_formula(partial):
                 assert "<hyperlink" not in xml, name
 
 
+def test_text_that_starts_like_a_formula_keeps_its_quote_prefix(partial):
+    """BAD_INPUTS C32: a reader who opens "=1+1" and presses Enter must still have text."""
+    book = openpyxl.load_workbook(partial.path)
+    prefixed = {(cell.value, cell.quotePrefix) for sheet in book.worksheets
+                for row in sheet.iter_rows() for cell in row
+                if cell.value in (FORMULA_TEXT, URL_TEXT, NUMBER_TEXT)}
+    assert (FORMULA_TEXT, True) in prefixed and (FORMULA_TEXT, False) not in prefixed
+    assert (URL_TEXT, False) in prefixed and (URL_TEXT, True) not in prefixed
+    assert (NUMBER_TEXT, False) in prefixed and (NUMBER_TEXT, True) not in prefixed
+
+
 def test_every_sheet_prints_landscape_fitted_to_width_with_the_period(partial):
     book = partial.book
     for sheet in book.worksheets:

@@ -166,18 +166,24 @@ class _Styles:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
-        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": BLUE})
-        self.section = book.add_format({"bold": True, "font_size": 12, "font_color": BLUE})
-        self.label = book.add_format({"bold": True, "valign": "top"})
-        self.plain = book.add_format({"valign": "top"})
-        self.note = book.add_format({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
-                                     "valign": "top"})
-        self.headline = book.add_format({"bold": True, "font_size": 12, "text_wrap": True,
+        self._props: dict[int, dict[str, Any]] = {}  # id(Format) -> what it was made from
+        self._quoted: dict[int, Format] = {}
+        self.title = self._add({"bold": True, "font_size": 16, "font_color": BLUE})
+        self.section = self._add({"bold": True, "font_size": 12, "font_color": BLUE})
+        self.label = self._add({"bold": True, "valign": "top"})
+        self.plain = self._add({"valign": "top"})
+        self.note = self._add({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
+                               "valign": "top"})
+        self.headline = self._add({"bold": True, "font_size": 12, "text_wrap": True,
+                                   "valign": "top"})
+        self.plain_datetime = self._add({"num_format": DATETIME, "align": "left",
                                          "valign": "top"})
-        self.plain_datetime = book.add_format({"num_format": DATETIME, "align": "left",
-                                               "valign": "top"})
-        self.plain_date = book.add_format({"num_format": DATE, "align": "left",
-                                           "valign": "top"})
+        self.plain_date = self._add({"num_format": DATE, "align": "left", "valign": "top"})
+
+    def _add(self, props: dict[str, Any]) -> Format:
+        fmt = self.book.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
 
     def header(self, rotate: bool = False, right: bool = False) -> Format:
         extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
@@ -189,8 +195,18 @@ class _Styles:
         merged = {**self.BASE, **props}
         key = tuple(sorted(merged.items()))
         if key not in self._cache:
-            self._cache[key] = self.book.add_format(merged)
+            self._cache[key] = self._add(merged)
         return self._cache[key]
+
+    def quoted(self, fmt: Format) -> Format:
+        """`fmt` with Excel's quote prefix (BAD_INPUTS C32): a text that starts like a formula
+        ("=HYPERLINK(…)", "+46 70 …", "- punkt") is shown as text and stays text when a
+        reader opens the cell and presses Enter, instead of turning into a formula then."""
+        quoted = self._quoted.get(id(fmt))
+        if quoted is None:
+            quoted = self._quoted[id(fmt)] = self._add(
+                {**self._props.get(id(fmt), {}), "quote_prefix": True})
+        return quoted
 
 
 @dataclass
@@ -320,17 +336,23 @@ def _page(sheet: Worksheet, ctx: _Context, *, header_rows: int | None = 0) -> No
         sheet.repeat_rows(header_rows)
 
 
-def _write(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
-    """One cell, by type. Strings always go through write_string: department text is text."""
-    if type(value) is str:  # the common case first
-        if value:
-            sheet.write_string(row, col, value, fmt)
-        else:
+# What makes Excel read a typed cell as a formula (BAD_INPUTS C32).
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _write(styles: _Styles, sheet: Worksheet, row: int, col: int, value: object,
+           fmt: Format) -> None:
+    """One cell, by type. Strings always go through write_string: department text is text,
+    with the quote prefix when it starts like a formula."""
+    if isinstance(value, str):  # the common case first
+        if not value:
             sheet.write_blank(row, col, None, fmt)
-    elif _missing(value) or value == "":
+        elif value.startswith(FORMULA_START):
+            sheet.write_string(row, col, value, styles.quoted(fmt))
+        else:
+            sheet.write_string(row, col, value, fmt)
+    elif _missing(value):
         sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, str):
-        sheet.write_string(row, col, value, fmt)
     elif isinstance(value, bool | np.bool_):
         sheet.write_string(row, col, YES if value else NO, fmt)
     elif isinstance(value, numbers.Real):
@@ -355,12 +377,13 @@ def _date_serial(day: dt.date) -> float | None:
     return float((day - EXCEL_EPOCH).days) if day >= EXCEL_LEAP_BUG_END else None
 
 
-def _write_date(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
+def _write_date(styles: _Styles, sheet: Worksheet, row: int, col: int, value: object,
+                fmt: Format) -> None:
     """A date cell: a plain date as its serial number in the date format (the same XML as
     write_datetime, without converting every cell again), anything else as _write does."""
     serial = _date_serial(value) if type(value) is dt.date else None
     if serial is None:
-        _write(sheet, row, col, value, fmt)
+        _write(styles, sheet, row, col, value, fmt)
     else:
         sheet.write_number(row, col, serial, fmt)
 
@@ -428,12 +451,14 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
         for (c, key, write, per_line, known_lines), fmt in zip(layout, formats, strict=True):
             value = values.get(key)
             if type(value) is str:  # the common case, as _write would
-                if value:
-                    write_string(r, c, value, fmt)
-                else:
+                if not value:
                     write_blank(r, c, None, fmt)
+                elif value.startswith(FORMULA_START):
+                    write_string(r, c, value, styles.quoted(fmt))
+                else:
+                    write_string(r, c, value, fmt)
             else:
-                write(sheet, r, c, value, fmt)
+                write(styles, sheet, r, c, value, fmt)
             # Only a text longer than a line or with a line break can make the row taller.
             if per_line is not None and isinstance(value, str) and (
                     len(value) > per_line or "\n" in value):
@@ -572,7 +597,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         sheet.write_string(r, 0, label, styles.label)
         if not isinstance(value, str):  # a date is not allowed to spill into C like text
             sheet.merge_range(r, 1, r, 2, "", fmt)
-        _write(sheet, r, 1, value, fmt)
+        _write(styles, sheet, r, 1, value, fmt)
         r += 1
 
     goals = merged.goals
@@ -953,14 +978,14 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
         for c, column in enumerate(columns):
             value = row.get(column.key)
             if column.key == "name":
-                _write(sheet, r, c, value, styles.get(**extra))
+                _write(styles, sheet, r, c, value, styles.get(**extra))
             elif column.key == "note":
-                _write(sheet, r, c, note, styles.get(italic=bool(note), **extra))
+                _write(styles, sheet, r, c, note, styles.get(italic=bool(note), **extra))
             elif column.key in figures.FIGURES and row[f"{column.key}_hidden"]:
                 any_hidden = True
                 sheet.write_string(r, c, HIDDEN_FIGURE, styles.get(align="right", **extra))
             else:
-                _write(sheet, r, c, value, styles.get(num_format=formats[column.kind],
+                _write(styles, sheet, r, c, value, styles.get(num_format=formats[column.kind],
                                                       **extra))
         sheet.set_row(r, _height([(row["name"], 26), (note, 24)]))
     sheet.freeze_panes(1, 1)
@@ -1019,7 +1044,7 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         r += 1
         total = departments[code]
         _amount_row(sheet, ctx, r, ctx.name(code), total, {"bold": True, "bg_color": "#F2F2F2"})
-        _write(sheet, r, 5, "" if total["complete"] else NOT_REPORTED,
+        _write(styles, sheet, r, 5, "" if total["complete"] else NOT_REPORTED,
                styles.get(bold=True, italic=True, bg_color="#F2F2F2"))
         for line in mine:
             r += 1
@@ -1028,7 +1053,7 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
             _amount_row(sheet, ctx, r, line["category"],
                         {**line, "deviation": figures.round_half_up(deviation, 1)},
                         {"indent": 1, "align": "left"})
-            _write(sheet, r, 5, _text(line.get("comment")), styles.get())
+            _write(styles, sheet, r, 5, _text(line.get("comment")), styles.get())
             sheet.set_row(r, _height([(_text(line.get("comment")), widths[5])]))
 
 
@@ -1040,7 +1065,7 @@ def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any
                                               if k not in ("indent", "align")})
     for c, key in enumerate(("budget", "outcome", "forecast", "deviation"), start=1):
         value = values[key]
-        _write(sheet, r, c, float(value) if not _missing(value) else None, amount)
+        _write(styles, sheet, r, c, float(value) if not _missing(value) else None, amount)
 
 
 def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
@@ -1067,7 +1092,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
             missing = [ctx.name(c) for c in ctx.register.department_codes if c in mine]
             note = NOT_REPORTED if key == "department" and not total else \
                 WT.INCOMPLETE.format(avdelningar=", ".join(missing))
-        _write(sheet, r, 5, note, styles.get(italic=True, **props))
+        _write(styles, sheet, r, 5, note, styles.get(italic=True, **props))
         sheet.set_row(r, _height([(note, 60)]))
     return r
 
