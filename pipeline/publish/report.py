@@ -12,7 +12,9 @@ settings.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -30,8 +32,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Row
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from ..errors import PipelineError
@@ -159,11 +162,12 @@ def period_title(period: str) -> str:
 
 # --- the document ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass
 class _Grid:
     table: Table
     numeric: tuple[int, ...]  # right-aligned columns
     compact: bool  # many columns: smaller text, narrower cell margins
+    empty_row: CT_Row | None = None  # a body row before its text, to copy for the next one
 
 
 class _ReportWriter:
@@ -324,29 +328,37 @@ class _ReportWriter:
             self._paragraph(
                 f"Aktiviteternas status ger förslaget ”{goal.suggestion}”. Bedömningen avviker "
                 f"från förslaget med två steg eller mer.", style=REPORT_STYLE_NOTE)
-        activities = self._activities_of(goal.ks_id)
-        if activities.empty:
+        activities = self._activities_by_goal.get(goal.ks_id)
+        if not activities:
             self._paragraph("Inga aktiviteter är kopplade till målet.")
             return
         self._activity_table(activities)
 
-    def _activities_of(self, ks_id: str) -> pd.DataFrame:
-        frame = self.merged.activities
-        return frame[frame["ks_ids"].map(lambda ids: ks_id in ids)]
+    @functools.cached_property
+    def _activities_by_goal(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """KS-mål-id → activity id → its reports (one per department), in the merged order.
+        Plain records, once: a frame per goal and activity cost most of the report's time
+        at a few hundred departments."""
+        by_goal: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for record in self.merged.activities.to_dict("records"):
+            for ks_id in dict.fromkeys(record["ks_ids"]):  # a goal named twice counts once
+                by_goal.setdefault(ks_id, {}).setdefault(record["activity_id"], []).append(
+                    record)
+        return by_goal
 
-    def _activity_table(self, activities: pd.DataFrame) -> None:
+    def _activity_table(self, activities: dict[str, list[dict[str, Any]]]) -> None:
         """One row per activity; an activity several departments report on gets one line per
         distinct answer, naming the departments, under a title and end date shown once."""
         table = self._table(REPORT_ACTIVITY_HEADERS, ACTIVITY_WIDTHS, caption=None)
-        for _, reports in activities.groupby("activity_id", sort=False):
-            first = reports.iloc[0]
+        for reports in activities.values():
+            first = reports[0]
             end = first["end"] if isinstance(first["end"], dt.date) else None
             answers: dict[tuple[str | None, str, tuple[str, ...]], list[str]] = {}
-            for report in reports.itertuples():
-                status = report.status if isinstance(report.status, str) else None
-                flags = tuple(f for f in SHOWN_FLAGS if f in report.flags)
-                answers.setdefault((status, plain(report.comment), flags), []).append(
-                    self.names.get(report.department, report.department))
+            for report in reports:
+                status = report["status"] if isinstance(report["status"], str) else None
+                flags = tuple(f for f in SHOWN_FLAGS if f in report["flags"])
+                answers.setdefault((status, plain(report["comment"]), flags), []).append(
+                    self.names.get(report["department"], report["department"]))
             rows: list[Any] = []
             for (status, comment, flags), departments in answers.items():
                 several = len(reports) > 1
@@ -617,19 +629,28 @@ class _ReportWriter:
         return grid
 
     def _row(self, grid: _Grid, values: Sequence[str]) -> list[_Cell]:
-        row = grid.table.add_row()
-        _row_property(row, "w:cantSplit")
-        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = grid.table.columns[index].width
-            paragraph = cell.paragraphs[0]
-            self._style(paragraph, REPORT_STYLE_TABLE_TEXT)
+        if grid.empty_row is None:
+            row = grid.table.add_row()  # each cell as wide as its column (python-docx does that)
+            _row_property(row, "w:cantSplit")
+            for index, cell in enumerate(row.cells):
+                paragraph = cell.paragraphs[0]
+                self._style(paragraph, REPORT_STYLE_TABLE_TEXT)
+                if index in grid.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            grid.empty_row = copy.deepcopy(row._tr)
+        else:
+            # The same row again, copied: building its cells, widths and styles anew took
+            # most of the report's time at 15 000 activity rows (the XML is the same).
+            tr = copy.deepcopy(grid.empty_row)
+            grid.table._tbl.append(tr)
+            row = _Row(tr, grid.table)
+        cells = list(row.cells)
+        for cell, value in zip(cells, values, strict=True):
             if value:
-                run = paragraph.add_run(value)
+                run = cell.paragraphs[0].add_run(value)
                 if grid.compact:
                     run.font.size = COMPACT_SIZE
-            if index in grid.numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        return list(row.cells)
+        return cells
 
     def _note(self, cell: _Cell, text: str) -> None:
         self._style(cell.add_paragraph(text), REPORT_STYLE_NOTE)
