@@ -478,3 +478,34 @@ def test_libreoffice_renders_the_report_to_pdf(replay, tmp_path):
     assert HEADLINE_2023 in flat
     assert "2.13 Arbeta för att det byggs seniorboenden" in flat
     assert "Verksamhetens aktiviteter" in flat
+
+
+def test_a_sick_leave_chart_taller_than_a_page_is_left_out_and_said_so(example, tmp_path):
+    """At 19 departments and more the chart's bars no longer fit an A4 page: Word would cut
+    it off. The report says where the figures are instead."""
+    register, merged = example
+    extra = [f"E{i:02d}" for i in range(16)]  # 5 + 16 = 21 departments
+    departments = pd.concat([register.departments, pd.DataFrame(
+        {"code": extra, "name": [f"Enhet {code}" for code in extra]})], ignore_index=True)
+    first = merged.sick_leave[merged.sick_leave["department"] == "STAB"]
+    sick_leave = pd.concat([merged.sick_leave, *(first.assign(department=code)
+                                                 for code in extra)], ignore_index=True)
+    many = dataclasses.replace(register, departments=departments)
+    path = tmp_path / "r.docx"
+    write_report(path, many, dataclasses.replace(merged, sick_leave=sick_leave),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    doc = Document(str(path))
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert not any("sjukfrånvaro per avdelning" in c for c in captions)
+    notes = [p.text for p in doc.paragraphs if p.style.name == REPORT_STYLE_NOTE]
+    assert any(n.endswith("(högst 18 avdelningar). Med 21 avdelningar finns värdena i "
+                          "tabellerna ovan.") for n in notes)
+    rows = table_after_caption(doc, "Sjukfrånvaro i procent av ordinarie arbetstid")
+    assert len(rows) == 1 + 21 + 1  # header, every department, the organ
+    with zipfile.ZipFile(path) as package:
+        assert len([n for n in package.namelist() if n.startswith("word/media/")]) == 1
+
+
+def test_a_sick_leave_chart_that_fits_a_page_is_there(example_doc):
+    captions = [p.text for p in example_doc.paragraphs if p.style.name == "Caption"]
+    assert any(c.endswith("Total sjukfrånvaro per avdelning och basvärdet") for c in captions)

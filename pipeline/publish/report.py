@@ -72,6 +72,10 @@ from ..merge import Flag, Merged
 from ..register import Register
 
 DPI = 200
+# The sick-leave chart has a bar per department and one for the organ: more than 18
+# departments make it taller than an A4 page (Word and LibreOffice then cut it off).
+CHART_BAR_INCHES = 0.42
+CHART_MAX_DEPARTMENTS = 18
 CHART_FONT = "DejaVu Sans"  # ships with matplotlib, so a chart renders the same everywhere
 SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; LibreOffice falls back
 TABLE_STYLE = "Table Grid"
@@ -507,8 +511,15 @@ class _ReportWriter:
                                       current, change))
             if row.department == WHOLE_ORGAN_CODE:
                 self._bold_row(cells)
-        self._picture(_sick_leave_chart(figures, baselines),
-                      "Total sjukfrånvaro per avdelning och basvärdet")
+        departments = len(figures) - 1  # the last row is the whole organ
+        if departments <= CHART_MAX_DEPARTMENTS:
+            self._picture(_sick_leave_chart(figures, baselines),
+                          "Total sjukfrånvaro per avdelning och basvärdet")
+        else:
+            self._paragraph(
+                f"Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida "
+                f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
+                f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
 
     def _baseline_sentence(self, organ: pd.Series, base: float | None,
                            date: dt.date | None) -> str:
@@ -1014,4 +1025,4 @@ def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> byt
         axes.xaxis.set_major_formatter(FuncFormatter(_comma))
         axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")
 
-    return _render(draw, (6.3, 0.42 * len(rows) + 1.2))
+    return _render(draw, (6.3, CHART_BAR_INCHES * len(rows) + 1.2))
