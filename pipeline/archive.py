@@ -35,7 +35,7 @@ class Arrival:
     """One file that arrived in the inbox, and what became of it."""
 
     run: str  # ISO time the run started; runs never overlap (the lock)
-    received: str  # ISO time the file was taken from the inbox
+    received: str  # ISO time the file came into the inbox (run.arrived), at most the run's
     name: str  # file name as received
     folder: str  # department drop folder, "" for the inbox itself
     sha256: str

@@ -67,8 +67,8 @@ class StatusReport:
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
-        when = (f"om {days} dagar" if days > 0 else "i dag" if days == 0
-                else f"passerad för {-days} dagar sedan")
+        when = (f"om {plural(days, 'dag', 'dagar')}" if days > 0 else "i dag" if days == 0
+                else f"passerad för {plural(-days, 'dag', 'dagar')} sedan")
         out = [f"Period {self.period}, sista inlämningsdag {self.deadline} ({when})."]
         for d in self.departments:
             if d.counted is not None:
@@ -76,6 +76,8 @@ class StatusReport:
                         f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
                 line += (f", {plural(d.counted.warnings, 'anmärkning', 'anmärkningar')})"
                          if d.counted.warnings else ")")
+                if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
+                    line += " (försenad)"
                 if d.latest is not None and d.latest is not d.counted:
                     line += f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}"
             elif d.latest is not None:

@@ -60,7 +60,9 @@ def now() -> dt.datetime:
     """The run's clock; PIPELINE_NOW (ISO time) pins it for reproducible runs and tests."""
     pinned = os.environ.get("PIPELINE_NOW")
     if pinned:
-        return dt.datetime.fromisoformat(pinned)
+        value = dt.datetime.fromisoformat(pinned)
+        # the run's times are local and naive, as the ledger and Excel have them
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
     return dt.datetime.now().replace(microsecond=0)
 
 
@@ -568,7 +570,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
     archive.store(content, sha)
-    arrival = Arrival(run=started.isoformat(), received=now().isoformat(), name=path.name,
+    arrival = Arrival(run=started.isoformat(), received=arrived(after, now()).isoformat(),
+                      name=path.name,
                       folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
@@ -576,6 +579,15 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     arrivals.append(arrival)
     known.add(arrival.identity)
     return _Taken(item, arrival, report, data, content)
+
+
+def arrived(stat: os.stat_result, taken: dt.datetime) -> dt.datetime:
+    """When a file came into the inbox: its last change there (copying or moving it in sets
+    the change time, saving it there the modification time), at the latest when the run took
+    it. A file put in on the deadline day is so in time, though the night's run takes it after
+    midnight; a clock or file time in the future gives way to the run's."""
+    changed = dt.datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime))
+    return min(changed.replace(microsecond=0), taken)
 
 
 # A zip cut off while being copied (no central directory) waits this long, about a night,

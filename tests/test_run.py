@@ -461,3 +461,45 @@ def test_a_run_leaves_the_callers_garbage_collector_as_it_was(workspace):
     assert result.exit_code == 0, result.output
     assert gc.isenabled()  # the workbook pauses the collector only while it writes
     assert gc.get_freeze_count() == 0  # the run's freeze is undone
+
+
+def test_a_file_counts_as_received_when_it_came_into_the_inbox_not_when_the_run_took_it():
+    """The nightly run takes a file after midnight: one put in on the deadline day at 14:00
+    is received 14:00 that day (in time), not 02:00 the next (late)."""
+    from pipeline.run import arrived
+
+    def stat(modified, changed):
+        return os.stat_result((0o100644, 0, 0, 1, 0, 0, 10, modified.timestamp(),
+                               modified.timestamp(), changed.timestamp()))
+
+    night = dt.datetime(2024, 9, 17, 2, 0)
+    put_in = dt.datetime(2024, 9, 16, 14, 0, 5)
+    saved = dt.datetime(2024, 9, 12, 9, 30)  # a copy keeps its save time; the change is now
+    assert arrived(stat(saved, put_in), night) == put_in
+    assert arrived(stat(put_in, saved), night) == put_in  # saved in the inbox itself
+    assert arrived(stat(night + dt.timedelta(days=3), put_in), night) == night  # clock skew
+
+
+def test_the_ledger_and_workbook_give_the_files_own_arrival_time(workspace, monkeypatch):
+    dropped = drop(workspace, "SOC")
+    arrival = dt.datetime.fromtimestamp(max(dropped.stat().st_mtime, dropped.stat().st_ctime))
+    monkeypatch.setenv("PIPELINE_NOW", (arrival + dt.timedelta(hours=10)).isoformat())
+    assert run(workspace, "run").exit_code == 0
+    ledger = [json.loads(line) for line in
+              (workspace / "archive" / "ledger.jsonl").read_text().splitlines()]
+    assert [line["received"] for line in ledger] == [arrival.replace(microsecond=0).isoformat()]
+    assert arrival.strftime("%Y-%m-%d %H:%M") in inlamningar(workspace).replace("T", " ")
+
+
+def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
+    drop(workspace, "SOC")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-17T02:00:00")  # deadline 2024-09-16
+    assert run(workspace, "run").exit_code == 0
+    lines = run(workspace, "status").output.splitlines()
+    assert lines[0] == "Period 2024-T2, sista inlämningsdag 2024-09-16 (passerad för 1 dag sedan)."
+    soc = next(line for line in lines if line.startswith("SOC "))
+    assert soc.endswith("(försenad)") and "2024-09-17 02:00" in soc
+    stab = next(line for line in lines if line.startswith("STAB "))
+    assert stab.endswith(": saknas (försenad)")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-15T12:00:00")
+    assert "(om 1 dag)." in run(workspace, "status").output.splitlines()[0]
