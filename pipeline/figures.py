@@ -110,10 +110,32 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def all_reported(table: pd.DataFrame) -> bool:
+    """Whether every department in a sick_leave_table has reported, so that the organ's row
+    covers them all."""
+    departments = table[table["department"] != WHOLE_ORGAN_CODE]
+    return bool(departments["reported"].all())
+
+
 def baseline_shares(register: Register) -> dict[str, float]:
     """The latest baseline sick-leave share per department code (and WHOLE_ORGAN_CODE)."""
     frame = register.baselines.sort_values("date")
     return dict(zip(frame["department"], frame["sick_leave_share"], strict=True))
+
+
+def baseline_percent(share: float) -> tuple[float, int]:
+    """A baseline share as a per cent the way the register gives it (9,11 or 9,1) and the
+    number of decimals to show: two where the second is not 0, else one."""
+    value = round_half_up(share * 100, 2)
+    return value, 2 if round(value * 100) % 10 else 1
+
+
+def points_change(share: float, base: float) -> float:
+    """The change from the baseline `base` to `share`, in percentage points, as a reader works
+    it out from what is shown: the share to one decimal of a per cent minus the baseline as
+    given, to one decimal. The workbook and the report both print this number. (+ 0.0: never
+    "−0,0".)"""
+    return round_half_up(round_half_up(share * 100, 1) - base * 100, 1) + 0.0
 
 
 def round_half_up(value: float, decimals: int = 1) -> float:

@@ -389,7 +389,8 @@ SICK_LEAVE_INDICATOR = "Sjukfrånvaro {värde} mot {basvärde} {datum}: {förän
 SICK_LEAVE_INDICATOR_NO_BASELINE = "Sjukfrånvaro {värde} (basvärde saknas i registret)"
 SICK_LEAVE_INDICATOR_MISSING = "Sjukfrånvaro: inga godkända uppgifter ännu"
 SICK_LEAVE_INDICATOR_HIDDEN = "Sjukfrånvaro: visas inte (10 anställda eller färre)"
-SICK_LEAVE_INDICATOR_PARTIAL = " (avser {antal} av {av} avdelningar)"
+SICK_LEAVE_INDICATOR_PARTIAL = ("Sjukfrånvaro {värde} för {antal} av {av} avdelningar; jämförs "
+                                "med basvärdet när alla har rapporterat")
 
 SUBMISSION_MISSING = "Saknas"
 SUBMISSION_REJECTED = "Ej godkänd"
@@ -458,7 +459,8 @@ class WorkbookText:
     CHANGE_BASELINE = "Förändring mot basvärdet, procentenheter"
     PREVIOUS_PERIOD = "Föregående period {period}"
     CHANGE_PREVIOUS = "Förändring mot föregående period, procentenheter"
-    PART_OF_ORGAN = "Avser {antal} av {av} avdelningar."
+    PART_OF_ORGAN = ("Avser {antal} av {av} avdelningar. Förändringarna visas när alla har "
+                     "rapporterat.")
     SICK_LEAVE_NOTES = (
         "Sjukfrånvaro i procent av ordinarie arbetstid: summan av sjukfrånvarotimmarna delad "
         "med summan av den ordinarie arbetstiden för gruppen, inte ett medelvärde av "

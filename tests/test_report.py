@@ -225,7 +225,10 @@ def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
     notes = [p.text for p in doc.paragraphs if p.text.startswith("– = ")]
     assert notes and "10 anställda eller färre" in notes[0]
     organ = next(p.text for p in doc.paragraphs if p.text.startswith("Sjukfrånvaron för"))
-    assert "basvärdet 9,1\u00a0%" in organ
+    # the baseline as the register gives it and the workbook shows it; the change is the
+    # difference of the two figures as printed (8,4 − 9,11 = −0,71 → 0,7)
+    assert organ == ("Sjukfrånvaron för kommunstyrelsen är 8,4\u00a0%, jämfört med basvärdet "
+                     "9,11\u00a0% (2022-12-31): en minskning med 0,7 procentenheter.")
 
 
 def test_budget_tables_total_the_register_frames(replay):
@@ -509,3 +512,32 @@ def test_a_sick_leave_chart_taller_than_a_page_is_left_out_and_said_so(example, 
 def test_a_sick_leave_chart_that_fits_a_page_is_there(example_doc):
     captions = [p.text for p in example_doc.paragraphs if p.style.name == "Caption"]
     assert any(c.endswith("Total sjukfrånvaro per avdelning och basvärdet") for c in captions)
+
+
+def test_changes_against_the_baseline_are_the_difference_of_the_printed_figures(example_doc):
+    """SOC has not reported: the organ's figure is no comparison with its baseline, and says
+    so; each department's change is what a reader gets from the two figures beside it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def value(text):
+        return Decimal(text.replace("\u00a0%", "").replace(",", ".").replace("−", "-"))
+
+    header, *rows = table_after_caption(example_doc, "Total sjukfrånvaro jämfört med basvärdet")
+    assert header == ["Enhet", "Basvärde", "Basvärdets datum", "Perioden",
+                      "Förändring (procentenheter)"]
+    by_unit = {r[0]: r for r in rows}
+    compared = 0
+    for name, base, _, current, change in rows[:-1]:
+        if current.endswith("%"):
+            expected = (value(current) - value(base)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            assert value(change) == expected, name
+            assert change != "−0,0", name
+            compared += 1
+    assert compared == 4
+    assert by_unit["Kommunstyrelsen"][4] == ""
+    sentence = next(p.text for p in example_doc.paragraphs if p.text.startswith(
+        "Sjukfrånvaron är "))
+    assert sentence.endswith(" för de 4 av 5 avdelningar som har rapporterat. Den jämförs med "
+                             "basvärdet för kommunstyrelsen, 9,11\u00a0% (2023-09-30), när alla "
+                             "avdelningar har rapporterat: utan en avdelning skulle skillnaden "
+                             "visa en förändring som inte finns.")

@@ -41,9 +41,12 @@ from ..errors import PipelineError
 from ..figures import (
     FIGURES,
     SMALL_GROUP,
+    all_reported,
+    baseline_percent,
     baseline_shares,
     budget_by_category,
     budget_by_department,
+    points_change,
     sick_leave_table,
 )
 from ..labels import (
@@ -121,6 +124,11 @@ def number(value: float, decimals: int) -> str:
 
 def percent(share: float) -> str:
     return f"{number(share * 100, 1)}{NBSP}%"
+
+
+def baseline_text(share: float) -> str:
+    """A baseline as the register gives it (9,11 %), as the workbook shows it too."""
+    return f"{number(*baseline_percent(share))}{NBSP}%"
 
 
 def swedish_list(items: Sequence[str]) -> str:
@@ -489,12 +497,10 @@ class _ReportWriter:
         dates = _baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
         organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        sentence = self._baseline_sentence(organ, baselines.get(WHOLE_ORGAN_CODE),
-                                           dates.get(WHOLE_ORGAN_CODE))
-        if any_missing and organ["reported"]:
-            sentence += " Jämförelsen omfattar bara de avdelningar som har rapporterat och är " \
-                        "därför osäker."
-        self._paragraph(sentence)
+        reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+        complete = all_reported(figures)
+        self._paragraph(self._baseline_sentence(organ, baselines.get(WHOLE_ORGAN_CODE),
+                                                dates.get(WHOLE_ORGAN_CODE), reported))
         table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
                              "Förändring (procentenheter)"), (5.4, 2.2, 2.6, 2.2, 3.6),
                             caption="Total sjukfrånvaro jämfört med basvärdet",
@@ -504,9 +510,11 @@ class _ReportWriter:
             shown = row.reported and not row.total_hidden and not pd.isna(row.total)
             current = percent(row.total) if shown else (
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
-            change = number((row.total - base) * 100, 1) if shown and base is not None else ""
+            comparable = complete or row.department != WHOLE_ORGAN_CODE  # as the workbook
+            change = number(points_change(row.total, base), 1) \
+                if shown and base is not None and comparable else ""
             date = dates.get(row.department)
-            cells = self._row(table, (row.name, percent(base) if base is not None else
+            cells = self._row(table, (row.name, baseline_text(base) if base is not None else
                                       REPORT_MISSING, f"{date:%Y-%m-%d}" if date else "",
                                       current, change))
             if row.department == WHOLE_ORGAN_CODE:
@@ -522,21 +530,27 @@ class _ReportWriter:
                 f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
 
     def _baseline_sentence(self, organ: pd.Series, base: float | None,
-                           date: dt.date | None) -> str:
-        name = self.settings.organ
+                           date: dt.date | None, reported: int) -> str:
+        name = lower_first(self.settings.organ)
         if not organ["reported"] or pd.isna(organ["total"]):
-            return f"Uppgifter om sjukfrånvaron för {lower_first(name)} saknas för perioden."
-        text = f"Sjukfrånvaron för {lower_first(name)} är {percent(organ['total'])}"
+            return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
+        when = f" ({date:%Y-%m-%d})" if date else ""
+        if reported < len(self.register.department_codes):  # see the workbook's
+            text = (f"Sjukfrånvaron är {percent(organ['total'])} för de {reported} av "
+                    f"{len(self.register.department_codes)} avdelningar som har rapporterat.")
+            if base is None:
+                return text
+            return (f"{text} Den jämförs med basvärdet för {name}, {baseline_text(base)}{when}, "
+                    f"när alla avdelningar har rapporterat: utan en avdelning skulle skillnaden "
+                    f"visa en förändring som inte finns.")
+        text = f"Sjukfrånvaron för {name} är {percent(organ['total'])}"
         if base is None:
             return text + "."
-        change = (organ["total"] - base) * 100
-        when = f" ({date:%Y-%m-%d})" if date else ""
-        if round(change, 1) == 0:
-            trend = "oförändrat"
-        else:
-            trend = f"en {'minskning' if change < 0 else 'ökning'} med " \
-                    f"{number(abs(change), 1)} procentenheter"
-        return f"{text}, jämfört med basvärdet {percent(base)}{when}: {trend}."
+        change = points_change(organ["total"], base)
+        trend = "oförändrat" if change == 0 else (
+            f"en {'minskning' if change < 0 else 'ökning'} med {number(abs(change), 1)} "
+            f"procentenheter")
+        return f"{text}, jämfört med basvärdet {baseline_text(base)}{when}: {trend}."
 
     # -- budget
 

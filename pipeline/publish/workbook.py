@@ -738,8 +738,7 @@ def _percent_text(share: float, decimals: int = 1) -> str:
 
 
 def _baseline_text(share: float) -> str:
-    text = format_number(figures.round_half_up(share * 100, 2), 2)
-    return f"{text[:-1] if text.endswith('0') else text} %"
+    return f"{format_number(*figures.baseline_percent(share))} %"
 
 
 def _points_text(points: float) -> str:
@@ -754,15 +753,16 @@ def sick_leave_indicator(rows: pd.DataFrame, register: Register,
         return SICK_LEAVE_INDICATOR_MISSING
     if organ["total_hidden"] or _missing(organ["total"]):
         return SICK_LEAVE_INDICATOR_HIDDEN
-    partial = "" if reported == len(register.department_codes) else \
-        SICK_LEAVE_INDICATOR_PARTIAL.format(antal=reported, av=len(register.department_codes))
     value = _percent_text(organ["total"])
+    if reported < len(register.department_codes):  # no change: see _sick_leave_rows
+        return SICK_LEAVE_INDICATOR_PARTIAL.format(värde=value, antal=reported,
+                                                   av=len(register.department_codes))
     if WHOLE_ORGAN_CODE not in baselines:
-        return SICK_LEAVE_INDICATOR_NO_BASELINE.format(värde=value) + partial
+        return SICK_LEAVE_INDICATOR_NO_BASELINE.format(värde=value)
     base, date = baselines[WHOLE_ORGAN_CODE]
     return SICK_LEAVE_INDICATOR.format(
         värde=value, basvärde=_baseline_text(base), datum=f"{date:%Y-%m-%d}",
-        förändring=_points_text(organ["change_baseline"])) + partial
+        förändring=_points_text(organ["change_baseline"]))
 
 
 def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> None:
@@ -914,26 +914,33 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
     for figure in figures.FIGURES:
         table[figure] = table[figure].map(lambda v: figures.round_half_up(v, 3))
     baselines = _baselines(register)
-    previous = None
+    # The organ's figure covers only the departments that reported: against a baseline or a
+    # period that covered them all, a missing department would show as a change that is not
+    # there. Its changes are shown when all have reported, then and now.
+    complete = figures.all_reported(table)
+    previous, previous_complete = None, False
     if ctx.previous is not None:
-        previous = figures.sick_leave_table(ctx.previous.sick_leave, register).set_index(
-            "department")
+        earlier = figures.sick_leave_table(ctx.previous.sick_leave, register)
+        previous_complete = figures.all_reported(earlier)
+        previous = earlier.set_index("department")
     change_baseline, previous_total, change_previous, baseline_share = [], [], [], []
     for row in table.itertuples():
         shown = not row.total_hidden and not _missing(row.total)
+        organ = row.department == WHOLE_ORGAN_CODE
         base = baselines.get(row.department)
         baseline_share.append(base[0] if base else float("nan"))
-        change_baseline.append(
-            figures.round_half_up(row.total * 100 - base[0] * 100, 1) + 0.0
-            if shown and base else float("nan"))
+        change_baseline.append(figures.points_change(row.total, base[0])
+                               if shown and base and (complete or not organ) else float("nan"))
         before = float("nan")
         if previous is not None and row.department in previous.index:
             prev = previous.loc[row.department]
             if not prev["total_hidden"] and not _missing(prev["total"]):
                 before = figures.round_half_up(float(prev["total"]), 3)
         previous_total.append(before)
+        comparable = not organ or (complete and previous_complete)
         change_previous.append(figures.round_half_up((row.total - before) * 100, 1) + 0.0
-                               if shown and not _missing(before) else float("nan"))
+                               if shown and not _missing(before) and comparable
+                               else float("nan"))
     return table.assign(baseline=baseline_share, change_baseline=change_baseline,
                         previous_total=previous_total, change_previous=change_previous)
 
