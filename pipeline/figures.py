@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import AGE_GROUPS, SEXES, WHOLE_ORGAN_CODE
+from .labels import AGE_GROUPS, SEXES, SICK_LEAVE_GOAL_WORD, WHOLE_ORGAN_CODE
 from .register import Register
 
 SMALL_GROUP = 10  # a group of this many employees or fewer is never shown
@@ -108,6 +108,14 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
             row[f"{figure}_hidden"] = bool(value and value.hidden)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def sick_leave_goal(register: Register) -> str | None:
+    """The KS goal measured by the sick-leave figure ("Sjukfrånvaron ska minska")."""
+    for goal in register.board_goals.itertuples():
+        if SICK_LEAVE_GOAL_WORD in str(goal.title).casefold():
+            return str(goal.ks_id)
+    return None
 
 
 def all_reported(table: pd.DataFrame) -> bool:

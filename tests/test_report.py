@@ -541,3 +541,17 @@ def test_changes_against_the_baseline_are_the_difference_of_the_printed_figures(
                              "basvärdet för kommunstyrelsen, 9,11\u00a0% (2023-09-30), när alla "
                              "avdelningar har rapporterat: utan en avdelning skulle skillnaden "
                              "visa en förändring som inte finns.")
+
+
+def test_the_sick_leave_goal_gives_its_key_figure_under_the_goal(example_doc):
+    """A reader of goal 4.1 ("Sjukfrånvaron ska minska") sees the figure it is measured by
+    there, not only in the sick-leave chapter."""
+    paragraphs = example_doc.paragraphs
+    start = next(i for i, p in enumerate(paragraphs)
+                 if p.style.name == "Heading 2" and p.text == "4.1 Sjukfrånvaron ska minska")
+    end = next(i for i, p in enumerate(paragraphs) if i > start and p.style.name.startswith(
+        "Heading"))
+    under_goal = [p.text for p in paragraphs[start:end] if p.text.startswith("Nyckeltalet: ")]
+    chapter = next(p.text for p in paragraphs if p.text.startswith("Sjukfrånvaron är "))
+    assert under_goal == [f"Nyckeltalet: {chapter}"]
+    assert sum(p.text.startswith("Nyckeltalet: ") for p in paragraphs) == 1

@@ -47,6 +47,7 @@ from ..figures import (
     budget_by_category,
     budget_by_department,
     points_change,
+    sick_leave_goal,
     sick_leave_table,
 )
 from ..labels import (
@@ -336,6 +337,8 @@ class _ReportWriter:
             self._paragraph(f"Målägaren ({owner}) {why}.", style=REPORT_STYLE_NOTE)
         for part in _paragraphs(goal.analysis):
             self._paragraph(part)
+        if goal.ks_id == sick_leave_goal(self.register):
+            self._paragraph(f"Nyckeltalet: {self._baseline_sentence}", style=REPORT_STYLE_NOTE)
         if goal.disagreement:
             self._paragraph(
                 f"Aktiviteternas status ger förslaget ”{goal.suggestion}”. Bedömningen avviker "
@@ -454,7 +457,7 @@ class _ReportWriter:
 
     def _sick_leave(self) -> None:
         self.doc.add_heading(ReportHeading.SICK_LEAVE, level=1)
-        figures = sick_leave_table(self.merged.sick_leave, self.register)
+        figures = self._sick_leave_figures
         self._paragraph(
             f"Sjukfrånvaron redovisas som andel av den ordinarie arbetstiden från årets början "
             f"till och med {self.period_end:%Y-%m-%d}, för varje avdelning och för hela "
@@ -496,11 +499,8 @@ class _ReportWriter:
         baselines = baseline_shares(self.register)
         dates = _baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
-        organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
         complete = all_reported(figures)
-        self._paragraph(self._baseline_sentence(organ, baselines.get(WHOLE_ORGAN_CODE),
-                                                dates.get(WHOLE_ORGAN_CODE), reported))
+        self._paragraph(self._baseline_sentence)
         table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
                              "Förändring (procentenheter)"), (5.4, 2.2, 2.6, 2.2, 3.6),
                             caption="Total sjukfrånvaro jämfört med basvärdet",
@@ -529,8 +529,19 @@ class _ReportWriter:
                 f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
                 f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
 
-    def _baseline_sentence(self, organ: pd.Series, base: float | None,
-                           date: dt.date | None, reported: int) -> str:
+    @functools.cached_property
+    def _sick_leave_figures(self) -> pd.DataFrame:
+        return sick_leave_table(self.merged.sick_leave, self.register)
+
+    @functools.cached_property
+    def _baseline_sentence(self) -> str:
+        """The organ's sick leave against its baseline: in the sick-leave chapter, and under
+        the goal it measures ("Sjukfrånvaron ska minska")."""
+        figures = self._sick_leave_figures
+        organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
+        reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+        base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
+        date = _baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
         name = lower_first(self.settings.organ)
         if not organ["reported"] or pd.isna(organ["total"]):
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."

@@ -46,7 +46,6 @@ from ..labels import (
     OUTPUT_SHEETS,
     OWNER_MISSING_REMARK,
     PERIOD_NAMES,
-    SICK_LEAVE_GOAL_WORD,
     SICK_LEAVE_HEADERS,
     SICK_LEAVE_INDICATOR,
     SICK_LEAVE_INDICATOR_HIDDEN,
@@ -725,14 +724,6 @@ def _style_chart(chart: Any, title: str) -> None:
 
 # --- Måluppföljning --------------------------------------------------------------------------
 
-def sick_leave_goal(register: Register) -> str | None:
-    """The KS goal measured by the sick-leave figure ("Sjukfrånvaron ska minska")."""
-    for goal in register.board_goals.itertuples():
-        if SICK_LEAVE_GOAL_WORD in str(goal.title).casefold():
-            return str(goal.ks_id)
-    return None
-
-
 def _percent_text(share: float, decimals: int = 1) -> str:
     return f"{format_number(figures.round_half_up(share * 100, decimals), decimals)} %"
 
@@ -778,7 +769,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
             columns.append(_Column(header, key, 4.2, "count", rotate=True))
     for c, column in enumerate(columns):
         sheet.set_column(c, c, column.width)
-    indicator_goal = sick_leave_goal(register)
+    indicator_goal = figures.sick_leave_goal(register)
     indicator = sick_leave_indicator(sick_rows, register, _baselines(register)) \
         if indicator_goal else ""
     rows = []
