@@ -168,6 +168,9 @@ class TemplateSheet:
     META = "_meta"
 
 
+# The sheet a feedback copy opens on (publish/feedback.py). A department that corrects that
+# copy and hands it in again, as the sheet tells it to, may keep it: it is not read.
+FEEDBACK_SHEET = "Fel"
 TEMPLATE_SHEETS = (
     TemplateSheet.INSTRUCTIONS,
     TemplateSheet.ACTIVITIES,

@@ -26,6 +26,7 @@ from .issues import Report, make
 from .labels import (
     AGE_GROUPS,
     BUDGET_CATEGORIES,
+    FEEDBACK_SHEET,
     INPUT_COLUMNS,
     OWN_ACTIVITY_INPUT_COLUMNS,
     OWN_ACTIVITY_ROWS,
@@ -576,7 +577,8 @@ def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-un
             continue
         tables[sheet] = table
     for extra in present:
-        if extra not in TEMPLATE_SHEETS and extra not in found_elsewhere:
+        if extra not in TEMPLATE_SHEETS and extra not in found_elsewhere and \
+                extra != FEEDBACK_SHEET:
             report.add(make("sheet_extra", sheet=extra))
     return tables
 

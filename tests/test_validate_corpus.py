@@ -557,6 +557,28 @@ def test_feedback_keeps_formula_like_text_as_text(files, register, tmp_path):
     assert sheet["I2"].value.startswith("=HYPERLINK(")
 
 
+def test_a_corrected_feedback_copy_handed_in_with_its_fel_sheet_is_accepted_silently(
+        files, register, tmp_path):
+    """The Fel sheet says the department may keep it ("ta bort fliken Fel om du vill"): a copy
+    corrected and handed in with it gets no remark about an unknown sheet."""
+    valid, _ = files
+    broken = corpus.cells(valid, "Aktiviteter", {"H5": "pågånde"})
+    report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
+    assert report.verdict.value == REJECT
+    out = write_feedback(report, broken, tmp_path)
+    book = openpyxl.load_workbook(out)
+    assert "ta bort fliken Fel om du vill" in book["Fel"]["A2"].value
+    book["Aktiviteter"]["H5"] = "Pågående enligt plan"
+    corrected = tmp_path / "rattad.xlsx"
+    book.save(corrected)
+    again, _ = validate(parse_submission(corrected.read_bytes(), name=corrected.name), register,
+                        corpus.PERIOD)
+    before, _ = validate(parse_submission(valid, name="f.xlsx"), register, corpus.PERIOD)
+    assert again.verdict == before.verdict
+    assert [i.code for i in again.issues] == [i.code for i in before.issues]
+    # (any other added sheet is still told: the corpus case sheet_added)
+
+
 # --- what the real 2023 report contains ------------------------------------------------------
 
 def seed_2023(name: str) -> list[dict[str, str]]:

@@ -14,11 +14,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
 from ..issues import Report
-from ..labels import Severity
+from ..labels import FEEDBACK_SHEET, Severity
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-SHEET = "Fel"
+SHEET = FEEDBACK_SHEET
 
 
 def feedback_name(report: Report, fallback: str) -> str:
