@@ -255,7 +255,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "started_before_year": (W, "Aktiviteten {värde} ({cell}) startade {start}, före "
                                "verksamhetsåret {år}."),
     "end_passed_not_finished": (W, "Aktiviteten {värde} ({cell}) skulle vara klar {slut} men har "
-                                   "status \"{status}\"."),
+                                   "status \"{status}\". Välj \"Försenad\" eller den status "
+                                   "som stämmer, och skriv i kommentaren när den blir klar."),
     "sick_rows_missing": (E, 'Raden för {kön}, {ålder} saknas på fliken Sjukfrånvaro. Lägg '
                              "tillbaka raden från mallen."),
     "sick_exceeds_ordinary": (E, "Sjukfrånvaron i {cell} ({sjuk} timmar) är större än ordinarie "

@@ -1015,6 +1015,11 @@ def _goal_list(ctx: _Context, table: Table, values: dict, row: int,  # type: ign
     return tuple(found) or None
 
 
+# Statuses that already say an activity is not going to plan: past its end date they are the
+# honest answer, not a contradiction to remark on (the workbook still flags the activity).
+LATE_TOLD = frozenset({Status.DELAYED, Status.DEVIATING, Status.ON_HOLD})
+
+
 def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
     for item in rows:
         row, status_text, end = item["row"], item["status"], item["end"]
@@ -1025,7 +1030,7 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
         status = _STATUS_BY_TEXT[status_text]  # a dict costs less than the Enum's lookup
         if status is Status.DONE and end > ctx.period_end:
             code, extra = "status_contradicts_end", {"periodslut": ctx.period_end}
-        elif not status.finished and end < ctx.period_end:
+        elif not status.finished and end < ctx.period_end and status not in LATE_TOLD:
             code, extra = "end_passed_not_finished", {}
         else:
             continue

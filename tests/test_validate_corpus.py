@@ -640,3 +640,20 @@ def test_a_typed_total_is_not_compared_with_rows_that_were_refused(files, regist
     report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
     assert "number_percent" in [i.code for i in report.issues]  # Utfall in C2 is refused,
     assert "total_mismatch" not in [i.code for i in report.issues]  # so C7 has no true sum
+
+
+@pytest.mark.parametrize(("status", "remarked"), [
+    ("Pågående enligt plan", True), ("Ej påbörjad", True), ("Försenad", False),
+    ("Pågående med avvikelse", False), ("Vänteläge", False), ("Avslutad enligt plan", False)])
+def test_a_passed_end_date_is_remarked_only_when_the_status_does_not_say_so(
+        files, register, status, remarked):
+    """A department that reports an activity past its end date as "Försenad" has told the
+    truth: no remark (the workbook still flags the activity). "Pågående enligt plan" past
+    the end date contradicts it and is told what to do."""
+    valid, _ = files
+    content = corpus.cells(valid, "Aktiviteter", {"H14": status})  # A3.4.7-02 ends 2024-05-31
+    report, _ = validate(parse_submission(content, name="f.xlsx"), register, corpus.PERIOD)
+    told = [i.message for i in report.issues if i.code == "end_passed_not_finished"]
+    assert told == ([f'Aktiviteten A3.4.7-02 (Aktiviteter!H14) skulle vara klar 2024-05-31 men '
+                     f'har status "{status}". Välj "Försenad" eller den status som stämmer, och '
+                     f'skriv i kommentaren när den blir klar.'] if remarked else [])
