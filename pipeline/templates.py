@@ -143,8 +143,15 @@ def write_templates(register: Register, period: str, out_dir: Path,
     return paths
 
 
+# Number formats in Swedish whatever the reader's locale ([$-41D]: space between thousands,
+# decimal comma, as the consolidated workbook has them).
+HOURS_FORMAT = "[$-41D]#,##0.0"
+AMOUNT_FORMATS = {"mnkr": '[$-41D]#,##0.0;"−"#,##0.0', "tkr": '[$-41D]#,##0;"−"#,##0'}
+
+
 class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: xlsxwriter.Workbook, unit: str):
+        amount = AMOUNT_FORMATS[unit]  # the register allows these units only
         base = {"font_name": "Calibri", "font_size": 11, "valign": "top", "text_wrap": True}
         grey, border = "#EDEDED", {"border": 1, "border_color": "#BFBFBF"}
         self.header = book.add_format({**base, "bold": True, "bg_color": "#1F4E78",
@@ -154,13 +161,15 @@ class _Formats:
         self.locked = book.add_format({**base, "bg_color": grey, **border})
         self.locked_date = book.add_format({**base, "bg_color": grey, **border,
                                             "num_format": "yyyy-mm-dd"})
-        self.locked_number = book.add_format({**base, "bg_color": grey, **border,
-                                              "num_format": "# ##0.0"})
+        self.locked_amount = book.add_format({**base, "bg_color": grey, **border,
+                                              "num_format": amount})
         self.input = book.add_format({**base, "bg_color": "#FFF2CC", **border, "locked": False})
         self.input_date = book.add_format({**base, "bg_color": "#FFF2CC", **border,
                                            "locked": False, "num_format": "yyyy-mm-dd"})
-        self.input_number = book.add_format({**base, "bg_color": "#FFF2CC", **border,
-                                             "locked": False, "num_format": "# ##0.0"})
+        self.input_hours = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+                                            "locked": False, "num_format": HOURS_FORMAT})
+        self.input_amount = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+                                             "locked": False, "num_format": amount})
         self.input_integer = book.add_format({**base, "bg_color": "#FFF2CC", **border,
                                               "locked": False, "num_format": "0"})
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
@@ -193,7 +202,7 @@ def build_template(register: Register, period: str, department: str, path: Path 
         "author": "Målsystem",
         "created": dt.datetime.combine(created, dt.time()),
     })
-    fmt = _Formats(book)
+    fmt = _Formats(book, settings.unit)
     header_text = (f"&L{settings.municipality} – {settings.organ}&C{name}: måluppföljning "
                    f"{period}&RSida &P av &N")
 
@@ -334,7 +343,7 @@ def _write_sick_leave(sheet: Worksheet, fmt: _Formats, header_text: str) -> None
             sheet.write_string(r, idx["age_group"], age, fmt.locked)
             sheet.write_blank(r, idx["employees"], None, fmt.input_integer)
             for key in ("ordinary_hours", "sick_hours", "long_term_hours"):
-                sheet.write_blank(r, idx[key], None, fmt.input_number)
+                sheet.write_blank(r, idx[key], None, fmt.input_hours)
     sheet.data_validation(1, idx["employees"], r, idx["employees"], {
         "validate": "integer", "criteria": ">=", "value": 0,
         "input_title": "Antal anställda",
@@ -360,14 +369,14 @@ def _write_budget(sheet: Worksheet, fmt: _Formats, budget: pd.DataFrame, unit: s
     idx = _setup(sheet, T.BUDGET, fmt, header_text, ("outcome", "forecast", "comment"))
     for r, line in enumerate(budget.itertuples(), start=1):
         sheet.write_string(r, idx["category"], line.category, fmt.locked)
-        sheet.write_number(r, idx["budget"], float(line.budget), fmt.locked_number)
-        sheet.write_blank(r, idx["outcome"], None, fmt.input_number)
-        sheet.write_blank(r, idx["forecast"], None, fmt.input_number)
+        sheet.write_number(r, idx["budget"], float(line.budget), fmt.locked_amount)
+        sheet.write_blank(r, idx["outcome"], None, fmt.input_amount)
+        sheet.write_blank(r, idx["forecast"], None, fmt.input_amount)
         budget_cell = f"{excel_column(idx['budget'])}{r + 1}"
         forecast_cell = f"{excel_column(idx['forecast'])}{r + 1}"
         sheet.write_formula(r, idx["deviation"],
                             f'=IF({forecast_cell}="","",{budget_cell}-{forecast_cell})',
-                            fmt.locked_number, "")
+                            fmt.locked_amount, "")
         sheet.write_blank(r, idx["comment"], None, fmt.input)
         sheet.set_row(r, 33)
     last = max(1, len(budget))

@@ -175,3 +175,27 @@ def test_each_template_opens_in_libreoffice(templates, tmp_path):
         pdf = tmp_path / source.with_suffix(".pdf").name
         assert pdf.exists() and pdf.stat().st_size > 5000, source.name
         assert pdf.read_bytes().count(b"/Type /Page") >= 2 or b"/Type/Page" in pdf.read_bytes()
+
+
+@pytest.mark.parametrize(("unit", "amount"), [("mnkr", '[$-41D]#,##0.0;"−"#,##0.0'),
+                                              ("tkr", '[$-41D]#,##0;"−"#,##0')])
+def test_numbers_show_in_swedish_whatever_the_readers_locale(register, tmp_path, unit, amount):
+    """Hours and amounts carry the Swedish locale: "11 049,0" and "−0,4", never "11 049.0" or
+    "- 0.4"; amounts with the decimals their unit needs."""
+    import dataclasses
+
+    from pipeline.templates import write_templates
+
+    in_unit = dataclasses.replace(register, settings=dataclasses.replace(register.settings,
+                                                                         unit=unit))
+    [path] = write_templates(in_unit, "2024-T2", tmp_path, departments=["STAB"])
+    book = openpyxl.load_workbook(path)
+    sick, budget = book["Sjukfrånvaro"], book["Ekonomi"]
+    for header in ("Ordinarie arbetstid (timmar)", "Sjukfrånvaro (timmar)",
+                   "Varav 60 dagar eller mer (timmar)"):
+        col = column(sick, header)
+        assert {sick.cell(r, col).number_format for r in range(2, 8)} == {"[$-41D]#,##0.0"}
+    for header in ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse"):
+        col = column(budget, header)
+        assert {budget.cell(r, col).number_format for r in range(2, budget.max_row + 1)
+                if budget.cell(r, 1).value} == {amount}, header
