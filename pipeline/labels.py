@@ -447,6 +447,9 @@ class WorkbookText:
     SUMMARY_NOTE = ("Bedömningarna och analyserna är målägarnas egna. Förslag, flaggor och "
                     "nyckeltal på flikarna Måluppföljning och Aktiviteter räknas fram av "
                     "Målsystem ur avdelningarnas rapporter och ändrar aldrig en bedömning.")
+    COUNTED_PER_DEPARTMENT = ("Aktiviteterna räknas en gång per ansvarig avdelning: en aktivitet "
+                              "som flera avdelningar ansvarar för rapporterar var och en för "
+                              "sig, och den räknas en gång för varje.")
 
     NO_GOALS = "Registret har inga KS-mål."
     ASSESSMENT_NOTE = ("Bedömning: {symboler}. Bedömningen och analysen är målägarens.")

@@ -304,6 +304,11 @@ def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
         assert shown[status]["Andel"] == pytest.approx(statuses.count(status) / len(statuses))
     assert shown["Ej rapporterad"]["Antal"] == sum(not isinstance(s, str) for s in statuses)
     assert shown["Summa"]["Antal"] == len(statuses)
+    # more than the register's activities (shared ones count once per department): said so
+    assert len(statuses) > partial.register.activities["activity_id"].nunique()
+    for name in ("Sammanfattning", "Måluppföljning"):
+        notes = " ".join(str(v) for row in grid(partial.book[name]) for v in row if v)
+        assert "Aktiviteterna räknas en gång per ansvarig avdelning" in notes, name
 
 
 def test_summary_says_who_reported_when_and_who_is_missing_or_rejected(partial):

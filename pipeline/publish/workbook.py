@@ -704,8 +704,9 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     right += math.ceil(chart_height / 20) + 1
 
     r = max(left, right) + 2
-    sheet.merge_range(r, 0, r, last_col, WT.SUMMARY_NOTE, styles.note)
-    sheet.set_row(r, 28)
+    sheet.merge_range(r, 0, r, last_col, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                      styles.note)
+    sheet.set_row(r, 44)
 
 
 def _share(count: int, total: int) -> float | None:
@@ -815,7 +816,8 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
     sheet.freeze_panes(1, 0)
     symbols = ", ".join(_assessment_text(a) for a in Assessment)
     _notes(sheet, ctx, last + 2, len(columns), [
-        WT.ASSESSMENT_NOTE.format(symboler=symbols), _suggestion_note()])
+        WT.ASSESSMENT_NOTE.format(symboler=symbols), _suggestion_note(),
+        WT.COUNTED_PER_DEPARTMENT])
 
 
 def _suggestion_note() -> str:
