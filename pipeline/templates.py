@@ -438,7 +438,8 @@ def _write_instructions(sheet: Worksheet, fmt: _Formats, register: Register, per
                         "Aktivitets-id tomt, det sätts när filen tas emot)."),
         ("Målbedömning", f"{n_goals} mål som {name} äger. Välj Bedömning och skriv en Analys som "
                          "förklarar bedömningen. Förslag är ett förslag räknat från "
-                         "aktiviteternas status förra perioden; ni avgör själva."
+                         "aktiviteternas status förra perioden (tomt när det inte finns "
+                         "någon godkänd rapport från förra perioden); ni avgör själva."
                          if n_goals else "Avdelningen äger inga mål; fliken lämnas tom."),
         ("Sjukfrånvaro", "Fyll i antal anställda och timmar (ordinarie arbetstid, sjukfrånvaro och "
                          "varav 60 dagar eller mer) för varje kön och åldersgrupp, från årets "

@@ -595,7 +595,7 @@ def test_submissions_sheet_lists_every_file(partial):
     for sub in subs.to_dict("records"):
         row = by_file[sub["file"]]
         assert row["Utfall"] == sub["state"]
-        assert row["Räknas"] == ("Ja" if sub["counts"] else None)
+        assert row["Räknas"] == ("Ja" if sub["counts"] else "Nej")
         assert row["Kontrollsumma (SHA-256)"] == sub["sha256"]
         assert row["Mottagen"] == sub["received"]
         assert row["Fel"] == sub["errors"] and row["Varningar"] == sub["warnings"]

@@ -1131,7 +1131,7 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
                      "file": _text(sub.get("file")), "folder": _text(sub.get("folder")),
                      "received": _local(sub.get("received")),
                      "saved_at": _local(sub.get("saved_at")), "state": state,
-                     "counts": YES if bool(sub.get("counts")) else "",
+                     "counts": YES if bool(sub.get("counts")) else NO,
                      "errors": int(sub.get("errors") or 0),
                      "warnings": int(sub.get("warnings") or 0),
                      "sha256": _text(sub.get("sha256")), "_style": style})
