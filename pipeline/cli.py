@@ -143,7 +143,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
     for result in results:
         report = result.report
         click.echo(f"{result.path.name}: {report.verdict.value}")
-        for issue in report.issues:
+        for issue in report.ordered:
             place = issue.place if issue.cell and issue.cell not in issue.message else ""
             click.echo(f"  {issue.severity.value}: {place + ': ' if place else ''}"
                        f"{issue.message}")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .labels import Severity, Verdict
+from .labels import TEMPLATE_SHEETS, Severity, Verdict
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -110,8 +110,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_register_changed": (W, "Mallen gjordes från en äldre version av registret. Uppgifterna "
                                  "har lästs mot det aktuella registret; hämta gärna en ny mall "
                                  "nästa gång."),
-    "file_duplicate": (W, "Filen {fil} är identisk med den ni lämnade in {datum}. Inget nytt har "
-                          "lästs in."),
+    "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum}. "
+                          "Inget nytt har lästs in."),
     "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "
                                       "({fil1}, {fil2}). Den senast sparade ({fil2}) gäller; den "
                                       "andra har sparats men inte använts."),
@@ -358,6 +358,9 @@ def format_number(value: float, decimals: int | None = None) -> str:
     return text.replace(".", ",").replace("-", "−")
 
 
+SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}
+
+
 @dataclass
 class Report:
     """Everything found in one file: errors reject it, warnings travel with it."""
@@ -384,6 +387,14 @@ class Report:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if not i.is_error]
+
+    @property
+    def ordered(self) -> list[Issue]:
+        """The order a department works through them: errors, then warnings; each with the
+        file's own first, then by sheet in the template's order and by row."""
+        return sorted(self.issues, key=lambda i: (
+            not i.is_error, -1 if not i.sheet else SHEET_ORDER.get(i.sheet, len(SHEET_ORDER)),
+            i.row or 0))
 
     @property
     def accepted(self) -> bool:

@@ -185,8 +185,8 @@ class RunSummary:
             out.append("Inga nya filer i inkorgen.")
         notices = []
         for arrival, report in self.new:
-            if arrival.verdict == DUPLICATE:
-                detail = " (identisk med en tidigare inlämnad fil; inget nytt har lästs in)"
+            if arrival.verdict == DUPLICATE:  # its one issue names the original
+                detail = "".join(f" ({i.message})" for i in report.issues)
             elif report.issues:
                 detail = f" ({plural(len(report.errors), 'fel', 'fel')}, " \
                          f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
@@ -549,7 +549,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     earlier = next((a for a in arrivals if a.sha256 == sha and a.verdict != DUPLICATE), None)
     if earlier is not None:
         report = Report(file=path.name, department=earlier.department, period=earlier.period)
-        report.add(make("file_duplicate", fil=path.name, datum=earlier.received[:10]))
+        report.add(make("file_duplicate", fil=path.name, tidigare=earlier.shown,
+                        datum=earlier.received[:10]))
         verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
     else:
         outcome = checked.get(path)

@@ -657,3 +657,21 @@ def test_a_passed_end_date_is_remarked_only_when_the_status_does_not_say_so(
     assert told == ([f'Aktiviteten A3.4.7-02 (Aktiviteter!H14) skulle vara klar 2024-05-31 men '
                      f'har status "{status}". Välj "Försenad" eller den status som stämmer, och '
                      f'skriv i kommentaren när den blir klar.'] if remarked else [])
+
+
+def test_cli_validate_lists_errors_first_in_the_templates_sheet_order(files, workspace,
+                                                                      tmp_path):
+    valid, _ = files
+    content = corpus.cells(valid, "Ekonomi", {"C2": "mycket"})
+    content = corpus.cells(content, "Aktiviteter", {"H14": "Pågående enligt plan",  # warning
+                                                    "H12": "Pågånde enligt plan"})  # error
+    path = tmp_path / "blandat.xlsx"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "validate",
+                                       str(path)])
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    kinds = [line.split(":")[0] for line in lines]
+    assert kinds == sorted(kinds, key=lambda k: k != "Fel") and "Varning" in kinds, lines
+    errors = [line for line in lines if line.startswith("Fel")]
+    assert "Aktiviteter!H12" in errors[0] and "Ekonomi!C2" in errors[-1], errors

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
 from ..issues import Report
-from ..labels import FEEDBACK_SHEET, Severity
+from ..labels import FEEDBACK_SHEET
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -101,9 +101,7 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
         cell = sheet.cell(4, c, header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E78")
-    ordered = sorted(report.issues, key=lambda i: (i.severity is not Severity.ERROR,
-                                                   i.sheet or "", i.row or 0))
-    for n, issue in enumerate(ordered, start=1):
+    for n, issue in enumerate(report.ordered, start=1):
         row = 4 + n
         values = [n, issue.severity.value, issue.sheet or "", issue.cell or "", issue.message]
         for c, value in enumerate(values, start=1):
