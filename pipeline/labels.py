@@ -465,6 +465,8 @@ class WorkbookText:
     CHANGE_BASELINE = "Förändring mot basvärdet, procentenheter"
     PREVIOUS_PERIOD = "Föregående period {period}"
     CHANGE_PREVIOUS = "Förändring mot föregående period, procentenheter"
+    NO_PREVIOUS_PERIOD = ("Ingen jämförelse med föregående period ({period}): det finns ingen "
+                          "godkänd rapport från den perioden.")
     PART_OF_ORGAN = ("Avser {antal} av {av} avdelningar. Förändringarna visas när alla har "
                      "rapporterat.")
     SICK_LEAVE_NOTES = (

@@ -684,3 +684,21 @@ def test_workbook_opens_in_libreoffice(partial, tmp_path):
     pages = len(re.findall(rb"/Type\s*/Page\b", content))
     assert pages >= len(SHEETS)
     assert io.BytesIO(content).read(5) == b"%PDF-"
+
+
+def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(partial, complete,
+                                                                             tmp_path):
+    """2024-T2 without an accepted 2024-T1 report: no columns for T1, and a note that says
+    why; 2024-T1, the register's first period, has nothing before it and says nothing."""
+    path = tmp_path / "utan_t1.xlsx"
+    write_workbook(path, partial.register, partial.merged, partial.submissions, partial.issues,
+                   as_of=AS_OF, previous=None)
+    without = openpyxl.load_workbook(path)["Sjukfrånvaro"]
+    assert not any(str(h).startswith("Föregående period") for h in grid(without)[0] if h)
+    note = ("Ingen jämförelse med föregående period (2024-T1): det finns ingen godkänd rapport "
+            "från den perioden.")
+    assert note in [r[0] for r in grid(without)]
+    assert not any("föregående period" in str(r[0]) for r in grid(complete.book["Sjukfrånvaro"])
+                   if r[0])
+    assert not any(str(r[0]).startswith("Ingen jämförelse") for r in
+                   grid(partial.book["Sjukfrånvaro"]) if r[0])

@@ -992,6 +992,9 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
     notes = list(WT.SICK_LEAVE_NOTES)
     if any_hidden:
         notes.insert(0, HIDDEN_FIGURE_NOTE)
+    earlier = register.previous_period(ctx.merged.period)
+    if previous_period is None and earlier is not None:
+        notes.append(WT.NO_PREVIOUS_PERIOD.format(period=earlier))
     if len(dates) > 1:
         notes.append(WT.BASELINE_DATES.format(lista="; ".join(
             f"{ctx.name(code)} {date:%Y-%m-%d}" for code, (_, date) in baselines.items())))
