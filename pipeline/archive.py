@@ -27,7 +27,7 @@ from typing import Any
 from .atomic import atomic_write_bytes, fsync_dir
 from .errors import LockHeld
 
-CACHE_VERSION = "1"  # bump when SubmissionData or validation changes shape
+CACHE_VERSION = "2"  # bump when SubmissionData, validation or the cache key changes shape
 
 
 @dataclass(frozen=True)
@@ -149,24 +149,24 @@ class Archive:
         return state if isinstance(state, dict) else {}
 
     # --- validation cache ---------------------------------------------------------------
-    def _cache_path(self, sha256: str, register_checksum: str) -> Path:
-        return self.root / "cache" / f"{sha256}-{register_checksum[:16]}-v{CACHE_VERSION}.pkl"
+    # A result is cached under the file's checksum and a key for everything else it was judged
+    # with (run.validation_key: the register, the period, the drop folder, the earlier own
+    # activities): the same bytes judged for another period or folder are another result.
+    def _cache_path(self, sha256: str, key: str) -> Path:
+        return self.root / "cache" / f"{sha256}-{key[:16]}-v{CACHE_VERSION}.pkl"
 
-    def has_cached(self, sha256: str, register_checksum: str) -> bool:
-        return self._cache_path(sha256, register_checksum).exists()
-
-    def cached(self, sha256: str, register_checksum: str):  # type: ignore[no-untyped-def]
-        path = self._cache_path(sha256, register_checksum)
+    def cached(self, sha256: str, key: str):  # type: ignore[no-untyped-def]
+        path = self._cache_path(sha256, key)
         try:
             with open(path, "rb") as handle:
                 return pickle.load(handle)  # our own file, written below
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
 
-    def cache(self, sha256: str, register_checksum: str, value: object) -> None:
+    def cache(self, sha256: str, key: str, value: object) -> None:
         """Renamed into place but not fsynced: the cache can always be recomputed, and a
         file torn by a power cut fails to unpickle and is."""
-        path = self._cache_path(sha256, register_checksum)
+        path = self._cache_path(sha256, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

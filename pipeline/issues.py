@@ -102,6 +102,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "i registret. Använd mallen som skickades till er avdelning."),
     "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
                              "{period}. Använd mallen för {period}."),
+    "file_later_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
+                             "{period}. Den ligger kvar i inkorgen och läses in när insamlingen "
+                             "för {period_i_fil} har börjat; ni behöver inte lämna in den igen."),
     "file_unknown_period": (E, 'Filen anger perioden "{värde}" (_meta), som inte finns i '
                                "registret. Använd mallen för {period}."),
     "file_wrong_folder": (E, 'I filen står avdelning "{avd_fil}" (_meta), men filen ligger i '

@@ -29,6 +29,7 @@ from .errors import ConfigError
 from .issues import Issue, Report, make
 from .labels import Verdict
 from .ledger import (
+    ACCEPTED,
     DUPLICATE,
     SUPERSEDED,
     StatusReport,
@@ -166,6 +167,7 @@ class RunSummary:
     period: str
     new: list[tuple[Arrival, Report]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    early: list[tuple[str, str]] = field(default_factory=list)  # (file as shown, its period)
     counted: dict[str, Arrival] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -203,6 +205,10 @@ class RunSummary:
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
+        for shown, later in self.early:
+            out.append(f"  {shown}: gäller {later}, som inte samlas in ännu (period = "
+                       f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
+                       f"i pipeline.toml är {later}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
@@ -368,9 +374,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _phase(archive, "check"):
         checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
+        counting = {a.sha256: a for a in states(arrivals, period)[1].values()}
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
-                                                    arrivals, started, checked,
-                                                    summary.waiting)) is not None]
+                                                    arrivals, started, checked, summary,
+                                                    counting)) is not None]
         _commit(archive, taken)
     rejected_content: list[tuple[Report, bytes]] = []
     fresh: dict[str, tuple[Report, SubmissionData | None]] = {}
@@ -505,10 +512,12 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
                             register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
     outcomes: list[tuple[Path, Checked]] = []
-    for (path, _, submission), (report, data) in zip(read, checked, strict=True):
+    for (path, folder, submission), (report, data) in zip(read, checked, strict=True):
         sha = submission.sha256
         archive.store(submission.content, sha)  # durable before its ledger line (`_take`)
-        archive.cache(sha, register.checksum, (report, data))
+        archive.cache(sha, validation_key(register, _WORKER["period"],  # type: ignore[arg-type]
+                                          folder, _WORKER["own"]),  # type: ignore[arg-type]
+                      (report, data))
         outcomes.append((path, (sha, submission.saved_at, report, data)))
     return outcomes
 
@@ -526,11 +535,16 @@ class _Taken:
 
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
-          started: dt.datetime, checked: dict[Path, Checked], waiting: list[str]
-          ) -> _Taken | None:
+          started: dt.datetime, checked: dict[Path, Checked], summary: RunSummary,
+          counting: dict[str, Arrival]) -> _Taken | None:
     """Read one inbox file, judge it and store its bytes in the archive; `_commit` then
     writes the ledger and removes it from the inbox. A file cut off while being copied is
-    left for one more night (named in `waiting`) before it is refused."""
+    left for one more night, and a file for a later period until that period is collected
+    (both named in `summary`).
+
+    counting: the files that count for the period, by checksum. Only a copy of one of them
+    is a duplicate (nothing new); a copy of any other file is judged again, as the register,
+    the period or the folder may have changed since it was refused or replaced."""
     path = item.path
     try:
         before = path.stat()
@@ -546,7 +560,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         path.unlink()  # an earlier run archived it and was stopped before removing it
         return None
     data: SubmissionData | None = None
-    earlier = next((a for a in arrivals if a.sha256 == sha and a.verdict != DUPLICATE), None)
+    earlier = counting.get(sha)
     if earlier is not None:
         report = Report(file=path.name, department=earlier.department, period=earlier.period)
         report.add(make("file_duplicate", fil=path.name, tidigare=earlier.shown,
@@ -560,9 +574,14 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
             submission, report, data = _check_submission(content, path.name, register, period,
                                                          item.folder or None, own)
             saved_at = submission.saved_at
-            archive.cache(sha, register.checksum, (report, data))
+            archive.cache(sha, validation_key(register, period, item.folder, own),
+                          (report, data))
         if _cut_off_recently(report, after.st_mtime):
-            waiting.append(item.shown)
+            summary.waiting.append(item.shown)
+            return None
+        later = _later_period(report)
+        if later is not None:
+            summary.early.append((item.shown, later))
             return None
         if report.department is None and item.folder:
             # unreadable or refused before its _meta was trusted: it belongs to the folder
@@ -579,7 +598,16 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                       warnings=len(report.warnings), saved_at=saved)
     arrivals.append(arrival)
     known.add(arrival.identity)
+    if verdict in ACCEPTED:  # the latest accepted file counts: an identical one after it is
+        counting[sha] = arrival  # a duplicate
     return _Taken(item, arrival, report, data, content)
+
+
+def _later_period(report: Report) -> str | None:
+    """The period of a file made for a period after the one being collected (handed in early,
+    or before the controller moved on in pipeline.toml), else None. Such a file waits in the
+    inbox: refusing it would tell the department to use an older template."""
+    return next((i.found for i in report.issues if i.code == "file_later_period"), None)
 
 
 def arrived(stat: os.stat_result, taken: dt.datetime) -> dt.datetime:
@@ -624,14 +652,31 @@ def _receipt_of(report: Report, arrivals: list[Arrival]) -> str:
     return ""
 
 
+def validation_key(register: Register, period: str, folder: str,
+                   own: pd.DataFrame | None) -> str:
+    """Everything a file's verdict depends on besides its bytes: the register, the period it
+    is judged for, its drop folder and the earlier own activities it may refer to. The same
+    bytes judged with another of these (a T1 file dropped again in T2) are another result,
+    and must not take the first one's place in the cache."""
+    if own is None or own.empty:
+        own_print = ""
+    else:  # the same few rows every night: fingerprinted once per frame
+        own_print = own.attrs.get("fingerprint") or hashlib.sha256(
+            own.to_csv(index=False).encode()).hexdigest()
+        own.attrs["fingerprint"] = own_print
+    return hashlib.sha256("\0".join((register.checksum, period, folder, own_print)).encode()
+                          ).hexdigest()
+
+
 def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
-    cached = archive.cached(arrival.sha256, register.checksum)
+    key = validation_key(register, period, arrival.folder, own)
+    cached = archive.cached(arrival.sha256, key)
     if cached is not None:
         return cached
     _, report, data = _check_submission(archive.read(arrival.sha256), arrival.name, register,
                                         period, arrival.folder or None, own)
-    archive.cache(arrival.sha256, register.checksum, (report, data))
+    archive.cache(arrival.sha256, key, (report, data))
     return report, data
 
 
@@ -680,25 +725,23 @@ def _own_activities(archive: Archive, register: Register, period: str,
     from .merge import assign_own_ids
 
     frames = []
-    earlier_periods = register.period_ids[:register.period_ids.index(period)]
-    for index, earlier in enumerate(earlier_periods):
+    known: pd.DataFrame | None = None  # the own activities of the periods before `earlier`
+    for earlier in register.period_ids[:register.period_ids.index(period)]:
         _, counted = states(arrivals, earlier)
-        # the files counted then, validated against this register (re-read from the archive
-        # when the register has changed since, so their own activities are not lost)
-        earlier_own = _own_activities(archive, register, earlier, arrivals) if index and not all(
-            archive.has_cached(a.sha256, register.checksum) for a in counted.values()) \
-            else None
+        # the files counted then, judged as they were (with the own activities before them)
+        # against this register: from the cache, or read again from the archive
         for code, arrival in counted.items():
-            _, data = _load(archive, register, earlier, arrival, earlier_own)
+            _, data = _load(archive, register, earlier, arrival, known)
             if data is None:
                 continue
             own = assign_own_ids(data).activities
             own = own[own["own"]]
             if not own.empty:
                 frames.append(own.assign(department=code))
-    if not frames:
-        return None
-    return pd.concat(frames, ignore_index=True).drop_duplicates("activity_id", keep="last")
+        if frames:
+            known = pd.concat(frames, ignore_index=True).drop_duplicates("activity_id",
+                                                                         keep="last")
+    return known
 
 
 # --- publishing ------------------------------------------------------------------------------

@@ -538,7 +538,10 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         report.add(make("file_unknown_period", found=file_period, period=period))
         ok = False
     elif file_period != period:
-        report.add(make("file_wrong_period", period_i_fil=file_period, period=period))
+        order = lookups.register.period_ids
+        later = order.index(file_period) > order.index(period)
+        report.add(make("file_later_period" if later else "file_wrong_period",
+                        found=file_period, period_i_fil=file_period, period=period))
         ok = False
     if ok and meta.get(MetaKey.REGISTER_CHECKSUM) != lookups.register.checksum:
         report.add(make("file_register_changed"))

@@ -94,3 +94,93 @@ def test_own_activities_survive_a_register_edited_between_periods(workspace, reg
     result = invoke(config, "run")
     assert result.exit_code == 0, result.output
     assert "t2.xlsx: Godkänd" in result.output
+
+
+# --- the same bytes in another period, folder or register --------------------------------------
+
+def set_period(config, period):
+    text = config.read_text()
+    config.write_text(text.replace(next(line for line in text.splitlines()
+                                        if line.startswith("period =")), f'period = "{period}"'))
+
+
+def filled(workspace, config, period, period_end, code="SOC"):
+    out = workspace / "mallar" / period
+    assert invoke(config, "templates", "--period", period, "--department", code, "--out",
+                  str(out)).exit_code == 0
+    return fill_template(out / f"{code}_{period}_mall.xlsx", workspace / f"{code} {period}.xlsx",
+                         department=code, period_end=period_end)
+
+
+def previous_column(workspace, name="Sociala avdelningen"):
+    rows = rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Sjukfrånvaro")
+    return next(r["Föregående period 2024-T1"] for r in rows if r["Avdelning"] == name)
+
+
+def test_a_t1_file_dropped_again_in_t2_is_refused_and_t1_keeps_its_data(workspace):
+    """The same bytes judged for T2 are another verdict than for T1: refusing the copy must
+    not replace what T1's accepted file gave (the T2 workbook compares with it)."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    (workspace / "inbox" / "SOC").mkdir()
+    (workspace / "inbox" / "SOC" / "t1.xlsx").write_bytes(t1.read_bytes())
+    assert invoke(config, "run").exit_code == 0
+    set_period(config, "2024-T2")
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
+    (workspace / "inbox" / "SOC" / "t2.xlsx").write_bytes(t2.read_bytes())
+    assert invoke(config, "run").exit_code == 0
+    before = previous_column(workspace)
+    assert isinstance(before, float)
+
+    (workspace / "inbox" / "SOC" / "igen.xlsx").write_bytes(t1.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 1, result.output  # refused: it is T1's file, not a duplicate
+    assert "SOC/igen.xlsx: Ej godkänd" in result.output
+    assert previous_column(workspace) == before
+    assert (workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx").exists()
+
+
+def test_a_file_for_a_later_period_waits_in_the_inbox_until_that_period(workspace):
+    """A department hands in T2 before the controller has moved pipeline.toml on: the file
+    is not refused (that would tell it to use the T1 template) but waits, and counts for T2."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    early = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    (workspace / "inbox" / "STAB").mkdir()
+    dropped = workspace / "inbox" / "STAB" / "tidig.xlsx"
+    dropped.write_bytes(early.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert ("STAB/tidig.xlsx: gäller 2024-T2, som inte samlas in ännu (period = 2024-T1). Filen "
+            "ligger kvar i inkorgen och läses in när perioden i pipeline.toml är 2024-T2."
+            ) in result.output
+    assert dropped.exists() and not (workspace / "outbox" / "feedback").exists()
+    set_period(config, "2024-T2")
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert "STAB/tidig.xlsx: Godkänd" in result.output and not dropped.exists()
+    assert "STAB (tidig.xlsx" in result.output
+
+
+def test_a_file_refused_under_a_wrong_register_is_judged_again_when_handed_in_again(
+        workspace, register_copy):
+    """The controller's register mistake got a file refused; after the fix, the department
+    hands in the very same file and it counts (it is no duplicate of a refused file)."""
+    register_path, edit = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    sheet = openpyxl.load_workbook(register_path)["Aktiviteter"]
+    assert sheet["G1"].value == "Ansvarig"
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "STAB")
+    edit({("Aktiviteter", f"G{row}"): "SOC"})  # a slip: STAB's activity given to SOC
+    (workspace / "inbox" / "STAB").mkdir()
+    (workspace / "inbox" / "STAB" / "stab.xlsx").write_bytes(t2.read_bytes())
+    assert invoke(config, "run").exit_code == 1
+    edit({("Aktiviteter", f"G{row}"): "STAB"})  # fixed
+    (workspace / "inbox" / "STAB" / "stab igen.xlsx").write_bytes(t2.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert "STAB/stab igen.xlsx: Godkänd" in result.output
+    assert "STAB (stab igen.xlsx" in result.output
