@@ -69,6 +69,8 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
             click.echo(str(exc), err=True)
             for issue in exc.issues:
                 click.echo(f"  - {issue.describe()}", err=True)
+            for note in getattr(exc, "__notes__", ()):
+                click.echo(note, err=True)
             sys.exit(EXIT_FAILED)
         except PipelineError as exc:
             fail(str(exc))
@@ -173,7 +175,18 @@ def run(ctx: click.Context, period: str | None, register: Path | None, inbox: Pa
     settings = settings_from(ctx, period=period, register=register, inbox=inbox,
                              outbox=outbox, archive=archive, report=report)
     progress = _progress if sys.stderr.isatty() else None
-    summary = nightly_run(settings, progress=progress)
+    try:
+        summary = nightly_run(settings, progress=progress)
+    except RegisterError as exc:  # the cron mail says what became of the departments' files
+        from .run import scan_inbox
+
+        scan = scan_inbox(settings, None)
+        waiting = len(scan.ready) + len(scan.waiting)
+        if waiting:
+            exc.add_note(f"Inget lästes in: {waiting} "
+                         f"{'fil ligger' if waiting == 1 else 'filer ligger'} kvar i inkorgen "
+                         "och läses in när registret är rättat.")
+        raise
     for line in summary.lines():
         click.echo(line)
     sys.exit(EXIT_REJECTED if summary.rejected else EXIT_OK)

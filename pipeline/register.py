@@ -10,7 +10,8 @@ import datetime as dt
 import hashlib
 import io
 import pickle
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import itemgetter
@@ -35,7 +36,7 @@ from .labels import (
     SettingKey,
 )
 from .normalize import clean_text, parse_date, parse_number
-from .sheets import Table, read_table, schema_issues
+from .sheets import Table, fold_header, read_table, schema_issues
 
 S = RegisterSheet
 TABLE_CODES = {"missing": "register_column_missing", "renamed": "", "extra": "",
@@ -46,17 +47,19 @@ SCHEMA_CODES = {"not_nullable": "register_required", "str_matches": "register_ba
                 "field_uniqueness": "register_duplicate_id"}
 
 # How each register column is parsed before the schema sees it.
+# How each column is read. Harmless variants a controller types are read as meant: a
+# department code in lower case ("soc", "Soc "), a choice in another case ("barn och unga").
 KINDS: dict[str, dict[str, str]] = {
-    S.DEPARTMENTS: {"code": "code", "name": "text"},
+    S.DEPARTMENTS: {"code": "department", "name": "text"},
     S.PERIODS: {"period": "code", "period_end": "date", "deadline": "date"},
     S.COUNCIL_GOALS: {"kf_id": "code", "title": "text"},
-    S.BOARD_GOALS: {"ks_id": "code", "kf_id": "code", "title": "text", "area": "text",
-                    "goal_type": "text", "owner": "code"},
+    S.BOARD_GOALS: {"ks_id": "code", "kf_id": "code", "title": "text", "area": "area",
+                    "goal_type": "goal_type", "owner": "department"},
     S.ACTIVITIES: {"activity_id": "code", "ks_ids": "list", "title": "text",
                    "description": "longtext", "start": "date", "end": "date",
-                   "responsible": "list"},
-    S.BUDGET: {"department": "code", "category": "text", "budget": "number"},
-    S.BASELINES: {"department": "code", "date": "date", "sick_leave_pct": "percent"},
+                   "responsible": "departments"},
+    S.BUDGET: {"department": "department", "category": "category", "budget": "number"},
+    S.BASELINES: {"department": "department", "date": "date", "sick_leave_pct": "percent"},
 }
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     S.DEPARTMENTS: schemas.Departments, S.PERIODS: schemas.Periods,
@@ -333,8 +336,10 @@ def _text_as_objects(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame
     """Text columns as Python objects, as the rest of the pipeline reads them. Only after
     validation: pandera checks pandas' own string dtype at once, an object column cell by
     cell."""
-    return frame.astype({name: object for name, kind in kinds.items()
-                         if kind in ("code", "text", "longtext")})
+    return frame.astype({name: object for name, kind in kinds.items() if kind in TEXT_KINDS})
+
+
+TEXT_KINDS = ("code", "text", "longtext", "department", "area", "goal_type", "category")
 
 
 # Cell types whose values only ever equal values of the same type, so they can be dict keys
@@ -361,7 +366,28 @@ def _as_longtext(raw: object) -> str | None:
 
 
 def _as_list(raw: object) -> tuple[str, ...] | None:
-    return tuple(p.strip() for p in clean_text(raw).split(";") if p.strip()) or None
+    """Several ids or codes in one cell: separated by ";" (SPEC), or by "," as people also
+    write them (no id or code holds a comma)."""
+    return tuple(p.strip() for p in re.split(r"[;,]", clean_text(raw)) if p.strip()) or None
+
+
+def _as_department(raw: object) -> str | None:
+    return clean_text(raw).upper() or None
+
+
+def _as_departments(raw: object) -> tuple[str, ...] | None:
+    return tuple(code.upper() for code in _as_list(raw) or ()) or None
+
+
+def _as_choice(choices: Sequence[str]) -> Callable[[object], str | None]:
+    """One of `choices` whatever its case and spacing; anything else as typed (the schema
+    then names the valid ones)."""
+    by_fold = {fold_header(choice): choice for choice in choices}
+
+    def parse(raw: object) -> str | None:
+        text = clean_text(raw)
+        return by_fold.get(fold_header(text), text) or None
+    return parse
 
 
 def _as_date(raw: object) -> object:
@@ -381,6 +407,9 @@ def _as_percent(raw: object) -> object:
 
 CELL_PARSERS: dict[str, Callable[[object], object]] = {
     "code": _as_text, "text": _as_text, "longtext": _as_longtext, "list": _as_list,
+    "department": _as_department, "departments": _as_departments,
+    "area": _as_choice(GOAL_AREAS), "goal_type": _as_choice(GOAL_TYPES),
+    "category": _as_choice(BUDGET_CATEGORIES),
     "date": _as_date, "number": _as_number, "percent": _as_percent,
 }
 BAD_VALUE_CODES = {"date": "register_bad_date", "number": "register_bad_number",
@@ -400,6 +429,10 @@ def _unreadable(kind: str, raw: object) -> bool:
 def _settings_frame(table: Table) -> pd.DataFrame:
     rows = [(row, clean_text(v.get("key")), v.get("value")) for row, v in table.rows]
     return pd.DataFrame(rows, columns=["row", "key", "value"]).set_index("row")
+
+
+UNIT_SPELLINGS = {"mnkr": "mnkr", "mkr": "mnkr", "miljonerkronor": "mnkr", "tkr": "tkr",
+                  "kkr": "tkr", "tusenkronor": "tkr"}
 
 
 def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]]:
@@ -427,6 +460,8 @@ def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]
             issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{year[0]}",
                                found=year[1], nyckel=SettingKey.YEAR, kolumn="Värde",
                                hjälp="Skriv året med fyra siffror, t.ex. 2024."))
+    if unit is not None:  # "TKR", "Mkr", "kkr": the usual ways of writing the two units
+        unit = unit[0], UNIT_SPELLINGS.get(unit[1].casefold().replace(" ", ""), unit[1])
     if unit is not None and unit[1] not in AMOUNT_UNITS:
         issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{unit[0]}",
                            found=unit[1], nyckel=SettingKey.UNIT, kolumn="Värde",

@@ -131,3 +131,26 @@ def test_the_register_cache_follows_the_register_and_survives_a_broken_cache(reg
     edit({("Ekonomi", "A2"): "KULTUR"})
     with pytest.raises(RegisterError):  # a broken register is never served from the cache
         read_register(path, cache_dir=cache)
+
+
+def test_harmless_variants_a_controller_types_are_read_as_meant(register_copy, register):
+    """A code in lower case or with a space, a choice in another case, the usual spellings of
+    the amount unit: read as meant, not a run stopped for them."""
+    path, edit = register_copy
+    first_activity = register.activities.iloc[0]
+    row = int(first_activity["row"])
+    edit({("Avdelningar", "A3"): "eko ", ("KS-mål", "F3"): "Stab", ("KS-mål", "D4"): "barn och unga",
+          ("KS-mål", "E4"): "UTVECKLINGSMÅL", ("Ekonomi", "A2"): "stab",
+          ("Ekonomi", "B2"): " barn och UNGA", ("Aktiviteter", f"G{row}"): "soc,  eko",
+          ("Inställningar", "B5"): "Mkr"})
+    read = read_register(path)
+    assert read.department_codes == ["STAB", "EKO", "UTB", "SBA", "SOC"]
+    assert read.board_goals.iloc[1]["owner"] == "STAB"
+    assert read.board_goals.iloc[2]["area"] == "Barn och unga"
+    assert read.board_goals.iloc[2]["goal_type"] == register.board_goals.iloc[2]["goal_type"]
+    assert read.budget.iloc[0]["department"] == "STAB"
+    assert read.budget.iloc[0]["category"] == "Barn och unga"
+    assert read.activities.iloc[0]["responsible"] == ("SOC", "EKO")
+    assert read.settings.unit == "mnkr"
+    edit({("Inställningar", "B5"): "KKR"})
+    assert read_register(path).settings.unit == "tkr"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipeline.archive import Archive, run_lock
 from pipeline.cli import main
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
 
 SUBMISSIONS = EXAMPLE / "inlamningar"
 
@@ -504,3 +504,18 @@ def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace,
     assert stab.endswith(": saknas (försenad)")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-15T12:00:00")
     assert "(om 1 dag)." in run(workspace, "status").output.splitlines()[0]
+
+
+def test_a_broken_register_stops_the_run_and_says_the_files_wait(workspace, register_copy):
+    path, edit = register_copy
+    edit({("KS-mål", "F3"): "XYZ"})
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    drop(workspace, "SOC")
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert '"XYZ"' in result.output
+    assert result.output.rstrip().endswith(
+        "Inget lästes in: 2 filer ligger kvar i inkorgen och läses in när registret är rättat.")
+    assert len(list((workspace / "inbox").rglob("*.xlsx"))) == 2
