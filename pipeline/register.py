@@ -241,6 +241,11 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
     """Validate the register's sheets (rows of cell values) and build the Register."""
     issues: list[Issue] = []
     frames: dict[str, pd.DataFrame] = {}
+    # a tab named in another case or with a stray space ("KS-Mål", "Aktiviteter ") is the tab
+    by_fold = {fold_header(name): name for name in sheets}
+    sheets = {**sheets, **{sheet: sheets[by_fold[fold_header(sheet)]]
+                           for sheet in REGISTER_COLUMNS
+                           if sheet not in sheets and fold_header(sheet) in by_fold}}
     for sheet, columns in REGISTER_COLUMNS.items():
         if sheet not in sheets:
             issues.append(make("register_sheet_missing", sheet=sheet,

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -154,3 +155,9 @@ def test_harmless_variants_a_controller_types_are_read_as_meant(register_copy, r
     assert read.settings.unit == "mnkr"
     edit({("Inställningar", "B5"): "KKR"})
     assert read_register(path).settings.unit == "tkr"
+    book = openpyxl.load_workbook(path)
+    book["KS-mål"].title = "tillfälligt"  # (openpyxl, as Excel, sees "KS-Mål" as taken)
+    book["tillfälligt"].title, book["Aktiviteter"].title = "KS-Mål", "Aktiviteter "
+    assert "KS-Mål" in book.sheetnames
+    book.save(path)
+    assert len(read_register(path).board_goals) == len(register.board_goals)
