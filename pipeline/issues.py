@@ -101,7 +101,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_unknown_department": (E, 'Filen anger avdelningskoden "{värde}" (_meta), som inte finns '
                                    "i registret. Använd mallen som skickades till er avdelning."),
     "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
-                             "{period}. Använd mallen för {period}."),
+                             "{period}. Fyll i mallen för {period}, som ni har fått av "
+                             "controllern, och lämna in den."),
     "file_later_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
                              "{period}. Den ligger kvar i inkorgen och läses in när insamlingen "
                              "för {period_i_fil} har börjat; ni behöver inte lämna in den igen."),

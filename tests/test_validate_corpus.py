@@ -675,3 +675,16 @@ def test_cli_validate_lists_errors_first_in_the_templates_sheet_order(files, wor
     assert kinds == sorted(kinds, key=lambda k: k != "Fel") and "Varning" in kinds, lines
     errors = [line for line in lines if line.startswith("Fel")]
     assert "Aktiviteter!H12" in errors[0] and "Ekonomi!C2" in errors[-1], errors
+
+
+def test_feedback_for_a_file_wrong_as_a_whole_does_not_point_at_red_cells(check, files,
+                                                                         tmp_path):
+    """The wrong period: no cell is marked, so the header must not say to correct red cells
+    in this file; the list says what to do."""
+    _, paths = files
+    report, _ = check("wrong_period")
+    out = write_feedback(report, paths["wrong_period"].read_bytes(), tmp_path)
+    header = openpyxl.load_workbook(out)["Fel"]["A2"].value
+    assert "Felen gäller filen som helhet" in header and "markerade med rött" not in header
+    assert any("Fyll i mallen för 2024-T2, som ni har fått av controllern" in i.message
+               for i in report.errors)

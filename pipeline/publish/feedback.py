@@ -90,9 +90,14 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
     errors, warnings = len(report.errors), len(report.warnings)
     sheet["A1"] = f"Filen {report.file} är inte godkänd" if errors else f"Filen {report.file}"
     sheet["A1"].font = Font(bold=True, size=14, color="C00000" if errors else "1F4E78")
-    sheet["A2"] = (f"{errors} fel och {warnings} anmärkningar. Rätta felen i den här filen (de "
-                   "är markerade med rött och har en kommentar), ta bort fliken Fel om du vill, "
-                   "och lämna in filen igen." + (f" Kvittonummer: {receipt}." if receipt else ""))
+    cells_wrong = any(i.is_error and f"{i.sheet}!{i.cell}" in marked for i in report.issues)
+    what = ("Rätta felen i den här filen (de är markerade med rött och har en kommentar), ta "
+            "bort fliken Fel om du vill, och lämna in filen igen." if cells_wrong else
+            # e.g. the wrong period or template: no cell to correct, the list says what to do
+            "Felen gäller filen som helhet, inte enskilda celler: gör som det står i listan "
+            "nedan.")
+    sheet["A2"] = (f"{errors} fel och {warnings} anmärkningar. {what}"
+                   + (f" Kvittonummer: {receipt}." if receipt else ""))
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:E2")
     sheet.row_dimensions[2].height = 45
