@@ -47,6 +47,9 @@ class Arrival:
     errors: int
     warnings: int
     saved_at: str | None  # the workbook's own "last saved" time, if any
+    # run.validation_key of what it was judged with (register, period, folder, own
+    # activities); None in ledger lines from before it was kept
+    key: str | None = None
 
     @property
     def shown(self) -> str:

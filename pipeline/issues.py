@@ -114,8 +114,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_register_changed": (W, "Mallen gjordes från en äldre version av registret. Uppgifterna "
                                  "har lästs mot det aktuella registret; hämta gärna en ny mall "
                                  "nästa gång."),
-    "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum}. "
-                          "Inget nytt har lästs in."),
+    "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum} "
+                          "({utfall}). Inget nytt har lästs in."),
     "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "
                                       "({fil1}, {fil2}). Den senast sparade ({fil2}) gäller; den "
                                       "andra har sparats men inte använts."),

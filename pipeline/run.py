@@ -374,16 +374,19 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _phase(archive, "check"):
         checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
-        counting = {a.sha256: a for a in states(arrivals, period)[1].values()}
+        judged: dict[str, list[Arrival]] = {}
+        for arrival in arrivals:
+            judged.setdefault(arrival.sha256, []).append(arrival)
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
                                                     arrivals, started, checked, summary,
-                                                    counting)) is not None]
+                                                    judged)) is not None]
         _commit(archive, taken)
     rejected_content: list[tuple[Report, bytes]] = []
-    fresh: dict[str, tuple[Report, SubmissionData | None]] = {}
+    fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
-        fresh[take.arrival.sha256] = (take.report, take.data)
+        if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
+            fresh[take.arrival.identity] = (take.report, take.data)
         if take.arrival.verdict == Verdict.REJECTED.value:
             rejected_content.append((take.report, take.content))
     for report, content in rejected_content:
@@ -536,15 +539,16 @@ class _Taken:
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
           started: dt.datetime, checked: dict[Path, Checked], summary: RunSummary,
-          counting: dict[str, Arrival]) -> _Taken | None:
+          judged: dict[str, list[Arrival]]) -> _Taken | None:
     """Read one inbox file, judge it and store its bytes in the archive; `_commit` then
     writes the ledger and removes it from the inbox. A file cut off while being copied is
     left for one more night, and a file for a later period until that period is collected
     (both named in `summary`).
 
-    counting: the files that count for the period, by checksum. Only a copy of one of them
-    is a duplicate (nothing new); a copy of any other file is judged again, as the register,
-    the period or the folder may have changed since it was refused or replaced."""
+    judged: earlier arrivals by checksum. A copy of a file judged for this period with the
+    same register, folder and own activities is a duplicate (nothing new, whatever became of
+    it); a copy judged with another (the register was corrected, the period moved on) is
+    judged again."""
     path = item.path
     try:
         before = path.stat()
@@ -560,11 +564,13 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         path.unlink()  # an earlier run archived it and was stopped before removing it
         return None
     data: SubmissionData | None = None
-    earlier = counting.get(sha)
+    key = validation_key(register, period, item.folder, own)
+    earlier = next((a for a in reversed(judged.get(sha, [])) if a.period == period
+                    and a.key == key and a.verdict != DUPLICATE), None)
     if earlier is not None:
         report = Report(file=path.name, department=earlier.department, period=earlier.period)
         report.add(make("file_duplicate", fil=path.name, tidigare=earlier.shown,
-                        datum=earlier.received[:10]))
+                        datum=earlier.received[:10], utfall=earlier.verdict.lower()))
         verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
     else:
         outcome = checked.get(path)
@@ -574,8 +580,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
             submission, report, data = _check_submission(content, path.name, register, period,
                                                          item.folder or None, own)
             saved_at = submission.saved_at
-            archive.cache(sha, validation_key(register, period, item.folder, own),
-                          (report, data))
+            archive.cache(sha, key, (report, data))
         if _cut_off_recently(report, after.st_mtime):
             summary.waiting.append(item.shown)
             return None
@@ -595,11 +600,10 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                       folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
-                      warnings=len(report.warnings), saved_at=saved)
+                      warnings=len(report.warnings), saved_at=saved, key=key)
     arrivals.append(arrival)
     known.add(arrival.identity)
-    if verdict in ACCEPTED:  # the latest accepted file counts: an identical one after it is
-        counting[sha] = arrival  # a duplicate
+    judged.setdefault(sha, []).append(arrival)
     return _Taken(item, arrival, report, data, content)
 
 
@@ -658,14 +662,25 @@ def validation_key(register: Register, period: str, folder: str,
     is judged for, its drop folder and the earlier own activities it may refer to. The same
     bytes judged with another of these (a T1 file dropped again in T2) are another result,
     and must not take the first one's place in the cache."""
-    if own is None or own.empty:
-        own_print = ""
-    else:  # the same few rows every night: fingerprinted once per frame
-        own_print = own.attrs.get("fingerprint") or hashlib.sha256(
-            own.to_csv(index=False).encode()).hexdigest()
-        own.attrs["fingerprint"] = own_print
+    own_print = "" if own is None or own.empty else _fingerprint_of(own)
     return hashlib.sha256("\0".join((register.checksum, period, folder, own_print)).encode()
                           ).hexdigest()
+
+
+# A run asks for the same one or two frames' fingerprints for every file: each is computed
+# once per frame object (kept alive here, so that its id is not reused; the frames are never
+# changed once built).
+_FINGERPRINTS: dict[int, tuple[pd.DataFrame, str]] = {}
+
+
+def _fingerprint_of(frame: pd.DataFrame) -> str:
+    known = _FINGERPRINTS.get(id(frame))
+    if known is None or known[0] is not frame:
+        if len(_FINGERPRINTS) > 32:
+            _FINGERPRINTS.clear()
+        known = _FINGERPRINTS[id(frame)] = (
+            frame, hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
+    return known[1]
 
 
 def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
@@ -727,17 +742,20 @@ def _own_activities(archive: Archive, register: Register, period: str,
     frames = []
     known: pd.DataFrame | None = None  # the own activities of the periods before `earlier`
     for earlier in register.period_ids[:register.period_ids.index(period)]:
-        _, counted = states(arrivals, earlier)
-        # the files counted then, judged as they were (with the own activities before them)
-        # against this register: from the cache, or read again from the archive
-        for code, arrival in counted.items():
+        # Every file accepted then, in the order they count (the latest's details win): an id
+        # once given is kept, so a later file that uses it stays valid even when a corrected
+        # file for that period leaves the activity out. Each is judged as it was (with the
+        # own activities before it) against this register: from the cache, or read again.
+        accepted = sorted((a for a in arrivals if a.period == earlier and a.department
+                           and a.verdict in ACCEPTED), key=order_key)
+        for arrival in accepted:
             _, data = _load(archive, register, earlier, arrival, known)
             if data is None:
                 continue
             own = assign_own_ids(data).activities
             own = own[own["own"]]
             if not own.empty:
-                frames.append(own.assign(department=code))
+                frames.append(own.assign(department=arrival.department))
         if frames:
             known = pd.concat(frames, ignore_index=True).drop_duplicates("activity_id",
                                                                          keep="last")
@@ -748,9 +766,10 @@ def _own_activities(archive: Archive, register: Register, period: str,
 
 def _publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
-             fresh: dict[str, tuple[Report, SubmissionData | None]]) -> None:
-    """fresh: this night's results by checksum, so that they are not read back from the
-    cache."""
+             fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]]
+             ) -> None:
+    """fresh: this night's results by arrival (`Arrival.identity`), so that they are not read
+    back from the cache."""
     import pandas as pd
 
     rows, counted = states(arrivals, period)
@@ -770,7 +789,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     issues: list[Issue] = []
     for arrival, state in rows:
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
-            fresh.get(arrival.sha256) or _load(archive, register, period, arrival, own)
+            fresh.get(arrival.identity) or _load(archive, register, period, arrival, own)
         if report is not None and state != SUPERSEDED:
             # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
             issues.extend(i if i.department else replace(i, department=arrival.department)

@@ -184,3 +184,77 @@ def test_a_file_refused_under_a_wrong_register_is_judged_again_when_handed_in_ag
     assert result.exit_code == 0, result.output
     assert "STAB/stab igen.xlsx: Godkänd" in result.output
     assert "STAB (stab igen.xlsx" in result.output
+
+
+def stab_statuses(workspace):
+    rows = rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Aktiviteter")
+    return [r["Status"] for r in rows if r["Avdelning"] == "Stab"]
+
+
+def test_a_copy_of_the_counted_file_keeps_the_departments_data(workspace, monkeypatch):
+    """The same bytes handed in again are a duplicate, and the department's answers stay in
+    the workbook: that night, and on a night with nothing new after it."""
+    config = workspace / "pipeline.toml"
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    (workspace / "inbox" / "STAB").mkdir()
+    (workspace / "inbox" / "STAB" / "a.xlsx").write_bytes(t2.read_bytes())
+    assert invoke(config, "run").exit_code == 0
+    answered = stab_statuses(workspace)
+    assert answered and "Ej rapporterad" not in answered
+    (workspace / "inbox" / "STAB" / "a igen.xlsx").write_bytes(t2.read_bytes())
+    result = invoke(config, "run")
+    assert "STAB/a igen.xlsx: Dubblett" in result.output
+    assert stab_statuses(workspace) == answered
+    assert "oförändrad" in invoke(config, "run").output
+    assert stab_statuses(workspace) == answered
+
+
+def test_an_old_file_handed_in_again_does_not_take_over_from_its_replacement(workspace):
+    """v1, then v2 (counts), then v1's bytes again (a sync client, an old attachment): a
+    duplicate of a file judged the same way before; v2 still counts."""
+    config = workspace / "pipeline.toml"
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    book = openpyxl.load_workbook(t2)
+    book["Aktiviteter"]["I2"] = "Andra versionen."
+    v2 = workspace / "v2.xlsx"
+    book.save(v2)
+    (workspace / "inbox" / "STAB").mkdir()
+    for name, source in (("v1.xlsx", t2), ("v2.xlsx", v2), ("v1 igen.xlsx", t2)):
+        (workspace / "inbox" / "STAB" / name).write_bytes(source.read_bytes())
+        result = invoke(config, "run")
+        assert result.exit_code == 0, result.output
+    assert "STAB/v1 igen.xlsx: Dubblett" in result.output
+    assert "STAB (v2.xlsx" in result.output
+
+
+def test_an_own_activity_id_stays_valid_when_a_corrected_earlier_file_leaves_it_out(workspace):
+    """T1: SOC adds an activity (it gets an id); T2's file reports on it and counts. SOC then
+    corrects T1 without it: T2's file still counts, with its answers."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    hand_in_t1_with_own_activity(workspace, config, {
+        "KS-mål-id": "3.2.1", "Aktivitet": "Sommarcafé", "Startdatum": "2024-03-01",
+        "Slutdatum": "2024-10-31", "Status": "Pågående enligt plan", "Kommentar": "Start."})
+    set_period(config, "2024-T2")
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
+    (workspace / "inbox" / "SOC" / "t2.xlsx").write_bytes(t2.read_bytes())
+    assert invoke(config, "run").exit_code == 0
+    before = [r for r in rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                 "Aktiviteter") if r["Avdelning"] == "Sociala avdelningen"]
+    assert any(r["Aktivitet"] == "Sommarcafé" for r in before)
+
+    corrected = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))  # without it
+    (workspace / "inbox" / "SOC" / "t1 rättad.xlsx").write_bytes(corrected.read_bytes())
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    drop_stab = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    (workspace / "inbox" / "STAB").mkdir()
+    (workspace / "inbox" / "STAB" / "stab.xlsx").write_bytes(drop_stab.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    after = [r for r in rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                "Aktiviteter") if r["Avdelning"] == "Sociala avdelningen"]
+
+    def answers(rows):  # (T1's answers, now without the activity, are another matter)
+        return [(r["Aktivitets-id"], r["Status"], r["Kommentar"]) for r in rows]
+    assert answers(after) == answers(before)
+    assert "Ej rapporterad" not in [r["Status"] for r in after]

@@ -137,6 +137,7 @@ def test_an_identical_resubmission_is_recognised(workspace):
     assert result.exit_code == 0
     assert "EKO/eko igen.xlsx: Dubblett (Filen eko igen.xlsx är identisk med EKO/eko.xlsx, " \
            "som lämnades in " in result.output
+    assert "(godkänd). Inget nytt har lästs in.)" in result.output
     assert "Dubblett" in inlamningar(workspace)
     assert len(Archive(workspace / "archive").arrivals()) == 2
     assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1
