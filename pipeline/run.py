@@ -168,6 +168,8 @@ class RunSummary:
     new: list[tuple[Arrival, Report]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     early: list[tuple[str, str]] = field(default_factory=list)  # (file as shown, its period)
+    # counted files that no longer pass against the register, with their errors now
+    lapsed: list[tuple[Arrival, int]] = field(default_factory=list)
     counted: dict[str, Arrival] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -205,6 +207,11 @@ class RunSummary:
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
+        for arrival, errors in self.lapsed:
+            out.append(f"  {arrival.shown}: godkändes {arrival.received[:10]} men stämmer inte "
+                       f"längre med registret ({plural(errors, 'fel', 'fel')}, se fliken "
+                       f"Datakvalitet). Rätta registret, eller be {arrival.department} lämna in "
+                       f"en ny fil; till dess saknas avdelningens uppgifter i sammanställningen.")
         for shown, later in self.early:
             out.append(f"  {shown}: gäller {later}, som inte samlas in ännu (period = "
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
@@ -794,9 +801,12 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
             # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
             issues.extend(i if i.department else replace(i, department=arrival.department)
                           for i in report.issues)
-        if state not in (SUPERSEDED, DUPLICATE) and data is not None and \
-                counted.get(arrival.department or "") is arrival:
-            accepted[arrival.department or ""] = data
+        if state not in (SUPERSEDED, DUPLICATE) and counted.get(arrival.department or "") \
+                is arrival:
+            if data is not None:
+                accepted[arrival.department or ""] = data
+            elif report is not None:  # accepted then, but the register has changed since
+                summary.lapsed.append((arrival, len(report.errors)))
         winner = counted.get(arrival.department or "")
         if state == SUPERSEDED and winner is not None and winner.run == arrival.run:
             # two files the same night: the one saved last counts, and the department is told

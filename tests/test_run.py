@@ -520,3 +520,19 @@ def test_a_broken_register_stops_the_run_and_says_the_files_wait(workspace, regi
     assert result.output.rstrip().endswith(
         "Inget lästes in: 2 filer ligger kvar i inkorgen och läses in när registret är rättat.")
     assert len(list((workspace / "inbox").rglob("*.xlsx"))) == 2
+
+
+def test_a_counted_file_that_no_longer_fits_the_edited_register_is_named(workspace,
+                                                                         register_copy):
+    path, edit = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    drop(workspace, "STAB", name="stab.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    sheet = openpyxl.load_workbook(path)["Aktiviteter"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "STAB")
+    edit({("Aktiviteter", f"G{row}"): "SOC"})  # STAB's activity given to SOC
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert ("STAB/stab.xlsx: godkändes 20" in result.output and "men stämmer inte längre med "
+            "registret (" in result.output and "be STAB lämna in en ny fil" in result.output)
