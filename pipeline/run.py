@@ -603,8 +603,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         saved = saved_at.isoformat() if saved_at else None
     archive.store(content, sha)
     arrival = Arrival(run=started.isoformat(), received=arrived(after, now()).isoformat(),
-                      name=path.name,
-                      folder=item.folder, sha256=sha, size=len(content),
+                      name=path.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
                       warnings=len(report.warnings), saved_at=saved, key=key)

@@ -539,14 +539,15 @@ class _ReportWriter:
         the goal it measures ("Sjukfrånvaron ska minska")."""
         figures = self._sick_leave_figures
         organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
         base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
         date = _baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
         name = lower_first(self.settings.organ)
         if not organ["reported"] or pd.isna(organ["total"]):
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
         when = f" ({date:%Y-%m-%d})" if date else ""
-        if reported < len(self.register.department_codes):  # see the workbook's
+        if not all_reported(figures):  # no change yet, as in the workbook
+            reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE,
+                                       "reported"].sum())
             text = (f"Sjukfrånvaron är {percent(organ['total'])} för de {reported} av "
                     f"{len(self.register.department_codes)} avdelningar som har rapporterat.")
             if base is None:
