@@ -178,14 +178,14 @@ def run(ctx: click.Context, period: str | None, register: Path | None, inbox: Pa
     try:
         summary = nightly_run(settings, progress=progress)
     except RegisterError as exc:  # the cron mail says what became of the departments' files
+        from .ledger import plural
         from .run import scan_inbox
 
         scan = scan_inbox(settings, None)
         waiting = len(scan.ready) + len(scan.waiting)
         if waiting:
-            exc.add_note(f"Inget lästes in: {waiting} "
-                         f"{'fil ligger' if waiting == 1 else 'filer ligger'} kvar i inkorgen "
-                         "och läses in när registret är rättat.")
+            exc.add_note(f"Inget lästes in: {plural(waiting, 'fil', 'filer')} ligger kvar i "
+                         "inkorgen och läses in när registret är rättat.")
         raise
     for line in summary.lines():
         click.echo(line)
