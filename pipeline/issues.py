@@ -104,8 +104,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                              "{period}. Fyll i mallen för {period}, som ni har fått av "
                              "controllern, och lämna in den."),
     "file_later_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
-                             "{period}. Den ligger kvar i inkorgen och läses in när insamlingen "
-                             "för {period_i_fil} har börjat; ni behöver inte lämna in den igen."),
+                             "{period}. En fil för {period_i_fil} får ligga kvar i inkorgen; den "
+                             "läses in när insamlingen för {period_i_fil} har börjat."),
     "file_unknown_period": (E, 'Filen anger perioden "{värde}" (_meta), som inte finns i '
                                "registret. Använd mallen för {period}."),
     "file_wrong_folder": (E, 'I filen står avdelning "{avd_fil}" (_meta), men filen ligger i '

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, Arrival, run_lock
 from .atomic import atomic_write, atomic_write_bytes
@@ -444,8 +444,10 @@ def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSu
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
-    return RunSummary(settings.period, waiting=scan.waiting, counted=counted,
-                      missing=list(manifest.get("missing", [])), unchanged=True)
+    summary = RunSummary(settings.period, waiting=scan.waiting, counted=counted,
+                         missing=list(manifest.get("missing", [])), unchanged=True)
+    _lapsed_as_written(summary, manifest)
+    return summary
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
@@ -552,10 +554,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     left for one more night, and a file for a later period until that period is collected
     (both named in `summary`).
 
-    judged: earlier arrivals by checksum. A copy of a file judged for this period with the
-    same register, folder and own activities is a duplicate (nothing new, whatever became of
-    it); a copy judged with another (the register was corrected, the period moved on) is
-    judged again."""
+    judged: earlier arrivals by checksum. A copy of a file accepted for this period is a
+    duplicate (nothing new: an old file handed in again never takes over from its
+    replacement), and so is a copy of a file refused for this period in the same context
+    (register, folder, own activities). A copy of a file refused in another context (the
+    register was corrected since) or judged for another period is judged again."""
     path = item.path
     try:
         before = path.stat()
@@ -573,7 +576,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     data: SubmissionData | None = None
     key = validation_key(register, period, item.folder, own)
     earlier = next((a for a in reversed(judged.get(sha, [])) if a.period == period
-                    and a.key == key and a.verdict != DUPLICATE), None)
+                    and (a.verdict in ACCEPTED or a.verdict != DUPLICATE and a.key == key)),
+                   None)
     if earlier is not None:
         report = Report(file=path.name, department=earlier.department, period=earlier.period)
         report.add(make("file_duplicate", fil=path.name, tidigare=earlier.shown,
@@ -592,7 +596,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
             summary.waiting.append(item.shown)
             return None
         later = _later_period(report)
-        if later is not None:
+        if later is not None and len(report.errors) == 1:  # else refused now, to be mended
             summary.early.append((item.shown, later))
             return None
         if report.department is None and item.folder:
@@ -787,8 +791,11 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     report_path = outbox / f"tertialrapport_{period}.docx"
     manifest_path = outbox / f"manifest_{period}.json"
     expected = [workbook_path] + ([report_path] if settings.report else [])
-    if _manifest_fingerprint(manifest_path) == fingerprint and all(p.exists() for p in expected):
+    before = _manifest(manifest_path)
+    if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
         summary.unchanged = True
+        _lapsed_as_written(summary, before)
+        _drop_lapsed(summary, register)
         return
 
     accepted: dict[str, SubmissionData] = {}
@@ -815,6 +822,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
+    _drop_lapsed(summary, register)
     summary.replaced = _replaced(rows, counted)
     for code, earlier in summary.replaced.items():
         replaces = make("file_replaces", period=period, datum=earlier.received[:10])
@@ -850,6 +858,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "outputs": [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                     for p in summary.outputs],
         "missing": summary.missing,
+        "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
+                    "errors": errors} for a, errors in summary.lapsed],
     }
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
@@ -893,11 +903,30 @@ def _fingerprint(register_sha: str, period: str, rows: list[tuple[Arrival, str]]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _manifest_fingerprint(path: Path) -> str | None:
+def _manifest(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("fingerprint")
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _lapsed_as_written(summary: RunSummary, manifest: dict[str, Any]) -> None:
+    """On a night that leaves the outputs as they are: the counted files that the night which
+    wrote them found no longer pass, told again and not counted."""
+    for item in manifest.get("lapsed", []):
+        arrival = summary.counted.get(item.get("department") or "")
+        if arrival is not None and arrival.sha256 == item.get("sha256"):
+            summary.lapsed.append((arrival, int(item.get("errors") or 0)))
+            summary.counted.pop(arrival.department or "")
+
+
+def _drop_lapsed(summary: RunSummary, register: Register) -> None:
+    """A counted file that no longer passes against the register does not count: its
+    department is missing from the outputs, and said to be (`RunSummary.lapsed`)."""
+    for arrival, _ in summary.lapsed:
+        summary.counted.pop(arrival.department or "", None)
+    summary.missing = [c for c in register.department_codes if c not in summary.counted]
 
 
 # --- status and report -----------------------------------------------------------------------

@@ -209,20 +209,28 @@ def test_a_copy_of_the_counted_file_keeps_the_departments_data(workspace, monkey
     assert stab_statuses(workspace) == answered
 
 
-def test_an_old_file_handed_in_again_does_not_take_over_from_its_replacement(workspace):
-    """v1, then v2 (counts), then v1's bytes again (a sync client, an old attachment): a
-    duplicate of a file judged the same way before; v2 still counts."""
-    config = workspace / "pipeline.toml"
+def hand_in_v1_v2(workspace, config):
+    """STAB's v1, then v2 (which counts); returns v1's path."""
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
     book = openpyxl.load_workbook(t2)
     book["Aktiviteter"]["I2"] = "Andra versionen."
     v2 = workspace / "v2.xlsx"
     book.save(v2)
     (workspace / "inbox" / "STAB").mkdir()
-    for name, source in (("v1.xlsx", t2), ("v2.xlsx", v2), ("v1 igen.xlsx", t2)):
+    for name, source in (("v1.xlsx", t2), ("v2.xlsx", v2)):
         (workspace / "inbox" / "STAB" / name).write_bytes(source.read_bytes())
-        result = invoke(config, "run")
-        assert result.exit_code == 0, result.output
+        assert invoke(config, "run").exit_code == 0
+    return t2
+
+
+def test_an_old_file_handed_in_again_does_not_take_over_from_its_replacement(workspace):
+    """v1, then v2 (counts), then v1's bytes again (a sync client, an old attachment): a
+    duplicate of an accepted file; v2 still counts."""
+    config = workspace / "pipeline.toml"
+    v1 = hand_in_v1_v2(workspace, config)
+    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
     assert "STAB/v1 igen.xlsx: Dubblett" in result.output
     assert "STAB (v2.xlsx" in result.output
 
@@ -258,3 +266,42 @@ def test_an_own_activity_id_stays_valid_when_a_corrected_earlier_file_leaves_it_
         return [(r["Aktivitets-id"], r["Status"], r["Kommentar"]) for r in rows]
     assert answers(after) == answers(before)
     assert "Ej rapporterad" not in [r["Status"] for r in after]
+
+
+def test_an_old_file_stays_a_duplicate_after_a_register_edit(workspace, register_copy):
+    register_path, edit = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    v1 = hand_in_v1_v2(workspace, config)
+    edit({("Aktiviteter", "D2"): "En rättad beskrivning."})  # any edit changes its checksum
+    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
+    result = invoke(config, "run")
+    assert "STAB/v1 igen.xlsx: Dubblett" in result.output and "STAB (v2.xlsx" in result.output
+
+
+def test_an_old_file_stays_a_duplicate_of_ledger_lines_from_before_the_key(workspace):
+    """Ledger lines written before Arrival.key existed (no "key"): v1's copy is still no
+    newer answer than v2."""
+    import json
+
+    config = workspace / "pipeline.toml"
+    v1 = hand_in_v1_v2(workspace, config)
+    ledger = workspace / "archive" / "ledger.jsonl"
+    lines = [json.loads(line) for line in ledger.read_text().splitlines()]
+    ledger.write_text("".join(json.dumps({k: v for k, v in line.items() if k != "key"}) + "\n"
+                              for line in lines))
+    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
+    result = invoke(config, "run")
+    assert "STAB/v1 igen.xlsx: Dubblett" in result.output and "STAB (v2.xlsx" in result.output
+
+
+def test_a_later_period_file_with_another_fault_is_refused_at_once(workspace):
+    """It would wait a whole period to be told it lies in the wrong folder."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    early = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
+    (workspace / "inbox" / "SOC").mkdir()
+    (workspace / "inbox" / "SOC" / "stab.xlsx").write_bytes(early.read_bytes())
+    result = invoke(config, "run")
+    assert result.exit_code == 1, result.output
+    assert "SOC/stab.xlsx: Ej godkänd" in result.output
