@@ -64,6 +64,8 @@ class StatusReport:
     today: dt.date
     departments: list[DepartmentStatus]
     open_files: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
+    # checksums of counted files that no longer pass against the register (the last run's)
+    lapsed: set[str] = field(default_factory=set)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -78,6 +80,9 @@ class StatusReport:
                          if d.counted.warnings else ")")
                 if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
                     line += " (försenad)"
+                if d.counted.sha256 in self.lapsed:
+                    line += ("; stämmer inte längre med registret och räknas inte (se senaste "
+                             "körningen)")
                 if d.latest is not None and d.latest is not d.counted:
                     line += f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}"
             elif d.latest is not None:
@@ -104,8 +109,8 @@ def _open_note(shown: str, nights: int) -> str:
 
 
 def department_status(register: Register, arrivals: list[Arrival], period: str,
-                      today: dt.date, open_files: dict[str, int] | None = None
-                      ) -> StatusReport:
+                      today: dt.date, open_files: dict[str, int] | None = None,
+                      lapsed: set[str] | None = None) -> StatusReport:
     rows, counts = states(arrivals, period)
     departments = []
     for code in register.department_codes:
@@ -114,4 +119,4 @@ def department_status(register: Register, arrivals: list[Arrival], period: str,
         departments.append(DepartmentStatus(code, register.department_names[code],
                                             counts.get(code), latest))
     return StatusReport(period, register.period(period)["deadline"], today, departments,
-                        dict(open_files or {}))
+                        dict(open_files or {}), set(lapsed or ()))

@@ -935,8 +935,12 @@ def submission_status(settings: Settings) -> StatusReport:
     register = read_register(settings)
     period = require_period(settings, register)
     archive = Archive(settings.archive)
+    manifest = _manifest(settings.outbox / f"manifest_{period}.json")
+    if manifest.get("register", {}).get("sha256") != register.checksum:
+        manifest = {}  # written against another register: its findings may not hold
     return department_status(register, archive.arrivals(), period, now().date(),
-                             archive.open_files())
+                             archive.open_files(),
+                             {str(item.get("sha256")) for item in manifest.get("lapsed", [])})
 
 
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:

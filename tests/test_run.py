@@ -542,5 +542,9 @@ def test_a_counted_file_that_no_longer_fits_the_edited_register_is_named(workspa
                 result.output)
         assert "Saknas: STAB, " in result.output and "Gäller: STAB" not in result.output
     assert "oförändrad" in result.output
+    stab = next(line for line in run(workspace, "status").output.splitlines()
+                if line.startswith("STAB "))
+    assert stab.endswith("; stämmer inte längre med registret och räknas inte (se senaste "
+                         "körningen)")
     rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")
     assert [r[6] for r in rows if r[1] == "stab.xlsx"] == ["Nej"]  # Räknas
