@@ -117,23 +117,38 @@ def previous_column(workspace, name="Sociala avdelningen"):
     return next(r["Föregående period 2024-T1"] for r in rows if r["Avdelning"] == name)
 
 
+def hand_in(workspace, code, name, source):
+    """A department puts a copy of `source` in its drop folder."""
+    folder = workspace / "inbox" / code
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(source.read_bytes())
+    return folder / name
+
+
+def night_with(workspace, config, code, name, source, exit_code=0):
+    """A copy handed in, then the night's run: its output."""
+    hand_in(workspace, code, name, source)
+    result = invoke(config, "run")
+    assert result.exit_code == exit_code, result.output
+    return result.output
+
+
 def test_a_t1_file_dropped_again_in_t2_is_refused_and_t1_keeps_its_data(workspace):
     """The same bytes judged for T2 are another verdict than for T1: refusing the copy must
     not replace what T1's accepted file gave (the T2 workbook compares with it)."""
     config = workspace / "pipeline.toml"
     set_period(config, "2024-T1")
     t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
-    (workspace / "inbox" / "SOC").mkdir()
-    (workspace / "inbox" / "SOC" / "t1.xlsx").write_bytes(t1.read_bytes())
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
     assert invoke(config, "run").exit_code == 0
     set_period(config, "2024-T2")
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
-    (workspace / "inbox" / "SOC" / "t2.xlsx").write_bytes(t2.read_bytes())
+    hand_in(workspace, "SOC", "t2.xlsx", t2)
     assert invoke(config, "run").exit_code == 0
     before = previous_column(workspace)
     assert isinstance(before, float)
 
-    (workspace / "inbox" / "SOC" / "igen.xlsx").write_bytes(t1.read_bytes())
+    hand_in(workspace, "SOC", "igen.xlsx", t1)
     result = invoke(config, "run")
     assert result.exit_code == 1, result.output  # refused: it is T1's file, not a duplicate
     assert "SOC/igen.xlsx: Ej godkänd" in result.output
@@ -175,15 +190,11 @@ def test_a_file_refused_under_a_wrong_register_is_judged_again_when_handed_in_ag
     assert sheet["G1"].value == "Ansvarig"
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "STAB")
     edit({("Aktiviteter", f"G{row}"): "SOC"})  # a slip: STAB's activity given to SOC
-    (workspace / "inbox" / "STAB").mkdir()
-    (workspace / "inbox" / "STAB" / "stab.xlsx").write_bytes(t2.read_bytes())
+    hand_in(workspace, "STAB", "stab.xlsx", t2)
     assert invoke(config, "run").exit_code == 1
     edit({("Aktiviteter", f"G{row}"): "STAB"})  # fixed
-    (workspace / "inbox" / "STAB" / "stab igen.xlsx").write_bytes(t2.read_bytes())
-    result = invoke(config, "run")
-    assert result.exit_code == 0, result.output
-    assert "STAB/stab igen.xlsx: Godkänd" in result.output
-    assert "STAB (stab igen.xlsx" in result.output
+    output = night_with(workspace, config, "STAB", "stab igen.xlsx", t2)
+    assert "STAB/stab igen.xlsx: Godkänd" in output and "STAB (stab igen.xlsx" in output
 
 
 def stab_statuses(workspace):
@@ -196,12 +207,11 @@ def test_a_copy_of_the_counted_file_keeps_the_departments_data(workspace, monkey
     the workbook: that night, and on a night with nothing new after it."""
     config = workspace / "pipeline.toml"
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
-    (workspace / "inbox" / "STAB").mkdir()
-    (workspace / "inbox" / "STAB" / "a.xlsx").write_bytes(t2.read_bytes())
+    hand_in(workspace, "STAB", "a.xlsx", t2)
     assert invoke(config, "run").exit_code == 0
     answered = stab_statuses(workspace)
     assert answered and "Ej rapporterad" not in answered
-    (workspace / "inbox" / "STAB" / "a igen.xlsx").write_bytes(t2.read_bytes())
+    hand_in(workspace, "STAB", "a igen.xlsx", t2)
     result = invoke(config, "run")
     assert "STAB/a igen.xlsx: Dubblett" in result.output
     assert stab_statuses(workspace) == answered
@@ -216,9 +226,8 @@ def hand_in_v1_v2(workspace, config):
     book["Aktiviteter"]["I2"] = "Andra versionen."
     v2 = workspace / "v2.xlsx"
     book.save(v2)
-    (workspace / "inbox" / "STAB").mkdir()
     for name, source in (("v1.xlsx", t2), ("v2.xlsx", v2)):
-        (workspace / "inbox" / "STAB" / name).write_bytes(source.read_bytes())
+        hand_in(workspace, "STAB", name, source)
         assert invoke(config, "run").exit_code == 0
     return t2
 
@@ -228,11 +237,8 @@ def test_an_old_file_handed_in_again_does_not_take_over_from_its_replacement(wor
     duplicate of an accepted file; v2 still counts."""
     config = workspace / "pipeline.toml"
     v1 = hand_in_v1_v2(workspace, config)
-    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
-    result = invoke(config, "run")
-    assert result.exit_code == 0, result.output
-    assert "STAB/v1 igen.xlsx: Dubblett" in result.output
-    assert "STAB (v2.xlsx" in result.output
+    output = night_with(workspace, config, "STAB", "v1 igen.xlsx", v1)
+    assert "STAB/v1 igen.xlsx: Dubblett" in output and "STAB (v2.xlsx" in output
 
 
 def test_an_own_activity_id_stays_valid_when_a_corrected_earlier_file_leaves_it_out(workspace):
@@ -245,18 +251,17 @@ def test_an_own_activity_id_stays_valid_when_a_corrected_earlier_file_leaves_it_
         "Slutdatum": "2024-10-31", "Status": "Pågående enligt plan", "Kommentar": "Start."})
     set_period(config, "2024-T2")
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
-    (workspace / "inbox" / "SOC" / "t2.xlsx").write_bytes(t2.read_bytes())
+    hand_in(workspace, "SOC", "t2.xlsx", t2)
     assert invoke(config, "run").exit_code == 0
     before = [r for r in rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
                                  "Aktiviteter") if r["Avdelning"] == "Sociala avdelningen"]
     assert any(r["Aktivitet"] == "Sommarcafé" for r in before)
 
     corrected = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))  # without it
-    (workspace / "inbox" / "SOC" / "t1 rättad.xlsx").write_bytes(corrected.read_bytes())
+    hand_in(workspace, "SOC", "t1 rättad.xlsx", corrected)
     assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
     drop_stab = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
-    (workspace / "inbox" / "STAB").mkdir()
-    (workspace / "inbox" / "STAB" / "stab.xlsx").write_bytes(drop_stab.read_bytes())
+    hand_in(workspace, "STAB", "stab.xlsx", drop_stab)
     result = invoke(config, "run")
     assert result.exit_code == 0, result.output
     after = [r for r in rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
@@ -274,7 +279,7 @@ def test_an_old_file_stays_a_duplicate_after_a_register_edit(workspace, register
     config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
     v1 = hand_in_v1_v2(workspace, config)
     edit({("Aktiviteter", "D2"): "En rättad beskrivning."})  # any edit changes its checksum
-    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
+    hand_in(workspace, "STAB", "v1 igen.xlsx", v1)
     result = invoke(config, "run")
     assert "STAB/v1 igen.xlsx: Dubblett" in result.output and "STAB (v2.xlsx" in result.output
 
@@ -290,7 +295,7 @@ def test_an_old_file_stays_a_duplicate_of_ledger_lines_from_before_the_key(works
     lines = [json.loads(line) for line in ledger.read_text().splitlines()]
     ledger.write_text("".join(json.dumps({k: v for k, v in line.items() if k != "key"}) + "\n"
                               for line in lines))
-    (workspace / "inbox" / "STAB" / "v1 igen.xlsx").write_bytes(v1.read_bytes())
+    hand_in(workspace, "STAB", "v1 igen.xlsx", v1)
     result = invoke(config, "run")
     assert "STAB/v1 igen.xlsx: Dubblett" in result.output and "STAB (v2.xlsx" in result.output
 
@@ -300,8 +305,7 @@ def test_a_later_period_file_with_another_fault_is_refused_at_once(workspace):
     config = workspace / "pipeline.toml"
     set_period(config, "2024-T1")
     early = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
-    (workspace / "inbox" / "SOC").mkdir()
-    (workspace / "inbox" / "SOC" / "stab.xlsx").write_bytes(early.read_bytes())
+    hand_in(workspace, "SOC", "stab.xlsx", early)
     result = invoke(config, "run")
     assert result.exit_code == 1, result.output
     assert "SOC/stab.xlsx: Ej godkänd" in result.output
