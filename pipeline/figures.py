@@ -118,11 +118,15 @@ def sick_leave_goal(register: Register) -> str | None:
     return None
 
 
+def reported_count(table: pd.DataFrame) -> int:
+    """How many departments in a sick_leave_table have reported."""
+    return int(table.loc[table["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+
+
 def all_reported(table: pd.DataFrame) -> bool:
     """Whether every department in a sick_leave_table has reported, so that the organ's row
     covers them all."""
-    departments = table[table["department"] != WHOLE_ORGAN_CODE]
-    return bool(departments["reported"].all())
+    return reported_count(table) == int((table["department"] != WHOLE_ORGAN_CODE).sum())
 
 
 def baseline_shares(register: Register) -> dict[str, float]:

@@ -344,7 +344,7 @@ def _text_as_objects(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame
     return frame.astype({name: object for name, kind in kinds.items() if kind in TEXT_KINDS})
 
 
-TEXT_KINDS = ("code", "text", "longtext", "department", "area", "goal_type", "category")
+TEXT_KINDS = ("code", "text", "longtext", "department", *CHOICES)
 
 
 # Cell types whose values only ever equal values of the same type, so they can be dict keys
@@ -413,8 +413,7 @@ def _as_percent(raw: object) -> object:
 CELL_PARSERS: dict[str, Callable[[object], object]] = {
     "code": _as_text, "text": _as_text, "longtext": _as_longtext, "list": _as_list,
     "department": _as_department, "departments": _as_departments,
-    "area": _as_choice(GOAL_AREAS), "goal_type": _as_choice(GOAL_TYPES),
-    "category": _as_choice(BUDGET_CATEGORIES),
+    **{kind: _as_choice(choices) for kind, choices in CHOICES.items()},
     "date": _as_date, "number": _as_number, "percent": _as_percent,
 }
 BAD_VALUE_CODES = {"date": "register_bad_date", "number": "register_bad_number",

@@ -47,6 +47,7 @@ from ..figures import (
     budget_by_category,
     budget_by_department,
     points_change,
+    reported_count,
     sick_leave_goal,
     sick_leave_table,
 )
@@ -546,9 +547,8 @@ class _ReportWriter:
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
         when = f" ({date:%Y-%m-%d})" if date else ""
         if not all_reported(figures):  # no change yet, as in the workbook
-            reported = int(figures.loc[figures["department"] != WHOLE_ORGAN_CODE,
-                                       "reported"].sum())
-            text = (f"Sjukfrånvaron är {percent(organ['total'])} för de {reported} av "
+            text = (f"Sjukfrånvaron är {percent(organ['total'])} för de "
+                    f"{reported_count(figures)} av "
                     f"{len(self.register.department_codes)} avdelningar som har rapporterat.")
             if base is None:
                 return text

@@ -740,14 +740,14 @@ def _points_text(points: float) -> str:
 def sick_leave_indicator(rows: pd.DataFrame, register: Register,
                          baselines: dict[str, tuple[float, dt.date]]) -> str:
     organ = rows[rows["department"] == WHOLE_ORGAN_CODE].iloc[0]
-    reported = int(rows.loc[rows["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
     if not organ["reported"]:
         return SICK_LEAVE_INDICATOR_MISSING
     if organ["total_hidden"] or _missing(organ["total"]):
         return SICK_LEAVE_INDICATOR_HIDDEN
     value = _percent_text(organ["total"])
-    if reported < len(register.department_codes):  # no change: see _sick_leave_rows
-        return SICK_LEAVE_INDICATOR_PARTIAL.format(värde=value, antal=reported,
+    if not figures.all_reported(rows):  # no change: see _sick_leave_rows
+        return SICK_LEAVE_INDICATOR_PARTIAL.format(värde=value,
+                                                   antal=figures.reported_count(rows),
                                                    av=len(register.department_codes))
     if WHOLE_ORGAN_CODE not in baselines:
         return SICK_LEAVE_INDICATOR_NO_BASELINE.format(värde=value)
@@ -972,7 +972,7 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
         if not row["reported"]:
             note = NOT_REPORTED
         elif organ:
-            reported = int(rows.loc[rows["department"] != WHOLE_ORGAN_CODE, "reported"].sum())
+            reported = figures.reported_count(rows)
             if reported < len(register.department_codes):
                 note = WT.PART_OF_ORGAN.format(antal=reported, av=len(register.department_codes))
         for c, column in enumerate(columns):
