@@ -579,6 +579,31 @@ def test_a_corrected_feedback_copy_handed_in_with_its_fel_sheet_is_accepted_sile
     # (any other added sheet is still told: the corpus case sheet_added)
 
 
+def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, register,
+                                                                       tmp_path):
+    """The department corrects one of two marked cells in its feedback copy and hands it in:
+    the new copy no longer shows the corrected cell red with last round's comment."""
+    valid, _ = files
+    broken = corpus.cells(valid, "Aktiviteter", {"H5": "pågånde", "H6": "klart"})
+    report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
+    first = openpyxl.load_workbook(write_feedback(report, broken, tmp_path / "1"))
+    assert first["Aktiviteter"]["H5"].comment and first["Aktiviteter"]["H6"].comment
+    first["Aktiviteter"]["H5"] = "Pågående enligt plan"
+    first["Aktiviteter"]["H5"].comment.author = " "  # as LibreOffice saves it
+    corrected = tmp_path / "rattad.xlsx"
+    first.save(corrected)
+    content = corrected.read_bytes()
+    again, _ = validate(parse_submission(content, name="rattad.xlsx"), register, corpus.PERIOD)
+    assert [i.cell for i in again.errors] == ["H6"]
+    second = openpyxl.load_workbook(write_feedback(again, content, tmp_path / "2"))["Aktiviteter"]
+    fresh = openpyxl.load_workbook(io.BytesIO(valid))["Aktiviteter"]
+    assert second["H5"].comment is None
+    assert second["H5"].fill.fgColor.rgb[-6:] == fresh["H5"].fill.fgColor.rgb[-6:]
+    assert second["A5"].fill.fgColor.rgb[-6:] == fresh["A5"].fill.fgColor.rgb[-6:]  # locked
+    assert "klart" in second["H6"].comment.text
+    assert second["H6"].fill.fgColor.rgb[-6:] == "FFC7CE"
+
+
 # --- what the real 2023 report contains ------------------------------------------------------
 
 def seed_2023(name: str) -> list[dict[str, str]]:

@@ -14,10 +14,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
 from ..issues import Report
-from ..labels import FEEDBACK_SHEET
+from ..labels import FEEDBACK_SHEET, Severity
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+# The template's own fills (templates.py): an input cell, a locked cell.
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+AUTHOR = "Målsystem"
 SHEET = FEEDBACK_SHEET
 
 
@@ -30,6 +34,7 @@ def feedback_name(report: Report, fallback: str) -> str:
 def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = "") -> Path:
     path = folder / feedback_name(report, report.file)
     book = _open(content)
+    _clear_earlier_marks(book)
     marked = _mark_cells(book, report)
     _write_problem_sheet(book, report, receipt, marked)
     with atomic_write(path) as tmp:
@@ -55,6 +60,36 @@ def _anchor(sheet: Worksheet, ref: str) -> str:
     return ref
 
 
+def _rgb(fill: PatternFill) -> str:
+    color = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+    return color[-6:].upper() if isinstance(color, str) else ""
+
+
+def _ours(comment: Comment | None) -> bool:
+    """A comment this module wrote. LibreOffice drops a comment's author when it saves, so the
+    text's opening ("Fel: …", "Varning: …") tells it too."""
+    if comment is None:
+        return False
+    return (comment.author or "").strip() == AUTHOR or (comment.text or "").startswith(
+        tuple(f"{severity.value}: " for severity in Severity))
+
+
+def _clear_earlier_marks(book: Workbook) -> None:
+    """A corrected feedback copy handed in again and refused again: last round's red and
+    yellow cells and their comments go, so that only this round's problems are marked."""
+    ours = {_rgb(ERROR_FILL), _rgb(WARNING_FILL)}
+    for sheet in book.worksheets:
+        if sheet.title == SHEET:
+            continue
+        # the cells that exist (iter_rows would make every cell of the used area, which in a
+        # file refused for its size is billions)
+        for cell in list(sheet._cells.values()):
+            if _ours(cell.comment):
+                cell.comment = None
+            if _rgb(cell.fill) in ours:
+                cell.fill = LOCKED_FILL if cell.protection.locked else INPUT_FILL
+
+
 def _mark_cells(book: Workbook, report: Report) -> set[str]:
     marked: set[str] = set()
     comments: dict[tuple[str, str], list[str]] = {}
@@ -73,7 +108,7 @@ def _mark_cells(book: Workbook, report: Report) -> set[str]:
             cell.fill = ERROR_FILL if issue.is_error else WARNING_FILL
         marked.add(f"{issue.sheet}!{issue.cell}")
     for (sheet, ref), texts in comments.items():
-        comment = Comment("\n\n".join(texts), "Målsystem")
+        comment = Comment("\n\n".join(texts), AUTHOR)
         comment.width, comment.height = 320, 40 + 60 * len(texts)
         book[sheet][ref].comment = comment
     return marked
