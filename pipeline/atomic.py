@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +25,18 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions the output should have: those of the file it replaces, or what the
+    process's umask gives a new file (mkstemp's own 0600 would shut out the committee and the
+    departments on a shared drive)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_write(target: Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces the target."""
@@ -33,6 +48,7 @@ def atomic_write(target: Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
         fsync_dir(target.parent)
     finally:
@@ -43,3 +59,27 @@ def atomic_write(target: Path) -> Iterator[Path]:
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_write(target) as tmp:
         tmp.write_bytes(data)
+
+
+# `atomic_write`'s temporary name: "." + the target's name + "." + mkstemp's 8 characters.
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def sweep_temporary(folder: Path, older_than_seconds: float = 3600) -> list[Path]:
+    """Remove what a killed process left of `atomic_write` in `folder` (never a file still
+    being written: only those untouched for an hour)."""
+    removed = []
+    cutoff = time.time() - older_than_seconds
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        try:
+            if (_TEMPORARY.fullmatch(path.name) and path.is_file()
+                    and path.stat().st_mtime < cutoff):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed

@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, Arrival, run_lock
-from .atomic import atomic_write, atomic_write_bytes
+from .atomic import atomic_write, atomic_write_bytes, sweep_temporary
 from .config import Settings
 from .errors import ConfigError
 from .issues import Issue, Report, make
@@ -347,6 +348,9 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     started = now()
     archive = Archive(settings.archive)
     archive.log("run_started", period=settings.period, run=started.isoformat())
+    for folder in (settings.outbox, settings.outbox / "feedback"):
+        for left in sweep_temporary(folder):  # what a run killed while writing left behind
+            archive.log("temporary_removed", path=str(left))
     first = scan_inbox(settings, None)
     nights_open = archive.nights_open(started.date(), first.open)
     for shown, nights in nights_open.items():
@@ -387,20 +391,15 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
                                                     arrivals, started, checked, summary,
                                                     judged)) is not None]
+        # The departments' feedback before the ledger lines: a run stopped in between finds
+        # the files in the inbox next night, judges them again and writes it then.
+        summary.feedback = _write_feedback(settings.outbox / "feedback", taken, period)
         _commit(archive, taken)
-    rejected_content: list[tuple[Report, bytes]] = []
     fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival.identity] = (take.report, take.data)
-        if take.arrival.verdict == Verdict.REJECTED.value:
-            rejected_content.append((take.report, take.content))
-    for report, content in rejected_content:
-        from .publish.feedback import write_feedback
-
-        summary.feedback.append(write_feedback(report, content, settings.outbox / "feedback",
-                                               receipt=_receipt_of(report, arrivals)))
     _publish(settings, archive, register, period, arrivals, own, summary, fresh)
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
@@ -659,11 +658,45 @@ def _commit(archive: Archive, taken: list[_Taken]) -> None:
         t.item.path.unlink(missing_ok=True)
 
 
-def _receipt_of(report: Report, arrivals: list[Arrival]) -> str:
-    for arrival in reversed(arrivals):
-        if arrival.name == report.file:
-            return arrival.sha256[:10]
-    return ""
+def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path]:
+    """A marked-up copy of each file refused tonight. When one department has several, the
+    newest gets the usual name and each other one its file's name too, so none is lost. A
+    department that handed in tonight loses its copies from earlier nights: they are about
+    files it has replaced (the one refused tonight, if any, is written anew)."""
+    from .publish.feedback import feedback_name, write_feedback
+
+    groups: dict[str, list[_Taken]] = {}
+    for t in taken:
+        if t.arrival.verdict == Verdict.REJECTED.value:
+            groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
+    names = set(groups)
+    written: list[Path] = []
+    for name, group in groups.items():
+        group.sort(key=lambda t: order_key(t.arrival))
+        for t in group:
+            target = name if t is group[-1] else _feedback_name_with(name, t.arrival.name, names)
+            names.add(target)
+            written.append(write_feedback(t.report, t.content, folder, name=target,
+                                          receipt=t.arrival.sha256[:10]))
+    handed_in = {t.arrival.department for t in taken
+                 if t.arrival.department and t.arrival.verdict != DUPLICATE}
+    for department in sorted(handed_in):
+        for old in folder.glob(f"{department}_{period}_fel*.xlsx"):
+            if old.name not in names:
+                old.unlink(missing_ok=True)
+    return written
+
+
+def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
+    """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
+    taken too."""
+    safe = re.sub(r"[^\w-]+", "_", Path(file).stem).strip("_")[:60]
+    base = f"{Path(name).stem}_{safe}"
+    candidate, n = f"{base}.xlsx", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}_{n}.xlsx"
+    return candidate
 
 
 def validation_key(register: Register, period: str, folder: str,
@@ -948,15 +981,18 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
 
     register = read_register(settings)
     period = require_period(settings, register)
-    archive = Archive(settings.archive)
-    arrivals = archive.arrivals()
-    merged = _merge_period(archive, register, period, arrivals)
-    if merged is None:
-        from .merge import merge
+    # under the run's lock: a report written beside a night's run could replace the night's
+    # report with one from before the night's files
+    with run_lock(settings.archive, settings.lock_wait_seconds):
+        archive = Archive(settings.archive)
+        arrivals = archive.arrivals()
+        merged = _merge_period(archive, register, period, arrivals)
+        if merged is None:
+            from .merge import merge
 
-        merged = merge(register, period, {})
-    as_of = _as_of(register, period, states(arrivals, period)[1])
-    path = settings.outbox / f"tertialrapport_{period}.docx"
-    with atomic_write(path) as tmp:
-        write_docx(tmp, register, merged, as_of=as_of, template=docx_template)
+            merged = merge(register, period, {})
+        as_of = _as_of(register, period, states(arrivals, period)[1])
+        path = settings.outbox / f"tertialrapport_{period}.docx"
+        with atomic_write(path) as tmp:
+            write_docx(tmp, register, merged, as_of=as_of, template=docx_template)
     return path

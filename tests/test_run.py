@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 
 import openpyxl
@@ -127,6 +128,83 @@ def test_a_rejected_newer_file_does_not_displace_the_accepted_one(workspace, tmp
     status = run(workspace, "status").output
     assert "godkand.xlsx" in status and "trasig.xlsx" in status
     assert "Ej godkänd" in inlamningar(workspace)
+
+
+def broken_copy(tmp_path, code, name, cells):
+    book = openpyxl.load_workbook(next((SUBMISSIONS / code).glob("*.xlsx")))
+    for ref, value in cells.items():
+        book["Aktiviteter"][ref] = value
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_two_refused_files_of_a_department_each_get_feedback_until_one_is_accepted(
+        workspace, tmp_path):
+    """Neither feedback is lost to the other; the newest has the usual name. Once the
+    department's file is accepted, the copies that say it is refused are gone."""
+    first = drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "forsta.xlsx",
+                                                      {"H2": "pågånde"}))
+    second = drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "andra försök.xlsx",
+                                                       {"H3": "klart"}))
+    set_saved_time(first, "2024-09-10T08:00:00")
+    set_saved_time(second, "2024-09-10T09:00:00")
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    feedback = workspace / "outbox" / "feedback"
+    assert sorted(p.name for p in feedback.iterdir()) == [
+        "UTB_2024-T2_fel.xlsx", "UTB_2024-T2_fel_forsta.xlsx"]
+    newest = "\n".join(str(r) for r in sheet_rows(feedback / "UTB_2024-T2_fel.xlsx", "Fel"))
+    older = "\n".join(str(r) for r in sheet_rows(feedback / "UTB_2024-T2_fel_forsta.xlsx", "Fel"))
+    assert "klart" in newest and "pågånde" not in newest
+    assert "pågånde" in older and "klart" not in older
+    assert f"Återkoppling: {feedback / 'UTB_2024-T2_fel_forsta.xlsx'}" in result.output
+
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    assert len(list(feedback.iterdir())) == 2  # another department's file: UTB's stay
+    drop(workspace, "UTB", name="rattad.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    assert list(feedback.iterdir()) == []
+
+
+def test_feedback_that_could_not_be_written_is_written_the_next_night(workspace, tmp_path):
+    """The department is told before the file leaves the inbox: a night that cannot write
+    the feedback keeps the file, and the next night judges it again and tells."""
+    target = drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "trasig.xlsx",
+                                                       {"H2": "pågånde"}))
+    (workspace / "outbox").mkdir(exist_ok=True)
+    (workspace / "outbox" / "feedback").write_text("en fil där mappen ska vara")
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert target.exists() and Archive(workspace / "archive").arrivals() == []
+    (workspace / "outbox" / "feedback").unlink()
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    assert (workspace / "outbox" / "feedback" / "UTB_2024-T2_fel.xlsx").exists()
+    assert [a.verdict for a in Archive(workspace / "archive").arrivals()] == ["Ej godkänd"]
+
+
+def test_outputs_are_readable_as_the_umask_allows(workspace, tmp_path):
+    """Not only by the account that ran the night (mkstemp's 0600): the committee and the
+    departments open them from a shared folder."""
+    old = os.umask(0o022)
+    try:
+        drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "trasig.xlsx",
+                                                  {"H2": "pågånde"}))
+        drop(workspace, "EKO")
+        assert run(workspace, "run").exit_code == 1
+    finally:
+        os.umask(old)
+    outbox = workspace / "outbox"
+    written = [outbox / "sammanstallning_2024-T2.xlsx", outbox / "feedback" / "UTB_2024-T2_fel.xlsx",
+               *(outbox.glob("manifest_*.json"))]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {"0o644"}
+    workbook = outbox / "sammanstallning_2024-T2.xlsx"
+    workbook.chmod(0o640)  # the controller's own choice is kept when the file is replaced
+    drop(workspace, "SOC")
+    run(workspace, "run")
+    assert oct(stat.S_IMODE(workbook.stat().st_mode)) == "0o640"
 
 
 def test_an_identical_resubmission_is_recognised(workspace):
@@ -303,6 +381,36 @@ def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
         result = CliRunner().invoke(main, ["--config", str(config), "run"])
     assert result.exit_code == 2
     assert "En annan körning pågår redan" in result.output
+
+
+def test_the_report_waits_for_a_nights_run_like_a_second_run(workspace):
+    """Written beside a night's run, it could replace the night's report with an older one."""
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
+    with run_lock(workspace / "archive", 0):
+        result = CliRunner().invoke(main, ["--config", str(config), "report"])
+    assert result.exit_code == 2
+    assert "En annan körning pågår redan" in result.output
+    assert not (workspace / "outbox" / "tertialrapport_2024-T2.docx").exists()
+
+
+def test_what_a_killed_run_left_half_written_is_swept_by_the_next(workspace):
+    """A run killed while writing leaves its temporary file (on a Windows share a visible
+    one); the next run removes those an hour old, never one being written now."""
+    outbox = workspace / "outbox"
+    (outbox / "feedback").mkdir(parents=True)
+    old = [outbox / ".sammanstallning_2024-T2.xlsx.k2j4_x9a.tmp",
+           outbox / "feedback" / ".UTB_2024-T2_fel.xlsx.abcdefgh.tmp"]
+    fresh = outbox / ".tertialrapport_2024-T2.docx.zzzzzzzz.tmp"
+    mine = outbox / "anteckningar.tmp"
+    for path in (*old, fresh, mine):
+        path.write_bytes(b"")
+    hours_ago = time.time() - 2 * 3600
+    for path in (*old, mine):
+        os.utime(path, (hours_ago, hours_ago))
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    assert [p.exists() for p in (*old, fresh, mine)] == [False, False, True, True]
 
 
 def test_wrong_period_is_refused(workspace):

@@ -4,6 +4,7 @@ commented, and a first sheet `Fel` listing every problem in plain Swedish."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +25,8 @@ LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 AUTHOR = "Målsystem"
 SHEET = FEEDBACK_SHEET
 
+log = logging.getLogger(__name__)
+
 
 def feedback_name(report: Report, fallback: str) -> str:
     if report.department and report.period:
@@ -31,25 +34,44 @@ def feedback_name(report: Report, fallback: str) -> str:
     return f"{Path(fallback).stem}_fel.xlsx"
 
 
-def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = "") -> Path:
-    path = folder / feedback_name(report, report.file)
-    book = _open(content)
-    _clear_earlier_marks(book)
-    marked = _mark_cells(book, report)
-    _write_problem_sheet(book, report, receipt, marked)
-    with atomic_write(path) as tmp:
-        book.save(tmp)
+def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = "",
+                   name: str | None = None) -> Path:
+    """Raises OSError only for the outbox's sake (disk full, read-only): whatever is wrong
+    with the file itself, a feedback workbook is written, at worst with only the Fel sheet."""
+    path = folder / (name or feedback_name(report, report.file))
+    try:
+        book = _marked_copy(content, report, receipt)
+    except Exception as exc:  # the file is what was wrong; the feedback still has to be written
+        log.info("feedback for %s without its workbook: %r", report.file, exc)
+        book = _problems_only(report, receipt)
+    try:
+        _save(book, path)
+    except OSError:
+        raise
+    except Exception as exc:  # something in the department's workbook that cannot be saved
+        log.info("feedback for %s without its workbook: %r", report.file, exc)
+        _save(_problems_only(report, receipt), path)
     return path
 
 
-def _open(content: bytes) -> Workbook:
-    """The department's own workbook, or an empty one when it cannot be opened at all."""
-    try:
-        return openpyxl.load_workbook(io.BytesIO(content))
-    except Exception:  # the file is what was wrong; the feedback still has to be written
-        book = openpyxl.Workbook()
-        book.active.title = SHEET
-        return book
+def _marked_copy(content: bytes, report: Report, receipt: str) -> Workbook:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    _clear_earlier_marks(book)
+    marked = _mark_cells(book, report)
+    _write_problem_sheet(book, report, receipt, marked)
+    return book
+
+
+def _problems_only(report: Report, receipt: str) -> Workbook:
+    book = openpyxl.Workbook()
+    book.active.title = SHEET
+    _write_problem_sheet(book, report, receipt, set())
+    return book
+
+
+def _save(book: Workbook, path: Path) -> None:
+    with atomic_write(path) as tmp:
+        book.save(tmp)
 
 
 def _anchor(sheet: Worksheet, ref: str) -> str:
