@@ -68,7 +68,7 @@ _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 def sweep_temporary(folder: Path, older_than_seconds: float = 3600) -> list[Path]:
     """Remove what a killed process left of `atomic_write` in `folder` (never a file still
     being written: only those untouched for an hour)."""
-    removed = []
+    removed: list[Path] = []
     cutoff = time.time() - older_than_seconds
     try:
         entries = list(folder.iterdir())
