@@ -181,7 +181,10 @@ def run(ctx: click.Context, period: str | None, register: Path | None, inbox: Pa
         from .ledger import plural
         from .run import scan_inbox
 
-        scan = scan_inbox(settings, None)
+        try:
+            scan = scan_inbox(settings, None)
+        except PipelineError:  # no inbox either: the register's errors come first
+            raise exc from None
         waiting = len(scan.ready) + len(scan.waiting)
         if waiting:
             exc.add_note(f"Inget lästes in: {plural(waiting, 'fil', 'filer')} ligger kvar i "

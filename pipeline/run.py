@@ -178,6 +178,7 @@ class RunSummary:
     unchanged: bool = False
     open_long: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
     unknown_folders: list[str] = field(default_factory=list)  # what to say about each
+    nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
     replaced: dict[str, Arrival] = field(default_factory=dict)  # department: earlier file
 
     @property
@@ -221,6 +222,11 @@ class RunSummary:
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
         out.extend(self.unknown_folders)
+        for shown, files in self.nested.items():
+            code = shown.split("/")[0]
+            them = "filen" if files == 1 else f"de {files} filerna"
+            out.append(f"Mappen {shown} i inkorgen läses inte, så {them} där har inte lästs. "
+                       f"Lägg filen som ska lämnas in direkt i mappen {code}.")
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -254,6 +260,7 @@ class InboxScan:
     waiting: list[str] = field(default_factory=list)  # left for the next night, as shown
     open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
     unknown_folders: dict[str, int] = field(default_factory=dict)  # not a code: files there
+    nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
 
 
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
@@ -288,7 +295,9 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
     scan = InboxScan()
     inbox = settings.inbox
     if not inbox.is_dir():
-        return scan
+        what = "är en fil, inte en mapp" if inbox.exists() else "finns inte"
+        raise ConfigError(f"Inkorgen {inbox} {what}. Skapa mappen, eller rätta inbox i "
+                          "pipeline.toml; inga filer har lästs.")
     subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
     folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
                                if codes is None or name in codes]
@@ -301,6 +310,10 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
         names = {p.name for p in folder.iterdir()}
         for path in sorted(folder.iterdir()):
             name = path.name
+            if code and path.is_dir() and not name.startswith("."):
+                files = sum(1 for p in path.rglob("*") if p.is_file() and not _ignored(p.name))
+                if files:
+                    scan.nested[f"{code}/{name}"] = files
             if not path.is_file() or _ignored(name):
                 continue
             item = InboxFile(path, code)
@@ -319,11 +332,16 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
     return scan
 
 
+# Excel saves through a temporary file with a name like 4A3F9C21, without an extension.
+_EXCEL_TEMPORARY = re.compile(r"[0-9A-F]{8}")
+
+
 def _ignored(name: str) -> bool:
-    """Lock files, temporary save files and hidden files are never submissions."""
+    """Lock files, temporary save files and hidden files are never submissions. Any other
+    name is read, with an extension or without ("Stab T2 2024" is a workbook all the same)."""
     lowered = name.lower()
     return (name.startswith(("~$", ".~lock.", ".")) or lowered.endswith((".tmp", "#"))
-            or "." not in name)
+            or _EXCEL_TEMPORARY.fullmatch(name) is not None)
 
 
 @contextlib.contextmanager
@@ -358,6 +376,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     unchanged = _nothing_new(settings, archive, first)
     if unchanged is not None:
         unchanged.open_long = _open_long(nights_open, first)
+        unchanged.nested = first.nested
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
     with _phase(archive, "register"):
@@ -368,6 +387,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     scan = scan_inbox(settings, register.department_codes)
     ready, summary.waiting = scan.ready, scan.waiting
     summary.open_long = _open_long(nights_open, scan)
+    summary.nested = scan.nested
     summary.unknown_folders = [_unknown_folder(name, files, register.department_codes)
                                for name, files in scan.unknown_folders.items()]
     with _phase(archive, "earlier_periods"):

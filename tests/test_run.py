@@ -374,6 +374,46 @@ def test_files_in_a_folder_that_is_no_department_are_named_and_left(workspace):
     assert Archive(workspace / "archive").arrivals() == []
 
 
+def test_a_folder_inside_a_departments_folder_is_named_every_night(workspace):
+    """inbox/EKO/gammalt/ is not read (an old file kept there must not be handed in by
+    mistake), but the controller is told, also on a night with nothing else new."""
+    drop(workspace, "STAB")
+    old = workspace / "inbox" / "EKO" / "gammalt"
+    old.mkdir(parents=True)
+    shutil.copy(next((SUBMISSIONS / "EKO").glob("*.xlsx")), old / "ekonomi tertial 2.xlsx")
+    told = ("Mappen EKO/gammalt i inkorgen läses inte, så filen där har inte lästs. Lägg filen "
+            "som ska lämnas in direkt i mappen EKO.")
+    for _night in range(2):
+        result = run(workspace, "run")
+        assert result.exit_code == 0, result.output
+        assert told in result.output
+    assert "sammanställningen är oförändrad" in result.output
+    assert (old / "ekonomi tertial 2.xlsx").exists()
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["STAB"]
+
+
+def test_a_file_without_an_extension_is_read_but_not_excels_temporary_save(workspace):
+    drop(workspace, "STAB", name="Stab T2 2024")
+    drop(workspace, "EKO", name="4A3F9C21")  # Excel, halfway through a save
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert "STAB/Stab T2 2024: Godkänd" in result.output
+    assert "4A3F9C21" not in result.output
+    assert (workspace / "inbox" / "EKO" / "4A3F9C21").exists()
+
+
+def test_an_inbox_that_is_not_there_stops_the_run_with_exit_2(workspace):
+    """Not "no new files" every night, which cron would never question."""
+    (workspace / "inbox").rmdir()
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert f"Inkorgen {workspace / 'inbox'} finns inte." in result.output
+    (workspace / "inbox").write_text("")
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert "är en fil, inte en mapp" in result.output
+
+
 def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
