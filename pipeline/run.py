@@ -941,7 +941,8 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
         "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
         "sha256": a.sha256, "state": state,
         "counts": counted.get(a.department or "") is a, "errors": a.errors,
-        "warnings": a.warnings} for a, state in rows]
+        # a copy's one notice is its state, Dubblett: no warning for Datakvalitet to list
+        "warnings": 0 if a.verdict == DUPLICATE else a.warnings} for a, state in rows]
     columns = ["department", "file", "folder", "received", "saved_at", "sha256", "state",
                "counts", "errors", "warnings"]
     return pd.DataFrame(records, columns=columns)

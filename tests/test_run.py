@@ -217,6 +217,9 @@ def test_an_identical_resubmission_is_recognised(workspace):
            "som lämnades in " in result.output
     assert "(godkänd). Inget nytt har lästs in.)" in result.output
     assert "Dubblett" in inlamningar(workspace)
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")
+    copy = next(r for r in rows if "Dubblett" in r)
+    assert copy[7:9] == [0, 0]  # no warning that Datakvalitet would not list
     assert len(Archive(workspace / "archive").arrivals()) == 2
     assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1
 
