@@ -169,6 +169,8 @@ class RunSummary:
     new: list[tuple[Arrival, Report]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     early: list[tuple[str, str]] = field(default_factory=list)  # (file as shown, its period)
+    # refused files made for an earlier period: (file as shown, its period, archived copy)
+    late: list[tuple[str, str, Path]] = field(default_factory=list)
     # counted files that no longer pass against the register, with their errors now
     lapsed: list[tuple[Arrival, int]] = field(default_factory=list)
     counted: dict[str, Arrival] = field(default_factory=dict)
@@ -218,6 +220,10 @@ class RunSummary:
             out.append(f"  {shown}: gäller {later}, som inte samlas in ännu (period = "
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
+        for shown, earlier, copy in self.late:
+            out.append(f"  {shown}: gäller {earlier}, en period före den som samlas in nu "
+                       f"({self.period}). Ska filen räknas för {earlier}: kopiera {copy} till "
+                       f"inkorgen och kör pipeline run --period {earlier}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
@@ -624,7 +630,9 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-    archive.store(content, sha)
+    stored = archive.store(content, sha)
+    if verdict != DUPLICATE and (earlier_period := _earlier_period(report)) is not None:
+        summary.late.append((item.shown, earlier_period, stored))
     arrival = Arrival(run=started.isoformat(), received=arrived(after, now()).isoformat(),
                       name=path.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
@@ -641,6 +649,12 @@ def _later_period(report: Report) -> str | None:
     or before the controller moved on in pipeline.toml), else None. Such a file waits in the
     inbox: refusing it would tell the department to use an older template."""
     return next((i.found for i in report.issues if i.code == "file_later_period"), None)
+
+
+def _earlier_period(report: Report) -> str | None:
+    """The period of a refused file made for a period before the one being collected (late,
+    or handed in after the controller moved on in pipeline.toml), else None."""
+    return next((i.found for i in report.issues if i.code == "file_wrong_period"), None)
 
 
 def arrived(stat: os.stat_result, taken: dt.datetime) -> dt.datetime:

@@ -456,6 +456,26 @@ def test_what_a_killed_run_left_half_written_is_swept_by_the_next(workspace):
     assert [p.exists() for p in (*old, fresh, mine)] == [False, False, True, True]
 
 
+def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspace):
+    """After the controller moved on to T3, SOC's late T2 file is refused for T3; the run
+    says how to count it for T2, and doing so works."""
+    target = drop(workspace, "SOC", name="sen T2.xlsx")
+    digest = sha(target)
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    copy = Archive(workspace / "archive").blob_path(digest)
+    assert (f"SOC/sen T2.xlsx: gäller 2024-T2, en period före den som samlas in nu (2024-T3). "
+            f"Ska filen räknas för 2024-T2: kopiera {copy} till inkorgen och kör pipeline run "
+            "--period 2024-T2.") in result.output
+    shutil.copy(copy, workspace / "inbox" / "SOC" / "sen T2.xlsx")
+    result = run(workspace, "run", "--period", "2024-T2")
+    assert result.exit_code == 0, result.output
+    assert "SOC/sen T2.xlsx: Godkänd" in result.output
+    assert "Gäller: SOC" in result.output
+
+
 def test_wrong_period_is_refused(workspace):
     drop(workspace, "SOC")
     config = workspace / "pipeline.toml"
