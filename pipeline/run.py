@@ -220,10 +220,10 @@ class RunSummary:
             out.append(f"  {shown}: gäller {later}, som inte samlas in ännu (period = "
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
-        for shown, earlier, copy in self.late:
-            out.append(f"  {shown}: gäller {earlier}, en period före den som samlas in nu "
-                       f"({self.period}). Ska filen räknas för {earlier}: kopiera {copy} till "
-                       f"inkorgen och kör pipeline run --period {earlier}.")
+        for shown, before, copy in self.late:
+            out.append(f"  {shown}: gäller {before}, en period före den som samlas in nu "
+                       f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "
+                       f"inkorgen och kör pipeline run --period {before}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
