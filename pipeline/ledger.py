@@ -66,6 +66,8 @@ class StatusReport:
     open_files: dict[str, int] = field(default_factory=dict)  # "KOD/namn": nights found open
     # checksums of counted files that no longer pass against the register (the last run's)
     lapsed: set[str] = field(default_factory=set)
+    # files in the inbox now, for the next run: per drop folder's code ("" for the inbox)
+    in_inbox: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -96,11 +98,19 @@ class StatusReport:
             for shown, nights in self.open_files.items():
                 if shown.startswith(f"{d.code}/"):
                     line += f"; {_open_note(shown, nights)}"
+            if self.in_inbox.get(d.code):
+                line += f"; {_waiting_note(self.in_inbox[d.code], f' ({d.code}/)')}"
             out.append(line)
         for shown, nights in self.open_files.items():
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
+        if self.in_inbox.get(""):
+            out.append(f"Direkt i inkorgen: {_waiting_note(self.in_inbox[''], '')}")
         return out
+
+
+def _waiting_note(files: int, where: str) -> str:
+    return f"{plural(files, 'fil', 'filer')} i inkorgen{where} läses vid nästa körning"
 
 
 def _open_note(shown: str, nights: int) -> str:

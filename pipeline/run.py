@@ -1006,9 +1006,15 @@ def submission_status(settings: Settings) -> StatusReport:
     manifest = _manifest(settings.outbox / f"manifest_{period}.json")
     if manifest.get("register", {}).get("sha256") != register.checksum:
         manifest = {}  # written against another register: its findings may not hold
-    return department_status(register, archive.arrivals(), period, now().date(),
-                             archive.open_files(),
-                             {str(item.get("sha256")) for item in manifest.get("lapsed", [])})
+    status = department_status(register, archive.arrivals(), period, now().date(),
+                               archive.open_files(),
+                               {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
+    with contextlib.suppress(ConfigError):  # no inbox: the run says so
+        scan = scan_inbox(settings, register.department_codes)
+        for folder in [item.folder for item in scan.ready] + [
+                shown.split("/")[0] if "/" in shown else "" for shown in scan.waiting]:
+            status.in_inbox[folder] = status.in_inbox.get(folder, 0) + 1
+    return status
 
 
 def write_report(settings: Settings, docx_template: Path | None = None) -> Path:

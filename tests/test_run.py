@@ -664,6 +664,19 @@ def test_the_ledger_and_workbook_give_the_files_own_arrival_time(workspace, monk
     assert arrival.strftime("%Y-%m-%d %H:%M") in inlamningar(workspace).replace("T", " ")
 
 
+def test_status_counts_the_files_waiting_in_the_inbox(workspace):
+    """Before the night's run a department that has handed in is not just "saknas"."""
+    drop(workspace, "STAB")
+    drop(workspace, "EKO", folder=False)
+    lines = run(workspace, "status").output.splitlines()
+    assert any(line.startswith("STAB") and line.endswith(
+        ": saknas (försenad); 1 fil i inkorgen (STAB/) läses vid nästa körning")
+        for line in lines), lines
+    assert "Direkt i inkorgen: 1 fil i inkorgen läses vid nästa körning" in lines
+    assert run(workspace, "run").exit_code == 0
+    assert "läses vid nästa körning" not in run(workspace, "status").output
+
+
 def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
     drop(workspace, "SOC")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-17T02:00:00")  # deadline 2024-09-16
