@@ -1,0 +1,116 @@
+"""pipeline.toml, PIPELINE_NOW and the command line's overrides, as a user meets them:
+a wrong value is named with its key and what to write, with exit code 2 and no traceback;
+every key can be given on the command line; file-system failures name what to fix."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import EXAMPLE
+
+COMMANDS = ["templates", "validate", "run", "status", "report"]
+SUBMISSIONS = EXAMPLE / "inlamningar"
+
+
+def invoke(workspace, *args, env=None):
+    return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                              env=env)
+
+
+def configure(workspace, **values):
+    """Rewrite the workspace's pipeline.toml with these raw TOML values replacing its own."""
+    config = workspace / "pipeline.toml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if line.split("=")[0].strip() not in values]
+    lines += [f"{key} = {value}" for key, value in values.items()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def drop(workspace, code):
+    source = next((SUBMISSIONS / code).glob("*.xlsx"))
+    target = workspace / "inbox" / code / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    return target
+
+
+def assert_refused(result, message):
+    assert result.exit_code == 2, result.output
+    assert message in result.output, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- wrong types in pipeline.toml -----------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("settle_seconds", '"fem"', 'settle_seconds = "fem" är inte ett antal sekunder. Skriv ett '
+                                "tal, 0 eller större, utan citattecken, t.ex. "
+                                "settle_seconds = 300."),
+    ("settle_seconds", "-5", "settle_seconds = -5 är inte ett antal sekunder."),
+    ("lock_wait_seconds", "[1]", "lock_wait_seconds = [1] är inte ett antal sekunder. Skriv "
+                                 "ett tal, 0 eller större, utan citattecken, t.ex. "
+                                 "lock_wait_seconds = 10."),
+    ("report", '"nej"', 'report = "nej" är inte true eller false. Skriv report = true eller '
+                        "report = false, utan citattecken."),
+    ("report", '"false"', 'report = "false" är inte true eller false.'),
+    ("report", '"ja"', 'report = "ja" är inte true eller false.'),
+    ("period", "2024", "period = 2024 är inte en period. Skriv perioden inom citattecken som "
+                       'ÅÅÅÅ-T1, ÅÅÅÅ-T2 eller ÅÅÅÅ-T3, t.ex. period = "2024-T2".'),
+    ("period", '"2024-T4"', 'period = "2024-T4" har fel format.'),
+    ("register", "5", 'register = 5 är inte en sökväg. Skriv sökvägen inom citattecken, t.ex. '
+                      'register = "register.xlsx".'),
+    ("inbox", "true", 'inbox = true är inte en sökväg. Skriv sökvägen inom citattecken, t.ex. '
+                      'inbox = "inbox".'),
+    ("outbox", '""', 'outbox = "" är tom.'),
+])
+def test_a_wrongly_typed_config_value_is_named_with_its_line_and_stops_with_exit_2(
+        workspace, key, value, message):
+    drop(workspace, "SOC")
+    config = configure(workspace, **{key: value})
+    line = config.read_text(encoding="utf-8").splitlines().index(f"{key} = {value}") + 1
+    result = invoke(workspace, "run")
+    assert_refused(result, f"Konfigurationsfilen {config}, rad {line}: {message}")
+    assert not (workspace / "outbox").exists()  # nothing written on a guess
+
+
+def test_report_as_the_string_nej_writes_no_report(workspace):
+    drop(workspace, "SOC")
+    configure(workspace, report='"nej"')
+    assert invoke(workspace, "run").exit_code == 2
+    assert not list(workspace.glob("outbox/tertialrapport_*.docx"))
+    assert list((workspace / "inbox" / "SOC").iterdir())  # it waits for a corrected config
+
+
+def test_a_config_value_written_as_a_table_is_named_too(workspace):
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("report = false\n", "")
+                      + "[report]\nwrite = true\n", encoding="utf-8")
+    assert_refused(invoke(workspace, "status"),
+                   f"Konfigurationsfilen {config}: report = {{ write = true }} är inte true "
+                   "eller false.")
+
+
+def test_a_pinned_clock_that_is_no_time_is_named(workspace):
+    result = invoke(workspace, "status", env={"PIPELINE_NOW": "igår"})
+    assert_refused(result, 'Miljövariabeln PIPELINE_NOW har värdet "igår", som inte är en '
+                           "tidpunkt. Skriv datum och tid som PIPELINE_NOW=2024-08-31T02:00 "
+                           "(eller bara datumet, 2024-08-31), eller ta bort variabeln så "
+                           "används datorns klocka.")
+
+
+def test_a_pinned_clock_pins_the_status_date(workspace):
+    result = invoke(workspace, "status", env={"PIPELINE_NOW": "2024-09-01T02:00"})
+    assert result.exit_code == 0, result.output
+    assert "passerad" not in result.output.splitlines()[0]
+
+
+# --- messages about paths -------------------------------------------------------------------
+
+def test_a_folder_given_as_config_file_is_called_a_folder(tmp_path):
+    result = CliRunner().invoke(main, ["--config", str(tmp_path), "status"])
+    assert_refused(result, f"Konfigurationsfilen {tmp_path} är en mapp, inte en fil. Ange "
+                           f"själva filen, t.ex. --config {tmp_path / 'pipeline.toml'}.")
