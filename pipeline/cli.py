@@ -9,6 +9,7 @@ classes in click_sv.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -48,13 +49,74 @@ def fail(message: str) -> None:
     sys.exit(EXIT_FAILED)
 
 
-def _os_reason(exc: OSError) -> str:
+def _user_path(name: object) -> Path | None:
+    """The path to show for a failed file operation: a temporary file written beside its
+    target (`.<target>.<random>.tmp`, as atomic_write and the archive's cache name them) is
+    shown as the target."""
+    if not isinstance(name, str | os.PathLike):
+        return None
+    path = Path(os.fsdecode(name))
+    temporary = re.fullmatch(r"\.(.+)\.[^.]+\.tmp", path.name)
+    return path.with_name(temporary[1]) if temporary else path
+
+
+def _not_a_folder(path: Path) -> Path | None:
+    """The file standing where path (or one of the folders above it) should be a folder."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def os_error_message(exc: OSError) -> str:
+    """What went wrong in the file system, naming what the user must fix: the folder or the
+    target file, never a temporary file of ours."""
     import errno
 
-    reasons = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas",
-               errno.EPERM: "behörighet saknas", errno.ENOENT: "en fil eller mapp saknas",
-               errno.EROFS: "disken är skrivskyddad"}
-    return reasons.get(exc.errno or 0, "ett fel i filsystemet")
+    path = _user_path(exc.filename)
+    target = _user_path(exc.filename2) or path
+    temporary = path is not None and exc.filename is not None and \
+        path.name != Path(os.fsdecode(exc.filename)).name
+    folder = path.parent if path is not None and (temporary or not path.is_dir()) else path
+    then = ("Filer som redan tagits emot finns kvar i arkivet och inkorgen; rätta felet och kör "
+            "kommandot igen.")
+    if exc.errno == errno.ENOSPC:
+        where = f" (när {target} skrevs)" if target is not None else ""
+        reason = f"disken är full{where}. Frigör utrymme på disken."
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST) and path is not None \
+            and (blocker := _not_a_folder(path)) is not None:
+        reason = (f"{blocker} är en fil, inte en mapp. Flytta filen eller byt namn på den, så "
+                  "skapas mappen.")
+    elif exc.errno == errno.EISDIR and target is not None:
+        reason = (f"{target} är en mapp, men där ska en fil skrivas. Flytta mappen eller byt "
+                  "namn på den.")
+    elif exc.errno in (errno.EACCES, errno.EPERM) and path is not None and not temporary \
+            and path.is_file():
+        reason = (f"behörighet saknas till filen {path}. Ge kontot som kör kommandot rätt att "
+                  "läsa och skriva den.")
+    elif exc.errno in (errno.EACCES, errno.EPERM) and folder is not None:
+        reason = (f"behörighet saknas i mappen {folder}. Ge kontot som kör kommandot rätt att "
+                  "läsa och skriva i mappen.")
+    elif exc.errno == errno.EROFS and folder is not None:
+        reason = (f"mappen {folder} ligger på en skrivskyddad disk. Gör disken skrivbar eller "
+                  "ange en annan mapp i pipeline.toml.")
+    elif exc.errno == errno.ENOENT:
+        reason = f"en fil eller mapp saknas{f' ({path})' if path else ''}."
+    else:
+        reason = f"ett fel i filsystemet{f' ({path})' if path else ''}."
+    return f"Kommandot kunde inte slutföras: {reason} {then}"
+
+
+def _wrapped_os_error(exc: Exception) -> OSError | None:
+    """The OSError inside an xlsxwriter FileCreateError (raised by Workbook.close, e.g. on a
+    full disk). xlsxwriter is looked up, not imported: if it is not loaded, it raised nothing."""
+    xlsx = sys.modules.get("xlsxwriter.exceptions")
+    if xlsx is None or not isinstance(exc, xlsx.FileCreateError):
+        return None
+    for inner in (*exc.args[:1], exc.__cause__, exc.__context__):
+        if isinstance(inner, OSError):
+            return inner
+    return None
 
 
 def run_guarded(func):  # type: ignore[no-untyped-def]
@@ -75,10 +137,12 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
         except PipelineError as exc:
             fail(str(exc))
         except OSError as exc:  # disk full, no permission, a folder that vanished
-            where = f" ({exc.filename})" if exc.filename else ""
-            fail(f"Kommandot kunde inte slutföras: {_os_reason(exc)}{where}. Filer som "
-                 "redan tagits emot finns kvar i arkivet och inkorgen; rätta felet och kör "
-                 "kommandot igen.")
+            fail(os_error_message(exc))
+        except Exception as exc:
+            inner = _wrapped_os_error(exc)
+            if inner is None:
+                raise
+            fail(os_error_message(inner))
 
     return wrapper
 
@@ -137,12 +201,22 @@ def templates(ctx: click.Context, period: str | None, departments: tuple[str, ..
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
              period: str | None, register: Path | None) -> None:
     """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
+    from .labels import Severity, Verdict
     from .run import validate_files
 
     settings = settings_from(ctx, period=period, register=register)
-    results = validate_files(settings, files, feedback_dir=feedback)
+    folders = {path for path in files if path.is_dir()}
+    checked = [path for path in files if path not in folders]
+    results = iter(validate_files(settings, checked, feedback_dir=feedback) if checked else [])
     rejected = 0
-    for result in results:
+    for path in files:
+        if path in folders:  # e.g. `pipeline validate inbox/*` meets a department's folder
+            click.echo(f"{path.name}: {Verdict.REJECTED.value}")
+            click.echo(f"  {Severity.ERROR.value}: {path} är en mapp, inte en fil. Ange "
+                       f"filerna i den, t.ex. {path / '*.xlsx'}.")
+            rejected += 1
+            continue
+        result = next(results)
         report = result.report
         click.echo(f"{result.path.name}: {report.verdict.value}")
         for issue in report.ordered:

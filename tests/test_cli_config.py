@@ -2,7 +2,9 @@
 a wrong value is named with its key and what to write, with exit code 2 and no traceback;
 every key can be given on the command line; file-system failures name what to fix."""
 
+import errno
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +116,85 @@ def test_a_folder_given_as_config_file_is_called_a_folder(tmp_path):
     result = CliRunner().invoke(main, ["--config", str(tmp_path), "status"])
     assert_refused(result, f"Konfigurationsfilen {tmp_path} är en mapp, inte en fil. Ange "
                            f"själva filen, t.ex. --config {tmp_path / 'pipeline.toml'}.")
+
+
+def test_validate_calls_a_folder_a_folder_and_still_checks_the_files(workspace):
+    folder = workspace / "inbox" / "SOC"
+    file = drop(workspace, "SOC")
+    result = invoke(workspace, "validate", str(folder), str(file))
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(
+        f"SOC: Ej godkänd\n  Fel: {folder} är en mapp, inte en fil. Ange filerna i den, "
+        f"t.ex. {folder / '*.xlsx'}.\n{file.name}: Godkänd")
+
+
+def test_an_outbox_that_is_a_file_is_named_as_the_thing_to_fix(workspace):
+    drop(workspace, "SOC")
+    (workspace / "outbox").write_text("inte en mapp", encoding="utf-8")
+    result = invoke(workspace, "run")
+    assert_refused(result, f"Kommandot kunde inte slutföras: {workspace / 'outbox'} är en fil, "
+                           "inte en mapp. Flytta filen eller byt namn på den, så skapas mappen.")
+    assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1  # nothing lost
+
+
+def test_a_feedback_folder_under_an_outbox_file_names_the_outbox(workspace):
+    (workspace / "outbox").write_text("inte en mapp", encoding="utf-8")
+    broken = workspace / "trasig.xlsx"
+    broken.write_bytes(b"inte excel")
+    result = invoke(workspace, "validate", str(broken), "--feedback",
+                    str(workspace / "outbox" / "feedback"))
+    assert_refused(result, f"{workspace / 'outbox'} är en fil, inte en mapp.")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    (errno.EACCES, "behörighet saknas i mappen {outbox}. Ge kontot som kör kommandot rätt att "
+                   "läsa och skriva i mappen."),
+    (errno.EROFS, "mappen {outbox} ligger på en skrivskyddad disk. Gör disken skrivbar eller "
+                  "ange en annan mapp i pipeline.toml."),
+    (errno.ENOSPC, "disken är full (när {outbox}/sammanstallning_2024-T2.xlsx skrevs). Frigör "
+                   "utrymme på disken."),
+])
+def test_a_failed_output_names_the_folder_not_the_temporary_file(workspace, monkeypatch, code,
+                                                                 message):
+    import os
+    import tempfile
+
+    mkstemp = tempfile.mkstemp
+    outbox = workspace / "outbox"
+
+    def refused(*args, prefix="", dir=None, **kwargs):  # as os.open fails inside mkstemp
+        if Path(dir) != outbox:
+            return mkstemp(*args, prefix=prefix, dir=dir, **kwargs)
+        raise OSError(code, os.strerror(code), os.path.join(dir, f"{prefix}abcd_123.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    outbox.mkdir()
+    result = invoke(workspace, "run")
+    assert_refused(result, "Kommandot kunde inte slutföras: "
+                           + message.format(outbox=workspace / "outbox"))
+    assert ".tmp" not in result.output
+
+
+def test_a_full_disk_when_xlsxwriter_closes_the_workbook_is_exit_2(workspace, monkeypatch):
+    import xlsxwriter.workbook
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    drop(workspace, "SOC")
+    result = invoke(workspace, "run")
+    assert_refused(result, "Kommandot kunde inte slutföras: disken är full. Frigör utrymme på "
+                           "disken.")
+
+
+def test_another_xlsxwriter_error_is_still_a_program_error(workspace, monkeypatch):
+    import xlsxwriter.exceptions
+    import xlsxwriter.workbook
+
+    def broken(self):
+        raise xlsxwriter.exceptions.FileCreateError("not an OSError")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", broken)
+    result = invoke(workspace, "templates", "--out", str(workspace / "mallar"))
+    assert isinstance(result.exception, xlsxwriter.exceptions.FileCreateError)
