@@ -3,14 +3,16 @@ a wrong value is named with its key and what to write, with exit code 2 and no t
 every key can be given on the command line; file-system failures name what to fix."""
 
 import errno
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from pipeline.archive import run_lock
 from pipeline.cli import main
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, ROOT
 
 COMMANDS = ["templates", "validate", "run", "status", "report"]
 SUBMISSIONS = EXAMPLE / "inlamningar"
@@ -198,3 +200,108 @@ def test_another_xlsxwriter_error_is_still_a_program_error(workspace, monkeypatc
     monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", broken)
     result = invoke(workspace, "templates", "--out", str(workspace / "mallar"))
     assert isinstance(result.exception, xlsxwriter.exceptions.FileCreateError)
+
+
+# --- every key on the command line ----------------------------------------------------------
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_every_path_and_the_period(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    for option in ("--period PERIOD", "--register FIL", "--inbox MAPP", "--outbox MAPP",
+                   "--archive MAPP"):
+        assert option in result.output, (command, option)
+
+
+def test_report_takes_the_register_outbox_and_archive_from_the_command_line(workspace):
+    configure(workspace, register='"saknas.xlsx"')
+    register = workspace / "annat-register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, register)
+    result = invoke(workspace, "report", "--register", str(register), "--outbox",
+                    str(workspace / "ut"), "--archive", str(workspace / "arkiv"))
+    assert result.exit_code == 0, result.output
+    assert (workspace / "ut" / "tertialrapport_2024-T2.docx").is_file()
+    assert not (workspace / "outbox").exists()
+
+
+def test_the_register_may_be_given_only_on_the_command_line(workspace):
+    config = workspace / "pipeline.toml"
+    config.write_text(re.sub(r"register = .*\n", "", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    assert_refused(invoke(workspace, "status"), f'Konfigurationsfilen {config} saknar nyckeln '
+                   '"register". Lägg till en rad med registrets sökväg, t.ex. register = '
+                   '"register.xlsx", eller ange --register FIL.')
+    result = invoke(workspace, "status", "--register", str(EXAMPLE_REGISTER))
+    assert result.exit_code == 0, result.output
+
+
+def test_status_reads_the_archive_given_on_the_command_line(workspace):
+    drop(workspace, "SOC")
+    assert invoke(workspace, "run", "--archive", str(workspace / "arkiv")).exit_code == 0
+    lines = invoke(workspace, "status", "--archive", str(workspace / "arkiv")).output
+    assert "SOC" in lines and "saknas" not in next(x for x in lines.splitlines() if "SOC" in x)
+    default = invoke(workspace, "status", "--inbox", str(workspace / "inbox")).output
+    assert "saknas" in next(x for x in default.splitlines() if x.startswith("SOC"))
+
+
+def test_run_report_and_no_report_override_the_config(workspace):
+    drop(workspace, "SOC")
+    assert invoke(workspace, "run", "--report").exit_code == 0
+    assert (workspace / "outbox" / "tertialrapport_2024-T2.docx").is_file()
+
+    configure(workspace, report="true")
+    drop(workspace, "EKO")
+    result = invoke(workspace, "run", "--no-report", "--outbox", str(workspace / "ut"))
+    assert result.exit_code == 0, result.output
+    assert (workspace / "ut" / "sammanstallning_2024-T2.xlsx").is_file()
+    assert not (workspace / "ut" / "tertialrapport_2024-T2.docx").exists()
+
+
+def test_run_settle_seconds_on_the_command_line_leaves_a_fresh_file(workspace):
+    target = drop(workspace, "SOC")
+    result = invoke(workspace, "run", "--settle-seconds", "3600")
+    assert result.exit_code == 0, result.output
+    assert target.exists()  # changed a moment ago: left for the next night
+    assert invoke(workspace, "run", "--settle-seconds", "0").exit_code == 0
+    assert not target.exists()
+
+
+def test_run_lock_wait_seconds_on_the_command_line(workspace):
+    import time
+
+    configure(workspace, lock_wait_seconds="60")
+    with run_lock(workspace / "archive", 0):
+        began = time.monotonic()
+        result = invoke(workspace, "run", "--lock-wait-seconds", "0,5")
+    assert_refused(result, "En annan körning pågår redan")
+    assert time.monotonic() - began < 30
+
+
+def test_seconds_that_are_no_number_are_a_swedish_usage_error(workspace):
+    result = invoke(workspace, "run", "--settle-seconds", "fem")
+    assert result.exit_code == 2
+    assert ("Fel: Ogiltigt värde för '--settle-seconds': \"fem\" är inte ett antal sekunder. "
+            "Ange ett tal, 0 eller större, t.ex. 300.") in result.output
+
+
+def test_a_period_on_the_command_line_is_checked(workspace):
+    assert_refused(invoke(workspace, "status", "--period", "2024-T5"),
+                   'Perioden "2024-T5" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 eller '
+                   "ÅÅÅÅ-T3, t.ex. 2024-T2.")
+
+
+def test_the_readme_names_every_option_of_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        help_text = CliRunner().invoke(main, [command, "--help"]).output
+        for option in set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}:
+            assert option in readme, (command, option)
+
+
+def test_help_does_not_load_pandas():
+    import subprocess
+    import sys
+
+    code = "import sys; from pipeline.cli import main; print('pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(ROOT), check=True)
+    assert result.stdout.strip() == "False"
