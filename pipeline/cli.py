@@ -9,12 +9,14 @@ classes in click_sv.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .click_sv import SwedishGroup, SwedishPath
+from .click_sv import Seconds, SwedishGroup, SwedishPath
 from .config import Settings, load_settings
 from .errors import PipelineError, RegisterError
 
@@ -24,6 +26,8 @@ EXIT_OK, EXIT_REJECTED, EXIT_FAILED = 0, 1, 2
 class _Context:
     def __init__(self) -> None:
         self.config: Path | None = None
+        # Settings given on the command line (Settings field → value), for settings_from.
+        self.overrides: dict[str, object] = {}
 
 
 def config_option(func):  # type: ignore[no-untyped-def]
@@ -38,9 +42,60 @@ def config_option(func):  # type: ignore[no-untyped-def]
                         help="Konfigurationsfil (standard: ./pipeline.toml).")(func)
 
 
+def _override(field: str, *decls: str, **attrs: Any):  # type: ignore[no-untyped-def]
+    """An option that overrides one key of pipeline.toml; settings_from applies it."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: object) -> None:
+        if value is not None:
+            ctx.ensure_object(_Context).overrides[field] = value
+
+    return click.option(*decls, field, default=None, expose_value=False, callback=remember,
+                        **attrs)
+
+
+# The keys of pipeline.toml that every command accepts on its command line (SPEC: "Every one
+# of them can also be overridden on the command line"), the period first.
+CONFIG_OPTIONS = [
+    _override("period", "--period", metavar="PERIOD",
+              help="Period, t.ex. 2024-T2 (standard: period i konfigurationen)."),
+    _override("register", "--register", type=SwedishPath(), metavar="FIL",
+              help="Registret (standard: register i konfigurationen)."),
+    _override("inbox", "--inbox", type=SwedishPath(), metavar="MAPP",
+              help="Inkorgens mapp (standard: inbox i konfigurationen)."),
+    _override("outbox", "--outbox", type=SwedishPath(), metavar="MAPP",
+              help="Utkorgens mapp (standard: outbox i konfigurationen)."),
+    _override("archive", "--archive", type=SwedishPath(), metavar="MAPP",
+              help="Arkivets mapp (standard: archive i konfigurationen)."),
+]
+# The keys only the nightly run uses.
+RUN_OPTIONS = [
+    _override("report", "--report/--no-report",
+              help="Skriv också tertialrapporten, eller låt bli (standard: report i "
+                   "konfigurationen, annars ja)."),
+    _override("settle_seconds", "--settle-seconds", type=Seconds(), metavar="SEKUNDER",
+              help="En fil som ändrats för färre sekunder sedan lämnas till nästa natt "
+                   "(standard: settle_seconds i konfigurationen, annars 300)."),
+    _override("lock_wait_seconds", "--lock-wait-seconds", type=Seconds(), metavar="SEKUNDER",
+              help="Så länge körningen väntar när en annan körning pågår, innan den avslutas "
+                   "med kod 2 (standard: lock_wait_seconds i konfigurationen, annars 10)."),
+]
+
+
+def command_options(*options):  # type: ignore[no-untyped-def]
+    """-h/--help, --config and the config overrides that every command has, then its own."""
+
+    def decorate(func):  # type: ignore[no-untyped-def]
+        for option in reversed([*CONFIG_OPTIONS, *options]):
+            func = option(func)
+        func = config_option(func)
+        return click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")(func)
+
+    return decorate
+
+
 def settings_from(ctx: click.Context, **overrides: object) -> Settings:
-    config = ctx.ensure_object(_Context).config
-    return load_settings(config).with_overrides(**overrides)
+    state = ctx.ensure_object(_Context)
+    return load_settings(state.config, **{**state.overrides, **overrides})
 
 
 def fail(message: str) -> None:
@@ -48,13 +103,74 @@ def fail(message: str) -> None:
     sys.exit(EXIT_FAILED)
 
 
-def _os_reason(exc: OSError) -> str:
+def _user_path(name: object) -> Path | None:
+    """The path to show for a failed file operation: a temporary file written beside its
+    target (`.<target>.<random>.tmp`, as atomic_write and the archive's cache name them) is
+    shown as the target."""
+    if not isinstance(name, str | os.PathLike):
+        return None
+    path = Path(os.fsdecode(name))
+    temporary = re.fullmatch(r"\.(.+)\.[^.]+\.tmp", path.name)
+    return path.with_name(temporary[1]) if temporary else path
+
+
+def _not_a_folder(path: Path) -> Path | None:
+    """The file standing where path (or one of the folders above it) should be a folder."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def os_error_message(exc: OSError) -> str:
+    """What went wrong in the file system, naming what the user must fix: the folder or the
+    target file, never a temporary file of ours."""
     import errno
 
-    reasons = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas",
-               errno.EPERM: "behörighet saknas", errno.ENOENT: "en fil eller mapp saknas",
-               errno.EROFS: "disken är skrivskyddad"}
-    return reasons.get(exc.errno or 0, "ett fel i filsystemet")
+    path = _user_path(exc.filename)
+    target = _user_path(exc.filename2) or path
+    temporary = path is not None and exc.filename is not None and \
+        path.name != Path(os.fsdecode(exc.filename)).name
+    folder = path.parent if path is not None and (temporary or not path.is_dir()) else path
+    then = ("Filer som redan tagits emot finns kvar i arkivet och inkorgen; rätta felet och kör "
+            "kommandot igen.")
+    if exc.errno == errno.ENOSPC:
+        where = f" (när {target} skrevs)" if target is not None else ""
+        reason = f"disken är full{where}. Frigör utrymme på disken."
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST) and path is not None \
+            and (blocker := _not_a_folder(path)) is not None:
+        reason = (f"{blocker} är en fil, inte en mapp. Flytta filen eller byt namn på den, så "
+                  "skapas mappen.")
+    elif exc.errno == errno.EISDIR and target is not None:
+        reason = (f"{target} är en mapp, men där ska en fil skrivas. Flytta mappen eller byt "
+                  "namn på den.")
+    elif exc.errno in (errno.EACCES, errno.EPERM) and path is not None and not temporary \
+            and path.is_file():
+        reason = (f"behörighet saknas till filen {path}. Ge kontot som kör kommandot rätt att "
+                  "läsa och skriva den.")
+    elif exc.errno in (errno.EACCES, errno.EPERM) and folder is not None:
+        reason = (f"behörighet saknas i mappen {folder}. Ge kontot som kör kommandot rätt att "
+                  "läsa och skriva i mappen.")
+    elif exc.errno == errno.EROFS and folder is not None:
+        reason = (f"mappen {folder} ligger på en skrivskyddad disk. Gör disken skrivbar eller "
+                  "ange en annan mapp i pipeline.toml.")
+    elif exc.errno == errno.ENOENT:
+        reason = f"en fil eller mapp saknas{f' ({path})' if path else ''}."
+    else:
+        reason = f"ett fel i filsystemet{f' ({path})' if path else ''}."
+    return f"Kommandot kunde inte slutföras: {reason} {then}"
+
+
+def _wrapped_os_error(exc: Exception) -> OSError | None:
+    """The OSError inside an xlsxwriter FileCreateError (raised by Workbook.close, e.g. on a
+    full disk). xlsxwriter is looked up, not imported: if it is not loaded, it raised nothing."""
+    xlsx = sys.modules.get("xlsxwriter.exceptions")
+    if xlsx is None or not isinstance(exc, xlsx.FileCreateError):
+        return None
+    for inner in (*exc.args[:1], exc.__cause__, exc.__context__):
+        if isinstance(inner, OSError):
+            return inner
+    return None
 
 
 def run_guarded(func):  # type: ignore[no-untyped-def]
@@ -75,10 +191,12 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
         except PipelineError as exc:
             fail(str(exc))
         except OSError as exc:  # disk full, no permission, a folder that vanished
-            where = f" ({exc.filename})" if exc.filename else ""
-            fail(f"Kommandot kunde inte slutföras: {_os_reason(exc)}{where}. Filer som "
-                 "redan tagits emot finns kvar i arkivet och inkorgen; rätta felet och kör "
-                 "kommandot igen.")
+            fail(os_error_message(exc))
+        except Exception as exc:
+            inner = _wrapped_os_error(exc)
+            if inner is None:
+                raise
+            fail(os_error_message(inner))
 
     return wrapper
 
@@ -100,23 +218,19 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
-@config_option
-@click.option("--period", metavar="PERIOD",
-              help="Period, t.ex. 2024-T2 (standard: perioden i konfigurationen).")
-@click.option("--department", "departments", multiple=True, metavar="KOD",
-              help="Bara denna avdelning; kan anges flera gånger.")
-@click.option("--out", type=SwedishPath(), metavar="MAPP",
-              help="Mapp för mallarna (standard: outbox/mallar/<period>/).")
-@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
+@command_options(
+    click.option("--department", "departments", multiple=True, metavar="KOD",
+                 help="Bara denna avdelning; kan anges flera gånger."),
+    click.option("--out", type=SwedishPath(), metavar="MAPP",
+                 help="Mapp för mallarna (standard: outbox/mallar/<period>/)."),
+)
 @click.pass_context
 @run_guarded
-def templates(ctx: click.Context, period: str | None, departments: tuple[str, ...],
-              out: Path | None, register: Path | None) -> None:
+def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None) -> None:
     """Skapa en ifyllningsmall per avdelning för perioden."""
     from .run import make_templates
 
-    settings = settings_from(ctx, period=period, register=register)
+    settings = settings_from(ctx)
     paths = make_templates(settings, departments=departments, out=out)
     for path in paths:
         click.echo(f"Skrev {path}")
@@ -124,25 +238,31 @@ def templates(ctx: click.Context, period: str | None, departments: tuple[str, ..
 
 
 @main.command()
-@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
-@config_option
-@click.argument("files", nargs=-1, required=True, type=SwedishPath(), metavar="FILER...")
-@click.option("--feedback", type=SwedishPath(), metavar="MAPP",
-              help="Mapp där en felmarkerad kopia skrivs för varje underkänd fil.")
-@click.option("--period", metavar="PERIOD",
-              help="Perioden som filerna ska gälla (standard: konfigurationens).")
-@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
+@command_options(
+    click.argument("files", nargs=-1, required=True, type=SwedishPath(), metavar="FILER..."),
+    click.option("--feedback", type=SwedishPath(), metavar="MAPP",
+                 help="Mapp där en felmarkerad kopia skrivs för varje underkänd fil."),
+)
 @click.pass_context
 @run_guarded
-def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
-             period: str | None, register: Path | None) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None) -> None:
     """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
+    from .labels import Severity, Verdict
     from .run import validate_files
 
-    settings = settings_from(ctx, period=period, register=register)
-    results = validate_files(settings, files, feedback_dir=feedback)
+    settings = settings_from(ctx)
+    folders = {path for path in files if path.is_dir()}
+    checked = [path for path in files if path not in folders]
+    results = iter(validate_files(settings, checked, feedback_dir=feedback) if checked else [])
     rejected = 0
-    for result in results:
+    for path in files:
+        if path in folders:  # e.g. `pipeline validate inbox/*` meets a department's folder
+            click.echo(f"{path.name}: {Verdict.REJECTED.value}")
+            click.echo(f"  {Severity.ERROR.value}: {path} är en mapp, inte en fil. Ange "
+                       f"filerna i den, t.ex. {path / '*.xlsx'}.")
+            rejected += 1
+            continue
+        result = next(results)
         report = result.report
         click.echo(f"{result.path.name}: {report.verdict.value}")
         for issue in report.ordered:
@@ -156,24 +276,14 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None,
 
 
 @main.command()
-@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
-@config_option
-@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
-@click.option("--inbox", type=SwedishPath(), metavar="MAPP", help="Inkorgens mapp.")
-@click.option("--outbox", type=SwedishPath(), metavar="MAPP", help="Utkorgens mapp.")
-@click.option("--archive", type=SwedishPath(), metavar="MAPP", help="Arkivets mapp.")
-@click.option("--report/--no-report", "report", default=None,
-              help="Skriv också tertialrapporten (standard: enligt konfigurationen).")
+@command_options(*RUN_OPTIONS)
 @click.pass_context
 @run_guarded
-def run(ctx: click.Context, period: str | None, register: Path | None, inbox: Path | None,
-        outbox: Path | None, archive: Path | None, report: bool | None) -> None:
+def run(ctx: click.Context) -> None:
     """Nattkörningen: läs inkorgen, arkivera, kontrollera och skriv sammanställningen."""
     from .run import nightly_run
 
-    settings = settings_from(ctx, period=period, register=register, inbox=inbox,
-                             outbox=outbox, archive=archive, report=report)
+    settings = settings_from(ctx)
     progress = _progress if sys.stderr.isatty() else None
     try:
         summary = nightly_run(settings, progress=progress)
@@ -203,37 +313,30 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 @main.command()
-@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
-@config_option
-@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
-@click.option("--register", type=SwedishPath(), metavar="FIL", help="Registrets sökväg.")
-@click.option("--archive", type=SwedishPath(), metavar="MAPP", help="Arkivets mapp.")
+@command_options()
 @click.pass_context
 @run_guarded
-def status(ctx: click.Context, period: str | None, register: Path | None,
-           archive: Path | None) -> None:
+def status(ctx: click.Context) -> None:
     """Visa vilka avdelningar som lämnat in och vilka som saknas."""
     from .run import submission_status
 
-    settings = settings_from(ctx, period=period, register=register, archive=archive)
+    settings = settings_from(ctx)
     for line in submission_status(settings).lines():
         click.echo(line)
 
 
 @main.command()
-@click.help_option("-h", "--help", help="Visa den här hjälpen och avsluta.")
-@config_option
-@click.option("--period", metavar="PERIOD", help="Period (standard: perioden i konfigurationen).")
-@click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
-              metavar="FIL",
-              help="Word-mall (.docx) vars formatmallar används.")
+@command_options(
+    click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
+                 metavar="FIL", help="Word-mall (.docx) vars formatmallar används."),
+)
 @click.pass_context
 @run_guarded
-def report(ctx: click.Context, period: str | None, docx_template: Path | None) -> None:
+def report(ctx: click.Context, docx_template: Path | None) -> None:
     """Skriv tertialrapporten (Word) från det som tagits emot."""
     from .run import write_report
 
-    settings = settings_from(ctx, period=period)
+    settings = settings_from(ctx)
     path = write_report(settings, docx_template=docx_template)
     click.echo(f"Skrev {path}")
 

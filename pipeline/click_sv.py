@@ -3,13 +3,15 @@
 The commands' docstrings and option help are Swedish already; what click writes by itself
 ("Usage:", "Options:", "Error: No such option ...") is made Swedish here through click's
 extension points: a HelpFormatter, a Context that uses it, a Command and a Group that use
-that Context and turn click's usage errors into Swedish ones before click shows them, and a
-Path type that complains in Swedish. Only click is imported, so `pipeline --help` stays quick.
+that Context and turn click's usage errors into Swedish ones before click shows them, and
+Path and Seconds types that complain in Swedish. Only click is imported, so `pipeline --help`
+stays quick.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -75,6 +77,26 @@ class SwedishPath(click.Path):
         elif self.readable and not os.access(name, os.R_OK):
             self.fail(f"{name} går inte att läsa: behörighet saknas.", param, ctx)
         return super().convert(value, param, ctx)
+
+
+class Seconds(click.ParamType):
+    """A number of seconds, 0 or more; a decimal comma (2,5) is read as a point."""
+
+    name = "sekunder"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip().replace(",", "."))
+            except ValueError:
+                number = math.nan
+        if not math.isfinite(number) or number < 0:
+            self.fail(f'"{value}" är inte ett antal sekunder. Ange ett tal, 0 eller större, '
+                      "t.ex. 300.", param, ctx)
+        return number
 
 
 class SwedishCommand(click.Command):
