@@ -1,13 +1,14 @@
 """A department's own activity gets a stable id and comes back prefilled the next period."""
 
 import datetime as dt
+import shutil
 
 import openpyxl
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.samples import fill_template
-from tests.conftest import EXAMPLE_REGISTER
+from tests.conftest import EXAMPLE_REGISTER, change_register, remove_department
 
 
 def invoke(config, *args):
@@ -182,19 +183,20 @@ def test_a_file_refused_under_a_wrong_register_is_judged_again_when_handed_in_ag
         workspace, register_copy):
     """The controller's register mistake got a file refused; after the fix, the department
     hands in the very same file and it counts (it is no duplicate of a refused file)."""
-    register_path, edit = register_copy
+    register_path, _ = register_copy
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
-    sheet = openpyxl.load_workbook(register_path)["Aktiviteter"]
-    assert sheet["G1"].value == "Ansvarig"
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "STAB")
-    edit({("Aktiviteter", f"G{row}"): "SOC"})  # a slip: STAB's activity given to SOC
-    hand_in(workspace, "STAB", "stab.xlsx", t2)
+    # a slip: STAB taken out of the register (its rows gone, its goals given to EKO)
+    change_register(register_path, lambda book: remove_department(book, "STAB", heir="EKO"))
+    # straight into the inbox: a drop folder inbox/STAB/ would wait, unread, while STAB is no
+    # department
+    (workspace / "inbox" / "stab.xlsx").write_bytes(t2.read_bytes())
     assert invoke(config, "run").exit_code == 1
-    edit({("Aktiviteter", f"G{row}"): "STAB"})  # fixed
-    output = night_with(workspace, config, "STAB", "stab igen.xlsx", t2)
-    assert "STAB/stab igen.xlsx: Godkänd" in output and "STAB (stab igen.xlsx" in output
+    shutil.copy(EXAMPLE_REGISTER, register_path)  # fixed
+    (workspace / "inbox" / "stab igen.xlsx").write_bytes(t2.read_bytes())
+    output = invoke(config, "run").output
+    assert "stab igen.xlsx: Godkänd" in output and "STAB (stab igen.xlsx" in output
 
 
 def stab_statuses(workspace):
@@ -309,3 +311,4 @@ def test_a_later_period_file_with_another_fault_is_refused_at_once(workspace):
     result = invoke(config, "run")
     assert result.exit_code == 1, result.output
     assert "SOC/stab.xlsx: Ej godkänd" in result.output
+
