@@ -199,3 +199,17 @@ def test_the_departments_own_mistakes_stay_errors_in_a_file_from_an_older_regist
         ("activity_duplicate", f"A{row['A3.4.7-02']}"),
         ("activity_unknown", f"A{corpus.FIRST_OWN_ROW}")}
 
+
+def test_an_activity_the_register_gave_since_is_merged_as_not_reported(drift):
+    """Its department's file counts, but has no row for it: flagged as not reported, unlike
+    the department's other activities."""
+    from pipeline.merge import Flag, merge
+
+    files, register = drift
+    _, data = check(files["EKO"], register)
+    activities = merge(register, corpus.PERIOD, {"EKO": data}).activities
+    eko = activities[activities["department"] == "EKO"]
+    flags = dict(zip(eko["activity_id"], eko["flags"], strict=True))
+    assert Flag.NOT_REPORTED in flags["A3.1.1-02"]
+    assert len(flags) > 1 and not any(Flag.NOT_REPORTED in f for activity, f in flags.items()
+                                      if activity != "A3.1.1-02")
