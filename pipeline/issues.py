@@ -114,6 +114,38 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_register_changed": (W, "Mallen gjordes från en äldre version av registret. Uppgifterna "
                                  "har lästs mot det aktuella registret; hämta gärna en ny mall "
                                  "nästa gång."),
+    # A file made from an older register: what the register's edit changed is told, not
+    # refused; the department filled the template it was given (validate._activity_taken_away).
+    "activity_moved_in_register": (W, "Registret har ändrats sedan mallen gjordes: aktiviteten "
+                                      '"{värde}" ({cell}) ansvarar nu {ansvarig} för, inte '
+                                      "{avdelning}. Raden har inte lästs in; avdelningen behöver "
+                                      "inte göra något."),
+    "activity_left_register": (W, 'Aktiviteten "{värde}" ({cell}) finns inte i det aktuella '
+                                  "registret, som har ändrats sedan mallen gjordes. Raden har "
+                                  "inte lästs in; avdelningen behöver inte göra något."),
+    "activity_added_to_register": (W, 'Aktiviteten "{värde}" ("{titel}") har lagts till för '
+                                      "{avdelning} i registret efter att mallen gjordes och finns "
+                                      'därför inte i filen. Den står som "Ej rapporterad" i '
+                                      "sammanställningen; en ny mall har med den."),
+    "goal_moved_in_register": (W, 'Registret har ändrats sedan mallen gjordes: målet "{värde}" '
+                                  "({cell}) ägs nu av {ägare}, inte av {avdelning}. Bedömningen "
+                                  "har inte lästs in; avdelningen behöver inte göra något."),
+    "goal_left_register": (W, 'Målet "{värde}" ({cell}) finns inte i det aktuella registret, som '
+                              "har ändrats sedan mallen gjordes. Bedömningen har inte lästs in; "
+                              "avdelningen behöver inte göra något."),
+    "goal_added_to_register": (W, 'Målet "{värde}" har fått {avdelning} som målägare i registret '
+                                  "efter att mallen gjordes och finns därför inte i filen. Det "
+                                  "saknar bedömning i sammanställningen; en ny mall har med det."),
+    "budget_category_left_register": (W, 'Kategorin "{värde}" ({cell}) har ingen budget för '
+                                         "{avdelning} i det aktuella registret, som har ändrats "
+                                         "sedan mallen gjordes. Raden har inte lästs in och dess "
+                                         "belopp räknas inte med; avdelningen behöver inte göra "
+                                         "något."),
+    "budget_category_added_to_register": (W, 'Kategorin "{värde}" har fått en budget för '
+                                             "{avdelning} i registret efter att mallen gjordes "
+                                             "och finns därför inte i filen. Utfall och prognos "
+                                             "saknas för den i sammanställningen; en ny mall har "
+                                             "med den."),
     "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum} "
                           "({utfall}). Inget nytt har lästs in."),
     "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "

@@ -171,13 +171,16 @@ def _activities(register: Register, accepted: Mapping[str, SubmissionData],
     statuses, comments = _answers(submitted)
     columns["status"] = [statuses.get(key) for key in keys]
     columns["comment"] = [comments.get(key, "") for key in keys]
+    # A row of each activity the department's file has: a file made from an older register
+    # may lack one the register has given the department since (validate tells it).
+    reported = [key in statuses for key in keys]
     statuses, comments = _answers(previous)
     columns["previous_status"] = [statuses.get(key) for key in keys]
     columns["previous_comment"] = [comments.get(key, "") for key in keys]
     columns["own"] = [False] * len(planned) + [True] * len(own)
     # built from plain lists, so each column's dtype is inferred from its values as before
     activities = pd.DataFrame(columns, columns=ACTIVITY_COLUMNS[:-1])
-    activities["flags"] = _flags(activities, list(accepted), period_end)
+    activities["flags"] = _flags(activities, reported, period_end)
     return activities
 
 
@@ -224,10 +227,11 @@ def _keys(activities: pd.DataFrame) -> list[tuple[str, str]]:
                     strict=True))
 
 
-def _flags(activities: pd.DataFrame, reported_departments: list[str],
+def _flags(activities: pd.DataFrame, answered: list[bool],
            period_end: dt.date) -> list[tuple[str, ...]]:
-    """Each activity's flags (a missing or unknown status raises none)."""
-    reported = activities["department"].isin(reported_departments)
+    """Each activity's flags (a missing or unknown status raises none); answered: whether
+    the department's counted file has the activity's row."""
+    reported = pd.Series(answered, index=activities.index, dtype=bool)
     status = activities["status"].astype(object)  # mapping a str column is far slower
     severity = status.map(SEVERITY_OF)
     days_to_end = pd.Series([(end - period_end).days if isinstance(end, dt.date) else None

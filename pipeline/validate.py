@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas import submission as schemas
+from schemas.register import ACTIVITY_ID, GOAL_ID
 
 from .issues import Report, make
 from .labels import (
@@ -202,7 +203,8 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
     report.issues = [replace(i, department=department) for i in report.issues]
 
     tables = _read_sheets(submission, report)
-    context = _Context(lookups, department, report, submission.scans)
+    context = _Context(lookups, department, report, submission.scans,
+                       register_changed=_made_from_other_register(submission, lookups))
     rows = {
         T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES)),
         T.ASSESSMENTS: _assessments(context, tables.get(T.ASSESSMENTS)),
@@ -280,6 +282,12 @@ class _Lookups:
         """Board goal (ks_id) → the department that owns it."""
         goals = self.register.board_goals
         return dict(zip(goals["ks_id"], goals["owner"], strict=True))
+
+    @cached_property
+    def responsible(self) -> dict[str, tuple[str, ...]]:
+        """Activity id → the departments responsible for it in the register."""
+        activities = self.register.activities
+        return dict(zip(activities["activity_id"], activities["responsible"], strict=True))
 
     @cached_property
     def _own_by_department(self) -> dict[str, dict[str, _Activity]]:
@@ -543,9 +551,16 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         report.add(make("file_later_period" if later else "file_wrong_period",
                         found=file_period, period_i_fil=file_period, period=period))
         ok = False
-    if ok and meta.get(MetaKey.REGISTER_CHECKSUM) != lookups.register.checksum:
+    if ok and _made_from_other_register(sub, lookups):
         report.add(make("file_register_changed"))
     return ok
+
+
+def _made_from_other_register(sub, lookups: _Lookups) -> bool:  # type: ignore[no-untyped-def]
+    """The template was made from another version of the register than the current one: its
+    locked rows (activities, goals, budget lines) are that register's, which this one may no
+    longer have, or have given to another department (see _Context.register_changed)."""
+    return sub.meta.get(MetaKey.REGISTER_CHECKSUM) != lookups.register.checksum
 
 
 def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-untyped-def]
@@ -603,8 +618,12 @@ def _find_headers_elsewhere(sheets: dict[str, list[list[object]]], columns: dict
 
 class _Context:
     def __init__(self, lookups: _Lookups, department: str, report: Report,
-                 scans: dict) -> None:  # type: ignore[type-arg]
+                 scans: dict, *, register_changed: bool = False) -> None:  # type: ignore[type-arg]
         self.lookups = lookups
+        # A file made from an older register: a locked row the register has since removed or
+        # given to another department, and a row it has since added, are the register's
+        # doing, not the department's. They are told (warnings), and the file still counts.
+        self.register_changed = register_changed
         self.period_end = lookups.period_end
         self.year = lookups.register.settings.year
         self.department = department
@@ -868,6 +887,8 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
         activity_id = clean_text(values.get("activity_id"))
         if _is_summary_row(ctx, table, row, activity_id, "activity_id", values):
             continue
+        if activity_id and _activity_taken_away(ctx, table, row, activity_id):
+            continue
         status = ctx.choice(table, values, row, "status", STATUSES,
                             required=bool(activity_id) or _has_own_content(values))
         comment = ctx.text(table, values, row, "comment", multiline=True,
@@ -938,16 +959,48 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
                                 cell=table.cell("activity_id", where[1]), found=activity_id,
                                 rader=" och ".join(", ".join(map(str, where)).rsplit(", ", 1))))
     # BAD_INPUTS X11 allows an "Inget att rapportera" marker; here every department has
-    # register activities to report on, so an empty sheet is always an error.
-    if not table.rows and expected:
+    # register activities to report on, so an empty sheet is an error; in a file made from
+    # an older register, the department may have had none then (its activities are all new).
+    if not table.rows and expected and not ctx.register_changed:
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(expected)))
     else:
+        absent = "activity_added_to_register" if ctx.register_changed else "activity_missing"
         for activity_id, activity in expected.items():
             if activity_id not in seen:
-                ctx.report.add(make("activity_missing", sheet=table.sheet, found=activity_id,
-                                    titel=activity.title))
+                ctx.report.add(make(absent, sheet=table.sheet, found=activity_id,
+                                    titel=activity.title, avdelning=ctx.department))
     _status_warnings(ctx, table, rows)
     return rows
+
+
+def _activity_taken_away(ctx: _Context, table: Table, row: int, activity_id: str) -> bool:
+    """In a file made from an older register: a row for an activity that is no longer the
+    department's, told (a warning) and not read, its Status and Kommentar unchecked.
+
+    The id cells are locked, so such an id came with the template, from the older register,
+    which we cannot see (only its checksum). An id in the current register, now another
+    department's, surely did. One that is in it no more did if the register had it: any id of
+    the register's own format may have been (activity_left_register); one the register could
+    never hold ("?", "12"), or a look-alike of the department's own ids, is the department's
+    doing and stays an error, as in a file from the current register."""
+    mine = ctx.mine
+    if not ctx.register_changed or activity_id in mine.expected or activity_id in mine.own \
+            or _lookalike(activity_id, [*mine.expected, *mine.own]) is not None:
+        return False
+    responsible = ctx.lookups.responsible.get(activity_id)
+    if responsible:
+        ctx.issue("activity_moved_in_register", table, "activity_id", row, found=activity_id,
+                  avdelning=ctx.department, ansvarig=_listed(responsible))
+        return True
+    if re.fullmatch(ACTIVITY_ID, activity_id):
+        ctx.issue("activity_left_register", table, "activity_id", row, found=activity_id)
+        return True
+    return False
+
+
+def _listed(items: Sequence[str]) -> str:
+    """'STAB', 'STAB och EKO', 'STAB, EKO och UTB'."""
+    return " och ".join(", ".join(items).rsplit(", ", 1))
 
 
 # Letters that look like Latin ones (Cyrillic, Greek) and dashes that look like "-".
@@ -1056,12 +1109,19 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
             continue
         if not ks_id:
             continue
+        # In a file made from an older register, a goal the register has since removed or
+        # given to another owner came with the template (the id cells are locked): told,
+        # and not read. See _activity_taken_away for an id in neither register.
         if ks_id not in owners:
-            ctx.issue("goal_unknown", table, "ks_id", row, found=ks_id, år=ctx.year,
-                      lista=", ".join(owned))
+            if ctx.register_changed and re.fullmatch(GOAL_ID, ks_id):
+                ctx.issue("goal_left_register", table, "ks_id", row, found=ks_id)
+            else:
+                ctx.issue("goal_unknown", table, "ks_id", row, found=ks_id, år=ctx.year,
+                          lista=", ".join(owned))
             continue
         if owners[ks_id] != ctx.department:
-            ctx.issue("goal_not_yours", table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
+            code = "goal_moved_in_register" if ctx.register_changed else "goal_not_yours"
+            ctx.issue(code, table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
                       avdelning=ctx.department)
             continue
         if ks_id in seen:
@@ -1080,12 +1140,14 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
                                 bedömning=assessment))
         rows.append({"row": row, "ks_id": ks_id, "assessment": assessment,
                      "analysis": analysis})
-    if not table.rows and owned:
+    if not table.rows and owned and not ctx.register_changed:
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(owned)))
     else:
+        absent = "goal_added_to_register" if ctx.register_changed else "goal_missing"
         for ks_id in owned:
             if ks_id not in seen:
-                ctx.report.add(make("goal_missing", sheet=table.sheet, found=ks_id))
+                ctx.report.add(make(absent, sheet=table.sheet, found=ks_id,
+                                    avdelning=ctx.department))
     return rows
 
 
@@ -1163,6 +1225,11 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             totals.append((row, values))
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
+        if category is not None and category not in budgets and ctx.register_changed:
+            # a budget line the register has removed since the template was made
+            ctx.issue("budget_category_left_register", table, "category", row, found=category,
+                      avdelning=ctx.department)
+            continue
         outcome = ctx.number(table, values, row, "outcome")
         forecast = ctx.number(table, values, row, "forecast")
         comment = ctx.text(table, values, row, "comment", multiline=True,
@@ -1207,13 +1274,15 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", row), kategori=line["category"],
                                 utfall=outcome, budget=budget, enhet=unit))
-    if not table.rows and budgets:
+    if not table.rows and budgets and not ctx.register_changed:
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(budgets)))
     else:
+        absent = "budget_category_added_to_register" if ctx.register_changed else \
+            "budget_category_missing"
         for category in budgets:
             if category not in seen:
-                ctx.report.add(make("budget_category_missing", sheet=table.sheet,
-                                    found=category))
+                ctx.report.add(make(absent, sheet=table.sheet, found=category,
+                                    avdelning=ctx.department))
     return rows
 
 

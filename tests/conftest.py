@@ -57,3 +57,40 @@ def soffice() -> str | None:
     if found is None and os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) is required in CI; .ci/run installs it")
     return found
+
+
+def register_row(sheet, header: str, value: object) -> int:
+    """The row of a register sheet (openpyxl) whose column `header` holds `value`."""
+    column = [c.value for c in sheet[1]].index(header) + 1
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value == value)
+
+
+def change_register(path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    """Let `change(book)` edit the register workbook at `path` (openpyxl), and save it."""
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def remove_department(book, code: str, heir: str) -> None:  # type: ignore[no-untyped-def]
+    """The department taken out of the register as a controller would: its rows gone, its
+    share of shared activities gone, its goals given to `heir`."""
+    for name, header in (("Avdelningar", "Avdelningskod"), ("Ekonomi", "Avdelningskod"),
+                         ("Basvärden", "Avdelningskod")):
+        sheet = book[name]
+        column = [c.value for c in sheet[1]].index(header) + 1
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, column).value == code:
+                sheet.delete_rows(r)
+    goals = book["KS-mål"]
+    owner = [c.value for c in goals[1]].index("Målägare") + 1
+    for r in range(2, goals.max_row + 1):
+        if goals.cell(r, owner).value == code:
+            goals.cell(r, owner).value = heir
+    activities = book["Aktiviteter"]
+    responsible = [c.value for c in activities[1]].index("Ansvarig") + 1
+    for r in range(2, activities.max_row + 1):
+        cell = activities.cell(r, responsible)
+        codes = [c for c in str(cell.value).split(";") if c != code]
+        cell.value = ";".join(codes or [heir])

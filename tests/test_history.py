@@ -1,13 +1,14 @@
 """A department's own activity gets a stable id and comes back prefilled the next period."""
 
 import datetime as dt
+import shutil
 
 import openpyxl
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.samples import fill_template
-from tests.conftest import EXAMPLE_REGISTER
+from tests.conftest import EXAMPLE_REGISTER, change_register, register_row, remove_department
 
 
 def invoke(config, *args):
@@ -182,19 +183,20 @@ def test_a_file_refused_under_a_wrong_register_is_judged_again_when_handed_in_ag
         workspace, register_copy):
     """The controller's register mistake got a file refused; after the fix, the department
     hands in the very same file and it counts (it is no duplicate of a refused file)."""
-    register_path, edit = register_copy
+    register_path, _ = register_copy
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
     t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31), code="STAB")
-    sheet = openpyxl.load_workbook(register_path)["Aktiviteter"]
-    assert sheet["G1"].value == "Ansvarig"
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "STAB")
-    edit({("Aktiviteter", f"G{row}"): "SOC"})  # a slip: STAB's activity given to SOC
-    hand_in(workspace, "STAB", "stab.xlsx", t2)
+    # a slip: STAB taken out of the register (its rows gone, its goals given to EKO)
+    change_register(register_path, lambda book: remove_department(book, "STAB", heir="EKO"))
+    # straight into the inbox: a drop folder inbox/STAB/ would wait, unread, while STAB is no
+    # department
+    (workspace / "inbox" / "stab.xlsx").write_bytes(t2.read_bytes())
     assert invoke(config, "run").exit_code == 1
-    edit({("Aktiviteter", f"G{row}"): "STAB"})  # fixed
-    output = night_with(workspace, config, "STAB", "stab igen.xlsx", t2)
-    assert "STAB/stab igen.xlsx: Godkänd" in output and "STAB (stab igen.xlsx" in output
+    shutil.copy(EXAMPLE_REGISTER, register_path)  # fixed
+    (workspace / "inbox" / "stab igen.xlsx").write_bytes(t2.read_bytes())
+    output = invoke(config, "run").output
+    assert "stab igen.xlsx: Godkänd" in output and "STAB (stab igen.xlsx" in output
 
 
 def stab_statuses(workspace):
@@ -309,3 +311,93 @@ def test_a_later_period_file_with_another_fault_is_refused_at_once(workspace):
     result = invoke(config, "run")
     assert result.exit_code == 1, result.output
     assert "SOC/stab.xlsx: Ej godkänd" in result.output
+
+
+# --- the register edited after the files came in ----------------------------------------------
+
+SHIPPED = EXAMPLE_REGISTER.parent / "inlamningar"
+
+
+def shipped(code):
+    return next((SHIPPED / code).glob("*.xlsx"))
+
+
+def workbook_rows(workspace, sheet):
+    return rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", sheet)
+
+
+def move_activity(book, activity_id, to):
+    sheet = book["Aktiviteter"]
+    sheet.cell(register_row(sheet, "Aktivitets-id", activity_id), 7).value = to
+
+
+def accepted_stab_and_eko(workspace, register_path):
+    """The shipped STAB and EKO files handed in and counted, against a copy of the register."""
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    for code in ("STAB", "EKO"):
+        hand_in(workspace, code, shipped(code).name, shipped(code))
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert "Gäller: STAB" in result.output and "EKO (" in result.output
+    return config
+
+
+def test_an_activity_moved_to_another_department_keeps_both_files_counting(workspace,
+                                                                          register_copy):
+    """The controller gives A3.1.1-02 from STAB to EKO after both have handed in: the files
+    were made from the register as it was, so both keep counting. STAB's row for it is not
+    read, EKO's missing row is shown as not reported, and Datakvalitet says why."""
+    register_path, _ = register_copy
+    config = accepted_stab_and_eko(workspace, register_path)
+    change_register(register_path, lambda book: move_activity(book, "A3.1.1-02", "EKO"))
+    for _ in range(2):  # the night of the edit, and a quiet night after it
+        result = invoke(config, "run")
+        assert result.exit_code == 0, result.output
+        assert "stämmer inte längre" not in result.output
+        assert "Gäller: STAB" in result.output and "EKO (" in result.output
+        assert "Saknas: UTB, SBA, SOC" in result.output
+    assert "oförändrad" in result.output
+
+    messages = {(r["Avdelning"], r["Cell"], r["Meddelande"])
+                for r in workbook_rows(workspace, "Datakvalitet")}
+    assert ("Stab", "A2", 'Registret har ändrats sedan mallen gjordes: aktiviteten "A3.1.1-02" '
+            "(Aktiviteter!A2) ansvarar nu EKO för, inte STAB. Raden har inte lästs in; "
+            "avdelningen behöver inte göra något.") in messages
+    assert ("Ekonomiavdelningen", None, 'Aktiviteten "A3.1.1-02" ("Genomföra två föreläsningar '
+            'för temat kost och återhämtning") har lagts till för EKO i registret efter att '
+            'mallen gjordes och finns därför inte i filen. Den står som "Ej rapporterad" i '
+            "sammanställningen; en ny mall har med den.") in messages
+    assert not any("Ta bort raden" in m for _, _, m in messages)
+
+    statuses = {(r["Avdelning"], r["Aktivitets-id"]): r["Status"]
+                for r in workbook_rows(workspace, "Aktiviteter")}
+    assert statuses[("Ekonomiavdelningen", "A3.1.1-02")] == "Ej rapporterad"
+    assert ("Stab", "A3.1.1-02") not in statuses
+    answered = [s for (department, _), s in statuses.items()
+                if department in ("Stab", "Ekonomiavdelningen")]
+    assert answered.count("Ej rapporterad") == 1
+    owners = {r["KS-mål-id"]: r["Bedömning"] for r in workbook_rows(workspace, "Måluppföljning")
+              if r["Målägare"] in ("Stab", "Ekonomiavdelningen")}
+    assert owners and "Ej rapporterad" not in owners.values()
+
+
+def test_an_activity_removed_from_the_register_keeps_its_departments_file_counting(
+        workspace, register_copy):
+    register_path, _ = register_copy
+    config = accepted_stab_and_eko(workspace, register_path)
+
+    def remove(book):
+        sheet = book["Aktiviteter"]
+        sheet.delete_rows(register_row(sheet, "Aktivitets-id", "A3.4.7-03"))
+    change_register(register_path, remove)
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert "Gäller: STAB" in result.output and "stämmer inte längre" not in result.output
+    stab = [r["Meddelande"] for r in workbook_rows(workspace, "Datakvalitet")
+            if r["Avdelning"] == "Stab"]
+    assert any(m.startswith('Aktiviteten "A3.4.7-03" (Aktiviteter!A') and
+               "finns inte i det aktuella registret" in m for m in stab), stab
+    statuses = [r["Status"] for r in workbook_rows(workspace, "Aktiviteter")
+                if r["Avdelning"] == "Stab"]
+    assert statuses and "Ej rapporterad" not in statuses

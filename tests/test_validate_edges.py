@@ -1,12 +1,19 @@
-"""Departments whose template has empty sheets: no goals owned, no budget lines."""
+"""Edges of the register a template was made from: departments whose template has empty sheets
+(no goals owned, no budget lines), and files made from an older version of the register."""
+
+import io
 
 import openpyxl
+import pytest
 
-from pipeline.intake import read_submission
+from pipeline.intake import parse_submission, read_submission
+from pipeline.labels import MetaKey
 from pipeline.register import read_register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
 from pipeline.validate import validate
+from tests import corpus
+from tests.conftest import change_register, register_row
 
 
 def test_a_department_without_goals_or_budget_is_accepted(register_copy, tmp_path):
@@ -77,3 +84,132 @@ def test_a_filter_saved_in_a_custom_view_does_not_explain_hidden_rows(register, 
     report, _ = validate(parse_submission(corpus.rezip(parts), name="vy.xlsx"), register,
                          corpus.PERIOD)
     assert [(i.code, i.cell) for i in report.issues] == [("hidden_rows", "A5")]
+
+
+# --- a file made from an older register -----------------------------------------------------
+
+def edited_after_the_templates(book):
+    """The controller's edits after the templates went out: A3.1.1-02 given from STAB to
+    EKO, STAB's A3.4.7-03 removed, goal 3.1.2 given from STAB to EKO, STAB's budget line
+    Tillväxt removed and a line Vuxna added for EKO."""
+    activities, goals, budget = book["Aktiviteter"], book["KS-mål"], book["Ekonomi"]
+    activities.cell(register_row(activities, "Aktivitets-id", "A3.1.1-02"), 7).value = "EKO"
+    activities.delete_rows(register_row(activities, "Aktivitets-id", "A3.4.7-03"))
+    goals.cell(register_row(goals, "KS-mål-id", "3.1.2"), 6).value = "EKO"
+    stab_growth = next(r for r in range(2, budget.max_row + 1)
+                       if (budget.cell(r, 1).value, budget.cell(r, 2).value) == ("STAB",
+                                                                                 "Tillväxt"))
+    budget.delete_rows(stab_growth)
+    budget.append(["EKO", "Vuxna", 5.0])
+
+
+def row_of(content, sheet, value):
+    rows = openpyxl.load_workbook(io.BytesIO(content))[sheet].iter_rows(min_row=2)
+    return next(row[0].row for row in rows if row[0].value == value)
+
+
+def with_checksum(content, checksum):
+    """The same file, as if its template had been made from the register with `checksum`."""
+    def change(book):
+        meta = book["_meta"]
+        meta.cell(row_of(content, "_meta", MetaKey.REGISTER_CHECKSUM), 2).value = checksum
+    return corpus.edit(content, change)
+
+
+@pytest.fixture
+def drift(register_copy, tmp_path):
+    """STAB's and EKO's files, filled from the example register's templates, and the
+    register as edited since."""
+    path, _ = register_copy
+    files = {code: corpus.make_valid(tmp_path, code).read_bytes() for code in ("STAB", "EKO")}
+    return files, read_register(change_register(path, edited_after_the_templates))
+
+
+def check(content, register, name="fil.xlsx"):
+    return validate(parse_submission(content, name=name), register, corpus.PERIOD)
+
+
+def test_a_file_from_an_older_register_is_not_refused_for_the_registers_edits(drift):
+    """Moving, removing and adding register rows after the templates went out is the
+    controller's doing: each affected row is a warning that says so, never an error."""
+    files, register = drift
+    stab, eko = files["STAB"], files["EKO"]
+    report, data = check(stab, register)
+    assert report.accepted, [i.message for i in report.errors]
+    moved = row_of(stab, "Aktiviteter", "A3.1.1-02")
+    found = {i.code: i for i in report.warnings}
+    assert found["activity_moved_in_register"].message == (
+        f'Registret har ändrats sedan mallen gjordes: aktiviteten "A3.1.1-02" '
+        f"(Aktiviteter!A{moved}) ansvarar nu EKO för, inte STAB. Raden har inte lästs in; "
+        "avdelningen behöver inte göra något.")
+    assert found["activity_left_register"].message == (
+        f'Aktiviteten "A3.4.7-03" (Aktiviteter!A{row_of(stab, "Aktiviteter", "A3.4.7-03")}) '
+        "finns inte i det aktuella registret, som har ändrats sedan mallen gjordes. Raden har "
+        "inte lästs in; avdelningen behöver inte göra något.")
+    assert found["goal_moved_in_register"].cell == f"A{row_of(stab, 'Målbedömning', '3.1.2')}"
+    assert "ägs nu av EKO, inte av STAB" in found["goal_moved_in_register"].message
+    assert found["budget_category_left_register"].message.startswith(
+        f'Kategorin "Tillväxt" (Ekonomi!A{row_of(stab, "Ekonomi", "Tillväxt")}) har ingen '
+        "budget för STAB i det aktuella registret")
+    assert not {"A3.1.1-02", "A3.4.7-03"} & set(data.activities["activity_id"])
+    assert "3.1.2" not in set(data.assessments["ks_id"])
+    assert list(data.budget["category"]) == ["Barn och unga", "Vuxna", "Stödresurser"]
+
+    report, data = check(eko, register)
+    assert report.accepted, [i.message for i in report.errors]
+    found = {i.code: i for i in report.warnings}
+    assert found["activity_added_to_register"].message == (
+        'Aktiviteten "A3.1.1-02" ("Genomföra två föreläsningar för temat kost och '
+        'återhämtning") har lagts till för EKO i registret efter att mallen gjordes och finns '
+        'därför inte i filen. Den står som "Ej rapporterad" i sammanställningen; en ny mall har '
+        "med den.")
+    assert found["goal_added_to_register"].found == "3.1.2"
+    assert found["budget_category_added_to_register"].found == "Vuxna"
+
+
+def test_the_same_file_from_the_current_register_is_held_to_it(drift):
+    """The very same answers in a file whose template was made from the current register:
+    the rows no longer match what its template had, so something else changed them."""
+    files, register = drift
+    report, _ = check(with_checksum(files["STAB"], register.checksum), register)
+    assert {"activity_not_yours", "activity_unknown", "goal_not_yours",
+            "budget_category_unknown"} <= {i.code for i in report.errors}
+    assert not any(i.code == "file_register_changed" for i in report)
+    report, _ = check(with_checksum(files["EKO"], register.checksum), register)
+    assert {i.code for i in report.errors} == {"activity_missing", "goal_missing",
+                                               "budget_category_missing"}
+
+
+def test_the_departments_own_mistakes_stay_errors_in_a_file_from_an_older_register(drift):
+    files, register = drift
+    stab = files["STAB"]
+    row = {value: row_of(stab, "Aktiviteter", value)
+           for value in ("A3.1.1-02", "A3.1.2-02", "A3.4.7-01", "A3.4.7-02")}
+    stab = corpus.cells(stab, "Aktiviteter", {
+        f"H{row['A3.1.1-02']}": "pågånde",  # on a row no longer read: not checked
+        f"A{row['A3.1.2-02']}": "A3.1.2-O2",  # a letter O: a look-alike of STAB's own id
+        f"H{row['A3.4.7-01']}": "klart",
+        f"A{row['A3.4.7-02']}": "A3.4.7-01",  # one activity on two rows
+        f"A{corpus.FIRST_OWN_ROW}": "?",  # an id the register can never have had
+        f"H{corpus.FIRST_OWN_ROW}": "Pågående enligt plan"})
+    report, _ = check(stab, register)
+    assert {(i.code, i.cell) for i in report.errors} == {
+        ("activity_id_lookalike", f"A{row['A3.1.2-02']}"),
+        ("choice_invalid", f"H{row['A3.4.7-01']}"),
+        ("activity_duplicate", f"A{row['A3.4.7-02']}"),
+        ("activity_unknown", f"A{corpus.FIRST_OWN_ROW}")}
+
+
+def test_an_activity_the_register_gave_since_is_merged_as_not_reported(drift):
+    """Its department's file counts, but has no row for it: flagged as not reported, unlike
+    the department's other activities."""
+    from pipeline.merge import Flag, merge
+
+    files, register = drift
+    _, data = check(files["EKO"], register)
+    activities = merge(register, corpus.PERIOD, {"EKO": data}).activities
+    eko = activities[activities["department"] == "EKO"]
+    flags = dict(zip(eko["activity_id"], eko["flags"], strict=True))
+    assert Flag.NOT_REPORTED in flags["A3.1.1-02"]
+    assert len(flags) > 1 and not any(Flag.NOT_REPORTED in f for activity, f in flags.items()
+                                      if activity != "A3.1.1-02")
