@@ -348,18 +348,24 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
 
 
 def _show(value: object) -> str:
+    # A float is a figure found in a cell or computed from them, shown the Swedish way
+    # (1 624,5); an int is a row, a year, an id or a count of rows and is shown as it is.
+    # A call site that shows a computed whole number passes it as a float.
     if isinstance(value, float):
         return format_number(value)
     return str(value)
 
 
-def format_number(value: float, decimals: int | None = None) -> str:
-    """Swedish number text: decimal comma, no trailing zeros unless decimals is given."""
+def format_number(value: float, decimals: int | None = None, *, group: bool = True) -> str:
+    """Swedish number text: space between thousands, decimal comma, no trailing zeros unless
+    decimals is given (268 500 000; 1 624,5; −0,07). group=False: as a cell shows a number
+    typed into it (1234,5), for a value quoted as found."""
+    sep = "," if group else ""
     if decimals is None:
-        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        text = f"{value:{sep}.6f}".rstrip("0").rstrip(".")
     else:
-        text = f"{value:,.{decimals}f}".replace(",", " ")
-    return text.replace(".", ",").replace("-", "−")
+        text = f"{value:{sep}.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
 
 
 SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}

@@ -22,7 +22,7 @@ import pandera.pandas as pa
 
 from schemas import submission as schemas
 
-from .issues import Report, make
+from .issues import Report, format_number, make
 from .labels import (
     AGE_GROUPS,
     BUDGET_CATEGORIES,
@@ -658,7 +658,9 @@ class _Context:
         for code, cells in (("stray_value", table.extra_cells),
                             ("stray_value_below", table.stray_below)):
             for row, index, value in cells[:3]:
-                shown = value if isinstance(value, float) else clean_text(value)  # "1234,5"
+                # quoted as the cell shows it: "1234,5"
+                shown = format_number(value, group=False) if isinstance(value, float) else \
+                    clean_text(value)
                 self.report.add(make(code, sheet=table.sheet,
                                      cell=f"{excel_column(index)}{row}", found=shown))
 
@@ -694,7 +696,8 @@ class _Context:
                        kolumn=_swedish(table.sheet, column))
             return ""
         if limit is not None and len(text) > limit:
-            self.issue("text_too_long", table, column, row, antal=len(text), max=limit)
+            self.issue("text_too_long", table, column, row, antal=float(len(text)),
+                       max=float(limit))
         return text
 
     def choice(self, table: Table, values: dict, row: int, column: str,  # type: ignore[type-arg]
@@ -1133,7 +1136,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
         elif employees and ordinary and ordinary > employees * HOURS_PER_EMPLOYEE_MAX:
             ctx.report.add(make("hours_high", sheet=table.sheet,
                                 cell=table.cell("ordinary_hours", row), found=ordinary,
-                                anställda=int(employees)))
+                                anställda=float(int(employees))))
         rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
     _typed_totals(ctx, table, totals, rows, ("employees", *hours))
     if not table.rows:
@@ -1202,7 +1205,7 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 ctx.report.add(make("forecast_far_from_budget", sheet=table.sheet,
                                     cell=table.cell("forecast", row), kategori=line["category"],
                                     prognos=forecast, budget=budget, enhet=unit,
-                                    procent=round(share * 100)))
+                                    procent=float(round(share * 100))))
         if outcome is not None and outcome > 3 * budget:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", row), kategori=line["category"],

@@ -1,0 +1,51 @@
+"""What a department reads about its own file: the findings of the user-acceptance review.
+
+Each test changes a few cells of Stab's filled template (2024-T2, amounts in mnkr) and
+checks the verdict and the words a department would read.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.intake import parse_submission
+from pipeline.validate import validate
+from tests import corpus
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory):
+    return corpus.make_valid(tmp_path_factory.mktemp("valid")).read_bytes()
+
+
+@pytest.fixture
+def check(valid, register):
+    def run(changes: dict[str, dict[str, object]], **kwargs):
+        content = valid
+        for sheet, values in changes.items():
+            content = corpus.cells(content, sheet, values)
+        report, _ = validate(parse_submission(content, name="STAB.xlsx"), register,
+                             corpus.PERIOD, **kwargs)
+        return report
+
+    return run
+
+
+def issues_of(report, code):
+    return [i for i in report.issues if i.code == code]
+
+
+# --- numbers in messages are written the Swedish way ------------------------------------------
+
+def test_hours_in_a_message_have_a_space_between_thousands(check):
+    report = check({"Sjukfrånvaro": {"D2": 7365, "E2": 12345.5}})
+    [issue] = issues_of(report, "sick_exceeds_ordinary")
+    assert "(12 345,5 timmar)" in issue.message
+    assert "(7 365 timmar, Sjukfrånvaro!D2)" in issue.message
+
+
+def test_a_computed_percentage_has_a_space_between_thousands(check):
+    # Tillväxt's budget is 28,6 mnkr: a forecast of 600 is 2 000 % off (a warning still)
+    report = check({"Ekonomi": {"D5": 600}})
+    [issue] = issues_of(report, "forecast_far_from_budget")
+    assert "1 998 %" in issue.message and "600 mnkr" in issue.message
