@@ -201,6 +201,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                "kolumnen {kolumn}."),
     "number_percent": (E, '{cell} innehåller "{värde}", men {kolumn} ska vara ett tal, inte en '
                           "andel i procent. Skriv talet utan procenttecken, t.ex. 120."),
+    "hours_percent": (E, '{cell} innehåller "{värde}", men {kolumn} är antal timmar, inte en '
+                         "andel i procent. Skriv antal timmar från årets början till periodens "
+                         "slut, inte procent, t.ex. 1 250."),
     "number_invalid": (E, '"{värde}" i {cell} är inte ett tal. Skriv bara siffror, t.ex. 10.'),
     "number_not_whole": (E, "Antal anställda i {cell} är {värde}. Skriv ett heltal, t.ex. 12."),
     "hours_negative": (E, "Antal timmar i {cell} är negativt ({värde}). Ange 0 eller fler timmar."),
@@ -263,6 +266,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "som stämmer, och skriv i kommentaren när den blir klar."),
     "sick_rows_missing": (E, 'Raden för {kön}, {ålder} saknas på fliken Sjukfrånvaro. Lägg '
                              "tillbaka raden från mallen."),
+    "sick_hours_like_percent": (W, "Sjukfrånvaron är sammanlagt {sjuk} timmar, {andel} % av den "
+                                   "ordinarie arbetstiden ({ordinarie} timmar). Det ser ut som om "
+                                   "sjukfrånvaron har skrivits i procent i stället för i timmar. "
+                                   "Skriv antal timmar från årets början till periodens slut i "
+                                   "kolumnen {kolumn}, eller låt det stå om siffrorna stämmer."),
     "sick_exceeds_ordinary": (E, "Sjukfrånvaron i {cell} ({sjuk} timmar) är större än ordinarie "
                                  "arbetstid ({ordinarie} timmar, {cell_ordinarie}). Kontrollera "
                                  "timmarna."),

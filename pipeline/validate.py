@@ -58,6 +58,11 @@ _STATUS_BY_TEXT = {s.value: s for s in Status}
 ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
+HOURS_COLUMNS = ("ordinary_hours", "sick_hours", "long_term_hours")
+# Sick leave in Swedish municipalities runs at 3–10 % of ordinary hours; under this share the
+# hours look like a percentage typed into the hours column (7,9 for 7,9 %). Only told: a small
+# department may really have had almost no sick leave.
+SICK_SHARE_LOW = 0.005
 SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
 SUMMARY_CELL = re.compile(rf"({'|'.join(map(re.escape, SUMMARY_WORDS))})\b", re.IGNORECASE)
 COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkning)\b",
@@ -750,9 +755,10 @@ class _Context:
             self.issue("placeholder", table, column, row, found=clean_text(raw), kolumn=label)
             return None
         if isinstance(raw, str) and clean_text(raw).endswith("%"):
-            # hours and amounts only: "50 %" would silently become 0,5 hours or kronor
-            self.issue("number_percent", table, column, row, found=clean_text(raw),
-                       kolumn=label)
+            # hours and amounts only: "50 %" would silently become 0,5 hours or kronor. Hours
+            # are told to stay hours: "7,9" typed instead of "7,9 %" is read as 7,9 hours.
+            code = "hours_percent" if column in HOURS_COLUMNS else "number_percent"
+            self.issue(code, table, column, row, found=clean_text(raw), kolumn=label)
             return None
         value, finding = parse_number(raw)
         if finding is not None:
@@ -1098,7 +1104,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     ctx.start_sheet(table)
     rows: Rows = []
     seen: dict[tuple[str, str], int] = {}
-    hours = ("ordinary_hours", "sick_hours", "long_term_hours")
+    hours = HOURS_COLUMNS
     totals: list[tuple[int, dict[str, object]]] = []
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex", values):
@@ -1139,6 +1145,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
                                 anställda=float(int(employees))))
         rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
     _typed_totals(ctx, table, totals, rows, ("employees", *hours))
+    _sick_share_low(ctx, table, rows)
     if not table.rows:
         ctx.report.add(make("sheet_empty", sheet=table.sheet,
                             antal=len(SEXES) * len(AGE_GROUPS)))
@@ -1149,6 +1156,21 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
                     ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
                                         ålder=age))
     return rows
+
+
+def _sick_share_low(ctx: _Context, table: Table, rows: Rows) -> None:
+    counted = [line for line in rows
+               if line["ordinary_hours"] is not None and line["sick_hours"] is not None]
+    ordinary = sum(line["ordinary_hours"] for line in counted)
+    sick = sum(line["sick_hours"] for line in counted)
+    if not (0 < sick < SICK_SHARE_LOW * ordinary):
+        return
+    percent = sick / ordinary * 100
+    share = format_number(round(percent, 2)) if percent >= 0.01 else "mindre än 0,01"
+    ctx.report.add(make("sick_hours_like_percent", sheet=table.sheet,
+                        cell=table.cell("sick_hours", counted[0]["row"]),
+                        sjuk=float(sick), ordinarie=float(ordinary), andel=share,
+                        kolumn=_swedish(table.sheet, "sick_hours")))
 
 
 def _budget(ctx: _Context, table: Table | None) -> Rows | None:

@@ -49,3 +49,32 @@ def test_a_computed_percentage_has_a_space_between_thousands(check):
     report = check({"Ekonomi": {"D5": 600}})
     [issue] = issues_of(report, "forecast_far_from_budget")
     assert "1 998 %" in issue.message and "600 mnkr" in issue.message
+
+
+# --- sick leave typed as percentages -----------------------------------------------------------
+
+def test_a_percentage_in_an_hours_column_is_told_to_be_hours(check):
+    report = check({"Sjukfrånvaro": {"E2": "7,9 %"}})
+    [issue] = issues_of(report, "hours_percent")
+    assert not report.accepted and issue.cell == "E2"
+    assert "Sjukfrånvaro (timmar) är antal timmar, inte en andel i procent" in issue.message
+    assert "Skriv antal timmar" in issue.message and "utan procenttecken" not in issue.message
+
+
+def test_sick_leave_typed_as_percentages_without_the_sign_is_remarked(check):
+    typed = {"E2": 7.9, "E3": "4,2", "E4": 6.1, "E5": 3, "E6": 5.5, "E7": 8,
+             "F2": 1, "F3": 1, "F4": 1, "F5": 1, "F6": 1, "F7": 1}
+    report = check({"Sjukfrånvaro": typed})
+    assert report.accepted
+    [issue] = issues_of(report, "sick_hours_like_percent")
+    assert not issue.is_error and issue.cell == "E2"
+    # 34,7 hours of 60 494 ordinary hours
+    assert "sammanlagt 34,7 timmar, 0,06 % av den ordinarie arbetstiden (60 494 timmar)" \
+        in issue.message
+    assert "skrivits i procent i stället för i timmar" in issue.message
+
+
+def test_real_sick_hours_and_none_at_all_are_not_remarked(check):
+    assert not issues_of(check({}), "sick_hours_like_percent")
+    no_sick_leave = {f"{c}{r}": 0 for c in "EF" for r in range(2, 8)}
+    assert check({"Sjukfrånvaro": no_sick_leave}).issues == []
