@@ -287,6 +287,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                  "positiva. Ange alla kostnader som positiva belopp."),
     "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} på fliken {flik} är negativa. Vi har läst dem som "
                                "positiva nettokostnader; skriv kostnader utan minustecken."),
+    "amount_wrong_unit": (E, '"{värde}" i {cell} är ett belopp i {typad}, men beloppen på fliken '
+                             "Ekonomi ska anges i {enhet}, som budgeten. Skriv {omräknat} "
+                             "({enhet}) i stället, utan enhet."),
+    "amount_unit_slip": (E, "{vad} för {kategori} ({cell}: {belopp} {enhet}) är {gånger} gånger "
+                            "budgeten ({budget} {enhet}). Beloppet är troligen skrivet i fel "
+                            "enhet: alla belopp ska anges i {enhet}, som budgeten ({omräkning}). "
+                            "Räkna om beloppet till {enhet}."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "
                                     "avvikelsen."),

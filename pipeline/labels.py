@@ -85,6 +85,14 @@ BUDGET_CATEGORIES = (
     "Tillväxt",
 )
 AMOUNT_UNITS = ("mnkr", "tkr")
+# How people write amount units (folded: lower case, no spaces or dots) → the unit, and each
+# unit in kronor. "kr" is no Beloppsenhet, but a department may type it in a cell.
+AMOUNT_UNIT_SPELLINGS = {
+    "mnkr": "mnkr", "mkr": "mnkr", "miljkr": "mnkr", "miljonerkronor": "mnkr",
+    "tkr": "tkr", "kkr": "tkr", "tusenkronor": "tkr",
+    "kr": "kr", "kronor": "kr", "sek": "kr", ":-": "kr",
+}
+KRONOR_PER_UNIT = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 
 SEXES = ("Kvinnor", "Män")
 AGE_GROUPS = ("29 år eller yngre", "30–49 år", "50 år eller äldre")

@@ -47,8 +47,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 # line breaks, tabs, control and zero-width characters)
 _PLAIN = re.compile(f"[{SPACES}]| {{2}}")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|tkr|h|tim|timmar|timme|st|pers|personer)\.?$",
-                    re.IGNORECASE)
+_UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|mkr|milj\.?\s?kr|miljoner\s+kronor|tkr|kkr|"
+                    r"tusen\s+kronor|h|tim|timmar|timme|st|pers|personer)\.?$", re.IGNORECASE)
 
 
 def text_of(raw: object) -> str:
@@ -199,7 +199,7 @@ def parse_number(raw: object) -> Parsed:
     elif m := _UNITS.search(text):
         if m.start() > 0:
             text = text[: m.start()].strip()
-            finding = Finding("number_unit_removed")
+            finding = Finding("number_unit_removed", {"enhet": m[1]})
     text = re.sub(r"^-\s+", "-", text)
     if re.fullmatch(r"-?\d{1,3}( \d{3})+(,\d+)?", text):
         text = text.replace(" ", "")
@@ -224,6 +224,11 @@ def parse_number(raw: object) -> Parsed:
     if finding is not None:
         finding = Finding(finding.code, {**finding.params, "tal": value})
     return value, finding
+
+
+def fold_unit(text: str) -> str:
+    """A unit as typed, folded for looking up its spellings: "Milj. kr" → "miljkr"."""
+    return re.sub(r"[\s.]+", "", text).casefold()
 
 
 def excel_column(index: int) -> str:

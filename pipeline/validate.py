@@ -25,9 +25,11 @@ from schemas import submission as schemas
 from .issues import Report, format_number, make
 from .labels import (
     AGE_GROUPS,
+    AMOUNT_UNIT_SPELLINGS,
     BUDGET_CATEGORIES,
     FEEDBACK_SHEET,
     INPUT_COLUMNS,
+    KRONOR_PER_UNIT,
     OWN_ACTIVITY_INPUT_COLUMNS,
     OWN_ACTIVITY_ROWS,
     SEXES,
@@ -42,6 +44,7 @@ from .normalize import (
     Finding,
     clean_text,
     excel_column,
+    fold_unit,
     is_placeholder,
     parse_choice,
     parse_date,
@@ -58,6 +61,8 @@ _STATUS_BY_TEXT = {s.value: s for s in Status}
 ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
+UNIT_SLIP = 100  # an outcome or forecast this many times its budget is in another unit
+UNIT_STEPS = {"mnkr": "1 mnkr = 1 000 tkr = 1 000 000 kr", "tkr": "1 tkr = 1 000 kr"}
 HOURS_COLUMNS = ("ordinary_hours", "sick_hours", "long_term_hours")
 # Sick leave in Swedish municipalities runs at 3–10 % of ordinary hours; under this share the
 # hours look like a percentage typed into the hours column (7,9 for 7,9 %). Only told: a small
@@ -746,7 +751,9 @@ class _Context:
         return value if isinstance(value, dt.date) else None
 
     def number(self, table: Table, values: dict, row: int,  # type: ignore[type-arg]
-               column: str) -> float | None:
+               column: str, *, unit: str | None = None) -> float | None:
+        """unit: the register's Beloppsenhet, for an amount; an amount typed with another
+        unit ("176 000 tkr" in a file in mnkr) is refused with the figure to type instead."""
         if self.blocked(row, column):
             return None
         raw = values.get(column)
@@ -763,6 +770,13 @@ class _Context:
         value, finding = parse_number(raw)
         if finding is not None:
             finding = Finding(finding.code, {**finding.params, "kolumn": label})
+            typed = AMOUNT_UNIT_SPELLINGS.get(fold_unit(str(finding.params.get("enhet", ""))))
+            if unit is not None and typed is not None and typed != unit and \
+                    isinstance(value, float):
+                converted = value * KRONOR_PER_UNIT[typed] / KRONOR_PER_UNIT[unit]
+                self.issue("amount_wrong_unit", table, column, row, found=clean_text(raw),
+                           typad=typed, enhet=unit, omräknat=round(converted, 6))
+                return None
         self.finding(finding, table, column, row, raw)
         if value is None and finding is None:
             self.issue("required_empty", table, column, row, kolumn=label)
@@ -1188,8 +1202,8 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             totals.append((row, values))
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
-        outcome = ctx.number(table, values, row, "outcome")
-        forecast = ctx.number(table, values, row, "forecast")
+        outcome = ctx.number(table, values, row, "outcome", unit=unit)
+        forecast = ctx.number(table, values, row, "forecast", unit=unit)
         comment = ctx.text(table, values, row, "comment", multiline=True,
                            limit=schemas.COMMENT_MAX)
         if category is None:
@@ -1220,7 +1234,8 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
         _signs(ctx, table, rows, column)
     for line in rows:
         row, budget = line["row"], line["budget"]
-        outcome, forecast = line["outcome"], line["forecast"]
+        slipped = _unit_slips(ctx, table, line, unit)
+        outcome, forecast = (None if c in slipped else line[c] for c in ("outcome", "forecast"))
         if budget > 0 and forecast is not None:
             share = abs(forecast - budget) / budget
             if share > FORECAST_TOLERANCE:
@@ -1240,6 +1255,24 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 ctx.report.add(make("budget_category_missing", sheet=table.sheet,
                                     found=category))
     return rows
+
+
+def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) -> set[str]:
+    """The amounts of a budget line UNIT_SLIP times its budget or more: typed in kronor or tkr
+    in a file in mnkr (BAD_INPUTS X9 only warns; a figure a hundred times the budget is no
+    overspend but another unit, and would be summed as such)."""
+    slipped = set()
+    budget = line["budget"]
+    for column, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
+        amount = line[column]
+        if budget <= 0 or amount is None or amount < UNIT_SLIP * budget or \
+                ctx.blocked(line["row"], column):
+            continue
+        ctx.issue("amount_unit_slip", table, column, line["row"], vad=what,
+                  kategori=line["category"], belopp=amount, budget=budget, enhet=unit,
+                  gånger=float(round(amount / budget)), omräkning=UNIT_STEPS[unit])
+        slipped.add(column)
+    return slipped
 
 
 def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str) -> None:

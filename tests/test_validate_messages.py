@@ -78,3 +78,49 @@ def test_real_sick_hours_and_none_at_all_are_not_remarked(check):
     assert not issues_of(check({}), "sick_hours_like_percent")
     no_sick_leave = {f"{c}{r}": 0 for c in "EF" for r in range(2, 8)}
     assert check({"Sjukfrånvaro": no_sick_leave}).issues == []
+
+
+# --- amounts in another unit than the register's (mnkr) ---------------------------------------
+
+@pytest.mark.parametrize(("typed", "unit", "instead"), [
+    ("176 000 tkr", "tkr", "Skriv 176 (mnkr)"),
+    ("268 500 000 kr", "kr", "Skriv 268,5 (mnkr)"),
+    ("9 500 000:-", "kr", "Skriv 9,5 (mnkr)"),
+])
+def test_an_amount_typed_in_another_unit_is_refused_with_the_figure_to_type(check, typed, unit,
+                                                                          instead):
+    report = check({"Ekonomi": {"C2": typed}})
+    assert not report.accepted
+    [issue] = issues_of(report, "amount_wrong_unit")
+    assert issue.cell == "C2"
+    assert f'"{typed}" i Ekonomi!C2 är ett belopp i {unit}, men beloppen' in issue.message
+    assert "ska anges i mnkr" in issue.message and instead in issue.message
+    assert not issues_of(report, "outcome_far_above_budget")
+
+
+@pytest.mark.parametrize("typed", ["8,6 mnkr", "8,6 Mkr", "8,6 milj. kr"])
+def test_an_amount_typed_in_the_registers_unit_is_read_with_a_remark(check, typed):
+    report = check({"Ekonomi": {"C2": typed}})
+    assert report.accepted
+    assert [(i.code, i.cell) for i in report.issues] == [("number_unit_removed", "C2")]
+
+
+def test_an_amount_a_hundred_times_the_budget_is_refused_as_another_unit(check):
+    # Barn och unga's budget is 12,7 mnkr; the outcome typed in tkr, the forecast in kronor
+    report = check({"Ekonomi": {"C2": 8600, "D2": 12600000}})
+    assert not report.accepted
+    outcome, forecast = issues_of(report, "amount_unit_slip")
+    assert (outcome.cell, forecast.cell) == ("C2", "D2")
+    assert "Utfallet för Barn och unga (Ekonomi!C2: 8 600 mnkr) är 677 gånger budgeten " \
+           "(12,7 mnkr)" in outcome.message
+    assert "troligen skrivet i fel enhet" in outcome.message
+    assert "ska anges i mnkr" in outcome.message
+    assert "Prognosen för Barn och unga" in forecast.message
+    assert not issues_of(report, "outcome_far_above_budget")
+    assert not issues_of(report, "forecast_far_from_budget")
+
+
+def test_an_amount_under_a_hundred_times_the_budget_is_only_remarked(check):
+    report = check({"Ekonomi": {"C2": 1200}})  # 94 times 12,7
+    assert report.accepted
+    assert [i.code for i in report.issues] == ["outcome_far_above_budget"]
