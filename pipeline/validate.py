@@ -1236,9 +1236,9 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
         row, budget = line["row"], line["budget"]
         slipped = _unit_slips(ctx, table, line, unit)
         outcome, forecast = (None if c in slipped else line[c] for c in ("outcome", "forecast"))
-        if budget > 0 and forecast is not None:
+        if budget > 0 and forecast is not None and not _told(line["comment"]):
             share = abs(forecast - budget) / budget
-            if share > FORECAST_TOLERANCE:
+            if share > FORECAST_TOLERANCE:  # "Kommentera avvikelsen": only where it is not
                 ctx.report.add(make("forecast_far_from_budget", sheet=table.sheet,
                                     cell=table.cell("forecast", row), kategori=line["category"],
                                     prognos=forecast, budget=budget, enhet=unit,
@@ -1255,6 +1255,11 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 ctx.report.add(make("budget_category_missing", sheet=table.sheet,
                                     found=category))
     return rows
+
+
+def _told(comment: str | None) -> bool:
+    """A comment that explains something: not empty, not a placeholder ("-", "?")."""
+    return bool(comment) and not is_placeholder(comment or "")
 
 
 def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) -> set[str]:

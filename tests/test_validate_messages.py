@@ -46,7 +46,7 @@ def test_hours_in_a_message_have_a_space_between_thousands(check):
 
 def test_a_computed_percentage_has_a_space_between_thousands(check):
     # Tillväxt's budget is 28,6 mnkr: a forecast of 600 is 2 000 % off (a warning still)
-    report = check({"Ekonomi": {"D5": 600}})
+    report = check({"Ekonomi": {"D5": 600, "F5": None}})
     [issue] = issues_of(report, "forecast_far_from_budget")
     assert "1 998 %" in issue.message and "600 mnkr" in issue.message
 
@@ -124,3 +124,14 @@ def test_an_amount_under_a_hundred_times_the_budget_is_only_remarked(check):
     report = check({"Ekonomi": {"C2": 1200}})  # 94 times 12,7
     assert report.accepted
     assert [i.code for i in report.issues] == ["outcome_far_above_budget"]
+
+
+# --- "Kommentera avvikelsen" only where there is no comment ------------------------------------
+
+def test_a_forecast_deviation_is_remarked_only_without_a_comment(check):
+    # Tillväxt (row 5): budget 28,6, forecast 40; the valid file has a comment in F5
+    assert not issues_of(check({"Ekonomi": {"D5": 40}}), "forecast_far_from_budget")
+    for empty in (None, "  ", "-"):
+        [issue] = issues_of(check({"Ekonomi": {"D5": 40, "F5": empty}}),
+                            "forecast_far_from_budget")
+        assert issue.cell == "D5" and "Kommentera avvikelsen" in issue.message
