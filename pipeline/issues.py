@@ -259,6 +259,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),
+    "deviation_unexplained": (W, 'Aktiviteten {värde} ({cell}) har status "{status}" men ingen '
+                                 "kommentar. Skriv i Kommentar vad avvikelsen beror på och vad "
+                                 "som görs; utskottet behöver en förklaring."),
     "started_before_year": (W, "Aktiviteten {värde} ({cell}) startade {start}, före "
                                "verksamhetsåret {år}."),
     "end_passed_not_finished": (W, "Aktiviteten {värde} ({cell}) skulle vara klar {slut} men har "

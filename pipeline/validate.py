@@ -1046,7 +1046,14 @@ def _goal_list(ctx: _Context, table: Table, values: dict, row: int,  # type: ign
 LATE_TOLD = frozenset({Status.DELAYED, Status.DEVIATING, Status.ON_HOLD})
 
 
+# Statuses that say an activity is not going to plan: the committee needs the reason, so an
+# empty Kommentar beside one is remarked on.
+NEEDS_EXPLAINING = frozenset({Status.DEVIATING, Status.DELAYED, Status.ON_HOLD,
+                              Status.DONE_DEVIATING, Status.CANCELLED})
+
+
 def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
+    _unexplained_deviations(ctx, table, rows)
     for item in rows:
         row, status_text, end = item["row"], item["status"], item["end"]
         if not isinstance(status_text, str) or not isinstance(end, dt.date):
@@ -1063,6 +1070,21 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
         label = item["activity_id"] if isinstance(item["activity_id"], str) else item["title"]
         ctx.report.add(make(code, sheet=table.sheet, cell=table.cell("status", row), found=label,
                             status=status.value, slut=end, **extra))
+
+
+def _unexplained_deviations(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
+    for item in rows:
+        status_text, row = item["status"], item["row"]
+        if not isinstance(status_text, str) or _told(item["comment"]) or \
+                ctx.blocked(row, "comment") or "comment" not in table.columns:
+            continue
+        status = _STATUS_BY_TEXT[status_text]
+        if status in NEEDS_EXPLAINING:
+            label = item["activity_id"] if isinstance(item["activity_id"], str) else \
+                item["title"]
+            ctx.report.add(make("deviation_unexplained", sheet=table.sheet,
+                                cell=table.cell("comment", row), found=label,
+                                status=status.value))
 
 
 def _assessments(ctx: _Context, table: Table | None) -> Rows | None:

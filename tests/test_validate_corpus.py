@@ -139,7 +139,9 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
                                       "F9")),
     "error_value_div0": (REJECT, "error_value", ("Ekonomi!C3", "#DIV/0!")),
     "error_value_ref": (REJECT, "error_value", ("Sjukfrånvaro!D3", "#REF!")),
-    "optional_comments_left_empty": (OK, None, ()),
+    # Kommentar is optional, except that a status saying the plan does not hold asks for one
+    "optional_comments_left_empty": (WARN, "deviation_unexplained",
+                                     ("A3.1.2-01", "Aktiviteter!I4", '"Vänteläge"')),
     "range_made_excel_table": (OK, None, ()),
     "filter_hides_rows": (OK, None, ()),
     "filter_and_row_hidden_by_hand": (WARN, "hidden_rows", ("Rad 12 på fliken Aktiviteter",

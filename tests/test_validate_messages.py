@@ -135,3 +135,24 @@ def test_a_forecast_deviation_is_remarked_only_without_a_comment(check):
         [issue] = issues_of(check({"Ekonomi": {"D5": 40, "F5": empty}}),
                             "forecast_far_from_budget")
         assert issue.cell == "D5" and "Kommentera avvikelsen" in issue.message
+
+
+# --- a deviation needs a comment ---------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["Pågående med avvikelse", "Avslutad med avvikelse",
+                                    "Avbruten", "Försenad", "Vänteläge"])
+@pytest.mark.parametrize("comment", [None, "   ", "-"])
+def test_a_deviation_without_a_comment_is_remarked(check, status, comment):
+    report = check({"Aktiviteter": {"H3": status, "I3": comment}})  # A3.1.1-04
+    assert report.accepted
+    [issue] = issues_of(report, "deviation_unexplained")
+    assert issue.cell == "I3" and not issue.is_error
+    assert f'Aktiviteten A3.1.1-04 (Aktiviteter!I3) har status "{status}" men ingen ' \
+           "kommentar" in issue.message
+    assert "utskottet behöver en förklaring" in issue.message
+
+
+def test_a_deviation_with_a_comment_or_a_plan_kept_without_one_is_not_remarked(check):
+    report = check({"Aktiviteter": {"H3": "Avbruten", "I3": "Ersatt av A3.1.1-02.",
+                                    "I2": None}})  # A3.1.1-02 is Pågående enligt plan
+    assert report.issues == []
