@@ -274,6 +274,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "sjukfrånvaron har skrivits i procent i stället för i timmar. "
                                    "Skriv antal timmar från årets början till periodens slut i "
                                    "kolumnen {kolumn}, eller låt det stå om siffrorna stämmer."),
+    "sick_row_empty": (E, "Raden för {kön}, {ålder} ({område}) är tom. Fyll i alla fyra "
+                          "kolumnerna; har gruppen inga anställda, skriv 0 i alla fyra (Antal "
+                          "anställda, Ordinarie arbetstid, Sjukfrånvaro och Varav 60 dagar eller "
+                          "mer)."),
+    "employees_empty": (E, "{cell} ({kolumn}) är tom men måste fyllas i. Skriv 0 om gruppen inte "
+                           "har några anställda."),
     "sick_exceeds_ordinary": (E, "Sjukfrånvaron i {cell} ({sjuk} timmar) är större än ordinarie "
                                  "arbetstid ({ordinarie} timmar, {cell_ordinarie}). Kontrollera "
                                  "timmarna."),

@@ -1148,6 +1148,8 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
             continue
         sex = ctx.choice(table, values, row, "sex", SEXES)
         age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
+        if sex is not None and age is not None:
+            _empty_group(ctx, table, values, row, sex, age)
         numbers = {c: ctx.number(table, values, row, c) for c in ("employees", *hours)}
         if sex is None or age is None:
             continue
@@ -1192,6 +1194,25 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
                     ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
                                         ålder=age))
     return rows
+
+
+def _empty_group(ctx: _Context, table: Table, values: dict[str, object], row: int, sex: str,
+                 age: str) -> None:
+    """A group's row left empty: one error for the row, saying what a group without
+    employees writes, rather than four "är tom" (a blank cell blocked by an error value or
+    an uncalculated formula is not empty). An empty Antal anställda alone gets the hint."""
+    inputs = ("employees", *HOURS_COLUMNS)
+    if any(ctx.blocked(row, c) for c in inputs):
+        return
+    empty = [c for c in inputs if c not in table.columns or not clean_text(values.get(c))]
+    if len(empty) == len(inputs):
+        first, last = (table.cell(c, row) for c in (inputs[0], inputs[-1]))
+        ctx.issue("sick_row_empty", table, "employees", row, kön=sex, ålder=age,
+                  område=f"{table.sheet}!{first}:{last}")
+        ctx.reported.update((row, c) for c in inputs)
+    elif "employees" in empty:
+        ctx.issue("employees_empty", table, "employees", row,
+                  kolumn=_swedish(table.sheet, "employees"))
 
 
 def _sick_share_low(ctx: _Context, table: Table, rows: Rows) -> None:

@@ -156,3 +156,28 @@ def test_a_deviation_with_a_comment_or_a_plan_kept_without_one_is_not_remarked(c
     report = check({"Aktiviteter": {"H3": "Avbruten", "I3": "Ersatt av A3.1.1-02.",
                                     "I2": None}})  # A3.1.1-02 is Pågående enligt plan
     assert report.issues == []
+
+
+# --- a sick-leave row left empty ---------------------------------------------------------------
+
+def test_an_empty_sick_leave_row_is_one_error_saying_to_write_zeros(check):
+    report = check({"Sjukfrånvaro": {"C5": None, "D5": None, "E5": None, "F5": None}})
+    assert [(i.code, i.cell) for i in report.errors] == [("sick_row_empty", "C5")]
+    [issue] = report.errors
+    assert "Raden för Män, 29 år eller yngre (Sjukfrånvaro!C5:F5) är tom" in issue.message
+    assert "har gruppen inga anställda, skriv 0 i alla fyra" in issue.message
+
+
+def test_a_partly_empty_sick_leave_row_names_each_empty_cell(check):
+    report = check({"Sjukfrånvaro": {"C5": None, "E5": None}})
+    assert [(i.code, i.cell) for i in report.errors] == [("employees_empty", "C5"),
+                                                         ("required_empty", "E5")]
+    employees, hours = report.errors
+    assert "Sjukfrånvaro!C5 (Antal anställda) är tom men måste fyllas i. Skriv 0 om gruppen " \
+           "inte har några anställda." == employees.message
+    assert "(Sjukfrånvaro (timmar)) är tom" in hours.message
+
+
+def test_a_row_of_zeros_is_a_group_without_employees(check):
+    report = check({"Sjukfrånvaro": {"C5": 0, "D5": 0, "E5": 0, "F5": 0}})
+    assert report.accepted and report.issues == []
