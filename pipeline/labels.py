@@ -24,6 +24,15 @@ class Status(StrEnum):
         return self in (Status.DONE, Status.DONE_DEVIATING, Status.CANCELLED)
 
 
+# What people write instead of a status (folded: lower case), suggested when it is refused.
+STATUS_HINTS = {
+    "klar": Status.DONE, "klart": Status.DONE, "färdig": Status.DONE, "färdigt": Status.DONE,
+    "avslutad": Status.DONE, "avslutat": Status.DONE, "genomförd": Status.DONE,
+    "genomfört": Status.DONE, "pågår": Status.ON_TRACK, "pågående": Status.ON_TRACK,
+    "ej startad": Status.NOT_STARTED, "inte påbörjad": Status.NOT_STARTED,
+    "inte startad": Status.NOT_STARTED,
+}
+
 STATUS_MEANING = {
     Status.NOT_STARTED: "Arbetet har inte börjat ännu.",
     Status.ON_TRACK: "Arbetet pågår och följer planen.",

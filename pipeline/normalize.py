@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -46,6 +46,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 # what clean_text's fast path must leave to the full treatment (isprintable already excludes
 # line breaks, tabs, control and zero-width characters)
 _PLAIN = re.compile(f"[{SPACES}]| {{2}}")
+# symbols and punctuation before a dropdown value: "◕ Delvis uppfyllt", "• Vänteläge"
+_LEADING_MARKS = re.compile(r"^[\W_]+")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|mkr|milj\.?\s?kr|miljoner\s+kronor|tkr|kkr|"
                     r"tusen\s+kronor|h|tim|timmar|timme|st|pers|personer)\.?$", re.IGNORECASE)
@@ -97,8 +99,12 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
-    """A dropdown value; case, stray spaces and non-breaking spaces are forgiven silently."""
+def parse_choice(raw: object, choices: Sequence[str],
+                 hints: Mapping[str, str] | None = None) -> Parsed:
+    """A dropdown value; case, stray spaces and non-breaking spaces are forgiven silently, and
+    so are symbols or punctuation before it ("◕ Delvis uppfyllt", copied from the
+    instructions). hints: words people use for a choice (folded, "klar" → "Avslutad enligt
+    plan"), suggested when the value is refused."""
     text = clean_text(raw)
     if not text:
         return None, None
@@ -107,11 +113,18 @@ def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
     folded = {_fold(c): c for c in choices}
     if _fold(text) in folded:
         return folded[_fold(text)], None
-    close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.6)
-    starting = [c for f, c in folded.items() if f.startswith(_fold(text))]
+    bare = _LEADING_MARKS.sub("", text)
+    if bare and _fold(bare) in folded:
+        return folded[_fold(bare)], None
+    key = _fold(bare or text)
+    if hints and key in hints:
+        close = [_fold(hints[key])]
+    else:
+        close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    starting = [c for f, c in folded.items() if f.startswith(key)]
     if not close and len(starting) == 1:  # "Delvis" for "Delvis uppfyllt"
         close = [_fold(starting[0])]
-    hint = f' Menade du "{folded[close[0]]}"?' if close else ""
+    hint = f' Menade du "{folded[close[0]]}"?' if close and close[0] in folded else ""
     return None, Finding("choice_invalid", {"lista": ", ".join(choices), "förslag": hint})
 
 

@@ -33,6 +33,7 @@ from .labels import (
     OWN_ACTIVITY_INPUT_COLUMNS,
     OWN_ACTIVITY_ROWS,
     SEXES,
+    STATUS_HINTS,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
     Assessment,
@@ -63,6 +64,7 @@ HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700â
 FORECAST_TOLERANCE = 0.10
 UNIT_SLIP = 100  # an outcome or forecast this many times its budget is in another unit
 UNIT_STEPS = {"mnkr": "1 mnkr = 1 000 tkr = 1 000 000 kr", "tkr": "1 tkr = 1 000 kr"}
+CHOICE_HINTS = {"status": {word: status.value for word, status in STATUS_HINTS.items()}}
 HOURS_COLUMNS = ("ordinary_hours", "sick_hours", "long_term_hours")
 # Sick leave in Swedish municipalities runs at 3â€“10 % of ordinary hours; under this share the
 # hours look like a percentage typed into the hours column (7,9 for 7,9 %). Only told: a small
@@ -726,7 +728,7 @@ class _Context:
         if is_placeholder(text):
             self.issue("placeholder", table, column, row, found=text, kolumn=label)
             return None
-        value, finding = parse_choice(raw, choices)
+        value, finding = parse_choice(raw, choices, CHOICE_HINTS.get(column))
         self.finding(finding, table, column, row, raw)
         return value  # type: ignore[return-value]
 

@@ -181,3 +181,31 @@ def test_a_partly_empty_sick_leave_row_names_each_empty_cell(check):
 def test_a_row_of_zeros_is_a_group_without_employees(check):
     report = check({"Sjukfrånvaro": {"C5": 0, "D5": 0, "E5": 0, "F5": 0}})
     assert report.accepted and report.issues == []
+
+
+# --- dropdown values ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sheet", "cell", "typed", "column", "read"), [
+    ("Målbedömning", "D3", "◕ Delvis uppfyllt", "assessment", "Delvis uppfyllt"),
+    ("Målbedömning", "D3", "●Uppfyllt", "assessment", "Uppfyllt"),
+    ("Aktiviteter", "H3", "• Vänteläge", "status", "Vänteläge"),
+])
+def test_a_symbol_copied_before_a_choice_is_dropped_silently(valid, register, sheet, cell,
+                                                             typed, column, read):
+    content = corpus.cells(valid, sheet, {cell: typed})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.issues == []
+    frame = data.assessments if sheet == "Målbedömning" else data.activities
+    assert frame.loc[frame["row"] == int(cell[1:]), column].item() == read
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Klar", "Avslutad enligt plan"), ("Pågår", "Pågående enligt plan"),
+    ("Pågående", "Pågående enligt plan"), ("pågående ", "Pågående enligt plan"),
+])
+def test_everyday_words_for_a_status_get_the_status_suggested(check, typed, meant):
+    report = check({"Aktiviteter": {"H3": typed}})
+    [issue] = report.errors
+    assert issue.code == "choice_invalid" and issue.cell == "H3"
+    assert issue.message.endswith(f'Menade du "{meant}"?')
