@@ -255,7 +255,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "analysis_missing": (W, "Målet {värde} ({cell}) saknar analys. Beskriv kort varför målet "
                             "bedöms som \"{bedömning}\"."),
     "own_activity_incomplete": (E, "Rad {rad} på fliken Aktiviteter är en ny egen aktivitet men "
-                                   "saknar {kolumner}. Fyll i dem eller töm raden."),
+                                   "saknar {kolumner}. Fyll i det som saknas, eller töm raden om "
+                                   "aktiviteten inte ska vara med."),
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),

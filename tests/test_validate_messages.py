@@ -209,3 +209,20 @@ def test_everyday_words_for_a_status_get_the_status_suggested(check, typed, mean
     [issue] = report.errors
     assert issue.code == "choice_invalid" and issue.cell == "H3"
     assert issue.message.endswith(f'Menade du "{meant}"?')
+
+
+# --- wording -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("values", "missing"), [
+    ({"E17": None}, "saknar Slutdatum."),
+    ({"D17": None, "E17": None}, "saknar Startdatum och Slutdatum."),
+])
+def test_an_incomplete_own_activity_is_worded_for_one_field_and_for_several(valid, register,
+                                                                            values, missing):
+    content = corpus.own_activity(valid)
+    content = corpus.cells(content, "Aktiviteter", values)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    [issue] = issues_of(report, "own_activity_incomplete")
+    assert missing in issue.message
+    assert "Fyll i det som saknas, eller töm raden" in issue.message
+    assert " dem " not in issue.message
