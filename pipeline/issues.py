@@ -183,6 +183,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "date_serial": (W, "{cell} innehöll talet {värde}. Vi har tolkat det som datumet {iso}. "
                        "Formatera cellen som datum."),
     "date_no_day": (E, '"{värde}" i {cell} saknar dag. Skriv hela datumet, t.ex. {år}-03-01.'),
+    "date_no_year": (E, '"{värde}" i {cell} saknar årtal. Skriv hela datumet som ÅÅÅÅ-MM-DD, '
+                        "t.ex. {exempel}."),
     "date_two_digit_year": (E, 'Datumet "{värde}" i {cell} har tvåsiffrigt årtal och kan tolkas på '
                                "flera sätt. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2024-03-01."),
     "date_impossible": (E, 'Datumet "{värde}" i {cell} finns inte. Kontrollera dag och månad.'),

@@ -166,11 +166,26 @@ def parse_date(raw: object) -> Parsed:
         r"\d{2}-\d{2}-\d{2}", compact
     ):
         return None, Finding("date_two_digit_year")
+    if m := re.fullmatch(r"(\d{1,2})\s*[/.]\s*(\d{1,2})", spaced):  # "31/8", "1.6"
+        return None, _no_year(int(m[1]), int(m[2]))
+    if (m := re.fullmatch(r"(\d{1,2})(?::[ae])?\s*([a-zåäö]+)", spaced)) and m[2] in MONTHS:
+        return None, _no_year(int(m[1]), MONTHS[m[2]])  # "1 maj", "1:a maj"
     if (m := re.fullmatch(r"([a-zåäö]+)\.?\s+(\d{4})", spaced)) and m[1] in MONTHS:
         return None, Finding("date_no_day", {"år": m[2]})
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", compact):
         return None, Finding("date_no_day", {"år": m[1]})
     return None, Finding("date_invalid")
+
+
+def _no_year(day: int, month: int) -> Finding:
+    """A day and month without a year: the example is completed with the business year by
+    whoever knows it (validate)."""
+    try:
+        dt.date(2000, month, day)  # a leap year: 29/2 is a day
+    except ValueError:
+        return Finding("date_impossible")
+    return Finding("date_no_year", {"dag": day, "månad": month,
+                                    "exempel": f"ÅÅÅÅ-{month:02d}-{day:02d}"})
 
 
 def _make_date(year: int, month: int, day: int, *, interpreted: bool) -> Parsed:

@@ -740,6 +740,9 @@ class _Context:
         value, finding = parse_date(raw)
         if finding is not None and finding.code == "date_no_day" and "år" not in finding.params:
             finding = Finding(finding.code, {"år": self.year})
+        if finding is not None and finding.code == "date_no_year":
+            finding = Finding(finding.code, {**finding.params,
+                                             "exempel": _example_date(self.year, finding)})
         self.finding(finding, table, column, row, raw)
         # BAD_INPUTS C9 refuses dates outside the reporting period; we refuse only the
         # implausible (a year more than ten from the business year: 1925, 2205). Real plans
@@ -783,6 +786,15 @@ class _Context:
         if value is None and finding is None:
             self.issue("required_empty", table, column, row, kolumn=label)
         return value  # type: ignore[return-value]
+
+
+def _example_date(year: int, finding: Finding) -> str:
+    """The day and month typed without a year, in the business year: 31/8 → 2024-08-31."""
+    try:
+        month, day = (int(str(finding.params[k])) for k in ("månad", "dag"))
+        return dt.date(year, month, day).isoformat()
+    except ValueError:  # 29/2 in a year without it
+        return str(finding.params["exempel"])
 
 
 def _split_ref(ref: str) -> tuple[str, int]:

@@ -226,3 +226,15 @@ def test_an_incomplete_own_activity_is_worded_for_one_field_and_for_several(vali
     assert missing in issue.message
     assert "Fyll i det som saknas, eller töm raden" in issue.message
     assert " dem " not in issue.message
+
+
+@pytest.mark.parametrize(("typed", "example"), [
+    ("31/8", "2024-08-31"), ("1/6", "2024-06-01"), ("1 maj", "2024-05-01"),
+])
+def test_a_date_without_a_year_says_the_year_is_missing(valid, register, typed, example):
+    content = corpus.own_activity(valid, end=typed)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    [issue] = report.errors
+    assert (issue.code, issue.cell) == ("date_no_year", "E17")
+    assert issue.message == (f'"{typed}" i Aktiviteter!E17 saknar årtal. Skriv hela datumet som '
+                             f"ÅÅÅÅ-MM-DD, t.ex. {example}.")
