@@ -207,11 +207,11 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
     if not submission.readable:
         return report, None
     if not _check_meta(submission, lookups, folder_department, report):
+        _attribute(report, submission.meta.get(MetaKey.DEPARTMENT), lookups, folder_department)
         return report, None
     department = submission.department
     period = lookups.period
-    report.department, report.period = department, period
-    report.issues = [replace(i, department=department) for i in report.issues]
+    _attribute(report, department, lookups, folder_department)
 
     tables = _read_sheets(submission, report)
     context = _Context(lookups, department, report, submission.scans)
@@ -222,6 +222,19 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
         T.BUDGET: _budget(context, tables.get(T.BUDGET)),
     }
     return _Pending(report, context, tables, rows, department, period)
+
+
+def _attribute(report: Report, department: object, lookups: _Lookups,
+               folder_department: str | None) -> None:
+    """The department a file is from, and the period it was judged for, once _meta names a
+    department in the register: also on a file refused as a whole (another period, an old
+    template), so that the ledger and the feedback name (<KOD>_<period>_fel.xlsx) say whose
+    it is. A file naming another department than its drop folder is left to the folder."""
+    if department not in lookups.department_codes or \
+            (folder_department and folder_department != department):
+        return
+    report.department, report.period = str(department), lookups.period
+    report.issues = [replace(i, department=report.department) for i in report.issues]
 
 
 class _Activity(NamedTuple):
