@@ -215,6 +215,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "date_serial": (W, "{cell} innehöll talet {värde}. Vi har tolkat det som datumet {iso}. "
                        "Formatera cellen som datum."),
     "date_no_day": (E, '"{värde}" i {cell} saknar dag. Skriv hela datumet, t.ex. {år}-03-01.'),
+    "date_no_year": (E, '"{värde}" i {cell} saknar årtal. Skriv hela datumet som ÅÅÅÅ-MM-DD, '
+                        "t.ex. {exempel}."),
     "date_two_digit_year": (E, 'Datumet "{värde}" i {cell} har tvåsiffrigt årtal och kan tolkas på '
                                "flera sätt. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2024-03-01."),
     "date_impossible": (E, 'Datumet "{värde}" i {cell} finns inte. Kontrollera dag och månad.'),
@@ -233,6 +235,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                "kolumnen {kolumn}."),
     "number_percent": (E, '{cell} innehåller "{värde}", men {kolumn} ska vara ett tal, inte en '
                           "andel i procent. Skriv talet utan procenttecken, t.ex. 120."),
+    "hours_percent": (E, '{cell} innehåller "{värde}", men {kolumn} är antal timmar, inte en '
+                         "andel i procent. Skriv antal timmar från årets början till periodens "
+                         "slut, inte procent, t.ex. 1 250."),
     "number_invalid": (E, '"{värde}" i {cell} är inte ett tal. Skriv bara siffror, t.ex. 10.'),
     "number_not_whole": (E, "Antal anställda i {cell} är {värde}. Skriv ett heltal, t.ex. 12."),
     "hours_negative": (E, "Antal timmar i {cell} är negativt ({värde}). Ange 0 eller fler timmar."),
@@ -284,10 +289,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "analysis_missing": (W, "Målet {värde} ({cell}) saknar analys. Beskriv kort varför målet "
                             "bedöms som \"{bedömning}\"."),
     "own_activity_incomplete": (E, "Rad {rad} på fliken Aktiviteter är en ny egen aktivitet men "
-                                   "saknar {kolumner}. Fyll i dem eller töm raden."),
+                                   "saknar {kolumner}. Fyll i det som saknas, eller töm raden om "
+                                   "aktiviteten inte ska vara med."),
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),
+    "deviation_unexplained": (W, 'Aktiviteten {värde} ({cell}) har status "{status}" men ingen '
+                                 "kommentar. Skriv i Kommentar vad avvikelsen beror på och vad "
+                                 "som görs; utskottet behöver en förklaring."),
     "started_before_year": (W, "Aktiviteten {värde} ({cell}) startade {start}, före "
                                "verksamhetsåret {år}."),
     "end_passed_not_finished": (W, "Aktiviteten {värde} ({cell}) skulle vara klar {slut} men har "
@@ -295,6 +304,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "som stämmer, och skriv i kommentaren när den blir klar."),
     "sick_rows_missing": (E, 'Raden för {kön}, {ålder} saknas på fliken Sjukfrånvaro. Lägg '
                              "tillbaka raden från mallen."),
+    "sick_hours_like_percent": (W, "Sjukfrånvaron är sammanlagt {sjuk} timmar, {andel} % av den "
+                                   "ordinarie arbetstiden ({ordinarie} timmar). Det ser ut som om "
+                                   "sjukfrånvaron har skrivits i procent i stället för i timmar. "
+                                   "Skriv antal timmar från årets början till periodens slut i "
+                                   "kolumnen {kolumn}, eller låt det stå om siffrorna stämmer."),
+    "sick_row_empty": (E, "Raden för {kön}, {ålder} ({område}) är tom. Fyll i alla fyra "
+                          "kolumnerna; har gruppen inga anställda, skriv 0 i alla fyra (Antal "
+                          "anställda, Ordinarie arbetstid, Sjukfrånvaro och Varav 60 dagar eller "
+                          "mer)."),
+    "employees_empty": (E, "{cell} ({kolumn}) är tom men måste fyllas i. Skriv 0 om gruppen inte "
+                           "har några anställda."),
     "sick_exceeds_ordinary": (E, "Sjukfrånvaron i {cell} ({sjuk} timmar) är större än ordinarie "
                                  "arbetstid ({ordinarie} timmar, {cell_ordinarie}). Kontrollera "
                                  "timmarna."),
@@ -311,6 +331,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                  "positiva. Ange alla kostnader som positiva belopp."),
     "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} på fliken {flik} är negativa. Vi har läst dem som "
                                "positiva nettokostnader; skriv kostnader utan minustecken."),
+    "amount_wrong_unit": (E, '"{värde}" i {cell} är ett belopp i {typad}, men beloppen på fliken '
+                             "Ekonomi ska anges i {enhet}, som budgeten. Skriv {omräknat} "
+                             "({enhet}) i stället, utan enhet."),
+    "amount_unit_slip": (E, "{vad} för {kategori} ({cell}: {belopp} {enhet}) är {gånger} gånger "
+                            "budgeten ({budget} {enhet}). Beloppet är troligen skrivet i fel "
+                            "enhet: alla belopp ska anges i {enhet}, som budgeten ({omräkning}). "
+                            "Räkna om beloppet till {enhet}."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "
                                     "avvikelsen."),
@@ -380,18 +407,24 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
 
 
 def _show(value: object) -> str:
+    # A float is a figure found in a cell or computed from them, shown the Swedish way
+    # (1 624,5); an int is a row, a year, an id or a count of rows and is shown as it is.
+    # A call site that shows a computed whole number passes it as a float.
     if isinstance(value, float):
         return format_number(value)
     return str(value)
 
 
-def format_number(value: float, decimals: int | None = None) -> str:
-    """Swedish number text: decimal comma, no trailing zeros unless decimals is given."""
+def format_number(value: float, decimals: int | None = None, *, group: bool = True) -> str:
+    """Swedish number text: space between thousands, decimal comma, no trailing zeros unless
+    decimals is given (268 500 000; 1 624,5; −0,07). group=False: as a cell shows a number
+    typed into it (1234,5), for a value quoted as found."""
+    sep = "," if group else ""
     if decimals is None:
-        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        text = f"{value:{sep}.6f}".rstrip("0").rstrip(".")
     else:
-        text = f"{value:,.{decimals}f}".replace(",", " ")
-    return text.replace(".", ",").replace("-", "−")
+        text = f"{value:{sep}.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
 
 
 SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}

@@ -24,6 +24,15 @@ class Status(StrEnum):
         return self in (Status.DONE, Status.DONE_DEVIATING, Status.CANCELLED)
 
 
+# What people write instead of a status (folded: lower case), suggested when it is refused.
+STATUS_HINTS = {
+    "klar": Status.DONE, "klart": Status.DONE, "färdig": Status.DONE, "färdigt": Status.DONE,
+    "avslutad": Status.DONE, "avslutat": Status.DONE, "genomförd": Status.DONE,
+    "genomfört": Status.DONE, "pågår": Status.ON_TRACK, "pågående": Status.ON_TRACK,
+    "ej startad": Status.NOT_STARTED, "inte påbörjad": Status.NOT_STARTED,
+    "inte startad": Status.NOT_STARTED,
+}
+
 STATUS_MEANING = {
     Status.NOT_STARTED: "Arbetet har inte börjat ännu.",
     Status.ON_TRACK: "Arbetet pågår och följer planen.",
@@ -85,6 +94,14 @@ BUDGET_CATEGORIES = (
     "Tillväxt",
 )
 AMOUNT_UNITS = ("mnkr", "tkr")
+# How people write amount units (folded: lower case, no spaces or dots) → the unit, and each
+# unit in kronor. "kr" is no Beloppsenhet, but a department may type it in a cell.
+AMOUNT_UNIT_SPELLINGS = {
+    "mnkr": "mnkr", "mkr": "mnkr", "miljkr": "mnkr", "miljonerkronor": "mnkr",
+    "tkr": "tkr", "kkr": "tkr", "tusenkronor": "tkr",
+    "kr": "kr", "kronor": "kr", "sek": "kr", ":-": "kr",
+}
+KRONOR_PER_UNIT = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 
 SEXES = ("Kvinnor", "Män")
 AGE_GROUPS = ("29 år eller yngre", "30–49 år", "50 år eller äldre")

@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -46,9 +46,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 # what clean_text's fast path must leave to the full treatment (isprintable already excludes
 # line breaks, tabs, control and zero-width characters)
 _PLAIN = re.compile(f"[{SPACES}]| {{2}}")
+# symbols and punctuation before a dropdown value: "◕ Delvis uppfyllt", "• Vänteläge"
+_LEADING_MARKS = re.compile(r"^[\W_]+")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|tkr|h|tim|timmar|timme|st|pers|personer)\.?$",
-                    re.IGNORECASE)
+_UNITS = re.compile(r"\s*(kr|kronor|sek|:-|mnkr|mkr|milj\.?\s?kr|miljoner\s+kronor|tkr|kkr|"
+                    r"tusen\s+kronor|h|tim|timmar|timme|st|pers|personer)\.?$", re.IGNORECASE)
 
 
 def text_of(raw: object) -> str:
@@ -97,8 +99,12 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
-    """A dropdown value; case, stray spaces and non-breaking spaces are forgiven silently."""
+def parse_choice(raw: object, choices: Sequence[str],
+                 hints: Mapping[str, str] | None = None) -> Parsed:
+    """A dropdown value; case, stray spaces and non-breaking spaces are forgiven silently, and
+    so are symbols or punctuation before it ("◕ Delvis uppfyllt", copied from the
+    instructions). hints: words people use for a choice (folded, "klar" → "Avslutad enligt
+    plan"), suggested when the value is refused."""
     text = clean_text(raw)
     if not text:
         return None, None
@@ -107,11 +113,18 @@ def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
     folded = {_fold(c): c for c in choices}
     if _fold(text) in folded:
         return folded[_fold(text)], None
-    close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.6)
-    starting = [c for f, c in folded.items() if f.startswith(_fold(text))]
+    bare = _LEADING_MARKS.sub("", text)
+    if bare and _fold(bare) in folded:
+        return folded[_fold(bare)], None
+    key = _fold(bare or text)
+    if hints and key in hints:
+        close = [_fold(hints[key])]
+    else:
+        close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    starting = [c for f, c in folded.items() if f.startswith(key)]
     if not close and len(starting) == 1:  # "Delvis" for "Delvis uppfyllt"
         close = [_fold(starting[0])]
-    hint = f' Menade du "{folded[close[0]]}"?' if close else ""
+    hint = f' Menade du "{folded[close[0]]}"?' if close and close[0] in folded else ""
     return None, Finding("choice_invalid", {"lista": ", ".join(choices), "förslag": hint})
 
 
@@ -153,11 +166,26 @@ def parse_date(raw: object) -> Parsed:
         r"\d{2}-\d{2}-\d{2}", compact
     ):
         return None, Finding("date_two_digit_year")
+    if m := re.fullmatch(r"(\d{1,2})\s*[/.]\s*(\d{1,2})", spaced):  # "31/8", "1.6"
+        return None, _no_year(int(m[1]), int(m[2]))
+    if (m := re.fullmatch(r"(\d{1,2})(?::[ae])?\s*([a-zåäö]+)", spaced)) and m[2] in MONTHS:
+        return None, _no_year(int(m[1]), MONTHS[m[2]])  # "1 maj", "1:a maj"
     if (m := re.fullmatch(r"([a-zåäö]+)\.?\s+(\d{4})", spaced)) and m[1] in MONTHS:
         return None, Finding("date_no_day", {"år": m[2]})
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", compact):
         return None, Finding("date_no_day", {"år": m[1]})
     return None, Finding("date_invalid")
+
+
+def _no_year(day: int, month: int) -> Finding:
+    """A day and month without a year: the example is completed with the business year by
+    whoever knows it (validate)."""
+    try:
+        dt.date(2000, month, day)  # a leap year: 29/2 is a day
+    except ValueError:
+        return Finding("date_impossible")
+    return Finding("date_no_year", {"dag": day, "månad": month,
+                                    "exempel": f"ÅÅÅÅ-{month:02d}-{day:02d}"})
 
 
 def _make_date(year: int, month: int, day: int, *, interpreted: bool) -> Parsed:
@@ -199,7 +227,7 @@ def parse_number(raw: object) -> Parsed:
     elif m := _UNITS.search(text):
         if m.start() > 0:
             text = text[: m.start()].strip()
-            finding = Finding("number_unit_removed")
+            finding = Finding("number_unit_removed", {"enhet": m[1]})
     text = re.sub(r"^-\s+", "-", text)
     if re.fullmatch(r"-?\d{1,3}( \d{3})+(,\d+)?", text):
         text = text.replace(" ", "")
@@ -224,6 +252,11 @@ def parse_number(raw: object) -> Parsed:
     if finding is not None:
         finding = Finding(finding.code, {**finding.params, "tal": value})
     return value, finding
+
+
+def fold_unit(text: str) -> str:
+    """A unit as typed, folded for looking up its spellings: "Milj. kr" → "miljkr"."""
+    return re.sub(r"[\s.]+", "", text).casefold()
 
 
 def excel_column(index: int) -> str:

@@ -25,6 +25,7 @@ from schemas import register as schemas
 from .errors import RegisterError, UnknownPeriod
 from .issues import Issue, make
 from .labels import (
+    AMOUNT_UNIT_SPELLINGS,
     AMOUNT_UNITS,
     BUDGET_CATEGORIES,
     GOAL_AREAS,
@@ -35,7 +36,7 @@ from .labels import (
     RegisterSheet,
     SettingKey,
 )
-from .normalize import clean_text, parse_date, parse_number
+from .normalize import clean_text, fold_unit, parse_date, parse_number
 from .sheets import Table, fold_header, read_table, schema_issues
 
 S = RegisterSheet
@@ -435,8 +436,8 @@ def _settings_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "key", "value"]).set_index("row")
 
 
-UNIT_SPELLINGS = {"mnkr": "mnkr", "mkr": "mnkr", "miljonerkronor": "mnkr", "tkr": "tkr",
-                  "kkr": "tkr", "tusenkronor": "tkr"}
+UNIT_SPELLINGS = {spelling: unit for spelling, unit in AMOUNT_UNIT_SPELLINGS.items()
+                  if unit in AMOUNT_UNITS}
 
 
 def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]]:
@@ -465,7 +466,7 @@ def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]
                                found=year[1], nyckel=SettingKey.YEAR, kolumn="Värde",
                                hjälp="Skriv året med fyra siffror, t.ex. 2024."))
     if unit is not None:  # "TKR", "Mkr", "kkr": the usual ways of writing the two units
-        unit = unit[0], UNIT_SPELLINGS.get(unit[1].casefold().replace(" ", ""), unit[1])
+        unit = unit[0], UNIT_SPELLINGS.get(fold_unit(unit[1]), unit[1])
     if unit is not None and unit[1] not in AMOUNT_UNITS:
         issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{unit[0]}",
                            found=unit[1], nyckel=SettingKey.UNIT, kolumn="Värde",

@@ -350,11 +350,13 @@ def _write_sick_leave(sheet: Worksheet, fmt: _Formats, header_text: str) -> None
         "input_message": "Antal anställda i gruppen vid periodens slut (heltal).",
         "error_title": "Antal anställda", "error_message": "Skriv ett heltal, 0 eller mer.",
     })
+    # the same span as Instruktioner says: the year so far, not the tertial alone
     messages = {
-        "ordinary_hours": "Summa ordinarie (avtalad) arbetstid i timmar under perioden.",
-        "sick_hours": "Summa sjukfrånvaro i timmar under perioden.",
+        "ordinary_hours": "Summa ordinarie (avtalad) arbetstid i timmar, från årets början "
+                          "till periodens slut.",
+        "sick_hours": "Summa sjukfrånvaro i timmar, från årets början till periodens slut.",
         "long_term_hours": "Den del av sjukfrånvaron som ingår i sjukperioder på 60 dagar "
-                           "eller mer, i timmar.",
+                           "eller mer, i timmar, från årets början till periodens slut.",
     }
     for key, message in messages.items():
         sheet.data_validation(1, idx[key], r, idx[key], {

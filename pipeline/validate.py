@@ -23,15 +23,18 @@ import pandera.pandas as pa
 from schemas import submission as schemas
 from schemas.register import ACTIVITY_ID, GOAL_ID
 
-from .issues import Report, make
+from .issues import Report, format_number, make
 from .labels import (
     AGE_GROUPS,
+    AMOUNT_UNIT_SPELLINGS,
     BUDGET_CATEGORIES,
     FEEDBACK_SHEET,
     INPUT_COLUMNS,
+    KRONOR_PER_UNIT,
     OWN_ACTIVITY_INPUT_COLUMNS,
     OWN_ACTIVITY_ROWS,
     SEXES,
+    STATUS_HINTS,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
     Assessment,
@@ -43,6 +46,7 @@ from .normalize import (
     Finding,
     clean_text,
     excel_column,
+    fold_unit,
     is_placeholder,
     parse_choice,
     parse_date,
@@ -59,6 +63,14 @@ _STATUS_BY_TEXT = {s.value: s for s in Status}
 ASSESSMENTS = [a.value for a in Assessment]
 HOURS_PER_EMPLOYEE_MAX = 2200.0  # a full year's ordinary hours are about 1 700–2 100
 FORECAST_TOLERANCE = 0.10
+UNIT_SLIP = 100  # an outcome or forecast this many times its budget is in another unit
+UNIT_STEPS = {"mnkr": "1 mnkr = 1 000 tkr = 1 000 000 kr", "tkr": "1 tkr = 1 000 kr"}
+CHOICE_HINTS = {"status": {word: status.value for word, status in STATUS_HINTS.items()}}
+HOURS_COLUMNS = ("ordinary_hours", "sick_hours", "long_term_hours")
+# Sick leave in Swedish municipalities runs at 3–10 % of ordinary hours; under this share the
+# hours look like a percentage typed into the hours column (7,9 for 7,9 %). Only told: a small
+# department may really have had almost no sick leave.
+SICK_SHARE_LOW = 0.005
 SUMMARY_WORDS = ("summa", "totalt", "total", "s:a")
 SUMMARY_CELL = re.compile(rf"({'|'.join(map(re.escape, SUMMARY_WORDS))})\b", re.IGNORECASE)
 COMMENT_ROW = re.compile(r"(kommentar|kommentarer|obs|not|notering|anm|anmärkning)\b",
@@ -196,11 +208,11 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
     if not submission.readable:
         return report, None
     if not _check_meta(submission, lookups, folder_department, report):
+        _attribute(report, submission.meta.get(MetaKey.DEPARTMENT), lookups, folder_department)
         return report, None
     department = submission.department
     period = lookups.period
-    report.department, report.period = department, period
-    report.issues = [replace(i, department=department) for i in report.issues]
+    _attribute(report, department, lookups, folder_department)
 
     tables = _read_sheets(submission, report)
     context = _Context(lookups, department, report, submission.scans,
@@ -212,6 +224,19 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
         T.BUDGET: _budget(context, tables.get(T.BUDGET)),
     }
     return _Pending(report, context, tables, rows, department, period)
+
+
+def _attribute(report: Report, department: object, lookups: _Lookups,
+               folder_department: str | None) -> None:
+    """The department a file is from, and the period it was judged for, once _meta names a
+    department in the register: also on a file refused as a whole (another period, an old
+    template), so that the ledger and the feedback name (<KOD>_<period>_fel.xlsx) say whose
+    it is. A file naming another department than its drop folder is left to the folder."""
+    if department not in lookups.department_codes or \
+            (folder_department and folder_department != department):
+        return
+    report.department, report.period = str(department), lookups.period
+    report.issues = [replace(i, department=report.department) for i in report.issues]
 
 
 class _Activity(NamedTuple):
@@ -677,7 +702,9 @@ class _Context:
         for code, cells in (("stray_value", table.extra_cells),
                             ("stray_value_below", table.stray_below)):
             for row, index, value in cells[:3]:
-                shown = value if isinstance(value, float) else clean_text(value)  # "1234,5"
+                # quoted as the cell shows it: "1234,5"
+                shown = format_number(value, group=False) if isinstance(value, float) else \
+                    clean_text(value)
                 self.report.add(make(code, sheet=table.sheet,
                                      cell=f"{excel_column(index)}{row}", found=shown))
 
@@ -713,7 +740,8 @@ class _Context:
                        kolumn=_swedish(table.sheet, column))
             return ""
         if limit is not None and len(text) > limit:
-            self.issue("text_too_long", table, column, row, antal=len(text), max=limit)
+            self.issue("text_too_long", table, column, row, antal=float(len(text)),
+                       max=float(limit))
         return text
 
     def choice(self, table: Table, values: dict, row: int, column: str,  # type: ignore[type-arg]
@@ -732,7 +760,7 @@ class _Context:
         if is_placeholder(text):
             self.issue("placeholder", table, column, row, found=text, kolumn=label)
             return None
-        value, finding = parse_choice(raw, choices)
+        value, finding = parse_choice(raw, choices, CHOICE_HINTS.get(column))
         self.finding(finding, table, column, row, raw)
         return value  # type: ignore[return-value]
 
@@ -744,6 +772,9 @@ class _Context:
         value, finding = parse_date(raw)
         if finding is not None and finding.code == "date_no_day" and "år" not in finding.params:
             finding = Finding(finding.code, {"år": self.year})
+        if finding is not None and finding.code == "date_no_year":
+            finding = Finding(finding.code, {**finding.params,
+                                             "exempel": _example_date(self.year, finding)})
         self.finding(finding, table, column, row, raw)
         # BAD_INPUTS C9 refuses dates outside the reporting period; we refuse only the
         # implausible (a year more than ten from the business year: 1925, 2205). Real plans
@@ -757,7 +788,9 @@ class _Context:
         return value if isinstance(value, dt.date) else None
 
     def number(self, table: Table, values: dict, row: int,  # type: ignore[type-arg]
-               column: str) -> float | None:
+               column: str, *, unit: str | None = None) -> float | None:
+        """unit: the register's Beloppsenhet, for an amount; an amount typed with another
+        unit ("176 000 tkr" in a file in mnkr) is refused with the figure to type instead."""
         if self.blocked(row, column):
             return None
         raw = values.get(column)
@@ -766,17 +799,34 @@ class _Context:
             self.issue("placeholder", table, column, row, found=clean_text(raw), kolumn=label)
             return None
         if isinstance(raw, str) and clean_text(raw).endswith("%"):
-            # hours and amounts only: "50 %" would silently become 0,5 hours or kronor
-            self.issue("number_percent", table, column, row, found=clean_text(raw),
-                       kolumn=label)
+            # hours and amounts only: "50 %" would silently become 0,5 hours or kronor. Hours
+            # are told to stay hours: "7,9" typed instead of "7,9 %" is read as 7,9 hours.
+            code = "hours_percent" if column in HOURS_COLUMNS else "number_percent"
+            self.issue(code, table, column, row, found=clean_text(raw), kolumn=label)
             return None
         value, finding = parse_number(raw)
         if finding is not None:
             finding = Finding(finding.code, {**finding.params, "kolumn": label})
+            typed = AMOUNT_UNIT_SPELLINGS.get(fold_unit(str(finding.params.get("enhet", ""))))
+            if unit is not None and typed is not None and typed != unit and \
+                    isinstance(value, float):
+                converted = value * KRONOR_PER_UNIT[typed] / KRONOR_PER_UNIT[unit]
+                self.issue("amount_wrong_unit", table, column, row, found=clean_text(raw),
+                           typad=typed, enhet=unit, omräknat=round(converted, 6))
+                return None
         self.finding(finding, table, column, row, raw)
         if value is None and finding is None:
             self.issue("required_empty", table, column, row, kolumn=label)
         return value  # type: ignore[return-value]
+
+
+def _example_date(year: int, finding: Finding) -> str:
+    """The day and month typed without a year, in the business year: 31/8 → 2024-08-31."""
+    try:
+        month, day = (int(str(finding.params[k])) for k in ("månad", "dag"))
+        return dt.date(year, month, day).isoformat()
+    except ValueError:  # 29/2 in a year without it
+        return str(finding.params["exempel"])
 
 
 def _split_ref(ref: str) -> tuple[str, int]:
@@ -1076,7 +1126,14 @@ def _goal_list(ctx: _Context, table: Table, values: dict, row: int,  # type: ign
 LATE_TOLD = frozenset({Status.DELAYED, Status.DEVIATING, Status.ON_HOLD})
 
 
+# Statuses that say an activity is not going to plan: the committee needs the reason, so an
+# empty Kommentar beside one is remarked on.
+NEEDS_EXPLAINING = frozenset({Status.DEVIATING, Status.DELAYED, Status.ON_HOLD,
+                              Status.DONE_DEVIATING, Status.CANCELLED})
+
+
 def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
+    _unexplained_deviations(ctx, table, rows)
     for item in rows:
         row, status_text, end = item["row"], item["status"], item["end"]
         if not isinstance(status_text, str) or not isinstance(end, dt.date):
@@ -1093,6 +1150,21 @@ def _status_warnings(ctx: _Context, table: Table, rows: list[dict[str, Any]]) ->
         label = item["activity_id"] if isinstance(item["activity_id"], str) else item["title"]
         ctx.report.add(make(code, sheet=table.sheet, cell=table.cell("status", row), found=label,
                             status=status.value, slut=end, **extra))
+
+
+def _unexplained_deviations(ctx: _Context, table: Table, rows: list[dict[str, Any]]) -> None:
+    for item in rows:
+        status_text, row = item["status"], item["row"]
+        if not isinstance(status_text, str) or _told(item["comment"]) or \
+                ctx.blocked(row, "comment") or "comment" not in table.columns:
+            continue
+        status = _STATUS_BY_TEXT[status_text]
+        if status in NEEDS_EXPLAINING:
+            label = item["activity_id"] if isinstance(item["activity_id"], str) else \
+                item["title"]
+            ctx.report.add(make("deviation_unexplained", sheet=table.sheet,
+                                cell=table.cell("comment", row), found=label,
+                                status=status.value))
 
 
 def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
@@ -1157,7 +1229,7 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
     ctx.start_sheet(table)
     rows: Rows = []
     seen: dict[tuple[str, str], int] = {}
-    hours = ("ordinary_hours", "sick_hours", "long_term_hours")
+    hours = HOURS_COLUMNS
     totals: list[tuple[int, dict[str, object]]] = []
     for row, values in table.rows:
         if _is_summary_row(ctx, table, row, clean_text(values.get("sex")), "sex", values):
@@ -1165,6 +1237,8 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
             continue
         sex = ctx.choice(table, values, row, "sex", SEXES)
         age = ctx.choice(table, values, row, "age_group", AGE_GROUPS)
+        if sex is not None and age is not None:
+            _empty_group(ctx, table, values, row, sex, age)
         numbers = {c: ctx.number(table, values, row, c) for c in ("employees", *hours)}
         if sex is None or age is None:
             continue
@@ -1195,9 +1269,10 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
         elif employees and ordinary and ordinary > employees * HOURS_PER_EMPLOYEE_MAX:
             ctx.report.add(make("hours_high", sheet=table.sheet,
                                 cell=table.cell("ordinary_hours", row), found=ordinary,
-                                anställda=int(employees)))
+                                anställda=float(int(employees))))
         rows.append({"row": row, "sex": sex, "age_group": age, **numbers})
     _typed_totals(ctx, table, totals, rows, ("employees", *hours))
+    _sick_share_low(ctx, table, rows)
     if not table.rows:
         ctx.report.add(make("sheet_empty", sheet=table.sheet,
                             antal=len(SEXES) * len(AGE_GROUPS)))
@@ -1208,6 +1283,40 @@ def _sick_leave(ctx: _Context, table: Table | None) -> Rows | None:
                     ctx.report.add(make("sick_rows_missing", sheet=table.sheet, kön=sex,
                                         ålder=age))
     return rows
+
+
+def _empty_group(ctx: _Context, table: Table, values: dict[str, object], row: int, sex: str,
+                 age: str) -> None:
+    """A group's row left empty: one error for the row, saying what a group without
+    employees writes, rather than four "är tom" (a blank cell blocked by an error value or
+    an uncalculated formula is not empty). An empty Antal anställda alone gets the hint."""
+    inputs = ("employees", *HOURS_COLUMNS)
+    if any(ctx.blocked(row, c) for c in inputs):
+        return
+    empty = [c for c in inputs if c not in table.columns or not clean_text(values.get(c))]
+    if len(empty) == len(inputs):
+        first, last = (table.cell(c, row) for c in (inputs[0], inputs[-1]))
+        ctx.issue("sick_row_empty", table, "employees", row, kön=sex, ålder=age,
+                  område=f"{table.sheet}!{first}:{last}")
+        ctx.reported.update((row, c) for c in inputs)
+    elif "employees" in empty:
+        ctx.issue("employees_empty", table, "employees", row,
+                  kolumn=_swedish(table.sheet, "employees"))
+
+
+def _sick_share_low(ctx: _Context, table: Table, rows: Rows) -> None:
+    counted = [line for line in rows
+               if line["ordinary_hours"] is not None and line["sick_hours"] is not None]
+    ordinary = sum(line["ordinary_hours"] for line in counted)
+    sick = sum(line["sick_hours"] for line in counted)
+    if not (0 < sick < SICK_SHARE_LOW * ordinary):
+        return
+    percent = sick / ordinary * 100
+    share = format_number(round(percent, 2)) if percent >= 0.01 else "mindre än 0,01"
+    ctx.report.add(make("sick_hours_like_percent", sheet=table.sheet,
+                        cell=table.cell("sick_hours", counted[0]["row"]),
+                        sjuk=float(sick), ordinarie=float(ordinary), andel=share,
+                        kolumn=_swedish(table.sheet, "sick_hours")))
 
 
 def _budget(ctx: _Context, table: Table | None) -> Rows | None:
@@ -1230,8 +1339,8 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             ctx.issue("budget_category_left_register", table, "category", row, found=category,
                       avdelning=ctx.department)
             continue
-        outcome = ctx.number(table, values, row, "outcome")
-        forecast = ctx.number(table, values, row, "forecast")
+        outcome = ctx.number(table, values, row, "outcome", unit=unit)
+        forecast = ctx.number(table, values, row, "forecast", unit=unit)
         comment = ctx.text(table, values, row, "comment", multiline=True,
                            limit=schemas.COMMENT_MAX)
         if category is None:
@@ -1262,14 +1371,15 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
         _signs(ctx, table, rows, column)
     for line in rows:
         row, budget = line["row"], line["budget"]
-        outcome, forecast = line["outcome"], line["forecast"]
-        if budget > 0 and forecast is not None:
+        slipped = _unit_slips(ctx, table, line, unit)
+        outcome, forecast = (None if c in slipped else line[c] for c in ("outcome", "forecast"))
+        if budget > 0 and forecast is not None and not _told(line["comment"]):
             share = abs(forecast - budget) / budget
-            if share > FORECAST_TOLERANCE:
+            if share > FORECAST_TOLERANCE:  # "Kommentera avvikelsen": only where it is not
                 ctx.report.add(make("forecast_far_from_budget", sheet=table.sheet,
                                     cell=table.cell("forecast", row), kategori=line["category"],
                                     prognos=forecast, budget=budget, enhet=unit,
-                                    procent=round(share * 100)))
+                                    procent=float(round(share * 100))))
         if outcome is not None and outcome > 3 * budget:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", row), kategori=line["category"],
@@ -1284,6 +1394,29 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 ctx.report.add(make(absent, sheet=table.sheet, found=category,
                                     avdelning=ctx.department))
     return rows
+
+
+def _told(comment: str | None) -> bool:
+    """A comment that explains something: not empty, not a placeholder ("-", "?")."""
+    return bool(comment) and not is_placeholder(comment or "")
+
+
+def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) -> set[str]:
+    """The amounts of a budget line UNIT_SLIP times its budget or more: typed in kronor or tkr
+    in a file in mnkr (BAD_INPUTS X9 only warns; a figure a hundred times the budget is no
+    overspend but another unit, and would be summed as such)."""
+    slipped = set()
+    budget = line["budget"]
+    for column, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
+        amount = line[column]
+        if budget <= 0 or amount is None or amount < UNIT_SLIP * budget or \
+                ctx.blocked(line["row"], column):
+            continue
+        ctx.issue("amount_unit_slip", table, column, line["row"], vad=what,
+                  kategori=line["category"], belopp=amount, budget=budget, enhet=unit,
+                  gånger=float(round(amount / budget)), omräkning=UNIT_STEPS[unit])
+        slipped.add(column)
+    return slipped
 
 
 def _signs(ctx: _Context, table: Table, rows: list[dict[str, Any]], column: str) -> None:

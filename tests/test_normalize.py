@@ -114,6 +114,12 @@ def test_parse_date_never_raises_and_always_explains_a_refusal(text):
     ("31/4 2025", None, "date_impossible"),
     (dt.datetime(2025, 3, 1, 9, 15), dt.date(2025, 3, 1), None),  # C10
     ("2025-03-01 09:15", dt.date(2025, 3, 1), None),
+    ("31/8", None, "date_no_year"),
+    ("1/6", None, "date_no_year"),
+    ("1.6", None, "date_no_year"),
+    ("1 maj", None, "date_no_year"),
+    ("1:a maj", None, "date_no_year"),
+    ("31/2", None, "date_impossible"),
     ("snart", None, "date_invalid"),
     (True, None, "date_invalid"),
     (None, None, None),

@@ -487,6 +487,20 @@ def test_wrong_period_is_refused(workspace):
     assert "Filen gäller 2024-T2, men nu samlar vi in uppgifter för 2024-T3" in fel
 
 
+def test_a_file_for_another_period_is_refused_in_its_departments_name(workspace):
+    """Handed in directly in inbox/ (no drop folder): the department comes from _meta, and
+    the feedback is named after it and the period being collected, not after the file."""
+    drop(workspace, "SOC", name="late_T2.xlsx", folder=False)
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    assert run(workspace, "run").exit_code == 1
+    feedback = workspace / "outbox" / "feedback"
+    assert sorted(p.name for p in feedback.iterdir()) == ["SOC_2024-T3_fel.xlsx"]
+    [arrival] = Archive(workspace / "archive").arrivals()
+    assert (arrival.department, arrival.period, arrival.verdict) == ("SOC", "2024-T3",
+                                                                     "Ej godkänd")
+
+
 def test_received_time_is_recorded(workspace, monkeypatch):
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T21:30:00")
     drop(workspace, "EKO")

@@ -143,6 +143,20 @@ def test_instructions_state_the_deadline_and_meanings(templates):
         assert assessment in text
 
 
+def test_the_hours_prompts_give_the_same_span_as_the_instructions(templates):
+    book = templates[0]["SOC"]
+    span = "från årets början till periodens slut"
+    instructions = [str(row[1]) for row in book["Instruktioner"].iter_rows(values_only=True)
+                    if row[0] == "Sjukfrånvaro"]
+    assert span in instructions[0]
+    sheet = book["Sjukfrånvaro"]
+    prompts = {ref[0]: dv.prompt for ref, dv in _validations(sheet).items()}
+    for header in ("Ordinarie arbetstid (timmar)", "Sjukfrånvaro (timmar)",
+                   "Varav 60 dagar eller mer (timmar)"):
+        letter = chr(ord("A") + column(sheet, header) - 1)
+        assert span in prompts[letter] and "under perioden" not in prompts[letter], header
+
+
 def test_budget_sheet_lists_the_departments_categories_with_budget(templates, register):
     sheet = templates[0]["SBA"]["Ekonomi"]
     rows = {c: b for c, b in zip(values(sheet, "Kategori"), values(sheet, "Budget"),

@@ -1,0 +1,240 @@
+"""What a department reads about its own file: the findings of the user-acceptance review.
+
+Each test changes a few cells of Stab's filled template (2024-T2, amounts in mnkr) and
+checks the verdict and the words a department would read.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.intake import parse_submission
+from pipeline.validate import validate
+from tests import corpus
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory):
+    return corpus.make_valid(tmp_path_factory.mktemp("valid")).read_bytes()
+
+
+@pytest.fixture
+def check(valid, register):
+    def run(changes: dict[str, dict[str, object]], **kwargs):
+        content = valid
+        for sheet, values in changes.items():
+            content = corpus.cells(content, sheet, values)
+        report, _ = validate(parse_submission(content, name="STAB.xlsx"), register,
+                             corpus.PERIOD, **kwargs)
+        return report
+
+    return run
+
+
+def issues_of(report, code):
+    return [i for i in report.issues if i.code == code]
+
+
+# --- numbers in messages are written the Swedish way ------------------------------------------
+
+def test_hours_in_a_message_have_a_space_between_thousands(check):
+    report = check({"Sjukfrånvaro": {"D2": 7365, "E2": 12345.5}})
+    [issue] = issues_of(report, "sick_exceeds_ordinary")
+    assert "(12 345,5 timmar)" in issue.message
+    assert "(7 365 timmar, Sjukfrånvaro!D2)" in issue.message
+
+
+def test_a_computed_percentage_has_a_space_between_thousands(check):
+    # Tillväxt's budget is 28,6 mnkr: a forecast of 600 is 2 000 % off (a warning still)
+    report = check({"Ekonomi": {"D5": 600, "F5": None}})
+    [issue] = issues_of(report, "forecast_far_from_budget")
+    assert "1 998 %" in issue.message and "600 mnkr" in issue.message
+
+
+# --- sick leave typed as percentages -----------------------------------------------------------
+
+def test_a_percentage_in_an_hours_column_is_told_to_be_hours(check):
+    report = check({"Sjukfrånvaro": {"E2": "7,9 %"}})
+    [issue] = issues_of(report, "hours_percent")
+    assert not report.accepted and issue.cell == "E2"
+    assert "Sjukfrånvaro (timmar) är antal timmar, inte en andel i procent" in issue.message
+    assert "Skriv antal timmar" in issue.message and "utan procenttecken" not in issue.message
+
+
+def test_sick_leave_typed_as_percentages_without_the_sign_is_remarked(check):
+    typed = {"E2": 7.9, "E3": "4,2", "E4": 6.1, "E5": 3, "E6": 5.5, "E7": 8,
+             "F2": 1, "F3": 1, "F4": 1, "F5": 1, "F6": 1, "F7": 1}
+    report = check({"Sjukfrånvaro": typed})
+    assert report.accepted
+    [issue] = issues_of(report, "sick_hours_like_percent")
+    assert not issue.is_error and issue.cell == "E2"
+    # 34,7 hours of 60 494 ordinary hours
+    assert "sammanlagt 34,7 timmar, 0,06 % av den ordinarie arbetstiden (60 494 timmar)" \
+        in issue.message
+    assert "skrivits i procent i stället för i timmar" in issue.message
+
+
+def test_real_sick_hours_and_none_at_all_are_not_remarked(check):
+    assert not issues_of(check({}), "sick_hours_like_percent")
+    no_sick_leave = {f"{c}{r}": 0 for c in "EF" for r in range(2, 8)}
+    assert check({"Sjukfrånvaro": no_sick_leave}).issues == []
+
+
+# --- amounts in another unit than the register's (mnkr) ---------------------------------------
+
+@pytest.mark.parametrize(("typed", "unit", "instead"), [
+    ("176 000 tkr", "tkr", "Skriv 176 (mnkr)"),
+    ("268 500 000 kr", "kr", "Skriv 268,5 (mnkr)"),
+    ("9 500 000:-", "kr", "Skriv 9,5 (mnkr)"),
+])
+def test_an_amount_typed_in_another_unit_is_refused_with_the_figure_to_type(check, typed, unit,
+                                                                          instead):
+    report = check({"Ekonomi": {"C2": typed}})
+    assert not report.accepted
+    [issue] = issues_of(report, "amount_wrong_unit")
+    assert issue.cell == "C2"
+    assert f'"{typed}" i Ekonomi!C2 är ett belopp i {unit}, men beloppen' in issue.message
+    assert "ska anges i mnkr" in issue.message and instead in issue.message
+    assert not issues_of(report, "outcome_far_above_budget")
+
+
+@pytest.mark.parametrize("typed", ["8,6 mnkr", "8,6 Mkr", "8,6 milj. kr"])
+def test_an_amount_typed_in_the_registers_unit_is_read_with_a_remark(check, typed):
+    report = check({"Ekonomi": {"C2": typed}})
+    assert report.accepted
+    assert [(i.code, i.cell) for i in report.issues] == [("number_unit_removed", "C2")]
+
+
+def test_an_amount_a_hundred_times_the_budget_is_refused_as_another_unit(check):
+    # Barn och unga's budget is 12,7 mnkr; the outcome typed in tkr, the forecast in kronor
+    report = check({"Ekonomi": {"C2": 8600, "D2": 12600000}})
+    assert not report.accepted
+    outcome, forecast = issues_of(report, "amount_unit_slip")
+    assert (outcome.cell, forecast.cell) == ("C2", "D2")
+    assert "Utfallet för Barn och unga (Ekonomi!C2: 8 600 mnkr) är 677 gånger budgeten " \
+           "(12,7 mnkr)" in outcome.message
+    assert "troligen skrivet i fel enhet" in outcome.message
+    assert "ska anges i mnkr" in outcome.message
+    assert "Prognosen för Barn och unga" in forecast.message
+    assert not issues_of(report, "outcome_far_above_budget")
+    assert not issues_of(report, "forecast_far_from_budget")
+
+
+def test_an_amount_under_a_hundred_times_the_budget_is_only_remarked(check):
+    report = check({"Ekonomi": {"C2": 1200}})  # 94 times 12,7
+    assert report.accepted
+    assert [i.code for i in report.issues] == ["outcome_far_above_budget"]
+
+
+# --- "Kommentera avvikelsen" only where there is no comment ------------------------------------
+
+def test_a_forecast_deviation_is_remarked_only_without_a_comment(check):
+    # Tillväxt (row 5): budget 28,6, forecast 40; the valid file has a comment in F5
+    assert not issues_of(check({"Ekonomi": {"D5": 40}}), "forecast_far_from_budget")
+    for empty in (None, "  ", "-"):
+        [issue] = issues_of(check({"Ekonomi": {"D5": 40, "F5": empty}}),
+                            "forecast_far_from_budget")
+        assert issue.cell == "D5" and "Kommentera avvikelsen" in issue.message
+
+
+# --- a deviation needs a comment ---------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["Pågående med avvikelse", "Avslutad med avvikelse",
+                                    "Avbruten", "Försenad", "Vänteläge"])
+@pytest.mark.parametrize("comment", [None, "   ", "-"])
+def test_a_deviation_without_a_comment_is_remarked(check, status, comment):
+    report = check({"Aktiviteter": {"H3": status, "I3": comment}})  # A3.1.1-04
+    assert report.accepted
+    [issue] = issues_of(report, "deviation_unexplained")
+    assert issue.cell == "I3" and not issue.is_error
+    assert f'Aktiviteten A3.1.1-04 (Aktiviteter!I3) har status "{status}" men ingen ' \
+           "kommentar" in issue.message
+    assert "utskottet behöver en förklaring" in issue.message
+
+
+def test_a_deviation_with_a_comment_or_a_plan_kept_without_one_is_not_remarked(check):
+    report = check({"Aktiviteter": {"H3": "Avbruten", "I3": "Ersatt av A3.1.1-02.",
+                                    "I2": None}})  # A3.1.1-02 is Pågående enligt plan
+    assert report.issues == []
+
+
+# --- a sick-leave row left empty ---------------------------------------------------------------
+
+def test_an_empty_sick_leave_row_is_one_error_saying_to_write_zeros(check):
+    report = check({"Sjukfrånvaro": {"C5": None, "D5": None, "E5": None, "F5": None}})
+    assert [(i.code, i.cell) for i in report.errors] == [("sick_row_empty", "C5")]
+    [issue] = report.errors
+    assert "Raden för Män, 29 år eller yngre (Sjukfrånvaro!C5:F5) är tom" in issue.message
+    assert "har gruppen inga anställda, skriv 0 i alla fyra" in issue.message
+
+
+def test_a_partly_empty_sick_leave_row_names_each_empty_cell(check):
+    report = check({"Sjukfrånvaro": {"C5": None, "E5": None}})
+    assert [(i.code, i.cell) for i in report.errors] == [("employees_empty", "C5"),
+                                                         ("required_empty", "E5")]
+    employees, hours = report.errors
+    assert "Sjukfrånvaro!C5 (Antal anställda) är tom men måste fyllas i. Skriv 0 om gruppen " \
+           "inte har några anställda." == employees.message
+    assert "(Sjukfrånvaro (timmar)) är tom" in hours.message
+
+
+def test_a_row_of_zeros_is_a_group_without_employees(check):
+    report = check({"Sjukfrånvaro": {"C5": 0, "D5": 0, "E5": 0, "F5": 0}})
+    assert report.accepted and report.issues == []
+
+
+# --- dropdown values ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sheet", "cell", "typed", "column", "read"), [
+    ("Målbedömning", "D3", "◕ Delvis uppfyllt", "assessment", "Delvis uppfyllt"),
+    ("Målbedömning", "D3", "●Uppfyllt", "assessment", "Uppfyllt"),
+    ("Aktiviteter", "H3", "• Vänteläge", "status", "Vänteläge"),
+])
+def test_a_symbol_copied_before_a_choice_is_dropped_silently(valid, register, sheet, cell,
+                                                             typed, column, read):
+    content = corpus.cells(valid, sheet, {cell: typed})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.issues == []
+    frame = data.assessments if sheet == "Målbedömning" else data.activities
+    assert frame.loc[frame["row"] == int(cell[1:]), column].item() == read
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Klar", "Avslutad enligt plan"), ("Pågår", "Pågående enligt plan"),
+    ("Pågående", "Pågående enligt plan"), ("pågående ", "Pågående enligt plan"),
+])
+def test_everyday_words_for_a_status_get_the_status_suggested(check, typed, meant):
+    report = check({"Aktiviteter": {"H3": typed}})
+    [issue] = report.errors
+    assert issue.code == "choice_invalid" and issue.cell == "H3"
+    assert issue.message.endswith(f'Menade du "{meant}"?')
+
+
+# --- wording -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("values", "missing"), [
+    ({"E17": None}, "saknar Slutdatum."),
+    ({"D17": None, "E17": None}, "saknar Startdatum och Slutdatum."),
+])
+def test_an_incomplete_own_activity_is_worded_for_one_field_and_for_several(valid, register,
+                                                                            values, missing):
+    content = corpus.own_activity(valid)
+    content = corpus.cells(content, "Aktiviteter", values)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    [issue] = issues_of(report, "own_activity_incomplete")
+    assert missing in issue.message
+    assert "Fyll i det som saknas, eller töm raden" in issue.message
+    assert " dem " not in issue.message
+
+
+@pytest.mark.parametrize(("typed", "example"), [
+    ("31/8", "2024-08-31"), ("1/6", "2024-06-01"), ("1 maj", "2024-05-01"),
+])
+def test_a_date_without_a_year_says_the_year_is_missing(valid, register, typed, example):
+    content = corpus.own_activity(valid, end=typed)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    [issue] = report.errors
+    assert (issue.code, issue.cell) == ("date_no_year", "E17")
+    assert issue.message == (f'"{typed}" i Aktiviteter!E17 saknar årtal. Skriv hela datumet som '
+                             f"ÅÅÅÅ-MM-DD, t.ex. {example}.")
