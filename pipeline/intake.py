@@ -228,9 +228,9 @@ def _open_container(content: bytes, name: str) -> Issue | zipfile.ZipFile:
             return make("file_legacy_xls", fil=name)
         if suffix in (".xlsx", ".xlsm"):
             return make("file_extension_mismatch", fil=name, ändelse=suffix)
-        return make("file_not_spreadsheet", fil=name, ändelse=suffix)
+        return _not_a_workbook(name)
     if not content.startswith(ZIP_MAGIC):
-        return make("file_not_spreadsheet", fil=name, ändelse=suffix)
+        return _not_a_workbook(name)
     try:
         return zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
@@ -239,6 +239,16 @@ def _open_container(content: bytes, name: str) -> Issue | zipfile.ZipFile:
         return make("file_truncated", fil=name)
     except Exception as exc:
         return make("file_corrupt", fil=name, orsak=_reason(exc))
+
+
+def _not_a_workbook(name: str) -> Issue:
+    """A file that is no workbook: named "….xlsx" (or .xls) it surprises the department
+    ("trots att namnet slutar på .xlsx"); named otherwise (a PDF, a note) it is simply the
+    wrong file."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return make("file_not_spreadsheet", fil=name, ändelse=suffix)
+    return make("file_not_excel", fil=name, ändelse=suffix or "ingen ändelse")
 
 
 def _check_parts(archive: zipfile.ZipFile, name: str,
@@ -252,7 +262,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         mimetype = archive.read("mimetype")[:100]
         if b"spreadsheet" in mimetype:
             return make("file_wrong_format", fil=name, format="OpenDocument-kalkylblad, .ods"), []
-        return make("file_not_spreadsheet", fil=name, ändelse=PurePosixPath(name).suffix), []
+        return _not_a_workbook(name), []
     if "xl/workbook.bin" in names:
         return make("file_wrong_format", fil=name, format="Excel binär arbetsbok, .xlsb"), []
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
@@ -260,7 +270,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
     if "[Content_Types].xml" not in names:
         return make("file_corrupt", fil=name, orsak="delen [Content_Types].xml saknas"), []
     if "xl/workbook.xml" not in names:
-        return make("file_not_spreadsheet", fil=name, ändelse=PurePosixPath(name).suffix), []
+        return _not_a_workbook(name), []
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         return make("file_macros", fil=name), []
     total = sum(info.file_size for info in infos)

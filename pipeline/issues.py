@@ -62,6 +62,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_not_spreadsheet": (E, "Filen {fil} är inte en Excel-fil, trots att namnet slutar på "
                                 "{ändelse}. Fyll i mallen och spara med Arkiv > Spara som > "
                                 "Excel-arbetsbok (*.xlsx)."),
+    "file_not_excel": (E, "Filen {fil} är ingen Excel-arbetsbok, utan en annan sorts fil "
+                          "({ändelse}). Lämna in den ifyllda mallen, sparad med Arkiv > Spara "
+                          "som > Excel-arbetsbok (*.xlsx)."),
     "file_truncated": (E, "Filen {fil} har inte kopierats färdigt och går inte att läsa. Kopiera "
                           "den till inkorgen igen när den är helt sparad."),
     "file_corrupt": (E, "Filen {fil} är skadad ({orsak}). Öppna den i Excel (Excel erbjuder ofta "
@@ -101,8 +104,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_unknown_department": (E, 'Filen anger avdelningskoden "{värde}" (_meta), som inte finns '
                                    "i registret. Använd mallen som skickades till er avdelning."),
     "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
-                             "{period}. Fyll i mallen för {period}, som ni har fått av "
-                             "controllern, och lämna in den."),
+                             "{period}, och insamlingen för {period_i_fil} är avslutad. Ska "
+                             "filen ändå räknas för {period_i_fil}, kontakta controllern. "
+                             "Rapporten för {period} lämnar ni i mallen för {period}, som ni "
+                             "får av controllern."),
     "file_later_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
                              "{period}. En fil för {period_i_fil} får ligga kvar i inkorgen; den "
                              "läses in när insamlingen för {period_i_fil} har börjat."),
@@ -123,29 +128,31 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "activity_left_register": (W, 'Aktiviteten "{värde}" ({cell}) finns inte i det aktuella '
                                   "registret, som har ändrats sedan mallen gjordes. Raden har "
                                   "inte lästs in; avdelningen behöver inte göra något."),
-    "activity_added_to_register": (W, 'Aktiviteten "{värde}" ("{titel}") har lagts till för '
-                                      "{avdelning} i registret efter att mallen gjordes och finns "
-                                      'därför inte i filen. Den står som "Ej rapporterad" i '
-                                      "sammanställningen; en ny mall har med den."),
+    "activity_added_to_register": (W, 'Aktiviteten "{värde}" ("{titel}") saknas i filen. '
+                                      "Mallen gjordes från en äldre version av registret, som "
+                                      "troligen inte hade aktiviteten för {avdelning}. Den står "
+                                      'som "Ej rapporterad" i sammanställningen; en ny mall har '
+                                      "med den."),
     "goal_moved_in_register": (W, 'Registret har ändrats sedan mallen gjordes: målet "{värde}" '
                                   "({cell}) ägs nu av {ägare}, inte av {avdelning}. Bedömningen "
                                   "har inte lästs in; avdelningen behöver inte göra något."),
     "goal_left_register": (W, 'Målet "{värde}" ({cell}) finns inte i det aktuella registret, som '
                               "har ändrats sedan mallen gjordes. Bedömningen har inte lästs in; "
                               "avdelningen behöver inte göra något."),
-    "goal_added_to_register": (W, 'Målet "{värde}" har fått {avdelning} som målägare i registret '
-                                  "efter att mallen gjordes och finns därför inte i filen. Det "
-                                  "saknar bedömning i sammanställningen; en ny mall har med det."),
+    "goal_added_to_register": (W, 'Målet "{värde}" saknas i filen. Mallen gjordes från en '
+                                  "äldre version av registret, där {avdelning} troligen inte "
+                                  "var målägare. Det saknar bedömning i sammanställningen; en "
+                                  "ny mall har med det."),
     "budget_category_left_register": (W, 'Kategorin "{värde}" ({cell}) har ingen budget för '
                                          "{avdelning} i det aktuella registret, som har ändrats "
                                          "sedan mallen gjordes. Raden har inte lästs in och dess "
                                          "belopp räknas inte med; avdelningen behöver inte göra "
                                          "något."),
-    "budget_category_added_to_register": (W, 'Kategorin "{värde}" har fått en budget för '
-                                             "{avdelning} i registret efter att mallen gjordes "
-                                             "och finns därför inte i filen. Utfall och prognos "
-                                             "saknas för den i sammanställningen; en ny mall har "
-                                             "med den."),
+    "budget_category_added_to_register": (W, 'Kategorin "{värde}" saknas i filen. Mallen '
+                                             "gjordes från en äldre version av registret, som "
+                                             "troligen inte hade någon budget i den för "
+                                             "{avdelning}. Utfall och prognos saknas för den i "
+                                             "sammanställningen; en ny mall har med den."),
     "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum} "
                           "({utfall}). Inget nytt har lästs in."),
     "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "

@@ -365,9 +365,9 @@ def test_an_activity_moved_to_another_department_keeps_both_files_counting(works
             "(Aktiviteter!A2) ansvarar nu EKO för, inte STAB. Raden har inte lästs in; "
             "avdelningen behöver inte göra något.") in messages
     assert ("Ekonomiavdelningen", None, 'Aktiviteten "A3.1.1-02" ("Genomföra två föreläsningar '
-            'för temat kost och återhämtning") har lagts till för EKO i registret efter att '
-            'mallen gjordes och finns därför inte i filen. Den står som "Ej rapporterad" i '
-            "sammanställningen; en ny mall har med den.") in messages
+            'för temat kost och återhämtning") saknas i filen. Mallen gjordes från en äldre '
+            "version av registret, som troligen inte hade aktiviteten för EKO. Den står som "
+            '"Ej rapporterad" i sammanställningen; en ny mall har med den.') in messages
     assert not any("Ta bort raden" in m for _, _, m in messages)
 
     statuses = {(r["Avdelning"], r["Aktivitets-id"]): r["Status"]

@@ -606,6 +606,17 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     assert second["H6"].fill.fgColor.rgb[-6:] == "FFC7CE"
 
 
+def test_a_file_that_is_plainly_no_workbook_is_called_the_wrong_file():
+    """A PDF named .pdf is no surprise "despite its name": it is the wrong file."""
+    for name, content in (("rapport.pdf", b"%PDF-1.7 ..."), ("anteckningar", b"hej")):
+        [issue] = parse_submission(content, name=name).issues
+        assert issue.code == "file_not_excel"
+        assert "trots att" not in issue.message
+    [issue] = parse_submission(b"%PDF-1.7 ...", name="rapport.pdf").issues
+    assert issue.message.startswith("Filen rapport.pdf är ingen Excel-arbetsbok, utan en "
+                                    "annan sorts fil (.pdf). Lämna in den ifyllda mallen")
+
+
 # --- what the real 2023 report contains ------------------------------------------------------
 
 def seed_2023(name: str) -> list[dict[str, str]]:
@@ -713,5 +724,5 @@ def test_feedback_for_a_file_wrong_as_a_whole_does_not_point_at_red_cells(check,
     out = write_feedback(report, paths["wrong_period"].read_bytes(), tmp_path)
     header = openpyxl.load_workbook(out)["Fel"]["A2"].value
     assert "Felen gäller filen som helhet" in header and "markerade med rött" not in header
-    assert any("Fyll i mallen för 2024-T2, som ni har fått av controllern" in i.message
-               for i in report.errors)
+    assert any("Ska filen ändå räknas för 2024-T1, kontakta controllern. Rapporten för "
+               "2024-T2 lämnar ni i mallen för 2024-T2" in i.message for i in report.errors)

@@ -160,9 +160,9 @@ def test_a_file_from_an_older_register_is_not_refused_for_the_registers_edits(dr
     found = {i.code: i for i in report.warnings}
     assert found["activity_added_to_register"].message == (
         'Aktiviteten "A3.1.1-02" ("Genomföra två föreläsningar för temat kost och '
-        'återhämtning") har lagts till för EKO i registret efter att mallen gjordes och finns '
-        'därför inte i filen. Den står som "Ej rapporterad" i sammanställningen; en ny mall har '
-        "med den.")
+        'återhämtning") saknas i filen. Mallen gjordes från en äldre version av registret, som '
+        'troligen inte hade aktiviteten för EKO. Den står som "Ej rapporterad" i '
+        "sammanställningen; en ny mall har med den.")
     assert found["goal_added_to_register"].found == "3.1.2"
     assert found["budget_category_added_to_register"].found == "Vuxna"
 
