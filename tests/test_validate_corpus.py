@@ -586,7 +586,8 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     """The department corrects one of two marked cells in its feedback copy and hands it in:
     the new copy no longer shows the corrected cell red with last round's comment."""
     valid, _ = files
-    broken = corpus.cells(valid, "Aktiviteter", {"H5": "pågånde", "H6": "klart"})
+    broken = corpus.cells(valid, "Aktiviteter", {"H5": "pågånde", "H6": "klart",
+                                                 "H7": "Avbruten", "I7": ""})
     report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
     first = openpyxl.load_workbook(write_feedback(report, broken, tmp_path / "1"))
     assert first["Aktiviteter"]["H5"].comment and first["Aktiviteter"]["H6"].comment
@@ -597,7 +598,10 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     content = corrected.read_bytes()
     again, _ = validate(parse_submission(content, name="rattad.xlsx"), register, corpus.PERIOD)
     assert [i.cell for i in again.errors] == ["H6"]
-    second = openpyxl.load_workbook(write_feedback(again, content, tmp_path / "2"))["Aktiviteter"]
+    second_book = openpyxl.load_workbook(write_feedback(again, content, tmp_path / "2"))
+    assert [i.code for i in again.warnings] == ["deviation_unexplained"]
+    assert second_book["Fel"]["A2"].value.startswith("1 fel och 1 anmärkning. Rätta")
+    second = second_book["Aktiviteter"]
     fresh = openpyxl.load_workbook(io.BytesIO(valid))["Aktiviteter"]
     assert second["H5"].comment is None
     assert second["H5"].fill.fgColor.rgb[-6:] == fresh["H5"].fill.fgColor.rgb[-6:]

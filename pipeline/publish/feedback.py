@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..atomic import atomic_write
 from ..issues import Report
 from ..labels import FEEDBACK_SHEET, Severity
+from ..ledger import plural
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -153,7 +154,7 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
             # e.g. the wrong period or template: no cell to correct, the list says what to do
             "Felen gäller filen som helhet, inte enskilda celler: gör som det står i listan "
             "nedan.")
-    sheet["A2"] = (f"{errors} fel och {warnings} anmärkningar. {what}"
+    sheet["A2"] = (f"{errors} fel och {plural(warnings, 'anmärkning', 'anmärkningar')}. {what}"
                    + (f" Kvittonummer: {receipt}." if receipt else ""))
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:E2")
