@@ -268,6 +268,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                          "Kontrollera fliken mot mallen och lämna in igen."),
     "locked_changed": (W, "{cell} ({kolumn}) har ändrats från \"{original}\" till \"{värde}\". "
                           "Kolumnen fylls i av controllern; vi har använt registrets värde."),
+    "locked_differs_from_register": (W, '{cell} ({kolumn}) är "{värde}" i filen men '
+                                        '"{original}" i registret, som har ändrats sedan mallen '
+                                        "gjordes. Vi har använt registrets värde; avdelningen "
+                                        "behöver inte göra något."),
     # --- across rows and sheets ---------------------------------------------------------
     "activity_unknown": (E, 'Aktivitets-id "{värde}" i {cell} finns inte i registret och inte '
                             "bland era tidigare egna aktiviteter. Skriv inte egna id:n; lämna "
@@ -352,6 +356,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                     "tre gånger budgeten ({budget} {enhet}). Kontrollera beloppen."),
     "budget_changed": (W, "Budgeten för {kategori} ({cell}) har ändrats till {värde}; registrets "
                           "budget är {budget}. Vi har använt registrets budget."),
+    "budget_differs_from_register": (W, "Budgeten för {kategori} ({cell}) är {värde} i filen "
+                                        "men {budget} i registret, som har ändrats sedan mallen "
+                                        "gjordes. Vi har använt registrets budget; avdelningen "
+                                        "behöver inte göra något."),
 }
 
 

@@ -1095,7 +1095,9 @@ def _locked_changes(ctx: _Context, table: Table, values: dict,  # type: ignore[t
                                   typed.replace(",", ";").replace(" ", "") ==
                                   shown.replace(" ", "")):
                 continue
-        ctx.report.add(make("locked_changed", sheet=table.sheet,
+        # in a file from an older register, the register is the likelier to have changed
+        code = "locked_differs_from_register" if ctx.register_changed else "locked_changed"
+        ctx.report.add(make(code, sheet=table.sheet,
                             cell=table.cell(column, row), found=clean_text(raw),
                             original=shown, kolumn=_swedish(table.sheet, column)))
 
@@ -1360,7 +1362,9 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
         seen[category] = row
         typed, _ = parse_number(values.get("budget"))
         if "budget" in table.columns and (typed is None or abs(typed - budgets[category]) > 1e-6):
-            ctx.report.add(make("budget_changed", sheet=table.sheet,
+            code = "budget_differs_from_register" if ctx.register_changed else \
+                "budget_changed"
+            ctx.report.add(make(code, sheet=table.sheet,
                                 cell=table.cell("budget", row), kategori=category,
                                 found=clean_text(values.get("budget")) or "tom",
                                 budget=float(budgets[category])))

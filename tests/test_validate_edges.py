@@ -167,6 +167,36 @@ def test_a_file_from_an_older_register_is_not_refused_for_the_registers_edits(dr
     assert found["budget_category_added_to_register"].found == "Vuxna"
 
 
+def test_a_locked_value_the_register_changed_since_is_not_blamed_on_the_department(
+        register_copy, tmp_path):
+    """The controller renamed an activity and raised a budget after the templates went out:
+    the file's values differ from the register's, and the message says why, not that the
+    department changed them."""
+    path, _ = register_copy
+    stab = corpus.make_valid(tmp_path, "STAB").read_bytes()
+
+    def renamed_and_raised(book):
+        activities, budget = book["Aktiviteter"], book["Ekonomi"]
+        activities.cell(register_row(activities, "Aktivitets-id", "A3.4.7-01"), 3).value = \
+            "Ett nytt namn"
+        line = next(r for r in range(2, budget.max_row + 1)
+                    if (budget.cell(r, 1).value, budget.cell(r, 2).value) == ("STAB",
+                                                                              "Vuxna"))
+        budget.cell(line, 3).value = 99.0
+
+    register = read_register(change_register(path, renamed_and_raised))
+    report, _ = check(stab, register)
+    found = {i.code: i for i in report.warnings}
+    assert found["locked_differs_from_register"].message.endswith(
+        '"Ett nytt namn" i registret, som har ändrats sedan mallen gjordes. Vi har använt '
+        "registrets värde; avdelningen behöver inte göra något.")
+    assert "i registret, som har ändrats sedan mallen gjordes" in \
+        found["budget_differs_from_register"].message
+    assert not {"locked_changed", "budget_changed"} & set(found)
+    report, _ = check(with_checksum(stab, register.checksum), register)
+    assert {"locked_changed", "budget_changed"} <= {i.code for i in report.warnings}
+
+
 def test_the_same_file_from_the_current_register_is_held_to_it(drift):
     """The very same answers in a file whose template was made from the current register:
     the rows no longer match what its template had, so something else changed them."""
