@@ -68,6 +68,9 @@ class SwedishPath(click.Path):
     def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
                 ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
         name = os.fspath(value)
+        if not str(name).strip():  # an unset shell variable: "" would be the current folder
+            self.fail("sökvägen är tom. Ange en fil eller mapp, eller utelämna flaggan.",
+                      param, ctx)
         if not os.path.exists(name):
             if self.exists:
                 self.fail(f"{'sökvägen' if self.dir_okay else 'filen'} {name} finns inte.",

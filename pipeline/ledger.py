@@ -110,7 +110,8 @@ class StatusReport:
 
 
 def _waiting_note(files: int, where: str) -> str:
-    return f"{plural(files, 'fil', 'filer')} i inkorgen{where} läses vid nästa körning"
+    """Not "read by the next run": a file for a later period waits there longer."""
+    return f"{plural(files, 'fil', 'filer')} ligger i inkorgen{where}"
 
 
 def _open_note(shown: str, nights: int) -> str:

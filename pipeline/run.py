@@ -338,8 +338,9 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
     return scan
 
 
-# Excel saves through a temporary file with a name like 4A3F9C21, without an extension.
-_EXCEL_TEMPORARY = re.compile(r"[0-9A-F]{8}")
+# Excel saves through a temporary file with a name like 4A3F9C21, without an extension. Eight
+# digits alone are more likely a date ("20240831") than such a name, and are read.
+_EXCEL_TEMPORARY = re.compile(r"(?=[0-9]*[A-F])[0-9A-F]{8}")
 
 
 def _ignored(name: str) -> bool:

@@ -283,6 +283,19 @@ def test_seconds_that_are_no_number_are_a_swedish_usage_error(workspace):
             "Ange ett tal, 0 eller större, t.ex. 300.") in result.output
 
 
+@pytest.mark.parametrize("flag", ["--inbox", "--outbox", "--archive", "--register"])
+def test_an_empty_path_on_the_command_line_is_refused_not_taken_as_this_folder(
+        workspace, monkeypatch, flag):
+    """`--inbox "$INBOX"` with the variable unset: the current folder as the inbox would
+    archive and remove pipeline.toml and everything else in it."""
+    monkeypatch.chdir(workspace)
+    before = sorted(p.name for p in workspace.iterdir())
+    result = invoke(workspace, "run", flag, "")
+    assert result.exit_code == 2
+    assert f"Fel: Ogiltigt värde för '{flag}': sökvägen är tom." in result.output
+    assert sorted(p.name for p in workspace.iterdir()) == before
+
+
 def test_a_period_on_the_command_line_is_checked(workspace):
     assert_refused(invoke(workspace, "status", "--period", "2024-T5"),
                    'Perioden "2024-T5" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 eller '

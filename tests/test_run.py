@@ -397,10 +397,12 @@ def test_a_folder_inside_a_departments_folder_is_named_every_night(workspace):
 
 def test_a_file_without_an_extension_is_read_but_not_excels_temporary_save(workspace):
     drop(workspace, "STAB", name="Stab T2 2024")
+    drop(workspace, "SOC", name="20240831")  # a date, not Excel's temporary name
     drop(workspace, "EKO", name="4A3F9C21")  # Excel, halfway through a save
     result = run(workspace, "run")
     assert result.exit_code == 0, result.output
     assert "STAB/Stab T2 2024: Godkänd" in result.output
+    assert "SOC/20240831: Godkänd" in result.output
     assert "4A3F9C21" not in result.output
     assert (workspace / "inbox" / "EKO" / "4A3F9C21").exists()
 
@@ -684,11 +686,11 @@ def test_status_counts_the_files_waiting_in_the_inbox(workspace):
     drop(workspace, "EKO", folder=False)
     lines = run(workspace, "status").output.splitlines()
     assert any(line.startswith("STAB") and line.endswith(
-        ": saknas (försenad); 1 fil i inkorgen (STAB/) läses vid nästa körning")
+        ": saknas (försenad); 1 fil ligger i inkorgen (STAB/)")
         for line in lines), lines
-    assert "Direkt i inkorgen: 1 fil i inkorgen läses vid nästa körning" in lines
+    assert "Direkt i inkorgen: 1 fil ligger i inkorgen" in lines
     assert run(workspace, "run").exit_code == 0
-    assert "läses vid nästa körning" not in run(workspace, "status").output
+    assert "ligger i inkorgen" not in run(workspace, "status").output
 
 
 def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
