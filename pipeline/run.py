@@ -694,32 +694,46 @@ def _commit(archive: Archive, taken: list[_Taken]) -> None:
 
 
 def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path]:
-    """A marked-up copy of each file refused tonight. When one department has several, the
-    newest gets the usual name and each other one its file's name too, so none is lost. A
-    department that handed in tonight loses its copies from earlier nights: they are about
-    files it has replaced (the one refused tonight, if any, is written anew)."""
+    """A marked-up copy of each file refused tonight, for its department.
+
+    `<KOD>_<period>_fel.xlsx` is the copy of the department's report: its newest file of
+    tonight that is this period's template. Any other refused file gets its own file name
+    added (`…_fel_<namn>.xlsx`): an older one of tonight, and one refused as a whole (a PDF,
+    another period's template) when that name is taken, so that it never replaces the
+    report's copy. A department whose report came in tonight, accepted or refused, loses its
+    copies from earlier nights: they are about files it has replaced."""
     from .publish.feedback import feedback_name, write_feedback
 
     groups: dict[str, list[_Taken]] = {}
     for t in taken:
         if t.arrival.verdict == Verdict.REJECTED.value:
             groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
-    names = set(groups)
+    names: set[str] = set()  # written tonight
     written: list[Path] = []
     for name, group in groups.items():
-        group.sort(key=lambda t: order_key(t.arrival))
-        for t in group:
-            target = name if t is group[-1] else _feedback_name_with(name, t.arrival.name, names)
+        reports = sorted((t for t in group if not _refused_as_a_whole(t.report)),
+                         key=lambda t: order_key(t.arrival))
+        others = [t for t in group if _refused_as_a_whole(t.report)]
+        for t in [*reports[::-1], *others]:  # the newest report first: it has the name
+            free = name not in names and (t in reports or not (folder / name).exists())
+            target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
             names.add(target)
             written.append(write_feedback(t.report, t.content, folder, name=target,
                                           receipt=t.arrival.sha256[:10]))
-    handed_in = {t.arrival.department for t in taken
-                 if t.arrival.department and t.arrival.verdict != DUPLICATE}
-    for department in sorted(handed_in):
+    reported = {t.arrival.department for t in taken
+                if t.arrival.department and t.arrival.verdict != DUPLICATE
+                and not _refused_as_a_whole(t.report)}
+    for department in sorted(reported):
         for old in folder.glob(f"{department}_{period}_fel*.xlsx"):
             if old.name not in names:
                 old.unlink(missing_ok=True)
     return written
+
+
+def _refused_as_a_whole(report: Report) -> bool:
+    """Refused for what the file is (no workbook, another period's or department's template),
+    not for its answers: it is no report to correct."""
+    return any(i.is_error and not i.sheet for i in report.issues)
 
 
 def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:

@@ -168,6 +168,34 @@ def test_two_refused_files_of_a_department_each_get_feedback_until_one_is_accept
     assert list(feedback.iterdir()) == []
 
 
+def test_a_file_refused_as_a_whole_never_replaces_the_copy_of_the_report(workspace, tmp_path):
+    """UTB's report is refused and gets its marked copy. A PDF and last period's template
+    dropped in its folder afterwards are refused too, each with a copy of its own; the
+    report's copy stays as it was until UTB hands in its report again."""
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "rapport.xlsx",
+                                              {"H2": "pågånde"}))
+    assert run(workspace, "run").exit_code == 1
+    feedback = workspace / "outbox" / "feedback"
+    report_copy = feedback / "UTB_2024-T2_fel.xlsx"
+    before = report_copy.read_bytes()
+
+    (workspace / "inbox" / "UTB" / "protokoll.pdf").write_bytes(b"%PDF-1.7 ...")
+    t1 = broken_copy(tmp_path, "UTB", "T1.xlsx", {})
+    book = openpyxl.load_workbook(t1)
+    meta = book["_meta"]
+    period_row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "Period")
+    meta.cell(period_row, 2).value = "2024-T1"
+    book.save(workspace / "inbox" / "UTB" / "T1.xlsx")
+    assert run(workspace, "run").exit_code == 1
+    assert report_copy.read_bytes() == before
+    assert sorted(p.name for p in feedback.iterdir()) == [
+        "UTB_2024-T2_fel.xlsx", "UTB_2024-T2_fel_T1.xlsx", "UTB_2024-T2_fel_protokoll.xlsx"]
+
+    drop(workspace, "UTB", name="rattad.xlsx")
+    assert run(workspace, "run").exit_code == 0
+    assert list(feedback.iterdir()) == []
+
+
 def test_feedback_that_could_not_be_written_is_written_the_next_night(workspace, tmp_path):
     """The department is told before the file leaves the inbox: a night that cannot write
     the feedback keeps the file, and the next night judges it again and tells."""
