@@ -253,6 +253,11 @@ class MetaKey:
     PERIOD = "Period"
     REGISTER_CHECKSUM = "Registrets kontrollsumma"
     CREATED = "Skapad"
+    # the department's rows of the register the template was made from (";"-separated), so
+    # that a file from an older register tells the register's edits from the department's
+    ACTIVITIES = "Registrets aktiviteter"
+    GOALS = "Registrets mål"
+    CATEGORIES = "Registrets budgetrader"
     MARKER = "Målsystem"
 
 

@@ -398,7 +398,10 @@ def _write_meta(sheet: Worksheet, register: Register, period: str, department: s
              (MetaKey.VERSION, TEMPLATE_VERSION), (MetaKey.DEPARTMENT, department),
              (MetaKey.DEPARTMENT_NAME, name), (MetaKey.PERIOD, period),
              (MetaKey.REGISTER_CHECKSUM, register.checksum),
-             (MetaKey.CREATED, created.isoformat())]
+             (MetaKey.CREATED, created.isoformat()),
+             (MetaKey.ACTIVITIES, ";".join(register.activities_for(department)["activity_id"])),
+             (MetaKey.GOALS, ";".join(register.goals_owned_by(department)["ks_id"])),
+             (MetaKey.CATEGORIES, ";".join(register.budget_for(department)["category"]))]
     for r, (key, value) in enumerate(pairs):
         sheet.write_string(r, 0, key)
         sheet.write_string(r, 1, value)

@@ -216,7 +216,8 @@ def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]
 
     tables = _read_sheets(submission, report)
     context = _Context(lookups, department, report, submission.scans,
-                       register_changed=_made_from_other_register(submission, lookups))
+                       register_changed=_made_from_other_register(submission, lookups),
+                       template_rows=_template_rows(submission.meta))
     rows = {
         T.ACTIVITIES: _activities(context, tables.get(T.ACTIVITIES)),
         T.ASSESSMENTS: _assessments(context, tables.get(T.ASSESSMENTS)),
@@ -588,6 +589,17 @@ def _made_from_other_register(sub, lookups: _Lookups) -> bool:  # type: ignore[n
     return sub.meta.get(MetaKey.REGISTER_CHECKSUM) != lookups.register.checksum
 
 
+_TEMPLATE_ROWS = {"activities": MetaKey.ACTIVITIES, "goals": MetaKey.GOALS,
+                  "categories": MetaKey.CATEGORIES}
+
+
+def _template_rows(meta: dict[str, str]) -> dict[str, set[str]]:
+    """The department's register rows as its template had them, by kind; a kind is absent
+    for a template from before _meta recorded them."""
+    return {kind: {item.strip() for item in meta[key].split(";") if item.strip()}
+            for kind, key in _TEMPLATE_ROWS.items() if key in meta}
+
+
 def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-untyped-def]
     tables: dict[str, Table] = {}
     present = list(sub.sheets)
@@ -643,8 +655,10 @@ def _find_headers_elsewhere(sheets: dict[str, list[list[object]]], columns: dict
 
 class _Context:
     def __init__(self, lookups: _Lookups, department: str, report: Report,
-                 scans: dict, *, register_changed: bool = False) -> None:  # type: ignore[type-arg]
+                 scans: dict, *, register_changed: bool = False,  # type: ignore[type-arg]
+                 template_rows: dict[str, set[str]] | None = None) -> None:
         self.lookups = lookups
+        self.template_rows = template_rows or {}
         # A file made from an older register: a locked row the register has since removed or
         # given to another department, and a row it has since added, are the register's
         # doing, not the department's. They are told (warnings), and the file still counts.
@@ -656,6 +670,24 @@ class _Context:
         self.report = report
         self.scans = scans
         self.reported: set[tuple[int, str]] = set()
+
+    def came_with_template(self, kind: str, item: str) -> bool:
+        """A row the register no longer gives the department, in a file from an older
+        register: the register's change if the template had it (kind "activities", "goals"
+        or "categories"); a template that did not record its rows may have had it."""
+        if not self.register_changed:
+            return False
+        had = self.template_rows.get(kind)
+        return had is None or item in had
+
+    def added_since_template(self, kind: str, item: str) -> bool:
+        """A row the register gives the department that the file lacks, in a file from an
+        older register: the register's change if the template did not have it (else the
+        department took it out)."""
+        if not self.register_changed:
+            return False
+        had = self.template_rows.get(kind)
+        return had is None or item not in had
 
     def start_sheet(self, table: Table) -> None:
         """Sheet-wide findings: error values, uncalculated formulas, merges, hidden rows and
@@ -1011,12 +1043,14 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
     # BAD_INPUTS X11 allows an "Inget att rapportera" marker; here every department has
     # register activities to report on, so an empty sheet is an error; in a file made from
     # an older register, the department may have had none then (its activities are all new).
-    if not table.rows and expected and not ctx.register_changed:
+    if not table.rows and expected and not all(
+            ctx.added_since_template("activities", a) for a in expected):
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(expected)))
     else:
-        absent = "activity_added_to_register" if ctx.register_changed else "activity_missing"
         for activity_id, activity in expected.items():
             if activity_id not in seen:
+                absent = "activity_added_to_register" if ctx.added_since_template(
+                    "activities", activity_id) else "activity_missing"
                 ctx.report.add(make(absent, sheet=table.sheet, found=activity_id,
                                     titel=activity.title, avdelning=ctx.department))
     _status_warnings(ctx, table, rows)
@@ -1034,7 +1068,8 @@ def _activity_taken_away(ctx: _Context, table: Table, row: int, activity_id: str
     never hold ("?", "12"), or a look-alike of the department's own ids, is the department's
     doing and stays an error, as in a file from the current register."""
     mine = ctx.mine
-    if not ctx.register_changed or activity_id in mine.expected or activity_id in mine.own \
+    if not ctx.came_with_template("activities", activity_id) or activity_id in mine.expected \
+            or activity_id in mine.own \
             or _lookalike(activity_id, [*mine.expected, *mine.own]) is not None:
         return False
     responsible = ctx.lookups.responsible.get(activity_id)
@@ -1187,14 +1222,15 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
         # given to another owner came with the template (the id cells are locked): told,
         # and not read. See _activity_taken_away for an id in neither register.
         if ks_id not in owners:
-            if ctx.register_changed and re.fullmatch(GOAL_ID, ks_id):
+            if ctx.came_with_template("goals", ks_id) and re.fullmatch(GOAL_ID, ks_id):
                 ctx.issue("goal_left_register", table, "ks_id", row, found=ks_id)
             else:
                 ctx.issue("goal_unknown", table, "ks_id", row, found=ks_id, år=ctx.year,
                           lista=", ".join(owned))
             continue
         if owners[ks_id] != ctx.department:
-            code = "goal_moved_in_register" if ctx.register_changed else "goal_not_yours"
+            code = "goal_moved_in_register" if ctx.came_with_template("goals", ks_id) else \
+                "goal_not_yours"
             ctx.issue(code, table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
                       avdelning=ctx.department)
             continue
@@ -1214,12 +1250,14 @@ def _assessments(ctx: _Context, table: Table | None) -> Rows | None:
                                 bedömning=assessment))
         rows.append({"row": row, "ks_id": ks_id, "assessment": assessment,
                      "analysis": analysis})
-    if not table.rows and owned and not ctx.register_changed:
+    if not table.rows and owned and not all(
+            ctx.added_since_template("goals", g) for g in owned):
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(owned)))
     else:
-        absent = "goal_added_to_register" if ctx.register_changed else "goal_missing"
         for ks_id in owned:
             if ks_id not in seen:
+                absent = "goal_added_to_register" if ctx.added_since_template(
+                    "goals", ks_id) else "goal_missing"
                 ctx.report.add(make(absent, sheet=table.sheet, found=ks_id,
                                     avdelning=ctx.department))
     return rows
@@ -1336,7 +1374,8 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             totals.append((row, values))
             continue
         category = ctx.choice(table, values, row, "category", BUDGET_CATEGORIES)
-        if category is not None and category not in budgets and ctx.register_changed:
+        if category is not None and category not in budgets and ctx.came_with_template(
+                "categories", category):
             # a budget line the register has removed since the template was made
             ctx.issue("budget_category_left_register", table, "category", row, found=category,
                       avdelning=ctx.department)
@@ -1388,13 +1427,14 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", row), kategori=line["category"],
                                 utfall=outcome, budget=budget, enhet=unit))
-    if not table.rows and budgets and not ctx.register_changed:
+    if not table.rows and budgets and not all(
+            ctx.added_since_template("categories", c) for c in budgets):
         ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(budgets)))
     else:
-        absent = "budget_category_added_to_register" if ctx.register_changed else \
-            "budget_category_missing"
         for category in budgets:
             if category not in seen:
+                absent = "budget_category_added_to_register" if ctx.added_since_template(
+                    "categories", category) else "budget_category_missing"
                 ctx.report.add(make(absent, sheet=table.sheet, found=category,
                                     avdelning=ctx.department))
     return rows

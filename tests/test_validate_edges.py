@@ -1,6 +1,7 @@
 """Edges of the register a template was made from: departments whose template has empty sheets
 (no goals owned, no budget lines), and files made from an older version of the register."""
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -227,6 +228,7 @@ def test_the_departments_own_mistakes_stay_errors_in_a_file_from_an_older_regist
         ("activity_id_lookalike", f"A{row['A3.1.2-02']}"),
         ("choice_invalid", f"H{row['A3.4.7-01']}"),
         ("activity_duplicate", f"A{row['A3.4.7-02']}"),
+        ("activity_missing", None),  # A3.4.7-02, which the template had: overwritten
         ("activity_unknown", f"A{corpus.FIRST_OWN_ROW}")}
 
 
@@ -243,3 +245,46 @@ def test_an_activity_the_register_gave_since_is_merged_as_not_reported(drift):
     assert Flag.NOT_REPORTED in flags["A3.1.1-02"]
     assert len(flags) > 1 and not any(Flag.NOT_REPORTED in f for activity, f in flags.items()
                                       if activity != "A3.1.1-02")
+
+
+def test_a_register_saved_again_lets_no_emptied_or_invented_rows_through(register_copy,
+                                                                        tmp_path):
+    """Any edit changes the register's checksum, a deadline as much as a new owner. The
+    template's _meta records the department's rows it was made with, so a row the department
+    took out, or an id it typed, is still its own doing and refused."""
+    path, _ = register_copy
+    stab = corpus.make_valid(tmp_path, "STAB").read_bytes()
+    register = read_register(change_register(path, lambda book: setattr(
+        book["Perioder"]["C3"], "value", dt.datetime(2024, 9, 20))))
+
+    def emptied(book):
+        for name in ("Aktiviteter", "Målbedömning", "Ekonomi"):
+            book[name].delete_rows(2, book[name].max_row)
+
+    report, _ = check(corpus.edit(stab, emptied), register)
+    assert [i.code for i in report.errors] == ["sheet_empty"] * 3
+    typed = corpus.cells(stab, "Aktiviteter", {f"A{corpus.FIRST_OWN_ROW}": "A3.1.1-77",
+                                               f"H{corpus.FIRST_OWN_ROW}": "Försenad"})
+    report, _ = check(typed, register)
+    assert [(i.code, i.found) for i in report.errors] == [("activity_unknown", "A3.1.1-77")]
+
+
+def test_a_template_from_before_meta_recorded_its_rows_is_judged_leniently(drift):
+    """Templates already out when _meta began to record the department's rows: a row the
+    register has changed may have come with them, so it is told, not refused."""
+    files, register = drift
+
+    def without_rows(book):
+        meta = book["_meta"]
+        for r in range(meta.max_row, 0, -1):
+            if str(meta.cell(r, 1).value).startswith("Registrets ") and \
+                    meta.cell(r, 1).value != MetaKey.REGISTER_CHECKSUM:
+                meta.delete_rows(r)
+
+    stab = corpus.edit(files["STAB"], without_rows)
+    row = row_of(stab, "Aktiviteter", "A3.4.7-02")
+    stab = corpus.cells(stab, "Aktiviteter", {f"A{row}": "A3.4.7-01"})
+    report, _ = check(stab, register)
+    assert ("activity_missing", None) not in {(i.code, i.cell) for i in report.errors}
+    assert "A3.4.7-02" in {i.found for i in report.warnings
+                           if i.code == "activity_added_to_register"}
