@@ -702,12 +702,12 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
     another period's template) when that name is taken, so that it never replaces the
     report's copy. A department whose report came in tonight, accepted or refused, loses its
     copies from earlier nights: they are about files it has replaced."""
-    from .publish.feedback import feedback_name, write_feedback
-
+    refused = [t for t in taken if t.arrival.verdict == Verdict.REJECTED.value]
+    if refused:  # (openpyxl is imported only for a night that needs it)
+        from .publish.feedback import feedback_name, write_feedback
     groups: dict[str, list[_Taken]] = {}
-    for t in taken:
-        if t.arrival.verdict == Verdict.REJECTED.value:
-            groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
+    for t in refused:
+        groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
     names: set[str] = set()  # written tonight
     written: list[Path] = []
     for name, group in groups.items():
@@ -723,9 +723,15 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
                 and not _refused_as_a_whole(t.report)}
-    for department in sorted(reported):
-        for old in folder.glob(f"{department}_{period}_fel*.xlsx"):
-            if old.name not in names:
+    if reported:
+        try:
+            earlier = [p for p in folder.iterdir() if p.name not in names]
+        except OSError:  # no feedback folder yet: no copies
+            earlier = []
+        for old in earlier:
+            department, _, rest = old.name.partition("_")
+            if department in reported and rest.startswith(f"{period}_fel") and \
+                    rest.endswith(".xlsx"):
                 old.unlink(missing_ok=True)
     return written
 
