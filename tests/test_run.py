@@ -9,6 +9,7 @@ import stat
 import time
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from pipeline.archive import Archive, run_lock
@@ -447,21 +448,14 @@ def test_an_inbox_that_is_not_there_stops_the_run_with_exit_2(workspace):
     assert "är en fil, inte en mapp" in result.output
 
 
-def test_a_second_run_exits_2_while_the_lock_is_held(workspace):
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_a_second_run_or_a_report_exits_2_while_the_lock_is_held(workspace, command):
+    """The report too: written beside a night's run, it could replace the night's report
+    with an older one."""
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
     with run_lock(workspace / "archive", 0):
-        result = CliRunner().invoke(main, ["--config", str(config), "run"])
-    assert result.exit_code == 2
-    assert "En annan körning pågår redan" in result.output
-
-
-def test_the_report_waits_for_a_nights_run_like_a_second_run(workspace):
-    """Written beside a night's run, it could replace the night's report with an older one."""
-    config = workspace / "pipeline.toml"
-    config.write_text(config.read_text() + "lock_wait_seconds = 0.5\n")
-    with run_lock(workspace / "archive", 0):
-        result = CliRunner().invoke(main, ["--config", str(config), "report"])
+        result = CliRunner().invoke(main, ["--config", str(config), command])
     assert result.exit_code == 2
     assert "En annan körning pågår redan" in result.output
     assert not (workspace / "outbox" / "tertialrapport_2024-T2.docx").exists()
