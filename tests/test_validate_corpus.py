@@ -621,6 +621,27 @@ def test_a_file_that_is_plainly_no_workbook_is_called_the_wrong_file():
                                     "annan sorts fil (.pdf). Lämna in den ifyllda mallen")
 
 
+def test_a_marked_header_gets_its_header_colour_back_in_the_next_round(files, register,
+                                                                       tmp_path):
+    """Not the grey of a locked cell: the header's white text would vanish on it."""
+    valid, _ = files
+    broken = corpus.cells(valid, "Ekonomi", {"F1": "Kommentarer"})
+    report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
+    first = openpyxl.load_workbook(write_feedback(report, broken, tmp_path / "1"))
+    assert first["Ekonomi"]["F1"].fill.fgColor.rgb[-6:] in ("FFC7CE", "FFEB9C")
+    first["Ekonomi"]["F1"] = "Kommentar"
+    first["Aktiviteter"]["H5"] = "pågånde"
+    corrected = tmp_path / "rattad.xlsx"
+    first.save(corrected)
+    content = corrected.read_bytes()
+    again, _ = validate(parse_submission(content, name="rattad.xlsx"), register, corpus.PERIOD)
+    second = openpyxl.load_workbook(write_feedback(again, content, tmp_path / "2"))
+    fresh = openpyxl.load_workbook(io.BytesIO(valid))
+    for ref in ("F1", "E1"):  # an input column's header, a locked one's
+        assert second["Ekonomi"][ref].fill.fgColor.rgb[-6:] == \
+            fresh["Ekonomi"][ref].fill.fgColor.rgb[-6:]
+
+
 # --- what the real 2023 report contains ------------------------------------------------------
 
 def seed_2023(name: str) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
@@ -20,9 +21,12 @@ from ..ledger import plural
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-# The template's own fills (templates.py): an input cell, a locked cell.
+# The template's own fills (templates.py): an input cell, a locked cell, and the headers
+# (row 1) of an input column and of a locked one.
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+INPUT_HEADER_FILL = PatternFill("solid", fgColor="C65911")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 AUTHOR = "Målsystem"
 SHEET = FEEDBACK_SHEET
 
@@ -110,7 +114,15 @@ def _clear_earlier_marks(book: Workbook) -> None:
             if _ours(cell.comment):
                 cell.comment = None
             if _rgb(cell.fill) in ours:
-                cell.fill = LOCKED_FILL if cell.protection.locked else INPUT_FILL
+                cell.fill = _template_fill(sheet, cell)
+
+
+def _template_fill(sheet: Worksheet, cell: Cell) -> PatternFill:
+    """The fill the template gave a cell: a header's by whether its column is input."""
+    if cell.row == 1:
+        below = sheet.cell(2, cell.column)
+        return HEADER_FILL if below.protection.locked else INPUT_HEADER_FILL
+    return LOCKED_FILL if cell.protection.locked else INPUT_FILL
 
 
 def _mark_cells(book: Workbook, report: Report) -> set[str]:
