@@ -305,6 +305,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),
+    "own_activity_missing": (E, 'Er egen aktivitet "{värde}"{titel} fanns i mallen men saknas '
+                                "i filen. Lägg tillbaka raden (kopiera den från mallen). Ska "
+                                'aktiviteten inte fortsätta, sätt status "Avbruten" och skriv '
+                                "varför i Kommentar."),
     "deviation_unexplained": (W, 'Aktiviteten {värde} ({cell}) har status "{status}" men ingen '
                                  "kommentar. Skriv i Kommentar vad avvikelsen beror på och vad "
                                  "som görs; utskottet behöver en förklaring."),
@@ -349,6 +353,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "budgeten ({budget} {enhet}). Beloppet är troligen skrivet i fel "
                             "enhet: alla belopp ska anges i {enhet}, som budgeten ({omräkning}). "
                             "Räkna om beloppet till {enhet}."),
+    "forecast_in_larger_unit": (E, "Prognosen för {kategori} ({cell}: {belopp} {enhet}) är "
+                                   "ungefär en tusendel av budgeten ({budget} {enhet}); i "
+                                   "{större} vore den nära budgeten. Beloppen ska anges i "
+                                   "{enhet}, som budgeten: skriv {omräknat} i stället."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "
                                     "avvikelsen."),

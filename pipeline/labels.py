@@ -258,6 +258,7 @@ class MetaKey:
     ACTIVITIES = "Registrets aktiviteter"
     GOALS = "Registrets mål"
     CATEGORIES = "Registrets budgetrader"
+    OWN = "Egna aktiviteter"  # the department's own activities from earlier periods
     MARKER = "Målsystem"
 
 

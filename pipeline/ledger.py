@@ -68,6 +68,7 @@ class StatusReport:
     lapsed: set[str] = field(default_factory=set)
     # files in the inbox now, for the next run: per drop folder's code ("" for the inbox)
     in_inbox: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. the inbox is missing
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -106,7 +107,7 @@ class StatusReport:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
         if self.in_inbox.get(""):
             out.append(f"Direkt i inkorgen: {_waiting_note(self.in_inbox[''], '')}")
-        return out
+        return out + self.notes
 
 
 def _waiting_note(files: int, where: str) -> str:

@@ -169,8 +169,9 @@ class RunSummary:
     new: list[tuple[Arrival, Report]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     early: list[tuple[str, str]] = field(default_factory=list)  # (file as shown, its period)
-    # refused files made for an earlier period: (file as shown, its period, archived copy)
-    late: list[tuple[str, str, Path]] = field(default_factory=list)
+    # refused files made for an earlier period: (file as shown, its period, archived copy,
+    # where it lay in the inbox)
+    late: list[tuple[str, str, Path, Path]] = field(default_factory=list)
     # counted files that no longer pass against the register, with their errors now
     lapsed: list[tuple[Arrival, int]] = field(default_factory=list)
     counted: dict[str, Arrival] = field(default_factory=dict)
@@ -220,10 +221,10 @@ class RunSummary:
             out.append(f"  {shown}: gäller {later}, som inte samlas in ännu (period = "
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
-        for shown, before, copy in self.late:
+        for shown, before, copy, where in self.late:
             out.append(f"  {shown}: gäller {before}, en period före den som samlas in nu "
                        f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "
-                       f"inkorgen och kör pipeline run --period {before}.")
+                       f"{where} och kör pipeline run --period {before}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
@@ -633,8 +634,13 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         saved = saved_at.isoformat() if saved_at else None
     stored = archive.store(content, sha)
     if verdict != DUPLICATE and (earlier_period := _earlier_period(report)) is not None:
-        summary.late.append((item.shown, earlier_period, stored))
-    arrival = Arrival(run=started.isoformat(), received=arrived(after, now()).isoformat(),
+        summary.late.append((item.shown, earlier_period, stored, path))
+    received = arrived(after, now())
+    if verdict != DUPLICATE and judged.get(sha):
+        # the same bytes judged again (another period, a corrected register): handed in when
+        # they first came in, not when copied back into the inbox
+        received = min(received, *(dt.datetime.fromisoformat(a.received) for a in judged[sha]))
+    arrival = Arrival(run=started.isoformat(), received=received.isoformat(),
                       name=path.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
@@ -1030,11 +1036,14 @@ def submission_status(settings: Settings) -> StatusReport:
     status = department_status(register, archive.arrivals(), period, now().date(),
                                archive.open_files(),
                                {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
-    with contextlib.suppress(ConfigError):  # no inbox: the run says so
+    try:
         scan = scan_inbox(settings, register.department_codes)
-        for folder in [item.folder for item in scan.ready] + [
-                shown.split("/")[0] if "/" in shown else "" for shown in scan.waiting]:
-            status.in_inbox[folder] = status.in_inbox.get(folder, 0) + 1
+    except ConfigError as exc:  # no inbox: the next run will stop on it
+        status.notes.append(str(exc))
+        return status
+    for folder in [item.folder for item in scan.ready] + [
+            shown.split("/")[0] if "/" in shown else "" for shown in scan.waiting]:
+        status.in_inbox[folder] = status.in_inbox.get(folder, 0) + 1
     return status
 
 

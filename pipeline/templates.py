@@ -220,7 +220,9 @@ def build_template(register: Register, period: str, department: str, path: Path 
                        history.suggestions if history else {}, header_text)
     _write_sick_leave(book.add_worksheet(T.SICK_LEAVE), fmt, header_text)
     _write_budget(book.add_worksheet(T.BUDGET), fmt, budget, settings.unit, header_text)
-    _write_meta(book.add_worksheet(T.META), register, period, department, name, created)
+    register_ids = set(register.activity_ids)
+    _write_meta(book.add_worksheet(T.META), register, period, department, name, created,
+                [r.activity_id for r in rows if r.activity_id not in register_ids])
     instructions.activate()
     book.close()
 
@@ -393,7 +395,7 @@ def _write_budget(sheet: Worksheet, fmt: _Formats, budget: pd.DataFrame, unit: s
 
 
 def _write_meta(sheet: Worksheet, register: Register, period: str, department: str,
-                name: str, created: dt.date) -> None:
+                name: str, created: dt.date, own_ids: Sequence[str]) -> None:
     pairs = [(MetaKey.MARKER, "Rapportmall för måluppföljning"),
              (MetaKey.VERSION, TEMPLATE_VERSION), (MetaKey.DEPARTMENT, department),
              (MetaKey.DEPARTMENT_NAME, name), (MetaKey.PERIOD, period),
@@ -401,7 +403,8 @@ def _write_meta(sheet: Worksheet, register: Register, period: str, department: s
              (MetaKey.CREATED, created.isoformat()),
              (MetaKey.ACTIVITIES, ";".join(register.activities_for(department)["activity_id"])),
              (MetaKey.GOALS, ";".join(register.goals_owned_by(department)["ks_id"])),
-             (MetaKey.CATEGORIES, ";".join(register.budget_for(department)["category"]))]
+             (MetaKey.CATEGORIES, ";".join(register.budget_for(department)["category"])),
+             (MetaKey.OWN, ";".join(own_ids))]
     for r, (key, value) in enumerate(pairs):
         sheet.write_string(r, 0, key)
         sheet.write_string(r, 1, value)

@@ -590,7 +590,7 @@ def _made_from_other_register(sub, lookups: _Lookups) -> bool:  # type: ignore[n
 
 
 _TEMPLATE_ROWS = {"activities": MetaKey.ACTIVITIES, "goals": MetaKey.GOALS,
-                  "categories": MetaKey.CATEGORIES}
+                  "categories": MetaKey.CATEGORIES, "own": MetaKey.OWN}
 
 
 def _template_rows(meta: dict[str, str]) -> dict[str, set[str]]:
@@ -1053,6 +1053,13 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
                     "activities", activity_id) else "activity_missing"
                 ctx.report.add(make(absent, sheet=table.sheet, found=activity_id,
                                     titel=activity.title, avdelning=ctx.department))
+    # the department's own activities its template had (from earlier periods): taking one
+    # out would lose it from the follow-up and from every later template
+    for activity_id in sorted(ctx.template_rows.get("own", set()) - set(seen)
+                              if table.rows else ()):
+        known = own_known.get(activity_id)
+        ctx.report.add(make("own_activity_missing", sheet=table.sheet, found=activity_id,
+                            titel=f' ("{known.title}")' if known else ""))
     _status_warnings(ctx, table, rows)
     return rows
 
@@ -1460,6 +1467,18 @@ def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) ->
                   kategori=line["category"], belopp=amount, budget=budget, enhet=unit,
                   gånger=float(round(amount / budget)), omräkning=UNIT_STEPS[unit])
         slipped.add(column)
+    forecast = line["forecast"]
+    larger = [u for u, kronor in KRONOR_PER_UNIT.items()
+              if kronor > KRONOR_PER_UNIT[unit] and budget > 0 and forecast
+              and 0.5 <= forecast * kronor / KRONOR_PER_UNIT[unit] / budget <= 2]
+    if larger and forecast * UNIT_SLIP <= budget and not ctx.blocked(line["row"], "forecast"):
+        # the full year's forecast in mnkr in a file in tkr: a thousandth of the budget, which
+        # in mnkr would be close to it
+        factor = KRONOR_PER_UNIT[larger[0]] / KRONOR_PER_UNIT[unit]
+        ctx.issue("forecast_in_larger_unit", table, "forecast", line["row"],
+                  kategori=line["category"], belopp=forecast, budget=budget, enhet=unit,
+                  större=larger[0], omräknat=float(forecast * factor))
+        slipped.add("forecast")
     return slipped
 
 

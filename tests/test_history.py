@@ -74,6 +74,42 @@ def test_own_activity_gets_an_id_and_returns_prefilled_next_period(workspace):
     assert own_id in text and "Sommarcafé på äldreboendet" in text
 
 
+def test_an_own_activity_taken_out_of_the_next_periods_file_is_refused(workspace):
+    """It would vanish from the follow-up and from every later template. Set to Avbruten
+    instead, it stays."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    out = hand_in_t1_with_own_activity(workspace, config, {
+        "KS-mål-id": "3.2.1", "Aktivitet": "Sommarcafé på äldreboendet",
+        "Startdatum": "2024-03-01", "Slutdatum": "2024-10-31",
+        "Status": "Pågående enligt plan", "Kommentar": "Första träffen hölls i april."})
+    set_period(config, "2024-T2")
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    t2 = fill_template(out / "SOC_2024-T2_mall.xlsx", workspace / "t2.xlsx", department="SOC",
+                       period_end=dt.date(2024, 8, 31))
+    book = openpyxl.load_workbook(t2)
+    sheet = book["Aktiviteter"]
+    own_row = next(r for r in range(2, sheet.max_row + 1)
+                   if sheet.cell(r, 3).value == "Sommarcafé på äldreboendet")
+    own_id = sheet.cell(own_row, 1).value
+    sheet.delete_rows(own_row)
+    book.save(workspace / "inbox" / "SOC" / "utan.xlsx")
+    result = invoke(config, "run")
+    assert result.exit_code == 1
+    fel = "\n".join(" ".join(str(v) for v in row if v is not None) for row in openpyxl.load_workbook(
+        workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx")["Fel"].iter_rows(
+        values_only=True))
+    assert (f'Er egen aktivitet "{own_id}" ("Sommarcafé på äldreboendet") fanns i mallen men '
+            "saknas i filen. Lägg tillbaka raden") in fel
+
+    book = openpyxl.load_workbook(t2)
+    headers = [c.value for c in book["Aktiviteter"][1]]
+    book["Aktiviteter"].cell(own_row, headers.index("Status") + 1).value = "Avbruten"
+    book["Aktiviteter"].cell(own_row, headers.index("Kommentar") + 1).value = "Lokalen såldes."
+    book.save(workspace / "inbox" / "SOC" / "avbruten.xlsx")
+    assert invoke(config, "run").exit_code == 0
+
+
 def test_own_activities_survive_a_register_edited_between_periods(workspace, register_copy):
     register_path, edit = register_copy
     config = workspace / "pipeline.toml"

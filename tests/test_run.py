@@ -442,6 +442,7 @@ def test_an_inbox_that_is_not_there_stops_the_run_with_exit_2(workspace):
     result = run(workspace, "run")
     assert result.exit_code == 2
     assert f"Inkorgen {workspace / 'inbox'} finns inte." in result.output
+    assert f"Inkorgen {workspace / 'inbox'} finns inte." in run(workspace, "status").output
     (workspace / "inbox").write_text("")
     result = run(workspace, "run")
     assert result.exit_code == 2
@@ -480,24 +481,31 @@ def test_what_a_killed_run_left_half_written_is_swept_by_the_next(workspace):
     assert [p.exists() for p in (*old, fresh, mine)] == [False, False, True, True]
 
 
-def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspace):
-    """After the controller moved on to T3, SOC's late T2 file is refused for T3; the run
-    says how to count it for T2, and doing so works."""
+def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspace,
+                                                                         monkeypatch):
+    """The controller moved on to T3 before SOC's T2 file, handed in on time, was read: it is
+    refused for T3; the run says how to count it for T2, and doing so counts it as received
+    when it first came in (in time), under its own name."""
     target = drop(workspace, "SOC", name="sen T2.xlsx")
     digest = sha(target)
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-12T02:00")  # the T2 deadline is 2024-09-16
     result = run(workspace, "run")
     assert result.exit_code == 1
     copy = Archive(workspace / "archive").blob_path(digest)
     assert (f"SOC/sen T2.xlsx: gäller 2024-T2, en period före den som samlas in nu (2024-T3). "
-            f"Ska filen räknas för 2024-T2: kopiera {copy} till inkorgen och kör pipeline run "
+            f"Ska filen räknas för 2024-T2: kopiera {copy} till {target} och kör pipeline run "
             "--period 2024-T2.") in result.output
-    shutil.copy(copy, workspace / "inbox" / "SOC" / "sen T2.xlsx")
+    shutil.copy(copy, target)
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00")
     result = run(workspace, "run", "--period", "2024-T2")
     assert result.exit_code == 0, result.output
     assert "SOC/sen T2.xlsx: Godkänd" in result.output
-    assert "Gäller: SOC" in result.output
+    assert "Gäller: SOC (sen T2.xlsx, 2024-09-12 02:00)" in result.output
+    status = run(workspace, "status", "--period", "2024-T2").output
+    assert "(försenad)" not in next(line for line in status.splitlines()
+                                    if line.startswith("SOC"))
 
 
 def test_wrong_period_is_refused(workspace):

@@ -126,6 +126,47 @@ def test_an_amount_under_a_hundred_times_the_budget_is_only_remarked(check):
     assert [i.code for i in report.issues] == ["outcome_far_above_budget"]
 
 
+def test_a_forecast_in_mnkr_in_a_file_in_tkr_is_refused_with_the_figure_to_type(
+        register_copy, tmp_path):
+    """The register in tkr, the forecast typed as the committee speaks, in mnkr: a
+    thousandth of the budget, summed as such unless stopped."""
+    import datetime as dt
+
+    from pipeline.register import read_register
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+    from tests.conftest import change_register
+
+    path, _ = register_copy
+
+    def in_tkr(book):
+        settings, budget = book["Inställningar"], book["Ekonomi"]
+        for row in settings.iter_rows(min_row=2):
+            if row[0].value == "Beloppsenhet":
+                row[1].value = "tkr"
+        for row in budget.iter_rows(min_row=2):
+            row[2].value = row[2].value * 1000
+
+    register = read_register(change_register(path, in_tkr))
+    [template] = write_templates(register, corpus.PERIOD, tmp_path / "mallar", ["STAB"],
+                                 created=dt.date(2024, 5, 2))
+    filled = fill_template(template, tmp_path / "stab.xlsx", department="STAB",
+                           period_end=register.period(corpus.PERIOD)["period_end"])
+    content = corpus.cells(filled.read_bytes(), "Ekonomi", {"D2": 12.6})  # budget 12 700
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert not report.accepted
+    [issue] = issues_of(report, "forecast_in_larger_unit")
+    assert issue.cell == "D2"
+    assert issue.message == (
+        "Prognosen för Barn och unga (Ekonomi!D2: 12,6 tkr) är ungefär en tusendel av budgeten "
+        "(12 700 tkr); i mnkr vore den nära budgeten. Beloppen ska anges i tkr, som budgeten: "
+        "skriv 12 600 i stället.")
+    assert not issues_of(report, "forecast_far_from_budget")
+    report, _ = validate(parse_submission(filled.read_bytes(), name="stab.xlsx"), register,
+                         corpus.PERIOD)
+    assert not issues_of(report, "forecast_in_larger_unit")
+
+
 # --- "Kommentera avvikelsen" only where there is no comment ------------------------------------
 
 def test_a_forecast_deviation_is_remarked_only_without_a_comment(check):
