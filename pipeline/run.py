@@ -894,9 +894,12 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
 
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
+    counts: dict[tuple[str, str, str, int], tuple[int, int]] = {}  # errors, warnings now
     for arrival, state in rows:
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
             fresh.get(arrival.identity) or _load(archive, register, period, arrival, own)
+        if report is not None:
+            counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
             # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
             issues.extend(i if i.department else replace(i, department=arrival.department)
@@ -924,7 +927,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     with _phase(archive, "merge"):
         merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)
-    submissions = _submissions_frame(rows, counted)
+    submissions = _submissions_frame(rows, counted, counts)
     issue_frame = pd.DataFrame(
         [{"department": i.department, "file": i.file, "severity": i.severity.value,
           "sheet": i.sheet or "", "cell": i.cell or "", "message": i.message}
@@ -972,18 +975,26 @@ def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
     return replaced
 
 
-def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
+def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival],
+                       counts: dict[tuple[str, str, str, int], tuple[int, int]]
                        ) -> pd.DataFrame:
+    """Inlämningar. counts: each file's errors and warnings as judged now (against tonight's
+    register), the ones Datakvalitet lists; the ledger's are from when it came in."""
     import pandas as pd
+
+    def now_or_then(a: Arrival) -> tuple[int, int]:
+        if a.verdict == DUPLICATE:  # its one notice is its state: nothing Datakvalitet lists
+            return 0, 0
+        return counts.get(a.identity, (a.errors, a.warnings))
 
     records = [{
         "department": a.department, "file": a.name, "folder": a.folder,
         "received": dt.datetime.fromisoformat(a.received),
         "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
         "sha256": a.sha256, "state": state,
-        "counts": counted.get(a.department or "") is a, "errors": a.errors,
-        # a copy's one notice is its state, Dubblett: no warning for Datakvalitet to list
-        "warnings": 0 if a.verdict == DUPLICATE else a.warnings} for a, state in rows]
+        "counts": counted.get(a.department or "") is a,
+        **dict(zip(("errors", "warnings"), now_or_then(a), strict=True))}
+        for a, state in rows]
     columns = ["department", "file", "folder", "received", "saved_at", "sha256", "state",
                "counts", "errors", "warnings"]
     return pd.DataFrame(records, columns=columns)
