@@ -305,6 +305,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),
+    "own_activity_left_register": (W, 'Den egna aktiviteten "{värde}" ({cell}) kan inte läsas '
+                                      "in: registret har ändrats sedan mallen gjordes, så att "
+                                      "filen där aktiviteten lades till inte längre stämmer (t.ex. "
+                                      "har dess KS-mål tagits bort). Raden har inte lästs in; "
+                                      "avdelningen behöver inte göra något, men controllern bör "
+                                      "se över registret."),
     "own_activity_missing": (E, 'Er egen aktivitet "{värde}"{titel} fanns i mallen men saknas '
                                 "i filen. Lägg tillbaka raden (kopiera den från mallen). Ska "
                                 'aktiviteten inte fortsätta, sätt status "Avbruten" och skriv '
@@ -353,10 +359,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "budgeten ({budget} {enhet}). Beloppet är troligen skrivet i fel "
                             "enhet: alla belopp ska anges i {enhet}, som budgeten ({omräkning}). "
                             "Räkna om beloppet till {enhet}."),
-    "forecast_in_larger_unit": (E, "Prognosen för {kategori} ({cell}: {belopp} {enhet}) är "
+    "forecast_in_larger_unit": (W, "Prognosen för {kategori} ({cell}: {belopp} {enhet}) är "
                                    "ungefär en tusendel av budgeten ({budget} {enhet}); i "
                                    "{större} vore den nära budgeten. Beloppen ska anges i "
-                                   "{enhet}, som budgeten: skriv {omräknat} i stället."),
+                                   "{enhet}, som budgeten: är prognosen skriven i {större}, ska "
+                                   "det stå {omräknat}. Stämmer beloppet, kommentera "
+                                   "avvikelsen."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "
                                     "avvikelsen."),

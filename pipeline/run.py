@@ -734,10 +734,10 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
             earlier = [p for p in folder.iterdir() if p.name not in names]
         except OSError:  # no feedback folder yet: no copies
             earlier = []
+        ours = re.compile(rf"(.+)_{re.escape(period)}_fel.*\.xlsx")  # codes may hold "_"
         for old in earlier:
-            department, _, rest = old.name.partition("_")
-            if department in reported and rest.startswith(f"{period}_fel") and \
-                    rest.endswith(".xlsx"):
+            match = ours.fullmatch(old.name)
+            if match and match[1] in reported:
                 old.unlink(missing_ok=True)
     return written
 

@@ -1055,11 +1055,12 @@ def _activities(ctx: _Context, table: Table | None) -> Rows | None:
                                     titel=activity.title, avdelning=ctx.department))
     # the department's own activities its template had (from earlier periods): taking one
     # out would lose it from the follow-up and from every later template
-    for activity_id in sorted(ctx.template_rows.get("own", set()) - set(seen)
-                              if table.rows else ()):
-        known = own_known.get(activity_id)
-        ctx.report.add(make("own_activity_missing", sheet=table.sheet, found=activity_id,
-                            titel=f' ("{known.title}")' if known else ""))
+    # (one no longer known, its earlier file no longer passing against an edited register,
+    # cannot be read anyway: see _activity_taken_away)
+    for activity_id in sorted(ctx.template_rows.get("own", set()) - set(seen)):
+        if activity_id in own_known:
+            ctx.report.add(make("own_activity_missing", sheet=table.sheet, found=activity_id,
+                                titel=f' ("{own_known[activity_id].title}")'))
     _status_warnings(ctx, table, rows)
     return rows
 
@@ -1075,6 +1076,12 @@ def _activity_taken_away(ctx: _Context, table: Table, row: int, activity_id: str
     never hold ("?", "12"), or a look-alike of the department's own ids, is the department's
     doing and stays an error, as in a file from the current register."""
     mine = ctx.mine
+    if ctx.register_changed and activity_id in ctx.template_rows.get("own", ()) and \
+            activity_id not in mine.own:
+        # its own activity from an earlier period, whose file no longer passes against the
+        # edited register (its goal removed, say): the department cannot mend that
+        ctx.issue("own_activity_left_register", table, "activity_id", row, found=activity_id)
+        return True
     if not ctx.came_with_template("activities", activity_id) or activity_id in mine.expected \
             or activity_id in mine.own \
             or _lookalike(activity_id, [*mine.expected, *mine.own]) is not None:
@@ -1471,9 +1478,11 @@ def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) ->
     larger = [u for u, kronor in KRONOR_PER_UNIT.items()
               if kronor > KRONOR_PER_UNIT[unit] and budget > 0 and forecast
               and 0.5 <= forecast * kronor / KRONOR_PER_UNIT[unit] / budget <= 2]
-    if larger and forecast * UNIT_SLIP <= budget and not ctx.blocked(line["row"], "forecast"):
+    if larger and forecast * UNIT_SLIP <= budget and not ctx.blocked(line["row"], "forecast") \
+            and not _told(line["comment"]):
         # the full year's forecast in mnkr in a file in tkr: a thousandth of the budget, which
-        # in mnkr would be close to it
+        # in mnkr would be close to it. Only told: a fee-financed line may really cost
+        # next to nothing, and a comment saying so is enough.
         factor = KRONOR_PER_UNIT[larger[0]] / KRONOR_PER_UNIT[unit]
         ctx.issue("forecast_in_larger_unit", table, "forecast", line["row"],
                   kategori=line["category"], belopp=forecast, budget=budget, enhet=unit,

@@ -197,6 +197,40 @@ def test_a_file_refused_as_a_whole_never_replaces_the_copy_of_the_report(workspa
     assert list(feedback.iterdir()) == []
 
 
+def test_earlier_feedback_goes_also_for_a_department_code_with_an_underscore(
+        workspace, register_copy):
+    """SOC_IFO_2024-T2_fel.xlsx is SOC_IFO's, not a department "SOC"'s."""
+    import datetime as dt
+
+    from pipeline.samples import fill_template
+    from tests.conftest import change_register
+
+    path, _ = register_copy
+
+    def rename(book):
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and "SOC" in cell.value.split(";"):
+                        cell.value = ";".join("SOC_IFO" if part == "SOC" else part
+                                              for part in cell.value.split(";"))
+
+    change_register(path, rename)
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    out = workspace / "mallar"
+    assert run(workspace, "templates", "--department", "SOC_IFO", "--out", str(out)).exit_code == 0
+    (workspace / "inbox" / "SOC_IFO").mkdir()
+    fill_template(out / "SOC_IFO_2024-T2_mall.xlsx", workspace / "inbox" / "SOC_IFO" / "ifo.xlsx",
+                  department="SOC_IFO", period_end=dt.date(2024, 8, 31))
+    feedback = workspace / "outbox" / "feedback"
+    feedback.mkdir(parents=True)
+    (feedback / "SOC_IFO_2024-T2_fel.xlsx").write_bytes(b"from an earlier night")
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert list(feedback.iterdir()) == []
+
+
 def test_feedback_that_could_not_be_written_is_written_the_next_night(workspace, tmp_path):
     """The department is told before the file leaves the inbox: a night that cannot write
     the feedback keeps the file, and the next night judges it again and tells."""

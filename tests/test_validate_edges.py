@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from pipeline.intake import parse_submission, read_submission
@@ -288,3 +289,46 @@ def test_a_template_from_before_meta_recorded_its_rows_is_judged_leniently(drift
     assert ("activity_missing", None) not in {(i.code, i.cell) for i in report.errors}
     assert "A3.4.7-02" in {i.found for i in report.warnings
                            if i.code == "activity_added_to_register"}
+
+
+def with_own_in_meta(content, ids):
+    """The file as if its template had listed these own activities of earlier periods."""
+    def change(book):
+        meta = book["_meta"]
+        meta.cell(row_of(content, "_meta", MetaKey.OWN), 2).value = ";".join(ids)
+    return corpus.edit(content, change)
+
+
+def own_frame(*ids):
+    return pd.DataFrame({"department": ["STAB"] * len(ids), "activity_id": list(ids),
+                         "ks_ids": [("3.1.1",)] * len(ids), "title": ["Eget ett"] * len(ids),
+                         "start": [dt.date(2024, 1, 1)] * len(ids),
+                         "end": [dt.date(2024, 12, 31)] * len(ids)})
+
+
+def test_an_own_activity_of_the_template_is_missed_also_in_an_emptied_sheet(tmp_path,
+                                                                           register):
+    stab = with_own_in_meta(corpus.make_valid(tmp_path, "STAB").read_bytes(), ["STAB-E1"])
+    emptied = corpus.edit(stab, lambda book: book["Aktiviteter"].delete_rows(
+        2, book["Aktiviteter"].max_row))
+    report, _ = validate(parse_submission(emptied, name="f.xlsx"), register, corpus.PERIOD,
+                         own_activities=own_frame("STAB-E1"))
+    assert {"sheet_empty", "own_activity_missing"} <= {i.code for i in report.errors}
+
+
+def test_an_own_activity_no_longer_known_after_a_register_edit_is_told_not_refused(tmp_path,
+                                                                                  register):
+    """Its earlier file no longer passes against the edited register, so the activity is not
+    known; the department can neither keep the row nor take it out: it is the register's
+    doing."""
+    stab = with_own_in_meta(corpus.make_valid(tmp_path, "STAB").read_bytes(), ["STAB-E9"])
+    stab = with_checksum(stab, "0" * 64)
+    kept = corpus.own_activity(stab, activity_id="STAB-E9", title="Eget nio")
+    report, _ = validate(parse_submission(kept, name="f.xlsx"), register, corpus.PERIOD,
+                         own_activities=own_frame("STAB-E1"))
+    assert report.accepted, [i.message for i in report.errors]
+    [told] = [i for i in report.warnings if i.code == "own_activity_left_register"]
+    assert told.cell == f"A{corpus.FIRST_OWN_ROW}" and "STAB-E9" in told.message
+    report, _ = validate(parse_submission(stab, name="f.xlsx"), register, corpus.PERIOD,
+                         own_activities=own_frame("STAB-E1"))
+    assert report.accepted and not any(i.code == "own_activity_missing" for i in report)

@@ -126,10 +126,11 @@ def test_an_amount_under_a_hundred_times_the_budget_is_only_remarked(check):
     assert [i.code for i in report.issues] == ["outcome_far_above_budget"]
 
 
-def test_a_forecast_in_mnkr_in_a_file_in_tkr_is_refused_with_the_figure_to_type(
+def test_a_forecast_in_mnkr_in_a_file_in_tkr_is_remarked_with_the_figure_it_would_be(
         register_copy, tmp_path):
     """The register in tkr, the forecast typed as the committee speaks, in mnkr: a
-    thousandth of the budget, summed as such unless stopped."""
+    thousandth of the budget. Only told (a fee-financed line may really cost next to
+    nothing), and not when a comment explains the line."""
     import datetime as dt
 
     from pipeline.register import read_register
@@ -152,16 +153,20 @@ def test_a_forecast_in_mnkr_in_a_file_in_tkr_is_refused_with_the_figure_to_type(
                                  created=dt.date(2024, 5, 2))
     filled = fill_template(template, tmp_path / "stab.xlsx", department="STAB",
                            period_end=register.period(corpus.PERIOD)["period_end"])
-    content = corpus.cells(filled.read_bytes(), "Ekonomi", {"D2": 12.6})  # budget 12 700
+    content = corpus.cells(filled.read_bytes(), "Ekonomi", {"D2": 12.6, "F2": None})
     report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
-    assert not report.accepted
+    assert report.accepted
     [issue] = issues_of(report, "forecast_in_larger_unit")
-    assert issue.cell == "D2"
+    assert issue.cell == "D2" and not issue.is_error
     assert issue.message == (
         "Prognosen för Barn och unga (Ekonomi!D2: 12,6 tkr) är ungefär en tusendel av budgeten "
         "(12 700 tkr); i mnkr vore den nära budgeten. Beloppen ska anges i tkr, som budgeten: "
-        "skriv 12 600 i stället.")
+        "är prognosen skriven i mnkr, ska det stå 12 600. Stämmer beloppet, kommentera "
+        "avvikelsen.")
     assert not issues_of(report, "forecast_far_from_budget")
+    explained = corpus.cells(content, "Ekonomi", {"F2": "Avgiftsfinansierat från maj."})
+    report, _ = validate(parse_submission(explained, name="stab.xlsx"), register, corpus.PERIOD)
+    assert not issues_of(report, "forecast_in_larger_unit")
     report, _ = validate(parse_submission(filled.read_bytes(), name="stab.xlsx"), register,
                          corpus.PERIOD)
     assert not issues_of(report, "forecast_in_larger_unit")
