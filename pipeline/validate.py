@@ -1069,12 +1069,14 @@ def _activity_taken_away(ctx: _Context, table: Table, row: int, activity_id: str
     """In a file made from an older register: a row for an activity that is no longer the
     department's, told (a warning) and not read, its Status and Kommentar unchecked.
 
-    The id cells are locked, so such an id came with the template, from the older register,
-    which we cannot see (only its checksum). An id in the current register, now another
-    department's, surely did. One that is in it no more did if the register had it: any id of
-    the register's own format may have been (activity_left_register); one the register could
-    never hold ("?", "12"), or a look-alike of the department's own ids, is the department's
-    doing and stays an error, as in a file from the current register."""
+    Only a row its template had (_meta lists the department's rows, `came_with_template`) is
+    the register's doing; an id the template never had is the department's and stays an
+    error, as in a file from the current register. A template from before _meta listed its
+    rows is taken at its word for any id of the register's own format, now another
+    department's (activity_moved_in_register) or in the register no more
+    (activity_left_register); one the register could never hold ("?", "12"), or a look-alike
+    of the department's own ids, stays an error there too. An own activity of the template
+    that is no longer known (its earlier file no longer passes) is told the same way."""
     mine = ctx.mine
     if ctx.register_changed and activity_id in ctx.template_rows.get("own", ()) and \
             activity_id not in mine.own:
@@ -1462,7 +1464,9 @@ def _told(comment: str | None) -> bool:
 def _unit_slips(ctx: _Context, table: Table, line: dict[str, Any], unit: str) -> set[str]:
     """The amounts of a budget line UNIT_SLIP times its budget or more: typed in kronor or tkr
     in a file in mnkr (BAD_INPUTS X9 only warns; a figure a hundred times the budget is no
-    overspend but another unit, and would be summed as such)."""
+    overspend but another unit, and would be summed as such), refused. And a full-year
+    forecast about a thousandth of its budget, uncommented: perhaps in mnkr in a file in tkr,
+    told. The columns returned get no other remark about their size."""
     slipped = set()
     budget = line["budget"]
     for column, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
