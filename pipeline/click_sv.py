@@ -69,8 +69,9 @@ class SwedishPath(click.Path):
                 ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
         name = os.fspath(value)
         if not str(name).strip():  # an unset shell variable: "" would be the current folder
-            self.fail("sökvägen är tom. Ange en fil eller mapp, eller utelämna flaggan.",
-                      param, ctx)
+            what = "en fil" if not self.dir_okay else "en fil eller mapp"
+            rest = "." if isinstance(param, click.Argument) else ", eller utelämna flaggan."
+            self.fail(f"sökvägen är tom. Ange {what}{rest}", param, ctx)
         if not os.path.exists(name):
             if self.exists:
                 self.fail(f"{'sökvägen' if self.dir_okay else 'filen'} {name} finns inte.",

@@ -121,10 +121,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                  "nästa gång."),
     # A file made from an older register: what the register's edit changed is told, not
     # refused; the department filled the template it was given (validate._activity_taken_away).
-    "activity_moved_in_register": (W, "Registret har ändrats sedan mallen gjordes: aktiviteten "
-                                      '"{värde}" ({cell}) ansvarar nu {ansvarig} för, inte '
-                                      "{avdelning}. Raden har inte lästs in; avdelningen behöver "
-                                      "inte göra något."),
+    "activity_moved_in_register": (W, "Registret har ändrats sedan mallen gjordes: ansvaret för "
+                                      'aktiviteten "{värde}" ({cell}) ligger nu hos {ansvarig}, '
+                                      "inte hos {avdelning}. Raden har inte lästs in; "
+                                      "avdelningen behöver inte göra något."),
     "activity_left_register": (W, 'Aktiviteten "{värde}" ({cell}) finns inte i det aktuella '
                                   "registret, som har ändrats sedan mallen gjordes. Raden har "
                                   "inte lästs in; avdelningen behöver inte göra något."),
@@ -141,8 +141,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                               "avdelningen behöver inte göra något."),
     "goal_added_to_register": (W, 'Målet "{värde}" saknas i filen. Mallen gjordes från en '
                                   "äldre version av registret, där {avdelning} troligen inte "
-                                  "var målägare. Det saknar bedömning i sammanställningen; en "
-                                  "ny mall har med det."),
+                                  "var målägare. Målet står utan bedömning i "
+                                  "sammanställningen; en ny mall har med det."),
     "budget_category_left_register": (W, 'Kategorin "{värde}" ({cell}) har ingen budget för '
                                          "{avdelning} i det aktuella registret, som har ändrats "
                                          "sedan mallen gjordes. Raden har inte lästs in och dess "
@@ -305,12 +305,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "status_contradicts_end": (W, "Aktiviteten {värde} ({cell}) är \"{status}\" men har "
                                   "slutdatum {slut}, efter periodens slut {periodslut}. Kontrollera "
                                   "status eller slutdatum."),
-    "own_activity_left_register": (W, 'Den egna aktiviteten "{värde}" ({cell}) kan inte läsas '
-                                      "in: registret har ändrats sedan mallen gjordes, så att "
-                                      "filen där aktiviteten lades till inte längre stämmer (t.ex. "
-                                      "har dess KS-mål tagits bort). Raden har inte lästs in; "
-                                      "avdelningen behöver inte göra något, men controllern bör "
-                                      "se över registret."),
+    "own_activity_left_register": (W, 'Den egna aktiviteten "{värde}" ({cell}) har inte lästs '
+                                      "in: rapporten där den lades till stämmer inte längre mot "
+                                      "registret, som har ändrats sedan mallen gjordes (t.ex. har "
+                                      "dess KS-mål tagits bort). Avdelningen behöver inte göra "
+                                      "något; controllern behöver se över registret, så att "
+                                      "aktiviteten kommer med i uppföljningen."),
     "own_activity_missing": (E, 'Er egen aktivitet "{värde}"{titel} fanns i mallen men saknas '
                                 "i filen. Lägg tillbaka raden (kopiera den från mallen). Ska "
                                 'aktiviteten inte fortsätta, sätt status "Avbruten" och skriv '
@@ -353,29 +353,27 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "budget_all_negative": (W, "Alla belopp i kolumnen {kolumn} på fliken {flik} är negativa. Vi har läst dem som "
                                "positiva nettokostnader; skriv kostnader utan minustecken."),
     "amount_wrong_unit": (E, '"{värde}" i {cell} är ett belopp i {typad}, men beloppen på fliken '
-                             "Ekonomi ska anges i {enhet}, som budgeten. Skriv {omräknat} "
-                             "({enhet}) i stället, utan enhet."),
+                             "Ekonomi ska anges i {enhet}, som budgeten. Skriv {omräknat} i "
+                             "stället ({enhet}, utan enhet)."),
     "amount_unit_slip": (E, "{vad} för {kategori} ({cell}: {belopp} {enhet}) är {gånger} gånger "
                             "budgeten ({budget} {enhet}). Beloppet är troligen skrivet i fel "
                             "enhet: alla belopp ska anges i {enhet}, som budgeten ({omräkning}). "
                             "Räkna om beloppet till {enhet}."),
     "forecast_in_larger_unit": (W, "Prognosen för {kategori} ({cell}: {belopp} {enhet}) är "
-                                   "ungefär en tusendel av budgeten ({budget} {enhet}); i "
-                                   "{större} vore den nära budgeten. Beloppen ska anges i "
-                                   "{enhet}, som budgeten: är prognosen skriven i {större}, ska "
-                                   "det stå {omräknat}. Stämmer beloppet, kommentera "
-                                   "avvikelsen."),
+                                   "ungefär en tusendel av budgeten ({budget} {enhet}). Beloppen "
+                                   "ska anges i {enhet}. Är prognosen skriven i {större}, skriv "
+                                   "{omräknat}. Stämmer beloppet, förklara avvikelsen i Kommentar."),
     "forecast_far_from_budget": (W, "Prognosen för {kategori} ({cell}: {prognos} {enhet}) avviker "
                                     "{procent} % från budgeten ({budget} {enhet}). Kommentera "
                                     "avvikelsen."),
     "outcome_far_above_budget": (W, "Utfallet för {kategori} ({cell}: {utfall} {enhet}) är mer än "
                                     "tre gånger budgeten ({budget} {enhet}). Kontrollera beloppen."),
     "budget_changed": (W, "Budgeten för {kategori} ({cell}) har ändrats till {värde}; registrets "
-                          "budget är {budget}. Vi har använt registrets budget."),
+                          "budget är {budget} {enhet}. Vi har använt registrets budget."),
     "budget_differs_from_register": (W, "Budgeten för {kategori} ({cell}) är {värde} i filen "
-                                        "men {budget} i registret, som har ändrats sedan mallen "
-                                        "gjordes. Vi har använt registrets budget; avdelningen "
-                                        "behöver inte göra något."),
+                                        "men {budget} {enhet} i registret, som har ändrats sedan "
+                                        "mallen gjordes. Vi har använt registrets budget; "
+                                        "avdelningen behöver inte göra något."),
 }
 
 

@@ -100,19 +100,20 @@ class StatusReport:
                 if shown.startswith(f"{d.code}/"):
                     line += f"; {_open_note(shown, nights)}"
             if self.in_inbox.get(d.code):
-                line += f"; {_waiting_note(self.in_inbox[d.code], f' ({d.code}/)')}"
+                line += f"; {_waiting_note(self.in_inbox[d.code], '')} ({d.code}/)"
             out.append(line)
         for shown, nights in self.open_files.items():
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
         if self.in_inbox.get(""):
-            out.append(f"Direkt i inkorgen: {_waiting_note(self.in_inbox[''], '')}")
+            out.append(f"{_waiting_note(self.in_inbox[''], ' direkt')}, utanför "
+                       "avdelningarnas mappar")
         return out + self.notes
 
 
 def _waiting_note(files: int, where: str) -> str:
     """Not "read by the next run": a file for a later period waits there longer."""
-    return f"{plural(files, 'fil', 'filer')} ligger i inkorgen{where}"
+    return f"{plural(files, 'fil', 'filer')} ligger{where} i inkorgen"
 
 
 def _open_note(shown: str, nights: int) -> str:

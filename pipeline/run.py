@@ -222,7 +222,7 @@ class RunSummary:
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
         for shown, before, copy, where in self.late:
-            out.append(f"  {shown}: gäller {before}, en period före den som samlas in nu "
+            out.append(f"  {shown}: gäller {before}, en tidigare period än den som samlas in nu "
                        f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "
                        f"{where} och kör pipeline run --period {before}.")
         for shown, nights in self.open_long.items():
@@ -232,8 +232,8 @@ class RunSummary:
         for shown, files in self.nested.items():
             code = shown.split("/")[0]
             them = "filen" if files == 1 else f"de {files} filerna"
-            out.append(f"Mappen {shown} i inkorgen läses inte, så {them} där har inte lästs. "
-                       f"Lägg filen som ska lämnas in direkt i mappen {code}.")
+            out.append(f"Mappen {shown} i inkorgen läses inte, så {them} i den har inte lästs "
+                       f"in. Flytta den fil som ska lämnas in direkt till mappen {code}.")
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"

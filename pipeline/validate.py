@@ -1421,8 +1421,9 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 "budget_changed"
             ctx.report.add(make(code, sheet=table.sheet,
                                 cell=table.cell("budget", row), kategori=category,
-                                found=clean_text(values.get("budget")) or "tom",
-                                budget=float(budgets[category])))
+                                found=f"{format_number(typed)} {unit}" if typed is not None
+                                else clean_text(values.get("budget")) or "tom",
+                                budget=float(budgets[category]), enhet=unit))
         rows.append({"row": row, "category": category, "budget": float(budgets[category]),
                      "outcome": outcome, "forecast": forecast, "comment": comment})
     _typed_totals(ctx, table, totals, rows, ("budget", "outcome", "forecast"))

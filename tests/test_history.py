@@ -397,9 +397,9 @@ def test_an_activity_moved_to_another_department_keeps_both_files_counting(works
 
     messages = {(r["Avdelning"], r["Cell"], r["Meddelande"])
                 for r in workbook_rows(workspace, "Datakvalitet")}
-    assert ("Stab", "A2", 'Registret har ändrats sedan mallen gjordes: aktiviteten "A3.1.1-02" '
-            "(Aktiviteter!A2) ansvarar nu EKO för, inte STAB. Raden har inte lästs in; "
-            "avdelningen behöver inte göra något.") in messages
+    assert ("Stab", "A2", "Registret har ändrats sedan mallen gjordes: ansvaret för aktiviteten "
+            '"A3.1.1-02" (Aktiviteter!A2) ligger nu hos EKO, inte hos STAB. Raden har inte '
+            "lästs in; avdelningen behöver inte göra något.") in messages
     assert ("Ekonomiavdelningen", None, 'Aktiviteten "A3.1.1-02" ("Genomföra två föreläsningar '
             'för temat kost och återhämtning") saknas i filen. Mallen gjordes från en äldre '
             "version av registret, som troligen inte hade aktiviteten för EKO. Den står som "

@@ -447,8 +447,8 @@ def test_a_folder_inside_a_departments_folder_is_named_every_night(workspace):
     old = workspace / "inbox" / "EKO" / "gammalt"
     old.mkdir(parents=True)
     shutil.copy(next((SUBMISSIONS / "EKO").glob("*.xlsx")), old / "ekonomi tertial 2.xlsx")
-    told = ("Mappen EKO/gammalt i inkorgen läses inte, så filen där har inte lästs. Lägg filen "
-            "som ska lämnas in direkt i mappen EKO.")
+    told = ("Mappen EKO/gammalt i inkorgen läses inte, så filen i den har inte lästs in. Flytta "
+            "den fil som ska lämnas in direkt till mappen EKO.")
     for _night in range(2):
         result = run(workspace, "run")
         assert result.exit_code == 0, result.output
@@ -528,7 +528,8 @@ def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspa
     result = run(workspace, "run")
     assert result.exit_code == 1
     copy = Archive(workspace / "archive").blob_path(digest)
-    assert (f"SOC/sen T2.xlsx: gäller 2024-T2, en period före den som samlas in nu (2024-T3). "
+    assert ("SOC/sen T2.xlsx: gäller 2024-T2, en tidigare period än den som samlas in nu "
+            f"(2024-T3). "
             f"Ska filen räknas för 2024-T2: kopiera {copy} till {target} och kör pipeline run "
             "--period 2024-T2.") in result.output
     shutil.copy(copy, target)
@@ -752,7 +753,7 @@ def test_status_counts_the_files_waiting_in_the_inbox(workspace):
     assert any(line.startswith("STAB") and line.endswith(
         ": saknas (försenad); 1 fil ligger i inkorgen (STAB/)")
         for line in lines), lines
-    assert "Direkt i inkorgen: 1 fil ligger i inkorgen" in lines
+    assert "1 fil ligger direkt i inkorgen, utanför avdelningarnas mappar" in lines
     assert run(workspace, "run").exit_code == 0
     assert "ligger i inkorgen" not in run(workspace, "status").output
 

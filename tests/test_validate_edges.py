@@ -141,9 +141,9 @@ def test_a_file_from_an_older_register_is_not_refused_for_the_registers_edits(dr
     moved = row_of(stab, "Aktiviteter", "A3.1.1-02")
     found = {i.code: i for i in report.warnings}
     assert found["activity_moved_in_register"].message == (
-        f'Registret har ändrats sedan mallen gjordes: aktiviteten "A3.1.1-02" '
-        f"(Aktiviteter!A{moved}) ansvarar nu EKO för, inte STAB. Raden har inte lästs in; "
-        "avdelningen behöver inte göra något.")
+        "Registret har ändrats sedan mallen gjordes: ansvaret för aktiviteten "
+        f'"A3.1.1-02" (Aktiviteter!A{moved}) ligger nu hos EKO, inte hos STAB. Raden har inte '
+        "lästs in; avdelningen behöver inte göra något.")
     assert found["activity_left_register"].message == (
         f'Aktiviteten "A3.4.7-03" (Aktiviteter!A{row_of(stab, "Aktiviteter", "A3.4.7-03")}) '
         "finns inte i det aktuella registret, som har ändrats sedan mallen gjordes. Raden har "
@@ -192,8 +192,8 @@ def test_a_locked_value_the_register_changed_since_is_not_blamed_on_the_departme
     assert found["locked_differs_from_register"].message.endswith(
         '"Ett nytt namn" i registret, som har ändrats sedan mallen gjordes. Vi har använt '
         "registrets värde; avdelningen behöver inte göra något.")
-    assert "i registret, som har ändrats sedan mallen gjordes" in \
-        found["budget_differs_from_register"].message
+    assert "är 14,7 mnkr i filen men 99 mnkr i registret, som har ändrats sedan mallen " \
+        "gjordes" in found["budget_differs_from_register"].message
     assert not {"locked_changed", "budget_changed"} & set(found)
     report, _ = check(with_checksum(stab, register.checksum), register)
     assert {"locked_changed", "budget_changed"} <= {i.code for i in report.warnings}

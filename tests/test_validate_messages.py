@@ -83,9 +83,9 @@ def test_real_sick_hours_and_none_at_all_are_not_remarked(check):
 # --- amounts in another unit than the register's (mnkr) ---------------------------------------
 
 @pytest.mark.parametrize(("typed", "unit", "instead"), [
-    ("176 000 tkr", "tkr", "Skriv 176 (mnkr)"),
-    ("268 500 000 kr", "kr", "Skriv 268,5 (mnkr)"),
-    ("9 500 000:-", "kr", "Skriv 9,5 (mnkr)"),
+    ("176 000 tkr", "tkr", "Skriv 176 i stället (mnkr, utan enhet)"),
+    ("268 500 000 kr", "kr", "Skriv 268,5 i stället"),
+    ("9 500 000:-", "kr", "Skriv 9,5 i stället"),
 ])
 def test_an_amount_typed_in_another_unit_is_refused_with_the_figure_to_type(check, typed, unit,
                                                                           instead):
@@ -160,9 +160,8 @@ def test_a_forecast_in_mnkr_in_a_file_in_tkr_is_remarked_with_the_figure_it_woul
     assert issue.cell == "D2" and not issue.is_error
     assert issue.message == (
         "Prognosen för Barn och unga (Ekonomi!D2: 12,6 tkr) är ungefär en tusendel av budgeten "
-        "(12 700 tkr); i mnkr vore den nära budgeten. Beloppen ska anges i tkr, som budgeten: "
-        "är prognosen skriven i mnkr, ska det stå 12 600. Stämmer beloppet, kommentera "
-        "avvikelsen.")
+        "(12 700 tkr). Beloppen ska anges i tkr. Är prognosen skriven i mnkr, skriv 12 600. "
+        "Stämmer beloppet, förklara avvikelsen i Kommentar.")
     assert not issues_of(report, "forecast_far_from_budget")
     explained = corpus.cells(content, "Ekonomi", {"F2": "Avgiftsfinansierat från maj."})
     report, _ = validate(parse_submission(explained, name="stab.xlsx"), register, corpus.PERIOD)
