@@ -1421,7 +1421,8 @@ def _budget(ctx: _Context, table: Table | None) -> Rows | None:
                 "budget_changed"
             ctx.report.add(make(code, sheet=table.sheet,
                                 cell=table.cell("budget", row), kategori=category,
-                                found=f"{format_number(typed)} {unit}" if typed is not None
+                                found=f"{format_number(typed)} {unit}"
+                                if isinstance(typed, int | float)
                                 else clean_text(values.get("budget")) or "tom",
                                 budget=float(budgets[category]), enhet=unit))
         rows.append({"row": row, "category": category, "budget": float(budgets[category]),
