@@ -190,6 +190,9 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
             sys.exit(EXIT_FAILED)
         except PipelineError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # `pipeline validate … | head`: the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing at exit
+            sys.exit(EXIT_FAILED)  # its output was not all delivered; nothing else to say
         except OSError as exc:  # disk full, no permission, a folder that vanished
             fail(os_error_message(exc))
         except Exception as exc:

@@ -649,6 +649,22 @@ def test_the_command_prints_its_summary_and_exit_code_as_a_process(workspace):
     assert not (workspace / "inbox" / "trasig.xlsx").exists()
 
 
+def test_a_reader_that_stops_reading_is_no_file_system_error(workspace):
+    """`pipeline validate … | head -1`: the pipe closes under the command, which ends
+    without blaming the file system."""
+    import subprocess
+    import sys
+
+    files = [str(next((SUBMISSIONS / code).glob("*.xlsx"))) for code in ("SOC", "EKO")]
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config",
+                                str(workspace / "pipeline.toml"), "validate", *files],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workspace)
+    process.stdout.close()  # the reader has gone before the first line
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 2
+    assert "filsystemet" not in stderr and "Traceback" not in stderr
+
+
 def test_a_full_disk_stops_the_run_with_exit_2_and_loses_nothing(workspace, monkeypatch):
     import errno
 
