@@ -272,7 +272,7 @@ class Verdict(StrEnum):
 
 class Severity(StrEnum):
     ERROR = "Fel"
-    WARNING = "Varning"
+    WARNING = "Anmärkning"  # as in "Godkänd med anmärkningar"
 
 
 # --- The tertial report (publish/report.py) --------------------------------------------------
@@ -377,7 +377,7 @@ OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
         "Utfall": "state",
         "Räknas": "counts",
         "Fel": "errors",
-        "Varningar": "warnings",
+        "Anmärkningar": "warnings",
         "Kontrollsumma (SHA-256)": "sha256",
     },
     OutputSheet.DATA_QUALITY: {
@@ -518,4 +518,4 @@ class WorkbookText:
     SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "
                         "en nyare godkänd fil har kommit in. Dubblett: samma innehåll som en "
                         "tidigare fil. Alla filer finns kvar i arkivet under sin kontrollsumma.")
-    NO_ISSUES = "Inga fel eller varningar."
+    NO_ISSUES = "Inga fel eller anmärkningar."

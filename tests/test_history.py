@@ -408,7 +408,7 @@ def test_an_activity_moved_to_another_department_keeps_both_files_counting(works
     # Inlämningar counts the warnings Datakvalitet lists now, not those of the night it came in
     listed = {department: sum(1 for d, _, _ in messages if d == department)
               for department in ("Stab", "Ekonomiavdelningen")}
-    assert {r["Avdelning"]: r["Varningar"] for r in workbook_rows(workspace, "Inlämningar")
+    assert {r["Avdelning"]: r["Anmärkningar"] for r in workbook_rows(workspace, "Inlämningar")
             if r["Avdelning"] in listed} == listed
 
     statuses = {(r["Avdelning"], r["Aktivitets-id"]): r["Status"]

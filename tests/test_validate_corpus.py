@@ -15,6 +15,7 @@ from collections import Counter
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.comments import Comment
 
 from pipeline.cli import main
 from pipeline.intake import parse_submission
@@ -593,6 +594,7 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     assert first["Aktiviteter"]["H5"].comment and first["Aktiviteter"]["H6"].comment
     first["Aktiviteter"]["H5"] = "Pågående enligt plan"
     first["Aktiviteter"]["H5"].comment.author = " "  # as LibreOffice saves it
+    first["Aktiviteter"]["C5"].comment = Comment("Varning: som en tidigare version skrev", " ")
     corrected = tmp_path / "rattad.xlsx"
     first.save(corrected)
     content = corrected.read_bytes()
@@ -603,7 +605,7 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     assert second_book["Fel"]["A2"].value.startswith("1 fel och 1 anmärkning. Rätta")
     second = second_book["Aktiviteter"]
     fresh = openpyxl.load_workbook(io.BytesIO(valid))["Aktiviteter"]
-    assert second["H5"].comment is None
+    assert second["H5"].comment is None and second["C5"].comment is None
     assert second["H5"].fill.fgColor.rgb[-6:] == fresh["H5"].fill.fgColor.rgb[-6:]
     assert second["A5"].fill.fgColor.rgb[-6:] == fresh["A5"].fill.fgColor.rgb[-6:]  # locked
     assert "klart" in second["H6"].comment.text
@@ -735,7 +737,7 @@ def test_cli_validate_lists_errors_first_in_the_templates_sheet_order(files, wor
     assert result.exit_code == 1, result.output
     lines = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     kinds = [line.split(":")[0] for line in lines]
-    assert kinds == sorted(kinds, key=lambda k: k != "Fel") and "Varning" in kinds, lines
+    assert kinds == sorted(kinds, key=lambda k: k != "Fel") and "Anmärkning" in kinds, lines
     errors = [line for line in lines if line.startswith("Fel")]
     assert "Aktiviteter!H12" in errors[0] and "Ekonomi!C2" in errors[-1], errors
 

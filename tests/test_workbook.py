@@ -598,7 +598,7 @@ def test_submissions_sheet_lists_every_file(partial):
         assert row["Räknas"] == ("Ja" if sub["counts"] else "Nej")
         assert row["Kontrollsumma (SHA-256)"] == sub["sha256"]
         assert row["Mottagen"] == sub["received"]
-        assert row["Fel"] == sub["errors"] and row["Varningar"] == sub["warnings"]
+        assert row["Fel"] == sub["errors"] and row["Anmärkningar"] == sub["warnings"]
     assert by_file["protokoll.pdf"]["Avdelning"] == "Okänd"
     assert rows[-1]["Fil"] == "protokoll.pdf"  # unknown senders last
 
@@ -618,7 +618,7 @@ def test_empty_submissions_and_issues_still_give_a_workbook(complete, tmp_path):
                    pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=ISSUE_COLUMNS),
                    as_of=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
     book = openpyxl.load_workbook(path)
-    assert grid(book["Datakvalitet"])[1][0] == "Inga fel eller varningar."
+    assert grid(book["Datakvalitet"])[1][0] == "Inga fel eller anmärkningar."
     assert book.properties.created == dt.datetime(2024, 5, 1, 2, 0)  # Swedish summer time
 
 

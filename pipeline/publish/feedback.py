@@ -94,11 +94,12 @@ def _rgb(fill: PatternFill) -> str:
 
 def _ours(comment: Comment | None) -> bool:
     """A comment this module wrote. LibreOffice drops a comment's author when it saves, so the
-    text's opening ("Fel: …", "Varning: …") tells it too."""
+    text's opening ("Fel: …", "Anmärkning: …", or "Varning: …" as earlier versions wrote it)
+    tells it too."""
     if comment is None:
         return False
     return (comment.author or "").strip() == AUTHOR or (comment.text or "").startswith(
-        tuple(f"{severity.value}: " for severity in Severity))
+        (*(f"{severity.value}: " for severity in Severity), "Varning: "))
 
 
 def _clear_earlier_marks(book: Workbook) -> None:
@@ -190,7 +191,7 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
             link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
             link.font = Font(color="0563C1", underline="single")
         sheet.row_dimensions[row].height = 15 * max(1, len(issue.message) // 85 + 1) + 4
-    for letter, width in zip("ABCDE", (5, 9, 14, 8, 95), strict=True):
+    for letter, width in zip("ABCDE", (5, 12, 14, 8, 92), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A5"
     sheet.page_setup.orientation = "landscape"
