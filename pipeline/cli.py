@@ -250,22 +250,12 @@ def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None
 @run_guarded
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None) -> None:
     """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
-    from .labels import Severity, Verdict
     from .run import validate_files
 
     settings = settings_from(ctx)
-    folders = {path for path in files if path.is_dir()}
-    checked = [path for path in files if path not in folders]
-    results = iter(validate_files(settings, checked, feedback_dir=feedback) if checked else [])
     rejected = 0
-    for path in files:
-        if path in folders:  # e.g. `pipeline validate inbox/*` meets a department's folder
-            click.echo(f"{path.name}: {Verdict.REJECTED.value}")
-            click.echo(f"  {Severity.ERROR.value}: {path} är en mapp, inte en fil. Ange "
-                       f"filerna i den, t.ex. {path / '*.xlsx'}.")
-            rejected += 1
-            continue
-        result = next(results)
+    # (a folder among the files, e.g. from `pipeline validate inbox/*`, is named as such)
+    for result in validate_files(settings, files, feedback_dir=feedback):
         report = result.report
         click.echo(f"{result.path.name}: {report.verdict.value}")
         for issue in report.ordered:

@@ -55,6 +55,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "register_unknown_period": (E, "Perioden {värde} finns inte på fliken Perioder. Välj en av: "
                                    "{lista}."),
     # --- the file as a whole ------------------------------------------------------------
+    "file_is_folder": (E, "{fil} är en mapp, inte en fil. Ange filerna i den, t.ex. "
+                          "{exempel}."),
     "file_missing": (E, "Filen {fil} finns inte eller går inte att öppna. Kontrollera namnet och "
                         "sökvägen och att du har behörighet att läsa filen."),
     "file_empty": (E, "Filen {fil} är tom (0 byte) och kunde inte läsas. Spara den på nytt i "

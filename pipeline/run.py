@@ -135,7 +135,8 @@ def validate_files(settings: Settings, files: Sequence[Path],
             results.append(FileResult(path, Report(file=path.name)))
         except OSError:
             report = Report(file=path.name)
-            report.add(make("file_missing", fil=path))
+            report.add(make("file_is_folder", fil=path, exempel=path / "*.xlsx")
+                       if path.is_dir() else make("file_missing", fil=path))
             results.append(FileResult(path, report))
     checked = validate_many([(parse_submission(content, name=path.name), None)
                              for _, path, content in readable], register, period,
@@ -622,7 +623,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         if _cut_off_recently(report, after.st_mtime):
             summary.waiting.append(item.shown)
             return None
-        later = _later_period(report)
+        later = _period_found(report, "file_later_period")
         if later is not None and len(report.errors) == 1:  # else refused now, to be mended
             summary.early.append((item.shown, later))
             return None
@@ -633,7 +634,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
     stored = archive.store(content, sha)
-    if verdict != DUPLICATE and (earlier_period := _earlier_period(report)) is not None:
+    if verdict != DUPLICATE and \
+            (earlier_period := _period_found(report, "file_wrong_period")) is not None:
         summary.late.append((item.shown, earlier_period, stored, path))
     received = arrived(after, now())
     if verdict != DUPLICATE and judged.get(sha):
@@ -651,17 +653,13 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     return _Taken(item, arrival, report, data, content)
 
 
-def _later_period(report: Report) -> str | None:
-    """The period of a file made for a period after the one being collected (handed in early,
-    or before the controller moved on in pipeline.toml), else None. Such a file waits in the
-    inbox: refusing it would tell the department to use an older template."""
-    return next((i.found for i in report.issues if i.code == "file_later_period"), None)
-
-
-def _earlier_period(report: Report) -> str | None:
-    """The period of a refused file made for a period before the one being collected (late,
-    or handed in after the controller moved on in pipeline.toml), else None."""
-    return next((i.found for i in report.issues if i.code == "file_wrong_period"), None)
+def _period_found(report: Report, code: str) -> str | None:
+    """The period of a file made for another period than the one being collected, by the
+    issue that says so: "file_later_period" (handed in early, or before the controller moved
+    on in pipeline.toml: it waits in the inbox, as refusing it would tell the department to
+    use an older template) or "file_wrong_period" (late: refused, and the controller told how
+    to count it for its own period). None for a file of this period."""
+    return next((i.found for i in report.issues if i.code == code), None)
 
 
 def arrived(stat: os.stat_result, taken: dt.datetime) -> dt.datetime:
@@ -982,19 +980,17 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     register), the ones Datakvalitet lists; the ledger's are from when it came in."""
     import pandas as pd
 
-    def now_or_then(a: Arrival) -> tuple[int, int]:
-        if a.verdict == DUPLICATE:  # its one notice is its state: nothing Datakvalitet lists
-            return 0, 0
-        return counts.get(a.identity, (a.errors, a.warnings))
-
-    records = [{
-        "department": a.department, "file": a.name, "folder": a.folder,
-        "received": dt.datetime.fromisoformat(a.received),
-        "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
-        "sha256": a.sha256, "state": state,
-        "counts": counted.get(a.department or "") is a,
-        **dict(zip(("errors", "warnings"), now_or_then(a), strict=True))}
-        for a, state in rows]
+    records = []
+    for a, state in rows:
+        # a copy's one notice is its state, Dubblett: nothing Datakvalitet lists
+        errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
+            counts.get(a.identity, (a.errors, a.warnings))
+        records.append({
+            "department": a.department, "file": a.name, "folder": a.folder,
+            "received": dt.datetime.fromisoformat(a.received),
+            "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
+            "sha256": a.sha256, "state": state, "counts": counted.get(a.department or "") is a,
+            "errors": errors, "warnings": warnings})
     columns = ["department", "file", "folder", "received", "saved_at", "sha256", "state",
                "counts", "errors", "warnings"]
     return pd.DataFrame(records, columns=columns)

@@ -149,28 +149,36 @@ HOURS_FORMAT = "[$-41D]#,##0.0"
 AMOUNT_FORMATS = {"mnkr": '[$-41D]#,##0.0;"−"#,##0.0', "tkr": '[$-41D]#,##0;"−"#,##0'}
 
 
+# The template's cell colours; the feedback copy (publish/feedback.py) puts them back where
+# it has marked a cell before.
+HEADER_COLOUR, INPUT_HEADER_COLOUR = "#1F4E78", "#C65911"
+INPUT_COLOUR, LOCKED_COLOUR = "#FFF2CC", "#EDEDED"
+
+
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook, unit: str):
         amount = AMOUNT_FORMATS[unit]  # the register allows these units only
         base = {"font_name": "Calibri", "font_size": 11, "valign": "top", "text_wrap": True}
-        grey, border = "#EDEDED", {"border": 1, "border_color": "#BFBFBF"}
-        self.header = book.add_format({**base, "bold": True, "bg_color": "#1F4E78",
+        grey, yellow = LOCKED_COLOUR, INPUT_COLOUR
+        border = {"border": 1, "border_color": "#BFBFBF"}
+        self.header = book.add_format({**base, "bold": True, "bg_color": HEADER_COLOUR,
                                        "font_color": "#FFFFFF", **border, "locked": True})
-        self.header_input = book.add_format({**base, "bold": True, "bg_color": "#C65911",
+        self.header_input = book.add_format({**base, "bold": True,
+                                             "bg_color": INPUT_HEADER_COLOUR,
                                              "font_color": "#FFFFFF", **border})
         self.locked = book.add_format({**base, "bg_color": grey, **border})
         self.locked_date = book.add_format({**base, "bg_color": grey, **border,
                                             "num_format": "yyyy-mm-dd"})
         self.locked_amount = book.add_format({**base, "bg_color": grey, **border,
                                               "num_format": amount})
-        self.input = book.add_format({**base, "bg_color": "#FFF2CC", **border, "locked": False})
-        self.input_date = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+        self.input = book.add_format({**base, "bg_color": yellow, **border, "locked": False})
+        self.input_date = book.add_format({**base, "bg_color": yellow, **border,
                                            "locked": False, "num_format": "yyyy-mm-dd"})
-        self.input_hours = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+        self.input_hours = book.add_format({**base, "bg_color": yellow, **border,
                                             "locked": False, "num_format": HOURS_FORMAT})
-        self.input_amount = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+        self.input_amount = book.add_format({**base, "bg_color": yellow, **border,
                                              "locked": False, "num_format": amount})
-        self.input_integer = book.add_format({**base, "bg_color": "#FFF2CC", **border,
+        self.input_integer = book.add_format({**base, "bg_color": yellow, **border,
                                               "locked": False, "num_format": "0"})
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.subtitle = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
@@ -181,7 +189,7 @@ class _Formats:
             a: book.add_format({"bold": True, "font_color": colour, "valign": "top"})
             for a, (_, colour) in ASSESSMENT_STYLE.items()
         }
-        self.example_input = book.add_format({"bg_color": "#FFF2CC", "border": 1,
+        self.example_input = book.add_format({"bg_color": yellow, "border": 1,
                                               "border_color": "#BFBFBF"})
         self.example_locked = book.add_format({"bg_color": grey, "border": 1,
                                                "border_color": "#BFBFBF"})
@@ -220,9 +228,7 @@ def build_template(register: Register, period: str, department: str, path: Path 
                        history.suggestions if history else {}, header_text)
     _write_sick_leave(book.add_worksheet(T.SICK_LEAVE), fmt, header_text)
     _write_budget(book.add_worksheet(T.BUDGET), fmt, budget, settings.unit, header_text)
-    register_ids = set(register.activity_ids)
-    _write_meta(book.add_worksheet(T.META), register, period, department, name, created,
-                [r.activity_id for r in rows if r.activity_id not in register_ids])
+    _write_meta(book.add_worksheet(T.META), register, period, department, name, created, rows)
     instructions.activate()
     book.close()
 
@@ -395,16 +401,19 @@ def _write_budget(sheet: Worksheet, fmt: _Formats, budget: pd.DataFrame, unit: s
 
 
 def _write_meta(sheet: Worksheet, register: Register, period: str, department: str,
-                name: str, created: dt.date, own_ids: Sequence[str]) -> None:
+                name: str, created: dt.date, rows: Sequence[TemplateRow]) -> None:
+    mine = list(register.activities_for(department)["activity_id"])
+    theirs = set(mine)
+    own = [r.activity_id for r in rows if r.activity_id not in theirs]
     pairs = [(MetaKey.MARKER, "Rapportmall för måluppföljning"),
              (MetaKey.VERSION, TEMPLATE_VERSION), (MetaKey.DEPARTMENT, department),
              (MetaKey.DEPARTMENT_NAME, name), (MetaKey.PERIOD, period),
              (MetaKey.REGISTER_CHECKSUM, register.checksum),
              (MetaKey.CREATED, created.isoformat()),
-             (MetaKey.ACTIVITIES, ";".join(register.activities_for(department)["activity_id"])),
+             (MetaKey.ACTIVITIES, ";".join(mine)),
              (MetaKey.GOALS, ";".join(register.goals_owned_by(department)["ks_id"])),
              (MetaKey.CATEGORIES, ";".join(register.budget_for(department)["category"])),
-             (MetaKey.OWN, ";".join(own_ids))]
+             (MetaKey.OWN, ";".join(own))]
     for r, (key, value) in enumerate(pairs):
         sheet.write_string(r, 0, key)
         sheet.write_string(r, 1, value)

@@ -18,15 +18,15 @@ from ..atomic import atomic_write
 from ..issues import Report
 from ..labels import FEEDBACK_SHEET, Severity
 from ..ledger import plural
+from ..templates import HEADER_COLOUR, INPUT_COLOUR, INPUT_HEADER_COLOUR, LOCKED_COLOUR
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-# The template's own fills (templates.py): an input cell, a locked cell, and the headers
-# (row 1) of an input column and of a locked one.
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
-INPUT_HEADER_FILL = PatternFill("solid", fgColor="C65911")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+# The template's own fills: an input cell, a locked cell, and the headers (row 1) of an
+# input column and of a locked one.
+INPUT_FILL, LOCKED_FILL, INPUT_HEADER_FILL, HEADER_FILL = (
+    PatternFill("solid", fgColor=colour.lstrip("#"))
+    for colour in (INPUT_COLOUR, LOCKED_COLOUR, INPUT_HEADER_COLOUR, HEADER_COLOUR))
 AUTHOR = "Målsystem"
 SHEET = FEEDBACK_SHEET
 
@@ -121,8 +121,9 @@ def _clear_earlier_marks(book: Workbook) -> None:
 def _template_fill(sheet: Worksheet, cell: Cell) -> PatternFill:
     """The fill the template gave a cell: a header's by whether its column is input."""
     if cell.row == 1:
-        below = sheet.cell(2, cell.column)
-        return HEADER_FILL if below.protection.locked else INPUT_HEADER_FILL
+        below = sheet._cells.get((2, cell.column))  # (looked up, not made)
+        return INPUT_HEADER_FILL if below is not None and not below.protection.locked \
+            else HEADER_FILL
     return LOCKED_FILL if cell.protection.locked else INPUT_FILL
 
 
