@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
 
 from pipeline.cli import main
 from pipeline.intake import parse_submission
@@ -610,6 +611,37 @@ def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, re
     assert second["A5"].fill.fgColor.rgb[-6:] == fresh["A5"].fill.fgColor.rgb[-6:]  # locked
     assert "klart" in second["H6"].comment.text
     assert second["H6"].fill.fgColor.rgb[-6:] == "FFC7CE"
+
+
+def test_a_departments_own_bad_cell_style_survives_a_second_feedback_copy(files, register,
+                                                                            tmp_path):
+    """Excel's "Dålig" and "Neutral" cell styles have our two fills. While last round's Fel
+    sheet is in the copy, only the cells it listed lose their colour; without it, every cell
+    with our colour is taken for ours."""
+    valid, _ = files
+    broken = corpus.cells(valid, "Aktiviteter", {"H5": "pågånde", "H6": "klart"})
+    report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
+    first = openpyxl.load_workbook(write_feedback(report, broken, tmp_path / "1"))
+    first["Aktiviteter"]["H5"] = "Pågående enligt plan"
+    first["Aktiviteter"]["I8"].fill = PatternFill("solid", fgColor="FFC7CE")  # "Dålig"
+    first["Aktiviteter"]["I9"].fill = PatternFill("solid", fgColor="FFEB9C")  # "Neutral"
+    for keep_fel in (True, False):
+        if not keep_fel:
+            del first["Fel"]
+        corrected = tmp_path / f"rattad{keep_fel}.xlsx"
+        first.save(corrected)
+        content = corrected.read_bytes()
+        again, _ = validate(parse_submission(content, name=corrected.name), register,
+                            corpus.PERIOD)
+        assert [i.cell for i in again.errors] == ["H6"]
+        second = openpyxl.load_workbook(
+            write_feedback(again, content, tmp_path / str(keep_fel)))["Aktiviteter"]
+        fresh = openpyxl.load_workbook(io.BytesIO(valid))["Aktiviteter"]
+        assert second["H5"].fill.fgColor.rgb[-6:] == fresh["H5"].fill.fgColor.rgb[-6:]
+        assert second["H6"].fill.fgColor.rgb[-6:] == "FFC7CE"
+        own = [second[ref].fill.fgColor.rgb[-6:] for ref in ("I8", "I9")]
+        assert own == (["FFC7CE", "FFEB9C"] if keep_fel else
+                       [fresh[ref].fill.fgColor.rgb[-6:] for ref in ("I8", "I9")])
 
 
 def test_a_file_that_is_plainly_no_workbook_is_called_the_wrong_file():

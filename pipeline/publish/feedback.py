@@ -104,18 +104,39 @@ def _ours(comment: Comment | None) -> bool:
 
 def _clear_earlier_marks(book: Workbook) -> None:
     """A corrected feedback copy handed in again and refused again: last round's red and
-    yellow cells and their comments go, so that only this round's problems are marked."""
+    yellow cells and their comments go, so that only this round's problems are marked.
+
+    While last round's Fel sheet is there, only the cells it lists (and those with our
+    comments) lose the colour: a department may have used Excel's own "Dålig" or "Neutral"
+    cell style, which has the same fill. Without it (the sheet says it may be deleted), every
+    cell with one of our fills is taken for ours."""
     ours = {_rgb(ERROR_FILL), _rgb(WARNING_FILL)}
+    listed = _listed_cells(book[SHEET]) if SHEET in book.sheetnames else None
     for sheet in book.worksheets:
         if sheet.title == SHEET:
             continue
         # the cells that exist (iter_rows would make every cell of the used area, which in a
         # file refused for its size is billions)
         for cell in list(sheet._cells.values()):
-            if _ours(cell.comment):
+            commented = _ours(cell.comment)
+            if commented:
                 cell.comment = None
-            if _rgb(cell.fill) in ours:
+            if _rgb(cell.fill) in ours and (
+                    listed is None or commented or (sheet.title, cell.coordinate) in listed):
                 cell.fill = _template_fill(sheet, cell)
+
+
+def _listed_cells(fel: Worksheet) -> set[tuple[str, str]]:
+    """(sheet, cell) of every problem an earlier Fel sheet lists, merged areas by their
+    top-left cell, as they were marked."""
+    listed = set()
+    for _, _, name, ref, *_ in fel.iter_rows(min_row=5, max_col=5, values_only=True):
+        if isinstance(name, str) and isinstance(ref, str) and name in fel.parent.sheetnames:
+            try:
+                listed.add((name, _anchor(fel.parent[name], ref.strip())))
+            except (ValueError, TypeError):
+                continue
+    return listed
 
 
 def _template_fill(sheet: Worksheet, cell: Cell) -> PatternFill:
