@@ -48,3 +48,21 @@ def test_a_broken_config_file_is_named_with_its_line_in_swedish(tmp_path):
     assert result.exit_code == 2
     assert "har ett skrivfel på rad 2" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_readmes_python_example_runs_as_written(workspace, monkeypatch, capsys):
+    """The README's "From Python" block, run in a project folder holding the example's files:
+    it validates them, runs the night and prints what `pipeline run` would."""
+    import shutil
+
+    code = re.search(r"```python\n(.*?)```", README, re.S)[1]
+    shutil.copytree(ROOT / "examples" / "ange-2024" / "inlamningar", workspace / "inbox",
+                    dirs_exist_ok=True)
+    monkeypatch.chdir(workspace)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert out.count("Godkänd") >= 10  # five files validated, then five read by the run
+    assert "Stab T2 2024.xlsx Godkänd" in out
+    assert "Period 2024-T2." in out
+    assert (workspace / "outbox" / "sammanstallning_2024-T2.xlsx").is_file()
+    assert not list((workspace / "inbox").rglob("*.xlsx"))
