@@ -462,6 +462,8 @@ class WorkbookText:
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
+    WITH_WARNINGS = ("1 anmärkning, se fliken Datakvalitet.",
+                     "{antal} anmärkningar, se fliken Datakvalitet.")
     DEADLINE_PASSED = "Sista inlämningsdag var {datum}."
     DEADLINE_COMING = "Sista inlämningsdag är {datum}."
     MISSING_LINE = "Saknas: {avdelningar}."

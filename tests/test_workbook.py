@@ -356,6 +356,26 @@ def test_a_department_with_only_a_rejected_file_and_a_late_one(partial, tmp_path
     assert f"Ej godkänd (ingen godkänd fil): {named['EKO']}." in rows
 
 
+def test_a_department_accepted_with_remarks_says_how_many_and_where(partial, tmp_path):
+    """Godkänd med anmärkningar alone leaves the committee guessing; the row says how many
+    remarks there are and where to read them."""
+    submissions = partial.submissions.copy()
+    state = "Godkänd med anmärkningar"
+    for code, count in (("STAB", 2), ("UTB", 1)):
+        chosen = (submissions["department"] == code) & submissions["counts"].astype(bool)
+        submissions.loc[chosen, ["state", "warnings"]] = [state, count]
+    path = tmp_path / "remarks.xlsx"
+    write_workbook(path, partial.register, partial.merged, submissions, partial.issues,
+                   as_of=AS_OF)
+    named = names(partial.register)
+    rows = {r["Avdelning"]: r for r in table(openpyxl.load_workbook(path)["Sammanfattning"],
+                                             "Avdelning", column=4)}
+    assert rows[named["STAB"]]["Inlämning"] == state
+    assert rows[named["STAB"]]["Anmärkning"] == "2 anmärkningar, se fliken Datakvalitet."
+    assert rows[named["UTB"]]["Anmärkning"] == "1 anmärkning, se fliken Datakvalitet."
+    assert rows[named["SOC"]]["Anmärkning"] in (None, "")
+
+
 # --- Måluppföljning ---------------------------------------------------------------------------
 
 def test_one_row_per_goal_with_assessment_suggestion_analysis_and_counts(partial):

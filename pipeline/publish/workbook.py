@@ -533,7 +533,12 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
             best = counting[-1]
             received = _local(best.get("received"))
             later = [str(r.get("file")) for r in rejected if received and when(r) > received]
-            note = WT.LATER_REJECTED.format(filer=", ".join(later)) if later else ""
+            # what the remarks are is on Datakvalitet; here the committee sees there are some
+            warnings = int(best.get("warnings") or 0)
+            notes = [WT.WITH_WARNINGS[warnings != 1].format(antal=warnings)] if warnings else []
+            if later:
+                notes.append(WT.LATER_REJECTED.format(filer=", ".join(later)))
+            note = " ".join(notes)
             states.append(_DepartmentState(
                 code, str(best["state"]), received,
                 None if received is None else received.date() <= deadline,
