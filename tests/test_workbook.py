@@ -311,6 +311,37 @@ def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
         assert "Aktiviteterna räknas en gång per ansvarig avdelning" in notes, name
 
 
+def summary_charts(path):
+    """{chart title: (category labels, axis XML)} of the workbook's charts."""
+    charts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/charts/chart"):
+                xml = archive.read(name).decode()
+                title = re.search(r"<a:t>([^<]*)</a:t>", xml).group(1)
+                labels = re.findall(r"<c:pt idx=\"\d+\"><c:v>([^<]*)</c:v>",
+                                    xml.split("<c:cat>")[1].split("</c:cat>")[0])
+                charts[title] = (labels, xml.split("<c:valAx>")[1])
+    return charts
+
+
+def test_summary_charts_show_every_goal_on_a_whole_number_axis(partial):
+    """The goal chart has a bar for the goals not yet assessed (EKO is missing), so its bars
+    add up to all goals as the table beside it does; the count axes step by whole numbers
+    (LibreOffice drew 0.5, 1.5 … goals)."""
+    goals = partial.merged.goals["assessment"].tolist()
+    unassessed = sum(not isinstance(a, str) for a in goals)
+    assert unassessed
+    charts = summary_charts(partial.path)
+    labels, axis = charts["Mål per bedömning"]
+    assert labels == [f"{SYMBOL[a]} {a}" for a in SYMBOL] + ["Ej bedömd"]
+    for title in ("Mål per bedömning", "Aktiviteter per status"):
+        axis = charts[title][1]
+        unit = re.search(r'<c:majorUnit val="([^"]+)"', axis)
+        assert unit and float(unit.group(1)).is_integer(), title
+        assert 'formatCode="0"' in axis, title
+
+
 def test_summary_says_who_reported_when_and_who_is_missing_or_rejected(partial):
     sheet = partial.book["Sammanfattning"]
     named = names(partial.register)

@@ -684,15 +684,21 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
 
     right += 2
     goal_chart = book.add_chart({"type": "bar"})
+    # the goals not yet assessed are a bar too (grey), as in the report's chart: without it
+    # the chart shows fewer goals than there are
+    goal_rows = len(Assessment) + (1 if unassessed else 0)
     goal_chart.add_series({
         "name": WT.GOALS_PER_ASSESSMENT,
-        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + len(Assessment), 0],
-        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + len(Assessment), 1],
+        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + goal_rows, 0],
+        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + goal_rows, 1],
         "points": [{"fill": {"color": ASSESSMENT_STYLE[a][1]},
-                    "border": {"color": "#404040"}} for a in Assessment],
+                    "border": {"color": "#404040"}} for a in Assessment]
+        + ([{"fill": {"color": NOT_REPORTED_FILL}, "border": {"color": "#404040"}}]
+           if unassessed else []),
         "data_labels": {"value": True}, "gap": 60,
     })
-    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT)
+    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT, max(n for _, n in counts + [
+        ("", unassessed)]))
     status_chart = book.add_chart({"type": "bar"})
     status_chart.add_series({
         "name": WT.ACTIVITIES_PER_STATUS,
@@ -700,7 +706,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         "values": [OS.SUMMARY, status_table + 1, 1, status_table + len(Status) + 1, 1],
         "fill": {"color": BLUE}, "data_labels": {"value": True}, "gap": 50,
     })
-    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS)
+    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS, max(statuses.values(), default=0))
     chart_height = 250
     goal_chart.set_size({"width": 330, "height": chart_height})
     status_chart.set_size({"width": 400, "height": chart_height})
@@ -718,13 +724,25 @@ def _share(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
-def _style_chart(chart: Any, title: str) -> None:
+def _count_step(largest: int) -> int:
+    """A whole step between gridlines, 1, 2 or 5 times a power of ten, for at most ten of
+    them: a count axis left to itself shows 0,5 goals (and, in LibreOffice, "0.5")."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if largest <= 10 * factor * power:
+                return factor * power
+        power *= 10
+
+
+def _style_chart(chart: Any, title: str, largest: int) -> None:
     chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
     chart.set_legend({"none": True})
     # A bar chart's y axis holds the categories: top to bottom in table order.
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
     chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": LINE}},
-                      "num_font": {"size": 9}, "min": 0})
+                      "num_font": {"size": 9}, "min": 0, "num_format": "0",
+                      "major_unit": _count_step(largest)})
     chart.set_chartarea({"border": {"none": True}})
 
 
