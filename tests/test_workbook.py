@@ -737,6 +737,31 @@ def test_workbook_opens_in_libreoffice(partial, tmp_path):
     assert io.BytesIO(content).read(5) == b"%PDF-"
 
 
+@pytest.mark.libreoffice
+def test_printed_department_names_are_not_broken_inside_a_word(partial, tmp_path):
+    """Måluppföljning, Aktiviteter, Inlämningar and Datakvalitet print the department in 9 pt:
+    its column fits the longest word of a name, so "Samhällsbyggnadsavdelningen" is not
+    printed as "Samhällsbyggnadsavdelni" over "ngen"; and Inlämningar's "Anmärkningar" header
+    is one word too."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(partial.path)], capture_output=True, timeout=120,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    pdf = tmp_path / partial.path.with_suffix(".pdf").name
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    long_words = {word for name in names(partial.register).values() for word in name.split()
+                  if len(word) > 20}
+    assert long_words  # Samhällsbyggnadsavdelningen
+    for word in long_words:
+        printed = re.findall(re.escape(word[:-5]) + r"\S*", text)
+        assert len(printed) >= 4, word  # at least once on each of the four sheets
+        assert set(printed) == {word}
+    assert "Anmärknin\n" not in text
+
+
 def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(partial, complete,
                                                                              tmp_path):
     """2024-T2 without an accepted 2024-T1 report: no columns for T1, and a note that says

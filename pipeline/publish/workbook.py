@@ -249,6 +249,17 @@ class _Column:
     rotate: bool = False
 
 
+NAME_FONT_SIZE = 9  # department names in the long tables
+
+
+def _name_width(ctx: _Context, minimum: float) -> float:
+    """A department column wide enough for the longest word of any department's name in
+    NAME_FONT_SIZE, up to 30: "Samhällsbyggnadsavdelningen" was broken inside the word."""
+    longest = max((len(word) for name in ctx.register.department_names.values()
+                   for word in str(name).split()), default=0)
+    return min(30.0, max(minimum, longest * NAME_FONT_SIZE / FONT_SIZE / CHARS_PER_WIDTH + 1))
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
@@ -784,7 +795,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
     register, merged = ctx.register, ctx.merged
     _page(sheet, ctx)
     widths = {"kf_id": 6, "kf_title": 22, "ks_id": 8, "title": 28, "area": 10,
-              "owner": 17, "assessment": 14, "suggestion": 13, "remark": 20, "analysis": 50}
+              "owner": _name_width(ctx, 17), "assessment": 14, "suggestion": 13, "remark": 20, "analysis": 50}
     columns = []
     for header, key in OUTPUT_COLUMNS[OS.GOALS].items():
         if key in widths:
@@ -828,7 +839,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
         if goal.disagreement:
             style["remark"] = {"bold": True, "font_color": "#C00000"}
         row["_style"] = style
-        style["owner"] = {"font_size": 9}
+        style["owner"] = {"font_size": NAME_FONT_SIZE}
         if goal.kf_id == previous_kf:  # the same KF goal again: there, but quieter
             style["kf_id"] = style["kf_title"] = {"font_color": "#A6A6A6"}
         elif previous_kf is not None:
@@ -869,7 +880,7 @@ def _notes(sheet: Worksheet, ctx: _Context, first: int, width: int,
 # --- Aktiviteter -----------------------------------------------------------------------------
 
 # Cell styles many rows share (never changed: _table only reads them).
-SMALL_TEXT: dict[str, Any] = {"font_size": 9}
+SMALL_TEXT: dict[str, Any] = {"font_size": NAME_FONT_SIZE}
 UNREPORTED_STYLE: dict[str, Any] = {"italic": True, "font_color": GREY_TEXT,
                                     "bg_color": NOT_REPORTED_FILL}
 FLAG_STYLE: dict[str, Any] = {"bold": True, "bg_color": FLAG_FILL}
@@ -877,7 +888,8 @@ FLAG_STYLE: dict[str, Any] = {"bold": True, "bg_color": FLAG_FILL}
 
 def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
     _page(sheet, ctx)
-    widths = {"activity_id": 11.5, "ks_ids": 8.5, "title": 30, "department": 19,
+    widths = {"activity_id": 11.5, "ks_ids": 8.5, "title": 30,
+              "department": _name_width(ctx, 19),
               "start": 10, "end": 10, "status": 18, "comment": 44, "previous_status": 18,
               "flags": 20}
     kinds = {"start": "date", "end": "date"}
@@ -1132,8 +1144,9 @@ def _order(ctx: _Context, code: object) -> int:
 
 def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFrame) -> None:
     _page(sheet, ctx)
-    widths = {"department": 18, "file": 30, "folder": 7, "received": 15, "saved_at": 15,
-              "state": 15, "counts": 7, "errors": 5, "warnings": 10, "sha256": 52}
+    widths = {"department": _name_width(ctx, 18), "file": 30, "folder": 7, "received": 15,
+              "saved_at": 15, "state": 15, "counts": 7, "errors": 5, "warnings": 13,
+              "sha256": 52}
     kinds = {"received": "datetime", "saved_at": "datetime", "errors": "int",
              "warnings": "int"}
     columns = [_Column(h, k, widths[k], kinds.get(k, "text"))
@@ -1148,7 +1161,7 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
         state = str(sub.get("state", ""))
         style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
                                             "counts": {"align": "center"},
-                                            "department": {"font_size": 9}}
+                                            "department": {"font_size": NAME_FONT_SIZE}}
         if state in STATE_FILL:
             style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
         else:
@@ -1168,7 +1181,8 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
 
 def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
     _page(sheet, ctx)
-    widths = {"department": 18, "file": 28, "severity": 12, "sheet": 13, "cell": 9,
+    widths = {"department": _name_width(ctx, 18), "file": 28, "severity": 12, "sheet": 13,
+              "cell": 9,
               "message": 90}
     columns = [_Column(h, k, widths[k]) for h, k in OUTPUT_COLUMNS[OS.DATA_QUALITY].items()]
     for c, column in enumerate(columns):
@@ -1187,6 +1201,6 @@ def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None
                      "sheet": _text(issue.get("sheet")), "cell": _text(issue.get("cell")),
                      "message": _text(issue.get("message")),
                      "_style": {"severity": {"bg_color": fill} if fill else {},
-                                "department": {"font_size": 9}}})
+                                "department": {"font_size": NAME_FONT_SIZE}}})
     _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ISSUES)
     sheet.freeze_panes(1, 0)
