@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -555,3 +556,40 @@ def test_the_sick_leave_goal_gives_its_key_figure_under_the_goal(example_doc):
     chapter = next(p.text for p in paragraphs if p.text.startswith("Sjukfrånvaron är "))
     assert under_goal == [f"Nyckeltalet: {chapter}"]
     assert sum(p.text.startswith("Nyckeltalet: ") for p in paragraphs) == 1
+
+
+def render_text(docx, folder):
+    """The report as LibreOffice prints it, as text (pdftotext), or skip without soffice."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = folder / f"lo-{uuid.uuid4().hex}"
+    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+                   check=True, capture_output=True, timeout=60,
+                   env={**os.environ, "HOME": str(folder)})
+    return subprocess.run(["pdftotext", str(docx.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+def test_budget_comments_print_names_and_categories_whole(example, tmp_path):
+    """Every budget line has a comment: the comment table's Avdelning and Kategori columns
+    hold "Samhällsbyggnadsavdelningen" and "Affärsverksamhet" on one line each (they were
+    printed "Samhällsbyggnadsavdelning" over "en"), and the line that leads into the table
+    stays with it."""
+    register, merged = example
+    budget = merged.budget.assign(comment="Högre kostnader än budgeterat för vikarier.")
+    path = tmp_path / "kommentarer.docx"
+    write_report(path, register, dataclasses.replace(merged, budget=budget),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    doc = Document(str(path))
+    lead = next(p for p in doc.paragraphs
+                if p.text == "Avdelningarnas kommentarer till ekonomin:")
+    assert lead.paragraph_format.keep_with_next
+    rows = table_after_caption(doc, "Kommentarer till ekonomin")
+    assert ["Samhällsbyggnadsavdelningen", "Affärsverksamhet"] in [r[:2] for r in rows]
+    text = render_text(path, tmp_path)
+    table = text[text.index("Kommentarer till ekonomin"):]
+    for word in ("Samhällsbyggnadsavdelningen", "Affärsverksamhet"):
+        assert set(re.findall(re.escape(word[:-3]) + r"\S*", table)) == {word}

@@ -603,12 +603,20 @@ class _ReportWriter:
                 f"alla har rapporterat.", style=REPORT_STYLE_NOTE)
         comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
         if not comments.empty:
-            self._paragraph("Avdelningarnas kommentarer till ekonomin:")
-            table = self._table(("Avdelning", "Kategori", "Kommentar"), (5.0, 3.0, 8.0),
+            lead = self._paragraph("Avdelningarnas kommentarer till ekonomin:")
+            lead.paragraph_format.keep_with_next = True  # not left alone at a page's foot
+            departments = [self.names.get(code, code) for code in comments["department"]]
+            categories = comments["category"].astype(str).tolist()
+            # name and category whole (they were broken inside "Samhällsbyggnadsavdelningen"
+            # and "Affärsverksamhet"), the comment gets what is left of 16 cm
+            name_cm = max(5.0, _longest_word_cm(departments))
+            category_cm = max(3.0, _longest_word_cm(categories))
+            table = self._table(("Avdelning", "Kategori", "Kommentar"),
+                                (name_cm, category_cm, max(6.0, 16.0 - name_cm - category_cm)),
                                 caption="Kommentarer till ekonomin")
-            for row in comments.itertuples():
-                self._row(table, (self.names.get(row.department, row.department), row.category,
-                                  plain(row.comment)))
+            for name, category, row in zip(departments, categories, comments.itertuples(),
+                                           strict=True):
+                self._row(table, (name, category, plain(row.comment)))
 
     # -- building blocks
 
@@ -708,6 +716,13 @@ class _ReportWriter:
         paragraph.add_run("Figur ")
         _field(paragraph, r"SEQ Figur \* ARABIC", str(self.figures))
         paragraph.add_run(f". {caption}")
+
+
+def _longest_word_cm(texts: Iterable[str]) -> float:
+    """How wide (cm, at a 16 cm text width) a 9 pt table column must be to hold the longest
+    word of `texts` on one line, with the cell's margins."""
+    longest = max((len(word) for text in texts for word in str(text).split()), default=0)
+    return longest * 0.19 + 0.45
 
 
 def _reporting_departments(merged: Merged) -> set[str]:
