@@ -593,3 +593,28 @@ def test_budget_comments_print_names_and_categories_whole(example, tmp_path):
     table = text[text.index("Kommentarer till ekonomin"):]
     for word in ("Samhällsbyggnadsavdelningen", "Affärsverksamhet"):
         assert set(re.findall(re.escape(word[:-3]) + r"\S*", table)) == {word}
+
+
+def test_the_baseline_legend_is_outside_the_sick_leave_bars(example):
+    """The legend's black mark stood inside the plot, in the organ's row, where it read as the
+    organ's baseline at a value it does not have; it goes below the plot."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from pipeline.figures import baseline_shares, sick_leave_table
+    from pipeline.publish.report import _draw_sick_leave
+
+    matplotlib.use("Agg")
+    register, merged = example
+    rows = list(sick_leave_table(merged.sick_leave, register).itertuples())
+    figure = Figure(figsize=(6.3, 4.0), layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_sick_leave(figure, rows=rows, baselines=baseline_shares(register))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legends = figure.legends + [a.get_legend() for a in figure.axes if a.get_legend()]
+    assert [t.get_text() for legend in legends for t in legend.get_texts()] == ["Basvärde"]
+    plot = figure.axes[0].get_window_extent(renderer)
+    box = legends[0].get_window_extent(renderer)
+    assert box.y1 <= plot.y0  # wholly below the bars (and their axis line)

@@ -1034,36 +1034,40 @@ def _assessment_chart(goals: pd.DataFrame) -> bytes:
 
 def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> bytes:
     rows = list(figures.itertuples())
+    return _render(functools.partial(_draw_sick_leave, rows=rows, baselines=baselines),
+                   (6.3, CHART_BAR_INCHES * len(rows) + 1.5))
 
-    def draw(figure) -> None:  # type: ignore[no-untyped-def]
-        from matplotlib.ticker import FuncFormatter
 
-        axes = figure.add_subplot()
-        names = [row.name for row in rows]
-        values = [row.total * 100 if row.reported and not row.total_hidden and
-                  not pd.isna(row.total) else 0.0 for row in rows]
-        colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
-                   for row in rows]
-        axes.barh(names, values, color=colours, height=0.6)
-        top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
-        for index, (row, value) in enumerate(zip(rows, values, strict=True)):
-            if value:
-                text = f"{number(value, 1)} %"
-            elif not row.reported:
-                text = "uppgift saknas"
-            else:
-                text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
-            base = baselines.get(row.department, 0) * 100
-            axes.text(max(value, base) + top * 0.02, index, text, va="center", fontsize=8)
-        marked = [(i, baselines[r.department] * 100) for i, r in enumerate(rows)
-                  if r.department in baselines]
-        if marked:
-            axes.scatter([v for _, v in marked], [i for i, _ in marked], marker="|", s=400,
-                         linewidths=2, color="black", label="Basvärde", zorder=3)
-            axes.legend(loc="lower right", frameon=False)
-        axes.invert_yaxis()
-        axes.set_xlim(0, top * 1.3)
-        axes.xaxis.set_major_formatter(FuncFormatter(_comma))
-        axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")
+def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
+                     baselines: dict[str, float]) -> None:
+    from matplotlib.ticker import FuncFormatter
 
-    return _render(draw, (6.3, CHART_BAR_INCHES * len(rows) + 1.2))
+    axes = figure.add_subplot()
+    names = [row.name for row in rows]
+    values = [row.total * 100 if row.reported and not row.total_hidden and
+              not pd.isna(row.total) else 0.0 for row in rows]
+    colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
+               for row in rows]
+    axes.barh(names, values, color=colours, height=0.6)
+    top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
+    for index, (row, value) in enumerate(zip(rows, values, strict=True)):
+        if value:
+            text = f"{number(value, 1)} %"
+        elif not row.reported:
+            text = "uppgift saknas"
+        else:
+            text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
+        base = baselines.get(row.department, 0) * 100
+        axes.text(max(value, base) + top * 0.02, index, text, va="center", fontsize=8)
+    marked = [(i, baselines[r.department] * 100) for i, r in enumerate(rows)
+              if r.department in baselines]
+    if marked:
+        axes.scatter([v for _, v in marked], [i for i, _ in marked], marker="|", s=400,
+                     linewidths=2, color="black", label="Basvärde", zorder=3)
+        # below the plot: inside it, the legend's mark sat in the last bar's row and read as
+        # that unit's baseline
+        figure.legend(loc="outside lower center", frameon=False)
+    axes.invert_yaxis()
+    axes.set_xlim(0, top * 1.3)
+    axes.xaxis.set_major_formatter(FuncFormatter(_comma))
+    axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")
