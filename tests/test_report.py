@@ -618,3 +618,19 @@ def test_the_baseline_legend_is_outside_the_sick_leave_bars(example):
     plot = figure.axes[0].get_window_extent(renderer)
     box = legends[0].get_window_extent(renderer)
     assert box.y1 <= plot.y0  # wholly below the bars (and their axis line)
+
+
+def test_a_rise_against_the_baseline_carries_its_plus_sign(example, tmp_path):
+    """As on the workbook's Sjukfrånvaro sheet: +0,5 reads as a rise at a glance, 0,5 beside
+    −0,1 does not."""
+    register, merged = example
+    sick = merged.sick_leave.copy()
+    eko = sick["department"] == "EKO"
+    sick.loc[eko, "sick_hours"] = sick.loc[eko, "sick_hours"] * 2  # 1,4 % → about 2,8 %
+    path = tmp_path / "r.docx"
+    write_report(path, register, dataclasses.replace(merged, sick_leave=sick),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    rows = {r[0]: r for r in table_after_caption(
+        Document(str(path)), "Total sjukfrånvaro jämfört med basvärdet")}
+    assert rows["Ekonomiavdelningen"][4].startswith("+")
+    assert rows["Stab"][4].startswith("−")

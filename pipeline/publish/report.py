@@ -124,6 +124,11 @@ def number(value: float, decimals: int) -> str:
     return text.replace("-", "−")
 
 
+def signed(value: float, decimals: int) -> str:
+    """A change with its sign, +0,2 or −0,1, as the workbook shows it: a rise reads as one."""
+    return ("+" if round(value, decimals) > 0 else "") + number(value, decimals)
+
+
 def percent(share: float) -> str:
     return f"{number(share * 100, 1)}{NBSP}%"
 
@@ -512,7 +517,7 @@ class _ReportWriter:
             current = percent(row.total) if shown else (
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
             comparable = complete or row.department != WHOLE_ORGAN_CODE  # as the workbook
-            change = number(points_change(row.total, base), 1) \
+            change = signed(points_change(row.total, base), 1) \
                 if shown and base is not None and comparable else ""
             date = dates.get(row.department)
             cells = self._row(table, (row.name, baseline_text(base) if base is not None else
