@@ -176,7 +176,7 @@ def test_introduction_explains_the_four_assessments_with_their_symbols(replay):
     assert all(r[2] for r in rows)
     symbol = legend.rows[1].cells[0].paragraphs[0].runs[0]
     assert str(symbol.font.color.rgb) == ASSESSMENT_STYLE[Assessment.MET][1].lstrip("#")
-    assert "Rapporten bygger på inlämningar från samtliga 5 avdelningar." in \
+    assert "Rapporten bygger på inlämningar från samtliga fem avdelningar." in \
         [p.text for p in doc.paragraphs]
 
 
@@ -324,7 +324,7 @@ def test_a_department_that_has_not_reported_is_named_and_its_goals_say_so(exampl
     _, merged = example
     doc = example_doc
     texts = [p.text for p in doc.paragraphs]
-    assert any("4 av 5 avdelningar" in t and "Sociala avdelningen" in t for t in texts)
+    assert any("fyra av fem avdelningar" in t and "Sociala avdelningen" in t for t in texts)
     goals = read_goals(doc)
     soc = merged.goals[merged.goals["owner"] == "SOC"]["ks_id"]
     for ks_id in soc:
@@ -538,7 +538,7 @@ def test_changes_against_the_baseline_are_the_difference_of_the_printed_figures(
     assert by_unit["Kommunstyrelsen"][4] == ""
     sentence = next(p.text for p in example_doc.paragraphs if p.text.startswith(
         "Sjukfrånvaron är "))
-    assert sentence.endswith(" för de 4 av 5 avdelningar som har rapporterat. Den jämförs med "
+    assert sentence.endswith(" för de fyra av fem avdelningar som har rapporterat. Den jämförs med "
                              "basvärdet för kommunstyrelsen, 9,11\u00a0% (2023-09-30), när alla "
                              "avdelningar har rapporterat: utan en avdelning skulle skillnaden "
                              "visa en förändring som inte finns.")
@@ -634,3 +634,28 @@ def test_a_rise_against_the_baseline_carries_its_plus_sign(example, tmp_path):
         Document(str(path)), "Total sjukfrånvaro jämfört med basvärdet")}
     assert rows["Ekonomiavdelningen"][4].startswith("+")
     assert rows["Stab"][4].startswith("−")
+
+
+def test_small_counts_in_running_text_are_words(example, example_doc):
+    """As the 2024 plan writes them ("fem avdelningar", "sju mål"): a count up to twelve in
+    a sentence is a word, and a sentence does not start with a digit."""
+    register, merged = example
+    texts = [p.text for p in example_doc.paragraphs]
+    council = len(register.council_goals)
+    assert council == 6
+    assert any("ett av kommunfullmäktiges sex mål." in t for t in texts)
+    late = sum("end_passed" in flags for flags in merged.activities["flags"])
+    assert 1 < late <= 12
+    words = ["två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+    assert f"{words[late - 2].capitalize()} aktiviteter har passerat sitt slutdatum utan att " \
+           "vara avslutade." in texts
+    body = [p.text for p in example_doc.paragraphs if p.style.name == "Normal"]
+    assert not any(t[:1].isdigit() for t in body)
+
+
+def test_count_words():
+    from pipeline.publish.report import count_word
+
+    assert [count_word(n) for n in (1, 2, 6, 12, 13, 96)] == ["en", "två", "sex", "tolv", "13",
+                                                              "96"]
+    assert count_word(1, neuter=True) == "ett"

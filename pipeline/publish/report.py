@@ -138,6 +138,18 @@ def baseline_text(share: float) -> str:
     return f"{number(*baseline_percent(share))}{NBSP}%"
 
 
+NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+                "elva", "tolv")
+
+
+def count_word(count: int, *, neuter: bool = False) -> str:
+    """A count in running text as Swedish prose writes it (the 2024 plan: "fem avdelningar",
+    "sju mål"): a word up to twelve, digits above; ett for a neuter noun (ett mål)."""
+    if count == 1 and neuter:
+        return "ett"
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
+
+
 def swedish_list(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
@@ -285,7 +297,7 @@ class _ReportWriter:
             f"bedömning av varje mål.")
         self._paragraph(
             f"Redovisningen är kapitelindelad, där varje kapitel motsvarar ett av "
-            f"kommunfullmäktiges {council} mål. Under respektive kapitel redovisas {genitive(organ)} "
+            f"kommunfullmäktiges {count_word(council, neuter=True)} mål. Under respektive kapitel redovisas {genitive(organ)} "
             f"mål med en sammanfattad bedömning, förvaltningens analys och verksamhetens "
             f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
             f"fyra:")
@@ -306,9 +318,11 @@ class _ReportWriter:
         reported = _reporting_departments(self.merged)
         missing = [self.names[c] for c in codes if c not in reported]
         if not missing:
-            return f"Rapporten bygger på inlämningar från samtliga {len(codes)} avdelningar."
-        return (f"Rapporten bygger på inlämningar från {len(codes) - len(missing)} av "
-                f"{len(codes)} avdelningar. Uppgifter saknas från {swedish_list(missing)}. "
+            return (f"Rapporten bygger på inlämningar från samtliga "
+                    f"{count_word(len(codes))} avdelningar.")
+        return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
+                f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
+                f"{swedish_list(missing)}. "
                 f"Deras mål står som ”{REPORT_NO_ASSESSMENT}” och deras aktiviteter som "
                 f"”{REPORT_NOT_REPORTED}”.")
 
@@ -444,9 +458,10 @@ class _ReportWriter:
         self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
-            self._paragraph(
-                f"{late} {'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
-                f"slutdatum utan att vara avslutade.")
+            self._paragraph(  # a sentence does not start with a digit
+                f"{count_word(late).capitalize()} "
+                f"{'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
+                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}.")
 
         flagged = goals[goals["disagreement"].astype(bool)]
         if not flagged.empty:
@@ -553,8 +568,9 @@ class _ReportWriter:
         when = f" ({date:%Y-%m-%d})" if date else ""
         if not all_reported(figures):  # no change yet, as in the workbook
             text = (f"Sjukfrånvaron är {percent(organ['total'])} för de "
-                    f"{reported_count(figures)} av "
-                    f"{len(self.register.department_codes)} avdelningar som har rapporterat.")
+                    f"{count_word(reported_count(figures))} av "
+                    f"{count_word(len(self.register.department_codes))} avdelningar som har "
+                    f"rapporterat.")
             if base is None:
                 return text
             return (f"{text} Den jämförs med basvärdet för {name}, {baseline_text(base)}{when}, "
