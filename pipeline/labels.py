@@ -482,6 +482,8 @@ class WorkbookText:
                        "({poäng}); aktiviteter som ännu inte ska ha börjat räknas inte. "
                        "Medelvärde {gränser}.")
     NO_ACTIVITIES = "Registret har inga aktiviteter."
+    NO_PREVIOUS_STATUS = ("Föregående status är tom: det finns ingen godkänd rapport från "
+                          "föregående period ({period}).")
     FLAG_NOTE = ("Flaggor: slutdatum passerat men aktiviteten är inte avslutad; avslutad enligt "
                  "plan men slutdatum ligger mer än {dagar} dagar efter periodens slut; sämre "
                  "status än förra perioden.")

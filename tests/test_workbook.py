@@ -778,3 +778,17 @@ def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(par
                    if r[0])
     assert not any(str(r[0]).startswith("Ingen jämförelse") for r in
                    grid(partial.book["Sjukfrånvaro"]) if r[0])
+
+
+def test_an_empty_previous_status_column_says_why(partial, complete, tmp_path):
+    """2024-T2 without an accepted 2024-T1 report: Aktiviteter's Föregående status is empty on
+    every row, and a note under the table says why (the committee took it for a fault)."""
+    path = tmp_path / "utan_t1.xlsx"
+    write_workbook(path, partial.register, partial.merged, partial.submissions, partial.issues,
+                   as_of=AS_OF, previous=None)
+    note = ("Föregående status är tom: det finns ingen godkänd rapport från föregående period "
+            "(2024-T1).")
+    assert note in [r[0] for r in grid(openpyxl.load_workbook(path)["Aktiviteter"])]
+    for case in (partial, complete):  # T1 reported; T1 has nothing before it
+        assert not any(str(r[0]).startswith("Föregående status är tom")
+                       for r in grid(case.book["Aktiviteter"]) if r[0])

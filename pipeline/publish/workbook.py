@@ -921,7 +921,11 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
         })
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ACTIVITIES)
     sheet.freeze_panes(1, 0)
-    _notes(sheet, ctx, last + 2, len(columns), [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)])
+    notes = [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)]
+    earlier = ctx.register.previous_period(ctx.merged.period)
+    if ctx.previous is None and earlier is not None:  # an empty column, said why
+        notes.append(WT.NO_PREVIOUS_STATUS.format(period=earlier))
+    _notes(sheet, ctx, last + 2, len(columns), notes)
 
 
 # --- Sjukfrånvaro ----------------------------------------------------------------------------
