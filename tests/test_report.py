@@ -659,3 +659,19 @@ def test_count_words():
     assert [count_word(n) for n in (1, 2, 6, 12, 13, 96)] == ["en", "två", "sex", "tolv", "13",
                                                               "96"]
     assert count_word(1, neuter=True) == "ett"
+
+
+def test_short_tables_are_kept_on_one_page(example_doc):
+    """The summary's tables are not split with their Totalt row alone on the next page: every
+    row but the last is kept with the next, as Word keeps a table together."""
+    blocks = list(example_doc.iter_inner_content())
+    for caption in ("Målen per bedömning", "Aktiviteterna per status",
+                    "Ekonomi per avdelning", "Ekonomi per kategori"):
+        start = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph)
+                     and b.style.name == "Caption" and caption in b.text)
+        table = blocks[start + 1]
+        assert isinstance(table, Table)
+        assert table.rows[-1].cells[0].text == "Totalt"
+        for row in table.rows[:-1]:
+            assert all(p.paragraph_format.keep_with_next for c in row.cells
+                       for p in c.paragraphs), caption

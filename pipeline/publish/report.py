@@ -91,6 +91,7 @@ NBSP = "\u00a0"
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 COMPACT_SIZE = Pt(8)
+KEEP_TOGETHER_ROWS = 15  # a captioned table this short is not split over two pages
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
@@ -213,6 +214,7 @@ class _ReportWriter:
         self.period_end: dt.date = register.period(merged.period)["period_end"]
         self.names = register.department_names
         self.tables = 0
+        self.captioned: list[_Grid] = []
         self.figures = 0
         self.style_ids: dict[str, str] = {}
         section = doc.sections[-1]
@@ -233,6 +235,8 @@ class _ReportWriter:
         self._summary()
         self._sick_leave()
         self._budget()
+        for grid in self.captioned:
+            _keep_together(grid.table)
 
     # -- frame and front matter
 
@@ -675,6 +679,8 @@ class _ReportWriter:
         table.autofit = False
         scale = self.width / Cm(sum(widths))
         grid = _Grid(table, tuple(numeric), compact)
+        if caption:
+            self.captioned.append(grid)
         if compact:
             _narrow_margins(table)
         for column, width in zip(table.columns, widths, strict=True):
@@ -937,6 +943,17 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     run("w:fldChar", **{"w:fldCharType": "separate"})
     run("w:t")
     run("w:fldChar", **{"w:fldCharType": "end"})
+
+
+def _keep_together(table: Table) -> None:
+    """A short table on one page, as Word keeps one: each row's paragraphs kept with the next
+    row (a summary's Totalt row was left alone at the top of the next page)."""
+    rows = table._tbl.tr_lst
+    if len(rows) > KEEP_TOGETHER_ROWS:
+        return
+    for tr in rows[:-1]:
+        for p in tr.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
 
 
 def _row_property(row, tag: str) -> None:  # type: ignore[no-untyped-def]
