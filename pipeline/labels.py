@@ -462,6 +462,8 @@ class WorkbookText:
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
+    WITH_WARNINGS = ("1 anmärkning, se fliken Datakvalitet.",
+                     "{antal} anmärkningar, se fliken Datakvalitet.")
     DEADLINE_PASSED = "Sista inlämningsdag var {datum}."
     DEADLINE_COMING = "Sista inlämningsdag är {datum}."
     MISSING_LINE = "Saknas: {avdelningar}."
@@ -480,6 +482,8 @@ class WorkbookText:
                        "({poäng}); aktiviteter som ännu inte ska ha börjat räknas inte. "
                        "Medelvärde {gränser}.")
     NO_ACTIVITIES = "Registret har inga aktiviteter."
+    NO_PREVIOUS_STATUS = ("Föregående status är tom: det finns ingen godkänd rapport från "
+                          "föregående period ({period}).")
     FLAG_NOTE = ("Flaggor: slutdatum passerat men aktiviteten är inte avslutad; avslutad enligt "
                  "plan men slutdatum ligger mer än {dagar} dagar efter periodens slut; sämre "
                  "status än förra perioden.")

@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -175,7 +176,7 @@ def test_introduction_explains_the_four_assessments_with_their_symbols(replay):
     assert all(r[2] for r in rows)
     symbol = legend.rows[1].cells[0].paragraphs[0].runs[0]
     assert str(symbol.font.color.rgb) == ASSESSMENT_STYLE[Assessment.MET][1].lstrip("#")
-    assert "Rapporten bygger på inlämningar från samtliga 5 avdelningar." in \
+    assert "Rapporten bygger på inlämningar från samtliga fem avdelningar." in \
         [p.text for p in doc.paragraphs]
 
 
@@ -323,7 +324,7 @@ def test_a_department_that_has_not_reported_is_named_and_its_goals_say_so(exampl
     _, merged = example
     doc = example_doc
     texts = [p.text for p in doc.paragraphs]
-    assert any("4 av 5 avdelningar" in t and "Sociala avdelningen" in t for t in texts)
+    assert any("fyra av fem avdelningar" in t and "Sociala avdelningen" in t for t in texts)
     goals = read_goals(doc)
     soc = merged.goals[merged.goals["owner"] == "SOC"]["ks_id"]
     for ks_id in soc:
@@ -537,7 +538,7 @@ def test_changes_against_the_baseline_are_the_difference_of_the_printed_figures(
     assert by_unit["Kommunstyrelsen"][4] == ""
     sentence = next(p.text for p in example_doc.paragraphs if p.text.startswith(
         "Sjukfrånvaron är "))
-    assert sentence.endswith(" för de 4 av 5 avdelningar som har rapporterat. Den jämförs med "
+    assert sentence.endswith(" för de fyra av fem avdelningar som har rapporterat. Den jämförs med "
                              "basvärdet för kommunstyrelsen, 9,11\u00a0% (2023-09-30), när alla "
                              "avdelningar har rapporterat: utan en avdelning skulle skillnaden "
                              "visa en förändring som inte finns.")
@@ -555,3 +556,122 @@ def test_the_sick_leave_goal_gives_its_key_figure_under_the_goal(example_doc):
     chapter = next(p.text for p in paragraphs if p.text.startswith("Sjukfrånvaron är "))
     assert under_goal == [f"Nyckeltalet: {chapter}"]
     assert sum(p.text.startswith("Nyckeltalet: ") for p in paragraphs) == 1
+
+
+def render_text(docx, folder):
+    """The report as LibreOffice prints it, as text (pdftotext), or skip without soffice."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = folder / f"lo-{uuid.uuid4().hex}"
+    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+                   check=True, capture_output=True, timeout=60,
+                   env={**os.environ, "HOME": str(folder)})
+    return subprocess.run(["pdftotext", str(docx.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+def test_budget_comments_print_names_and_categories_whole(example, tmp_path):
+    """Every budget line has a comment: the comment table's Avdelning and Kategori columns
+    hold "Samhällsbyggnadsavdelningen" and "Affärsverksamhet" on one line each (they were
+    printed "Samhällsbyggnadsavdelning" over "en"), and the line that leads into the table
+    stays with it."""
+    register, merged = example
+    budget = merged.budget.assign(comment="Högre kostnader än budgeterat för vikarier.")
+    path = tmp_path / "kommentarer.docx"
+    write_report(path, register, dataclasses.replace(merged, budget=budget),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    doc = Document(str(path))
+    lead = next(p for p in doc.paragraphs
+                if p.text == "Avdelningarnas kommentarer till ekonomin:")
+    assert lead.paragraph_format.keep_with_next
+    rows = table_after_caption(doc, "Kommentarer till ekonomin")
+    assert ["Samhällsbyggnadsavdelningen", "Affärsverksamhet"] in [r[:2] for r in rows]
+    text = render_text(path, tmp_path)
+    table = text[text.index("Kommentarer till ekonomin"):]
+    for word in ("Samhällsbyggnadsavdelningen", "Affärsverksamhet"):
+        assert set(re.findall(re.escape(word[:-3]) + r"\S*", table)) == {word}
+
+
+def test_the_baseline_legend_is_outside_the_sick_leave_bars(example):
+    """The legend's black mark stood inside the plot, in the organ's row, where it read as the
+    organ's baseline at a value it does not have; it goes below the plot."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from pipeline.figures import baseline_shares, sick_leave_table
+    from pipeline.publish.report import _draw_sick_leave
+
+    matplotlib.use("Agg")
+    register, merged = example
+    rows = list(sick_leave_table(merged.sick_leave, register).itertuples())
+    figure = Figure(figsize=(6.3, 4.0), layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_sick_leave(figure, rows=rows, baselines=baseline_shares(register))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legends = figure.legends + [a.get_legend() for a in figure.axes if a.get_legend()]
+    assert [t.get_text() for legend in legends for t in legend.get_texts()] == ["Basvärde"]
+    plot = figure.axes[0].get_window_extent(renderer)
+    box = legends[0].get_window_extent(renderer)
+    assert box.y1 <= plot.y0  # wholly below the bars (and their axis line)
+
+
+def test_a_rise_against_the_baseline_carries_its_plus_sign(example, tmp_path):
+    """As on the workbook's Sjukfrånvaro sheet: +0,5 reads as a rise at a glance, 0,5 beside
+    −0,1 does not."""
+    register, merged = example
+    sick = merged.sick_leave.copy()
+    eko = sick["department"] == "EKO"
+    sick.loc[eko, "sick_hours"] = sick.loc[eko, "sick_hours"] * 2  # 1,4 % → about 2,8 %
+    path = tmp_path / "r.docx"
+    write_report(path, register, dataclasses.replace(merged, sick_leave=sick),
+                 as_of=dt.datetime(2024, 9, 20, 2, 0))
+    rows = {r[0]: r for r in table_after_caption(
+        Document(str(path)), "Total sjukfrånvaro jämfört med basvärdet")}
+    assert rows["Ekonomiavdelningen"][4].startswith("+")
+    assert rows["Stab"][4].startswith("−")
+
+
+def test_small_counts_in_running_text_are_words(example, example_doc):
+    """As the 2024 plan writes them ("fem avdelningar", "sju mål"): a count up to twelve in
+    a sentence is a word, and a sentence does not start with a digit."""
+    register, merged = example
+    texts = [p.text for p in example_doc.paragraphs]
+    council = len(register.council_goals)
+    assert council == 6
+    assert any("ett av kommunfullmäktiges sex mål." in t for t in texts)
+    late = sum("end_passed" in flags for flags in merged.activities["flags"])
+    assert 1 < late <= 12
+    words = ["två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+    assert f"{words[late - 2].capitalize()} aktiviteter har passerat sitt slutdatum utan att " \
+           "vara avslutade." in texts
+    body = [p.text for p in example_doc.paragraphs if p.style.name == "Normal"]
+    assert not any(t[:1].isdigit() for t in body)
+
+
+def test_count_words():
+    from pipeline.publish.report import count_word
+
+    assert [count_word(n) for n in (1, 2, 6, 12, 13, 96)] == ["en", "två", "sex", "tolv", "13",
+                                                              "96"]
+    assert count_word(1, neuter=True) == "ett"
+
+
+def test_short_tables_are_kept_on_one_page(example_doc):
+    """The summary's tables are not split with their Totalt row alone on the next page: every
+    row but the last is kept with the next, as Word keeps a table together."""
+    blocks = list(example_doc.iter_inner_content())
+    for caption in ("Målen per bedömning", "Aktiviteterna per status",
+                    "Ekonomi per avdelning", "Ekonomi per kategori"):
+        start = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph)
+                     and b.style.name == "Caption" and caption in b.text)
+        table = blocks[start + 1]
+        assert isinstance(table, Table)
+        assert table.rows[-1].cells[0].text == "Totalt"
+        for row in table.rows[:-1]:
+            assert all(p.paragraph_format.keep_with_next for c in row.cells
+                       for p in c.paragraphs), caption

@@ -311,6 +311,37 @@ def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
         assert "Aktiviteterna räknas en gång per ansvarig avdelning" in notes, name
 
 
+def summary_charts(path):
+    """{chart title: (category labels, axis XML)} of the workbook's charts."""
+    charts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/charts/chart"):
+                xml = archive.read(name).decode()
+                title = re.search(r"<a:t>([^<]*)</a:t>", xml).group(1)
+                labels = re.findall(r"<c:pt idx=\"\d+\"><c:v>([^<]*)</c:v>",
+                                    xml.split("<c:cat>")[1].split("</c:cat>")[0])
+                charts[title] = (labels, xml.split("<c:valAx>")[1])
+    return charts
+
+
+def test_summary_charts_show_every_goal_on_a_whole_number_axis(partial):
+    """The goal chart has a bar for the goals not yet assessed (EKO is missing), so its bars
+    add up to all goals as the table beside it does; the count axes step by whole numbers
+    (LibreOffice drew 0.5, 1.5 … goals)."""
+    goals = partial.merged.goals["assessment"].tolist()
+    unassessed = sum(not isinstance(a, str) for a in goals)
+    assert unassessed
+    charts = summary_charts(partial.path)
+    labels, axis = charts["Mål per bedömning"]
+    assert labels == [f"{SYMBOL[a]} {a}" for a in SYMBOL] + ["Ej bedömd"]
+    for title in ("Mål per bedömning", "Aktiviteter per status"):
+        axis = charts[title][1]
+        unit = re.search(r'<c:majorUnit val="([^"]+)"', axis)
+        assert unit and float(unit.group(1)).is_integer(), title
+        assert 'formatCode="0"' in axis, title
+
+
 def test_summary_says_who_reported_when_and_who_is_missing_or_rejected(partial):
     sheet = partial.book["Sammanfattning"]
     named = names(partial.register)
@@ -354,6 +385,26 @@ def test_a_department_with_only_a_rejected_file_and_a_late_one(partial, tmp_path
     assert (eko["Inlämning"], eko["Fil"]) == ("Ej godkänd", "budget.xlsx")
     assert "3 fel" in eko["Anmärkning"]
     assert f"Ej godkänd (ingen godkänd fil): {named['EKO']}." in rows
+
+
+def test_a_department_accepted_with_remarks_says_how_many_and_where(partial, tmp_path):
+    """Godkänd med anmärkningar alone leaves the committee guessing; the row says how many
+    remarks there are and where to read them."""
+    submissions = partial.submissions.copy()
+    state = "Godkänd med anmärkningar"
+    for code, count in (("STAB", 2), ("UTB", 1)):
+        chosen = (submissions["department"] == code) & submissions["counts"].astype(bool)
+        submissions.loc[chosen, ["state", "warnings"]] = [state, count]
+    path = tmp_path / "remarks.xlsx"
+    write_workbook(path, partial.register, partial.merged, submissions, partial.issues,
+                   as_of=AS_OF)
+    named = names(partial.register)
+    rows = {r["Avdelning"]: r for r in table(openpyxl.load_workbook(path)["Sammanfattning"],
+                                             "Avdelning", column=4)}
+    assert rows[named["STAB"]]["Inlämning"] == state
+    assert rows[named["STAB"]]["Anmärkning"] == "2 anmärkningar, se fliken Datakvalitet."
+    assert rows[named["UTB"]]["Anmärkning"] == "1 anmärkning, se fliken Datakvalitet."
+    assert rows[named["SOC"]]["Anmärkning"] in (None, "")
 
 
 # --- Måluppföljning ---------------------------------------------------------------------------
@@ -686,6 +737,31 @@ def test_workbook_opens_in_libreoffice(partial, tmp_path):
     assert io.BytesIO(content).read(5) == b"%PDF-"
 
 
+@pytest.mark.libreoffice
+def test_printed_department_names_are_not_broken_inside_a_word(partial, tmp_path):
+    """Måluppföljning, Aktiviteter, Inlämningar and Datakvalitet print the department in 9 pt:
+    its column fits the longest word of a name, so "Samhällsbyggnadsavdelningen" is not
+    printed as "Samhällsbyggnadsavdelni" over "ngen"; and Inlämningar's "Anmärkningar" header
+    is one word too."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(partial.path)], capture_output=True, timeout=120,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    pdf = tmp_path / partial.path.with_suffix(".pdf").name
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    long_words = {word for name in names(partial.register).values() for word in name.split()
+                  if len(word) > 20}
+    assert long_words  # Samhällsbyggnadsavdelningen
+    for word in long_words:
+        printed = re.findall(re.escape(word[:-5]) + r"\S*", text)
+        assert len(printed) >= 4, word  # at least once on each of the four sheets
+        assert set(printed) == {word}
+    assert "Anmärknin\n" not in text
+
+
 def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(partial, complete,
                                                                              tmp_path):
     """2024-T2 without an accepted 2024-T1 report: no columns for T1, and a note that says
@@ -702,3 +778,17 @@ def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(par
                    if r[0])
     assert not any(str(r[0]).startswith("Ingen jämförelse") for r in
                    grid(partial.book["Sjukfrånvaro"]) if r[0])
+
+
+def test_an_empty_previous_status_column_says_why(partial, complete, tmp_path):
+    """2024-T2 without an accepted 2024-T1 report: Aktiviteter's Föregående status is empty on
+    every row, and a note under the table says why (the committee took it for a fault)."""
+    path = tmp_path / "utan_t1.xlsx"
+    write_workbook(path, partial.register, partial.merged, partial.submissions, partial.issues,
+                   as_of=AS_OF, previous=None)
+    note = ("Föregående status är tom: det finns ingen godkänd rapport från föregående period "
+            "(2024-T1).")
+    assert note in [r[0] for r in grid(openpyxl.load_workbook(path)["Aktiviteter"])]
+    for case in (partial, complete):  # T1 reported; T1 has nothing before it
+        assert not any(str(r[0]).startswith("Föregående status är tom")
+                       for r in grid(case.book["Aktiviteter"]) if r[0])

@@ -91,6 +91,7 @@ NBSP = "\u00a0"
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 COMPACT_SIZE = Pt(8)
+KEEP_TOGETHER_ROWS = 15  # a captioned table this short is not split over two pages
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
@@ -124,6 +125,11 @@ def number(value: float, decimals: int) -> str:
     return text.replace("-", "−")
 
 
+def signed(value: float, decimals: int) -> str:
+    """A change with its sign, +0,2 or −0,1, as the workbook shows it: a rise reads as one."""
+    return ("+" if round(value, decimals) > 0 else "") + number(value, decimals)
+
+
 def percent(share: float) -> str:
     return f"{number(share * 100, 1)}{NBSP}%"
 
@@ -131,6 +137,18 @@ def percent(share: float) -> str:
 def baseline_text(share: float) -> str:
     """A baseline as the register gives it (9,11 %), as the workbook shows it too."""
     return f"{number(*baseline_percent(share))}{NBSP}%"
+
+
+NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+                "elva", "tolv")
+
+
+def count_word(count: int, *, neuter: bool = False) -> str:
+    """A count in running text as Swedish prose writes it (the 2024 plan: "fem avdelningar",
+    "sju mål"): a word up to twelve, digits above; ett for a neuter noun (ett mål)."""
+    if count == 1 and neuter:
+        return "ett"
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
 
 
 def swedish_list(items: Sequence[str]) -> str:
@@ -196,6 +214,7 @@ class _ReportWriter:
         self.period_end: dt.date = register.period(merged.period)["period_end"]
         self.names = register.department_names
         self.tables = 0
+        self.captioned: list[_Grid] = []
         self.figures = 0
         self.style_ids: dict[str, str] = {}
         section = doc.sections[-1]
@@ -216,6 +235,8 @@ class _ReportWriter:
         self._summary()
         self._sick_leave()
         self._budget()
+        for grid in self.captioned:
+            _keep_together(grid.table)
 
     # -- frame and front matter
 
@@ -280,7 +301,7 @@ class _ReportWriter:
             f"bedömning av varje mål.")
         self._paragraph(
             f"Redovisningen är kapitelindelad, där varje kapitel motsvarar ett av "
-            f"kommunfullmäktiges {council} mål. Under respektive kapitel redovisas {genitive(organ)} "
+            f"kommunfullmäktiges {count_word(council, neuter=True)} mål. Under respektive kapitel redovisas {genitive(organ)} "
             f"mål med en sammanfattad bedömning, förvaltningens analys och verksamhetens "
             f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
             f"fyra:")
@@ -301,9 +322,11 @@ class _ReportWriter:
         reported = _reporting_departments(self.merged)
         missing = [self.names[c] for c in codes if c not in reported]
         if not missing:
-            return f"Rapporten bygger på inlämningar från samtliga {len(codes)} avdelningar."
-        return (f"Rapporten bygger på inlämningar från {len(codes) - len(missing)} av "
-                f"{len(codes)} avdelningar. Uppgifter saknas från {swedish_list(missing)}. "
+            return (f"Rapporten bygger på inlämningar från samtliga "
+                    f"{count_word(len(codes))} avdelningar.")
+        return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
+                f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
+                f"{swedish_list(missing)}. "
                 f"Deras mål står som ”{REPORT_NO_ASSESSMENT}” och deras aktiviteter som "
                 f"”{REPORT_NOT_REPORTED}”.")
 
@@ -439,9 +462,10 @@ class _ReportWriter:
         self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
-            self._paragraph(
-                f"{late} {'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
-                f"slutdatum utan att vara avslutade.")
+            self._paragraph(  # a sentence does not start with a digit
+                f"{count_word(late).capitalize()} "
+                f"{'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
+                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}.")
 
         flagged = goals[goals["disagreement"].astype(bool)]
         if not flagged.empty:
@@ -512,7 +536,7 @@ class _ReportWriter:
             current = percent(row.total) if shown else (
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
             comparable = complete or row.department != WHOLE_ORGAN_CODE  # as the workbook
-            change = number(points_change(row.total, base), 1) \
+            change = signed(points_change(row.total, base), 1) \
                 if shown and base is not None and comparable else ""
             date = dates.get(row.department)
             cells = self._row(table, (row.name, baseline_text(base) if base is not None else
@@ -548,8 +572,9 @@ class _ReportWriter:
         when = f" ({date:%Y-%m-%d})" if date else ""
         if not all_reported(figures):  # no change yet, as in the workbook
             text = (f"Sjukfrånvaron är {percent(organ['total'])} för de "
-                    f"{reported_count(figures)} av "
-                    f"{len(self.register.department_codes)} avdelningar som har rapporterat.")
+                    f"{count_word(reported_count(figures))} av "
+                    f"{count_word(len(self.register.department_codes))} avdelningar som har "
+                    f"rapporterat.")
             if base is None:
                 return text
             return (f"{text} Den jämförs med basvärdet för {name}, {baseline_text(base)}{when}, "
@@ -603,12 +628,20 @@ class _ReportWriter:
                 f"alla har rapporterat.", style=REPORT_STYLE_NOTE)
         comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
         if not comments.empty:
-            self._paragraph("Avdelningarnas kommentarer till ekonomin:")
-            table = self._table(("Avdelning", "Kategori", "Kommentar"), (5.0, 3.0, 8.0),
+            lead = self._paragraph("Avdelningarnas kommentarer till ekonomin:")
+            lead.paragraph_format.keep_with_next = True  # not left alone at a page's foot
+            departments = [self.names.get(code, code) for code in comments["department"]]
+            categories = comments["category"].astype(str).tolist()
+            # name and category whole (they were broken inside "Samhällsbyggnadsavdelningen"
+            # and "Affärsverksamhet"), the comment gets what is left of 16 cm
+            name_cm = max(5.0, _longest_word_cm(departments))
+            category_cm = max(3.0, _longest_word_cm(categories))
+            table = self._table(("Avdelning", "Kategori", "Kommentar"),
+                                (name_cm, category_cm, max(6.0, 16.0 - name_cm - category_cm)),
                                 caption="Kommentarer till ekonomin")
-            for row in comments.itertuples():
-                self._row(table, (self.names.get(row.department, row.department), row.category,
-                                  plain(row.comment)))
+            for name, category, row in zip(departments, categories, comments.itertuples(),
+                                           strict=True):
+                self._row(table, (name, category, plain(row.comment)))
 
     # -- building blocks
 
@@ -646,6 +679,8 @@ class _ReportWriter:
         table.autofit = False
         scale = self.width / Cm(sum(widths))
         grid = _Grid(table, tuple(numeric), compact)
+        if caption:
+            self.captioned.append(grid)
         if compact:
             _narrow_margins(table)
         for column, width in zip(table.columns, widths, strict=True):
@@ -708,6 +743,13 @@ class _ReportWriter:
         paragraph.add_run("Figur ")
         _field(paragraph, r"SEQ Figur \* ARABIC", str(self.figures))
         paragraph.add_run(f". {caption}")
+
+
+def _longest_word_cm(texts: Iterable[str]) -> float:
+    """How wide (cm, at a 16 cm text width) a 9 pt table column must be to hold the longest
+    word of `texts` on one line, with the cell's margins."""
+    longest = max((len(word) for text in texts for word in str(text).split()), default=0)
+    return longest * 0.19 + 0.45
 
 
 def _reporting_departments(merged: Merged) -> set[str]:
@@ -903,6 +945,17 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     run("w:fldChar", **{"w:fldCharType": "end"})
 
 
+def _keep_together(table: Table) -> None:
+    """A short table on one page, as Word keeps one: each row's paragraphs kept with the next
+    row (a summary's Totalt row was left alone at the top of the next page)."""
+    rows = table._tbl.tr_lst
+    if len(rows) > KEEP_TOGETHER_ROWS:
+        return
+    for tr in rows[:-1]:
+        for p in tr.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
+
+
 def _row_property(row, tag: str) -> None:  # type: ignore[no-untyped-def]
     properties = row._tr.get_or_add_trPr()
     element = OxmlElement(tag)
@@ -1019,36 +1072,40 @@ def _assessment_chart(goals: pd.DataFrame) -> bytes:
 
 def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> bytes:
     rows = list(figures.itertuples())
+    return _render(functools.partial(_draw_sick_leave, rows=rows, baselines=baselines),
+                   (6.3, CHART_BAR_INCHES * len(rows) + 1.5))
 
-    def draw(figure) -> None:  # type: ignore[no-untyped-def]
-        from matplotlib.ticker import FuncFormatter
 
-        axes = figure.add_subplot()
-        names = [row.name for row in rows]
-        values = [row.total * 100 if row.reported and not row.total_hidden and
-                  not pd.isna(row.total) else 0.0 for row in rows]
-        colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
-                   for row in rows]
-        axes.barh(names, values, color=colours, height=0.6)
-        top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
-        for index, (row, value) in enumerate(zip(rows, values, strict=True)):
-            if value:
-                text = f"{number(value, 1)} %"
-            elif not row.reported:
-                text = "uppgift saknas"
-            else:
-                text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
-            base = baselines.get(row.department, 0) * 100
-            axes.text(max(value, base) + top * 0.02, index, text, va="center", fontsize=8)
-        marked = [(i, baselines[r.department] * 100) for i, r in enumerate(rows)
-                  if r.department in baselines]
-        if marked:
-            axes.scatter([v for _, v in marked], [i for i, _ in marked], marker="|", s=400,
-                         linewidths=2, color="black", label="Basvärde", zorder=3)
-            axes.legend(loc="lower right", frameon=False)
-        axes.invert_yaxis()
-        axes.set_xlim(0, top * 1.3)
-        axes.xaxis.set_major_formatter(FuncFormatter(_comma))
-        axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")
+def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
+                     baselines: dict[str, float]) -> None:
+    from matplotlib.ticker import FuncFormatter
 
-    return _render(draw, (6.3, CHART_BAR_INCHES * len(rows) + 1.2))
+    axes = figure.add_subplot()
+    names = [row.name for row in rows]
+    values = [row.total * 100 if row.reported and not row.total_hidden and
+              not pd.isna(row.total) else 0.0 for row in rows]
+    colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
+               for row in rows]
+    axes.barh(names, values, color=colours, height=0.6)
+    top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
+    for index, (row, value) in enumerate(zip(rows, values, strict=True)):
+        if value:
+            text = f"{number(value, 1)} %"
+        elif not row.reported:
+            text = "uppgift saknas"
+        else:
+            text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
+        base = baselines.get(row.department, 0) * 100
+        axes.text(max(value, base) + top * 0.02, index, text, va="center", fontsize=8)
+    marked = [(i, baselines[r.department] * 100) for i, r in enumerate(rows)
+              if r.department in baselines]
+    if marked:
+        axes.scatter([v for _, v in marked], [i for i, _ in marked], marker="|", s=400,
+                     linewidths=2, color="black", label="Basvärde", zorder=3)
+        # below the plot: inside it, the legend's mark sat in the last bar's row and read as
+        # that unit's baseline
+        figure.legend(loc="outside lower center", frameon=False)
+    axes.invert_yaxis()
+    axes.set_xlim(0, top * 1.3)
+    axes.xaxis.set_major_formatter(FuncFormatter(_comma))
+    axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")

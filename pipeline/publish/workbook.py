@@ -249,6 +249,17 @@ class _Column:
     rotate: bool = False
 
 
+NAME_FONT_SIZE = 9  # department names in the long tables
+
+
+def _name_width(ctx: _Context, minimum: float) -> float:
+    """A department column wide enough for the longest word of any department's name in
+    NAME_FONT_SIZE, up to 30: "Samhällsbyggnadsavdelningen" was broken inside the word."""
+    longest = max((len(word) for name in ctx.register.department_names.values()
+                   for word in str(name).split()), default=0)
+    return min(30.0, max(minimum, longest * NAME_FONT_SIZE / FONT_SIZE / CHARS_PER_WIDTH + 1))
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
@@ -533,7 +544,12 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
             best = counting[-1]
             received = _local(best.get("received"))
             later = [str(r.get("file")) for r in rejected if received and when(r) > received]
-            note = WT.LATER_REJECTED.format(filer=", ".join(later)) if later else ""
+            # what the remarks are is on Datakvalitet; here the committee sees there are some
+            warnings = int(best.get("warnings") or 0)
+            notes = [WT.WITH_WARNINGS[warnings != 1].format(antal=warnings)] if warnings else []
+            if later:
+                notes.append(WT.LATER_REJECTED.format(filer=", ".join(later)))
+            note = " ".join(notes)
             states.append(_DepartmentState(
                 code, str(best["state"]), received,
                 None if received is None else received.date() <= deadline,
@@ -679,15 +695,21 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
 
     right += 2
     goal_chart = book.add_chart({"type": "bar"})
+    # the goals not yet assessed are a bar too (grey), as in the report's chart: without it
+    # the chart shows fewer goals than there are
+    goal_rows = len(Assessment) + (1 if unassessed else 0)
     goal_chart.add_series({
         "name": WT.GOALS_PER_ASSESSMENT,
-        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + len(Assessment), 0],
-        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + len(Assessment), 1],
+        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + goal_rows, 0],
+        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + goal_rows, 1],
         "points": [{"fill": {"color": ASSESSMENT_STYLE[a][1]},
-                    "border": {"color": "#404040"}} for a in Assessment],
+                    "border": {"color": "#404040"}} for a in Assessment]
+        + ([{"fill": {"color": NOT_REPORTED_FILL}, "border": {"color": "#404040"}}]
+           if unassessed else []),
         "data_labels": {"value": True}, "gap": 60,
     })
-    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT)
+    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT, max(n for _, n in counts + [
+        ("", unassessed)]))
     status_chart = book.add_chart({"type": "bar"})
     status_chart.add_series({
         "name": WT.ACTIVITIES_PER_STATUS,
@@ -695,7 +717,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         "values": [OS.SUMMARY, status_table + 1, 1, status_table + len(Status) + 1, 1],
         "fill": {"color": BLUE}, "data_labels": {"value": True}, "gap": 50,
     })
-    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS)
+    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS, max(statuses.values(), default=0))
     chart_height = 250
     goal_chart.set_size({"width": 330, "height": chart_height})
     status_chart.set_size({"width": 400, "height": chart_height})
@@ -713,13 +735,25 @@ def _share(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
-def _style_chart(chart: Any, title: str) -> None:
+def _count_step(largest: int) -> int:
+    """A whole step between gridlines, 1, 2 or 5 times a power of ten, for at most ten of
+    them: a count axis left to itself shows 0,5 goals (and, in LibreOffice, "0.5")."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if largest <= 10 * factor * power:
+                return factor * power
+        power *= 10
+
+
+def _style_chart(chart: Any, title: str, largest: int) -> None:
     chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
     chart.set_legend({"none": True})
     # A bar chart's y axis holds the categories: top to bottom in table order.
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
     chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": LINE}},
-                      "num_font": {"size": 9}, "min": 0})
+                      "num_font": {"size": 9}, "min": 0, "num_format": "0",
+                      "major_unit": _count_step(largest)})
     chart.set_chartarea({"border": {"none": True}})
 
 
@@ -761,7 +795,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
     register, merged = ctx.register, ctx.merged
     _page(sheet, ctx)
     widths = {"kf_id": 6, "kf_title": 22, "ks_id": 8, "title": 28, "area": 10,
-              "owner": 17, "assessment": 14, "suggestion": 13, "remark": 20, "analysis": 50}
+              "owner": _name_width(ctx, 17), "assessment": 14, "suggestion": 13, "remark": 20, "analysis": 50}
     columns = []
     for header, key in OUTPUT_COLUMNS[OS.GOALS].items():
         if key in widths:
@@ -805,7 +839,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
         if goal.disagreement:
             style["remark"] = {"bold": True, "font_color": "#C00000"}
         row["_style"] = style
-        style["owner"] = {"font_size": 9}
+        style["owner"] = {"font_size": NAME_FONT_SIZE}
         if goal.kf_id == previous_kf:  # the same KF goal again: there, but quieter
             style["kf_id"] = style["kf_title"] = {"font_color": "#A6A6A6"}
         elif previous_kf is not None:
@@ -846,7 +880,7 @@ def _notes(sheet: Worksheet, ctx: _Context, first: int, width: int,
 # --- Aktiviteter -----------------------------------------------------------------------------
 
 # Cell styles many rows share (never changed: _table only reads them).
-SMALL_TEXT: dict[str, Any] = {"font_size": 9}
+SMALL_TEXT: dict[str, Any] = {"font_size": NAME_FONT_SIZE}
 UNREPORTED_STYLE: dict[str, Any] = {"italic": True, "font_color": GREY_TEXT,
                                     "bg_color": NOT_REPORTED_FILL}
 FLAG_STYLE: dict[str, Any] = {"bold": True, "bg_color": FLAG_FILL}
@@ -854,7 +888,8 @@ FLAG_STYLE: dict[str, Any] = {"bold": True, "bg_color": FLAG_FILL}
 
 def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
     _page(sheet, ctx)
-    widths = {"activity_id": 11.5, "ks_ids": 8.5, "title": 30, "department": 19,
+    widths = {"activity_id": 11.5, "ks_ids": 8.5, "title": 30,
+              "department": _name_width(ctx, 19),
               "start": 10, "end": 10, "status": 18, "comment": 44, "previous_status": 18,
               "flags": 20}
     kinds = {"start": "date", "end": "date"}
@@ -886,7 +921,11 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
         })
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ACTIVITIES)
     sheet.freeze_panes(1, 0)
-    _notes(sheet, ctx, last + 2, len(columns), [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)])
+    notes = [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)]
+    earlier = ctx.register.previous_period(ctx.merged.period)
+    if ctx.previous is None and earlier is not None:  # an empty column, said why
+        notes.append(WT.NO_PREVIOUS_STATUS.format(period=earlier))
+    _notes(sheet, ctx, last + 2, len(columns), notes)
 
 
 # --- Sjukfrånvaro ----------------------------------------------------------------------------
@@ -1109,8 +1148,9 @@ def _order(ctx: _Context, code: object) -> int:
 
 def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFrame) -> None:
     _page(sheet, ctx)
-    widths = {"department": 18, "file": 30, "folder": 7, "received": 15, "saved_at": 15,
-              "state": 15, "counts": 7, "errors": 5, "warnings": 10, "sha256": 52}
+    widths = {"department": _name_width(ctx, 18), "file": 30, "folder": 7, "received": 15,
+              "saved_at": 15, "state": 15, "counts": 7, "errors": 5, "warnings": 13,
+              "sha256": 52}
     kinds = {"received": "datetime", "saved_at": "datetime", "errors": "int",
              "warnings": "int"}
     columns = [_Column(h, k, widths[k], kinds.get(k, "text"))
@@ -1125,7 +1165,7 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
         state = str(sub.get("state", ""))
         style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
                                             "counts": {"align": "center"},
-                                            "department": {"font_size": 9}}
+                                            "department": {"font_size": NAME_FONT_SIZE}}
         if state in STATE_FILL:
             style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
         else:
@@ -1145,7 +1185,8 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
 
 def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
     _page(sheet, ctx)
-    widths = {"department": 18, "file": 28, "severity": 12, "sheet": 13, "cell": 9,
+    widths = {"department": _name_width(ctx, 18), "file": 28, "severity": 12, "sheet": 13,
+              "cell": 9,
               "message": 90}
     columns = [_Column(h, k, widths[k]) for h, k in OUTPUT_COLUMNS[OS.DATA_QUALITY].items()]
     for c, column in enumerate(columns):
@@ -1164,6 +1205,6 @@ def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None
                      "sheet": _text(issue.get("sheet")), "cell": _text(issue.get("cell")),
                      "message": _text(issue.get("message")),
                      "_style": {"severity": {"bg_color": fill} if fill else {},
-                                "department": {"font_size": 9}}})
+                                "department": {"font_size": NAME_FONT_SIZE}}})
     _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ISSUES)
     sheet.freeze_panes(1, 0)
