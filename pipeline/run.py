@@ -176,7 +176,8 @@ class RunSummary:
     # counted files that no longer pass against the register, with their errors now
     lapsed: list[tuple[Arrival, int]] = field(default_factory=list)
     counted: dict[str, Arrival] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # no file counts for these departments
+    refused: list[str] = field(default_factory=list)  # of them, those whose files were refused
     outputs: list[Path] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
     unchanged: bool = False
@@ -239,8 +240,10 @@ class RunSummary:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
                 for code, a in self.counted.items()))
-        if self.missing:
-            out.append(f"Saknas: {', '.join(self.missing)}")
+        if self.refused:
+            out.append(f"Ingen godkänd fil: {', '.join(self.refused)}")
+        if absent := [c for c in self.missing if c not in self.refused]:
+            out.append(f"Saknas: {', '.join(absent)}")
         if self.unchanged:
             out.append("Inget har ändrats sedan förra körningen; sammanställningen är "
                        "oförändrad.")
@@ -475,6 +478,7 @@ def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSu
     summary = RunSummary(settings.period, waiting=scan.waiting, counted=counted,
                          missing=list(manifest.get("missing", [])), unchanged=True)
     _lapsed_as_written(summary, manifest)
+    _name_refused(summary, rows)
     return summary
 
 
@@ -888,6 +892,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         summary.unchanged = True
         _lapsed_as_written(summary, before)
         _drop_lapsed(summary, register)
+        _name_refused(summary, rows)
         return
 
     accepted: dict[str, SubmissionData] = {}
@@ -918,6 +923,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
     _drop_lapsed(summary, register)
+    _name_refused(summary, rows)
     summary.replaced = _replaced(rows, counted)
     for code, earlier in summary.replaced.items():
         replaces = make("file_replaces", period=period, datum=earlier.received[:10])
@@ -1029,6 +1035,14 @@ def _drop_lapsed(summary: RunSummary, register: Register) -> None:
     for arrival, _ in summary.lapsed:
         summary.counted.pop(arrival.department or "", None)
     summary.missing = [c for c in register.department_codes if c not in summary.counted]
+
+
+def _name_refused(summary: RunSummary, rows: list[tuple[Arrival, str]]) -> None:
+    """Of the departments without a file that counts, those that handed in only refused files
+    (a department whose accepted file lapsed is told about on its own line)."""
+    tried = {a.department for a, state in rows if state == Verdict.REJECTED.value}
+    lapsed = {a.department for a, _ in summary.lapsed}
+    summary.refused = [c for c in summary.missing if c in tried and c not in lapsed]
 
 
 # --- status and report -----------------------------------------------------------------------

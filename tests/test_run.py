@@ -294,6 +294,9 @@ def test_a_file_in_another_departments_folder_is_refused_and_archived(workspace)
     result = run(workspace, "run")
     assert result.exit_code == 1
     assert "fel mapp.xlsx: Ej godkänd" in result.output
+    # the department that handed in is not told as missing, tonight nor on a quiet night
+    for output in (result.output, run(workspace, "run").output):
+        assert "Ingen godkänd fil: EKO\nSaknas: STAB, UTB, SBA, SOC\n" in output
     assert Archive(workspace / "archive").blob_path(digest).exists()
     fel = "\n".join(str(r) for r in sheet_rows(
         workspace / "outbox" / "feedback" / "EKO_2024-T2_fel.xlsx", "Fel"))
