@@ -289,8 +289,6 @@ class ReportHeading:
 
 # The columns of a goal's activity table, as in Ånge's annual goal report.
 REPORT_ACTIVITY_HEADERS = ("Verksamhetens aktiviteter", "Status", "Slutdatum", "Kommentar")
-REPORT_NOT_REPORTED = "Inte rapporterad"
-REPORT_NO_ASSESSMENT = "Bedömning saknas"
 REPORT_TOTAL = "Totalt"
 REPORT_MISSING = "saknas"
 REPORT_HIDDEN = "–"
@@ -390,6 +388,7 @@ OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+# An activity or goal without an answer, in the workbook and the report alike.
 NOT_REPORTED = "Ej rapporterad"
 NOT_ASSESSED = "Ej bedömd"
 HIDDEN_FIGURE = "–"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import STATUS_SEVERITY, Assessment, Status
+from .labels import NOT_REPORTED, STATUS_SEVERITY, Assessment, Status
 from .register import Register
 from .validate import SubmissionData
 
@@ -61,7 +61,7 @@ FLAG_TEXT = {
     Flag.END_PASSED: "Slutdatum passerat men inte avslutad",
     Flag.DONE_FAR_AHEAD: "Avslutad enligt plan långt före slutdatum",
     Flag.WORSE: "Sämre status än förra perioden",
-    Flag.NOT_REPORTED: "Inte rapporterad",
+    Flag.NOT_REPORTED: NOT_REPORTED,
 }
 
 

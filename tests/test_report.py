@@ -21,8 +21,8 @@ from docx.text.paragraph import Paragraph
 from pipeline.errors import PipelineError
 from pipeline.labels import (
     ASSESSMENT_STYLE,
-    REPORT_NO_ASSESSMENT,
-    REPORT_NOT_REPORTED,
+    NOT_ASSESSED,
+    NOT_REPORTED,
     REPORT_STYLE_ASSESSMENT,
     REPORT_STYLE_NOTE,
     REPORT_STYLE_TABLE_TEXT,
@@ -328,10 +328,10 @@ def test_a_department_that_has_not_reported_is_named_and_its_goals_say_so(exampl
     goals = read_goals(doc)
     soc = merged.goals[merged.goals["owner"] == "SOC"]["ks_id"]
     for ks_id in soc:
-        assert goals[ks_id]["assessment"] == REPORT_NO_ASSESSMENT
+        assert goals[ks_id]["assessment"] == NOT_ASSESSED
         assert any("har inte lämnat" in n for n in goals[ks_id]["notes"])
     statuses = [row[1] for g in goals.values() for row in (g["rows"] or [])[1:]]
-    assert REPORT_NOT_REPORTED in statuses
+    assert NOT_REPORTED in statuses
     missing = int(merged.goals["assessment"].isna().sum())
     assert any(t.startswith("Av de totalt 20 målen") and f"För {missing} av målen saknas "
                "bedömning." in t for t in texts)

@@ -55,13 +55,13 @@ from ..labels import (
     ASSESSMENT_MEANING,
     ASSESSMENT_STYLE,
     GOAL_AREAS,
+    NOT_ASSESSED,
+    NOT_REPORTED,
     PERIOD_NAMES,
     REPORT_ACTIVITY_HEADERS,
     REPORT_FLAG_TEXT,
     REPORT_HIDDEN,
     REPORT_MISSING,
-    REPORT_NO_ASSESSMENT,
-    REPORT_NOT_REPORTED,
     REPORT_SICK_LEAVE_HEADERS,
     REPORT_STYLE_ASSESSMENT,
     REPORT_STYLE_NOTE,
@@ -327,8 +327,8 @@ class _ReportWriter:
         return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
                 f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
                 f"{swedish_list(missing)}. "
-                f"Deras mål står som ”{REPORT_NO_ASSESSMENT}” och deras aktiviteter som "
-                f"”{REPORT_NOT_REPORTED}”.")
+                f"Deras mål står som ”{NOT_ASSESSED}” och deras aktiviteter som "
+                f"”{NOT_REPORTED}”.")
 
     # -- the goal chapters
 
@@ -355,7 +355,7 @@ class _ReportWriter:
             _symbol_run(paragraph, symbol, colour)
             paragraph.add_run(f" {assessment.value}").bold = True
         else:
-            paragraph.add_run(REPORT_NO_ASSESSMENT).bold = True
+            paragraph.add_run(NOT_ASSESSED).bold = True
             why = "har inte lämnat någon godkänd rapport för perioden" if not goal.reported \
                 else "har inte bedömt målet"
             self._paragraph(f"Målägaren ({owner}) {why}.", style=REPORT_STYLE_NOTE)
@@ -402,7 +402,7 @@ class _ReportWriter:
             for (status, comment, flags), departments in answers.items():
                 several = len(reports) > 1
                 cells = self._row(table, (
-                    "" if rows else plain(first["title"]), status or REPORT_NOT_REPORTED,
+                    "" if rows else plain(first["title"]), status or NOT_REPORTED,
                     "" if rows or end is None else f"{end:%Y-%m-%d}",
                     "" if several else comment))
                 if status is None:
@@ -440,7 +440,7 @@ class _ReportWriter:
             cells[0].paragraphs[0].add_run(f" {assessment.value}")
         missing = int(goals["assessment"].map(lambda a: not isinstance(a, str)).sum())
         if missing:
-            self._row(table, (REPORT_NO_ASSESSMENT, str(missing), percent(missing / total)))
+            self._row(table, (NOT_ASSESSED, str(missing), percent(missing / total)))
         self._bold_row(self._row(table, (REPORT_TOTAL, str(total), percent(1) if total else "")))
         self._picture(_assessment_chart(goals),
                       "Bedömningarna per målområde (antal mål)")
@@ -458,7 +458,7 @@ class _ReportWriter:
                 self._row(table, (status.value, str(count)))
         not_reported = int(activities["status"].map(lambda s: not isinstance(s, str)).sum())
         if not_reported:
-            self._row(table, (REPORT_NOT_REPORTED, str(not_reported)))
+            self._row(table, (NOT_REPORTED, str(not_reported)))
         self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
@@ -1043,7 +1043,7 @@ def _assessment_chart(goals: pd.DataFrame) -> bytes:
         (f"{ASSESSMENT_STYLE[a][0]} {a.value}", ASSESSMENT_STYLE[a][1], a.value)
         for a in Assessment]
     if goals["assessment"].map(lambda a: not isinstance(a, str)).any():
-        series.append((REPORT_NO_ASSESSMENT, MISSING_COLOUR, None))
+        series.append((NOT_ASSESSED, MISSING_COLOUR, None))
 
     def draw(figure) -> None:  # type: ignore[no-untyped-def]
         from matplotlib.ticker import MaxNLocator
