@@ -948,7 +948,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         from .publish.report import write_report as write_docx
 
         with _phase(archive, "report"), atomic_write(report_path) as tmp:
-            write_docx(tmp, register, merged, as_of=as_of)
+            write_docx(tmp, register, merged, as_of=as_of, refused=summary.refused)
         summary.outputs.append(report_path)
     manifest = {
         "version": MANIFEST_VERSION, "period": period, "fingerprint": fingerprint,
@@ -1040,9 +1040,13 @@ def _drop_lapsed(summary: RunSummary, register: Register) -> None:
 def _name_refused(summary: RunSummary, rows: list[tuple[Arrival, str]]) -> None:
     """Of the departments without a file that counts, those that handed in only refused files
     (a department whose accepted file lapsed is told about on its own line)."""
-    tried = {a.department for a, state in rows if state == Verdict.REJECTED.value}
-    lapsed = {a.department for a, _ in summary.lapsed}
-    summary.refused = [c for c in summary.missing if c in tried and c not in lapsed]
+    refused = _tried(rows) - {a.department for a, _ in summary.lapsed}
+    summary.refused = [c for c in summary.missing if c in refused]
+
+
+def _tried(rows: list[tuple[Arrival, str]]) -> set[str | None]:
+    """Departments that handed in a file that was refused."""
+    return {a.department for a, state in rows if state == Verdict.REJECTED.value}
 
 
 # --- status and report -----------------------------------------------------------------------
@@ -1083,8 +1087,10 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
             from .merge import merge
 
             merged = merge(register, period, {})
-        as_of = _as_of(register, period, states(arrivals, period)[1])
+        rows, counted = states(arrivals, period)
+        refused = _tried(rows) - set(counted)
         path = settings.outbox / f"tertialrapport_{period}.docx"
         with atomic_write(path) as tmp:
-            write_docx(tmp, register, merged, as_of=as_of, template=docx_template)
+            write_docx(tmp, register, merged, as_of=_as_of(register, period, counted),
+                       template=docx_template, refused={c for c in refused if c})
     return path

@@ -319,6 +319,29 @@ def test_a_missing_department_is_reported(workspace):
     assert "Sociala avdelningen" in summary
 
 
+def test_the_report_tells_a_refused_department_from_one_that_sent_nothing(workspace,
+                                                                          tmp_path):
+    from docx import Document
+
+    for code in ("STAB", "EKO", "UTB"):
+        drop(workspace, code)
+    broken = tmp_path / "trasig.xlsx"
+    book = openpyxl.load_workbook(next((SUBMISSIONS / "SBA").glob("*.xlsx")))
+    book["Aktiviteter"]["H2"] = "pågånde"
+    book.save(broken)
+    drop(workspace, "SBA", source=broken)
+    expected = ("Uppgifter saknas från Samhällsbyggnadsavdelningen och Sociala avdelningen. "
+                "Samhällsbyggnadsavdelningens rapport har lämnats in men inte godkänts. Deras")
+    assert run(workspace, "run", "--report").exit_code == 1
+    path = workspace / "outbox" / "tertialrapport_2024-T2.docx"
+    for night in ("run", "report"):
+        if night == "report":
+            path.unlink()
+            assert run(workspace, "report").exit_code == 0
+        texts = [p.text for p in Document(str(path)).paragraphs]
+        assert any(expected in t for t in texts), (night, [t for t in texts if "saknas" in t])
+
+
 def test_files_directly_in_the_inbox_are_taken_on_their_meta(workspace):
     drop(workspace, "SBA", folder=False)
     result = run(workspace, "run")

@@ -19,7 +19,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,15 +96,19 @@ SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
 def write_report(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
-                 template: Path | None = None) -> None:
-    """Write the tertial report .docx to path (the caller wraps it in an atomic write)."""
-    Path(path).write_bytes(build_report(register, merged, as_of=as_of, template=template))
+                 template: Path | None = None, refused: Collection[str] = ()) -> None:
+    """Write the tertial report .docx to path (the caller wraps it in an atomic write).
+    refused: departments that handed in only refused files (said apart from those that sent
+    nothing)."""
+    Path(path).write_bytes(build_report(register, merged, as_of=as_of, template=template,
+                                        refused=refused))
 
 
 def build_report(register: Register, merged: Merged, *, as_of: dt.datetime,
-                 template: Path | None = None) -> bytes:
+                 template: Path | None = None, refused: Collection[str] = ()) -> bytes:
     doc = _open(template)
-    _ReportWriter(doc, register, merged, as_of, own_footer=template is None).write()
+    _ReportWriter(doc, register, merged, as_of, own_footer=template is None,
+                  refused=refused).write()
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)
@@ -204,8 +208,9 @@ class _Grid:
 
 class _ReportWriter:
     def __init__(self, doc: DocxDocument, register: Register, merged: Merged,
-                 as_of: dt.datetime, own_footer: bool):
+                 as_of: dt.datetime, own_footer: bool, refused: Collection[str] = ()):
         self.doc = doc
+        self.refused = set(refused)
         self.register = register
         self.merged = merged
         self.as_of = as_of
@@ -320,13 +325,18 @@ class _ReportWriter:
     def _coverage(self) -> str:
         codes = self.register.department_codes
         reported = _reporting_departments(self.merged)
-        missing = [self.names[c] for c in codes if c not in reported]
+        missing = [c for c in codes if c not in reported]
         if not missing:
             return (f"Rapporten bygger på inlämningar från samtliga "
                     f"{count_word(len(codes))} avdelningar.")
+        refused = [self.names[c] for c in missing if c in self.refused]
+        why = ("" if not refused else
+               f" {genitive(refused[0])} rapport har lämnats in men inte godkänts."
+               if len(refused) == 1 else
+               f" Rapporterna från {swedish_list(refused)} har lämnats in men inte godkänts.")
         return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
                 f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
-                f"{swedish_list(missing)}. "
+                f"{swedish_list([self.names[c] for c in missing])}.{why} "
                 f"Deras mål står som ”{NOT_ASSESSED}” och deras aktiviteter som "
                 f"”{NOT_REPORTED}”.")
 
