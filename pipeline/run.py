@@ -646,7 +646,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     sha = hashlib.sha256(content).hexdigest()
     if (item.name, item.folder, sha, after.st_mtime_ns) in known:
         # an earlier run archived it and was stopped (or not allowed) before removing it
-        _remove_from_inbox(item, summary)
+        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
         return None
     data: SubmissionData | None = None
     key = validation_key(register, period, item.folder, own)
@@ -730,11 +730,16 @@ def _cut_off_recently(report: Report, mtime: float) -> bool:
         time.time() - mtime < TRUNCATED_WAIT_SECONDS
 
 
-def _remove_from_inbox(item: InboxFile, summary: RunSummary) -> None:
+def _remove_from_inbox(item: InboxFile, summary: RunSummary, size: int, mtime_ns: int) -> None:
     """The last step for an archived file. A drop folder the run may read but not change
     leaves the file there, named each night: it is in the ledger, and never read again."""
     try:
-        item.path.unlink(missing_ok=True)
+        now = item.path.stat()
+        if (now.st_size, now.st_mtime_ns) != (size, mtime_ns):
+            return  # saved over since it was read: the new version is for the next night
+        item.path.unlink()
+    except FileNotFoundError:
+        return
     except PermissionError:
         summary.stuck.append((item.shown, item.path.parent))
 
@@ -751,7 +756,7 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
         for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
-        _remove_from_inbox(t.item, summary)
+        _remove_from_inbox(t.item, summary, t.arrival.size, t.arrival.mtime_ns)
 
 
 def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path]:

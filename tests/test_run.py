@@ -964,3 +964,27 @@ def test_an_output_that_may_not_be_replaced_is_named_not_its_folder(workspace, m
     assert (f"filen {workbook} kunde inte ersättas. Stäng den om den är öppen i ett annat "
             "program") in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_file_saved_over_while_the_run_archives_it_is_not_removed_unread(workspace, tmp_path,
+                                                                           monkeypatch):
+    """UTB saves its file again (Excel: a new file renamed over the old) after the run read
+    it and before the run removed it from the inbox: the new version used to be deleted
+    without ever being archived. It stays for the next night, which reads it."""
+    target = drop(workspace, "UTB", name="utb.xlsx")
+    newer = broken_copy(tmp_path, "UTB", "ny.xlsx", {"I2": "Kommentaren skriven efteråt."})
+    append = Archive.append
+
+    def saved_meanwhile(self, *arrivals):
+        os.replace(shutil.copy(newer, target.with_name(".~utb.tmp")), target)
+        os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns - 10**9))
+        append(self, *arrivals)
+
+    monkeypatch.setattr(Archive, "append", saved_meanwhile)
+    assert run(workspace, "run").exit_code == 0
+    assert sha(target) == sha(newer)  # still there, unread
+    monkeypatch.setattr(Archive, "append", append)
+    second = run(workspace, "run")
+    assert second.exit_code == 0, second.output
+    assert not target.exists(), second.output
+    assert [a.sha256 for a in Archive(workspace / "archive").arrivals()][-1] == sha(newer)
