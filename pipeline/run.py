@@ -85,6 +85,7 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     register = read_register(settings)
     period = require_period(settings, register)
     out_dir = out or settings.outbox / "mallar" / period
+    sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     return write_templates(register, period, out_dir, departments or None,
                            history=load_history(settings, register, period))
 

@@ -988,3 +988,19 @@ def test_a_file_saved_over_while_the_run_archives_it_is_not_removed_unread(works
     assert second.exit_code == 0, second.output
     assert not target.exists(), second.output
     assert [a.sha256 for a in Archive(workspace / "archive").arrivals()][-1] == sha(newer)
+
+
+def test_what_a_killed_templates_left_in_the_templates_folder_is_swept(workspace):
+    """The templates folder is what departments are sent to: `pipeline templates` killed
+    while writing left `.UTB_2024-T2_mall.xlsx.<random>.tmp` there for good (the run sweeps
+    only outbox and feedback). The next `templates` removes those an hour old."""
+    folder = workspace / "outbox" / "mallar" / "2024-T2"
+    folder.mkdir(parents=True)
+    old = folder / ".UTB_2024-T2_mall.xlsx.k2j4_x9a.tmp"
+    fresh = folder / ".SOC_2024-T2_mall.xlsx.zzzzzzzz.tmp"
+    for path in (old, fresh):
+        path.write_bytes(b"")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert run(workspace, "templates", "--department", "EKO").exit_code == 0
+    assert [old.exists(), fresh.exists()] == [False, True]
