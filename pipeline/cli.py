@@ -144,7 +144,7 @@ def os_error_message(exc: OSError) -> str:
     elif exc.errno == errno.EISDIR and target is not None:
         reason = (f"{target} är en mapp, men där ska en fil skrivas. Flytta mappen eller byt "
                   "namn på den.")
-    elif exc.errno in (errno.EACCES, errno.EPERM) and exc.filename2 is not None \
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) and exc.filename2 is not None \
             and target is not None and target.is_file():
         # a rename over an output (`atomic_write`): the folder let us write the temporary
         # file, so it is the output itself that may not be replaced

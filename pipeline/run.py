@@ -191,6 +191,8 @@ class RunSummary:
     unreadable: list[str] = field(default_factory=list)  # no permission to read: left there
     # archived, but no permission to remove them from the inbox: (file as shown, its folder)
     stuck: list[tuple[str, Path]] = field(default_factory=list)
+    # earlier feedback copies that could not be removed (open in another program)
+    feedback_left: list[Path] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -269,6 +271,10 @@ class RunSummary:
             out.append(f"Skrev {path}")
         for path in self.feedback:
             out.append(f"Återkoppling: {path}")
+        for path in self.feedback_left:
+            out.append(f"Återkopplingen {path} gäller en fil som har ersatts, men kunde inte tas "
+                       "bort; den är troligen öppen i ett annat program. Ta bort den när den är "
+                       "stängd.")
         return out
 
 
@@ -466,7 +472,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
                                                     judged)) is not None]
         # The departments' feedback before the ledger lines: a run stopped in between finds
         # the files in the inbox next night, judges them again and writes it then.
-        summary.feedback = _write_feedback(settings.outbox / "feedback", taken, period)
+        summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
+                                                                  taken, period)
         _commit(archive, taken, summary)
     fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
     for take in taken:
@@ -760,7 +767,16 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
         _remove_from_inbox(t.item, summary, t.arrival.size, t.arrival.mtime_ns)
 
 
-def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path]:
+def _in_use(exc: OSError) -> bool:
+    """A file that may not be replaced or removed now, most likely open in another program (a
+    share refuses to replace a workbook open in Excel)."""
+    import errno
+
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EBUSY, errno.ETXTBSY)
+
+
+def _write_feedback(folder: Path, taken: list[_Taken], period: str
+                    ) -> tuple[list[Path], list[Path]]:
     """A marked-up copy of each file refused tonight, for its department.
 
     `<KOD>_<period>_fel.xlsx` is the copy of the department's report: its newest file of
@@ -768,7 +784,11 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
     added (`…_fel_<namn>.xlsx`): an older one of tonight, and one refused as a whole (a PDF,
     another period's template) when that name is taken, so that it never replaces the
     report's copy. A department whose report came in tonight, accepted or refused, loses its
-    copies from earlier nights: they are about files it has replaced."""
+    copies from earlier nights: they are about files it has replaced.
+
+    A copy the department has open (it cannot be replaced or removed) never stops the night
+    for every department: the new copy gets its file name added, and an earlier copy that
+    cannot be removed is left and returned (second list), to be named."""
     refused = [t for t in taken if t.arrival.verdict == Verdict.REJECTED.value]
     if refused:  # (openpyxl is imported only for a night that needs it)
         from .publish.feedback import feedback_name, write_feedback
@@ -777,6 +797,7 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
         groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
     names: set[str] = set()  # written tonight
     written: list[Path] = []
+    left: list[Path] = []
     for name, group in groups.items():
         reports = sorted((t for t in group if not _refused_as_a_whole(t.report)),
                          key=lambda t: order_key(t.arrival))
@@ -785,8 +806,16 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
             free = name not in names and (t in reports or not (folder / name).exists())
             target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
             names.add(target)
-            written.append(write_feedback(t.report, t.content, folder, name=target,
-                                          receipt=t.arrival.sha256[:10]))
+            try:
+                written.append(write_feedback(t.report, t.content, folder, name=target,
+                                              receipt=t.arrival.sha256[:10]))
+            except OSError as exc:
+                if not _in_use(exc) or not (folder / target).exists():
+                    raise  # the folder itself (disk full, no rights): the night stops
+                target = _feedback_name_with(name, t.arrival.name, names | {name, target})
+                names.add(target)
+                written.append(write_feedback(t.report, t.content, folder, name=target,
+                                              receipt=t.arrival.sha256[:10]))
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
                 and not _refused_as_a_whole(t.report)}
@@ -799,8 +828,13 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
         for old in earlier:
             match = ours.fullmatch(old.name)
             if match and match[1] in reported:
-                old.unlink(missing_ok=True)
-    return written
+                try:
+                    old.unlink(missing_ok=True)
+                except OSError as exc:
+                    if not _in_use(exc):
+                        raise
+                    left.append(old)
+    return written, left
 
 
 def _refused_as_a_whole(report: Report) -> bool:

@@ -1004,3 +1004,48 @@ def test_what_a_killed_templates_left_in_the_templates_folder_is_swept(workspace
     os.utime(old, (hours_ago, hours_ago))
     assert run(workspace, "templates", "--department", "EKO").exit_code == 0
     assert [old.exists(), fresh.exists()] == [False, True]
+
+
+def test_a_feedback_copy_open_in_another_program_never_stops_the_night(workspace, tmp_path,
+                                                                       monkeypatch):
+    """UTB keeps last night's feedback copy open on a share, which then refuses to replace or
+    remove it: the night used to stop with exit 2 before any file was taken, every night
+    until it was closed, for every department. Now the new copy gets the file's name added,
+    and an outdated copy that cannot be removed is named for the controller."""
+    from pathlib import Path
+
+    import pipeline.atomic
+
+    feedback = workspace / "outbox" / "feedback"
+    opened = feedback / "UTB_2024-T2_fel.xlsx"
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "forsta.xlsx", {"H2": "pågånde"}))
+    assert run(workspace, "run").exit_code == 1 and opened.exists()
+
+    replace, unlink = os.replace, Path.unlink
+
+    def refused_replace(source, target):
+        if str(target) == str(opened):
+            raise PermissionError(13, "Permission denied", str(source), None, str(target))
+        replace(source, target)
+
+    def refused_unlink(self, missing_ok=False):
+        if self == opened:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pipeline.atomic.os, "replace", refused_replace)
+    monkeypatch.setattr(Path, "unlink", refused_unlink)
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "andra.xlsx", {"H3": "klart"}))
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
+    assert f"Återkoppling: {feedback / 'UTB_2024-T2_fel_andra.xlsx'}" in result.output
+    assert "klart" in str(sheet_rows(feedback / "UTB_2024-T2_fel_andra.xlsx", "Fel"))
+
+    drop(workspace, "UTB", name="rattad.xlsx")
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert (f"Återkopplingen {opened} gäller en fil som har ersatts, men kunde inte tas bort; "
+            "den är troligen öppen i ett annat program.") in result.output
+    assert sorted(p.name for p in feedback.iterdir()) == ["UTB_2024-T2_fel.xlsx"]
