@@ -812,6 +812,7 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
             except OSError as exc:
                 if not _in_use(exc) or not (folder / target).exists():
                     raise  # the folder itself (disk full, no rights): the night stops
+                left.append(folder / target)  # about an earlier file: outdated now
                 target = _feedback_name_with(name, t.arrival.name, names | {name, target})
                 names.add(target)
                 written.append(write_feedback(t.report, t.content, folder, name=target,

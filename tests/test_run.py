@@ -1041,6 +1041,7 @@ def test_a_feedback_copy_open_in_another_program_never_stops_the_night(workspace
     assert result.exit_code == 1, result.output
     assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
     assert f"Återkoppling: {feedback / 'UTB_2024-T2_fel_andra.xlsx'}" in result.output
+    assert f"Återkopplingen {opened} gäller en fil som har ersatts" in result.output
     assert "klart" in str(sheet_rows(feedback / "UTB_2024-T2_fel_andra.xlsx", "Fel"))
 
     drop(workspace, "UTB", name="rattad.xlsx")
