@@ -144,6 +144,12 @@ def os_error_message(exc: OSError) -> str:
     elif exc.errno == errno.EISDIR and target is not None:
         reason = (f"{target} är en mapp, men där ska en fil skrivas. Flytta mappen eller byt "
                   "namn på den.")
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) and exc.filename2 is not None \
+            and target is not None and target.is_file():
+        # a rename over an output (`atomic_write`): the folder let us write the temporary
+        # file, so it is the output itself that may not be replaced
+        reason = (f"filen {target} kunde inte ersättas. Stäng den om den är öppen i ett annat "
+                  "program, och ge kontot som kör kommandot rätt att skriva över den.")
     elif exc.errno in (errno.EACCES, errno.EPERM) and path is not None and not temporary \
             and path.is_file():
         reason = (f"behörighet saknas till filen {path}. Ge kontot som kör kommandot rätt att "
@@ -250,14 +256,14 @@ def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None
 @run_guarded
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None) -> None:
     """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
-    from .run import validate_files
+    from .run import file_name, validate_files
 
     settings = settings_from(ctx)
     rejected = 0
     # (a folder among the files, e.g. from `pipeline validate inbox/*`, is named as such)
     for result in validate_files(settings, files, feedback_dir=feedback):
         report = result.report
-        click.echo(f"{result.path.name}: {report.verdict.value}")
+        click.echo(f"{file_name(result.path)}: {report.verdict.value}")
         for issue in report.ordered:
             place = issue.place if issue.cell and issue.cell not in issue.message else ""
             click.echo(f"  {issue.severity.value}: {place + ': ' if place else ''}"

@@ -85,6 +85,7 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     register = read_register(settings)
     period = require_period(settings, register)
     out_dir = out or settings.outbox / "mallar" / period
+    sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     return write_templates(register, period, out_dir, departments or None,
                            history=load_history(settings, register, period))
 
@@ -132,13 +133,13 @@ def validate_files(settings: Settings, files: Sequence[Path],
     for path in files:
         try:
             readable.append((len(results), path, path.read_bytes()))
-            results.append(FileResult(path, Report(file=path.name)))
+            results.append(FileResult(path, Report(file=file_name(path))))
         except OSError:
-            report = Report(file=path.name)
+            report = Report(file=file_name(path))
             report.add(make("file_is_folder", fil=path, exempel=path / "*.xlsx")
                        if path.is_dir() else make("file_missing", fil=path))
             results.append(FileResult(path, report))
-    checked = validate_many([(parse_submission(content, name=path.name), None)
+    checked = validate_many([(parse_submission(content, name=file_name(path)), None)
                              for _, path, content in readable], register, period,
                             own_activities=own)
     for (index, path, content), (report, data) in zip(readable, checked, strict=True):
@@ -185,6 +186,14 @@ class RunSummary:
     unknown_folders: list[str] = field(default_factory=list)  # what to say about each
     nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
     replaced: dict[str, Arrival] = field(default_factory=dict)  # department: earlier file
+    links: list[str] = field(default_factory=list)  # symbolic links in the inbox, unread
+    # of `new`, the files an earlier run took but stopped before telling (Arrival.identity)
+    untold: set[tuple[str, str, str, int]] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)  # no permission to read: left there
+    # archived, but no permission to remove them from the inbox: (file as shown, its folder)
+    stuck: list[tuple[str, Path]] = field(default_factory=list)
+    # earlier feedback copies that could not be removed (open in another program)
+    feedback_left: list[Path] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -206,6 +215,9 @@ class RunSummary:
             earlier = self.replaced.get(arrival.department or "")
             if earlier is not None and self.counted.get(arrival.department or "") is arrival:
                 detail += f"; ersätter inlämningen {earlier.received[:10]} ({earlier.name})"
+            if arrival.identity in self.untold:
+                detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
+                           "avbröts innan den hann skriva sammanställningen")
             out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
             notices += [f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
                         f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte "
@@ -236,6 +248,17 @@ class RunSummary:
             them = "filen" if files == 1 else f"de {files} filerna"
             out.append(f"Mappen {shown} i inkorgen läses inte, så {them} i den har inte lästs "
                        f"in. Flytta den fil som ska lämnas in direkt till mappen {code}.")
+        for shown in self.links:
+            out.append(f"  {shown}: är en länk till en annan fil och läses inte. Lägg själva "
+                       "filen i inkorgen i stället för länken.")
+        for shown in self.unreadable:
+            out.append(f"  {shown}: kunde inte läsas, eftersom behörighet saknas till filen. Den "
+                       "ligger kvar i inkorgen. Ge kontot som kör pipeline rätt att läsa filen, "
+                       "så läses den in nästa körning.")
+        for shown, folder in self.stuck:
+            out.append(f"  {shown}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
+                       f"behörighet saknas i mappen {folder}. Ge kontot som kör pipeline rätt "
+                       "att ändra i mappen, eller ta bort filen; den läses inte in på nytt.")
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -251,7 +274,22 @@ class RunSummary:
             out.append(f"Skrev {path}")
         for path in self.feedback:
             out.append(f"Återkoppling: {path}")
+        for path in self.feedback_left:
+            out.append(f"Återkopplingen {path} gäller en fil som har ersatts, men kunde inte tas "
+                       "bort; den är troligen öppen i ett annat program. Ta bort den när den är "
+                       "stängd.")
         return out
+
+
+def file_name(path: Path) -> str:
+    """A file's name as text to show, log and keep in the ledger. A name that is not UTF-8
+    (from an old zip tool, or a share with another character set) comes from the file system
+    with lone surrogates, which no output can hold: it is read as Windows-1252 instead."""
+    raw = os.fsencode(path.name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -260,9 +298,13 @@ class InboxFile:
     folder: str  # department code of the drop folder, "" for the inbox itself
 
     @property
+    def name(self) -> str:
+        return file_name(self.path)
+
+    @property
     def shown(self) -> str:
         """How the file is named to the controller: "KOD/namn", or the name alone."""
-        return f"{self.folder}/{self.path.name}" if self.folder else self.path.name
+        return f"{self.folder}/{self.name}" if self.folder else self.name
 
 
 @dataclass
@@ -272,6 +314,7 @@ class InboxScan:
     open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
     unknown_folders: dict[str, int] = field(default_factory=dict)  # not a code: files there
     nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
+    links: list[str] = field(default_factory=list)  # symbolic links to files, as shown
 
 
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
@@ -316,7 +359,7 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
         if codes is not None and name not in codes and not name.startswith("."):
             files = sum(1 for p in (inbox / name).iterdir() if p.is_file() and not _ignored(p.name))
             if files:
-                scan.unknown_folders[name] = files
+                scan.unknown_folders[file_name(inbox / name)] = files
     for folder, code in folders:
         names = {p.name for p in folder.iterdir()}
         for path in sorted(folder.iterdir()):
@@ -324,7 +367,12 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
             if code and path.is_dir() and not name.startswith("."):
                 files = sum(1 for p in path.rglob("*") if p.is_file() and not _ignored(p.name))
                 if files:
-                    scan.nested[f"{code}/{name}"] = files
+                    scan.nested[f"{code}/{file_name(path)}"] = files
+            if path.is_symlink() and not path.is_dir() and not _ignored(name):
+                # never followed: a link in a department's folder could hand in (and have the
+                # feedback copy send back) any file the run may read
+                scan.links.append(InboxFile(path, code).shown)
+                continue
             if not path.is_file() or _ignored(name):
                 continue
             item = InboxFile(path, code)
@@ -389,6 +437,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     if unchanged is not None:
         unchanged.open_long = _open_long(nights_open, first)
         unchanged.nested = first.nested
+        unchanged.links = first.links
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
     with _phase(archive, "register"):
@@ -400,6 +449,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     ready, summary.waiting = scan.ready, scan.waiting
     summary.open_long = _open_long(nights_open, scan)
     summary.nested = scan.nested
+    summary.links = scan.links
     summary.unknown_folders = [_unknown_folder(name, files, register.department_codes)
                                for name, files in scan.unknown_folders.items()]
     with _phase(archive, "earlier_periods"):
@@ -425,8 +475,9 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
                                                     judged)) is not None]
         # The departments' feedback before the ledger lines: a run stopped in between finds
         # the files in the inbox next night, judges them again and writes it then.
-        summary.feedback = _write_feedback(settings.outbox / "feedback", taken, period)
-        _commit(archive, taken)
+        summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
+                                                                  taken, period)
+        _commit(archive, taken, summary)
     fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
@@ -509,7 +560,7 @@ def _check_ready(ready: list[InboxFile], register: Register, period: str,
         for path, outcome in outcomes:
             results[path] = outcome
             if progress:
-                progress(len(results), len(ready), path.name)
+                progress(len(results), len(ready), file_name(path))
 
     setup = (register, period, own, archive)
     if not _in_parallel(len(ready)):
@@ -551,7 +602,7 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
             content = path.read_bytes()
         except OSError:
             continue  # gone (Excel's save-by-rename): the scan will see it next night
-        read.append((path, folder, parse_submission(content, name=path.name)))
+        read.append((path, folder, parse_submission(content, name=file_name(path))))
     checked = validate_many([(submission, folder or None) for _, folder, submission in read],
                             register, _WORKER["period"],  # type: ignore[arg-type]
                             own_activities=_WORKER["own"])  # type: ignore[arg-type]
@@ -598,12 +649,16 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         after = path.stat()
     except FileNotFoundError:
         return None
+    except PermissionError:  # the department's file, not the run's fault: the others go on
+        summary.unreadable.append(item.shown)
+        return None
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
             after.st_size != len(content):
         return None  # still being written: next night
     sha = hashlib.sha256(content).hexdigest()
-    if (path.name, item.folder, sha, after.st_mtime_ns) in known:
-        path.unlink()  # an earlier run archived it and was stopped before removing it
+    if (item.name, item.folder, sha, after.st_mtime_ns) in known:
+        # an earlier run archived it and was stopped (or not allowed) before removing it
+        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
         return None
     data: SubmissionData | None = None
     key = validation_key(register, period, item.folder, own)
@@ -611,8 +666,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                     and (a.verdict in ACCEPTED or a.verdict != DUPLICATE and a.key == key)),
                    None)
     if earlier is not None:
-        report = Report(file=path.name, department=earlier.department, period=earlier.period)
-        report.add(make("file_duplicate", fil=path.name, tidigare=earlier.shown,
+        report = Report(file=item.name, department=earlier.department, period=earlier.period)
+        report.add(make("file_duplicate", fil=item.name, tidigare=earlier.shown,
                         datum=earlier.received[:10], utfall=earlier.verdict.lower()))
         verdict, department, saved = DUPLICATE, earlier.department, earlier.saved_at
     else:
@@ -620,7 +675,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         if outcome is not None and outcome[0] == sha:
             _, saved_at, report, data = outcome
         else:  # changed since a worker read it, or never read by one
-            submission, report, data = _check_submission(content, path.name, register, period,
+            submission, report, data = _check_submission(content, item.name, register, period,
                                                          item.folder or None, own)
             saved_at = submission.saved_at
             archive.cache(sha, key, (report, data))
@@ -640,14 +695,15 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     stored = archive.store(content, sha)
     if verdict != DUPLICATE and \
             (earlier_period := _period_found(report, "file_wrong_period")) is not None:
-        summary.late.append((item.shown, earlier_period, stored, path))
+        summary.late.append((item.shown, earlier_period, stored,
+                             path.with_name(item.name)))
     received = arrived(after, now())
     if verdict != DUPLICATE and judged.get(sha):
         # the same bytes judged again (another period, a corrected register): handed in when
         # they first came in, not when copied back into the inbox
         received = min(received, *(dt.datetime.fromisoformat(a.received) for a in judged[sha]))
     arrival = Arrival(run=started.isoformat(), received=received.isoformat(),
-                      name=path.name, folder=item.folder, sha256=sha, size=len(content),
+                      name=item.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
                       warnings=len(report.warnings), saved_at=saved, key=key)
@@ -686,7 +742,21 @@ def _cut_off_recently(report: Report, mtime: float) -> bool:
         time.time() - mtime < TRUNCATED_WAIT_SECONDS
 
 
-def _commit(archive: Archive, taken: list[_Taken]) -> None:
+def _remove_from_inbox(item: InboxFile, summary: RunSummary, size: int, mtime_ns: int) -> None:
+    """The last step for an archived file. A drop folder the run may read but not change
+    leaves the file there, named each night: it is in the ledger, and never read again."""
+    try:
+        now = item.path.stat()
+        if (now.st_size, now.st_mtime_ns) != (size, mtime_ns):
+            return  # saved over since it was read: the new version is for the next night
+        item.path.unlink()
+    except FileNotFoundError:
+        return
+    except PermissionError:
+        summary.stuck.append((item.shown, item.path.parent))
+
+
+def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
     """The night's ledger lines in one durable write; only then leave the inbox. A run
     killed before this point finds the files still in the inbox (and their bytes already
     archived) next night."""
@@ -698,10 +768,19 @@ def _commit(archive: Archive, taken: list[_Taken]) -> None:
         for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
-        t.item.path.unlink(missing_ok=True)
+        _remove_from_inbox(t.item, summary, t.arrival.size, t.arrival.mtime_ns)
 
 
-def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path]:
+def _in_use(exc: OSError) -> bool:
+    """A file that may not be replaced or removed now, most likely open in another program (a
+    share refuses to replace a workbook open in Excel)."""
+    import errno
+
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EBUSY, errno.ETXTBSY)
+
+
+def _write_feedback(folder: Path, taken: list[_Taken], period: str
+                    ) -> tuple[list[Path], list[Path]]:
     """A marked-up copy of each file refused tonight, for its department.
 
     `<KOD>_<period>_fel.xlsx` is the copy of the department's report: its newest file of
@@ -709,7 +788,11 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
     added (`…_fel_<namn>.xlsx`): an older one of tonight, and one refused as a whole (a PDF,
     another period's template) when that name is taken, so that it never replaces the
     report's copy. A department whose report came in tonight, accepted or refused, loses its
-    copies from earlier nights: they are about files it has replaced."""
+    copies from earlier nights: they are about files it has replaced.
+
+    A copy the department has open (it cannot be replaced or removed) never stops the night
+    for every department: the new copy gets its file name added, and an earlier copy that
+    cannot be removed is left and returned (second list), to be named."""
     refused = [t for t in taken if t.arrival.verdict == Verdict.REJECTED.value]
     if refused:  # (openpyxl is imported only for a night that needs it)
         from .publish.feedback import feedback_name, write_feedback
@@ -718,6 +801,7 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
         groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
     names: set[str] = set()  # written tonight
     written: list[Path] = []
+    left: list[Path] = []
     for name, group in groups.items():
         reports = sorted((t for t in group if not _refused_as_a_whole(t.report)),
                          key=lambda t: order_key(t.arrival))
@@ -726,8 +810,17 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
             free = name not in names and (t in reports or not (folder / name).exists())
             target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
             names.add(target)
-            written.append(write_feedback(t.report, t.content, folder, name=target,
-                                          receipt=t.arrival.sha256[:10]))
+            try:
+                written.append(write_feedback(t.report, t.content, folder, name=target,
+                                              receipt=t.arrival.sha256[:10]))
+            except OSError as exc:
+                if not _in_use(exc) or not (folder / target).exists():
+                    raise  # the folder itself (disk full, no rights): the night stops
+                left.append(folder / target)  # about an earlier file: outdated now
+                target = _feedback_name_with(name, t.arrival.name, names | {name, target})
+                names.add(target)
+                written.append(write_feedback(t.report, t.content, folder, name=target,
+                                              receipt=t.arrival.sha256[:10]))
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
                 and not _refused_as_a_whole(t.report)}
@@ -740,8 +833,13 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str) -> list[Path
         for old in earlier:
             match = ours.fullmatch(old.name)
             if match and match[1] in reported:
-                old.unlink(missing_ok=True)
-    return written
+                try:
+                    old.unlink(missing_ok=True)
+                except OSError as exc:
+                    if not _in_use(exc):
+                        raise
+                    left.append(old)
+    return written, left
 
 
 def _refused_as_a_whole(report: Report) -> bool:
@@ -898,9 +996,19 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
     counts: dict[tuple[str, str, str, int], tuple[int, int]] = {}  # errors, warnings now
+    # Files that an earlier run took from the inbox but stopped (killed, disk full) before
+    # writing the outputs: the controller has not been told of them, so tonight's run does.
+    # (Without a manifest, a first night or an emptied outbox, there is nothing to go by.)
+    written = {(i.get("name"), i.get("folder"), i.get("sha256"), i.get("received"))
+               for i in before.get("inputs", []) if isinstance(i, dict)}
+    tonight = {a.identity for a, _ in summary.new}
+    untold: list[tuple[Arrival, Report]] = []
     for arrival, state in rows:
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
             fresh.get(arrival.identity) or _load(archive, register, period, arrival, own)
+        if before and arrival.identity not in tonight and (
+                arrival.name, arrival.folder, arrival.sha256, arrival.received) not in written:
+            untold.append((arrival, report or Report(file=arrival.name)))
         if report is not None:
             counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
@@ -922,6 +1030,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                               period=period, fil1=arrival.name, fil2=winner.name)
             issues.append(replace(same_night, department=arrival.department,
                                   file=arrival.name))
+    summary.new[:0] = untold
+    summary.untold = {a.identity for a, _ in untold}
     _drop_lapsed(summary, register)
     _name_refused(summary, rows)
     summary.replaced = _replaced(rows, counted)

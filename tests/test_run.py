@@ -852,3 +852,227 @@ def test_a_counted_file_that_no_longer_fits_the_edited_register_is_named(workspa
     assert "oförändrad" in result.output
     rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")
     assert [r[6] for r in rows if r[1] == "stab.xlsx"] == ["Nej"]  # Räknas
+
+
+def test_a_file_name_not_in_utf8_is_read_and_shown_not_a_traceback(workspace):
+    """A name from an old zip tool or a share with another character set (Latin-1 "å" as
+    one byte): the ledger, the output and the workbook get it as text, read as Windows-1252."""
+    folder = workspace / "inbox" / "SOC"
+    folder.mkdir()
+    source = next((SUBMISSIONS / "SOC").glob("*.xlsx"))
+    target = os.fsencode(folder) + b"/Sociala m\xe5l T2.xlsx"
+    with open(target, "wb") as handle:
+        handle.write(source.read_bytes())
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert "SOC/Sociala mål T2.xlsx: Godkänd" in result.output
+    assert [a.name for a in Archive(workspace / "archive").arrivals()] == ["Sociala mål T2.xlsx"]
+    assert "Sociala mål T2.xlsx" in inlamningar(workspace)
+    assert os.listdir(os.fsencode(folder)) == []
+
+
+def test_a_link_in_the_inbox_is_not_followed(workspace, tmp_path):
+    """A symbolic link in UTB's folder to SOC's file would hand SOC's answers in, and the
+    feedback copy would send them to UTB: it is named and left, never read."""
+    other = tmp_path / "soc_hemlig.xlsx"
+    shutil.copy(next((SUBMISSIONS / "SOC").glob("*.xlsx")), other)
+    link = workspace / "inbox" / "UTB" / "genvag.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(other)
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert ("UTB/genvag.xlsx: är en länk till en annan fil och läses inte. Lägg själva filen i "
+            "inkorgen i stället för länken.") in result.output
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
+    assert not (workspace / "outbox" / "feedback").exists()
+    assert link.is_symlink()
+
+
+def test_a_file_the_run_may_not_read_is_named_and_the_others_go_on(workspace, monkeypatch):
+    """One department's file without read permission (a share's ACL) used to stop the whole
+    night with exit 2; it waits in the inbox, named with what to do."""
+    from pathlib import Path
+
+    locked = drop(workspace, "SOC")
+    drop(workspace, "EKO")
+    read_bytes = Path.read_bytes
+
+    def guarded(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert (f"SOC/{locked.name}: kunde inte läsas, eftersom behörighet saknas till filen. Den "
+            "ligger kvar i inkorgen.") in result.output
+    assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
+    assert locked.exists()
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
+
+
+def test_a_file_the_run_may_not_remove_is_archived_once_and_named_each_night(workspace,
+                                                                            monkeypatch):
+    """A drop folder the run may read but not change: the file is archived and counts, the
+    night's outputs are written, and it is never read in again (it used to stop every night
+    with exit 2, and no outputs, until someone noticed)."""
+    from pathlib import Path
+
+    stuck = drop(workspace, "SOC")
+    unlink = Path.unlink
+
+    def guarded(self, missing_ok=False):
+        if self == stuck:
+            raise PermissionError(13, "Permission denied", str(self))
+        return unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", guarded)
+    for _night in range(2):
+        result = run(workspace, "run")
+        assert result.exit_code == 0, result.output
+        assert (f"SOC/{stuck.name}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
+                f"behörighet saknas i mappen {stuck.parent}.") in result.output
+    assert [a.verdict for a in Archive(workspace / "archive").arrivals()] == ["Godkänd"]
+    assert (workspace / "outbox" / "sammanstallning_2024-T2.xlsx").exists()
+
+
+def test_files_taken_by_a_run_stopped_before_its_outputs_are_told_the_next_night(
+        workspace, tmp_path, monkeypatch):
+    """A night that archived a refused file and then could not write the workbook (disk
+    full) said only that; the next night used to say "Inga nya filer" with exit 0, and the
+    controller never heard of the refusal. Now the next night names it, with exit 1."""
+    import errno
+
+    import pipeline.publish.workbook
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T22:00:00")
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "trasig.xlsx", {"H2": "pågånde"}))
+    write_workbook = pipeline.publish.workbook.write_workbook
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", full)
+    assert run(workspace, "run").exit_code == 2
+    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", write_workbook)
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    assert ("UTB/trasig.xlsx: Ej godkänd (1 fel, 0 anmärkningar); togs emot "
+            "2024-09-10 22:00 av en körning som avbröts") in result.output
+    assert "Inga nya filer" not in result.output
+    again = run(workspace, "run")  # told once
+    assert again.exit_code == 0 and "trasig.xlsx" not in again.output
+
+
+def test_an_output_that_may_not_be_replaced_is_named_not_its_folder(workspace, monkeypatch):
+    """A rename over a file open in another program on a share (or one another account owns in
+    a sticky folder) fails on the file itself, not for want of rights in the folder."""
+    import pipeline.atomic
+
+    drop(workspace, "EKO")
+    (workspace / "outbox").mkdir()
+    workbook = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    workbook.write_bytes(b"the night before")
+    replace = os.replace
+
+    def refused(source, target):
+        if str(target) == str(workbook):
+            raise PermissionError(13, "Permission denied", str(source), None, str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(pipeline.atomic.os, "replace", refused)
+    result = run(workspace, "run")
+    assert result.exit_code == 2
+    assert (f"filen {workbook} kunde inte ersättas. Stäng den om den är öppen i ett annat "
+            "program") in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_saved_over_while_the_run_archives_it_is_not_removed_unread(workspace, tmp_path,
+                                                                           monkeypatch):
+    """UTB saves its file again (Excel: a new file renamed over the old) after the run read
+    it and before the run removed it from the inbox: the new version used to be deleted
+    without ever being archived. It stays for the next night, which reads it."""
+    target = drop(workspace, "UTB", name="utb.xlsx")
+    newer = broken_copy(tmp_path, "UTB", "ny.xlsx", {"I2": "Kommentaren skriven efteråt."})
+    append = Archive.append
+
+    def saved_meanwhile(self, *arrivals):
+        os.replace(shutil.copy(newer, target.with_name(".~utb.tmp")), target)
+        os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns - 10**9))
+        append(self, *arrivals)
+
+    monkeypatch.setattr(Archive, "append", saved_meanwhile)
+    assert run(workspace, "run").exit_code == 0
+    assert sha(target) == sha(newer)  # still there, unread
+    monkeypatch.setattr(Archive, "append", append)
+    second = run(workspace, "run")
+    assert second.exit_code == 0, second.output
+    assert not target.exists(), second.output
+    assert [a.sha256 for a in Archive(workspace / "archive").arrivals()][-1] == sha(newer)
+
+
+def test_what_a_killed_templates_left_in_the_templates_folder_is_swept(workspace):
+    """The templates folder is what departments are sent to: `pipeline templates` killed
+    while writing left `.UTB_2024-T2_mall.xlsx.<random>.tmp` there for good (the run sweeps
+    only outbox and feedback). The next `templates` removes those an hour old."""
+    folder = workspace / "outbox" / "mallar" / "2024-T2"
+    folder.mkdir(parents=True)
+    old = folder / ".UTB_2024-T2_mall.xlsx.k2j4_x9a.tmp"
+    fresh = folder / ".SOC_2024-T2_mall.xlsx.zzzzzzzz.tmp"
+    for path in (old, fresh):
+        path.write_bytes(b"")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert run(workspace, "templates", "--department", "EKO").exit_code == 0
+    assert [old.exists(), fresh.exists()] == [False, True]
+
+
+def test_a_feedback_copy_open_in_another_program_never_stops_the_night(workspace, tmp_path,
+                                                                       monkeypatch):
+    """UTB keeps last night's feedback copy open on a share, which then refuses to replace or
+    remove it: the night used to stop with exit 2 before any file was taken, every night
+    until it was closed, for every department. Now the new copy gets the file's name added,
+    and an outdated copy that cannot be removed is named for the controller."""
+    from pathlib import Path
+
+    import pipeline.atomic
+
+    feedback = workspace / "outbox" / "feedback"
+    opened = feedback / "UTB_2024-T2_fel.xlsx"
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "forsta.xlsx", {"H2": "pågånde"}))
+    assert run(workspace, "run").exit_code == 1 and opened.exists()
+
+    replace, unlink = os.replace, Path.unlink
+
+    def refused_replace(source, target):
+        if str(target) == str(opened):
+            raise PermissionError(13, "Permission denied", str(source), None, str(target))
+        replace(source, target)
+
+    def refused_unlink(self, missing_ok=False):
+        if self == opened:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pipeline.atomic.os, "replace", refused_replace)
+    monkeypatch.setattr(Path, "unlink", refused_unlink)
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "andra.xlsx", {"H3": "klart"}))
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
+    assert f"Återkoppling: {feedback / 'UTB_2024-T2_fel_andra.xlsx'}" in result.output
+    assert f"Återkopplingen {opened} gäller en fil som har ersatts" in result.output
+    assert "klart" in str(sheet_rows(feedback / "UTB_2024-T2_fel_andra.xlsx", "Fel"))
+
+    drop(workspace, "UTB", name="rattad.xlsx")
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert (f"Återkopplingen {opened} gäller en fil som har ersatts, men kunde inte tas bort; "
+            "den är troligen öppen i ett annat program.") in result.output
+    assert sorted(p.name for p in feedback.iterdir()) == ["UTB_2024-T2_fel.xlsx"]
