@@ -256,7 +256,8 @@ def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None
 @run_guarded
 def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None) -> None:
     """Kontrollera filer som nattkörningen skulle göra, utan att arkivera något."""
-    from .run import file_name, validate_files
+    from .inbox import file_name
+    from .run import validate_files
 
     settings = settings_from(ctx)
     rejected = 0
@@ -287,8 +288,8 @@ def run(ctx: click.Context) -> None:
     try:
         summary = nightly_run(settings, progress=progress)
     except RegisterError as exc:  # the cron mail says what became of the departments' files
+        from .inbox import scan_inbox
         from .ledger import plural
-        from .run import scan_inbox
 
         try:
             scan = scan_inbox(settings, None)

@@ -27,6 +27,15 @@ from .archive import Archive, Arrival, run_lock
 from .atomic import atomic_write, atomic_write_bytes, sweep_temporary
 from .config import Settings
 from .errors import ConfigError
+from .inbox import (
+    InboxFile,
+    InboxScan,
+    arrived,
+    file_name,
+    open_long,
+    scan_inbox,
+    unknown_folder,
+)
 from .issues import Issue, Report, make
 from .labels import Verdict
 from .ledger import (
@@ -281,42 +290,6 @@ class RunSummary:
         return out
 
 
-def file_name(path: Path) -> str:
-    """A file's name as text to show, log and keep in the ledger. A name that is not UTF-8
-    (from an old zip tool, or a share with another character set) comes from the file system
-    with lone surrogates, which no output can hold: it is read as Windows-1252 instead."""
-    raw = os.fsencode(path.name)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-@dataclass(frozen=True)
-class InboxFile:
-    path: Path
-    folder: str  # department code of the drop folder, "" for the inbox itself
-
-    @property
-    def name(self) -> str:
-        return file_name(self.path)
-
-    @property
-    def shown(self) -> str:
-        """How the file is named to the controller: "KOD/namn", or the name alone."""
-        return f"{self.folder}/{self.name}" if self.folder else self.name
-
-
-@dataclass
-class InboxScan:
-    ready: list[InboxFile] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)  # left for the next night, as shown
-    open: list[str] = field(default_factory=list)  # of those, open in Excel or LibreOffice
-    unknown_folders: dict[str, int] = field(default_factory=dict)  # not a code: files there
-    nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
-    links: list[str] = field(default_factory=list)  # symbolic links to files, as shown
-
-
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
 # F10-F12): what was found, and why it matters.
 ADMIN_NOTICES = {
@@ -332,76 +305,6 @@ ADMIN_NOTICES = {
 def _admin_notices(report: Report) -> list[str]:
     """The codes of the report's issues that the administrator is told about, once each."""
     return list(dict.fromkeys(i.code for i in report.issues if i.code in ADMIN_NOTICES))
-
-
-# After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
-# the department has most likely left it open on a desk and must close it.
-OPEN_NIGHTS_BEFORE_MESSAGE = 2
-
-
-def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
-    """Files ready to read, and files left for the next night (still written or open).
-
-    codes: the departments whose drop folders are read; None reads every subfolder (a
-    cheap look for anything new). File ages are measured on the real clock, whatever
-    PIPELINE_NOW says."""
-    at = time.time()
-    scan = InboxScan()
-    inbox = settings.inbox
-    if not inbox.is_dir():
-        what = "är en fil, inte en mapp" if inbox.exists() else "finns inte"
-        raise ConfigError(f"Inkorgen {inbox} {what}. Skapa mappen, eller rätta inbox i "
-                          "pipeline.toml; inga filer har lästs.")
-    subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
-    folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
-                               if codes is None or name in codes]
-    for name in subfolders:
-        if codes is not None and name not in codes and not name.startswith("."):
-            files = sum(1 for p in (inbox / name).iterdir() if p.is_file() and not _ignored(p.name))
-            if files:
-                scan.unknown_folders[file_name(inbox / name)] = files
-    for folder, code in folders:
-        names = {p.name for p in folder.iterdir()}
-        for path in sorted(folder.iterdir()):
-            name = path.name
-            if code and path.is_dir() and not name.startswith("."):
-                files = sum(1 for p in path.rglob("*") if p.is_file() and not _ignored(p.name))
-                if files:
-                    scan.nested[f"{code}/{file_name(path)}"] = files
-            if path.is_symlink() and not path.is_dir() and not _ignored(name):
-                # never followed: a link in a department's folder could hand in (and have the
-                # feedback copy send back) any file the run may read
-                scan.links.append(InboxFile(path, code).shown)
-                continue
-            if not path.is_file() or _ignored(name):
-                continue
-            item = InboxFile(path, code)
-            if f"~${name}" in names or f".~lock.{name}#" in names:
-                scan.waiting.append(item.shown)  # open in Excel or LibreOffice
-                scan.open.append(item.shown)
-                continue
-            try:
-                age = at - path.stat().st_mtime
-            except FileNotFoundError:
-                continue  # Excel's save-by-rename: gone for a moment, back next night
-            if age < settings.settle_seconds:
-                scan.waiting.append(item.shown)
-                continue
-            scan.ready.append(item)
-    return scan
-
-
-# Excel saves through a temporary file with a name like 4A3F9C21, without an extension. Eight
-# digits alone are more likely a date ("20240831") than such a name, and are read.
-_EXCEL_TEMPORARY = re.compile(r"(?=[0-9]*[A-F])[0-9A-F]{8}")
-
-
-def _ignored(name: str) -> bool:
-    """Lock files, temporary save files and hidden files are never submissions. Any other
-    name is read, with an extension or without ("Stab T2 2024" is a workbook all the same)."""
-    lowered = name.lower()
-    return (name.startswith(("~$", ".~lock.", ".")) or lowered.endswith((".tmp", "#"))
-            or _EXCEL_TEMPORARY.fullmatch(name) is not None)
 
 
 @contextlib.contextmanager
@@ -435,7 +338,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         archive.log("file_open", name=shown, nights=nights)
     unchanged = _nothing_new(settings, archive, first)
     if unchanged is not None:
-        unchanged.open_long = _open_long(nights_open, first)
+        unchanged.open_long = open_long(nights_open, first)
         unchanged.nested = first.nested
         unchanged.links = first.links
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
@@ -447,10 +350,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     arrivals = archive.arrivals()
     scan = scan_inbox(settings, register.department_codes)
     ready, summary.waiting = scan.ready, scan.waiting
-    summary.open_long = _open_long(nights_open, scan)
+    summary.open_long = open_long(nights_open, scan)
     summary.nested = scan.nested
     summary.links = scan.links
-    summary.unknown_folders = [_unknown_folder(name, files, register.department_codes)
+    summary.unknown_folders = [unknown_folder(name, files, register.department_codes)
                                for name, files in scan.unknown_folders.items()]
     with _phase(archive, "earlier_periods"):
         own = _own_activities(archive, register, period, arrivals)
@@ -487,24 +390,6 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
-
-
-def _unknown_folder(name: str, files: int, codes: Sequence[str]) -> str:
-    """What to say about a folder in the inbox that is no department's: its files are left
-    where they are, unread, until the folder is renamed or they are moved."""
-    meant = next((code for code in codes if code.casefold() == name.strip().casefold()), None)
-    hint = f"Byt namn på mappen till {meant}" if meant else \
-        "Byt namn på mappen till en avdelningskod i registret"
-    them = "filen" if files == 1 else "filerna"
-    return (f"Mappen {name} i inkorgen hör inte till någon avdelning i registret, så "
-            f"{them if files == 1 else f'de {files} filerna'} där har inte lästs. "
-            f"{hint}, eller flytta {them} till rätt avdelnings mapp.")
-
-
-def _open_long(nights_open: dict[str, int], scan: InboxScan) -> dict[str, int]:
-    """The files still open at `scan` that have been open for several nights in a row."""
-    return {shown: nights for shown, nights in nights_open.items()
-            if nights >= OPEN_NIGHTS_BEFORE_MESSAGE and shown in scan.open}
 
 
 def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSummary | None:
@@ -720,15 +605,6 @@ def _period_found(report: Report, code: str) -> str | None:
     use an older template) or "file_wrong_period" (late: refused, and the controller told how
     to count it for its own period). None for a file of this period."""
     return next((i.found for i in report.issues if i.code == code), None)
-
-
-def arrived(stat: os.stat_result, taken: dt.datetime) -> dt.datetime:
-    """When a file came into the inbox: its last change there (copying or moving it in sets
-    the change time, saving it there the modification time), at the latest when the run took
-    it. A file put in on the deadline day is so in time, though the night's run takes it after
-    midnight; a clock or file time in the future gives way to the run's."""
-    changed = dt.datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime))
-    return min(changed.replace(microsecond=0), taken)
 
 
 # A zip cut off while being copied (no central directory) waits this long, about a night,

@@ -762,7 +762,7 @@ def test_a_run_leaves_the_callers_garbage_collector_as_it_was(workspace):
 def test_a_file_counts_as_received_when_it_came_into_the_inbox_not_when_the_run_took_it():
     """The nightly run takes a file after midnight: one put in on the deadline day at 14:00
     is received 14:00 that day (in time), not 02:00 the next (late)."""
-    from pipeline.run import arrived
+    from pipeline.inbox import arrived
 
     def stat(modified, changed):
         return os.stat_result((0o100644, 0, 0, 1, 0, 0, 10, modified.timestamp(),
