@@ -42,6 +42,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                      "datumen."),
     "register_deadline_before_end": (E, "Sista inlämningsdag {sista} är före periodens slut "
                                         "{slut}. Kontrollera datumen."),
+    "register_period_order": (E, "Periodslut {slut} för {period} är inte efter periodslutet för "
+                                 "{före} ({före_slut}). Perioderna följer på varandra: rätta "
+                                 "datumet, så att T1, T2 och T3 slutar i den ordningen."),
+    "register_period_end_year": (E, "Periodslut {slut} ligger inte i {år}, periodens år. Har raden "
+                                    "kopierats från förra årets register? Skriv årets datum."),
+    "register_duplicate_folded": (E, '{kolumn} "{värde}" skiljer sig bara i stora och små '
+                                     'bokstäver från "{annat}" på rad {annan_rad}. Varje id får '
+                                     "bara finnas en gång: ge aktiviteterna olika id eller ta "
+                                     "bort den ena raden."),
     "register_bad_period": (E, 'Perioden "{värde}" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 '
                                "eller ÅÅÅÅ-T3, t.ex. 2024-T2."),
     "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '
