@@ -237,9 +237,12 @@ class RunSummary:
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
         for shown, before, copy, where in self.late:
+            # last year's periods are in last year's register only
+            register = "" if before[:4] == (self.period or "")[:4] else \
+                f"--register <registret för {before[:4]}> "
             out.append(f"  {shown}: gäller {before}, en tidigare period än den som samlas in nu "
                        f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "
-                       f"{where} och kör pipeline run --period {before}.")
+                       f"{where} och kör pipeline run {register}--period {before}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)

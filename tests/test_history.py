@@ -526,3 +526,41 @@ def test_the_years_first_templates_and_workbook_show_last_years_status_by_id(wor
     fresh = rows_of(workspace / "ny" / "SOC_2025-T1_mall.xlsx", "Aktiviteter")
     assert all(r["Föregående status"] in ("", None) for r in fresh)
 
+
+def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(workspace,
+                                                                           register_copy):
+    """Around New Year both registers are in use: last year's T3 comes in after the controller
+    moved on to 2025-T1, or this year's T1 before the 2024-T3 night is over. The late file is
+    refused as late (with how to count it, with last year's register); the early one waits in
+    the inbox, as within a year; neither is told that its period does not exist."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T3")
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
+                       period_end=dt.date(2024, 12, 31))
+    register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
+    assert invoke(config, "templates", "--register", str(register_2025), "--period", "2025-T1",
+                  "--department", "SOC", "--out", str(out)).exit_code == 0
+    (workspace / "inbox" / "SOC").mkdir()
+    t1 = fill_template(out / "SOC_2025-T1_mall.xlsx", workspace / "inbox" / "SOC" / "t1.xlsx",
+                       department="SOC", period_end=dt.date(2025, 4, 30))
+
+    early = invoke(config, "run")  # still collecting 2024-T3 with the 2024 register
+    assert early.exit_code == 0, early.output
+    assert "t1.xlsx: gäller 2025-T1, som inte samlas in ännu" in early.output
+    assert t1.exists() and "finns inte i registret" not in early.output
+
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    shutil.copy(t3, workspace / "inbox" / "SOC" / "sen.xlsx")
+    late = invoke(config, "run")
+    assert late.exit_code == 1
+    assert "t1.xlsx: Godkänd" in late.output
+    assert "sen.xlsx: gäller 2024-T3" in late.output
+    assert "pipeline run --register <registret för 2024> --period 2024-T3" in late.output
+    fel = "\n".join(" ".join(str(v) for v in row if v is not None) for row in openpyxl.load_workbook(
+        workspace / "outbox" / "feedback" / "SOC_2025-T1_fel.xlsx")["Fel"].iter_rows(
+        values_only=True))
+    assert "insamlingen för 2024-T3 är avslutad" in fel
+    assert "finns inte i registret" not in fel
