@@ -51,6 +51,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                      'bokstäver från "{annat}" på rad {annan_rad}. Varje id får '
                                      "bara finnas en gång: ge aktiviteterna olika id eller ta "
                                      "bort den ena raden."),
+    "register_open": (W, "Registret {fil} är öppet i Excel eller LibreOffice ({låsfil} finns "
+                         "bredvid det). Mallarna är gjorda från den senast sparade versionen: har "
+                         "du ändrat något som inte är sparat, spara registret och kör pipeline "
+                         "templates igen."),
     "register_bad_period": (E, 'Perioden "{värde}" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 '
                                "eller ÅÅÅÅ-T3, t.ex. 2024-T2."),
     "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '

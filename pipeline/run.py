@@ -90,6 +90,17 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                            history=load_history(settings, register, period))
 
 
+def register_open(settings: Settings) -> Issue | None:
+    """A warning when the register is open in Excel or LibreOffice (its lock file lies beside
+    it): what is read is its last saved version, not what the controller sees on screen."""
+    path = settings.register
+    # Excel's owner file is "~$" and the name, with a long name's first two letters replaced
+    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            return make("register_open", fil=path.name, låsfil=lock)
+    return None
+
+
 def load_history(settings: Settings, register: Register, period: str):  # type: ignore[no-untyped-def]
     """The previous period's merged activities and suggestions, to prefill the templates."""
     from .templates import History
