@@ -21,6 +21,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                "finns och är en Excel-arbetsbok (*.xlsx)."),
     "register_sheet_missing": (E, 'Fliken "{flik}" saknas i registret. Lägg till fliken med '
                                   "rubrikerna {rubriker} på rad 1."),
+    "register_sheet_renamed": (E, 'Fliken "{flik}" saknas i registret, men det finns en flik '
+                                  '"{namn}". Byt namn på den till "{flik}": flikarna hittas på '
+                                  "sina namn."),
     "register_column_missing": (E, 'Kolumnen "{kolumn}" saknas på fliken "{flik}". Skriv rubriken '
                                    "på rad 1; kolumnerna hittas på rubriken, inte på platsen."),
     "register_duplicate_header": (E, 'Rubriken "{kolumn}" finns två gånger på fliken "{flik}" '

@@ -249,7 +249,10 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
                            if sheet not in sheets and fold_header(sheet) in by_fold}}
     for sheet, columns in REGISTER_COLUMNS.items():
         if sheet not in sheets:
-            issues.append(make("register_sheet_missing", sheet=sheet,
+            renamed = _renamed_sheet(sheet, sheets)
+            issues.append(make("register_sheet_renamed", sheet=sheet, namn=renamed)
+                          if renamed else
+                          make("register_sheet_missing", sheet=sheet,
                                rubriker=", ".join(f'"{c}"' for c in columns)))
             continue
         optional = [c for (s, c) in REGISTER_OPTIONAL if s == sheet]
@@ -296,6 +299,14 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
         council_goals=clean(S.COUNCIL_GOALS), board_goals=clean(S.BOARD_GOALS),
         activities=clean(S.ACTIVITIES), budget=clean(S.BUDGET), baselines=baselines,
     )
+
+
+def _renamed_sheet(sheet: str, sheets: dict[str, list[list[object]]]) -> str | None:
+    """A tab that is not one of the register's but holds the missing one's name
+    ("Aktiviteter 2025", "KS-mål (ny)"): the tab, renamed."""
+    wanted = fold_header(sheet)
+    return next((name for name in sheets if name not in REGISTER_COLUMNS
+                 and wanted in fold_header(name)), None)
 
 
 def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]

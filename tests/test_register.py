@@ -186,3 +186,16 @@ def test_periods_are_read_in_period_order_whatever_the_rows_order(register_copy)
     assert read.previous_period("2024-T2") == "2024-T1"
     assert read.previous_period("2024-T1") is None
     assert read.period("2024-T3")["deadline"] == dt.date(2025, 1, 20)
+
+
+def test_a_renamed_tab_is_named_with_what_to_call_it(register_copy):
+    path, _ = register_copy
+    book = openpyxl.load_workbook(path)
+    book["Aktiviteter"].title = "Aktiviteter 2025"
+    book.save(path)
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    (issue,) = caught.value.issues
+    assert issue.sheet == "Aktiviteter"
+    assert ('Fliken "Aktiviteter" saknas i registret, men det finns en flik "Aktiviteter 2025". '
+            'Byt namn på den till "Aktiviteter"') in issue.describe()
