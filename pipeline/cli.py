@@ -237,13 +237,16 @@ def main(ctx: click.Context) -> None:
 @run_guarded
 def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None) -> None:
     """Skapa en ifyllningsmall per avdelning för perioden."""
-    from .run import make_templates
+    from .run import make_templates, register_open
 
     settings = settings_from(ctx)
     paths = make_templates(settings, departments=departments, out=out)
     for path in paths:
         click.echo(f"Skrev {path}")
     click.echo(f"{len(paths)} mallar klara.")
+    notice = register_open(settings)
+    if notice is not None:
+        click.echo(f"Obs: {notice.message}")
 
 
 @main.command()

@@ -21,6 +21,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                "finns och är en Excel-arbetsbok (*.xlsx)."),
     "register_sheet_missing": (E, 'Fliken "{flik}" saknas i registret. Lägg till fliken med '
                                   "rubrikerna {rubriker} på rad 1."),
+    "register_sheet_renamed": (E, 'Fliken "{flik}" saknas i registret, men det finns en flik '
+                                  '"{namn}". Byt namn på den till "{flik}": flikarna hittas på '
+                                  "sina namn."),
     "register_column_missing": (E, 'Kolumnen "{kolumn}" saknas på fliken "{flik}". Skriv rubriken '
                                    "på rad 1; kolumnerna hittas på rubriken, inte på platsen."),
     "register_duplicate_header": (E, 'Rubriken "{kolumn}" finns två gånger på fliken "{flik}" '
@@ -42,6 +45,19 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                      "datumen."),
     "register_deadline_before_end": (E, "Sista inlämningsdag {sista} är före periodens slut "
                                         "{slut}. Kontrollera datumen."),
+    "register_period_order": (E, "Periodslut {slut} för {period} är inte efter periodslutet för "
+                                 "{före} ({före_slut}). Perioderna följer på varandra: rätta "
+                                 "datumet, så att T1, T2 och T3 slutar i den ordningen."),
+    "register_period_end_year": (E, "Periodslut {slut} ligger inte i {år}, periodens år. Har raden "
+                                    "kopierats från förra årets register? Skriv årets datum."),
+    "register_duplicate_folded": (E, '{kolumn} "{värde}" skiljer sig bara i stora och små '
+                                     'bokstäver från "{annat}" på rad {annan_rad}. Varje id får '
+                                     "bara finnas en gång: ge aktiviteterna olika id eller ta "
+                                     "bort den ena raden."),
+    "register_open": (W, "Registret {fil} är öppet i Excel eller LibreOffice ({låsfil} finns "
+                         "bredvid det). Mallarna är gjorda från den senast sparade versionen: har "
+                         "du ändrat något som inte är sparat, spara registret och kör pipeline "
+                         "templates igen."),
     "register_bad_period": (E, 'Perioden "{värde}" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 '
                                "eller ÅÅÅÅ-T3, t.ex. 2024-T2."),
     "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '

@@ -483,6 +483,9 @@ class WorkbookText:
     NO_ACTIVITIES = "Registret har inga aktiviteter."
     NO_PREVIOUS_STATUS = ("Föregående status är tom: det finns ingen godkänd rapport från "
                           "föregående period ({period}).")
+    LAST_YEAR_STATUS = ("Föregående status för årets första period är den som avdelningen "
+                        "rapporterade i förra årets sista rapport, för de aktiviteter som finns "
+                        "kvar i registret med samma aktivitets-id.")
     FLAG_NOTE = ("Flaggor: slutdatum passerat men aktiviteten är inte avslutad; avslutad enligt "
                  "plan men slutdatum ligger mer än {dagar} dagar efter periodens slut; sämre "
                  "status än förra perioden.")

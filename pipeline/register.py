@@ -249,7 +249,10 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
                            if sheet not in sheets and fold_header(sheet) in by_fold}}
     for sheet, columns in REGISTER_COLUMNS.items():
         if sheet not in sheets:
-            issues.append(make("register_sheet_missing", sheet=sheet,
+            renamed = _renamed_sheet(sheet, sheets)
+            issues.append(make("register_sheet_renamed", sheet=sheet, namn=renamed)
+                          if renamed else
+                          make("register_sheet_missing", sheet=sheet,
                                rubriker=", ".join(f'"{c}"' for c in columns)))
             continue
         optional = [c for (s, c) in REGISTER_OPTIONAL if s == sheet]
@@ -290,10 +293,20 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
     baselines = clean(S.BASELINES).rename(columns={"sick_leave_pct": "sick_leave_share"})
     return Register(
         source=source, checksum=checksum, settings=settings,
-        departments=clean(S.DEPARTMENTS), periods=clean(S.PERIODS),
+        departments=clean(S.DEPARTMENTS),
+        # in period order whatever the rows' order: the previous period is the one before
+        periods=clean(S.PERIODS).sort_values("period", kind="stable", ignore_index=True),
         council_goals=clean(S.COUNCIL_GOALS), board_goals=clean(S.BOARD_GOALS),
         activities=clean(S.ACTIVITIES), budget=clean(S.BUDGET), baselines=baselines,
     )
+
+
+def _renamed_sheet(sheet: str, sheets: dict[str, list[list[object]]]) -> str | None:
+    """A tab that is not one of the register's but holds the missing one's name
+    ("Aktiviteter 2025", "KS-mål (ny)"): the tab, renamed."""
+    wanted = fold_header(sheet)
+    return next((name for name in sheets if name not in REGISTER_COLUMNS
+                 and wanted in fold_header(name)), None)
 
 
 def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]
@@ -533,6 +546,8 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
     for row, code in _columns(frames[S.BASELINES], "department"):
         if _given(code) and code not in departments and code != WHOLE_ORGAN_CODE:
             unknown(S.BASELINES, "department", row, code, S.DEPARTMENTS)
+    issues.extend(_period_order(frames[S.PERIODS], tables[S.PERIODS]))
+    issues.extend(_ids_alike(frames[S.ACTIVITIES], tables[S.ACTIVITIES]))
     for row, period, end, deadline in _columns(frames[S.PERIODS], "period", "period_end",
                                                "deadline"):
         if isinstance(end, dt.date) and isinstance(deadline, dt.date) and deadline < end:
@@ -543,4 +558,43 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
             issues.append(make("register_period_year", sheet=S.PERIODS,
                                cell=tables[S.PERIODS].cell("period", row), found=period,
                                kolumn="Period", år=settings.year))
+    return issues
+
+
+def _period_order(periods: pd.DataFrame, table: Table) -> list[Issue]:
+    """Each period ends in its own year and after the one before it (by period, whatever the
+    rows' order): a row copied from last year's register with its dates, or T1 and T2 ending
+    on the same day, would give departments a wrong deadline and mix up the periods."""
+    issues: list[Issue] = []
+    known = [(period, row, end) for row, period, end in _columns(periods, "period", "period_end")
+             if _given(period) and isinstance(end, dt.date)]
+    before: tuple[str, dt.date] | None = None
+    for period, row, end in sorted(known):
+        year = int(period[:4]) if period[:4].isdigit() else None
+        if year is not None and end.year != year:
+            issues.append(make("register_period_end_year", sheet=S.PERIODS,
+                               cell=table.cell("period_end", row), found=end,
+                               kolumn="Periodslut", slut=end, år=year))
+        elif before is not None and end <= before[1]:
+            issues.append(make("register_period_order", sheet=S.PERIODS,
+                               cell=table.cell("period_end", row), found=end,
+                               kolumn="Periodslut", slut=end, period=period, före=before[0],
+                               före_slut=before[1]))
+        before = period, end
+    return issues
+
+
+def _ids_alike(activities: pd.DataFrame, table: Table) -> list[Issue]:
+    """Activity ids that differ only in case ("a3.1.1-02" beside "A3.1.1-02"): two activities
+    a reader cannot tell apart, and a carried-over one no longer matched by its id."""
+    issues: list[Issue] = []
+    first: dict[str, tuple[str, int]] = {}
+    for row, activity_id in _columns(activities, "activity_id"):
+        if not _given(activity_id):
+            continue
+        seen = first.setdefault(activity_id.casefold(), (activity_id, row))
+        if seen[0] != activity_id:
+            issues.append(make("register_duplicate_folded", sheet=S.ACTIVITIES,
+                               cell=table.cell("activity_id", row), found=activity_id,
+                               kolumn="Aktivitets-id", annat=seen[0], annan_rad=seen[1]))
     return issues

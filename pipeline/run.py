@@ -99,15 +99,27 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                            history=load_history(settings, register, period))
 
 
+def register_open(settings: Settings) -> Issue | None:
+    """A warning when the register is open in Excel or LibreOffice (its lock file lies beside
+    it): what is read is its last saved version, not what the controller sees on screen."""
+    path = settings.register
+    # Excel's owner file is "~$" and the name, with a long name's first two letters replaced
+    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            return make("register_open", fil=path.name, låsfil=lock)
+    return None
+
+
 def load_history(settings: Settings, register: Register, period: str):  # type: ignore[no-untyped-def]
     """The previous period's merged activities and suggestions, to prefill the templates."""
     from .templates import History
 
     previous = register.previous_period(period)
-    if previous is None:
-        return None
     archive = Archive(settings.archive)
-    merged = _merge_period(archive, register, previous, archive.arrivals())
+    if previous is None:
+        last_year = _last_year_answers(archive, register, period, archive.arrivals())
+        return None if last_year is None else History(*last_year)
+    merged = _merge_period(archive, register, previous, archive.arrivals(), previous=False)
     if merged is None:
         return None
     activities = merged.activities[merged.activities["status"].map(
@@ -245,9 +257,12 @@ class RunSummary:
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
         for shown, before, copy, where in self.late:
+            # last year's periods are in last year's register only
+            register = "" if before[:4] == (self.period or "")[:4] else \
+                f"--register <registret för {before[:4]}> "
             out.append(f"  {shown}: gäller {before}, en tidigare period än den som samlas in nu "
                        f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "
-                       f"{where} och kör pipeline run --period {before}.")
+                       f"{where} och kör pipeline run {register}--period {before}.")
         for shown, nights in self.open_long.items():
             out.append(f"  {shown}: " + make("file_open_nights", fil=Path(shown).name,
                                              nätter=nights).message)
@@ -775,9 +790,11 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
     return report, data
 
 
-def _merge_period(archive: Archive, register: Register, period: str,
-                  arrivals: list[Arrival]):  # type: ignore[no-untyped-def]
-    """The period's merged goal register from the archive, or None before any file counts."""
+def _merge_period(archive: Archive, register: Register, period: str, arrivals: list[Arrival],
+                  *, previous: bool = True):  # type: ignore[no-untyped-def]
+    """The period's merged goal register from the archive, or None before any file counts;
+    previous=False leaves the previous statuses out (a period merged as the previous one of
+    another is read for its own statuses only)."""
     _, counted = states(arrivals, period)
     if not counted:
         return None
@@ -787,6 +804,10 @@ def _merge_period(archive: Archive, register: Register, period: str,
         _, data = _load(archive, register, period, arrival, own)
         if data is not None:
             accepted[code] = data
+    if not previous:
+        from .merge import merge
+
+        return merge(register, period, accepted)
     return _merge_with_previous(archive, register, period, accepted, arrivals)[0]
 
 
@@ -798,11 +819,62 @@ def _merge_with_previous(archive: Archive, register: Register, period: str,
     from .merge import merge
 
     previous_period = register.previous_period(period)
-    previous = _merge_period(archive, register, previous_period, arrivals) \
+    previous = _merge_period(archive, register, previous_period, arrivals, previous=False) \
         if previous_period else None
-    merged = merge(register, period, accepted,
-                   None if previous is None else previous.activities)
+    answers = None if previous is None else previous.activities
+    if previous_period is None:  # the year's first period: last year's statuses, by id
+        last_year = _last_year_answers(archive, register, period, arrivals)
+        answers = None if last_year is None else last_year[1]
+    merged = merge(register, period, accepted, answers)
     return merged, previous
+
+
+def _last_year_answers(archive: Archive, register: Register, period: str,
+                       arrivals: list[Arrival]) -> tuple[str, pd.DataFrame] | None:
+    """For the first period of the register's year: the statuses and comments of last year's
+    latest collected period (2024-T3 for 2025-T1), from the archived files that counted then,
+    as (period, frame of department, activity_id, status, comment, own). Last year's register
+    is not needed: an activity carried over into this year's register is found by its
+    department and id (in any case); last year's own activities stay behind unless the
+    controller has carried them over. None when the archive holds nothing from last year."""
+    import pandas as pd
+
+    from .intake import parse_submission
+    from .labels import TEMPLATE_COLUMNS, Status, TemplateSheet
+    from .normalize import clean_text, parse_choice
+    from .sheets import read_table
+
+    first = register.period_ids[0]
+    if period != first:
+        return None
+    year = str(register.settings.year - 1)
+    candidates = sorted({a.period for a in arrivals if a.period is not None
+                         and a.period.startswith(year) and a.period < first}, reverse=True)
+    ids = {activity_id.casefold(): activity_id for activity_id in register.activity_ids}
+    statuses = [status.value for status in Status]
+    columns = TEMPLATE_COLUMNS[TemplateSheet.ACTIVITIES]
+    for earlier in candidates:
+        _, counted = states(arrivals, earlier)
+        rows = []
+        for code, arrival in sorted(counted.items()):
+            try:
+                sheets = parse_submission(archive.read(arrival.sha256), name=arrival.name).sheets
+            except OSError:
+                continue  # an archived file gone missing: its statuses are not shown
+            table = read_table(TemplateSheet.ACTIVITIES, sheets.get(TemplateSheet.ACTIVITIES, []),
+                               columns)
+            if any(issue.is_error for issue in table.issues):
+                continue
+            for _, values in table.rows:
+                activity_id = ids.get(clean_text(values.get("activity_id")).casefold())
+                status = parse_choice(values.get("status"), statuses)[0]
+                if activity_id is not None and status is not None:
+                    rows.append((code, activity_id, status,
+                                 clean_text(values.get("comment"), multiline=True), False))
+        if counted:
+            return earlier, pd.DataFrame(rows, columns=["department", "activity_id", "status",
+                                                        "comment", "own"])
+    return None
 
 
 def _as_of(register: Register, period: str, counted: dict[str, Arrival]) -> dt.datetime:

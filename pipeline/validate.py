@@ -33,6 +33,7 @@ from .labels import (
     KRONOR_PER_UNIT,
     OWN_ACTIVITY_INPUT_COLUMNS,
     OWN_ACTIVITY_ROWS,
+    PERIOD_PATTERN,
     SEXES,
     STATUS_HINTS,
     TEMPLATE_COLUMNS,
@@ -568,12 +569,15 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         report.add(make("file_wrong_folder", avd_fil=department, avd_mapp=folder_department))
         ok = False
     file_period = meta.get(MetaKey.PERIOD, "")
-    if file_period not in lookups.period_ids:
+    # another year's template (last year's T3 handed in late, next year's T1 early) is told as
+    # late or early, as one of this year's, not as a period unknown to the register
+    other_year = re.fullmatch(PERIOD_PATTERN, file_period) is not None and \
+        file_period[:4] != period[:4]
+    if file_period not in lookups.period_ids and not other_year:
         report.add(make("file_unknown_period", found=file_period, period=period))
         ok = False
     elif file_period != period:
-        order = lookups.register.period_ids
-        later = order.index(file_period) > order.index(period)
+        later = file_period > period  # ÅÅÅÅ-Tn sort in time, across years too
         report.add(make("file_later_period" if later else "file_wrong_period",
                         found=file_period, period_i_fil=file_period, period=period))
         ok = False

@@ -345,7 +345,7 @@ def wrong_period(valid: bytes) -> bytes:
 
 @case("F20")
 def period_not_in_register(valid: bytes) -> bytes:
-    return cells(valid, "_meta", {"B5": "2023-T3"})
+    return cells(valid, "_meta", {"B5": "2024-T4"})
 
 
 @case("F21")

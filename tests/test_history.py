@@ -442,3 +442,125 @@ def test_an_activity_removed_from_the_register_keeps_its_departments_file_counti
     statuses = [r["Status"] for r in workbook_rows(workspace, "Aktiviteter")
                 if r["Avdelning"] == "Stab"]
     assert statuses and "Ej rapporterad" not in statuses
+
+
+# --- the year rollover -------------------------------------------------------------------------
+
+def next_year_register(path, *, carried, renamed_id=None):
+    """The controller's 2025 register made from the 2024 one: year and periods moved on, only
+    the activities in `carried` kept (one of them retyped as `renamed_id`), one new one."""
+    def change(book):
+        book["Inställningar"]["B4"] = 2025
+        periods = book["Perioder"]
+        for r, (end, deadline) in enumerate([((2025, 4, 30), (2025, 5, 15)),
+                                             ((2025, 8, 31), (2025, 9, 15)),
+                                             ((2025, 12, 31), (2026, 1, 19))], start=2):
+            periods.cell(r, 1).value = f"2025-T{r - 1}"
+            periods.cell(r, 2).value = dt.datetime(*end)
+            periods.cell(r, 3).value = dt.datetime(*deadline)
+        sheet = book["Aktiviteter"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value not in carried:
+                sheet.delete_rows(r)
+            else:
+                sheet.cell(r, 6).value = dt.datetime(2025, 12, 31)
+                if renamed_id and sheet.cell(r, 1).value.casefold() == renamed_id.casefold():
+                    sheet.cell(r, 1).value = renamed_id
+        sheet.append(["A2025-01", "3.2.1", "Träffpunkt för äldre", None,
+                      dt.datetime(2025, 2, 1), dt.datetime(2025, 11, 30), "SOC"])
+    return change_register(path, change)
+
+
+def test_the_years_first_templates_and_workbook_show_last_years_status_by_id(workspace,
+                                                                            register_copy):
+    """2025-T1 follows 2024-T3 although the 2025 register knows no 2024 period: an activity
+    carried over keeps its id, and Föregående status is what the department reported for it
+    in 2024-T3 (the id matched in any case), in the template and in the workbook. Without the
+    2024 archive the column is just empty, and nothing stops."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T3")
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
+                       period_end=dt.date(2024, 12, 31), seed=3)
+    reported = {r["Aktivitets-id"]: (r["Status"], r["Kommentar"])
+                for r in rows_of(t3, "Aktiviteter") if r["Aktivitets-id"]}
+    (workspace / "inbox" / "SOC").mkdir()
+    shutil.copy(t3, workspace / "inbox" / "SOC" / "t3.xlsx")
+    assert invoke(config, "run").exit_code == 0
+
+    carried = ["A3.1.1-03", "A3.2.1-02", "A3.3.4-01"]
+    register_2025 = next_year_register(register_copy[0], carried=carried,
+                                       renamed_id="a3.2.1-02")
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    rows = {r["Aktivitets-id"]: r for r in rows_of(out / "SOC_2025-T1_mall.xlsx", "Aktiviteter")
+            if r["Aktivitets-id"]}
+    assert set(rows) == {"A3.1.1-03", "a3.2.1-02", "A3.3.4-01", "A2025-01"}
+    for activity_id in carried:
+        row = rows.get(activity_id) or rows["a3.2.1-02"]
+        assert (row["Föregående status"], row["Föregående kommentar"]) == reported[activity_id]
+    assert rows["A2025-01"]["Föregående status"] in ("", None)
+
+    t1 = fill_template(out / "SOC_2025-T1_mall.xlsx", workspace / "inbox" / "SOC" / "t1.xlsx",
+                       department="SOC", period_end=dt.date(2025, 4, 30))
+    assert t1.exists()
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(workspace / "outbox" / "sammanstallning_2025-T1.xlsx")
+    shown = {r["Aktivitets-id"]: r["Föregående status"]
+             for r in rows_of(workspace / "outbox" / "sammanstallning_2025-T1.xlsx",
+                              "Aktiviteter") if r.get("Avdelning") == "Sociala avdelningen"}
+    assert shown["A3.1.1-03"] == reported["A3.1.1-03"][0]
+    assert shown["a3.2.1-02"] == reported["A3.2.1-02"][0]
+    notes = " ".join(str(c) for row in book["Aktiviteter"].iter_rows(values_only=True)
+                     for c in row if c)
+    assert "förra årets sista rapport" in notes
+
+    # a fresh archive for the new year: nothing to carry, nothing stops
+    set_period(config, "2025-T1")
+    config.write_text(config.read_text().replace('archive = "archive"', 'archive = "arkiv2025"'))
+    assert invoke(config, "templates", "--department", "SOC", "--out",
+                  str(workspace / "ny")).exit_code == 0
+    fresh = rows_of(workspace / "ny" / "SOC_2025-T1_mall.xlsx", "Aktiviteter")
+    assert all(r["Föregående status"] in ("", None) for r in fresh)
+
+
+def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(workspace,
+                                                                           register_copy):
+    """Around New Year both registers are in use: last year's T3 comes in after the controller
+    moved on to 2025-T1, or this year's T1 before the 2024-T3 night is over. The late file is
+    refused as late (with how to count it, with last year's register); the early one waits in
+    the inbox, as within a year; neither is told that its period does not exist."""
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T3")
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
+                       period_end=dt.date(2024, 12, 31))
+    register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
+    assert invoke(config, "templates", "--register", str(register_2025), "--period", "2025-T1",
+                  "--department", "SOC", "--out", str(out)).exit_code == 0
+    (workspace / "inbox" / "SOC").mkdir()
+    t1 = fill_template(out / "SOC_2025-T1_mall.xlsx", workspace / "inbox" / "SOC" / "t1.xlsx",
+                       department="SOC", period_end=dt.date(2025, 4, 30))
+
+    early = invoke(config, "run")  # still collecting 2024-T3 with the 2024 register
+    assert early.exit_code == 0, early.output
+    assert "t1.xlsx: gäller 2025-T1, som inte samlas in ännu" in early.output
+    assert t1.exists() and "finns inte i registret" not in early.output
+
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    shutil.copy(t3, workspace / "inbox" / "SOC" / "sen.xlsx")
+    late = invoke(config, "run")
+    assert late.exit_code == 1
+    assert "t1.xlsx: Godkänd" in late.output
+    assert "sen.xlsx: gäller 2024-T3" in late.output
+    assert "pipeline run --register <registret för 2024> --period 2024-T3" in late.output
+    fel = "\n".join(" ".join(str(v) for v in row if v is not None) for row in openpyxl.load_workbook(
+        workspace / "outbox" / "feedback" / "SOC_2025-T1_fel.xlsx")["Fel"].iter_rows(
+        values_only=True))
+    assert "insamlingen för 2024-T3 är avslutad" in fel
+    assert "finns inte i registret" not in fel

@@ -51,6 +51,12 @@ MISTAKES = {
     "bad period": ({("Perioder", "A2"): "2024-Q1"}, "Perioder", "A2", ['"2024-Q1"', "ÅÅÅÅ-T1"]),
     "deadline before period end": ({("Perioder", "C3"): dt.datetime(2024, 8, 1)}, "Perioder",
                                    "C3", ["2024-08-01", "före periodens slut"]),
+    "period end copied from last year": ({("Perioder", "B2"): dt.datetime(2023, 4, 30)},
+                                         "Perioder", "B2", ["2023-04-30", "inte i 2024"]),
+    "periods ending out of order": ({("Perioder", "B4"): dt.datetime(2024, 8, 31)}, "Perioder",
+                                    "B4", ["2024-T3", "2024-T2 (2024-08-31)"]),
+    "activity ids differing in case": ({("Aktiviteter", "A7"): "a3.1.1-02"}, "Aktiviteter",
+                                       "A7", ['"a3.1.1-02"', '"A3.1.1-02" på rad 3']),
     "bad amount unit": ({("Inställningar", "B5"): "kronor"}, "Inställningar", "B5",
                         ['"kronor"', "mnkr, tkr"]),
     "renamed column": ({("Aktiviteter", "G1"): "Ansvar"}, "Aktiviteter", None,
@@ -161,3 +167,35 @@ def test_harmless_variants_a_controller_types_are_read_as_meant(register_copy, r
     assert "KS-Mål" in book.sheetnames
     book.save(path)
     assert len(read_register(path).board_goals) == len(register.board_goals)
+
+
+def test_periods_are_read_in_period_order_whatever_the_rows_order(register_copy):
+    """A controller who types the year's periods bottom-up (or sorts the sheet by deadline)
+    still gets T1 before T2: the previous period, and so Föregående status, follows the
+    periods, not the rows."""
+    path, _ = register_copy
+    book = openpyxl.load_workbook(path)
+    sheet = book["Perioder"]
+    rows = [[c.value for c in sheet[r]] for r in (2, 3, 4)]
+    for r, values in zip((2, 3, 4), reversed(rows), strict=True):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(r, c).value = value
+    book.save(path)
+    read = read_register(path)
+    assert read.period_ids == ["2024-T1", "2024-T2", "2024-T3"]
+    assert read.previous_period("2024-T2") == "2024-T1"
+    assert read.previous_period("2024-T1") is None
+    assert read.period("2024-T3")["deadline"] == dt.date(2025, 1, 20)
+
+
+def test_a_renamed_tab_is_named_with_what_to_call_it(register_copy):
+    path, _ = register_copy
+    book = openpyxl.load_workbook(path)
+    book["Aktiviteter"].title = "Aktiviteter 2025"
+    book.save(path)
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    (issue,) = caught.value.issues
+    assert issue.sheet == "Aktiviteter"
+    assert ('Fliken "Aktiviteter" saknas i registret, men det finns en flik "Aktiviteter 2025". '
+            'Byt namn på den till "Aktiviteter"') in issue.describe()

@@ -213,3 +213,23 @@ def test_numbers_show_in_swedish_whatever_the_readers_locale(register, tmp_path,
         col = column(budget, header)
         assert {budget.cell(r, col).number_format for r in range(2, budget.max_row + 1)
                 if budget.cell(r, 1).value} == {amount}, header
+
+
+@pytest.mark.parametrize("lock", ["~$register.xlsx", "~$gister.xlsx", ".~lock.register.xlsx#"])
+def test_a_register_open_in_excel_or_libreoffice_is_named_after_the_templates(register_copy,
+                                                                             tmp_path, lock):
+    """The templates are made from the saved file, not from what the controller sees on the
+    screen: with the register open they are still made, and the controller is told to save
+    and run again if anything is unsaved."""
+    path, _ = register_copy
+    args = ["templates", "--register", str(path), "--period", "2024-T2", "--department", "SOC",
+            "--out", str(tmp_path / "mallar")]
+    quiet = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert quiet.exit_code == 0 and "öppet" not in quiet.output
+    (path.parent / lock).write_bytes(b"controller")
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mallar" / "SOC_2024-T2_mall.xlsx").exists()
+    assert (f"Obs: Registret register.xlsx är öppet i Excel eller LibreOffice ({lock} finns "
+            "bredvid det).") in result.output
+    assert "spara registret och kör pipeline templates igen" in result.output

@@ -78,7 +78,7 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
                                                         "1 inbäddade objekt",
                                                         "inte lästs in")),
     "wrong_period": (REJECT, "file_wrong_period", ("gäller 2024-T1", "för 2024-T2")),
-    "period_not_in_register": (REJECT, "file_unknown_period", ('"2023-T3"', "2024-T2")),
+    "period_not_in_register": (REJECT, "file_unknown_period", ('"2024-T4"', "2024-T2")),
     "department_not_in_register": (REJECT, "file_unknown_department", ('"KULTUR"',)),
     "old_template_version": (REJECT, "file_old_template", ("äldre version av mallen (0)",
                                                            "version 1")),

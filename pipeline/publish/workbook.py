@@ -925,6 +925,9 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
     earlier = ctx.register.previous_period(ctx.merged.period)
     if ctx.previous is None and earlier is not None:  # an empty column, said why
         notes.append(WT.NO_PREVIOUS_STATUS.format(period=earlier))
+    elif earlier is None and ctx.merged.activities["previous_status"].map(
+            lambda s: isinstance(s, str)).any():
+        notes.append(WT.LAST_YEAR_STATUS)
     _notes(sheet, ctx, last + 2, len(columns), notes)
 
 
