@@ -49,6 +49,11 @@ MAX_ROWS = 5000
 # although BAD_INPUTS S15 only warns about a stray value: reading it would stop the night).
 MAX_CELLS = 2_000_000
 
+# The error values calamine reads. Excel 365's newer ones (#SPILL!, #CALC!, #FIELD!, …) make it
+# refuse the whole workbook, so a sheet showing one is handed to it with #N/A in their place;
+# the scan keeps what the cell showed, and only a cell that is read is reported.
+CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -114,7 +119,7 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         return sub
     try:
         with opened as archive:
-            _check_and_scan(archive, sub)
+            readable = _check_and_scan(archive, sub)
         if not sub.readable:
             return sub
         for sheet, scan in sub.scans.items():
@@ -130,7 +135,7 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
         return sub
     try:
-        sub.sheets = open_rows(io.BytesIO(content))
+        sub.sheets = open_rows(io.BytesIO(readable or content))
     except python_calamine.PasswordError:
         sub.issues.append(make("file_encrypted", fil=name))
         return sub
@@ -153,21 +158,45 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
     return sub
 
 
-def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> None:
+def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> bytes | None:
     """The zip's parts checked, then the sheets scanned and the save time read, each XML part
-    unpacked once."""
+    unpacked once. Returns a copy of the workbook for calamine where the file shows an error
+    value calamine cannot read, else None."""
     unpacked: dict[str, bytes] = {}
     problem, warnings = _check_parts(archive, sub.name, unpacked)
     sub.issues.extend(warnings)
     if problem is not None:
         sub.issues.append(problem)
-        return
+        return None
 
     def read(part: str) -> bytes:
         return unpacked[part] if part in unpacked else archive.read(part)
 
     sub.scans = _scan_sheets(read, set(archive.namelist()))
     sub.saved_at = _saved_at(read)
+    return _with_known_errors(archive, read, sub.scans)
+
+
+def _with_known_errors(archive: zipfile.ZipFile, read: Callable[[str], bytes],
+                       scans: dict[str, SheetScan]) -> bytes | None:
+    """The workbook with #N/A for each error value calamine does not know (see
+    CALAMINE_ERRORS), or None when it shows none."""
+    unknown = {error for scan in scans.values() for error in scan.errors.values()
+               if error not in CALAMINE_ERRORS and error.startswith("#")}
+    if not unknown:
+        return None
+    values = re.compile(rb"(<(?:\w+:)?v>)(" + b"|".join(
+        re.escape(e.encode()) for e in sorted(unknown)) + rb")(</(?:\w+:)?v>)")
+    patch = {part for name, part in _sheet_parts(read).items()
+             if name in scans and set(scans[name].errors.values()) & unknown}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            data = read(info.filename)
+            if info.filename in patch:
+                data = values.sub(rb"\1#N/A\3", data)
+            copy.writestr(info, data)
+    return out.getvalue()
 
 
 class ReaderPanic(Exception):
