@@ -37,3 +37,24 @@ def test_an_excel_365_error_in_an_answer_is_named_at_its_cell(valid, register):
     report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
     assert [(i.code, i.place) for i in report.errors] == [("error_value", "Ekonomi!C3")]
     assert "#CALC!" in report.errors[0].message
+
+
+def test_a_long_text_pasted_into_a_number_cell_is_quoted_by_its_beginning(valid, register,
+                                                                        tmp_path):
+    """A paragraph pasted into Utfall hittills was quoted whole: a message of thousands of
+    characters, cut by the Fel sheet (a cell holds at most 32 767) and a row taller than
+    Excel shows."""
+    import openpyxl
+
+    from pipeline.publish.feedback import write_feedback
+
+    pasted = "Utfallet påverkas av " + "höga kostnader för placeringar och vikarier. " * 800
+    content = corpus.cells(valid, "Ekonomi", {"C3": pasted[:32000]})
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    [error] = [i for i in report.errors if i.place == "Ekonomi!C3"]
+    assert error.message.startswith('"Utfallet påverkas av höga kostnader')
+    assert "…" in error.message and len(error.message) < 400
+    fel = openpyxl.load_workbook(write_feedback(report, content, tmp_path))["Fel"]
+    listed = [fel.cell(row, 5).value for row in range(5, fel.max_row + 1)]
+    assert error.message in listed
+    assert max(fel.row_dimensions[row].height or 15 for row in range(5, fel.max_row + 1)) <= 409
