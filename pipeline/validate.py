@@ -45,6 +45,7 @@ from .labels import (
 from .normalize import (
     Finding,
     clean_text,
+    column_index,
     excel_column,
     fold_unit,
     is_placeholder,
@@ -711,9 +712,13 @@ class _Context:
                 self.reported.add((row, read_columns[column]))
         for area in scan.merged:
             first, _, last = area.partition(":")
-            _, top = _split_ref(first)
-            _, bottom = _split_ref(last or first)
-            if any(top <= row <= bottom for row in data_rows):  # also one reaching the header
+            left, top = _split_ref(first)
+            right, bottom = _split_ref(last or first)
+            # in the table (BAD_INPUTS S11: the data area), also one reaching the header; a
+            # merge beside it (a note's cells) hides no value the table is read from
+            if any(top <= row <= bottom for row in data_rows) and any(
+                    column_index(left) <= i <= column_index(right)
+                    for i in table.columns.values()):
                 self.report.add(make("merged_cells", sheet=table.sheet, cell=first,
                                      område=f"{table.sheet}!{area}"))
                 for row in range(top, bottom + 1):

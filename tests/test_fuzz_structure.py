@@ -67,6 +67,26 @@ def test_a_long_text_pasted_into_a_number_cell_is_quoted_by_its_beginning(valid,
     assert max(fel.row_dimensions[row].height or 15 for row in range(5, fel.max_row + 1)) <= 409
 
 
+def test_cells_merged_beside_a_table_do_not_refuse_the_file(valid, register):
+    """A note written in merged cells right of the table (Sjukfrånvaro has columns A-F) was
+    refused as merged cells in the data area (BAD_INPUTS S11): it hides no value the table
+    is read from. The note is told as a value beside the table; a merge inside the table is
+    still refused."""
+    def note_beside(book: openpyxl.Workbook) -> None:
+        sheet = book["Sjukfrånvaro"]
+        sheet["H3"] = "Källa: HR-systemet 2024-08-30"
+        sheet.merge_cells("H3:J4")
+
+    report, data = validate(parse_submission(corpus.edit(valid, note_beside), name="stab.xlsx"),
+                            register, corpus.PERIOD)
+    assert report.accepted and data is not None, [i.message for i in report.errors]
+    assert [(i.code, i.place) for i in report.warnings] == [("stray_value", "Sjukfrånvaro!H3")]
+
+    inside = corpus.edit(valid, lambda book: book["Sjukfrånvaro"].merge_cells("E3:H3"))
+    report, _ = validate(parse_submission(inside, name="stab.xlsx"), register, corpus.PERIOD)
+    assert ("merged_cells", "Sjukfrånvaro!E3") in [(i.code, i.place) for i in report.errors]
+
+
 # --- combinations of structural mutations, under hypothesis ------------------------------------
 
 DATA_SHEETS = [str(s) for s in TEMPLATE_COLUMNS]
