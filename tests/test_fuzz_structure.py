@@ -87,6 +87,17 @@ def test_cells_merged_beside_a_table_do_not_refuse_the_file(valid, register):
     assert ("merged_cells", "Sjukfrånvaro!E3") in [(i.code, i.place) for i in report.errors]
 
 
+@pytest.mark.parametrize(("sheet", "area"), [("Sjukfrånvaro", "E3:H3"), ("Ekonomi", "C2:D2")])
+def test_a_merge_inside_a_row_does_not_call_the_row_missing(valid, register, sheet, area):
+    """Merged input cells blocked every cell of their rows, Kategori, Kön and Åldersgrupp
+    too, so the row was also called missing ("Lägg tillbaka raden från mallen"), and a
+    department following that advice would hand in the row twice."""
+    content = corpus.edit(valid, lambda book: book[sheet].merge_cells(area))
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == \
+        [("merged_cells", f"{sheet}!{area.split(':')[0]}")]
+
+
 # --- combinations of structural mutations, under hypothesis ------------------------------------
 
 DATA_SHEETS = [str(s) for s in TEMPLATE_COLUMNS]
