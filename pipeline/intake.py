@@ -371,15 +371,20 @@ def _sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
 _ROW_NUMBER = re.compile(r"(\d+)$")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _FORMULA_TAG_END = re.compile(rb"f[ >/]")  # rare outside formula tags, and found much faster
-_NEGATIVE_VALUE = re.compile(rb"<v>\s*-")
-_NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
-                              rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
+# The patterns below allow what XML allows and some writers use: a namespace prefix on the
+# tags (<x:c>, as the .NET Open XML SDK writes them) and single quotes around attributes.
+# They guard calamine's memory: a cell they missed would be allocated, not measured.
+_NEGATIVE_VALUE = re.compile(rb"v>\s*-")  # a gate: <v>-… or <x:v>-…
+_NEGATIVE_NUMBER = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3}[0-9]{1,7})["\'][^>]*(?<!/)>'
+                              rb'\s*(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?'
+                              rb'<(?:\w+:)?v>\s*(-[0-9.eE+]+)\s*</(?:\w+:)?v>')
 DATE_SERIAL_LIMIT = 2_958_465  # 9999-12-31, the last day Excel can show
 # a cell with a value, formula or inline text (formatting alone does not widen calamine's area)
-_VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:v|f|is)\b')
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})([0-9]{1,7})["\'][^>]*(?<!/)>'
+                         rb'\s*<(?:\w+:)?(?:v|f|is)\b')
 # A reference beyond column Z or row 9 999. Without one, the used area is at most 26 × 9 999
 # cells, far below MAX_CELLS, and the cells need not be measured one by one.
-_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{2}|[A-Z][0-9]{5})')
+_FAR_REFERENCE = re.compile(rb'r=["\'](?:[A-Z]{2}|[A-Z][0-9]{5})')
 
 
 def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:

@@ -98,6 +98,43 @@ def test_a_merge_inside_a_row_does_not_call_the_row_missing(valid, register, she
         [("merged_cells", f"{sheet}!{area.split(':')[0]}")]
 
 
+def _prefixed(content: bytes, sheet: str, extra_row: str = "") -> bytes:
+    """The sheet's XML with the main namespace on a prefix (<x:c r="A1">), as the .NET Open
+    XML SDK writes it, and `extra_row` (unprefixed XML) added at the end of its data."""
+    parts = corpus.zip_parts(content)
+    part = corpus.sheet_part(content, sheet)
+    text = parts[part].decode("utf-8").replace("</sheetData>", extra_row + "</sheetData>")
+    text = text.replace(f'<worksheet xmlns="{MAIN}"', f'<x:worksheet xmlns:x="{MAIN}"')
+    parts[part] = re.sub(r"<(/?)(?!x:)([a-zA-Z]+)([ >/])", r"<\1x:\2\3", text).encode()
+    return corpus.rezip(parts)
+
+
+def test_a_prefixed_sheet_as_written_by_the_open_xml_sdk_is_read(valid, register):
+    report, data = validate(parse_submission(_prefixed(valid, "Ekonomi"), name="stab.xlsx"),
+                            register, corpus.PERIOD)
+    assert report.accepted and data is not None, [i.message for i in report.errors]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_far_value_in_a_prefixed_sheet_is_refused_before_it_is_read(valid, register, quote):
+    """The guard that measures a sheet's used area before calamine allocates it (rows ×
+    columns: a value in XFD1048576 asks for 17 billion cells) looked only for <c r="…">,
+    so a sheet with prefixed tags (<x:c>) or single quotes was allocated unmeasured."""
+    far = f"<row r={quote}5000{quote}><c r={quote}ZZ5000{quote}><v>1</v></c></row>"
+    report, _ = validate(parse_submission(_prefixed(valid, "Ekonomi", far), name="stab.xlsx"),
+                         register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("sheet_too_large", "Ekonomi!ZZ5000")]
+
+
+def test_a_date_out_of_range_in_a_prefixed_sheet_is_named_at_its_cell(valid, register):
+    """-1e12 in a date cell makes calamine panic; the scan that finds the cell missed it in a
+    prefixed sheet, and the file was called damaged."""
+    content = _prefixed(corpus.own_activity(valid, start=-1e12), "Aktiviteter")
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("date_out_of_range",
+                                                           "Aktiviteter!D17")]
+
+
 # --- combinations of structural mutations, under hypothesis ------------------------------------
 
 DATA_SHEETS = [str(s) for s in TEMPLATE_COLUMNS]
