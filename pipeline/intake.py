@@ -385,6 +385,15 @@ _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})([0-9]{1,7})
 # A reference beyond column Z or row 9 999. Without one, the used area is at most 26 × 9 999
 # cells, far below MAX_CELLS, and the cells need not be measured one by one.
 _FAR_REFERENCE = re.compile(rb'r=["\'](?:[A-Z]{2}|[A-Z][0-9]{5})')
+# A cell may leave out its r (its place is then the one after the cell before it, and a row's
+# the one after the row before it): such cells are measured by walking rows and cells. The
+# gate looks only at a cell's first attribute (writers put r first; one that does not is
+# walked too, which measures it all the same).
+_CELL_WITHOUT_R = re.compile(rb"<c(?:/?>|\s+(?!r\s*=)\w)")
+_PREFIXED_CELL_WITHOUT_R = re.compile(rb"<\w+:c(?:/?>|\s+(?!r\s*=)\w)")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>"
+                          rb"(\s*<(?:\w+:)?(?:v|f|is)\b)?")
+_R_ATTRIBUTE = re.compile(rb'\br\s*=\s*["\']([A-Z]{0,3})([0-9]*)["\']')
 
 
 def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:
@@ -394,7 +403,7 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
             continue
         data = read(part)
         scan = SheetScan()
-        if _FAR_REFERENCE.search(data):
+        if _FAR_REFERENCE.search(data) or _cells_without_r(data):
             scan.too_large_at = _too_large_at(data)
         if _NEGATIVE_VALUE.search(data):
             scan.huge_negative = _huge_negatives(data)
@@ -421,14 +430,39 @@ def _worth_parsing(data: bytes) -> bool:
 def _too_large_at(data: bytes) -> str | None:
     """The far corner of the used area (rows × columns from A1, as calamine allocates it),
     when that area holds more than MAX_CELLS cells."""
-    cells = _VALUE_CELL.findall(data)
-    if not cells:
-        return None
-    last_row = max(int(row) for _, row in cells)
-    last_column = max(_column_number(letters.decode()) for letters, _ in cells)
+    if _cells_without_r(data):
+        last_row, last_column = _walk_used_area(data)
+    else:  # every cell names its place
+        cells = _VALUE_CELL.findall(data)
+        if not cells:
+            return None
+        last_row = max(int(row) for _, row in cells)
+        last_column = max(_column_number(letters.decode()) for letters, _ in cells)
     if last_row * last_column <= MAX_CELLS:
         return None
     return f"{_column_letters(last_column)}{last_row}"
+
+
+def _cells_without_r(data: bytes) -> bool:
+    # (the prefixed pattern costs more: only where a prefixed tag may be)
+    return _CELL_WITHOUT_R.search(data) is not None or (
+        b":c" in data and _PREFIXED_CELL_WITHOUT_R.search(data) is not None)
+
+
+def _walk_used_area(data: bytes) -> tuple[int, int]:
+    """The last row and column holding a value, row by row and cell by cell, for a sheet
+    whose cells or rows may leave out their place (r)."""
+    row = column = last_row = last_column = 0
+    for tag, attributes, _, valued in _ROW_OR_CELL.findall(data):
+        place = _R_ATTRIBUTE.search(attributes)
+        if tag == b"row":
+            row = int(place[2]) if place and place[2] else row + 1
+            column = 0
+            continue
+        column = _column_number(place[1].decode()) if place and place[1] else column + 1
+        if valued:
+            last_row, last_column = max(last_row, row), max(last_column, column)
+    return last_row, last_column
 
 
 def _huge_negatives(data: bytes) -> list[tuple[str, str]]:

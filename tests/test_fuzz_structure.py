@@ -135,6 +135,37 @@ def test_a_date_out_of_range_in_a_prefixed_sheet_is_named_at_its_cell(valid, reg
                                                            "Aktiviteter!D17")]
 
 
+def _without_positions(content: bytes, sheet: str, extra_row: str = "") -> bytes:
+    """The sheet's cells without their r (allowed: a cell's place is then the one after the
+    cell before it), and `extra_row` added at the end of its data."""
+    parts = corpus.zip_parts(content)
+    part = corpus.sheet_part(content, sheet)
+    text = parts[part].decode("utf-8").replace("</sheetData>", extra_row + "</sheetData>")
+    parts[part] = re.sub(r'<c r="[A-Z]+[0-9]+"', "<c", text).encode()
+    return corpus.rezip(parts)
+
+
+def test_a_sheet_whose_cells_leave_out_their_place_is_read(valid, register):
+    report, data = validate(parse_submission(_without_positions(valid, "Ekonomi"),
+                                             name="stab.xlsx"), register, corpus.PERIOD)
+    assert report.accepted and data is not None, [i.message for i in report.errors]
+    assert data.budget["forecast"].notna().all()
+
+
+@pytest.mark.parametrize("prefixed", [False, True])
+def test_a_far_row_of_cells_without_their_place_is_refused_before_it_is_read(valid, register,
+                                                                             prefixed):
+    """Cells without r in a far row (702 of them in row 5000 make ZZ5000; 16 384 in row
+    1 048 576 would ask calamine for 17 billion cells and stop the night) were not measured:
+    the guard read only the cells' r."""
+    far = '<row r="5000">' + "<c><v>1</v></c>" * 702 + "</row>"
+    content = _without_positions(valid, "Ekonomi", far)
+    if prefixed:
+        content = _prefixed(content, "Ekonomi")
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("sheet_too_large", "Ekonomi!ZZ5000")]
+
+
 # --- combinations of structural mutations, under hypothesis ------------------------------------
 
 DATA_SHEETS = [str(s) for s in TEMPLATE_COLUMNS]
