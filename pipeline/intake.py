@@ -506,6 +506,9 @@ class _SheetReader:
     def __init__(self, scan: SheetScan):
         self.scan = scan
         self.cell: dict[str, str] | None = None  # the open <c>'s r and t
+        # the place of the open row and cell, counted on where a row or cell leaves out its r
+        self.row = self.column = 0
+        self.ref = ""
         self.formula = False
         self.value: list[str] | None = None  # the text of its <v>, while open or once read
         self.in_value = False
@@ -529,13 +532,23 @@ class _SheetReader:
     def _start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == self.C:
             self.cell, self.formula, self.value = attributes, False, None
+            if "r" in attributes:
+                self.ref, self.column = attributes["r"], 0  # (its column counted if needed)
+            else:  # the place after the cell before it
+                previous = self.column or (
+                    _column_number(self.ref.rstrip("0123456789")) if self.ref else 0)
+                self.column = previous + 1
+                self.ref = f"{_column_letters(self.column)}{self.row}"
         elif self.cell is not None and tag == self.V and self.value is None:
             self.value, self.in_value = [], True
         elif self.cell is not None and tag == self.F:
             self.formula = True
         elif tag == self.ROW:
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column, self.ref = 0, ""
             if attributes.get("hidden") in ("1", "true"):
-                self.scan.hidden_rows.add(int(attributes.get("r", "0")))
+                self.scan.hidden_rows.add(self.row)
         elif tag == self.MERGE:
             self.scan.merged.append(attributes.get("ref", ""))
         elif tag == self.COL:
@@ -560,7 +573,7 @@ class _SheetReader:
         if tag == self.V:
             self.in_value = False
         elif tag == self.C and self.cell is not None:
-            ref = self.cell.get("r", "")
+            ref = self.ref
             text = "".join(self.value) if self.value else None  # an empty <v> has no text
             if self.cell.get("t") == "e":
                 self.scan.errors[ref] = text or "#FEL"

@@ -152,6 +152,21 @@ def test_a_sheet_whose_cells_leave_out_their_place_is_read(valid, register):
     assert data.budget["forecast"].notna().all()
 
 
+@pytest.mark.parametrize(("cell", "xml", "code"), [
+    ("F3", '<c r="F3" t="e"><f>1/0</f><v>#DIV/0!</v></c>', "error_value"),
+    ("C3", '<c r="C3" t="e"><v>#REF!</v></c>', "error_value"),
+    ("D3", '<c r="D3"><f>C3*2</f></c>', "formula_uncalculated"),
+])
+def test_an_error_in_a_cell_without_its_place_is_named_at_its_cell(valid, register, cell, xml,
+                                                                  code):
+    """The sheet scan keyed error values and formulas without a value by the cell's r: in a
+    sheet whose cells leave it out, #DIV/0! in Kommentar passed as an empty comment, and
+    #REF! in Utfall hittills was called empty."""
+    content = _without_positions(corpus.with_cell_xml(valid, "Ekonomi", cell, xml), "Ekonomi")
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [(code, f"Ekonomi!{cell}")]
+
+
 @pytest.mark.parametrize("prefixed", [False, True])
 def test_a_far_row_of_cells_without_their_place_is_refused_before_it_is_read(valid, register,
                                                                              prefixed):
