@@ -222,7 +222,7 @@ def mutations(draw):
         kind = "cell_xml" if n == 0 else draw(st.sampled_from([
             "insert_rows", "delete_rows", "insert_cols", "delete_cols", "move_down",
             "duplicate_sheet", "rename_sheet", "hide_sheet", "reorder", "meta", "type",
-            "cell_xml", "cell_xml", "shared_strings", "no_positions", "dimension",
+            "cell_xml", "cell_xml", "shared_strings", "no_positions", "prefixed", "dimension",
             "merge_xml", "hidden_row", "empty_rows"]))
         sheet = draw(st.sampled_from(ALL_SHEETS if kind in (
             "duplicate_sheet", "rename_sheet", "hide_sheet", "reorder") else DATA_SHEETS))
@@ -306,6 +306,10 @@ def _edit_xml(content: bytes, steps) -> bytes:  # type: ignore[no-untyped-def]
             parts = _as_shared_strings({**parts, part: text.encode("utf-8")}, names)
             continue
         parts[part] = text.encode("utf-8")
+    for kind, sheet, *_ in steps:  # last: the other edits look for unprefixed tags
+        if kind == "prefixed" and sheet in names:
+            content = corpus.rezip(parts)
+            parts = corpus.zip_parts(_prefixed(content, sheet))
     return corpus.rezip(parts)
 
 
