@@ -49,6 +49,11 @@ MAX_ROWS = 5000
 # although BAD_INPUTS S15 only warns about a stray value: reading it would stop the night).
 MAX_CELLS = 2_000_000
 
+# The error values calamine reads. Excel 365's newer ones (#SPILL!, #CALC!, #FIELD!, …) make it
+# refuse the whole workbook, so a sheet showing one is handed to it with #N/A in their place;
+# the scan keeps what the cell showed, and only a cell that is read is reported.
+CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -114,7 +119,7 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         return sub
     try:
         with opened as archive:
-            _check_and_scan(archive, sub)
+            readable = _check_and_scan(archive, sub)
         if not sub.readable:
             return sub
         for sheet, scan in sub.scans.items():
@@ -130,7 +135,7 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
         return sub
     try:
-        sub.sheets = open_rows(io.BytesIO(content))
+        sub.sheets = open_rows(io.BytesIO(readable or content))
     except python_calamine.PasswordError:
         sub.issues.append(make("file_encrypted", fil=name))
         return sub
@@ -153,21 +158,45 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
     return sub
 
 
-def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> None:
+def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> bytes | None:
     """The zip's parts checked, then the sheets scanned and the save time read, each XML part
-    unpacked once."""
+    unpacked once. Returns a copy of the workbook for calamine where the file shows an error
+    value calamine cannot read, else None."""
     unpacked: dict[str, bytes] = {}
     problem, warnings = _check_parts(archive, sub.name, unpacked)
     sub.issues.extend(warnings)
     if problem is not None:
         sub.issues.append(problem)
-        return
+        return None
 
     def read(part: str) -> bytes:
         return unpacked[part] if part in unpacked else archive.read(part)
 
     sub.scans = _scan_sheets(read, set(archive.namelist()))
     sub.saved_at = _saved_at(read)
+    return _with_known_errors(archive, read, sub.scans)
+
+
+def _with_known_errors(archive: zipfile.ZipFile, read: Callable[[str], bytes],
+                       scans: dict[str, SheetScan]) -> bytes | None:
+    """The workbook with #N/A for each error value calamine does not know (see
+    CALAMINE_ERRORS), or None when it shows none."""
+    unknown = {error for scan in scans.values() for error in scan.errors.values()
+               if error not in CALAMINE_ERRORS and error.startswith("#")}
+    if not unknown:
+        return None
+    values = re.compile(rb"(<(?:\w+:)?v>)(" + b"|".join(
+        re.escape(e.encode()) for e in sorted(unknown)) + rb")(</(?:\w+:)?v>)")
+    patch = {part for name, part in _sheet_parts(read).items()
+             if name in scans and set(scans[name].errors.values()) & unknown}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            data = read(info.filename)
+            if info.filename in patch:
+                data = values.sub(rb"\1#N/A\3", data)
+            copy.writestr(info, data)
+    return out.getvalue()
 
 
 class ReaderPanic(Exception):
@@ -342,15 +371,29 @@ def _sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
 _ROW_NUMBER = re.compile(r"(\d+)$")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _FORMULA_TAG_END = re.compile(rb"f[ >/]")  # rare outside formula tags, and found much faster
-_NEGATIVE_VALUE = re.compile(rb"<v>\s*-")
-_NEGATIVE_NUMBER = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'
-                              rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>\s*(-[0-9.eE+]+)\s*</v>')
+# The patterns below allow what XML allows and some writers use: a namespace prefix on the
+# tags (<x:c>, as the .NET Open XML SDK writes them) and single quotes around attributes.
+# They guard calamine's memory: a cell they missed would be allocated, not measured.
+_NEGATIVE_VALUE = re.compile(rb"v>\s*-")  # a gate: <v>-… or <x:v>-…
+_NEGATIVE_NUMBER = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3}[0-9]{1,7})["\'][^>]*(?<!/)>'
+                              rb'\s*(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?'
+                              rb'<(?:\w+:)?v>\s*(-[0-9.eE+]+)\s*</(?:\w+:)?v>')
 DATE_SERIAL_LIMIT = 2_958_465  # 9999-12-31, the last day Excel can show
 # a cell with a value, formula or inline text (formatting alone does not widen calamine's area)
-_VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:v|f|is)\b')
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})([0-9]{1,7})["\'][^>]*(?<!/)>'
+                         rb'\s*<(?:\w+:)?(?:v|f|is)\b')
 # A reference beyond column Z or row 9 999. Without one, the used area is at most 26 × 9 999
 # cells, far below MAX_CELLS, and the cells need not be measured one by one.
-_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{2}|[A-Z][0-9]{5})')
+_FAR_REFERENCE = re.compile(rb'r=["\'](?:[A-Z]{2}|[A-Z][0-9]{5})')
+# A cell may leave out its r (its place is then the one after the cell before it, and a row's
+# the one after the row before it): such cells are measured by walking rows and cells. The
+# gate looks only at a cell's first attribute (writers put r first; one that does not is
+# walked too, which measures it all the same).
+_CELL_WITHOUT_R = re.compile(rb"<c(?:/?>|\s+(?!r\s*=)\w)")
+_PREFIXED_CELL_WITHOUT_R = re.compile(rb"<\w+:c(?:/?>|\s+(?!r\s*=)\w)")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>"
+                          rb"(\s*<(?:\w+:)?(?:v|f|is)\b)?")
+_R_ATTRIBUTE = re.compile(rb'\br\s*=\s*["\']([A-Z]{0,3})([0-9]*)["\']')
 
 
 def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:
@@ -360,7 +403,7 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
             continue
         data = read(part)
         scan = SheetScan()
-        if _FAR_REFERENCE.search(data):
+        if _FAR_REFERENCE.search(data) or _cells_without_r(data):
             scan.too_large_at = _too_large_at(data)
         if _NEGATIVE_VALUE.search(data):
             scan.huge_negative = _huge_negatives(data)
@@ -387,14 +430,39 @@ def _worth_parsing(data: bytes) -> bool:
 def _too_large_at(data: bytes) -> str | None:
     """The far corner of the used area (rows × columns from A1, as calamine allocates it),
     when that area holds more than MAX_CELLS cells."""
-    cells = _VALUE_CELL.findall(data)
-    if not cells:
-        return None
-    last_row = max(int(row) for _, row in cells)
-    last_column = max(_column_number(letters.decode()) for letters, _ in cells)
+    if _cells_without_r(data):
+        last_row, last_column = _walk_used_area(data)
+    else:  # every cell names its place
+        cells = _VALUE_CELL.findall(data)
+        if not cells:
+            return None
+        last_row = max(int(row) for _, row in cells)
+        last_column = max(_column_number(letters.decode()) for letters, _ in cells)
     if last_row * last_column <= MAX_CELLS:
         return None
     return f"{_column_letters(last_column)}{last_row}"
+
+
+def _cells_without_r(data: bytes) -> bool:
+    # (the prefixed pattern costs more: only where a prefixed tag may be)
+    return _CELL_WITHOUT_R.search(data) is not None or (
+        b":c" in data and _PREFIXED_CELL_WITHOUT_R.search(data) is not None)
+
+
+def _walk_used_area(data: bytes) -> tuple[int, int]:
+    """The last row and column holding a value, row by row and cell by cell, for a sheet
+    whose cells or rows may leave out their place (r)."""
+    row = column = last_row = last_column = 0
+    for tag, attributes, _, valued in _ROW_OR_CELL.findall(data):
+        place = _R_ATTRIBUTE.search(attributes)
+        if tag == b"row":
+            row = int(place[2]) if place and place[2] else row + 1
+            column = 0
+            continue
+        column = _column_number(place[1].decode()) if place and place[1] else column + 1
+        if valued:
+            last_row, last_column = max(last_row, row), max(last_column, column)
+    return last_row, last_column
 
 
 def _huge_negatives(data: bytes) -> list[tuple[str, str]]:
@@ -438,6 +506,9 @@ class _SheetReader:
     def __init__(self, scan: SheetScan):
         self.scan = scan
         self.cell: dict[str, str] | None = None  # the open <c>'s r and t
+        # the place of the open row and cell, counted on where a row or cell leaves out its r
+        self.row = self.column = 0
+        self.ref = ""
         self.formula = False
         self.value: list[str] | None = None  # the text of its <v>, while open or once read
         self.in_value = False
@@ -461,13 +532,23 @@ class _SheetReader:
     def _start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == self.C:
             self.cell, self.formula, self.value = attributes, False, None
+            if "r" in attributes:
+                self.ref, self.column = attributes["r"], 0  # (its column counted if needed)
+            else:  # the place after the cell before it
+                previous = self.column or (
+                    _column_number(self.ref.rstrip("0123456789")) if self.ref else 0)
+                self.column = previous + 1
+                self.ref = f"{_column_letters(self.column)}{self.row}"
         elif self.cell is not None and tag == self.V and self.value is None:
             self.value, self.in_value = [], True
         elif self.cell is not None and tag == self.F:
             self.formula = True
         elif tag == self.ROW:
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column, self.ref = 0, ""
             if attributes.get("hidden") in ("1", "true"):
-                self.scan.hidden_rows.add(int(attributes.get("r", "0")))
+                self.scan.hidden_rows.add(self.row)
         elif tag == self.MERGE:
             self.scan.merged.append(attributes.get("ref", ""))
         elif tag == self.COL:
@@ -492,7 +573,7 @@ class _SheetReader:
         if tag == self.V:
             self.in_value = False
         elif tag == self.C and self.cell is not None:
-            ref = self.cell.get("r", "")
+            ref = self.ref
             text = "".join(self.value) if self.value else None  # an empty <v> has no text
             if self.cell.get("t") == "e":
                 self.scan.errors[ref] = text or "#FEL"

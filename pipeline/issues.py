@@ -446,11 +446,23 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
     if found is not None:
         fill.setdefault("värde", found)
     fill.setdefault("flik", sheet or "")
-    message = template.format(**{k: _show(v) for k, v in fill.items()})
+    message = template.format(**{k: _quote(_show(v)) if k in QUOTED else _show(v)
+                                 for k, v in fill.items()})
     column = params.get("kolumn") or params.get("rubrik")
     return Issue(code=code, severity=severity, message=message, sheet=sheet, cell=cell,
                  found=None if found is None else _show(found),
                  column=None if column is None else str(column))
+
+
+# What a cell held, quoted in a message, is cut to its beginning: a paragraph pasted into a
+# number cell is recognised by its first words, and the message stays readable (a quote of
+# thousands of characters would fill the Fel sheet's row, and Excel keeps at most 32 767).
+QUOTED = ("värde", "hittad", "text")
+QUOTE_MAX = 200
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX - 1].rstrip() + "…"
 
 
 def _show(value: object) -> str:

@@ -46,6 +46,7 @@ from .labels import (
 from .normalize import (
     Finding,
     clean_text,
+    column_index,
     excel_column,
     fold_unit,
     is_placeholder,
@@ -715,13 +716,19 @@ class _Context:
                 self.reported.add((row, read_columns[column]))
         for area in scan.merged:
             first, _, last = area.partition(":")
-            _, top = _split_ref(first)
-            _, bottom = _split_ref(last or first)
-            if any(top <= row <= bottom for row in data_rows):  # also one reaching the header
+            left, top = _split_ref(first)
+            right, bottom = _split_ref(last or first)
+            # in the table (BAD_INPUTS S11: the data area), also one reaching the header; a
+            # merge beside it (a note's cells) hides no value the table is read from
+            merged = [name for name, i in table.columns.items()
+                      if column_index(left) <= i <= column_index(right)]
+            if merged and any(top <= row <= bottom for row in data_rows):
                 self.report.add(make("merged_cells", sheet=table.sheet, cell=first,
                                      område=f"{table.sheet}!{area}"))
+                # only the merged cells are not read: the row's others (its Kategori, Kön
+                # and Åldersgrupp) still say which row it is, and it is not called missing
                 for row in range(top, bottom + 1):
-                    for name in table.columns:
+                    for name in merged:
                         self.reported.add((row, name))
         hidden = sorted(r for r in scan.hidden_rows if r in data_rows)
         if hidden:
