@@ -16,9 +16,11 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 import pickle
 import time
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -115,6 +117,19 @@ class Archive:
         with open(self.log_path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
+    @contextlib.contextmanager
+    def logging_here(self) -> Iterator[None]:
+        """The package's log records (an unreadable workbook, a schema check retried file by
+        file) go to the run's JSON log while the block runs, also from the worker processes
+        forked inside it, instead of to the controller's terminal or cron mail."""
+        handler = _JsonLogHandler(self)
+        logger = logging.getLogger("pipeline")
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+
     # --- files left open in the inbox ----------------------------------------------------
     def nights_open(self, night: dt.date, open_now: Iterable[str]) -> dict[str, int]:
         """For each inbox file found open in Excel or LibreOffice in this run: on how many
@@ -202,3 +217,19 @@ def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed
+
+
+class _JsonLogHandler(logging.Handler):
+    def __init__(self, archive: Archive):
+        super().__init__(logging.INFO)
+        self.archive = archive
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields: dict[str, object] = {"level": record.levelname.lower(),
+                                         "logger": record.name, "message": record.getMessage()}
+            if record.exc_info:
+                fields["traceback"] = "".join(traceback.format_exception(*record.exc_info))
+            self.archive.log("message", **fields)
+        except Exception:  # a log line must never stop the night
+            self.handleError(record)

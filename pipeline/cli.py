@@ -224,6 +224,17 @@ def main(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:  # options but no command (click would say it in English)
         raise click.UsageError("Ange ett kommando, till exempel 'pipeline run'.", ctx)
+    _quiet_log()
+
+
+def _quiet_log() -> None:
+    """What the package logs is for the developer: a program error (with its traceback) is
+    printed, the rest (an unreadable workbook, already told in Swedish) is not. The nightly
+    run keeps all of it in the archive's log (`Archive.logging_here`)."""
+    import logging
+
+    if logging.lastResort is not None:  # the handler used when none is configured
+        logging.lastResort.setLevel(logging.ERROR)
 
 
 @main.command()

@@ -334,7 +334,8 @@ def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSumm
     with run_lock(settings.archive, settings.lock_wait_seconds):
         caller_froze = gc.get_freeze_count() > 0
         try:
-            return _nightly_run(settings, progress)
+            with Archive(settings.archive).logging_here():
+                return _nightly_run(settings, progress)
         finally:
             if not caller_froze:
                 gc.unfreeze()  # the caller's process goes on collecting as before the run

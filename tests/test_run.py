@@ -1076,3 +1076,31 @@ def test_a_feedback_copy_open_in_another_program_never_stops_the_night(workspace
     assert (f"Återkopplingen {opened} gäller en fil som har ersatts, men kunde inte tas bort; "
             "den är troligen öppen i ett annat program.") in result.output
     assert sorted(p.name for p in feedback.iterdir()) == ["UTB_2024-T2_fel.xlsx"]
+
+
+def test_a_library_warning_goes_to_the_archive_log_not_the_terminal(workspace, tmp_path):
+    """An unreadable sheet is told to the department in Swedish; the reader's English technical
+    text is for the developer, in the run's JSON log, not in the controller's cron mail."""
+    import subprocess
+    import sys
+    import zipfile
+
+    source = next((SUBMISSIONS / "EKO").glob("*.xlsx"))
+    with zipfile.ZipFile(source) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]  # a sheet cut off half-way
+    target = workspace / "inbox" / "EKO" / "halv.xlsx"
+    target.parent.mkdir(parents=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(workspace / "pipeline.toml"), "run"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "EKO/halv.xlsx: Ej godkänd" in result.stdout
+    assert result.stderr == ""
+    logged = [json.loads(line) for line in (workspace / "archive" / "log.jsonl").open()]
+    assert any(e["event"] == "message" and e["level"] == "warning"
+               and e["message"].startswith("unreadable workbook") for e in logged)
