@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
@@ -644,7 +645,9 @@ def _remove_from_inbox(item: InboxFile, summary: RunSummary, size: int, mtime_ns
         item.path.unlink()
     except FileNotFoundError:
         return
-    except PermissionError:
+    except OSError as exc:  # no rights in the folder, or a share mounted read-only
+        if not isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
+            raise
         summary.stuck.append((item.shown, item.path.parent))
 
 
@@ -666,8 +669,6 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
 def _in_use(exc: OSError) -> bool:
     """A file that may not be replaced or removed now, most likely open in another program (a
     share refuses to replace a workbook open in Excel)."""
-    import errno
-
     return isinstance(exc, PermissionError) or exc.errno in (errno.EBUSY, errno.ETXTBSY)
 
 

@@ -1104,3 +1104,29 @@ def test_a_library_warning_goes_to_the_archive_log_not_the_terminal(workspace, t
     logged = [json.loads(line) for line in (workspace / "archive" / "log.jsonl").open()]
     assert any(e["event"] == "message" and e["level"] == "warning"
                and e["message"].startswith("unreadable workbook") for e in logged)
+
+
+def test_a_drop_folder_on_a_read_only_mount_is_like_one_without_rights(workspace,
+                                                                        monkeypatch):
+    """A share mounted read-only for the run refuses the removal with EROFS, not EACCES: the
+    night used to stop with exit 2 after archiving the file, and again every night after,
+    with no outputs for any department."""
+    import errno
+    from pathlib import Path
+
+    stuck = drop(workspace, "SOC")
+    unlink = Path.unlink
+
+    def read_only(self, missing_ok=False):
+        if self == stuck:
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    for _night in range(2):
+        result = run(workspace, "run")
+        assert result.exit_code == 0, result.output
+        assert f"SOC/{stuck.name}: är arkiverad, men kunde inte tas bort ur inkorgen" \
+            in result.output
+    assert [a.verdict for a in Archive(workspace / "archive").arrivals()] == ["Godkänd"]
+    assert (workspace / "outbox" / "sammanstallning_2024-T2.xlsx").exists()
