@@ -50,6 +50,7 @@ class InboxScan:
     unknown_folders: dict[str, int] = field(default_factory=dict)  # not a code: files there
     nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
     links: list[str] = field(default_factory=list)  # symbolic links to files, as shown
+    closed: list[str] = field(default_factory=list)  # folders the run may not list: unread
 
 
 # After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
@@ -75,12 +76,14 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
                                if codes is None or name in codes]
     for name in subfolders:
         if codes is not None and name not in codes and not name.startswith("."):
-            files = sum(1 for p in (inbox / name).iterdir() if p.is_file() and not ignored(p.name))
+            files = sum(1 for p in _listed(inbox / name, scan)
+                        if p.is_file() and not ignored(p.name))
             if files:
                 scan.unknown_folders[file_name(inbox / name)] = files
     for folder, code in folders:
-        names = {p.name for p in folder.iterdir()}
-        for path in sorted(folder.iterdir()):
+        entries = sorted(_listed(folder, scan) if code else folder.iterdir())
+        names = {p.name for p in entries}
+        for path in entries:
             name = path.name
             if code and path.is_dir() and not name.startswith("."):
                 files = sum(1 for p in path.rglob("*") if p.is_file() and not ignored(p.name))
@@ -107,6 +110,17 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
                 continue
             scan.ready.append(item)
     return scan
+
+
+def _listed(folder: Path, scan: InboxScan) -> list[Path]:
+    """A subfolder's entries; one the run has no permission to list (made by a department's
+    own account on a share) is named in `scan.closed`, and the others are read all the same."""
+    try:
+        return list(folder.iterdir())
+    except PermissionError:
+        if not folder.name.startswith("."):  # a hidden one is no drop folder
+            scan.closed.append(file_name(folder))
+        return []
 
 
 # Excel saves through a temporary file with a name like 4A3F9C21, without an extension. Eight

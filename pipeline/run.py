@@ -212,6 +212,7 @@ class RunSummary:
     # of `new`, the files an earlier run took but stopped before telling (Arrival.identity)
     untold: set[tuple[str, str, str, int]] = field(default_factory=set)
     unreadable: list[str] = field(default_factory=list)  # no permission to read: left there
+    closed: list[str] = field(default_factory=list)  # drop folders without permission to list
     # archived, but no permission to remove them from the inbox: (file as shown, its folder)
     stuck: list[tuple[str, Path]] = field(default_factory=list)
     # earlier feedback copies that could not be removed (open in another program)
@@ -280,6 +281,10 @@ class RunSummary:
             out.append(f"  {shown}: kunde inte läsas, eftersom behörighet saknas till filen. Den "
                        "ligger kvar i inkorgen. Ge kontot som kör pipeline rätt att läsa filen, "
                        "så läses den in nästa körning.")
+        for name in self.closed:
+            out.append(f"Mappen {name} i inkorgen kunde inte läsas, eftersom behörighet saknas "
+                       "till mappen. Filerna i den ligger kvar. Ge kontot som kör pipeline rätt "
+                       "att läsa mappen, så läses de in nästa körning.")
         for shown, folder in self.stuck:
             out.append(f"  {shown}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
                        f"behörighet saknas i mappen {folder}. Ge kontot som kör pipeline rätt "
@@ -358,6 +363,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         unchanged.open_long = open_long(nights_open, first)
         unchanged.nested = first.nested
         unchanged.links = first.links
+        unchanged.closed = first.closed
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
     with _phase(archive, "register"):
@@ -370,6 +376,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     summary.open_long = open_long(nights_open, scan)
     summary.nested = scan.nested
     summary.links = scan.links
+    summary.closed = scan.closed
     summary.unknown_folders = [unknown_folder(name, files, register.department_codes)
                                for name, files in scan.unknown_folders.items()]
     with _phase(archive, "earlier_periods"):

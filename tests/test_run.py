@@ -1130,3 +1130,31 @@ def test_a_drop_folder_on_a_read_only_mount_is_like_one_without_rights(workspace
             in result.output
     assert [a.verdict for a in Archive(workspace / "archive").arrivals()] == ["Godkänd"]
     assert (workspace / "outbox" / "sammanstallning_2024-T2.xlsx").exists()
+
+
+def test_a_drop_folder_the_run_may_not_read_is_named_and_the_others_go_on(workspace,
+                                                                          monkeypatch):
+    """One department's drop folder without read permission (made by its own account on a
+    share) used to stop the whole night with exit 2, as an unreadable file did."""
+    from pathlib import Path
+
+    drop(workspace, "SOC")
+    drop(workspace, "EKO")
+    closed = workspace / "inbox" / "SOC"
+    iterdir = Path.iterdir
+
+    def guarded(self):
+        if self == closed:
+            raise PermissionError(13, "Permission denied", str(self))
+        return iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", guarded)
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert ("Mappen SOC i inkorgen kunde inte läsas, eftersom behörighet saknas till mappen."
+            in result.output)
+    assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
+    again = run(workspace, "run")  # nothing new: said all the same
+    assert again.exit_code == 0 and "Inget har ändrats" in again.output
+    assert "Mappen SOC i inkorgen kunde inte läsas" in again.output
