@@ -564,3 +564,44 @@ def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(work
         values_only=True))
     assert "insamlingen för 2024-T3 är avslutad" in fel
     assert "finns inte i registret" not in fel
+
+
+def test_last_years_files_are_read_once_for_the_years_first_period(workspace, register_copy,
+                                                                   monkeypatch):
+    """Every night of 2025-T1 with new files (and `pipeline report`) shows 2024-T3's statuses:
+    last year's archived files used to be read again each time, about a second a night at
+    300 departments. After `pipeline templates` has read them once, the nights do not."""
+    import pipeline.intake
+
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T3")
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
+                       period_end=dt.date(2024, 12, 31), seed=3)
+    (workspace / "inbox" / "SOC").mkdir()
+    shutil.copy(t3, workspace / "inbox" / "SOC" / "t3.xlsx")
+    assert invoke(config, "run").exit_code == 0
+    register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+
+    fill_template(out / "SOC_2025-T1_mall.xlsx", workspace / "inbox" / "SOC" / "t1.xlsx",
+                  department="SOC", period_end=dt.date(2025, 4, 30))
+    parse = pipeline.intake.parse_submission
+    read: list[str] = []
+
+    def counted(content, *, name, **kwargs):
+        read.append(name)
+        return parse(content, name=name, **kwargs)
+
+    monkeypatch.setattr(pipeline.intake, "parse_submission", counted)
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert invoke(config, "report").exit_code == 0
+    assert "t3.xlsx" not in read and read == ["t1.xlsx"]
+    shown = {r["Aktivitets-id"]: r["Föregående status"]
+             for r in rows_of(workspace / "outbox" / "sammanstallning_2025-T1.xlsx",
+                              "Aktiviteter") if r.get("Avdelning") == "Sociala avdelningen"}
+    assert shown["A3.1.1-03"] not in ("", None)
