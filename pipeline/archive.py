@@ -124,11 +124,15 @@ class Archive:
         forked inside it, instead of to the controller's terminal or cron mail."""
         handler = _JsonLogHandler(self)
         logger = logging.getLogger("pipeline")
+        level = logger.level
+        if level == logging.NOTSET:  # Python's default (WARNING) would drop the INFO lines
+            logger.setLevel(handler.level)
         logger.addHandler(handler)
         try:
             yield
         finally:
             logger.removeHandler(handler)
+            logger.setLevel(level)
 
     # --- files left open in the inbox ----------------------------------------------------
     def nights_open(self, night: dt.date, open_now: Iterable[str]) -> dict[str, int]:

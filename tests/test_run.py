@@ -1158,3 +1158,17 @@ def test_a_drop_folder_the_run_may_not_read_is_named_and_the_others_go_on(worksp
     again = run(workspace, "run")  # nothing new: said all the same
     assert again.exit_code == 0 and "Inget har ändrats" in again.output
     assert "Mappen SOC i inkorgen kunde inte läsas" in again.output
+
+
+def test_the_archive_log_keeps_the_librarys_info_lines_too(workspace):
+    """The run's JSON log takes the package's log lines from INFO up (its handler's level),
+    such as why a refused file's feedback copy has only the Fel sheet; Python's default level
+    (WARNING) dropped them before they reached it."""
+    target = workspace / "inbox" / "EKO" / "rapport.xlsx"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"%PDF-1.4 not a workbook")
+    assert run(workspace, "run").exit_code == 1
+    logged = [json.loads(line) for line in (workspace / "archive" / "log.jsonl").open()]
+    assert any(e["event"] == "message" and e["level"] == "info"
+               and e["message"].startswith("feedback for rapport.xlsx without its workbook")
+               for e in logged)
