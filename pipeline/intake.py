@@ -388,12 +388,15 @@ _FAR_REFERENCE = re.compile(rb'r=["\'](?:[A-Z]{2}|[A-Z][0-9]{5})')
 # A cell may leave out its r (its place is then the one after the cell before it, and a row's
 # the one after the row before it): such cells are measured by walking rows and cells. The
 # gate looks only at a cell's first attribute (writers put r first; one that does not is
-# walked too, which measures it all the same).
-_CELL_WITHOUT_R = re.compile(rb"<c(?:/?>|\s+(?!r\s*=)\w)")
-_PREFIXED_CELL_WITHOUT_R = re.compile(rb"<\w+:c(?:/?>|\s+(?!r\s*=)\w)")
+# walked too, which measures it all the same), and takes only r=" or r=' for an r: the patterns
+# above do not read r = "…", so a cell spelled so is walked too.
+_CELL_WITHOUT_R = re.compile(rb"<c(?:/?>|\s+(?!r=)\w)")
+_PREFIXED_CELL_WITHOUT_R = re.compile(rb"<\w+:c(?:/?>|\s+(?!r=)\w)")
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>"
                           rb"(\s*<(?:\w+:)?(?:v|f|is)\b)?")
 _R_ATTRIBUTE = re.compile(rb'\br\s*=\s*["\']([A-Z]{0,3})([0-9]*)["\']')
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*(?:"e"|'e')""")
+_HIDDEN_TRUE = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
 
 
 def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:
@@ -403,12 +406,16 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
             continue
         data = read(part)
         scan = SheetScan()
-        if _FAR_REFERENCE.search(data) or _cells_without_r(data):
-            scan.too_large_at = _too_large_at(data)
-        if _NEGATIVE_VALUE.search(data):
+        without_r = _cells_without_r(data)
+        if without_r or _FAR_REFERENCE.search(data):
+            scan.too_large_at = _too_large_at(data, without_r)
+        # a negative number is found by its r; where cells may leave theirs out, the cell
+        # reader below counts their places and finds it
+        negatives = _NEGATIVE_VALUE.search(data) is not None
+        if negatives and not without_r:
             scan.huge_negative = _huge_negatives(data)
-        if _worth_parsing(data):
-            filters = _scan_xml(data, scan)
+        if _worth_parsing(data) or (negatives and without_r):
+            filters = _scan_xml(data, scan, negatives=negatives and without_r)
             if scan.hidden_rows and b"<tablePart" in data:
                 filters += _table_filters(read, names, part)
             _set_filtered_rows(scan, filters)
@@ -419,18 +426,20 @@ def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, She
 def _worth_parsing(data: bytes) -> bool:
     """Cheap gate: only parse cells when the XML holds formulas, errors, hidden rows or
     columns, or merges (a cell formula is <f> or <f ...>; data validation's <formula1> does not
-    count). An active filter matters only when it hides rows."""
+    count). An active filter matters only when it hides rows. Each test allows the spellings
+    the patterns above allow (prefixed tags, single quotes, spaces around =)."""
     return ((_FORMULA_TAG_END.search(data) is not None
              and _FORMULA_TAG.search(data) is not None)
-            or b't="e"' in data
-            or (b'hidden="' in data and (b'hidden="1"' in data or b'hidden="true"' in data))
-            or b"<mergeCell " in data)
+            or ((b'"e"' in data or b"'e'" in data) and _ERROR_TYPE.search(data) is not None)
+            or (b"hidden" in data and _HIDDEN_TRUE.search(data) is not None)
+            or b"mergeCell" in data)
 
 
-def _too_large_at(data: bytes) -> str | None:
+def _too_large_at(data: bytes, without_r: bool) -> str | None:
     """The far corner of the used area (rows × columns from A1, as calamine allocates it),
-    when that area holds more than MAX_CELLS cells."""
-    if _cells_without_r(data):
+    when that area holds more than MAX_CELLS cells. without_r: cells may leave out their r
+    (_cells_without_r)."""
+    if without_r:
         last_row, last_column = _walk_used_area(data)
     else:  # every cell names its place
         cells = _VALUE_CELL.findall(data)
@@ -460,8 +469,9 @@ def _walk_used_area(data: bytes) -> tuple[int, int]:
             column = 0
             continue
         column = _column_number(place[1].decode()) if place and place[1] else column + 1
-        if valued:
-            last_row, last_column = max(last_row, row), max(last_column, column)
+        if valued:  # a cell's own r names its row too, whatever its row's says
+            last_row = max(last_row, int(place[2]) if place and place[2] else row)
+            last_column = max(last_column, column)
     return last_row, last_column
 
 
@@ -503,8 +513,9 @@ class _SheetReader:
     AUTO_FILTER, FILTER_COLUMN, CUSTOM_VIEWS = (
         f"{MAIN_NS}}}{tag}" for tag in ("autoFilter", "filterColumn", "customSheetViews"))
 
-    def __init__(self, scan: SheetScan):
+    def __init__(self, scan: SheetScan, *, negatives: bool = False):
         self.scan = scan
+        self.negatives = negatives  # find huge negative numbers (as _huge_negatives does)
         self.cell: dict[str, str] | None = None  # the open <c>'s r and t
         # the place of the open row and cell, counted on where a row or cell leaves out its r
         self.row = self.column = 0
@@ -579,6 +590,12 @@ class _SheetReader:
                 self.scan.errors[ref] = text or "#FEL"
             elif self.formula and text is None:
                 self.scan.uncalculated.add(ref)
+            elif self.negatives and text is not None and text.lstrip().startswith("-"):
+                try:
+                    if float(text) < -DATE_SERIAL_LIMIT:
+                        self.scan.huge_negative.append((ref, text.strip()))
+                except ValueError:
+                    pass
             self.cell = None
 
     @staticmethod
@@ -596,9 +613,10 @@ class _SheetReader:
         raise ExternalReferenceForbidden(_context, base, sysid, pubid)
 
 
-def _scan_xml(data: bytes, scan: SheetScan) -> list[str]:
-    """Fill `scan` from the sheet XML; return the ranges of the sheet's active filters."""
-    return _SheetReader(scan).read(data)
+def _scan_xml(data: bytes, scan: SheetScan, *, negatives: bool = False) -> list[str]:
+    """Fill `scan` from the sheet XML; return the ranges of the sheet's active filters.
+    negatives: also find the numbers no date can be (scan.huge_negative)."""
+    return _SheetReader(scan, negatives=negatives).read(data)
 
 
 def _table_filters(read: Callable[[str], bytes], names: set[str], part: str) -> list[str]:

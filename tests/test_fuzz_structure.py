@@ -41,6 +41,32 @@ def test_an_excel_365_error_outside_the_answers_does_not_refuse_the_file(valid, 
     assert report.accepted and data is not None, [i.message for i in report.errors]
 
 
+@pytest.mark.parametrize("attributes", ["r='A1' t='e'", 'r="A1" t = "e"'])
+def test_an_excel_365_error_in_single_quotes_does_not_refuse_the_file(valid, register,
+                                                                     attributes):
+    """The scan that finds error values (and hands calamine #N/A for #SPILL!) ran only on a
+    sheet holding t="e": written t='e', a #SPILL! on Instruktioner (no formulas there) made
+    the file "skadad"."""
+    content = corpus.with_cell_xml(valid, "Instruktioner", "A1",
+                                   f"<c {attributes}><v>#SPILL!</v></c>")
+    report, data = validate(parse_submission(content, name="stab.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted and data is not None, [i.message for i in report.errors]
+
+
+def test_a_row_hidden_in_single_quotes_is_told(valid, register):
+    """Sjukfrånvaro has no formulas: its scan ran only on hidden="1", so a row written
+    hidden='1' was read without the warning a hidden row gets."""
+    content = corpus.edit(valid, lambda book: setattr(
+        book["Sjukfrånvaro"].row_dimensions[3], "hidden", True))
+    parts = corpus.zip_parts(content)
+    part = corpus.sheet_part(content, "Sjukfrånvaro")
+    parts[part] = parts[part].replace(b'hidden="1"', b"hidden='1'")
+    report, _ = validate(parse_submission(corpus.rezip(parts), name="stab.xlsx"), register,
+                         corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.warnings] == [("hidden_rows", "Sjukfrånvaro!A3")]
+
+
 def test_an_excel_365_error_in_an_answer_is_named_at_its_cell(valid, register):
     content = corpus.with_cell_xml(valid, "Ekonomi", "C3",
                                    '<c r="C3" t="e"><f>FILTER(X1:X9,X1:X9&gt;0)</f>'
@@ -135,6 +161,28 @@ def test_a_date_out_of_range_in_a_prefixed_sheet_is_named_at_its_cell(valid, reg
                                                            "Aktiviteter!D17")]
 
 
+def test_a_merge_in_a_prefixed_sheet_is_named_as_a_merge(valid, register):
+    """The scan looked for merges as <mergeCell : in a prefixed sheet without formulas
+    (<x:mergeCell>) the merge went unseen and its hidden cell was called empty ("F3 är tom
+    men måste fyllas i") instead of "Dela upp dem"."""
+    content = corpus.edit(valid, lambda book: book["Sjukfrånvaro"].merge_cells("E3:F3"))
+    report, _ = validate(parse_submission(_prefixed(content, "Sjukfrånvaro"), name="stab.xlsx"),
+                         register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("merged_cells", "Sjukfrånvaro!E3")]
+
+
+def test_a_far_value_with_spaces_around_its_r_is_refused_before_it_is_read(valid, register):
+    """XML allows r = "ZZ5000"; calamine reads it, but the guard's patterns look for r=" and
+    took the cell for one with its place, so it was allocated unmeasured."""
+    parts = corpus.zip_parts(valid)
+    part = corpus.sheet_part(valid, "Ekonomi")
+    parts[part] = parts[part].replace(
+        b"</sheetData>", b'<row r = "5000"><c r = "ZZ5000"><v>1</v></c></row></sheetData>')
+    content = corpus.rezip(parts)
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("sheet_too_large", "Ekonomi!ZZ5000")]
+
+
 def _without_positions(content: bytes, sheet: str, extra_row: str = "") -> bytes:
     """The sheet's cells without their r (allowed: a cell's place is then the one after the
     cell before it), and `extra_row` added at the end of its data."""
@@ -167,6 +215,15 @@ def test_an_error_in_a_cell_without_its_place_is_named_at_its_cell(valid, regist
     assert [(i.code, i.place) for i in report.errors] == [(code, f"Ekonomi!{cell}")]
 
 
+def test_a_date_out_of_range_in_a_cell_without_its_place_is_named_at_its_cell(valid, register):
+    """-1e12 in a date cell makes calamine panic; the scan found the cell by its r, so in a
+    sheet whose cells leave it out the file was called damaged."""
+    content = _without_positions(corpus.own_activity(valid, start=-1e12), "Aktiviteter")
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("date_out_of_range",
+                                                           "Aktiviteter!D17")]
+
+
 @pytest.mark.parametrize("prefixed", [False, True])
 def test_a_far_row_of_cells_without_their_place_is_refused_before_it_is_read(valid, register,
                                                                              prefixed):
@@ -178,6 +235,17 @@ def test_a_far_row_of_cells_without_their_place_is_refused_before_it_is_read(val
     if prefixed:
         content = _prefixed(content, "Ekonomi")
     report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("sheet_too_large", "Ekonomi!ZZ5000")]
+
+
+def test_a_far_cell_with_its_place_in_a_row_without_one_is_refused_before_it_is_read(valid,
+                                                                                 register):
+    """Where cells leave out their r the guard walks rows and cells; it took a cell's row
+    from its <row> even when the cell named its own, so r='ZZ5000' in a row without r (the
+    sheet's eighth) was measured as ZZ8 and allocated."""
+    far = "<row><c r='ZZ5000'><v>1</v></c></row>"
+    report, _ = validate(parse_submission(_without_positions(valid, "Ekonomi", far),
+                                          name="stab.xlsx"), register, corpus.PERIOD)
     assert [(i.code, i.place) for i in report.errors] == [("sheet_too_large", "Ekonomi!ZZ5000")]
 
 

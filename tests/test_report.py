@@ -287,10 +287,9 @@ def test_real_word_styles_carry_the_look(replay):
 # --- the 2024 example: missing departments, odd text, templates ------------------------------
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory, register):
-    """The 2024 example for T2 with every department but SOC reported."""
+def example_accepted(tmp_path_factory, register):
+    """The 2024 example's accepted data for T2 of every department but SOC."""
     from pipeline.intake import read_submission
-    from pipeline.merge import merge
     from pipeline.samples import fill_template
     from pipeline.templates import write_templates
     from pipeline.validate import validate
@@ -308,7 +307,15 @@ def example(tmp_path_factory, register):
                                period_end=period_end)
         _, data = validate(read_submission(filled), register, period)
         accepted[code] = data
-    return register, merge(register, period, accepted)
+    return accepted
+
+
+@pytest.fixture(scope="module")
+def example(example_accepted, register):
+    """The 2024 example for T2 with every department but SOC reported."""
+    from pipeline.merge import merge
+
+    return register, merge(register, "2024-T2", example_accepted)
 
 
 @pytest.fixture(scope="module")
@@ -336,6 +343,34 @@ def test_a_department_that_has_not_reported_is_named_and_its_goals_say_so(exampl
     assert any(t.startswith("Av de totalt 20 målen") and f"För {missing} av målen saknas "
                "bedömning." in t for t in texts)
     assert any("saknas = avdelningen har inte lämnat uppgifter" in t for t in texts)
+
+
+def test_the_introduction_and_sick_leave_read_right_for_one_or_no_department(
+        example_doc, example_accepted, register, tmp_path):
+    """"Deras mål" was said of one missing department, "för de en av fem avdelningar" of one
+    that had reported, and "inlämningar från noll av fem avdelningar" of none."""
+    from pipeline.merge import merge
+
+    texts = [p.text for p in example_doc.paragraphs]
+    assert any(t.endswith("Uppgifter saknas från Sociala avdelningen. Avdelningens mål står "
+                          "som ”Ej bedömd” och dess aktiviteter som ”Ej rapporterad”.")
+               for t in texts)
+
+    def paragraphs(accepted):
+        path = tmp_path / f"r{len(accepted)}.docx"
+        write_report(path, register, merge(register, "2024-T2", accepted),
+                     as_of=dt.datetime(2024, 9, 20, 2, 0), refused=("UTB",))
+        return [p.text for p in Document(str(path)).paragraphs]
+
+    one = paragraphs({"STAB": example_accepted["STAB"]})
+    assert any(" för den av de fem avdelningarna som har rapporterat." in t for t in one)
+    assert any(t.startswith("Rapporten bygger på inlämningar från en av fem avdelningar. ")
+               and "Deras mål står" in t for t in one)
+    none = paragraphs({})
+    assert any(t.startswith("Ingen av de fem avdelningarna har lämnat en godkänd rapport för "
+                            "perioden. Utbildningsavdelningens rapport har lämnats in men inte "
+                            "godkänts. Deras mål står") for t in none), none[:12]
+    assert not any("noll" in t for t in none)
 
 
 def test_an_activity_several_departments_report_on_is_one_row_per_answer(example,

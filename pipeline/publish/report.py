@@ -334,11 +334,17 @@ class _ReportWriter:
                f" {genitive(refused[0])} rapport har lämnats in men inte godkänts."
                if len(refused) == 1 else
                f" Rapporterna från {swedish_list(refused)} har lämnats in men inte godkänts.")
+        # one department is "avdelningen", not "de"; none is not "noll av fem"
+        theirs = ("Avdelningens mål står som ”{}” och dess aktiviteter som ”{}”."
+                  if len(missing) == 1 else
+                  "Deras mål står som ”{}” och deras aktiviteter som ”{}”.").format(
+                      NOT_ASSESSED, NOT_REPORTED)
+        if len(missing) == len(codes):
+            return (f"Ingen av de {count_word(len(codes))} avdelningarna har lämnat en godkänd "
+                    f"rapport för perioden.{why} {theirs}")
         return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
                 f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
-                f"{swedish_list([self.names[c] for c in missing])}.{why} "
-                f"Deras mål står som ”{NOT_ASSESSED}” och deras aktiviteter som "
-                f"”{NOT_REPORTED}”.")
+                f"{swedish_list([self.names[c] for c in missing])}.{why} {theirs}")
 
     # -- the goal chapters
 
@@ -581,10 +587,10 @@ class _ReportWriter:
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
         when = f" ({date:%Y-%m-%d})" if date else ""
         if not all_reported(figures):  # no change yet, as in the workbook
-            text = (f"Sjukfrånvaron är {percent(organ['total'])} för de "
-                    f"{count_word(reported_count(figures))} av "
-                    f"{count_word(len(self.register.department_codes))} avdelningar som har "
-                    f"rapporterat.")
+            reported, of = reported_count(figures), count_word(len(self.register.department_codes))
+            who = (f"den av de {of} avdelningarna som har" if reported == 1 else
+                   f"de {count_word(reported)} av {of} avdelningar som har")  # not "de en av"
+            text = f"Sjukfrånvaron är {percent(organ['total'])} för {who} rapporterat."
             if base is None:
                 return text
             return (f"{text} Den jämförs med basvärdet för {name}, {baseline_text(base)}{when}, "
