@@ -97,7 +97,7 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
             if not path.is_file() or ignored(name):
                 continue
             item = InboxFile(path, code)
-            if f"~${name}" in names or f".~lock.{name}#" in names:
+            if any(lock in names for lock in lock_files(name)):
                 scan.waiting.append(item.shown)  # open in Excel or LibreOffice
                 scan.open.append(item.shown)
                 continue
@@ -126,6 +126,13 @@ def _listed(folder: Path, scan: InboxScan) -> list[Path]:
 # Excel saves through a temporary file with a name like 4A3F9C21, without an extension. Eight
 # digits alone are more likely a date ("20240831") than such a name, and are read.
 _EXCEL_TEMPORARY = re.compile(r"(?=[0-9]*[A-F])[0-9A-F]{8}")
+
+
+def lock_files(name: str) -> tuple[str, ...]:
+    """The names of the files Excel and LibreOffice put beside a workbook they have open:
+    Excel's owner file is "~$" and the name (a long name with its first two letters replaced),
+    LibreOffice's ".~lock.<name>#"."""
+    return f"~${name}", f"~${name[2:]}", f".~lock.{name}#"
 
 
 def ignored(name: str) -> bool:

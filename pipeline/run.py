@@ -33,6 +33,7 @@ from .inbox import (
     InboxScan,
     arrived,
     file_name,
+    lock_files,
     open_long,
     scan_inbox,
     unknown_folder,
@@ -104,8 +105,7 @@ def register_open(settings: Settings) -> Issue | None:
     """A warning when the register is open in Excel or LibreOffice (its lock file lies beside
     it): what is read is its last saved version, not what the controller sees on screen."""
     path = settings.register
-    # Excel's owner file is "~$" and the name, with a long name's first two letters replaced
-    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+    for lock in lock_files(path.name):
         if (path.parent / lock).exists():
             return make("register_open", fil=path.name, låsfil=lock)
     return None
