@@ -36,7 +36,7 @@ from defusedxml.common import (
 
 from .issues import Issue, make
 from .labels import MetaKey, TemplateSheet
-from .normalize import text_of
+from .normalize import column_index, excel_column, text_of
 
 log = logging.getLogger(__name__)
 
@@ -446,10 +446,10 @@ def _too_large_at(data: bytes, without_r: bool) -> str | None:
         if not cells:
             return None
         last_row = max(int(row) for _, row in cells)
-        last_column = max(_column_number(letters.decode()) for letters, _ in cells)
+        last_column = max(column_index(letters.decode()) + 1 for letters, _ in cells)
     if last_row * last_column <= MAX_CELLS:
         return None
-    return f"{_column_letters(last_column)}{last_row}"
+    return f"{excel_column(last_column - 1)}{last_row}"
 
 
 def _cells_without_r(data: bytes) -> bool:
@@ -468,7 +468,7 @@ def _walk_used_area(data: bytes) -> tuple[int, int]:
             row = int(place[2]) if place and place[2] else row + 1
             column = 0
             continue
-        column = _column_number(place[1].decode()) if place and place[1] else column + 1
+        column = column_index(place[1].decode()) + 1 if place and place[1] else column + 1
         if valued:  # a cell's own r names its row too, whatever its row's says
             last_row = max(last_row, int(place[2]) if place and place[2] else row)
             last_column = max(last_column, column)
@@ -485,21 +485,6 @@ def _huge_negatives(data: bytes) -> list[tuple[str, str]]:
         except ValueError:
             continue
     return found
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 class _SheetReader:
@@ -547,9 +532,9 @@ class _SheetReader:
                 self.ref, self.column = attributes["r"], 0  # (its column counted if needed)
             else:  # the place after the cell before it
                 previous = self.column or (
-                    _column_number(self.ref.rstrip("0123456789")) if self.ref else 0)
+                    column_index(self.ref.rstrip("0123456789")) + 1 if self.ref else 0)
                 self.column = previous + 1
-                self.ref = f"{_column_letters(self.column)}{self.row}"
+                self.ref = f"{excel_column(self.column - 1)}{self.row}"
         elif self.cell is not None and tag == self.V and self.value is None:
             self.value, self.in_value = [], True
         elif self.cell is not None and tag == self.F:
