@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -475,16 +475,9 @@ def read_activities(ctx: Context, table: Table | None) -> Rows | None:
     # BAD_INPUTS X11 allows an "Inget att rapportera" marker; here every department has
     # register activities to report on, so an empty sheet is an error; in a file made from
     # an older register, the department may have had none then (its activities are all new).
-    if not table.rows and expected and not all(
-            ctx.added_since_template("activities", a) for a in expected):
-        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(expected)))
-    else:
-        for activity_id, activity in expected.items():
-            if activity_id not in seen:
-                absent = "activity_added_to_register" if ctx.added_since_template(
-                    "activities", activity_id) else "activity_missing"
-                ctx.report.add(make(absent, sheet=table.sheet, found=activity_id,
-                                    titel=activity.title, avdelning=ctx.department))
+    _rows_left_out(ctx, table, "activities", expected, seen,
+                   ("activity_added_to_register", "activity_missing"),
+                   lambda activity_id: {"titel": expected[activity_id].title})
     # the department's own activities its template had (from earlier periods): taking one
     # out would lose it from the follow-up and from every later template
     # (one no longer known, its earlier file no longer passing against an edited register,
@@ -495,6 +488,25 @@ def read_activities(ctx: Context, table: Table | None) -> Rows | None:
                                 titel=f' ("{own_known[activity_id].title}")'))
     _status_warnings(ctx, table, rows)
     return rows
+
+
+def _rows_left_out(ctx: Context, table: Table, kind: str, expected: Collection[str],
+                   seen: Container[str], codes: tuple[str, str],
+                   details: Callable[[str], dict[str, str]] = lambda _: {}) -> None:
+    """The department's register rows (activities, goals, budget categories) that its sheet
+    leaves out. A sheet left empty is one problem, unless every row is new since the file's
+    template (from an older register, the department may have had none then); otherwise each
+    row is named, a row added to the register since the template by the first of `codes`."""
+    if not table.rows and expected and not all(
+            ctx.added_since_template(kind, item) for item in expected):
+        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(expected)))
+        return
+    added, missing = codes
+    for item in expected:
+        if item not in seen:
+            code = added if ctx.added_since_template(kind, item) else missing
+            ctx.report.add(make(code, sheet=table.sheet, found=item, avdelning=ctx.department,
+                                **details(item)))
 
 
 def _activity_taken_away(ctx: Context, table: Table, row: int, activity_id: str) -> bool:
@@ -698,16 +710,8 @@ def read_assessments(ctx: Context, table: Table | None) -> Rows | None:
                                 bedömning=assessment))
         rows.append({"row": row, "ks_id": ks_id, "assessment": assessment,
                      "analysis": analysis})
-    if not table.rows and owned and not all(
-            ctx.added_since_template("goals", g) for g in owned):
-        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(owned)))
-    else:
-        for ks_id in owned:
-            if ks_id not in seen:
-                absent = "goal_added_to_register" if ctx.added_since_template(
-                    "goals", ks_id) else "goal_missing"
-                ctx.report.add(make(absent, sheet=table.sheet, found=ks_id,
-                                    avdelning=ctx.department))
+    _rows_left_out(ctx, table, "goals", owned, seen,
+                   ("goal_added_to_register", "goal_missing"))
     return rows
 
 
@@ -877,16 +881,8 @@ def read_budget(ctx: Context, table: Table | None) -> Rows | None:
             ctx.report.add(make("outcome_far_above_budget", sheet=table.sheet,
                                 cell=table.cell("outcome", row), kategori=line["category"],
                                 utfall=outcome, budget=budget, enhet=unit))
-    if not table.rows and budgets and not all(
-            ctx.added_since_template("categories", c) for c in budgets):
-        ctx.report.add(make("sheet_empty", sheet=table.sheet, antal=len(budgets)))
-    else:
-        for category in budgets:
-            if category not in seen:
-                absent = "budget_category_added_to_register" if ctx.added_since_template(
-                    "categories", category) else "budget_category_missing"
-                ctx.report.add(make(absent, sheet=table.sheet, found=category,
-                                    avdelning=ctx.department))
+    _rows_left_out(ctx, table, "categories", budgets, seen,
+                   ("budget_category_added_to_register", "budget_category_missing"))
     return rows
 
 
