@@ -430,8 +430,9 @@ def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSu
         return None
     if manifest.get("register", {}).get("sha256") != register_sha:
         return None
-    rows, counted = states(archive.arrivals(), settings.period)
-    fingerprint = _fingerprint(register_sha, settings.period, rows, settings.report)
+    arrivals = archive.arrivals()
+    rows, counted = states(arrivals, settings.period)
+    fingerprint = _fingerprint(register_sha, settings.period, arrivals, settings.report)
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
@@ -961,7 +962,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     rows, counted = states(arrivals, period)
     summary.counted = counted
     summary.missing = [c for c in register.department_codes if c not in counted]
-    fingerprint = _fingerprint(register.checksum, period, rows, settings.report)
+    fingerprint = _fingerprint(register.checksum, period, arrivals, settings.report)
     outbox = settings.outbox
     workbook_path = outbox / f"sammanstallning_{period}.xlsx"
     report_path = outbox / f"tertialrapport_{period}.docx"
@@ -1094,12 +1095,16 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     return pd.DataFrame(records, columns=columns)
 
 
-def _fingerprint(register_sha: str, period: str, rows: list[tuple[Arrival, str]],
-                 report: bool) -> str:
+def _fingerprint(register_sha: str, period: str, arrivals: list[Arrival], report: bool) -> str:
+    """What the period's outputs are made from: the register, and the files of the period and
+    of the periods before it, with their states (the earlier ones give Föregående status, and
+    a late file counted for one of them with `--period` must show in this period's outputs)."""
     from importlib.metadata import version
 
-    parts = [register_sha, period, str(report), version("malsystem"),
-             *(f"{a.sha256}:{a.received}:{state}" for a, state in rows)]
+    parts = [register_sha, period, str(report), version("malsystem")]
+    for each in sorted({a.period for a in arrivals if a.period and a.period <= period}):
+        rows, _ = states(arrivals, each)
+        parts += [f"{each}:{a.sha256}:{a.received}:{state}" for a, state in rows]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

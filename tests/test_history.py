@@ -193,6 +193,25 @@ def test_a_t1_file_dropped_again_in_t2_is_refused_and_t1_keeps_its_data(workspac
     assert (workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx").exists()
 
 
+def test_a_late_file_counted_for_the_previous_period_shows_in_this_periods_outputs(
+        workspace):
+    """SOC's T1 report comes in during T2 and the controller counts it for T1 (`run --period
+    2024-T1`): the next T2 night compares with it, though nothing new came in for T2."""
+    config = workspace / "pipeline.toml"
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
+    night_with(workspace, config, "SOC", "t2.xlsx", t2)
+    sick = rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Sjukfrånvaro")
+    assert all("Föregående period 2024-T1" not in r for r in sick)  # nothing from T1 yet
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert "oförändrad" not in result.output
+    assert isinstance(previous_column(workspace), float)
+    assert "oförändrad" in invoke(config, "run").output  # and then quiet again
+
+
 def test_a_file_for_a_later_period_waits_in_the_inbox_until_that_period(workspace):
     """A department hands in T2 before the controller has moved pipeline.toml on: the file
     is not refused (that would tell it to use the T1 template) but waits, and counts for T2."""
