@@ -358,12 +358,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     nights_open = archive.nights_open(started.date(), first.open)
     for shown, nights in nights_open.items():
         archive.log("file_open", name=shown, nights=nights)
-    unchanged = _nothing_new(settings, archive, first)
+    unchanged = _nothing_new(settings, archive, first, nights_open)
     if unchanged is not None:
-        unchanged.open_long = open_long(nights_open, first)
-        unchanged.nested = first.nested
-        unchanged.links = first.links
-        unchanged.closed = first.closed
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
     with _phase(archive, "register"):
@@ -372,13 +368,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     summary = RunSummary(period)
     arrivals = archive.arrivals()
     scan = scan_inbox(settings, register.department_codes)
-    ready, summary.waiting = scan.ready, scan.waiting
-    summary.open_long = open_long(nights_open, scan)
-    summary.nested = scan.nested
-    summary.links = scan.links
-    summary.closed = scan.closed
-    summary.unknown_folders = [unknown_folder(name, files, register.department_codes)
-                               for name, files in scan.unknown_folders.items()]
+    ready = scan.ready
+    _tell_inbox(summary, scan, nights_open, register.department_codes)
     with _phase(archive, "earlier_periods"):
         own = _own_activities(archive, register, period, arrivals)
     if _in_parallel(len(ready)):  # workers will be forked: load their checks once, here
@@ -416,11 +407,31 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
-def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSummary | None:
-    """A night with an empty inbox (`scan`: every folder) and an unchanged register and
-    ledger: say so, touch nothing, and do it without reading the register (or importing
-    pandas)."""
-    if settings.period is None or scan.ready:
+def _tell_inbox(summary: RunSummary, scan: InboxScan, nights_open: dict[str, int],
+                codes: Sequence[str]) -> None:
+    """What the night says about the inbox beyond the files it reads (`scan`: the drop
+    folders of the departments `codes`), the same whether the night is a full one or not."""
+    summary.waiting = scan.waiting
+    summary.open_long = open_long(nights_open, scan)
+    summary.nested = scan.nested
+    summary.links = scan.links
+    summary.closed = scan.closed
+    summary.unknown_folders = [unknown_folder(name, files, codes)
+                               for name, files in scan.unknown_folders.items()]
+
+
+def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
+                 nights_open: dict[str, int]) -> RunSummary | None:
+    """A night with nothing new in the inbox (`first`: every folder) and an unchanged
+    register and ledger: say so, and what a full run would say about the inbox, leave
+    the outputs as they are, and do it without reading the register (or importing pandas).
+    The manifest keeps the register's department codes for this.
+
+    Files that lie in the inbox night after night without ever being read in leave the
+    night a quiet one (as `_take` would leave them): files an earlier night archived but
+    may not remove (tried again, and named if still there), files the run may not read, and
+    files in folders that are no department's. Any other file is new: a full run."""
+    if settings.period is None:
         return None
     manifest_path = settings.outbox / f"manifest_{settings.period}.json"
     try:
@@ -436,11 +447,47 @@ def _nothing_new(settings: Settings, archive: Archive, scan: InboxScan) -> RunSu
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
-    summary = RunSummary(settings.period, waiting=scan.waiting, counted=counted,
+    summary = RunSummary(settings.period, counted=counted,
                          missing=list(manifest.get("missing", [])), unchanged=True)
+    codes = manifest.get("departments")
+    if isinstance(codes, list) and all(isinstance(c, str) for c in codes):
+        scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read
+        if not _nothing_to_read(scan.ready, arrivals, summary):
+            return None
+    elif first.ready:  # a manifest of an earlier version: the full run tells
+        return None
+    else:
+        scan, codes = first, []
+    _tell_inbox(summary, scan, nights_open, codes)
     _lapsed_as_written(summary, manifest)
     _name_refused(summary, rows)
     return summary
+
+
+def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
+                     summary: RunSummary) -> bool:
+    """Whether the full run would read in none of the `ready` files, as `_take` judges them:
+    each is one the run may not read (named in `summary`), or one already in the ledger,
+    byte for byte (removed now, or named as stuck if the run still may not)."""
+    known = {a.identity for a in arrivals}
+    for item in ready:
+        try:
+            before = item.path.stat()
+            content = item.path.read_bytes()
+            after = item.path.stat()
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            summary.unreadable.append(item.shown)
+            continue
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
+                after.st_size != len(content):
+            return False
+        sha = hashlib.sha256(content).hexdigest()
+        if (item.name, item.folder, sha, after.st_mtime_ns) not in known:
+            return False
+        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
+    return True
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
@@ -971,6 +1018,11 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     before = _manifest(manifest_path)
     if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
         summary.unchanged = True
+        if before.get("departments") != register.department_codes:
+            # written by an earlier version: the codes that let the next quiet night be short
+            before["departments"] = register.department_codes
+            atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
+                               .encode("utf-8"))
         _lapsed_as_written(summary, before)
         _drop_lapsed(summary, register)
         _name_refused(summary, rows)
@@ -1052,6 +1104,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "outputs": [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                     for p in summary.outputs],
         "missing": summary.missing,
+        "departments": register.department_codes,  # for a night with nothing new to read
         "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
                     "errors": errors} for a, errors in summary.lapsed],
     }

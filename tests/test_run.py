@@ -1176,3 +1176,139 @@ def test_the_archive_log_keeps_the_librarys_info_lines_too(workspace):
     assert any(e["event"] == "message" and e["level"] == "info"
                and e["message"].startswith("feedback for rapport.xlsx without its workbook")
                for e in logged)
+
+
+# --- a quiet night: nothing new, though files lie in the inbox -------------------------------
+
+NIGHT = """
+import sys
+from pathlib import Path
+
+import pipeline.run
+
+{prelude}
+from pipeline.cli import main
+
+try:
+    main(sys.argv[1:], prog_name="pipeline")
+except SystemExit:
+    pass
+print("pandas" in sys.modules, file=sys.stderr)
+"""
+
+
+def refused(method, path):
+    """Python that makes `Path.<method>` of `path` fail as without permission."""
+    return (f"_allowed = Path.{method}\n"
+            f"def _refused(self, *args, **kwargs):\n"
+            f"    if self == Path({str(path)!r}):\n"
+            f"        raise PermissionError(13, 'Permission denied', str(self))\n"
+            f"    return _allowed(self, *args, **kwargs)\n"
+            f"Path.{method} = _refused\n")
+
+
+def night(workspace, prelude="", full=False):
+    """`pipeline run` in a process of its own, after `prelude` (full: without the short way
+    for a night with nothing new): its output, and whether it imported pandas."""
+    import subprocess
+    import sys
+
+    if full:
+        prelude += "\npipeline.run._nothing_new = lambda *args, **kwargs: None\n"
+    result = subprocess.run(
+        [sys.executable, "-c", NIGHT.format(prelude=prelude), "--config",
+         str(workspace / "pipeline.toml"), "run"],
+        capture_output=True, text=True, cwd=workspace, timeout=300)
+    assert result.stderr.splitlines()[-1] in ("True", "False"), result.stderr
+    return result.stdout, result.stderr.splitlines()[-1] == "True"
+
+
+def assert_quiet_night_as_a_full_one(workspace, prelude, told):
+    """After a first night: the next night says what a full run would (`told` among it) and
+    that nothing has changed, without importing pandas or reading the register."""
+    first, _ = night(workspace, prelude)
+    assert told in first
+    full, _ = night(workspace, prelude, full=True)
+    quiet, imported = night(workspace, prelude)
+    assert told in quiet
+    assert "Inget har ändrats sedan förra körningen; sammanställningen är oförändrad." in quiet
+    assert quiet == full
+    assert not imported
+
+
+def test_a_night_with_only_a_file_the_run_may_not_remove_is_a_quiet_night(workspace):
+    """An archived file left in a drop folder the run may not change made every night after a
+    full one (seconds at 300 departments, pandas imported, the register read), only to end
+    "oförändrad"."""
+    stuck = drop(workspace, "SOC")
+    drop(workspace, "EKO")
+    assert_quiet_night_as_a_full_one(
+        workspace, refused("unlink", stuck),
+        f"  SOC/{stuck.name}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
+        f"behörighet saknas i mappen {stuck.parent}.")
+    assert stuck.exists()
+    assert sorted(a.department for a in Archive(workspace / "archive").arrivals()) == \
+        ["EKO", "SOC"]
+
+
+def test_a_night_with_only_a_file_the_run_may_not_read_is_a_quiet_night(workspace):
+    locked = drop(workspace, "SOC")
+    drop(workspace, "EKO")
+    assert_quiet_night_as_a_full_one(
+        workspace, refused("read_bytes", locked),
+        f"  SOC/{locked.name}: kunde inte läsas, eftersom behörighet saknas till filen. Den "
+        "ligger kvar i inkorgen.")
+    assert locked.exists()
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
+
+
+def test_a_night_with_only_files_in_a_folder_that_is_no_department_is_a_quiet_night(
+        workspace):
+    target = drop(workspace, "SOC")
+    target.parent.rename(workspace / "inbox" / "soc")
+    drop(workspace, "EKO")
+    assert_quiet_night_as_a_full_one(
+        workspace, "",
+        "Mappen soc i inkorgen hör inte till någon avdelning i registret, så filen där har "
+        "inte lästs. Byt namn på mappen till SOC, eller flytta filen till rätt avdelnings mapp.")
+    assert (workspace / "inbox" / "soc" / target.name).exists()
+    assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
+
+
+def test_a_file_the_run_may_not_remove_saved_over_with_a_new_version_is_read(workspace,
+                                                                              tmp_path):
+    """The short way never passes over a file that is new: the department saves a new
+    version over the file the run could not clear out of its folder (here even with the old
+    file's modification time), and it is read and counts."""
+    stuck = drop(workspace, "SOC")
+    prelude = refused("unlink", stuck)
+    night(workspace, prelude)
+    archived = Archive(workspace / "archive").arrivals()[0]
+    newer = broken_copy(tmp_path, "SOC", "ny.xlsx", {"I2": "Uppdaterad kommentar."})
+    shutil.copy(newer, stuck)
+    os.utime(stuck, ns=(archived.mtime_ns, archived.mtime_ns))
+    output, _ = night(workspace, prelude)
+    assert f"SOC/{stuck.name}: Godkänd; ersätter inlämningen" in output
+    assert "oförändrad" not in output
+    assert [a.sha256 for a in Archive(workspace / "archive").arrivals()] == \
+        [archived.sha256, sha(newer)]
+
+
+def test_a_manifest_without_the_department_codes_is_given_them_by_an_unchanged_night(
+        workspace):
+    """A manifest written before it kept the register's department codes: the next night
+    with a file in a folder that is no department's is a full one, unchanged, that adds
+    them, and the nights after it are quiet."""
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    path = workspace / "outbox" / "manifest_2024-T2.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    codes = manifest.pop("departments")
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    (workspace / "inbox" / "Kultur").mkdir()
+    (workspace / "inbox" / "Kultur" / "plan.xlsx").write_bytes(b"x")
+    result = run(workspace, "run")
+    assert "oförändrad" in result.output and "Mappen Kultur i inkorgen" in result.output
+    assert json.loads(path.read_text(encoding="utf-8"))["departments"] == codes
+    output, imported = night(workspace)
+    assert output == result.output and not imported
