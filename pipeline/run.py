@@ -466,28 +466,11 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
 
 def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
                      summary: RunSummary) -> bool:
-    """Whether the full run would read in none of the `ready` files, as `_take` judges them:
-    each is one the run may not read (named in `summary`), or one already in the ledger,
-    byte for byte (removed now, or named as stuck if the run still may not)."""
+    """Whether the full run would take none of the `ready` files (`_read_new` as `_take`
+    calls it): each is one the run may not read, one still being written, or one already in
+    the ledger, byte for byte (removed now, or named as stuck if the run still may not)."""
     known = {a.identity for a in arrivals}
-    for item in ready:
-        try:
-            before = item.path.stat()
-            content = item.path.read_bytes()
-            after = item.path.stat()
-        except FileNotFoundError:
-            continue
-        except PermissionError:
-            summary.unreadable.append(item.shown)
-            continue
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
-                after.st_size != len(content):
-            return False
-        sha = hashlib.sha256(content).hexdigest()
-        if (item.name, item.folder, sha, after.st_mtime_ns) not in known:
-            return False
-        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
-    return True
+    return all(_read_new(item, known, summary) is None for item in ready)
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
@@ -585,6 +568,32 @@ class _Taken:
     content: bytes
 
 
+def _read_new(item: InboxFile, known: set,  # type: ignore[type-arg]
+              summary: RunSummary) -> tuple[bytes, os.stat_result, str] | None:
+    """The bytes, file status and checksum of an inbox file for the night to judge. None for
+    a file gone meanwhile, one the run may not read (named in `summary`: the department's
+    file, not the run's fault, so the others go on), one still being written (next night),
+    and one already in the ledger (`known`: an earlier run archived it and was stopped, or
+    not allowed, before removing it; removed now, or named as stuck)."""
+    try:
+        before = item.path.stat()
+        content = item.path.read_bytes()
+        after = item.path.stat()
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        summary.unreadable.append(item.shown)
+        return None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
+            after.st_size != len(content):
+        return None
+    sha = hashlib.sha256(content).hexdigest()
+    if (item.name, item.folder, sha, after.st_mtime_ns) in known:
+        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
+        return None
+    return content, after, sha
+
+
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
           started: dt.datetime, checked: dict[Path, Checked], summary: RunSummary,
@@ -600,23 +609,10 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     (register, folder, own activities). A copy of a file refused in another context (the
     register was corrected since) or judged for another period is judged again."""
     path = item.path
-    try:
-        before = path.stat()
-        content = path.read_bytes()
-        after = path.stat()
-    except FileNotFoundError:
+    read = _read_new(item, known, summary)
+    if read is None:
         return None
-    except PermissionError:  # the department's file, not the run's fault: the others go on
-        summary.unreadable.append(item.shown)
-        return None
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
-            after.st_size != len(content):
-        return None  # still being written: next night
-    sha = hashlib.sha256(content).hexdigest()
-    if (item.name, item.folder, sha, after.st_mtime_ns) in known:
-        # an earlier run archived it and was stopped (or not allowed) before removing it
-        _remove_from_inbox(item, summary, after.st_size, after.st_mtime_ns)
-        return None
+    content, after, sha = read
     data: SubmissionData | None = None
     key = validation_key(register, period, item.folder, own)
     earlier = next((a for a in reversed(judged.get(sha, [])) if a.period == period
