@@ -217,6 +217,9 @@ class RunSummary:
     stuck: list[tuple[str, Path]] = field(default_factory=list)
     # earlier feedback copies that could not be removed (open in another program)
     feedback_left: list[Path] = field(default_factory=list)
+    # files read and left in the inbox to wait (a later period's, a copy cut off lately), as
+    # the manifest keeps them: the nights after pass them over without reading them again
+    held: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -429,8 +432,10 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
 
     Files that lie in the inbox night after night without ever being read in leave the
     night a quiet one (as `_take` would leave them): files an earlier night archived but
-    may not remove (tried again, and named if still there), files the run may not read, and
-    files in folders that are no department's. Any other file is new: a full run."""
+    may not remove (tried again, and named if still there), files the run may not read,
+    files in folders that are no department's, and files the night that wrote the outputs
+    left to wait, unchanged since (a later period's; a copy cut off lately, until its wait is
+    over). Any other file is new: a full run."""
     if settings.period is None:
         return None
     manifest_path = settings.outbox / f"manifest_{settings.period}.json"
@@ -452,25 +457,32 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     codes = manifest.get("departments")
     if isinstance(codes, list) and all(isinstance(c, str) for c in codes):
         scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read
-        if not _nothing_to_read(scan.ready, arrivals, summary):
+        _tell_inbox(summary, scan, nights_open, codes)
+        held = manifest.get("held")
+        if not _nothing_to_read(scan.ready, arrivals, held if isinstance(held, list) else [],
+                                summary):
             return None
     elif first.ready:  # a manifest of an earlier version: the full run tells
         return None
     else:
-        scan, codes = first, []
-    _tell_inbox(summary, scan, nights_open, codes)
+        _tell_inbox(summary, first, nights_open, [])
     _lapsed_as_written(summary, manifest)
     _name_refused(summary, rows)
     return summary
 
 
 def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
-                     summary: RunSummary) -> bool:
+                     held: list[dict[str, Any]], summary: RunSummary) -> bool:
     """Whether the full run would take none of the `ready` files (`_read_new` as `_take`
-    calls it): each is one the run may not read, one still being written, or one already in
-    the ledger, byte for byte (removed now, or named as stuck if the run still may not)."""
+    calls it): each is one the run may not read, one still being written, one already in
+    the ledger, byte for byte (removed now, or named as stuck if the run still may not), or
+    one the night that wrote the outputs left to wait (`held`) and that still waits."""
     known = {a.identity for a in arrivals}
-    return all(_read_new(item, known, summary) is None for item in ready)
+    for item in ready:
+        read = _read_new(item, known, summary)
+        if read is not None and not _still_held(item, read[2], read[1], held, summary):
+            return False
+    return True
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
@@ -634,10 +646,12 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
             archive.cache(sha, key, (report, data))
         if _cut_off_recently(report, after.st_mtime):
             summary.waiting.append(item.shown)
+            summary.held.append(_held(item, sha, after, None))
             return None
         later = _period_found(report, "file_later_period")
         if later is not None and len(report.errors) == 1:  # else refused now, to be mended
             summary.early.append((item.shown, later))
+            summary.held.append(_held(item, sha, after, later))
             return None
         if report.department is None and item.folder:
             # unreadable or refused before its _meta was trusted: it belongs to the folder
@@ -664,6 +678,31 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
     return _Taken(item, arrival, report, data, content)
+
+
+def _held(item: InboxFile, sha: str, status: os.stat_result, later: str | None
+          ) -> dict[str, Any]:
+    """A file left in the inbox to wait, as the manifest keeps it: made for the `later`
+    period, or (None) a copy cut off lately."""
+    return {"name": item.name, "folder": item.folder, "sha256": sha,
+            "mtime_ns": status.st_mtime_ns, "period": later}
+
+
+def _still_held(item: InboxFile, sha: str, status: os.stat_result,
+                held: list[dict[str, Any]], summary: RunSummary) -> bool:
+    """Whether a file the night has read is one the night that wrote the outputs left to
+    wait (`held`), byte for byte, and still waits: then told as that night told it."""
+    found = _held(item, sha, status, None)
+    for each in held:
+        if isinstance(each, dict) and all(each.get(k) == found[k] for k in
+                                          ("name", "folder", "sha256", "mtime_ns")):
+            if isinstance(each.get("period"), str):
+                summary.early.append((item.shown, each["period"]))
+                return True
+            if time.time() - status.st_mtime < TRUNCATED_WAIT_SECONDS:
+                summary.waiting.append(item.shown)
+                return True
+    return False
 
 
 def _period_found(report: Report, code: str) -> str | None:
@@ -1014,9 +1053,12 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     before = _manifest(manifest_path)
     if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
         summary.unchanged = True
-        if before.get("departments") != register.department_codes:
-            # written by an earlier version: the codes that let the next quiet night be short
+        if before.get("departments") != register.department_codes or \
+                before.get("held", []) != summary.held:
+            # what lets the next quiet nights be short: the register's department codes (not
+            # kept by an earlier version), and the files left to wait in the inbox tonight
             before["departments"] = register.department_codes
+            before["held"] = summary.held
             atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
                                .encode("utf-8"))
         _lapsed_as_written(summary, before)
@@ -1101,6 +1143,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
                     for p in summary.outputs],
         "missing": summary.missing,
         "departments": register.department_codes,  # for a night with nothing new to read
+        "held": summary.held,  # and the files it may pass over
         "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
                     "errors": errors} for a, errors in summary.lapsed],
     }

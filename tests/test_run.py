@@ -1275,6 +1275,52 @@ def test_a_night_with_only_files_in_a_folder_that_is_no_department_is_a_quiet_ni
     assert [a.department for a in Archive(workspace / "archive").arrivals()] == ["EKO"]
 
 
+LATER_CLOCK = """
+import time as _time
+import types as _types
+_later = {{name: getattr(_time, name) for name in dir(_time) if not name.startswith("_")}}
+_later["time"] = lambda: _time.time() + {hours} * 3600
+pipeline.run.time = _types.SimpleNamespace(**_later)
+"""
+
+
+def test_a_night_with_only_a_copy_cut_off_lately_is_a_quiet_night_until_its_wait_is_over(
+        workspace):
+    """A copy broken off while being copied waits a night before it is refused: while it
+    waited, every night was a full one (seconds at 300 departments) ending "oförändrad"."""
+    target = cut_off_copy(workspace, hours_ago=1)
+    drop(workspace, "EKO")
+    assert_quiet_night_as_a_full_one(
+        workspace, "", "Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
+                       "SOC/halv.xlsx")
+    assert target.exists()
+    later, imported = night(workspace, LATER_CLOCK.format(hours=20))  # its wait is over
+    assert "  SOC/halv.xlsx: Ej godkänd" in later and imported
+    assert not target.exists()
+
+
+def test_a_night_with_only_a_file_for_a_later_period_is_a_quiet_night(workspace, tmp_path):
+    """A department hands in T3 while T2 is collected: the file waits in the inbox, and the
+    nights it waits stay short, saying what the full run said."""
+    from pipeline.samples import fill_template
+
+    assert run(workspace, "templates", "--period", "2024-T3", "--department", "SOC",
+               "--out", str(tmp_path)).exit_code == 0
+    early = fill_template(tmp_path / "SOC_2024-T3_mall.xlsx", tmp_path / "t3.xlsx",
+                          department="SOC", period_end=dt.date(2024, 12, 31))
+    waiting = drop(workspace, "SOC", "t3.xlsx", source=early)
+    drop(workspace, "EKO")
+    assert_quiet_night_as_a_full_one(
+        workspace, "", "  SOC/t3.xlsx: gäller 2024-T3, som inte samlas in ännu (period = "
+                       "2024-T2). Filen ligger kvar i inkorgen och läses in när perioden i "
+                       "pipeline.toml är 2024-T3.")
+    assert waiting.exists()
+    waiting.write_bytes(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes())
+    replaced, imported = night(workspace)  # saved over with this period's report: read
+    assert "  SOC/t3.xlsx: Godkänd" in replaced and imported
+    assert not waiting.exists()
+
+
 def test_a_file_the_run_may_not_remove_saved_over_with_a_new_version_is_read(workspace,
                                                                               tmp_path):
     """The short way never passes over a file that is new: the department saves a new
