@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
+import re
+import warnings
+import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement
 
 import openpyxl
+from defusedxml.ElementTree import fromstring, iterparse
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
@@ -31,6 +38,17 @@ AUTHOR = "Målsystem"
 SHEET = FEEDBACK_SHEET
 
 log = logging.getLogger(__name__)
+
+# What XML 1.0 cannot hold: openpyxl refuses it in a cell (IllegalCharacterError) and lxml in a
+# comment. A file name can carry one (a control character from a Unix share), and with it
+# the Fel sheet's title and every message that names the file.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
 def feedback_name(report: Report, fallback: str) -> str:
@@ -60,7 +78,12 @@ def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = 
 
 
 def _marked_copy(content: bytes, report: Report, receipt: str) -> Workbook:
-    book = openpyxl.load_workbook(io.BytesIO(content))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+    for warning in caught:  # for the log, not the night's stderr (kept for program errors)
+        log.info("feedback for %s: openpyxl: %s", report.file, warning.message)
+    _restore_extension_validations(book, content)
     _clear_earlier_marks(book)
     marked = _mark_cells(book, report)
     _write_problem_sheet(book, report, receipt, marked)
@@ -77,6 +100,79 @@ def _problems_only(report: Report, receipt: str) -> Workbook:
 def _save(book: Workbook, path: Path) -> None:
     with atomic_write(path) as tmp:
         book.save(tmp)
+
+
+def _xml_text(text: str) -> str:
+    return XML_ILLEGAL.sub("", text)
+
+
+def _restore_extension_validations(book: Workbook, content: bytes) -> None:
+    """Excel keeps a dropdown whose list is on another sheet (the template's Status, Bedömning
+    and KS-mål-id lists are on _meta) in the sheet's extension list when it saves, and
+    openpyxl drops those on load: without this, the copy of a file saved in Excel would come
+    back without its dropdowns. They are put back as ordinary data validations, which Excel
+    and LibreOffice read as well."""
+    try:
+        found = _extension_validations(content)
+    except Exception as exc:  # a part we cannot read: the copy goes without them
+        log.info("extension data validations not read: %r", exc)
+        return
+    for name, validations in found.items():
+        if name in book.sheetnames:
+            for validation in validations:
+                book[name].add_data_validation(validation)
+
+
+def _extension_validations(content: bytes) -> dict[str, list[DataValidation]]:
+    """Each sheet's x14 data validations (by sheet name), as openpyxl DataValidations."""
+    found: dict[str, list[DataValidation]] = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name, part in _sheet_parts(archive).items():
+            with archive.open(part) as stream:
+                for _, element in iterparse(stream, events=("end",)):
+                    if element.tag == f"{{{X14_NS}}}dataValidation":
+                        validation = _plain_validation(element)
+                        if validation is not None:
+                            found.setdefault(name, []).append(validation)
+                        element.clear()
+                    elif element.tag == f"{{{MAIN_NS}}}row":
+                        element.clear()  # a sheet's cells are not needed here
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip path of its XML, through the workbook's relationships."""
+    workbook = "xl/workbook.xml"
+    for rel in fromstring(archive.read("_rels/.rels")).iter(f"{{{REL_NS}}}Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            workbook = rel.get("Target", workbook).lstrip("/")
+    folder, base = posixpath.split(workbook)
+    rels = fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels")))
+    targets = {rel.get("Id"): rel.get("Target", "")
+               for rel in rels.iter(f"{{{REL_NS}}}Relationship")}
+    parts = {}
+    for sheet in fromstring(archive.read(workbook)).iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{DOC_REL_NS}}}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        if target and path in archive.namelist():
+            parts[sheet.get("name", "")] = path
+    return parts
+
+
+def _plain_validation(element: Element) -> DataValidation | None:
+    """An x14:dataValidation as the ordinary element it stands for, read by openpyxl."""
+    sqref = element.findtext(f"{{{XM_NS}}}sqref")
+    if not sqref:
+        return None
+    plain = Element(f"{{{MAIN_NS}}}dataValidation",
+                    {k: v for k, v in element.attrib.items() if not k.startswith("{")},
+                    sqref=sqref)
+    for formula in ("formula1", "formula2"):
+        text = element.findtext(f"{{{X14_NS}}}{formula}/{{{XM_NS}}}f")
+        if text is not None:
+            SubElement(plain, f"{{{MAIN_NS}}}{formula}").text = text
+    return DataValidation.from_tree(plain)
 
 
 def _anchor(sheet: Worksheet, ref: str) -> str:
@@ -161,7 +257,7 @@ def _mark_cells(book: Workbook, report: Report) -> set[str]:
         except (ValueError, IndexError, TypeError):  # not a cell reference openpyxl knows
             continue
         comments.setdefault((issue.sheet, ref), []).append(
-            f"{issue.severity.value}: {issue.message}")
+            f"{issue.severity.value}: {_xml_text(issue.message)}")
         if issue.is_error or cell.fill != ERROR_FILL:
             cell.fill = ERROR_FILL if issue.is_error else WARNING_FILL
         marked.add(f"{issue.sheet}!{issue.cell}")
@@ -181,7 +277,8 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
         ws.sheet_view.tabSelected = ws is sheet
     book.active = 0
     errors, warnings = len(report.errors), len(report.warnings)
-    sheet["A1"] = f"Filen {report.file} är inte godkänd" if errors else f"Filen {report.file}"
+    file = _xml_text(report.file)
+    sheet["A1"] = f"Filen {file} är inte godkänd" if errors else f"Filen {file}"
     sheet["A1"].font = Font(bold=True, size=14, color="C00000" if errors else "1F4E78")
     cells_wrong = any(i.is_error and f"{i.sheet}!{i.cell}" in marked for i in report.issues)
     what = ("Rätta felen i den här filen (de är markerade med rött och har en kommentar), ta "
@@ -201,7 +298,8 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
         cell.fill = PatternFill("solid", fgColor="1F4E78")
     for n, issue in enumerate(report.ordered, start=1):
         row = 4 + n
-        values = [n, issue.severity.value, issue.sheet or "", issue.cell or "", issue.message]
+        values = [n, issue.severity.value, *(_xml_text(text or "") for text in (
+            issue.sheet, issue.cell, issue.message))]
         for c, value in enumerate(values, start=1):
             cell = sheet.cell(row, c)
             cell.value = value
