@@ -211,7 +211,8 @@ def build_template(register: Register, period: str, department: str, path: Path 
         "created": dt.datetime.combine(created, dt.time()),
     })
     fmt = _Formats(book, settings.unit)
-    header_text = (f"&L{settings.municipality} – {settings.organ}&C{name}: måluppföljning "
+    header_text = (f"&L{_header_escape(settings.municipality)} – "
+                   f"{_header_escape(settings.organ)}&C{_header_escape(name)}: måluppföljning "
                    f"{period}&RSida &P av &N")
 
     rows = department_rows(register, department, history)
@@ -231,6 +232,12 @@ def build_template(register: Register, period: str, department: str, path: Path 
     _write_meta(book.add_worksheet(T.META), register, period, department, name, created, rows)
     instructions.activate()
     book.close()
+
+
+def _header_escape(text: str) -> str:
+    """A page header's "&" starts a code (&T the time, &8 a font size, &K a colour): a name
+    such as "Bygg & Miljö" is written "&&" to print as typed, as the workbook's header does."""
+    return text.replace("&", "&&")
 
 
 # --- sheets ----------------------------------------------------------------------------------

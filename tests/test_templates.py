@@ -233,3 +233,28 @@ def test_a_register_open_in_excel_or_libreoffice_is_named_after_the_templates(re
     assert (f"Obs: Registret register.xlsx är öppet i Excel eller LibreOffice ({lock} finns "
             "bredvid det).") in result.output
     assert "spara registret och kör pipeline templates igen" in result.output
+
+
+def test_a_name_with_an_ampersand_prints_as_typed_in_the_page_header(register_copy, tmp_path):
+    """In a page header "&" starts a code (&M, &8, &K…): "Bygg & Miljö" must not become a
+    font size or a colour in the printed template."""
+    import re
+    import zipfile
+
+    from pipeline.register import read_register
+    from pipeline.templates import write_templates
+    from tests.conftest import change_register, register_row
+
+    path, _ = register_copy
+
+    def rename(book):
+        sheet = book["Avdelningar"]
+        row = register_row(sheet, "Avdelningskod", "SBA")
+        sheet.cell(row, [c.value for c in sheet[1]].index("Avdelning") + 1).value = \
+            "Bygg &Miljö &8"
+    change_register(path, rename)
+    [template] = write_templates(read_register(path), "2024-T2", tmp_path, ["SBA"])
+    with zipfile.ZipFile(template) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    header = re.search(r"<oddHeader>(.*?)</oddHeader>", sheet).group(1)
+    assert "&amp;CBygg &amp;&amp;Miljö &amp;&amp;8: måluppföljning 2024-T2" in header
