@@ -187,7 +187,7 @@ def _with_known_errors(archive: zipfile.ZipFile, read: Callable[[str], bytes],
         return None
     values = re.compile(rb"(<(?:\w+:)?v>)(" + b"|".join(
         re.escape(e.encode()) for e in sorted(unknown)) + rb")(</(?:\w+:)?v>)")
-    patch = {part for name, part in _sheet_parts(read).items()
+    patch = {part for name, part in sheet_parts(read).items()
              if name in scans and set(scans[name].errors.values()) & unknown}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
@@ -351,7 +351,7 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.0f} MB".replace(".", ",")
 
 
-def _sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
+def sheet_parts(read: Callable[[str], bytes]) -> dict[str, str]:
     """Sheet name → path of its XML part inside the zip."""
     workbook = SafeET.fromstring(read("xl/workbook.xml"))
     rels = SafeET.fromstring(read("xl/_rels/workbook.xml.rels"))
@@ -401,7 +401,7 @@ _HIDDEN_TRUE = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
 
 def _scan_sheets(read: Callable[[str], bytes], names: set[str]) -> dict[str, SheetScan]:
     scans: dict[str, SheetScan] = {}
-    for sheet_name, part in _sheet_parts(read).items():
+    for sheet_name, part in sheet_parts(read).items():
         if part not in names:
             continue
         data = read(part)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import posixpath
 import re
 import warnings
 import zipfile
@@ -13,7 +12,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
 
 import openpyxl
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import iterparse
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
+from ..intake import sheet_parts
 from ..issues import Report
 from ..labels import FEEDBACK_SHEET, Severity
 from ..ledger import plural
@@ -45,8 +45,6 @@ log = logging.getLogger(__name__)
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
@@ -127,7 +125,7 @@ def _extension_validations(content: bytes) -> dict[str, list[DataValidation]]:
     """Each sheet's x14 data validations (by sheet name), as openpyxl DataValidations."""
     found: dict[str, list[DataValidation]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for name, part in _sheet_parts(archive).items():
+        for name, part in sheet_parts(archive.read).items():
             with archive.open(part) as stream:
                 for _, element in iterparse(stream, events=("end",)):
                     if element.tag == f"{{{X14_NS}}}dataValidation":
@@ -138,26 +136,6 @@ def _extension_validations(content: bytes) -> dict[str, list[DataValidation]]:
                     elif element.tag == f"{{{MAIN_NS}}}row":
                         element.clear()  # a sheet's cells are not needed here
     return found
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip path of its XML, through the workbook's relationships."""
-    workbook = "xl/workbook.xml"
-    for rel in fromstring(archive.read("_rels/.rels")).iter(f"{{{REL_NS}}}Relationship"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            workbook = rel.get("Target", workbook).lstrip("/")
-    folder, base = posixpath.split(workbook)
-    rels = fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels")))
-    targets = {rel.get("Id"): rel.get("Target", "")
-               for rel in rels.iter(f"{{{REL_NS}}}Relationship")}
-    parts = {}
-    for sheet in fromstring(archive.read(workbook)).iter(f"{{{MAIN_NS}}}sheet"):
-        target = targets.get(sheet.get(f"{{{DOC_REL_NS}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        if target and path in archive.namelist():
-            parts[sheet.get("name", "")] = path
-    return parts
 
 
 def _plain_validation(element: Element) -> DataValidation | None:
