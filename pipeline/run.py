@@ -89,16 +89,44 @@ def require_period(settings: Settings, register: Register) -> str:
 
 # --- templates -------------------------------------------------------------------------------
 
+@dataclass
+class MadeTemplates:
+    paths: list[Path]
+    remarks: tuple[Issue, ...]  # the register's: the controller reads them before sending
+
+
 def make_templates(settings: Settings, departments: Sequence[str] = (),
-                   out: Path | None = None) -> list[Path]:
+                   out: Path | None = None) -> MadeTemplates:
     from .templates import write_templates
 
     register = read_register(settings)
     period = require_period(settings, register)
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
-    return write_templates(register, period, out_dir, departments or None,
-                           history=load_history(settings, register, period))
+    paths = write_templates(register, period, out_dir, departments or None,
+                            history=load_history(settings, register, period))
+    return MadeTemplates(paths, register.remarks)
+
+
+def remark_key(remark: Issue) -> str:
+    """A register remark as told: a remark reworded by an edit (another count of rows) is new."""
+    text = "\0".join((remark.code, remark.sheet or "", remark.cell or "", remark.message))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def remark_lines(remarks: Sequence[Issue], register_name: str, total: int | None = None
+                 ) -> list[str]:
+    """The register's remarks as the controller reads them; `total`: how many the register
+    has, when only the ones not told before are given."""
+    if not remarks:
+        return []
+    if total is None or total == len(remarks):
+        head = (f"Anmärkningar i registret {register_name} ({len(remarks)}). De stoppar "
+                "ingenting, men se över dem:")
+    else:
+        head = (f"Nya anmärkningar i registret {register_name} ({len(remarks)} av {total}; de "
+                "övriga har nämnts en tidigare natt). De stoppar ingenting, men se över dem:")
+    return [head, *(f"  - {issue.describe()}" for issue in remarks)]
 
 
 def register_open(settings: Settings) -> Issue | None:
