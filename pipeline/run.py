@@ -245,6 +245,10 @@ class RunSummary:
     stuck: list[tuple[str, Path]] = field(default_factory=list)
     # earlier feedback copies that could not be removed (open in another program)
     feedback_left: list[Path] = field(default_factory=list)
+    # the register's remarks not told on an earlier night, of `remarks_total`
+    register_name: str = ""
+    remarks: list[Issue] = field(default_factory=list)
+    remarks_total: int = 0
 
     @property
     def rejected(self) -> int:
@@ -317,6 +321,7 @@ class RunSummary:
             out.append(f"  {shown}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
                        f"behörighet saknas i mappen {folder}. Ge kontot som kör pipeline rätt "
                        "att ändra i mappen, eller ta bort filen; den läses inte in på nytt.")
+        out.extend(remark_lines(self.remarks, self.register_name, self.remarks_total))
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -393,7 +398,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _phase(archive, "register"):
         register = read_register(settings)
     period = require_period(settings, register)
-    summary = RunSummary(period)
+    summary = RunSummary(period, register_name=register.source.name,
+                         remarks_total=len(register.remarks))
+    told = archive.told_remarks(register.source)
+    summary.remarks = [r for r in register.remarks if remark_key(r) not in told]
     arrivals = archive.arrivals()
     scan = scan_inbox(settings, register.department_codes)
     ready = scan.ready
@@ -430,6 +438,12 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival.identity] = (take.report, take.data)
     _publish(settings, archive, register, period, arrivals, own, summary, fresh)
+    # told once the outputs are written: a night stopped before tells them the next night
+    for remark in summary.remarks:
+        archive.log("register_remark", register=str(register.source),
+                    sha256=register.checksum, code=remark.code, sheet=remark.sheet,
+                    cell=remark.cell, message=remark.message)
+    archive.remember_remarks(register.source, map(remark_key, register.remarks))
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
@@ -1097,6 +1111,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     for code, earlier in summary.replaced.items():
         replaces = make("file_replaces", period=period, datum=earlier.received[:10])
         issues.append(replace(replaces, department=code, file=counted[code].name))
+    issues.extend(register.committee_remarks)  # last: Datakvalitet lists them under Registret
     with _phase(archive, "merge"):
         merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)

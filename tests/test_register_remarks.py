@@ -3,6 +3,8 @@ date, a goal without activities), told to the controller and, where it changes w
 read, to the committee; real errors still stop the register."""
 
 import datetime as dt
+import json
+import shutil
 
 import openpyxl
 import pytest
@@ -139,4 +141,92 @@ def test_a_department_without_activities_gets_a_template_and_is_accepted(registe
     report, data = validate(read_submission(filled), register, "2024-T2")
     assert report.accepted, [i.describe() for i in report.errors]
     assert data is not None and data.activities.empty
+
+
+# --- the 2023 annual report, whose activities have no start dates, end to end ----------------
+
+@pytest.fixture(scope="module")
+def replay_without_starts(tmp_path_factory):
+    from tests.replay2023 import build_replay
+
+    return build_replay(tmp_path_factory.mktemp("replay"), starts=False)
+
+
+def _workspace(tmp_path, register_path):
+    shutil.copy(register_path, tmp_path / "register.xlsx")
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "pipeline.toml"
+    config.write_text('register = "register.xlsx"\nperiod = "2023-T3"\nreport = false\n'
+                      "settle_seconds = 0\n", encoding="utf-8")
+    return config
+
+
+def _run(config, when: str):
+    return CliRunner(env={"PIPELINE_NOW": when}).invoke(
+        main, ["run", "--config", str(config)], catch_exceptions=False)
+
+
+def test_a_register_without_start_dates_works_from_templates_to_the_committee(
+        replay_without_starts, tmp_path):
+    register_path, filled = replay_without_starts
+    config = _workspace(tmp_path, register_path)
+    made = CliRunner().invoke(main, ["templates", "--config", str(config)],
+                              catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert "5 mallar klara." in made.output
+    assert "87 av 87 aktiviteter saknar startdatum (rad 2–88)" in made.output
+    template = openpyxl.load_workbook(tmp_path / "outbox" / "mallar" / "2023-T3" /
+                                      "UTB_2023-T3_mall.xlsx")["Aktiviteter"]
+    assert template["D2"].value is None and template["E2"].value is not None  # start, end
+
+    for path in filled:  # typed into the templates as a department would
+        shutil.copy(path, tmp_path / "inbox" / path.name)
+    night = _run(config, "2024-01-10T02:00")
+    assert night.exit_code == 0, night.output
+    assert "Ej godkänd" not in night.output
+    assert night.output.count("87 av 87 aktiviteter saknar startdatum") == 1
+    book = openpyxl.load_workbook(tmp_path / "outbox" / "sammanstallning_2023-T3.xlsx")
+    activities = list(book["Aktiviteter"].iter_rows(values_only=True))
+    start = activities[0].index("Startdatum")
+    assert len(activities) > 80 and all(row[start] is None for row in activities[1:88])
+    quality = [row for row in book["Datakvalitet"].iter_rows(values_only=True)
+               if row[0] == "Registret"]
+    assert [(row[1], row[2], row[3]) for row in quality] == [
+        ("register.xlsx", "Anmärkning", "Aktiviteter")]
+    assert "87 av 87 aktiviteter saknar startdatum" in quality[0][5]
+
+
+def test_the_nightly_run_tells_a_register_remark_once_and_logs_it(replay_without_starts,
+                                                                  tmp_path):
+    """The cron mail: a remark on the night it is first found, not every night after; a
+    register edit that brings a new one tells only that one."""
+    register_path, filled = replay_without_starts
+    config = _workspace(tmp_path, register_path)
+    shutil.copy(filled[0], tmp_path / "inbox" / filled[0].name)
+    first = _run(config, "2024-01-10T02:00")
+    assert first.exit_code == 0, first.output
+    assert "Anmärkningar i registret register.xlsx (1)" in first.output
+
+    quiet = _run(config, "2024-01-11T02:00")
+    assert "oförändrad" in quiet.output
+    assert "nmärkningar i registret" not in quiet.output
+    shutil.copy(filled[1], tmp_path / "inbox" / filled[1].name)  # a full night, same register
+    full = _run(config, "2024-01-12T02:00")
+    assert "Godkänd" in full.output and "nmärkningar i registret" not in full.output
+
+    book = openpyxl.load_workbook(tmp_path / "register.xlsx")
+    book["KS-mål"].append(["2.1.9", "2.1", "Ett mål utan aktiviteter", "Vuxna",
+                           "Utvecklingsmål", "SOC"])
+    book.save(tmp_path / "register.xlsx")
+    edited = _run(config, "2024-01-13T02:00")
+    assert edited.exit_code == 0, edited.output
+    assert "Nya anmärkningar i registret register.xlsx (1 av 2" in edited.output
+    assert "KS-målet 2.1.9 har ingen aktivitet" in edited.output
+    assert "saknar startdatum" not in edited.output
+
+    log = [json.loads(line) for line in
+           (tmp_path / "archive" / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    told = [(e["code"], e["sheet"], e["cell"]) for e in log if e["event"] == "register_remark"]
+    assert told == [("register_start_missing_many", "Aktiviteter", None),
+                    ("register_goal_without_activity", "KS-mål", "A23")]
 
