@@ -1085,9 +1085,11 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         if report is not None:
             counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
-            # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
-            issues.extend(i if i.department else replace(i, department=arrival.department)
-                          for i in report.issues)
+            # a file refused before its _meta was trusted belongs to its drop folder (`_take`);
+            # a report from the cache may carry the name of a copy of the same bytes, checked
+            # (and cached) later as a Dubblett: the issues are this arrival's
+            issues.extend(replace(i, department=i.department or arrival.department,
+                                  file=arrival.name) for i in report.issues)
         if state not in (SUPERSEDED, DUPLICATE) and counted.get(arrival.department or "") \
                 is arrival:
             if data is not None:
