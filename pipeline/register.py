@@ -695,9 +695,9 @@ def _remarks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
 
     if "start" not in table.columns:
         remarks.append(make("register_start_column_missing", sheet=S.ACTIVITIES))
-    for column, label in (("start", "Startdatum"), ("end", "Slutdatum")):
-        missing = [(row, {"found": activity_id}) for row, activity_id, *_ in listed
-                   if empty(row, column)]
+    for position, column, label in ((2, "start", "Startdatum"), (3, "end", "Slutdatum")):
+        missing = [(item[0], {"found": item[1]}) for item in listed
+                   if item[position] is None and empty(item[0], column)]
         remarks += _one_or_together(table, column, label, missing,
                                     f"register_{column}_missing", alla=len(listed))
     if settings is not None:
