@@ -9,10 +9,12 @@ import shutil
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.errors import RegisterError
-from pipeline.register import read_register
+from pipeline.register import _row_ranges, read_register
 
 
 def _activity(register, row: int) -> str:
@@ -76,6 +78,17 @@ def test_many_rows_with_the_same_remark_are_told_once_with_their_rows(register_c
         '(rad 2–5, 9). De kommer med i mallarna ändå. Skriv startdatum där det finns ett: utan '
         'det räknas "Ej påbörjad" in i förslaget till målbedömning även om aktiviteten ska '
         "börja först efter perioden.")
+
+
+@given(st.sets(st.integers(min_value=2, max_value=400), min_size=1, max_size=60))
+def test_the_rows_of_a_remark_read_back_as_the_rows_it_is_about(rows):
+    """"rad 2–5, 9": every row named once, in runs, and no other."""
+    named = set()
+    for part in _row_ranges(sorted(rows, reverse=True)).split(", "):
+        first, _, last = part.partition("–")
+        assert int(first) <= int(last or first)
+        named |= set(range(int(first), int(last or first) + 1))
+    assert named == rows
 
 
 def test_a_register_without_a_start_date_column_is_used(register_copy):
