@@ -7,6 +7,7 @@ Layout under the archive folder:
     cache/<sha256>-<reg>.pkl   validation result for a file against a register version
     log.jsonl                  the nightly run's log, one JSON object per event
     open_files.json            inbox files found open in Excel or LibreOffice, night after night
+    register_remarks.json      per register file, the remarks about it the nightly run has told
     .lock                      held by a running `pipeline run`
 """
 
@@ -166,6 +167,33 @@ class Archive:
     def _open_files_state(self) -> dict[str, Any]:
         try:
             state = json.loads((self.root / "open_files.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    # --- register remarks told ------------------------------------------------------------
+    # The night's output (a cron mail) tells a register remark once: on the night it is first
+    # found, not on every night the register has it. Kept per register file: a late report
+    # run with last year's register neither tells nor forgets this year's.
+    def told_remarks(self, register: Path) -> set[str]:
+        told = self._remarks_state().get(str(register.resolve()))
+        return {k for k in told if isinstance(k, str)} if isinstance(told, list) else set()
+
+    def remember_remarks(self, register: Path, keys: Iterable[str]) -> None:
+        """The remarks the register has now: one that goes away and comes back is told again."""
+        state = self._remarks_state()
+        entry = sorted(set(keys))
+        name = str(register.resolve())
+        if state.get(name) == entry or (not entry and name not in state):
+            return
+        state[name] = entry
+        atomic_write_bytes(self.root / "register_remarks.json",
+                           json.dumps(state, ensure_ascii=False, indent=1,
+                                      sort_keys=True).encode("utf-8"))
+
+    def _remarks_state(self) -> dict[str, Any]:
+        try:
+            state = json.loads((self.root / "register_remarks.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         return state if isinstance(state, dict) else {}

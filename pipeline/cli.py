@@ -191,6 +191,12 @@ def run_guarded(func):  # type: ignore[no-untyped-def]
             click.echo(str(exc), err=True)
             for issue in exc.issues:
                 click.echo(f"  - {issue.describe()}", err=True)
+            if exc.remarks:
+                click.echo(f"Dessutom {len(exc.remarks)} "
+                           f"{'anmärkning' if len(exc.remarks) == 1 else 'anmärkningar'}, "
+                           "som inte stoppar körningen:", err=True)
+                for issue in exc.remarks:
+                    click.echo(f"  - {issue.describe()}", err=True)
             for note in getattr(exc, "__notes__", ()):
                 click.echo(note, err=True)
             sys.exit(EXIT_FAILED)
@@ -248,13 +254,15 @@ def _quiet_log() -> None:
 @run_guarded
 def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None) -> None:
     """Skapa en ifyllningsmall per avdelning för perioden."""
-    from .run import make_templates, register_open
+    from .run import make_templates, register_open, remark_lines
 
     settings = settings_from(ctx)
-    paths = make_templates(settings, departments=departments, out=out)
-    for path in paths:
+    made = make_templates(settings, departments=departments, out=out)
+    for path in made.paths:
         click.echo(f"Skrev {path}")
-    click.echo(f"{len(paths)} mallar klara.")
+    click.echo(f"{len(made.paths)} mallar klara.")
+    for line in remark_lines(made.remarks, settings.register.name):
+        click.echo(line)
     notice = register_open(settings)
     if notice is not None:
         click.echo(f"Obs: {notice.message}")

@@ -21,9 +21,12 @@ class ConfigError(PipelineError):
 class RegisterError(PipelineError):
     """The register is broken; it is never half-used."""
 
-    def __init__(self, path: Path, issues: Sequence[Issue]):
+    def __init__(self, path: Path, issues: Sequence[Issue], remarks: Sequence[Issue] = ()):
         self.path = path
         self.issues = list(issues)
+        # what would only have been remarked on: told beside the errors, so that one pass
+        # over the register settles everything
+        self.remarks = list(remarks)
         super().__init__(f"Registret {path} har {len(self.issues)} fel och kan inte användas.")
 
 

@@ -64,8 +64,63 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                     "en rad med nyckeln och dess värde."),
     "register_bad_setting": (E, '"{värde}" är inte ett giltigt värde för {nyckel}. {hjälp}'),
     "register_bad_id": (E, '{kolumn} "{värde}" har fel format. {hjälp}'),
-    "register_no_activities": (E, 'Avdelningen {kod} ansvarar inte för någon aktivitet och äger '
-                                  "inget mål. Ge avdelningen en aktivitet eller ta bort den."),
+    # Register remarks: oddities of a real plan that do not stop the templates or the night
+    # (the register's `remarks`). They say what the controller may want to do; nothing is
+    # refused for them.
+    "register_start_missing": (W, 'Aktiviteten "{värde}" saknar startdatum. Den kommer med i '
+                                  "mallarna ändå. Skriv startdatum om det finns ett: utan det "
+                                  'räknas "Ej påbörjad" in i förslaget till målbedömning även om '
+                                  "aktiviteten ska börja först efter perioden."),
+    "register_start_missing_many": (W, "{antal} av {alla} aktiviteter saknar startdatum (rad "
+                                       "{rader}). De kommer med i mallarna ändå. Skriv "
+                                       "startdatum där det finns ett: utan det räknas \"Ej "
+                                       'påbörjad" in i förslaget till målbedömning även om '
+                                       "aktiviteten ska börja först efter perioden."),
+    "register_start_column_missing": (W, 'Fliken "Aktiviteter" har ingen kolumn "Startdatum", '
+                                         "så ingen aktivitet har startdatum. Aktiviteterna "
+                                         "kommer med i mallarna ändå. Vill ni ange när de "
+                                         'börjar, lägg till rubriken "Startdatum" på rad 1.'),
+    "register_end_missing": (W, 'Aktiviteten "{värde}" saknar slutdatum. Den kommer med i '
+                                "mallarna ändå, men utan slutdatum kan den inte flaggas som "
+                                "försenad. Skriv slutdatum om det finns ett."),
+    "register_end_missing_many": (W, "{antal} av {alla} aktiviteter saknar slutdatum (rad "
+                                     "{rader}). De kommer med i mallarna ändå, men utan "
+                                     "slutdatum kan de inte flaggas som försenade. Skriv "
+                                     "slutdatum där det finns ett."),
+    "register_end_far_ahead": (W, 'Slutdatum {slut} för aktiviteten "{värde}" ligger mer än '
+                                  "{gräns} år efter verksamhetsåret {år}. Kontrollera årtalet och "
+                                  "rätta det om det är fel; stämmer det kan raden stå kvar."),
+    "register_end_far_ahead_many": (W, "{antal} aktiviteter har ett slutdatum mer än {gräns} år "
+                                       "efter verksamhetsåret {år} (rad {rader}). Kontrollera "
+                                       "årtalen och rätta dem som är fel."),
+    "register_ended_before_year": (W, 'Aktiviteten "{värde}" slutade {slut}, före '
+                                      "verksamhetsåret {år}, men finns kvar i registret och i "
+                                      "mallen för {ansvarig}. Ta bort raden om aktiviteten är "
+                                      "avslutad, eller skriv det nya slutdatumet om den pågår."),
+    "register_ended_before_year_many": (W, "{antal} aktiviteter slutade före verksamhetsåret "
+                                           "{år} (rad {rader}) men finns kvar i registret och i "
+                                           "mallarna. Ta bort de rader som är avslutade, eller "
+                                           "skriv nya slutdatum för dem som pågår."),
+    "register_goal_without_activity": (W, 'KS-målet {värde} har ingen aktivitet på fliken '
+                                          '"Aktiviteter". Det kommer med i mallen för {ägare} '
+                                          "att bedömas, men utan förslag till bedömning. Lägg "
+                                          "till en aktivitet med KS-mål-id {värde} om målet ska "
+                                          "följas upp med aktiviteter."),
+    "register_goal_without_activity_many": (W, "{antal} KS-mål har ingen aktivitet på fliken "
+                                               '"Aktiviteter" (rad {rader}). De kommer med i '
+                                               "målägarnas mallar att bedömas, men utan förslag "
+                                               "till bedömning. Lägg till aktiviteter för dem "
+                                               "som ska följas upp med aktiviteter."),
+    "register_department_without_activity": (W, "Avdelningen {kod} ({namn}) ansvarar inte för "
+                                                "någon aktivitet{och_mål}. Dess mall får inga "
+                                                "aktiviteter att rapportera, bara tomma rader för "
+                                                "egna nya. Skriv {kod} i kolumnen Ansvarig på "
+                                                'fliken "Aktiviteter" för de aktiviteter '
+                                                "avdelningen ska följa upp."),
+    "register_code_spaces": (W, 'I kolumnen "{kolumn}" står {vad} med mellanslag före eller '
+                                "efter ({celler}). Vi har läst {dem} utan mellanslagen. Ta bort "
+                                "mellanslagen, så att värdena stämmer också i era egna filter "
+                                "och formler."),
     "register_period_year": (E, "Perioden {värde} hör inte till verksamhetsåret {år}. Ta bort "
                                 "raden eller rätta året."),
     "register_unknown_period": (E, "Perioden {värde} finns inte på fliken Perioder. Välj en av: "

@@ -163,8 +163,11 @@ REGISTER_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
-# Columns that may stay empty in the register.
-REGISTER_OPTIONAL = {(RegisterSheet.ACTIVITIES, "Beskrivning")}
+# Columns that may be left out of the register (read as empty).
+REGISTER_OPTIONAL = {(RegisterSheet.ACTIVITIES, "Beskrivning"),
+                     (RegisterSheet.ACTIVITIES, "Startdatum")}
+# Where Datakvalitet lists the register's own remarks, in the column of departments.
+REGISTER_SOURCE = "Registret"
 
 
 class SettingKey:

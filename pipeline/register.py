@@ -1,7 +1,9 @@
 """The controller's register workbook → Register (validated frames and lookups).
 
 A broken register stops everything with a RegisterError that lists every problem by sheet,
-row and column; it is never half-used.
+row and column; it is never half-used. What a real plan holds but need not stop anyone (an
+activity without a start date, a goal without activities) is a remark on the Register instead:
+the controller is told, the templates and the night go on.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -32,6 +35,7 @@ from .labels import (
     GOAL_TYPES,
     REGISTER_COLUMNS,
     REGISTER_OPTIONAL,
+    REGISTER_SOURCE,
     WHOLE_ORGAN_CODE,
     RegisterSheet,
     SettingKey,
@@ -105,6 +109,17 @@ class Register:
     #                           responsible (tuple)
     budget: pd.DataFrame  # department, category, budget
     baselines: pd.DataFrame  # department, date, sick_leave_share
+    # warnings about the register itself, in sheet and row order (see `remarks`)
+    remarks: tuple[Issue, ...] = ()
+
+    @property
+    def committee_remarks(self) -> list[Issue]:
+        """The remarks that change what the committee reads (an activity that cannot be
+        flagged as late, a goal without a suggestion), as Datakvalitet lists them: under
+        "Registret" and the register's file name. Spaces around codes are the controller's
+        alone."""
+        return [replace(r, department=REGISTER_SOURCE, file=self.source.name)
+                for r in self.remarks if r.code not in CONTROLLER_ONLY]
 
     # Lookups are derived once: the frames are never changed after reading, and a night asks
     # for the codes hundreds of times.
@@ -229,10 +244,10 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
 
 
 def _code_key() -> str:
-    """Changes to how the register is read invalidate cached registers."""
+    """Changes to how the register is read (or worded) invalidate cached registers."""
     digest = hashlib.sha256()
     for module in (Path(__file__), Path(schemas.__file__), Path(__file__).with_name(
-            "labels.py")):
+            "labels.py"), Path(__file__).with_name("issues.py")):
         digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -282,10 +297,13 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
         issues.extend(setting_issues)
     if len([s for s in REGISTER_COLUMNS if s in frames]) == len(REGISTER_COLUMNS):
         issues.extend(_cross_checks(frames, settings))
-    if issues or settings is None:
-        order = {sheet: i for i, sheet in enumerate(REGISTER_COLUMNS)}
-        issues.sort(key=lambda i: (order.get(i.sheet or "", 99), i.row or 0))
-        raise RegisterError(source, issues)
+        issues.extend(_remarks(frames, settings))
+    order = {sheet: i for i, sheet in enumerate(REGISTER_COLUMNS)}
+    issues.sort(key=lambda i: (order.get(i.sheet or "", 99), i.row or 0))
+    errors = [i for i in issues if i.is_error]
+    remarks = tuple(i for i in issues if not i.is_error)
+    if errors or settings is None:
+        raise RegisterError(source, errors, remarks)
 
     def clean(sheet: str) -> pd.DataFrame:
         return frames[sheet].reset_index(names="row")
@@ -298,6 +316,7 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
         periods=clean(S.PERIODS).sort_values("period", kind="stable", ignore_index=True),
         council_goals=clean(S.COUNCIL_GOALS), board_goals=clean(S.BOARD_GOALS),
         activities=clean(S.ACTIVITIES), budget=clean(S.BUDGET), baselines=baselines,
+        remarks=remarks,
     )
 
 
@@ -326,9 +345,12 @@ def _parse(table: Table, kinds: dict[str, str], columns: dict[str, str]
                 else [None] * len(records))
         values = _parse_column(raws, CELL_PARSERS[kind])
         data[name] = values
+        if kind in CODE_KINDS:
+            issues.extend(_spaced_codes(table, name, swedish[name], rows, raws))
         if None not in values:
             continue  # the common case: every cell read
-        required = name in table.columns and kind != "longtext"
+        required = name in table.columns and kind != "longtext" and \
+            (table.sheet, name) not in MAY_BE_EMPTY
         for row, raw, value in zip(rows, raws, values, strict=True):
             if value is not None:
                 continue
@@ -359,6 +381,10 @@ def _text_as_objects(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame
 
 
 TEXT_KINDS = ("code", "text", "longtext", "department", *CHOICES)
+# Ids and codes: a space typed around one is read away, and remarked on (`_spaced_codes`).
+CODE_KINDS = ("code", "list", "department", "departments")
+# Cells a real plan leaves empty: a remark each (`_remarks`), not a refusal.
+MAY_BE_EMPTY = {(S.ACTIVITIES, "start"), (S.ACTIVITIES, "end")}
 
 
 # Cell types whose values only ever equal values of the same type, so they can be dict keys
@@ -598,3 +624,111 @@ def _ids_alike(activities: pd.DataFrame, table: Table) -> list[Issue]:
                                cell=table.cell("activity_id", row), found=activity_id,
                                kolumn="Aktivitets-id", annat=seen[0], annan_rad=seen[1]))
     return issues
+
+
+# Register remarks ---------------------------------------------------------------------------
+
+# Remarks about how the register is typed, not about the plan: the committee need not see them.
+CONTROLLER_ONLY = frozenset({"register_code_spaces"})
+# More rows than this with the same remark are told in one remark that lists their rows.
+MANY = 3
+# Activities run over the mandate period (the 2023 report's end in 2026 at the latest): an end
+# date further ahead than this is more likely a typo (2204 for 2024).
+FAR_AHEAD_YEARS = 3
+
+
+def _row_ranges(rows: Sequence[int]) -> str:
+    """Excel rows as runs: 2–40, 42, 44–88."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _cells_text(cells: Sequence[str], shown: int = 10) -> str:
+    listed = ", ".join(cells[:shown])
+    return listed if len(cells) <= shown else f"{listed} och {len(cells) - shown} till"
+
+
+def _spaced_codes(table: Table, name: str, label: str, rows: Sequence[int],
+                  raws: Sequence[object]) -> list[Issue]:
+    """One remark per column for ids and codes typed with a space before or after them
+    ("SOC ", a non-breaking space pasted from Word): read as meant, and told once."""
+    cells = [table.cell(name, row) for row, raw in zip(rows, raws, strict=True)
+             if isinstance(raw, str) and raw != raw.strip() and raw.strip()]
+    if not cells:
+        return []
+    return [make("register_code_spaces", sheet=table.sheet,
+                 cell=cells[0] if len(cells) == 1 else None, kolumn=label,
+                 vad="ett värde" if len(cells) == 1 else f"{len(cells)} värden",
+                 dem="det" if len(cells) == 1 else "dem", celler=_cells_text(cells))]
+
+
+def _one_or_together(table: Table, column: str, label: str,
+                     found: Sequence[tuple[int, dict[str, Any]]], code: str,
+                     **common: Any) -> list[Issue]:
+    """A remark per row, or, for more than MANY rows, one (`code` + "_many") naming them."""
+    if len(found) <= MANY:
+        return [make(code, sheet=table.sheet, cell=table.cell(column, row), kolumn=label,
+                     **common, **params) for row, params in found]
+    return [make(f"{code}_many", sheet=table.sheet, kolumn=label, antal=len(found),
+                 rader=_row_ranges([row for row, _ in found]), **common)]
+
+
+def _remarks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
+             ) -> list[Issue]:
+    """What a real plan holds that nobody need be stopped for. Rows already in error are
+    left to their error."""
+    tables: dict[str, Table] = {s: frames[f"{s}#table"] for s in KINDS}  # type: ignore[misc]
+    remarks: list[Issue] = []
+    activities, table = frames[S.ACTIVITIES], tables[S.ACTIVITIES]
+    raw = {row: values for row, values in table.rows}
+    listed = [(row, activity_id, start, end, responsible) for row, activity_id, start, end,
+              responsible in _columns(activities, "activity_id", "start", "end", "responsible")
+              if _given(activity_id)]
+
+    def empty(row: int, column: str) -> bool:  # not an unreadable date, which is an error
+        return column in table.columns and not clean_text(raw[row].get(column))
+
+    if "start" not in table.columns:
+        remarks.append(make("register_start_column_missing", sheet=S.ACTIVITIES))
+    for position, column, label in ((2, "start", "Startdatum"), (3, "end", "Slutdatum")):
+        missing = [(item[0], {"found": item[1]}) for item in listed
+                   if item[position] is None and empty(item[0], column)]
+        remarks += _one_or_together(table, column, label, missing,
+                                    f"register_{column}_missing", alla=len(listed))
+    if settings is not None:
+        year = settings.year
+        ahead = [(row, {"found": activity_id, "slut": end})
+                 for row, activity_id, _, end, _ in listed
+                 if isinstance(end, dt.date) and end.year > year + FAR_AHEAD_YEARS]
+        remarks += _one_or_together(table, "end", "Slutdatum", ahead, "register_end_far_ahead",
+                                    år=year, gräns=FAR_AHEAD_YEARS)
+        ended = [(row, {"found": activity_id, "slut": end,
+                        "ansvarig": ", ".join(responsible or ())})
+                 for row, activity_id, _, end, responsible in listed
+                 if isinstance(end, dt.date) and end.year < year]
+        remarks += _one_or_together(table, "end", "Slutdatum", ended,
+                                    "register_ended_before_year", år=year)
+
+    linked = {ks for ks_ids in activities["ks_ids"].tolist() for ks in ks_ids or ()}
+    goals, goal_table = frames[S.BOARD_GOALS], tables[S.BOARD_GOALS]
+    alone = [(row, {"found": ks_id, "ägare": owner})
+             for row, ks_id, owner in _columns(goals, "ks_id", "owner")
+             if _given(ks_id) and ks_id not in linked]
+    remarks += _one_or_together(goal_table, "ks_id", "KS-mål-id", alone,
+                                "register_goal_without_activity")
+
+    responsible = {code for codes in activities["responsible"].tolist() for code in codes or ()}
+    owners = set(goals["owner"].tolist())
+    departments = tables[S.DEPARTMENTS]
+    for row, code, name in _columns(frames[S.DEPARTMENTS], "code", "name"):
+        if _given(code) and code not in responsible:
+            remarks.append(make("register_department_without_activity", sheet=S.DEPARTMENTS,
+                                cell=departments.cell("code", row), found=code, kod=code,
+                                namn=name, kolumn="Avdelningskod",
+                                och_mål="" if code in owners else " och äger inget mål"))
+    return remarks

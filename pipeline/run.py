@@ -89,16 +89,44 @@ def require_period(settings: Settings, register: Register) -> str:
 
 # --- templates -------------------------------------------------------------------------------
 
+@dataclass
+class MadeTemplates:
+    paths: list[Path]
+    remarks: tuple[Issue, ...]  # the register's: the controller reads them before sending
+
+
 def make_templates(settings: Settings, departments: Sequence[str] = (),
-                   out: Path | None = None) -> list[Path]:
+                   out: Path | None = None) -> MadeTemplates:
     from .templates import write_templates
 
     register = read_register(settings)
     period = require_period(settings, register)
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
-    return write_templates(register, period, out_dir, departments or None,
-                           history=load_history(settings, register, period))
+    paths = write_templates(register, period, out_dir, departments or None,
+                            history=load_history(settings, register, period))
+    return MadeTemplates(paths, register.remarks)
+
+
+def remark_key(remark: Issue) -> str:
+    """A register remark as told: a remark reworded by an edit (another count of rows) is new."""
+    text = "\0".join((remark.code, remark.sheet or "", remark.cell or "", remark.message))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def remark_lines(remarks: Sequence[Issue], register_name: str, total: int | None = None
+                 ) -> list[str]:
+    """The register's remarks as the controller reads them; `total`: how many the register
+    has, when only the ones not told before are given."""
+    if not remarks:
+        return []
+    if total is None or total == len(remarks):
+        head = (f"Anmärkningar i registret {register_name} ({len(remarks)}). De stoppar "
+                "ingenting, men se över dem:")
+    else:
+        head = (f"Nya anmärkningar i registret {register_name} ({len(remarks)} av {total}; de "
+                "övriga har nämnts en tidigare natt). De stoppar ingenting, men se över dem:")
+    return [head, *(f"  - {issue.describe()}" for issue in remarks)]
 
 
 def register_open(settings: Settings) -> Issue | None:
@@ -220,6 +248,10 @@ class RunSummary:
     # files read and left in the inbox to wait (a later period's, a copy cut off lately), as
     # the manifest keeps them: the nights after pass them over without reading them again
     held: list[dict[str, Any]] = field(default_factory=list)
+    # the register's remarks not told on an earlier night, of `remarks_total`
+    register_name: str = ""
+    remarks: list[Issue] = field(default_factory=list)
+    remarks_total: int = 0
 
     @property
     def rejected(self) -> int:
@@ -292,6 +324,7 @@ class RunSummary:
             out.append(f"  {shown}: är arkiverad, men kunde inte tas bort ur inkorgen eftersom "
                        f"behörighet saknas i mappen {folder}. Ge kontot som kör pipeline rätt "
                        "att ändra i mappen, eller ta bort filen; den läses inte in på nytt.")
+        out.extend(remark_lines(self.remarks, self.register_name, self.remarks_total))
         if self.counted:
             out.append("Gäller: " + ", ".join(
                 f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
@@ -368,7 +401,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with _phase(archive, "register"):
         register = read_register(settings)
     period = require_period(settings, register)
-    summary = RunSummary(period)
+    summary = RunSummary(period, register_name=register.source.name,
+                         remarks_total=len(register.remarks))
+    told = archive.told_remarks(register.source)
+    summary.remarks = [r for r in register.remarks if remark_key(r) not in told]
     arrivals = archive.arrivals()
     scan = scan_inbox(settings, register.department_codes)
     ready = scan.ready
@@ -405,6 +441,12 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival.identity] = (take.report, take.data)
     _publish(settings, archive, register, period, arrivals, own, summary, fresh)
+    # told once the outputs are written: a night stopped before tells them the next night
+    for remark in summary.remarks:
+        archive.log("register_remark", register=str(register.source),
+                    sha256=register.checksum, code=remark.code, sheet=remark.sheet,
+                    cell=remark.cell, message=remark.message)
+    archive.remember_remarks(register.source, map(remark_key, register.remarks))
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
@@ -1085,9 +1127,11 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         if report is not None:
             counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
-            # a file refused before its _meta was trusted belongs to its drop folder (`_take`)
-            issues.extend(i if i.department else replace(i, department=arrival.department)
-                          for i in report.issues)
+            # a file refused before its _meta was trusted belongs to its drop folder (`_take`);
+            # a report from the cache may carry the name of a copy of the same bytes, checked
+            # (and cached) later as a Dubblett: the issues are this arrival's
+            issues.extend(replace(i, department=i.department or arrival.department,
+                                  file=arrival.name) for i in report.issues)
         if state not in (SUPERSEDED, DUPLICATE) and counted.get(arrival.department or "") \
                 is arrival:
             if data is not None:
@@ -1111,6 +1155,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     for code, earlier in summary.replaced.items():
         replaces = make("file_replaces", period=period, datum=earlier.received[:10])
         issues.append(replace(replaces, department=code, file=counted[code].name))
+    issues.extend(register.committee_remarks)  # last: Datakvalitet lists them under Registret
     with _phase(archive, "merge"):
         merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)

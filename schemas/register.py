@@ -48,8 +48,10 @@ class Activities(_Base):
     ks_ids: Series[object]
     title: Series[str]
     description: Series[str] = pa.Field(nullable=True)
-    start: Series[object]
-    end: Series[object]
+    # a real plan has activities without dates (the 2023 annual report has no start dates):
+    # a register remark, not an error (pipeline.register.remarks)
+    start: Series[object] = pa.Field(nullable=True)
+    end: Series[object] = pa.Field(nullable=True)
     responsible: Series[object]
 
 

@@ -22,8 +22,10 @@ class Activities(_Base):
     title: Series[str]
     status: Series[str] = pa.Field(isin=[s.value for s in Status])
     comment: Series[str] = pa.Field(str_length={"max_value": COMMENT_MAX})
-    start: Series[object]
-    end: Series[object]
+    # a register activity may lack dates (a register remark); an own activity's are required
+    # by answers._activities (own_activity_incomplete)
+    start: Series[object] = pa.Field(nullable=True)
+    end: Series[object] = pa.Field(nullable=True)
 
 
 class Assessments(_Base):

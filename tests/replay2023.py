@@ -74,14 +74,15 @@ def activity_id(row: dict[str, str]) -> str:
     return f"A{row['ks_id']}-{int(row['row']):02d}"
 
 
-def write_register(path: Path) -> Path:
+def write_register(path: Path, starts: bool = True) -> Path:
+    """starts=False: the activities without start dates, as the report has them."""
     council = read_csv("kf_goals.csv")
     board = read_csv("ks_goals.csv")
     activities = read_csv("activities.csv")
     rows_activities = []
     for row in activities:
         end = dt.date.fromisoformat(row["end_date"])
-        start = min(YEAR_START, end)
+        start = min(YEAR_START, end) if starts else None
         rows_activities.append([activity_id(row), row["ks_id"], row["title"], None, start, end,
                                 GOALS[row["ks_id"]][0]])
     sheets: dict[str, list[list[object]]] = {
@@ -165,14 +166,14 @@ def fill(template: Path, out: Path, department: str) -> Path:
     return out
 
 
-def build_replay(tmp_dir: Path) -> tuple[Path, list[Path]]:
+def build_replay(tmp_dir: Path, starts: bool = True) -> tuple[Path, list[Path]]:
     """The 2023 register and the five departments' filled 2023-T3 files."""
     from pipeline.register import read_register
     from pipeline.templates import write_templates
 
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    register_path = write_register(tmp_dir / "register_2023.xlsx")
+    register_path = write_register(tmp_dir / "register_2023.xlsx", starts=starts)
     register = read_register(register_path)
     templates = write_templates(register, PERIOD, tmp_dir / "mallar", created=CREATED)
     filled = []

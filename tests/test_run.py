@@ -287,6 +287,20 @@ def test_an_identical_resubmission_is_recognised(workspace):
     assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1
 
 
+def test_datakvalitet_names_the_file_that_counts_not_a_later_copy_of_it(workspace, tmp_path):
+    """A copy handed in under another name is a Dubblett; the remarks listed for the
+    department still name the file that counts (the copy's check, cached under the same
+    checksum, once put its own name on them)."""
+    remarked = broken_copy(tmp_path, "EKO", "eko.xlsx", {"H2": "Försenad", "I2": None})
+    drop(workspace, "EKO", name="eko.xlsx", source=remarked)
+    assert "Godkänd med anmärkningar" in run(workspace, "run").output
+    drop(workspace, "EKO", name="eko kopia.xlsx", source=remarked)
+    assert "Dubblett" in run(workspace, "run").output
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+    files = {row[1] for row in rows[1:] if row[0] == "Ekonomiavdelningen"}
+    assert files == {"eko.xlsx"}
+
+
 def test_a_file_in_another_departments_folder_is_refused_and_archived(workspace):
     source = next((SUBMISSIONS / "SOC").glob("*.xlsx"))
     target = drop(workspace, "EKO", name="fel mapp.xlsx", source=source)

@@ -1,0 +1,245 @@
+"""Register remarks: what a real plan holds that stops nobody (an activity without a start
+date, a goal without activities), told to the controller and, where it changes what they
+read, to the committee; real errors still stop the register."""
+
+import datetime as dt
+import json
+import shutil
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.cli import main
+from pipeline.errors import RegisterError
+from pipeline.register import _row_ranges, read_register
+
+
+def _activity(register, row: int) -> str:
+    return register.activities.set_index("row").loc[row, "activity_id"]
+
+
+# name: (changes, sheet, cell, words in the remark)
+REMARKS = {
+    "start date missing": ({("Aktiviteter", "E5"): None}, "Aktiviteter", "E5",
+                           ["saknar startdatum", "kommer med i mallarna"]),
+    "end date missing": ({("Aktiviteter", "F6"): None}, "Aktiviteter", "F6",
+                         ["saknar slutdatum", "flaggas som försenad"]),
+    "end date years ahead": ({("Aktiviteter", "F7"): dt.datetime(2031, 6, 30)}, "Aktiviteter",
+                             "F7", ["2031-06-30", "mer än 3 år efter verksamhetsåret 2024",
+                                    "Kontrollera årtalet"]),
+    "ended before the year": ({("Aktiviteter", "E8"): dt.datetime(2023, 1, 1),
+                               ("Aktiviteter", "F8"): dt.datetime(2023, 6, 30)}, "Aktiviteter",
+                              "F8", ["slutade 2023-06-30, före verksamhetsåret 2024",
+                                     "Ta bort raden"]),
+    "goal without activity": ({("KS-mål", "A22"): "3.1.9", ("KS-mål", "B22"): "3.1",
+                               ("KS-mål", "C22"): "Ett nytt mål", ("KS-mål", "D22"): "Vuxna",
+                               ("KS-mål", "E22"): "Utvecklingsmål", ("KS-mål", "F22"): "EKO"},
+                              "KS-mål", "A22", ["KS-målet 3.1.9 har ingen aktivitet",
+                                                "mallen för EKO", "utan förslag"]),
+    "department without activity": ({("Avdelningar", "A7"): "KULT",
+                                     ("Avdelningar", "B7"): "Kulturavdelningen"},
+                                    "Avdelningar", "A7",
+                                    ["KULT (Kulturavdelningen) ansvarar inte för någon "
+                                     "aktivitet och äger inget mål", "Skriv KULT i kolumnen "
+                                     "Ansvarig"]),
+    "space after a code": ({("Aktiviteter", "G3"): "SOC "}, "Aktiviteter", "G3",
+                           ['kolumnen "Ansvarig"', "mellanslag", "G3"]),
+}
+
+
+@pytest.mark.parametrize("name", REMARKS)
+def test_each_register_oddity_is_a_remark_naming_its_cell_not_an_error(register_copy, name):
+    changes, sheet, cell, words = REMARKS[name]
+    read = read_register(register_copy[1](changes))  # no RegisterError: the register is used
+    found = [r for r in read.remarks if r.sheet == sheet and r.cell == cell]
+    assert len(found) == 1, [r.describe() for r in read.remarks]
+    text = found[0].describe()
+    assert found[0].severity.value == "Anmärkning"
+    assert f'Fliken "{sheet}", rad {cell[1:]}' in text
+    for word in words:
+        assert word in text, text
+    if name == "start date missing":
+        assert _activity(read, 5) in text
+        assert read.activities.set_index("row").loc[5, "start"] is None
+
+
+def test_the_example_register_has_no_remarks(register):
+    assert register.remarks == ()
+
+
+def test_many_rows_with_the_same_remark_are_told_once_with_their_rows(register_copy):
+    path = register_copy[1]({("Aktiviteter", f"E{row}"): None for row in (2, 3, 4, 5, 9)})
+    (remark,) = read_register(path).remarks
+    assert remark.describe() == (
+        'Fliken "Aktiviteter", kolumn "Startdatum": 5 av 79 aktiviteter saknar startdatum '
+        '(rad 2–5, 9). De kommer med i mallarna ändå. Skriv startdatum där det finns ett: utan '
+        'det räknas "Ej påbörjad" in i förslaget till målbedömning även om aktiviteten ska '
+        "börja först efter perioden.")
+
+
+@given(st.sets(st.integers(min_value=2, max_value=400), min_size=1, max_size=60))
+def test_the_rows_of_a_remark_read_back_as_the_rows_it_is_about(rows):
+    """"rad 2–5, 9": every row named once, in runs, and no other."""
+    named = set()
+    for part in _row_ranges(sorted(rows, reverse=True)).split(", "):
+        first, _, last = part.partition("–")
+        assert int(first) <= int(last or first)
+        named |= set(range(int(first), int(last or first) + 1))
+    assert named == rows
+
+
+def test_a_register_without_a_start_date_column_is_used(register_copy):
+    path, _ = register_copy
+    book = openpyxl.load_workbook(path)
+    book["Aktiviteter"].delete_cols(5)
+    book.save(path)
+    read = read_register(path)
+    assert read.activities["start"].isna().all()
+    (remark,) = read.remarks
+    assert 'ingen kolumn "Startdatum"' in remark.message
+
+
+def test_spaces_around_codes_stay_with_the_controller(register_copy):
+    """Read away and told to the controller; the committee's Datakvalitet is not the place."""
+    read = read_register(register_copy[1]({("Aktiviteter", "G3"): "SOC ",
+                                           ("Aktiviteter", "F6"): None}))
+    assert {r.code for r in read.remarks} == {"register_code_spaces", "register_end_missing"}
+    assert read.activities.set_index("row").loc[3, "responsible"] == ("SOC",)
+    (shown,) = read.committee_remarks
+    assert shown.code == "register_end_missing"
+    assert (shown.department, shown.file) == ("Registret", "register.xlsx")
+
+
+def test_real_errors_still_stop_the_register_and_the_remarks_come_with_them(register_copy,
+                                                                         tmp_path):
+    path = register_copy[1]({("Aktiviteter", "A6"): "A3.1.1-01", ("Aktiviteter", "E5"): None})
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    assert [i.code for i in caught.value.issues] == ["register_duplicate_id"]
+    assert [i.code for i in caught.value.remarks] == ["register_start_missing"]
+    result = CliRunner().invoke(main, ["templates", "--register", str(path), "--period",
+                                       "2024-T2", "--out", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "har 1 fel och kan inte användas" in result.output
+    assert "Dessutom 1 anmärkning, som inte stoppar körningen:" in result.output
+    assert 'Fliken "Aktiviteter", rad 5, kolumn "Startdatum" (E5)' in result.output
+
+
+def test_templates_show_the_remarks_and_are_made(register_copy, tmp_path):
+    path = register_copy[1]({("Aktiviteter", "E5"): None})
+    result = CliRunner().invoke(main, ["templates", "--register", str(path), "--period",
+                                       "2024-T2", "--out", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "5 mallar klara." in result.output
+    assert "Anmärkningar i registret register.xlsx (1)" in result.output
+    assert 'Fliken "Aktiviteter", rad 5, kolumn "Startdatum" (E5): Aktiviteten' in result.output
+
+
+def test_a_department_without_activities_gets_a_template_and_is_accepted(register_copy,
+                                                                         tmp_path):
+    from pipeline.intake import read_submission
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+    from pipeline.validate import validate
+
+    register = read_register(register_copy[1](REMARKS["department without activity"][0]))
+    (template,) = write_templates(register, "2024-T2", tmp_path / "mallar", ["KULT"])
+    filled = fill_template(template, tmp_path / "KULT.xlsx", department="KULT",
+                           period_end=dt.date(2024, 8, 31))
+    report, data = validate(read_submission(filled), register, "2024-T2")
+    assert report.accepted, [i.describe() for i in report.errors]
+    assert data is not None and data.activities.empty
+
+
+# --- the 2023 annual report, whose activities have no start dates, end to end ----------------
+
+@pytest.fixture(scope="module")
+def replay_without_starts(tmp_path_factory):
+    from tests.replay2023 import build_replay
+
+    return build_replay(tmp_path_factory.mktemp("replay"), starts=False)
+
+
+def _workspace(tmp_path, register_path):
+    shutil.copy(register_path, tmp_path / "register.xlsx")
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "pipeline.toml"
+    config.write_text('register = "register.xlsx"\nperiod = "2023-T3"\nreport = false\n'
+                      "settle_seconds = 0\n", encoding="utf-8")
+    return config
+
+
+def _run(config, when: str):
+    return CliRunner(env={"PIPELINE_NOW": when}).invoke(
+        main, ["run", "--config", str(config)], catch_exceptions=False)
+
+
+def test_a_register_without_start_dates_works_from_templates_to_the_committee(
+        replay_without_starts, tmp_path):
+    register_path, filled = replay_without_starts
+    config = _workspace(tmp_path, register_path)
+    made = CliRunner().invoke(main, ["templates", "--config", str(config)],
+                              catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert "5 mallar klara." in made.output
+    assert "87 av 87 aktiviteter saknar startdatum (rad 2–88)" in made.output
+    template = openpyxl.load_workbook(tmp_path / "outbox" / "mallar" / "2023-T3" /
+                                      "UTB_2023-T3_mall.xlsx")["Aktiviteter"]
+    assert template["D2"].value is None and template["E2"].value is not None  # start, end
+
+    for path in filled:  # typed into the templates as a department would
+        shutil.copy(path, tmp_path / "inbox" / path.name)
+    night = _run(config, "2024-01-10T02:00")
+    assert night.exit_code == 0, night.output
+    assert "Ej godkänd" not in night.output
+    assert night.output.count("87 av 87 aktiviteter saknar startdatum") == 1
+    book = openpyxl.load_workbook(tmp_path / "outbox" / "sammanstallning_2023-T3.xlsx")
+    activities = list(book["Aktiviteter"].iter_rows(values_only=True))
+    start = activities[0].index("Startdatum")
+    assert len(activities) > 80 and all(row[start] is None for row in activities[1:88])
+    quality = [row for row in book["Datakvalitet"].iter_rows(values_only=True)
+               if row[0] == "Registret"]
+    assert [(row[1], row[2], row[3]) for row in quality] == [
+        ("register.xlsx", "Anmärkning", "Aktiviteter")]
+    assert "87 av 87 aktiviteter saknar startdatum" in quality[0][5]
+
+
+def test_the_nightly_run_tells_a_register_remark_once_and_logs_it(replay_without_starts,
+                                                                  tmp_path):
+    """The cron mail: a remark on the night it is first found, not every night after; a
+    register edit that brings a new one tells only that one."""
+    register_path, filled = replay_without_starts
+    config = _workspace(tmp_path, register_path)
+    shutil.copy(filled[0], tmp_path / "inbox" / filled[0].name)
+    first = _run(config, "2024-01-10T02:00")
+    assert first.exit_code == 0, first.output
+    assert "Anmärkningar i registret register.xlsx (1)" in first.output
+
+    quiet = _run(config, "2024-01-11T02:00")
+    assert "oförändrad" in quiet.output
+    assert "nmärkningar i registret" not in quiet.output
+    shutil.copy(filled[1], tmp_path / "inbox" / filled[1].name)  # a full night, same register
+    full = _run(config, "2024-01-12T02:00")
+    assert "Godkänd" in full.output and "nmärkningar i registret" not in full.output
+
+    book = openpyxl.load_workbook(tmp_path / "register.xlsx")
+    book["KS-mål"].append(["2.1.9", "2.1", "Ett mål utan aktiviteter", "Vuxna",
+                           "Utvecklingsmål", "SOC"])
+    book.save(tmp_path / "register.xlsx")
+    edited = _run(config, "2024-01-13T02:00")
+    assert edited.exit_code == 0, edited.output
+    assert "Nya anmärkningar i registret register.xlsx (1 av 2" in edited.output
+    assert "KS-målet 2.1.9 har ingen aktivitet" in edited.output
+    assert "saknar startdatum" not in edited.output
+
+    log = [json.loads(line) for line in
+           (tmp_path / "archive" / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    told = [(e["code"], e["sheet"], e["cell"]) for e in log if e["event"] == "register_remark"]
+    assert told == [("register_start_missing_many", "Aktiviteter", None),
+                    ("register_goal_without_activity", "KS-mål", "A23")]
+
