@@ -755,18 +755,17 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         for t in [*reports[::-1], *others]:  # the newest report first: it has the name
             free = name not in names and (t in reports or not (folder / name).exists())
             target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
-            names.add(target)
-            try:
-                written.append(write_feedback(t.report, t.content, folder, name=target,
-                                              receipt=t.arrival.sha256[:10]))
-            except OSError as exc:
-                if not _in_use(exc) or not (folder / target).exists():
-                    raise  # the folder itself (disk full, no rights): the night stops
-                left.append(folder / target)  # about an earlier file: outdated now
-                target = _feedback_name_with(name, t.arrival.name, names | {name, target})
+            while True:  # ends: each name tried again is a different file that is there
                 names.add(target)
-                written.append(write_feedback(t.report, t.content, folder, name=target,
-                                              receipt=t.arrival.sha256[:10]))
+                try:
+                    written.append(write_feedback(t.report, t.content, folder, name=target,
+                                                  receipt=t.arrival.sha256[:10]))
+                    break
+                except OSError as exc:
+                    if not _in_use(exc) or not (folder / target).exists():
+                        raise  # the folder itself (disk full, no rights): the night stops
+                    left.append(folder / target)  # about an earlier file: outdated now
+                    target = _feedback_name_with(name, t.arrival.name, names | {name})
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
                 and not _refused_as_a_whole(t.report)}
