@@ -67,6 +67,7 @@ class SheetScan:
     """What the sheet XML says that calamine's values do not."""
 
     errors: dict[str, str] = field(default_factory=dict)  # "H12" -> "#REF!"
+    raw_errors: set[str] = field(default_factory=set)  # error values as written, " #REF! "
     uncalculated: set[str] = field(default_factory=set)  # formulas without a cached value
     hidden_rows: set[int] = field(default_factory=set)  # hidden by hand, not by a filter
     filtered_rows: set[int] = field(default_factory=set)  # hidden by an active filter
@@ -177,24 +178,34 @@ def _check_and_scan(archive: zipfile.ZipFile, sub: Submission) -> bytes | None:
     return _with_known_errors(archive, read, sub.scans)
 
 
+# an error cell (t="e", in either quotes), not self-closed, up to its end; and a <v> in it
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\bt\s*=\s*(?:"e"|'e')[^>]*(?<!/)>.*?"""
+                         rb"</(?:\w+:)?c>", re.DOTALL)
+_CELL_VALUE = re.compile(rb"(<(?:\w+:)?v\b[^>]*>)(.*?)(</(?:\w+:)?v>)", re.DOTALL)
+
+
 def _with_known_errors(archive: zipfile.ZipFile, read: Callable[[str], bytes],
                        scans: dict[str, SheetScan]) -> bytes | None:
-    """The workbook with #N/A for each error value calamine does not know (see
-    CALAMINE_ERRORS), or None when it shows none."""
-    unknown = {error for scan in scans.values() for error in scan.errors.values()
-               if error not in CALAMINE_ERRORS and error.startswith("#")}
-    if not unknown:
-        return None
-    values = re.compile(rb"(<(?:\w+:)?v>)(" + b"|".join(
-        re.escape(e.encode()) for e in sorted(unknown)) + rb")(</(?:\w+:)?v>)")
+    """The workbook with #N/A in each error cell whose value calamine does not know (see
+    CALAMINE_ERRORS): Excel 365's #SPILL!, a value with spaces around it, or one no Excel
+    writes. Cells of other types are left as they are: a formula's text "#SPILL!" is text.
+    None when the file shows no such value."""
     patch = {part for name, part in sheet_parts(read).items()
-             if name in scans and set(scans[name].errors.values()) & unknown}
+             if name in scans and any(error not in CALAMINE_ERRORS
+                                      for error in scans[name].raw_errors)}
+    if not patch:
+        return None
+
+    def known(value: re.Match[bytes]) -> bytes:
+        text = value[2].decode("utf-8", "replace")
+        return value[0] if text in CALAMINE_ERRORS else value[1] + b"#N/A" + value[3]
+
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in archive.infolist():
             data = read(info.filename)
             if info.filename in patch:
-                data = values.sub(rb"\1#N/A\3", data)
+                data = _ERROR_CELL.sub(lambda cell: _CELL_VALUE.sub(known, cell[0]), data)
             copy.writestr(info, data)
     return out.getvalue()
 
@@ -572,7 +583,10 @@ class _SheetReader:
             ref = self.ref
             text = "".join(self.value) if self.value else None  # an empty <v> has no text
             if self.cell.get("t") == "e":
-                self.scan.errors[ref] = text or "#FEL"
+                # as Excel shows it, though another program may have written spaces around it
+                self.scan.errors[ref] = (text or "").strip() or "#FEL"
+                if text is not None:
+                    self.scan.raw_errors.add(text)
             elif self.formula and text is None:
                 self.scan.uncalculated.add(ref)
             elif self.negatives and text is not None and text.lstrip().startswith("-"):

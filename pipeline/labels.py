@@ -189,8 +189,21 @@ class TemplateSheet:
 
 
 # The sheet a feedback copy opens on (publish/feedback.py). A department that corrects that
-# copy and hands it in again, as the sheet tells it to, may keep it: it is not read.
+# copy and hands it in again, as the sheet tells it to, may keep it: it is not read. It is
+# known by its header row (row 4), not its name: a department may have a sheet "Fel" of its
+# own, which is kept, and ours is then "Fel (2)".
 FEEDBACK_SHEET = "Fel"
+FEEDBACK_HEADERS = ("Nr", "Typ", "Flik", "Cell", "Vad är fel och vad ska göras")
+FEEDBACK_HEADER_ROW = 4
+
+
+def is_feedback_sheet(rows: list[list[object]]) -> bool:
+    """Whether a sheet's values (from A1) are a feedback copy's problem list."""
+    if len(rows) < FEEDBACK_HEADER_ROW:
+        return False
+    found = [v.strip() if isinstance(v, str) else v
+             for v in rows[FEEDBACK_HEADER_ROW - 1][:len(FEEDBACK_HEADERS)]]
+    return tuple(found) == FEEDBACK_HEADERS
 TEMPLATE_SHEETS = (
     TemplateSheet.INSTRUCTIONS,
     TemplateSheet.ACTIVITIES,

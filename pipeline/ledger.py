@@ -27,6 +27,14 @@ def plural(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
+def judged_now(verdict: str, errors: int, warnings: int) -> str:
+    """An accepted file's verdict with its remarks as judged against the register now (a
+    register edit can add or remove remarks); any other verdict as it is."""
+    if verdict not in ACCEPTED or errors:
+        return verdict
+    return (Verdict.ACCEPTED_WITH_WARNINGS if warnings else Verdict.ACCEPTED).value
+
+
 def order_key(arrival: Arrival) -> tuple[str, str, int, str]:
     return (arrival.run, arrival.saved_at or "", arrival.mtime_ns, arrival.name)
 
@@ -69,6 +77,9 @@ class StatusReport:
     # files in the inbox now, for the next run: per drop folder's code ("" for the inbox)
     in_inbox: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. the inbox is missing
+    # the last run's (errors, warnings) per file checksum, as it judged them against the
+    # register (the ledger's counts are from when each file came in)
+    judged: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -77,10 +88,13 @@ class StatusReport:
         out = [f"Period {self.period}, sista inlämningsdag {self.deadline} ({when})."]
         for d in self.departments:
             if d.counted is not None:
-                line = (f"{d.code:<6} {d.name}: {d.counted.verdict}, "
+                errors, warnings = self.judged.get(d.counted.sha256,
+                                                   (d.counted.errors, d.counted.warnings))
+                line = (f"{d.code:<6} {d.name}: "
+                        f"{judged_now(d.counted.verdict, errors, warnings)}, "
                         f"{d.counted.received[:16].replace('T', ' ')} ({d.counted.name}")
-                line += (f", {plural(d.counted.warnings, 'anmärkning', 'anmärkningar')})"
-                         if d.counted.warnings else ")")
+                line += (f", {plural(warnings, 'anmärkning', 'anmärkningar')})"
+                         if warnings and not errors else ")")
                 if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
                     line += " (försenad)"
                 if d.counted.sha256 in self.lapsed:

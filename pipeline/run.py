@@ -46,6 +46,7 @@ from .ledger import (
     SUPERSEDED,
     StatusReport,
     department_status,
+    judged_now,
     order_key,
     plural,
     states,
@@ -104,7 +105,8 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     paths = write_templates(register, period, out_dir, departments or None,
-                            history=load_history(settings, register, period))
+                            history=load_history(settings, register, period),
+                            created=now().date())  # PIPELINE_NOW, as for every command
     return MadeTemplates(paths, register.remarks)
 
 
@@ -834,18 +836,17 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         for t in [*reports[::-1], *others]:  # the newest report first: it has the name
             free = name not in names and (t in reports or not (folder / name).exists())
             target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
-            names.add(target)
-            try:
-                written.append(write_feedback(t.report, t.content, folder, name=target,
-                                              receipt=t.arrival.sha256[:10]))
-            except OSError as exc:
-                if not _in_use(exc) or not (folder / target).exists():
-                    raise  # the folder itself (disk full, no rights): the night stops
-                left.append(folder / target)  # about an earlier file: outdated now
-                target = _feedback_name_with(name, t.arrival.name, names | {name, target})
+            while True:  # ends: each name tried again is a different file that is there
                 names.add(target)
-                written.append(write_feedback(t.report, t.content, folder, name=target,
-                                              receipt=t.arrival.sha256[:10]))
+                try:
+                    written.append(write_feedback(t.report, t.content, folder, name=target,
+                                                  receipt=t.arrival.sha256[:10]))
+                    break
+                except OSError as exc:
+                    if not _in_use(exc) or not (folder / target).exists():
+                        raise  # the folder itself (disk full, no rights): the night stops
+                    left.append(folder / target)  # about an earlier file: outdated now
+                    target = _feedback_name_with(name, t.arrival.name, names | {name})
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
                 and not _refused_as_a_whole(t.report)}
@@ -1183,7 +1184,11 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "register": {"path": str(register.source), "sha256": register.checksum},
         "inputs": [{"name": a.name, "folder": a.folder, "sha256": a.sha256,
                     "received": a.received, "department": a.department, "state": state,
-                    "counts": counted.get(a.department or "") is a} for a, state in rows],
+                    "counts": counted.get(a.department or "") is a,
+                    # as judged tonight, for `pipeline status` (Inlämningar shows the same)
+                    "errors": int(errors), "warnings": int(warnings)}
+                   for (a, state), errors, warnings in zip(
+                       rows, submissions["errors"], submissions["warnings"], strict=True)],
         "outputs": [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                     for p in summary.outputs],
         "missing": summary.missing,
@@ -1221,6 +1226,7 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
         # a copy's one notice is its state, Dubblett: nothing Datakvalitet lists
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
             counts.get(a.identity, (a.errors, a.warnings))
+        state = judged_now(state, errors, warnings)  # beside the counts it is shown with
         records.append({
             "department": a.department, "file": a.name, "folder": a.folder,
             "received": dt.datetime.fromisoformat(a.received),
@@ -1290,11 +1296,21 @@ def submission_status(settings: Settings) -> StatusReport:
     period = require_period(settings, register)
     archive = Archive(settings.archive)
     manifest = _manifest(settings.outbox / f"manifest_{period}.json")
-    if manifest.get("register", {}).get("sha256") != register.checksum:
+    edited = bool(manifest) and manifest.get("register", {}).get("sha256") != register.checksum
+    if edited:
         manifest = {}  # written against another register: its findings may not hold
     status = department_status(register, archive.arrivals(), period, now().date(),
                                archive.open_files(),
                                {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
+    for item in manifest.get("inputs", []):
+        if isinstance(item, dict) and isinstance(item.get("warnings"), int) \
+                and item.get("state") != DUPLICATE:  # a copy is not judged; its original is
+            status.judged[str(item.get("sha256"))] = (int(item.get("errors") or 0),
+                                                      item["warnings"])
+    if edited:
+        status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
+                            "och anmärkningar ovan gäller registret som det var; nästa körning "
+                            "läser filerna mot det ändrade registret.")
     try:
         scan = scan_inbox(settings, register.department_codes)
     except ConfigError as exc:  # no inbox: the next run will stop on it

@@ -31,13 +31,13 @@ from .answers import (
 )
 from .issues import Report, make
 from .labels import (
-    FEEDBACK_SHEET,
     OWN_ACTIVITY_ROWS,
     PERIOD_PATTERN,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
     MetaKey,
     TemplateSheet,
+    is_feedback_sheet,
 )
 from .register import Register
 from .sheets import Table, fold_header, read_table, schema_issues
@@ -597,7 +597,7 @@ def _read_sheets(sub, report: Report) -> dict[str, Table]:  # type: ignore[no-un
         tables[sheet] = table
     for extra in present:
         if extra not in TEMPLATE_SHEETS and extra not in found_elsewhere and \
-                extra != FEEDBACK_SHEET:
+                not is_feedback_sheet(sub.sheets[extra]):
             report.add(make("sheet_extra", sheet=extra))
     return tables
 

@@ -54,6 +54,39 @@ def test_an_excel_365_error_in_single_quotes_does_not_refuse_the_file(valid, reg
     assert report.accepted and data is not None, [i.message for i in report.errors]
 
 
+def test_a_formula_that_returns_the_text_spill_is_quoted_as_typed(valid, register):
+    """A formula's text result "#SPILL!" (t="str") is a value, not an error: beside a real
+    #SPILL! on the same sheet it was handed to calamine as #N/A too, and the department was
+    told of a "#N/A" it never wrote."""
+    content = corpus.with_cell_xml(valid, "Aktiviteter", "H5",
+                                   '<c r="H5" t="str"><f>"#SPILL!"</f><v>#SPILL!</v></c>')
+    content = corpus.with_cell_xml(content, "Aktiviteter", "H6",
+                                   '<c r="H6" t="e"><f>SORT(B1:B3)</f><v>#SPILL!</v></c>')
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [
+        ("error_value", "Aktiviteter!H6"), ("choice_invalid", "Aktiviteter!H5")]
+    assert report.errors[1].message.startswith('"#SPILL!" i Aktiviteter!H5 är inte ett giltigt')
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    (" #SPILL! ", "#SPILL!"), (" #REF! ", "#REF!"), ("#N/A\n", "#N/A"), ("fel", "fel")])
+def test_an_error_value_written_with_spaces_or_unknown_is_no_damaged_file(valid, register,
+                                                                         written, shown):
+    """Another program's error cell (t="e") with spaces around its value, or a value no Excel
+    writes: calamine refused the workbook, and the file was called damaged. In an answer it
+    is named at its cell; on a sheet that is not read it is not mentioned."""
+    content = corpus.with_cell_xml(valid, "Aktiviteter", "H5",
+                                   f'<c r="H5" t="e"><v>{written}</v></c>')
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, corpus.PERIOD)
+    assert [(i.code, i.place) for i in report.errors] == [("error_value", "Aktiviteter!H5")]
+    assert f"visar felet {shown} i stället" in report.errors[0].message
+    content = corpus.with_cell_xml(valid, "Instruktioner", "A1",
+                                   f'<c r="A1" t="e"><v>{written}</v></c>')
+    report, data = validate(parse_submission(content, name="stab.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted and data is not None, [i.message for i in report.errors]
+
+
 def test_a_row_hidden_in_single_quotes_is_told(valid, register):
     """Sjukfrånvaro has no formulas: its scan ran only on hidden="1", so a row written
     hidden='1' was read without the warning a hidden row gets."""

@@ -463,6 +463,38 @@ def test_an_activity_removed_from_the_register_keeps_its_departments_file_counti
     assert statuses and "Ej rapporterad" not in statuses
 
 
+def test_status_shows_the_remarks_of_the_last_run_not_those_of_the_day_a_file_came_in(
+        workspace, register_copy):
+    """STAB's file came in without remarks; after a register edit the run finds two (the
+    template is older than the register, a row no longer in it). `pipeline status` says what
+    the last run said, also after STAB hands in the same file again (a copy, not judged), and
+    before that run it says the register has changed since."""
+    register_path, _ = register_copy
+    config = accepted_stab_and_eko(workspace, register_path)
+    stab = next(line for line in invoke(config, "status").output.splitlines()
+                if line.startswith("STAB"))
+    assert "STAB   Stab: Godkänd, " in stab and "anmärkning" not in stab
+
+    def remove(book):
+        sheet = book["Aktiviteter"]
+        sheet.delete_rows(register_row(sheet, "Aktivitets-id", "A3.4.7-03"))
+    change_register(register_path, remove)
+    assert "Registret har ändrats sedan den senaste körningen." in \
+        invoke(config, "status").output
+    assert invoke(config, "run").exit_code == 0
+    hand_in(workspace, "STAB", "igen.xlsx", shipped("STAB"))
+    assert "Dubblett" in invoke(config, "run").output
+    submissions = {r["Fil"]: r for r in workbook_rows(workspace, "Inlämningar")}
+    assert (submissions["Stab T2 2024.xlsx"]["Utfall"],
+            submissions["Stab T2 2024.xlsx"]["Anmärkningar"]) == ("Godkänd med anmärkningar", 2)
+    status = invoke(config, "status").output
+    lines = {line.split()[0]: line for line in status.splitlines()[1:]}
+    assert "STAB   Stab: Godkänd med anmärkningar, " in lines["STAB"]
+    assert "(Stab T2 2024.xlsx, 2 anmärkningar)" in lines["STAB"]
+    assert "(ekonomi_tertial2.xlsx, 1 anmärkning)" in lines["EKO"]
+    assert "Registret har ändrats" not in status
+
+
 # --- the year rollover -------------------------------------------------------------------------
 
 def next_year_register(path, *, carried, renamed_id=None):

@@ -1096,6 +1096,53 @@ def test_a_feedback_copy_open_in_another_program_never_stops_the_night(workspace
     assert sorted(p.name for p in feedback.iterdir()) == ["UTB_2024-T2_fel.xlsx"]
 
 
+def test_a_department_with_two_feedback_copies_open_still_gets_its_new_one(workspace, tmp_path,
+                                                                           monkeypatch):
+    """UTB has both earlier copies open: the report's copy and the one that got the file's
+    name when the first was open. The copy with the file's name was tried once, and a second
+    open copy stopped the night (exit 2) for every department. Now the new copy gets a
+    number, and both open copies are named as outdated."""
+    from pathlib import Path
+
+    import pipeline.atomic
+
+    feedback = workspace / "outbox" / "feedback"
+    first, second = feedback / "UTB_2024-T2_fel.xlsx", feedback / "UTB_2024-T2_fel_andra.xlsx"
+    opened: set[Path] = set()
+    replace, unlink = os.replace, Path.unlink
+
+    def refused_replace(source, target):
+        if Path(target) in opened:
+            raise PermissionError(13, "Permission denied", str(source), None, str(target))
+        replace(source, target)
+
+    def refused_unlink(self, missing_ok=False):
+        if self in opened:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pipeline.atomic.os, "replace", refused_replace)
+    monkeypatch.setattr(Path, "unlink", refused_unlink)
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "forsta.xlsx", {"H2": "pågånde"}))
+    assert run(workspace, "run").exit_code == 1 and first.exists()
+    opened.add(first)
+    drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "andra.xlsx", {"H3": "klart"}))
+    assert run(workspace, "run").exit_code == 1 and second.exists()
+    opened.add(second)
+    (tmp_path / "igen").mkdir()
+    drop(workspace, "UTB", source=broken_copy(tmp_path / "igen", "UTB", "andra.xlsx",
+                                              {"H4": "snart"}))
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    assert "EKO/ekonomi_tertial2.xlsx: Godkänd" in result.output
+    newest = feedback / "UTB_2024-T2_fel_andra_2.xlsx"
+    assert f"Återkoppling: {newest}" in result.output
+    for outdated in (first, second):
+        assert f"Återkopplingen {outdated} gäller en fil som har ersatts" in result.output
+    assert "snart" in str(sheet_rows(newest, "Fel"))
+
+
 def test_a_library_warning_goes_to_the_archive_log_not_the_terminal(workspace, tmp_path):
     """An unreadable sheet is told to the department in Swedish; the reader's English technical
     text is for the developer, in the run's JSON log, not in the controller's cron mail."""

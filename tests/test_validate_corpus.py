@@ -583,6 +583,41 @@ def test_a_corrected_feedback_copy_handed_in_with_its_fel_sheet_is_accepted_sile
     # (any other added sheet is still told: the corpus case sheet_added)
 
 
+def test_a_departments_own_fel_sheet_survives_its_feedback_copies(files, register, tmp_path):
+    """A department keeps notes on a sheet it named Fel. The feedback copy keeps it as it was
+    (its text, its red cell) and lists the problems on a sheet of its own, "Fel (2)", found by
+    its content when the copy comes back and is refused again: our list is replaced, theirs
+    is not, and their red cell is not taken for one of our marks. Their sheet is told as any
+    added sheet; ours is not."""
+    valid, _ = files
+
+    def own_notes(book):
+        notes = book.create_sheet("Fel")
+        notes["A1"], notes["A2"], notes["C5"] = "Att göra", "Fråga Lena om A3.1.1-02", "klart"
+        notes["C5"].fill = PatternFill("solid", fgColor="FFC7CE")
+    broken = corpus.cells(corpus.edit(valid, own_notes), "Aktiviteter",
+                          {"H5": "pågånde", "H6": "klart"})
+    report, _ = validate(parse_submission(broken, name="f.xlsx"), register, corpus.PERIOD)
+    first = openpyxl.load_workbook(write_feedback(report, broken, tmp_path / "1"))
+    assert first.sheetnames[0] == "Fel (2)"
+    assert [first["Fel"][ref].value for ref in ("A1", "A2", "C5")] == [
+        "Att göra", "Fråga Lena om A3.1.1-02", "klart"]
+    assert "ta bort fliken Fel (2) om du vill" in first["Fel (2)"]["A2"].value
+    first["Aktiviteter"]["H5"] = "Pågående enligt plan"
+    corrected = tmp_path / "rattad.xlsx"
+    first.save(corrected)
+    content = corrected.read_bytes()
+    again, _ = validate(parse_submission(content, name=corrected.name), register, corpus.PERIOD)
+    assert [i.cell for i in again.errors] == ["H6"]
+    assert [i.sheet for i in again.issues if i.code == "sheet_extra"] == ["Fel"]
+    second = openpyxl.load_workbook(write_feedback(again, content, tmp_path / "2"))
+    assert sorted(second.sheetnames) == sorted(first.sheetnames)
+    assert second["Fel"]["A1"].value == "Att göra"
+    assert second["Fel"]["C5"].fill.fgColor.rgb[-6:] == "FFC7CE"
+    listed = [row[3] for row in second["Fel (2)"].iter_rows(min_row=5, values_only=True)]
+    assert "H6" in listed and "H5" not in listed
+
+
 def test_a_feedback_copy_refused_again_marks_only_this_rounds_problems(files, register,
                                                                        tmp_path):
     """The department corrects one of two marked cells in its feedback copy and hands it in:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..atomic import atomic_write
 from ..intake import sheet_parts
 from ..issues import Report
-from ..labels import FEEDBACK_SHEET, Severity
+from ..labels import FEEDBACK_HEADER_ROW, FEEDBACK_HEADERS, FEEDBACK_SHEET, Severity
 from ..ledger import plural
 from ..templates import HEADER_COLOUR, INPUT_COLOUR, INPUT_HEADER_COLOUR, LOCKED_COLOUR
 
@@ -90,7 +90,7 @@ def _marked_copy(content: bytes, report: Report, receipt: str) -> Workbook:
 
 def _problems_only(report: Report, receipt: str) -> Workbook:
     book = openpyxl.Workbook()
-    book.active.title = SHEET
+    book.remove(book.active)
     _write_problem_sheet(book, report, receipt, set())
     return book
 
@@ -183,21 +183,42 @@ def _clear_earlier_marks(book: Workbook) -> None:
     While last round's Fel sheet is there, only the cells it lists (and those with our
     comments) lose the colour: a department may have used Excel's own "Dålig" or "Neutral"
     cell style, which has the same fill. Without it (the sheet says it may be deleted), every
-    cell with one of our fills is taken for ours."""
+    cell with one of our fills is taken for ours, if the copy still has one of our comments;
+    a file with neither has never been a feedback copy, and its colours are the department's."""
     ours = {_rgb(ERROR_FILL), _rgb(WARNING_FILL)}
-    listed = _listed_cells(book[SHEET]) if SHEET in book.sheetnames else None
-    for sheet in book.worksheets:
-        if sheet.title == SHEET:
-            continue
-        # the cells that exist (iter_rows would make every cell of the used area, which in a
-        # file refused for its size is billions)
-        for cell in list(sheet._cells.values()):
-            commented = _ours(cell.comment)
-            if commented:
-                cell.comment = None
-            if _rgb(cell.fill) in ours and (
-                    listed is None or commented or (sheet.title, cell.coordinate) in listed):
-                cell.fill = _template_fill(sheet, cell)
+    lists = [sheet for sheet in book.worksheets if _is_problem_sheet(sheet)]
+    # the cells that exist (iter_rows would make every cell of the used area, which in a file
+    # refused for its size is billions)
+    cells = [(sheet, cell) for sheet in book.worksheets if sheet not in lists
+             for cell in list(getattr(sheet, "_cells", {}).values())]
+    commented = {id(cell) for _, cell in cells if _ours(cell.comment)}
+    listed = set().union(*map(_listed_cells, lists)) if lists else None if commented else set()
+    for sheet, cell in cells:
+        if id(cell) in commented:
+            cell.comment = None
+        if _rgb(cell.fill) in ours and (listed is None or id(cell) in commented
+                                        or (sheet.title, cell.coordinate) in listed):
+            cell.fill = _template_fill(sheet, cell)
+
+
+def _is_problem_sheet(sheet: Worksheet) -> bool:
+    """A Fel sheet this module wrote, known by its header row: a sheet that a department named
+    Fel for its own notes is theirs, and kept as it is."""
+    found = [getattr(sheet, "_cells", {}).get((FEEDBACK_HEADER_ROW, c))  # looked up, not made
+             for c in range(1, len(FEEDBACK_HEADERS) + 1)]
+    return tuple(c.value.strip() if c is not None and isinstance(c.value, str) else None
+                 for c in found) == FEEDBACK_HEADERS
+
+
+def _problem_sheet(book: Workbook) -> Worksheet:
+    """A new, empty sheet for this round's problems: last round's list goes; a department's
+    own sheet named Fel stays, and ours is then "Fel (2)" (as Excel names a copy)."""
+    for sheet in [s for s in book.worksheets if _is_problem_sheet(s)]:
+        del book[sheet.title]
+    taken = {name.casefold() for name in book.sheetnames}
+    name = next(n for n in (SHEET, *(f"{SHEET} ({i})" for i in range(2, 1000)))
+                if n.casefold() not in taken)
+    return book.create_sheet(name, 0)
 
 
 def _listed_cells(fel: Worksheet) -> set[tuple[str, str]]:
@@ -247,9 +268,7 @@ def _mark_cells(book: Workbook, report: Report) -> set[str]:
 
 
 def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: set[str]) -> None:
-    if SHEET in book.sheetnames and book[SHEET].max_row > 1:
-        del book[SHEET]
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.create_sheet(SHEET, 0)
+    sheet = _problem_sheet(book)
     book.move_sheet(sheet, -book.index(sheet))
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws is sheet
@@ -260,7 +279,7 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
     sheet["A1"].font = Font(bold=True, size=14, color="C00000" if errors else "1F4E78")
     cells_wrong = any(i.is_error and f"{i.sheet}!{i.cell}" in marked for i in report.issues)
     what = ("Rätta felen i den här filen (de är markerade med rött och har en kommentar), ta "
-            "bort fliken Fel om du vill, och lämna in filen igen." if cells_wrong else
+            f"bort fliken {sheet.title} om du vill, och lämna in filen igen." if cells_wrong else
             # e.g. the wrong period or template: no cell to correct, the list says what to do
             "Felen gäller filen som helhet, inte enskilda celler: gör som det står i listan "
             "nedan.")
@@ -269,9 +288,8 @@ def _write_problem_sheet(book: Workbook, report: Report, receipt: str, marked: s
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:E2")
     sheet.row_dimensions[2].height = 45
-    headers = ["Nr", "Typ", "Flik", "Cell", "Vad är fel och vad ska göras"]
-    for c, header in enumerate(headers, start=1):
-        cell = sheet.cell(4, c, header)
+    for c, header in enumerate(FEEDBACK_HEADERS, start=1):
+        cell = sheet.cell(FEEDBACK_HEADER_ROW, c, header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E78")
     for n, issue in enumerate(report.ordered, start=1):
