@@ -1,0 +1,94 @@
+"""A municipality that is not Ånge: other department codes (with Swedish letters and digits),
+amounts in tkr, goals numbered in two levels, one department with a single activity."""
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.publish.register import write_register
+from pipeline.register import read_register
+from pipeline.samples import fill_template
+from pipeline.templates import build_template
+
+D = dt.date
+GROWTH, DEV = "Tillväxt", "Utvecklingsmål"
+HOUSEKEEPING = "Verksamhetsmål för god ekonomisk hushållning"
+SHEETS: dict[str, list[list[object]]] = {
+    "Inställningar": [["Nyckel", "Värde"], ["Kommun", "Bräcke kommun"],
+                      ["Organ", "Kommunstyrelsen"], ["Verksamhetsår", 2025],
+                      ["Beloppsenhet", "tkr"]],
+    "Avdelningar": [["Avdelningskod", "Avdelning"], ["KLK", "Kommunledningskontoret"],
+                    ["VÅO", "Vård- och omsorgsförvaltningen"], ["FRI1", "Kultur och fritid"]],
+    "Perioder": [["Period", "Periodslut", "Sista inlämningsdag"],
+                 ["2025-T1", D(2025, 4, 30), D(2025, 5, 15)],
+                 ["2025-T2", D(2025, 8, 31), D(2025, 9, 15)],
+                 ["2025-T3", D(2025, 12, 31), D(2026, 1, 20)]],
+    "KF-mål": [["KF-mål-id", "KF-mål"], ["1", "Bräcke ska vara attraktivt att bo i"],
+               ["2", "God ekonomisk hushållning"]],
+    "KS-mål": [["KS-mål-id", "KF-mål-id", "KS-mål", "Målområde", "Måltyp", "Målägare"],
+               ["1.1", "1", "Fler unga deltar i fritidsaktiviteter", "Barn och unga", DEV,
+                "FRI1"],
+               ["1.2", "1", "Äldre känner sig trygga", "Äldre 65+", DEV, "VÅO"],
+               ["2.1", "2", "Sjukfrånvaron ska minska", "God ekonomisk hushållning",
+                HOUSEKEEPING, "KLK"]],
+    "Aktiviteter": [["Aktivitets-id", "KS-mål-id", "Aktivitet", "Beskrivning", "Startdatum",
+                     "Slutdatum", "Ansvarig"],
+                    ["BR-01", "1.1", "Lovaktiviteter", "", D(2025, 1, 1), D(2025, 12, 31),
+                     "FRI1"],
+                    ["BR-02", "1.2", "Trygg hemgång", "", D(2025, 1, 1), D(2025, 12, 31),
+                     "VÅO"],
+                    ["BR-03", "2.1", "Hälsofrämjande arbetsplatser", "", D(2025, 1, 1),
+                     D(2025, 12, 31), "KLK;VÅO"]],
+    "Ekonomi": [["Avdelningskod", "Kategori", "Budget"], ["KLK", "Stödresurser", 45300],
+                ["VÅO", "Äldre 65+", 198000], ["FRI1", "Barn och unga", 9800]],
+    "Basvärden": [["Avdelningskod", "Datum", "Sjukfrånvaro (%)"],
+                  ["KLK", D(2024, 12, 31), 0.042], ["VÅO", D(2024, 12, 31), 0.104],
+                  ["FRI1", D(2024, 12, 31), 0.03], ["TOTALT", D(2024, 12, 31), 0.08]],
+}
+
+
+@pytest.fixture
+def bracke(tmp_path):
+    """Bräcke's project folder: its own register, pipeline.toml and an empty inbox."""
+    write_register(tmp_path / "register.xlsx", SHEETS, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "pipeline.toml").write_text(
+        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = false\n'
+        "settle_seconds = 0\n", encoding="utf-8")
+    return tmp_path
+
+
+def filled(workspace, code, target):
+    """`code`'s 2025-T1 template, made by the pipeline and filled in as a department would."""
+    register = read_register(workspace / "register.xlsx")
+    template = workspace / f"{code}_mall.xlsx"
+    build_template(register, "2025-T1", code, template)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return fill_template(template, target, department=code, period_end=D(2025, 4, 30))
+
+
+def run(workspace, *args):
+    return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                              catch_exceptions=False)
+
+
+def test_a_drop_folder_named_on_a_mac_is_its_departments_folder(bracke, monkeypatch):
+    """A Mac (and a share it writes to) keeps the folder "VÅO" as V, A + ring, O. It looks
+    like the code and must be read as the department's folder, not named as no department's."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-05-10T02:00")
+    folder = unicodedata.normalize("NFD", "VÅO")
+    assert folder != "VÅO"
+    dropped = filled(bracke, "VÅO", bracke / "inbox" / folder / "T1.xlsx")
+    status = run(bracke, "status").output
+    assert "VÅO    Vård- och omsorgsförvaltningen: saknas; 1 fil ligger i inkorgen" in status
+    result = run(bracke, "run")
+    assert "hör inte till någon avdelning" not in result.output
+    assert "T1.xlsx: Godkänd" in result.output
+    assert "Gäller: VÅO (" in result.output
+    assert not dropped.exists()
+    status = run(bracke, "status").output
+    assert "VÅO    Vård- och omsorgsförvaltningen: Godkänd" in status
