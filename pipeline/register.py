@@ -518,7 +518,12 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
     for row, kf_id, owner in _columns(frames[S.BOARD_GOALS], "kf_id", "owner"):
         if _given(kf_id) and kf_id not in council:
             unknown(S.BOARD_GOALS, "kf_id", row, kf_id, S.COUNCIL_GOALS)
-        if _given(owner) and owner not in departments:
+        owners = [part.strip() for part in re.split(r"[;,]", owner)] if _given(owner) else []
+        if len(owners) > 1 and all(owners):  # "KLK;SBF": a goal shared, as activities are
+            issues.append(make("register_several_owners", sheet=S.BOARD_GOALS,
+                               cell=tables[S.BOARD_GOALS].cell("owner", row), found=owner,
+                               kolumn="Målägare", koder=" eller ".join(owners)))
+        elif _given(owner) and owner not in departments:
             unknown(S.BOARD_GOALS, "owner", row, owner, S.DEPARTMENTS)
     for row, ks_ids, responsible, start, end in _columns(
             frames[S.ACTIVITIES], "ks_ids", "responsible", "start", "end"):

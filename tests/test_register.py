@@ -29,6 +29,9 @@ def test_example_register_holds_the_2024_plan(register):
 MISTAKES = {
     # name: (changes, sheet, cell, words that must be in the message)
     "unknown owner": ({("KS-mål", "F3"): "XYZ"}, "KS-mål", "F3", ['"XYZ"', "Avdelningar"]),
+    "goal with several owners": ({("KS-mål", "F6"): "UTB; SBA"}, "KS-mål", "F6",
+                                 ['"UTB; SBA"', "en enda målägare", "Skriv en av UTB eller SBA",
+                                  "Ansvarig"]),
     "goal without council goal": ({("KS-mål", "B4"): "9.9"}, "KS-mål", "B4", ['"9.9"', "KF-mål"]),
     "activity to unknown goal": ({("Aktiviteter", "B5"): "3.1.1; 7.7.7"}, "Aktiviteter", "B5",
                                  ['"7.7.7"', "KS-mål"]),
