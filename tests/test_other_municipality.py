@@ -2,6 +2,8 @@
 amounts in tkr, goals numbered in two levels, one department with a single activity."""
 
 import datetime as dt
+import re
+import subprocess
 import unicodedata
 
 import pytest
@@ -12,15 +14,18 @@ from pipeline.publish.register import write_register
 from pipeline.register import read_register
 from pipeline.samples import fill_template
 from pipeline.templates import build_template
+from tests.conftest import soffice
 
 D = dt.date
+LONG_NAME = ("Kommunledningskontoret med ekonomi-, personal-, IT- och "
+             "kommunikationsavdelningarna samt kansliet och kommunens växel")
 GROWTH, DEV = "Tillväxt", "Utvecklingsmål"
 HOUSEKEEPING = "Verksamhetsmål för god ekonomisk hushållning"
 SHEETS: dict[str, list[list[object]]] = {
     "Inställningar": [["Nyckel", "Värde"], ["Kommun", "Bräcke kommun"],
                       ["Organ", "Kommunstyrelsen"], ["Verksamhetsår", 2025],
                       ["Beloppsenhet", "tkr"]],
-    "Avdelningar": [["Avdelningskod", "Avdelning"], ["KLK", "Kommunledningskontoret"],
+    "Avdelningar": [["Avdelningskod", "Avdelning"], ["KLK", LONG_NAME],
                     ["VÅO", "Vård- och omsorgsförvaltningen"], ["FRI1", "Kultur och fritid"]],
     "Perioder": [["Period", "Periodslut", "Sista inlämningsdag"],
                  ["2025-T1", D(2025, 4, 30), D(2025, 5, 15)],
@@ -92,3 +97,25 @@ def test_a_drop_folder_named_on_a_mac_is_its_departments_folder(bracke, monkeypa
     assert not dropped.exists()
     status = run(bracke, "status").output
     assert "VÅO    Vård- och omsorgsförvaltningen: Godkänd" in status
+
+
+@pytest.mark.libreoffice
+def test_a_long_department_name_leaves_the_instructions_whole_and_readable(bracke):
+    """The title ran past the printed columns: the page was cut at "samver…" or shrunk to fit
+    it, the instructions then printed in 5-point type."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    assert run(bracke, "templates", "--department", "KLK", "--out", str(bracke)).exit_code == 0
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(bracke),
+                    str(bracke / "KLK_2025-T1_mall.xlsx")], check=True, capture_output=True,
+                   timeout=240, env={"HOME": str(bracke), "PATH": "/usr/bin:/bin"})
+    pdf = str(bracke / "KLK_2025-T1_mall.pdf")
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", pdf, "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert " ".join(page.split()).startswith(f"Måluppföljning 2025-T1 – {LONG_NAME} ")
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"], check=True,
+                           capture_output=True, text=True).stdout
+    word = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Gula<', boxes)
+    assert word is not None
+    assert float(word[2]) - float(word[1]) >= 7  # points: 11-point text, printed as such
