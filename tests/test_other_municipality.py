@@ -6,10 +6,12 @@ import re
 import subprocess
 import unicodedata
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.merge import own_activity_id
 from pipeline.publish.register import write_register
 from pipeline.register import read_register
 from pipeline.samples import fill_template
@@ -119,3 +121,19 @@ def test_a_long_department_name_leaves_the_instructions_whole_and_readable(brack
     word = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Gula<', boxes)
     assert word is not None
     assert float(word[2]) - float(word[1]) >= 7  # points: 11-point text, printed as such
+
+
+def test_an_own_activity_of_a_department_with_a_swedish_letter_goes_on_in_the_register(bracke):
+    """A new year: the controller adds VÅO's own activity to the register under the id the
+    pipeline gave it (README, "A new year"); the register takes it, and VÅO's template has it."""
+    own = own_activity_id("VÅO", "Anhörigcafé i Kälarne", D(2025, 3, 1))
+    assert own.startswith("VÅO-")
+    sheets = {**SHEETS, "Aktiviteter": [*SHEETS["Aktiviteter"],
+                                        [own, "1.2", "Anhörigcafé i Kälarne", "",
+                                         D(2025, 3, 1), D(2025, 12, 31), "VÅO"]]}
+    write_register(bracke / "register.xlsx", sheets, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    result = run(bracke, "templates", "--department", "VÅO", "--out", str(bracke))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(bracke / "VÅO_2025-T1_mall.xlsx")
+    assert own in [row[0] for row in book["Aktiviteter"].iter_rows(values_only=True)]
