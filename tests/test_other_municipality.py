@@ -137,3 +137,14 @@ def test_an_own_activity_of_a_department_with_a_swedish_letter_goes_on_in_the_re
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(bracke / "VÅO_2025-T1_mall.xlsx")
     assert own in [row[0] for row in book["Aktiviteter"].iter_rows(values_only=True)]
+
+
+def test_status_names_a_folder_that_is_no_departments_before_the_night(bracke, monkeypatch):
+    """The controller made inbox/Fri1/ for FRI1: status says, as the night would, that its
+    file will not be read and what to rename the folder to, instead of only "saknas"."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-05-10T02:00")
+    filled(bracke, "FRI1", bracke / "inbox" / "Fri1" / "T1.xlsx")
+    status = run(bracke, "status").output
+    assert "FRI1   Kultur och fritid: saknas\n" in status
+    assert "Mappen Fri1 i inkorgen hör inte till någon avdelning i registret, så filen där har " \
+           "inte lästs. Byt namn på mappen till FRI1" in status
