@@ -98,7 +98,8 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     return write_templates(register, period, out_dir, departments or None,
-                           history=load_history(settings, register, period))
+                           history=load_history(settings, register, period),
+                           created=now().date())  # PIPELINE_NOW pins it, as every command's
 
 
 def register_open(settings: Settings) -> Issue | None:

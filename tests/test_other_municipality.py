@@ -148,3 +148,19 @@ def test_status_names_a_folder_that_is_no_departments_before_the_night(bracke, m
     assert "FRI1   Kultur och fritid: saknas\n" in status
     assert "Mappen Fri1 i inkorgen hör inte till någon avdelning i registret, så filen där har " \
            "inte lästs. Byt namn på mappen till FRI1" in status
+
+
+def test_templates_are_dated_by_the_pinned_clock(bracke, monkeypatch):
+    """PIPELINE_NOW pins every command's clock (README): a template made under it says it was
+    made that day, in its properties and on _meta, and is the same file made again."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-04-02T09:00")
+    out = bracke / "mallar"
+    assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
+    path = out / "FRI1_2025-T1_mall.xlsx"
+    first = path.read_bytes()
+    book = openpyxl.load_workbook(path)
+    assert book.properties.created == dt.datetime(2025, 4, 2)
+    meta = {row[0]: row[1] for row in book["_meta"].iter_rows(values_only=True)}
+    assert meta["Skapad"] == "2025-04-02"
+    assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
+    assert path.read_bytes() == first
