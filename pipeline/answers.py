@@ -758,7 +758,8 @@ def read_sick_leave(ctx: Context, table: Table | None) -> Rows | None:
             ctx.issue("hours_without_employees", table, "ordinary_hours", row,
                       timmar=ordinary,
                       cell_anställda=f"{table.sheet}!{table.cell('employees', row)}")
-        elif employees and ordinary and ordinary > employees * HOURS_PER_EMPLOYEE_MAX:
+        elif employees and employees > 0 and ordinary and \
+                ordinary > employees * HOURS_PER_EMPLOYEE_MAX:  # −3 employees is an error of its own
             ctx.report.add(make("hours_high", sheet=table.sheet,
                                 cell=table.cell("ordinary_hours", row), found=ordinary,
                                 anställda=float(int(employees))))

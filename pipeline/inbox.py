@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,10 +73,10 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
         raise ConfigError(f"Inkorgen {inbox} {what}. Skapa mappen, eller rätta inbox i "
                           "pipeline.toml; inga filer har lästs.")
     subfolders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
-    folders = [(inbox, "")] + [(inbox / name, name) for name in subfolders
-                               if codes is None or name in codes]
+    folders = [(inbox, "")] + [(inbox / name, folder_code(name)) for name in subfolders
+                               if codes is None or folder_code(name) in codes]
     for name in subfolders:
-        if codes is not None and name not in codes and not name.startswith("."):
+        if codes is not None and folder_code(name) not in codes and not name.startswith("."):
             files = sum(1 for p in _listed(inbox / name, scan)
                         if p.is_file() and not ignored(p.name))
             if files:
@@ -110,6 +111,13 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
                 continue
             scan.ready.append(item)
     return scan
+
+
+def folder_code(name: str) -> str:
+    """The department code a drop folder's name stands for. A Mac, and a share it writes to,
+    keeps "VÅO" as V, A, a combining ring, O: the same letters as the register's code, but
+    other characters, so the name is compared in the register's (composed) form."""
+    return unicodedata.normalize("NFC", name)
 
 
 def _listed(folder: Path, scan: InboxScan) -> list[Path]:

@@ -34,6 +34,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                  "bara finnas en gång."),
     "register_unknown_ref": (E, '{kolumn} "{värde}" finns inte på fliken "{mål_flik}". Lägg till '
                                 "det där eller rätta värdet."),
+    "register_several_owners": (E, 'Målägare "{värde}" är flera avdelningar, men ett KS-mål har en '
+                                   "enda målägare: den avdelning som bedömer målet. Skriv en av "
+                                   "{koder}. De andra kan stå som Ansvarig för målets aktiviteter "
+                                   'på fliken "Aktiviteter".'),
     "register_bad_choice": (E, '"{värde}" är inte ett giltigt värde för {kolumn}. Välj ett av: '
                                "{lista}."),
     "register_bad_date": (E, '"{värde}" i kolumnen {kolumn} är inte ett datum. Skriv datum som '

@@ -443,10 +443,17 @@ def _as_number(raw: object) -> object:
     return parse_number(raw)[0]
 
 
+# Sick leave as a share of working time: a baseline from this share up is no share but a
+# per cent typed without a % format (9.11 means 9.11 %, and a small unit's 0.8 means 0.8 %,
+# not 80 %). A share formatted as % in Excel is stored as 0.0911 and stays as it is.
+PLAIN_PERCENT_FROM = 0.3
+
+
 def _as_percent(raw: object) -> object:
     value = parse_number(raw)[0]
-    if isinstance(value, float) and value > 1:
-        value /= 100  # 9.11 typed without a % format means 9.11 %
+    typed_with_sign = isinstance(raw, str) and "%" in raw  # "0,8 %": already a share
+    if isinstance(value, float) and value >= PLAIN_PERCENT_FROM and not typed_with_sign:
+        value /= 100
     return value
 
 
@@ -544,7 +551,12 @@ def _cross_checks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | 
     for row, kf_id, owner in _columns(frames[S.BOARD_GOALS], "kf_id", "owner"):
         if _given(kf_id) and kf_id not in council:
             unknown(S.BOARD_GOALS, "kf_id", row, kf_id, S.COUNCIL_GOALS)
-        if _given(owner) and owner not in departments:
+        owners = [part.strip() for part in re.split(r"[;,]", owner)] if _given(owner) else []
+        if len(owners) > 1 and all(owners):  # "KLK;SBF": a goal shared, as activities are
+            issues.append(make("register_several_owners", sheet=S.BOARD_GOALS,
+                               cell=tables[S.BOARD_GOALS].cell("owner", row), found=owner,
+                               kolumn="Målägare", koder=" eller ".join(owners)))
+        elif _given(owner) and owner not in departments:
             unknown(S.BOARD_GOALS, "owner", row, owner, S.DEPARTMENTS)
     for row, ks_ids, responsible, start, end in _columns(
             frames[S.ACTIVITIES], "ks_ids", "responsible", "start", "end"):

@@ -1319,6 +1319,9 @@ def submission_status(settings: Settings) -> StatusReport:
     for folder in [item.folder for item in scan.ready] + [
             shown.split("/")[0] if "/" in shown else "" for shown in scan.waiting]:
         status.in_inbox[folder] = status.in_inbox.get(folder, 0) + 1
+    # as the night will say: files there are no department's and will not be read
+    status.notes.extend(unknown_folder(name, files, register.department_codes)
+                        for name, files in scan.unknown_folders.items())
     return status
 
 

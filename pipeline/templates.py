@@ -180,7 +180,8 @@ class _Formats:
                                              "locked": False, "num_format": amount})
         self.input_integer = book.add_format({**base, "bg_color": yellow, **border,
                                               "locked": False, "num_format": "0"})
-        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
+        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78",
+                                      "text_wrap": True, "valign": "top"})
         self.subtitle = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         self.text = book.add_format({"text_wrap": True, "valign": "top"})
         self.strong = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -434,6 +435,11 @@ def _write_meta(sheet: Worksheet, register: Register, period: str, department: s
     sheet.very_hidden()
 
 
+# The Instruktioner title, 16 pt bold across columns A and B (120 characters of 11 pt): the
+# characters of a line, and a line's height in points.
+TITLE_LINE_CHARS, TITLE_LINE_HEIGHT = 75, 22
+
+
 def _write_instructions(sheet: Worksheet, fmt: _Formats, register: Register, period: str,
                         department: str, name: str, deadline: dt.date, period_end: dt.date,
                         n_activities: int, n_goals: int, n_budget: int) -> None:
@@ -446,10 +452,14 @@ def _write_instructions(sheet: Worksheet, fmt: _Formats, register: Register, per
     sheet.fit_to_pages(1, 0)
     sheet.protect("")
     r = 0
-    sheet.write_string(r, 0, f"Måluppföljning {period} – {name}", fmt.title)
+    # across both columns and wrapped: a long department name ("Samhällsbyggnadsförvaltningen
+    # – plan, bygg, …") ran past column B and was cut off at the printed page's edge
+    title = f"Måluppföljning {period} – {name}"
+    sheet.merge_range(r, 0, r, 1, title, fmt.title)
+    sheet.set_row(r, TITLE_LINE_HEIGHT * math.ceil(len(title) / TITLE_LINE_CHARS) + 4)
     r += 1
-    sheet.write_string(r, 0, f"{settings.municipality}, {settings.organ}. Perioden slutar "
-                             f"{period_end:%Y-%m-%d}.", fmt.text)
+    sheet.merge_range(r, 0, r, 1, f"{settings.municipality}, {settings.organ}. Perioden "
+                                  f"slutar {period_end:%Y-%m-%d}.", fmt.text)
     r += 2
     sheet.write_string(r, 0, "Sista inlämningsdag:", fmt.deadline)
     sheet.write_string(r, 1, f"{deadline:%Y-%m-%d}", fmt.deadline)

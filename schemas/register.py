@@ -9,7 +9,9 @@ from pipeline.labels import BUDGET_CATEGORIES, GOAL_AREAS, GOAL_TYPES, PERIOD_PA
 
 DEPARTMENT_CODE = r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9_]{1,11}$"
 GOAL_ID = r"^\d+(\.\d+)*$"
-ACTIVITY_ID = r"^[A-Za-z][A-Za-z0-9._\-]{0,39}$"
+# Letters include Å, Ä and Ö: an activity a department added gets its code as prefix
+# ("VÅO-4A22C3"), and the controller keeps that id when the activity goes on to next year.
+ACTIVITY_ID = r"^[A-Za-zÅÄÖåäö][A-Za-zÅÄÖåäö0-9._\-]{0,39}$"
 
 
 class _Base(pa.DataFrameModel):

@@ -29,6 +29,9 @@ def test_example_register_holds_the_2024_plan(register):
 MISTAKES = {
     # name: (changes, sheet, cell, words that must be in the message)
     "unknown owner": ({("KS-mål", "F3"): "XYZ"}, "KS-mål", "F3", ['"XYZ"', "Avdelningar"]),
+    "goal with several owners": ({("KS-mål", "F6"): "UTB; SBA"}, "KS-mål", "F6",
+                                 ['"UTB; SBA"', "en enda målägare", "Skriv en av UTB eller SBA",
+                                  "Ansvarig"]),
     "goal without council goal": ({("KS-mål", "B4"): "9.9"}, "KS-mål", "B4", ['"9.9"', "KF-mål"]),
     "activity to unknown goal": ({("Aktiviteter", "B5"): "3.1.1; 7.7.7"}, "Aktiviteter", "B5",
                                  ['"7.7.7"', "KS-mål"]),
@@ -199,3 +202,18 @@ def test_a_renamed_tab_is_named_with_what_to_call_it(register_copy):
     assert issue.sheet == "Aktiviteter"
     assert ('Fliken "Aktiviteter" saknas i registret, men det finns en flik "Aktiviteter 2025". '
             'Byt namn på den till "Aktiviteter"') in issue.describe()
+
+
+@pytest.mark.parametrize(("typed", "share"), [
+    (0.8, 0.008),  # a small unit's 0,8 % typed in a cell without a % format: not 80 %
+    ("0,8", 0.008), ("0,8 %", 0.008), (9.11, 0.0911),
+    (0.0911, 0.0911),  # 9,11 % in a cell formatted as %: Excel stores the share
+])
+def test_a_baseline_is_read_as_the_per_cent_the_controller_typed(register_copy, typed, share):
+    path, edit = register_copy
+    book = openpyxl.load_workbook(path)
+    sheet = book["Basvärden"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "EKO")
+    edit({("Basvärden", f"C{row}"): typed})
+    baselines = read_register(path).baselines.set_index("department")["sick_leave_share"]
+    assert baselines["EKO"] == pytest.approx(share)

@@ -133,20 +133,6 @@ def test_meta_sheet_is_hidden_and_names_department_period_and_register(templates
     assert pairs["Registrets kontrollsumma"] == register.checksum
 
 
-def test_a_template_is_dated_by_the_commands_clock(tmp_path, monkeypatch):
-    """PIPELINE_NOW pins the clock of every command: a template made under it says it was
-    made that day (_meta Skapad, and the workbook's own creation date), as a replayed run's
-    times do, whatever day it is."""
-    monkeypatch.setenv("PIPELINE_NOW", "2024-05-02T08:30")
-    result = CliRunner().invoke(main, ["templates", "--department", "SOC", "--out",
-                                       str(tmp_path)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "SOC_2024-T2_mall.xlsx")
-    meta = {row[0]: row[1] for row in book["_meta"].iter_rows(max_col=2, values_only=True)}
-    assert meta["Skapad"] == "2024-05-02"
-    assert book.properties.created.date().isoformat() == "2024-05-02"
-
-
 def test_instructions_state_the_deadline_and_meanings(templates):
     sheet = templates[0]["SOC"]["Instruktioner"]
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)

@@ -332,3 +332,16 @@ def test_an_own_activity_no_longer_known_after_a_register_edit_is_told_not_refus
     report, _ = validate(parse_submission(stab, name="f.xlsx"), register, corpus.PERIOD,
                          own_activities=own_frame("STAB-E1"))
     assert report.accepted and not any(i.code == "own_activity_missing" for i in report)
+
+
+def test_a_negative_head_count_is_one_error_not_also_a_remark_about_its_hours(register,
+                                                                              tmp_path):
+    """−3 employees is refused; the department was also told its ordinary hours were
+    "ovanligt högt för −3 anställda", which any number of hours is."""
+    from pipeline.intake import parse_submission
+    from tests import corpus
+
+    content = corpus.cells(corpus.make_valid(tmp_path).read_bytes(), "Sjukfrånvaro", {"C4": -3})
+    report, _ = validate(parse_submission(content, name="neg.xlsx"), register, corpus.PERIOD)
+    about_row = [(i.code, i.cell) for i in report.issues if i.cell and i.cell[1:] == "4"]
+    assert about_row == [("count_negative", "C4")], [i.message for i in report.issues]

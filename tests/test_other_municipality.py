@@ -1,0 +1,166 @@
+"""A municipality that is not Ånge: other department codes (with Swedish letters and digits),
+amounts in tkr, goals numbered in two levels, one department with a single activity."""
+
+import datetime as dt
+import re
+import subprocess
+import unicodedata
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.merge import own_activity_id
+from pipeline.publish.register import write_register
+from pipeline.register import read_register
+from pipeline.samples import fill_template
+from pipeline.templates import build_template
+from tests.conftest import soffice
+
+D = dt.date
+LONG_NAME = ("Kommunledningskontoret med ekonomi-, personal-, IT- och "
+             "kommunikationsavdelningarna samt kansliet och kommunens växel")
+GROWTH, DEV = "Tillväxt", "Utvecklingsmål"
+HOUSEKEEPING = "Verksamhetsmål för god ekonomisk hushållning"
+SHEETS: dict[str, list[list[object]]] = {
+    "Inställningar": [["Nyckel", "Värde"], ["Kommun", "Bräcke kommun"],
+                      ["Organ", "Kommunstyrelsen"], ["Verksamhetsår", 2025],
+                      ["Beloppsenhet", "tkr"]],
+    "Avdelningar": [["Avdelningskod", "Avdelning"], ["KLK", LONG_NAME],
+                    ["VÅO", "Vård- och omsorgsförvaltningen"], ["FRI1", "Kultur och fritid"]],
+    "Perioder": [["Period", "Periodslut", "Sista inlämningsdag"],
+                 ["2025-T1", D(2025, 4, 30), D(2025, 5, 15)],
+                 ["2025-T2", D(2025, 8, 31), D(2025, 9, 15)],
+                 ["2025-T3", D(2025, 12, 31), D(2026, 1, 20)]],
+    "KF-mål": [["KF-mål-id", "KF-mål"], ["1", "Bräcke ska vara attraktivt att bo i"],
+               ["2", "God ekonomisk hushållning"]],
+    "KS-mål": [["KS-mål-id", "KF-mål-id", "KS-mål", "Målområde", "Måltyp", "Målägare"],
+               ["1.1", "1", "Fler unga deltar i fritidsaktiviteter", "Barn och unga", DEV,
+                "FRI1"],
+               ["1.2", "1", "Äldre känner sig trygga", "Äldre 65+", DEV, "VÅO"],
+               ["2.1", "2", "Sjukfrånvaron ska minska", "God ekonomisk hushållning",
+                HOUSEKEEPING, "KLK"]],
+    "Aktiviteter": [["Aktivitets-id", "KS-mål-id", "Aktivitet", "Beskrivning", "Startdatum",
+                     "Slutdatum", "Ansvarig"],
+                    ["BR-01", "1.1", "Lovaktiviteter", "", D(2025, 1, 1), D(2025, 12, 31),
+                     "FRI1"],
+                    ["BR-02", "1.2", "Trygg hemgång", "", D(2025, 1, 1), D(2025, 12, 31),
+                     "VÅO"],
+                    ["BR-03", "2.1", "Hälsofrämjande arbetsplatser", "", D(2025, 1, 1),
+                     D(2025, 12, 31), "KLK;VÅO"]],
+    "Ekonomi": [["Avdelningskod", "Kategori", "Budget"], ["KLK", "Stödresurser", 45300],
+                ["VÅO", "Äldre 65+", 198000], ["FRI1", "Barn och unga", 9800]],
+    "Basvärden": [["Avdelningskod", "Datum", "Sjukfrånvaro (%)"],
+                  ["KLK", D(2024, 12, 31), 0.042], ["VÅO", D(2024, 12, 31), 0.104],
+                  ["FRI1", D(2024, 12, 31), 0.03], ["TOTALT", D(2024, 12, 31), 0.08]],
+}
+
+
+@pytest.fixture
+def bracke(tmp_path):
+    """Bräcke's project folder: its own register, pipeline.toml and an empty inbox."""
+    write_register(tmp_path / "register.xlsx", SHEETS, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "pipeline.toml").write_text(
+        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = false\n'
+        "settle_seconds = 0\n", encoding="utf-8")
+    return tmp_path
+
+
+def filled(workspace, code, target):
+    """`code`'s 2025-T1 template, made by the pipeline and filled in as a department would."""
+    register = read_register(workspace / "register.xlsx")
+    template = workspace / f"{code}_mall.xlsx"
+    build_template(register, "2025-T1", code, template)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return fill_template(template, target, department=code, period_end=D(2025, 4, 30))
+
+
+def run(workspace, *args):
+    return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                              catch_exceptions=False)
+
+
+def test_a_drop_folder_named_on_a_mac_is_its_departments_folder(bracke, monkeypatch):
+    """A Mac (and a share it writes to) keeps the folder "VÅO" as V, A + ring, O. It looks
+    like the code and must be read as the department's folder, not named as no department's."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-05-10T02:00")
+    folder = unicodedata.normalize("NFD", "VÅO")
+    assert folder != "VÅO"
+    dropped = filled(bracke, "VÅO", bracke / "inbox" / folder / "T1.xlsx")
+    status = run(bracke, "status").output
+    assert "VÅO    Vård- och omsorgsförvaltningen: saknas; 1 fil ligger i inkorgen" in status
+    result = run(bracke, "run")
+    assert "hör inte till någon avdelning" not in result.output
+    assert "T1.xlsx: Godkänd" in result.output
+    assert "Gäller: VÅO (" in result.output
+    assert not dropped.exists()
+    status = run(bracke, "status").output
+    assert "VÅO    Vård- och omsorgsförvaltningen: Godkänd" in status
+
+
+@pytest.mark.libreoffice
+def test_a_long_department_name_leaves_the_instructions_whole_and_readable(bracke):
+    """The title ran past the printed columns: the page was cut at "samver…" or shrunk to fit
+    it, the instructions then printed in 5-point type."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    assert run(bracke, "templates", "--department", "KLK", "--out", str(bracke)).exit_code == 0
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(bracke),
+                    str(bracke / "KLK_2025-T1_mall.xlsx")], check=True, capture_output=True,
+                   timeout=240, env={"HOME": str(bracke), "PATH": "/usr/bin:/bin"})
+    pdf = str(bracke / "KLK_2025-T1_mall.pdf")
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", pdf, "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert " ".join(page.split()).startswith(f"Måluppföljning 2025-T1 – {LONG_NAME} ")
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"], check=True,
+                           capture_output=True, text=True).stdout
+    word = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Gula<', boxes)
+    assert word is not None
+    assert float(word[2]) - float(word[1]) >= 7  # points: 11-point text, printed as such
+
+
+def test_an_own_activity_of_a_department_with_a_swedish_letter_goes_on_in_the_register(bracke):
+    """A new year: the controller adds VÅO's own activity to the register under the id the
+    pipeline gave it (README, "A new year"); the register takes it, and VÅO's template has it."""
+    own = own_activity_id("VÅO", "Anhörigcafé i Kälarne", D(2025, 3, 1))
+    assert own.startswith("VÅO-")
+    sheets = {**SHEETS, "Aktiviteter": [*SHEETS["Aktiviteter"],
+                                        [own, "1.2", "Anhörigcafé i Kälarne", "",
+                                         D(2025, 3, 1), D(2025, 12, 31), "VÅO"]]}
+    write_register(bracke / "register.xlsx", sheets, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    result = run(bracke, "templates", "--department", "VÅO", "--out", str(bracke))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(bracke / "VÅO_2025-T1_mall.xlsx")
+    assert own in [row[0] for row in book["Aktiviteter"].iter_rows(values_only=True)]
+
+
+def test_status_names_a_folder_that_is_no_departments_before_the_night(bracke, monkeypatch):
+    """The controller made inbox/Fri1/ for FRI1: status says, as the night would, that its
+    file will not be read and what to rename the folder to, instead of only "saknas"."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-05-10T02:00")
+    filled(bracke, "FRI1", bracke / "inbox" / "Fri1" / "T1.xlsx")
+    status = run(bracke, "status").output
+    assert "FRI1   Kultur och fritid: saknas\n" in status
+    assert "Mappen Fri1 i inkorgen hör inte till någon avdelning i registret, så filen där har " \
+           "inte lästs. Byt namn på mappen till FRI1" in status
+
+
+def test_templates_are_dated_by_the_pinned_clock(bracke, monkeypatch):
+    """PIPELINE_NOW pins every command's clock (README): a template made under it says it was
+    made that day, in its properties and on _meta, and is the same file made again."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-04-02T09:00")
+    out = bracke / "mallar"
+    assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
+    path = out / "FRI1_2025-T1_mall.xlsx"
+    first = path.read_bytes()
+    book = openpyxl.load_workbook(path)
+    assert book.properties.created == dt.datetime(2025, 4, 2)
+    meta = {row[0]: row[1] for row in book["_meta"].iter_rows(values_only=True)}
+    assert meta["Skapad"] == "2025-04-02"
+    assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
+    assert path.read_bytes() == first
