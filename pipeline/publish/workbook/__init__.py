@@ -26,9 +26,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .. import figures
-from ..issues import format_number
-from ..labels import (
+from ... import figures
+from ...issues import format_number
+from ...labels import (
     ASSESSMENT_STYLE,
     DISAGREEMENT_REMARK,
     HEADLINE,
@@ -65,8 +65,8 @@ from ..labels import (
     SubmissionState,
     WorkbookText,
 )
-from ..merge import FAR_AHEAD_DAYS, FLAG_TEXT, STATUS_SCORE, SUGGESTION_THRESHOLDS, Flag, Merged
-from ..register import Register
+from ...merge import FAR_AHEAD_DAYS, FLAG_TEXT, STATUS_SCORE, SUGGESTION_THRESHOLDS, Flag, Merged
+from ...register import Register
 
 OS, WT = OutputSheet, WorkbookText
 try:
