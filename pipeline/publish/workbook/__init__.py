@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import gc
 import math
-import numbers
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -55,7 +51,6 @@ from ...labels import (
     SUBMISSION_MISSING,
     SUBMISSION_REJECTED,
     TOTAL,
-    UNKNOWN_DEPARTMENT,
     WHOLE_ORGAN_CODE,
     YES,
     Assessment,
@@ -67,37 +62,37 @@ from ...labels import (
 )
 from ...merge import FAR_AHEAD_DAYS, FLAG_TEXT, STATUS_SCORE, SUGGESTION_THRESHOLDS, Flag, Merged
 from ...register import Register
+from .cells import (
+    _assessment_text,
+    _header_height,
+    _height,
+    _local,
+    _missing,
+    _text,
+    _write,
+)
+from .layout import _Column, _Context, _name_width, _notes, _page, _table
+from .styles import (
+    AMOUNT,
+    BLUE,
+    FLAG_FILL,
+    FONT_SIZE,
+    GREY_TEXT,
+    LINE,
+    NAME_FONT_SIZE,
+    NOT_REPORTED_FILL,
+    NUMERIC_KINDS,
+    PERCENT,
+    PERCENT_BASELINE,
+    POINTS,
+    SEVERITY_FILL,
+    STATE_FILL,
+    _Styles,
+)
 
 OS, WT = OutputSheet, WorkbookText
-try:
-    LOCAL_TIME: dt.tzinfo = ZoneInfo("Europe/Stockholm")
-except ZoneInfoNotFoundError:  # no time zone database: keep the clock time as given
-    LOCAL_TIME = dt.UTC
 
-# Number formats. [$-41D] marks them Swedish, so LibreOffice shows a decimal comma whatever
-# the reader's locale; Excel follows the reader's own settings (Swedish: comma, space).
-SV = "[$-41D]"
-PERCENT = SV + "0.0 %"
-PERCENT_BASELINE = SV + "0.0# %"
-POINTS = SV + '+0.0;"−"0.0;0.0'
-AMOUNT = SV + '#,##0.0;"−"#,##0.0;0.0'
-INTEGER = SV + "#,##0"
-DATE = "yyyy-mm-dd"
-DATETIME = "yyyy-mm-dd hh:mm"
-
-BLUE, GREY_TEXT, LINE = "#1F4E78", "#595959", "#D9D9D9"
-FLAG_FILL, NOT_REPORTED_FILL = "#FCE4D6", "#F2F2F2"
-STATE_FILL = {
-    SubmissionState.ACCEPTED: "#E2EFDA",
-    SubmissionState.ACCEPTED_WITH_WARNINGS: "#FFF2CC",
-    SubmissionState.REJECTED: "#F8CBAD",
-}
-SEVERITY_FILL = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
 ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
-
-FONT_SIZE = 10
-LINE_HEIGHT = 13.0  # points per wrapped line at 10 pt
-CHARS_PER_WIDTH = 1.1  # characters per unit of column width at 10 pt, for a wide font (DejaVu Sans)
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -157,332 +152,9 @@ def write_workbook(path: Path, register: Register, merged: Merged, submissions: 
 
 # --- shared machinery ------------------------------------------------------------------------
 
-class _Styles:
-    """Formats made on demand from a few properties; the same request gives the same Format."""
-
-    BASE = {"valign": "top", "text_wrap": True, "bottom": 1, "bottom_color": LINE}
-
-    def __init__(self, book: xlsxwriter.Workbook):
-        self.book = book
-        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
-        self._props: dict[int, dict[str, Any]] = {}  # id(Format) -> what it was made from
-        self._quoted: dict[int, Format] = {}
-        self.title = self._add({"bold": True, "font_size": 16, "font_color": BLUE})
-        self.section = self._add({"bold": True, "font_size": 12, "font_color": BLUE})
-        self.label = self._add({"bold": True, "valign": "top"})
-        self.plain = self._add({"valign": "top"})
-        self.note = self._add({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
-                               "valign": "top"})
-        self.headline = self._add({"bold": True, "font_size": 12, "text_wrap": True,
-                                   "valign": "top"})
-        self.plain_datetime = self._add({"num_format": DATETIME, "align": "left",
-                                         "valign": "top"})
-        self.plain_date = self._add({"num_format": DATE, "align": "left", "valign": "top"})
-
-    def _add(self, props: dict[str, Any]) -> Format:
-        fmt = self.book.add_format(props)
-        self._props[id(fmt)] = props
-        return fmt
-
-    def header(self, rotate: bool = False, right: bool = False) -> Format:
-        extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
-            {"align": "right"} if right else {})
-        return self.get(bold=True, font_color="#FFFFFF", bg_color=BLUE, border=1,
-                        border_color="#FFFFFF", **extra)
-
-    def get(self, **props: Any) -> Format:
-        merged = {**self.BASE, **props}
-        key = tuple(sorted(merged.items()))
-        if key not in self._cache:
-            self._cache[key] = self._add(merged)
-        return self._cache[key]
-
-    def quoted(self, fmt: Format) -> Format:
-        """`fmt` with Excel's quote prefix (BAD_INPUTS C32): a text that starts like a formula
-        ("=HYPERLINK(…)", "+46 70 …", "- punkt") is shown as text and stays text when a
-        reader opens the cell and presses Enter, instead of turning into a formula then."""
-        quoted = self._quoted.get(id(fmt))
-        if quoted is None:
-            quoted = self._quoted[id(fmt)] = self._add(
-                {**self._props.get(id(fmt), {}), "quote_prefix": True})
-        return quoted
-
-
-@dataclass
-class _Context:
-    register: Register
-    merged: Merged
-    previous: Merged | None
-    styles: _Styles
-    as_of: dt.datetime
-    page_header: str = ""
-    page_footer: str = ""
-    heights: dict[tuple[str, int], float] = field(default_factory=dict)
-
-    def set_height(self, sheet: Worksheet, row: int, height: float) -> None:
-        """Two tables side by side share rows: the taller cell wins."""
-        key = (sheet.name, row)
-        self.heights[key] = max(height, self.heights.get(key, 0.0))
-        sheet.set_row(row, self.heights[key])
-
-    @functools.cached_property
-    def department_order(self) -> dict[object, int]:
-        order: dict[object, int] = {}
-        for i, code in enumerate(self.register.department_codes):
-            order.setdefault(code, i)
-        return order
-
-    def name(self, code: object) -> str:
-        if not isinstance(code, str) or not code:
-            return UNKNOWN_DEPARTMENT
-        if code == WHOLE_ORGAN_CODE:
-            return self.register.settings.organ
-        return self.register.department_names.get(code, code)
-
-
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    key: str
-    width: float
-    kind: str = "text"  # a key of KIND_FORMAT
-    rotate: bool = False
-
-
-NAME_FONT_SIZE = 9  # department names in the long tables
-
-
-def _name_width(ctx: _Context, minimum: float) -> float:
-    """A department column wide enough for the longest word of any department's name in
-    NAME_FONT_SIZE, up to 30: "Samhällsbyggnadsavdelningen" was broken inside the word."""
-    longest = max((len(word) for name in ctx.register.department_names.values()
-                   for word in str(name).split()), default=0)
-    return min(30.0, max(minimum, longest * NAME_FONT_SIZE / FONT_SIZE / CHARS_PER_WIDTH + 1))
-
 
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, pd.Timestamp):
-        return bool(pd.isna(value))
-    return False
-
-
-def _local(value: object) -> dt.datetime | None:
-    """A naive local datetime for Excel (which has no time zones), or None."""
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(LOCAL_TIME).replace(tzinfo=None)
-        return value.replace(microsecond=0)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return None
-
-
-def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def _lines(text: str, per_line: float) -> int:
-    """How many lines a cell's text wraps to: greedy, between words, as Excel does."""
-    if len(text) <= per_line and "\n" not in text:  # most cells: fits whatever the words
-        return 1
-    count = 0
-    for paragraph in text.split("\n"):
-        lines, used = 1, 0.0
-        for word in paragraph.split():
-            need = len(word) + (1 if used else 0)
-            if used and used + need > per_line:
-                lines, used = lines + 1, float(len(word))
-            else:
-                used += need
-            if len(word) > per_line:  # a long word is broken where it must be
-                lines += math.ceil(len(word) / per_line) - 1
-                used = len(word) % per_line
-        count += lines
-    return count
-
-
-def _per_line(width: float) -> float:
-    """Characters of running text per line in a column of this width."""
-    return max(4.0, width * CHARS_PER_WIDTH)
-
-
-def _height(cells: Iterable[tuple[str, float]], minimum: int = 1) -> float:
-    """A row height that shows wrapped text whole; both Excel and LibreOffice keep it."""
-    return _lines_height(max([minimum] + [_lines(text, _per_line(width))
-                                          for text, width in cells]))
-
-
-def _lines_height(lines: int) -> float:
-    return min(409.0, LINE_HEIGHT * lines + 4)
-
-
-def _header_height(cells: Iterable[tuple[str, float]]) -> float:
-    """Bold headers are wider than running text."""
-    lines = max([1] + [_lines(text, max(4.0, width * 0.95)) for text, width in cells])
-    return LINE_HEIGHT * lines + 5
-
-
-def _page(sheet: Worksheet, ctx: _Context, *, header_rows: int | None = 0) -> None:
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6, )
-    sheet.set_header(ctx.page_header, {"margin": 0.3})
-    sheet.set_footer(ctx.page_footer, {"margin": 0.3})
-    sheet.hide_gridlines(2)
-    if header_rows is not None:
-        sheet.repeat_rows(header_rows)
-
-
-# What makes Excel read a typed cell as a formula (BAD_INPUTS C32).
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def _write(styles: _Styles, sheet: Worksheet, row: int, col: int, value: object,
-           fmt: Format) -> None:
-    """One cell, by type. Strings always go through write_string: department text is text,
-    with the quote prefix when it starts like a formula."""
-    if isinstance(value, str):  # the common case first
-        if not value:
-            sheet.write_blank(row, col, None, fmt)
-        elif value.startswith(FORMULA_START):
-            sheet.write_string(row, col, value, styles.quoted(fmt))
-        else:
-            sheet.write_string(row, col, value, fmt)
-    elif _missing(value):
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool | np.bool_):
-        sheet.write_string(row, col, YES if value else NO, fmt)
-    elif isinstance(value, numbers.Real):
-        sheet.write_number(row, col, float(value) + 0.0, fmt)  # + 0.0: no "−0,0"
-    elif isinstance(value, dt.date | pd.Timestamp):
-        stamp = _local(value)
-        sheet.write_datetime(row, col, stamp, fmt) if stamp else sheet.write_blank(row, col,
-                                                                                   None, fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
-
-
-# Serial 0 of Excel's day count, as it counts from 1900-03-01 on (it believes 1900-02-29 existed).
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-EXCEL_LEAP_BUG_END = dt.date(1900, 3, 1)
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_serial(day: dt.date) -> float | None:
-    """Excel's number for a date, the very number write_datetime would store (None before
-    1900-03-01). Thousands of activities share a few hundred dates: convert each once."""
-    return float((day - EXCEL_EPOCH).days) if day >= EXCEL_LEAP_BUG_END else None
-
-
-def _write_date(styles: _Styles, sheet: Worksheet, row: int, col: int, value: object,
-                fmt: Format) -> None:
-    """A date cell: a plain date as its serial number in the date format (the same XML as
-    write_datetime, without converting every cell again), anything else as _write does."""
-    serial = _date_serial(value) if type(value) is dt.date else None
-    if serial is None:
-        _write(styles, sheet, row, col, value, fmt)
-    else:
-        sheet.write_number(row, col, serial, fmt)
-
-
-NUMERIC_KINDS = ("int", "count", "number", "share", "percent", "baseline", "points")
-KIND_FORMAT = {"date": {"num_format": DATE, "align": "left"},
-               "datetime": {"num_format": DATETIME, "align": "left"},
-               "int": {"num_format": INTEGER}, "count": {"num_format": INTEGER,
-                                                         "align": "center"},
-               "number": {"num_format": AMOUNT}, "share": {"num_format": SV + "0 %"},
-               "text": {}}
-
-
-def _cell_formats(styles: _Styles, columns: Sequence[_Column], plain: list[Format],
-                  row_style: dict[str, Any] | None,
-                  cell_styles: dict[str, dict[str, Any]] | None) -> list[Format]:
-    """Each column's Format for a row: its kind's, with the row's and the cell's style."""
-    formats = []
-    for column, fmt in zip(columns, plain, strict=True):
-        extra = cell_styles.get(column.key) if cell_styles else None
-        if row_style or extra:
-            fmt = styles.get(**{**KIND_FORMAT[column.kind], **(row_style or {}),
-                                **(extra or {})})
-        formats.append(fmt)
-    return formats
-
-
-def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Column],
-           rows: Sequence[dict[str, Any]], *, header_height: float | None = None,
-           autofilter: bool = True, empty: str = "", col0: int = 0) -> int:
-    """Header and rows from `first`; a row may carry `_style` {key: properties} and `_row`
-    (properties for every cell). Returns the index of the last row written."""
-    styles = ctx.styles
-    for c, column in enumerate(columns, start=col0):
-        sheet.write_string(first, c, column.header, styles.header(
-            column.rotate, right=column.kind in NUMERIC_KINDS))
-    if header_height is None:
-        header_height = _header_height([(col.header, col.width) for col in columns
-                                        if not col.rotate])
-    ctx.set_height(sheet, first, header_height)
-    r = first
-    # Per column, once: where it goes, how it is written and, for text, how many characters
-    # fit on a line (the row height follows the longest text) and the line counts found so
-    # far: a column repeats its texts (statuses, names, flags), so each is wrapped once.
-    layout: list[tuple[int, str, Callable[..., None], float | None, dict[str, int]]] = [
-        (col0 + i, column.key, _write_date if column.kind == "date" else _write,
-         _per_line(column.width) if column.kind == "text" else None, {})
-        for i, column in enumerate(columns)]
-    plain = [styles.get(**KIND_FORMAT[column.kind]) for column in columns]
-    # A styled row's Formats, once per pair of style dicts. Rows often share them (the
-    # activities have four); id() is a safe key, as `rows` keeps every dict alive, and
-    # unchanged, until we return.
-    row_formats: dict[tuple[int, int], list[Format]] = {}
-    write_string, write_blank = sheet.write_string, sheet.write_blank
-    for values in rows:
-        r += 1
-        row_style = values.get("_row")
-        cell_styles = values.get("_style")
-        formats = plain
-        if row_style or cell_styles:
-            style_key = (id(row_style), id(cell_styles))
-            formats = row_formats.get(style_key) or row_formats.setdefault(
-                style_key, _cell_formats(styles, columns, plain, row_style, cell_styles))
-        lines = 1
-        for (c, key, write, per_line, known_lines), fmt in zip(layout, formats, strict=True):
-            value = values.get(key)
-            if type(value) is str:  # the common case, as _write would
-                if not value:
-                    write_blank(r, c, None, fmt)
-                elif value.startswith(FORMULA_START):
-                    write_string(r, c, value, styles.quoted(fmt))
-                else:
-                    write_string(r, c, value, fmt)
-            else:
-                write(styles, sheet, r, c, value, fmt)
-            # Only a text longer than a line or with a line break can make the row taller.
-            if per_line is not None and isinstance(value, str) and (
-                    len(value) > per_line or "\n" in value):
-                count = known_lines.get(value)
-                if count is None:
-                    count = known_lines[value] = _lines(value, per_line)
-                lines = max(lines, count)
-        ctx.set_height(sheet, r, _lines_height(lines))
-    if not rows and empty:
-        r += 1
-        sheet.write_string(r, col0, empty, styles.note)
-    if autofilter:
-        sheet.autofilter(first, col0, r if rows else first, col0 + len(columns) - 1)
-    return r
 
 
 # --- Sammanfattning --------------------------------------------------------------------------
@@ -504,12 +176,6 @@ def headline(assessments: Sequence[str | None]) -> str:
         parts.append(f"{unassessed} {HEADLINE_UNASSESSED}")
     text = ", ".join(parts[:-1]) + " och " + parts[-1]
     return HEADLINE.format(total=total, parts=text)
-
-
-def _assessment_text(assessment: str | None) -> str:
-    if assessment is None:
-        return ""
-    return f"{ASSESSMENT_STYLE[Assessment(assessment)][0]} {assessment}"
 
 
 @dataclass
@@ -865,16 +531,6 @@ def _suggestion_note() -> str:
               for limit, assessment in SUGGESTION_THRESHOLDS if limit != float("-inf")]
     rule = ", ".join(limits) + f", annars {SUGGESTION_THRESHOLDS[-1][1].value}"
     return WT.SUGGESTION_NOTE.format(poäng=points, gränser=rule)
-
-
-def _notes(sheet: Worksheet, ctx: _Context, first: int, width: int,
-           lines: Sequence[str]) -> int:
-    r = first
-    for line in lines:
-        sheet.merge_range(r, 0, r, width - 1, line, ctx.styles.note)
-        sheet.set_row(r, _height([(line, 150)]))
-        r += 1
-    return r
 
 
 # --- Aktiviteter -----------------------------------------------------------------------------
