@@ -37,8 +37,8 @@ from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from ..errors import PipelineError
-from ..figures import (
+from ...errors import PipelineError
+from ...figures import (
     FIGURES,
     SMALL_GROUP,
     all_reported,
@@ -51,7 +51,7 @@ from ..figures import (
     sick_leave_goal,
     sick_leave_table,
 )
-from ..labels import (
+from ...labels import (
     ASSESSMENT_MEANING,
     ASSESSMENT_STYLE,
     GOAL_AREAS,
@@ -73,8 +73,8 @@ from ..labels import (
     ReportHeading,
     Status,
 )
-from ..merge import Flag, Merged
-from ..register import Register
+from ...merge import Flag, Merged
+from ...register import Register
 
 DPI = 200
 # The sick-leave chart has a bar per department and one for the organ: more than 18
