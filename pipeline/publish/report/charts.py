@@ -27,8 +27,6 @@ DPI = 200
 CHART_BAR_INCHES = 0.42
 CHART_MAX_DEPARTMENTS = 18
 CHART_FONT = "DejaVu Sans"  # ships with matplotlib, so a chart renders the same everywhere
-
-
 MISSING_COLOUR = "#BFBFBF"
 
 
