@@ -18,6 +18,7 @@ from ...figures import (
     FIGURES,
     SMALL_GROUP,
     all_reported,
+    baseline_dates,
     baseline_shares,
     budget_by_category,
     budget_by_department,
@@ -392,7 +393,7 @@ class _ReportWriter(_Blocks):
             self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
 
         baselines = baseline_shares(self.register)
-        dates = _baseline_dates(self.register)
+        dates = baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
         complete = all_reported(figures)
         self._paragraph(self._baseline_sentence)
@@ -435,7 +436,7 @@ class _ReportWriter(_Blocks):
         figures = self._sick_leave_figures
         organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
         base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
-        date = _baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
+        date = baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
         name = lower_first(self.settings.organ)
         if not organ["reported"] or pd.isna(organ["total"]):
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
@@ -529,8 +530,3 @@ def _reporting_departments(merged: Merged) -> set[str]:
     reported |= set(merged.goals.loc[merged.goals["reported"].astype(bool), "owner"])
     reported |= set(merged.budget.loc[merged.budget["forecast"].notna(), "department"])
     return reported
-
-
-def _baseline_dates(register: Register) -> dict[str, dt.date]:
-    frame = register.baselines.sort_values("date")
-    return dict(zip(frame["department"], frame["date"], strict=True))

@@ -30,8 +30,7 @@ OS, WT = OutputSheet, WorkbookText
 def _baselines(register: Register) -> dict[str, tuple[float, dt.date]]:
     """The latest baseline share and its date per unit (figures.baseline_shares' choice)."""
     shares = figures.baseline_shares(register)
-    frame = register.baselines.sort_values("date")
-    dates = dict(zip(frame["department"], frame["date"], strict=True))
+    dates = figures.baseline_dates(register)
     return {code: (float(share), dates[code]) for code, share in shares.items()}
 
 
