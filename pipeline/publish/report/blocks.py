@@ -77,10 +77,7 @@ class _Blocks:
                numeric: Iterable[int] = (), compact: bool = False) -> _Grid:
         if caption:
             self.tables += 1
-            paragraph = self._paragraph(style="Caption")
-            paragraph.add_run("Tabell ")
-            _field(paragraph, r"SEQ Tabell \* ARABIC", str(self.tables))
-            paragraph.add_run(f". {caption}")
+            paragraph = self._caption("Tabell", self.tables, caption)
             paragraph.paragraph_format.keep_with_next = True
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles[TABLE_STYLE]
@@ -148,11 +145,15 @@ class _Blocks:
         picture = self._paragraph()
         picture.paragraph_format.keep_with_next = True
         picture.add_run().add_picture(io.BytesIO(png), width=Emu(int(self.width)))
-        paragraph = self._paragraph(style="Caption")
-        paragraph.add_run("Figur ")
-        _field(paragraph, r"SEQ Figur \* ARABIC", str(self.figures))
-        paragraph.add_run(f". {caption}")
+        self._caption("Figur", self.figures, caption)
 
+    def _caption(self, label: str, number: int, text: str) -> Paragraph:
+        """A numbered caption ("Tabell 3. …"), its number a SEQ field that Word can update."""
+        paragraph = self._paragraph(style="Caption")
+        paragraph.add_run(f"{label} ")
+        _field(paragraph, rf"SEQ {label} \* ARABIC", str(number))
+        paragraph.add_run(f". {text}")
+        return paragraph
 
 
 def _symbol_run(paragraph: Paragraph, symbol: str, colour: str) -> None:
