@@ -45,10 +45,7 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     sheet.set_h_pagebreaks([r])
     sheet.write_string(r, 0, WT.PER_LINE, styles.section)
     r += 1
-    headers = [WT.LINE, *WT.AMOUNTS, WT.COMMENT]
-    for c, header in enumerate(headers):
-        sheet.write_string(r, c, header, styles.header(right=1 <= c <= 4))
-    sheet.set_row(r, 17)
+    _amount_header(sheet, ctx, r, [WT.LINE, *WT.AMOUNTS, WT.COMMENT])
     departments = {row["department"]: row for row in by_department.to_dict("records")}
     lines_of: dict[object, list[dict[str, Any]]] = {}  # department -> its lines, in order
     for line in lines.to_dict("records"):
@@ -84,14 +81,18 @@ def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any
         _write(styles, sheet, r, c, float(value) if not _missing(value) else None, amount)
 
 
+def _amount_header(sheet: Worksheet, ctx: _Context, r: int, headers: list[str]) -> None:
+    """A budget table's header row: a label, the four amounts (right-aligned), a remark."""
+    for c, header in enumerate(headers):
+        sheet.write_string(r, c, header, ctx.styles.header(right=1 <= c <= 4))
+    sheet.set_row(r, 17)
+
+
 def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
                   rows: list[tuple[str, dict[str, Any]]], lines: pd.DataFrame,
                   key: str) -> int:
     styles = ctx.styles
-    headers = [label, *WT.AMOUNTS, WT.REMARK]
-    for c, header in enumerate(headers):
-        sheet.write_string(first, c, header, styles.header(right=1 <= c <= 4))
-    sheet.set_row(first, 17)
+    _amount_header(sheet, ctx, first, [label, *WT.AMOUNTS, WT.REMARK])
     # Who has not reported, per row of the table (a department or a category).
     silent_lines = lines.loc[lines["forecast"].isna()]
     silent = {value: set(part["department"]) for value, part in silent_lines.groupby(key)}
