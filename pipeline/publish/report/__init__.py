@@ -44,4 +44,3 @@ def build_report(register: Register, merged: Merged, *, as_of: dt.datetime,
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)
-

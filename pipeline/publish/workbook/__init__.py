@@ -90,6 +90,5 @@ def write_workbook(path: Path, register: Register, merged: Merged, submissions: 
     book.close()
 
 
-
 def _escape(text: str) -> str:
     return text.replace("&", "&&")

@@ -8,12 +8,12 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ... import figures
-from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, OutputSheet, WorkbookText
+from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText
 from .cells import _height, _missing, _text, _write
 from .layout import _Context, _page
 from .styles import AMOUNT
 
-OS, WT = OutputSheet, WorkbookText
+WT = WorkbookText
 
 
 def _write_budget(sheet: Worksheet, ctx: _Context) -> None:

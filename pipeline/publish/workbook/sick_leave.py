@@ -16,7 +16,6 @@ from ...labels import (
     NOT_REPORTED,
     SICK_LEAVE_HEADERS,
     WHOLE_ORGAN_CODE,
-    OutputSheet,
     WorkbookText,
 )
 from ...register import Register
@@ -24,7 +23,7 @@ from .cells import _header_height, _height, _missing, _write
 from .layout import _Column, _Context, _notes, _page
 from .styles import NUMERIC_KINDS, PERCENT, PERCENT_BASELINE, POINTS
 
-OS, WT = OutputSheet, WorkbookText
+WT = WorkbookText
 
 
 def _baselines(register: Register) -> dict[str, tuple[float, dt.date]]:
