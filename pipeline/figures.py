@@ -13,6 +13,7 @@ estimated from them, so the smallest remaining group of that partition is hidden
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -133,6 +134,12 @@ def baseline_shares(register: Register) -> dict[str, float]:
     """The latest baseline sick-leave share per department code (and WHOLE_ORGAN_CODE)."""
     frame = register.baselines.sort_values("date")
     return dict(zip(frame["department"], frame["sick_leave_share"], strict=True))
+
+
+def baseline_dates(register: Register) -> dict[str, dt.date]:
+    """The date of each of baseline_shares' baselines."""
+    frame = register.baselines.sort_values("date")
+    return dict(zip(frame["department"], frame["date"], strict=True))
 
 
 def baseline_percent(share: float) -> tuple[float, int]:

@@ -291,7 +291,7 @@ class Severity(StrEnum):
     WARNING = "Anmärkning"  # as in "Godkänd med anmärkningar"
 
 
-# --- The tertial report (publish/report.py) --------------------------------------------------
+# --- The tertial report (publish/report/) ----------------------------------------------------
 
 class ReportHeading:
     INTRODUCTION = "Inledning"

@@ -28,7 +28,8 @@ from pipeline.labels import (
     REPORT_STYLE_TABLE_TEXT,
     Assessment,
 )
-from pipeline.publish.report import build_report, headline, write_report
+from pipeline.publish.report import build_report, write_report
+from pipeline.publish.report.text import headline
 from tests.conftest import soffice
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
@@ -638,7 +639,7 @@ def test_the_baseline_legend_is_outside_the_sick_leave_bars(example):
     from matplotlib.figure import Figure
 
     from pipeline.figures import baseline_shares, sick_leave_table
-    from pipeline.publish.report import _draw_sick_leave
+    from pipeline.publish.report.charts import _draw_sick_leave
 
     matplotlib.use("Agg")
     register, merged = example
@@ -689,7 +690,7 @@ def test_small_counts_in_running_text_are_words(example, example_doc):
 
 
 def test_count_words():
-    from pipeline.publish.report import count_word
+    from pipeline.publish.report.text import count_word
 
     assert [count_word(n) for n in (1, 2, 6, 12, 13, 96)] == ["en", "två", "sex", "tolv", "13",
                                                               "96"]

@@ -1,0 +1,532 @@
+"""The report's text, chapter by chapter: title page and introduction, a chapter per council
+goal with each board goal's assessment, analysis and activity table, then the summary, sick
+leave and budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Collection, Iterable
+from typing import Any
+
+import pandas as pd
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
+
+from ...figures import (
+    FIGURES,
+    SMALL_GROUP,
+    all_reported,
+    baseline_dates,
+    baseline_shares,
+    budget_by_category,
+    budget_by_department,
+    points_change,
+    reported_count,
+    sick_leave_goal,
+    sick_leave_table,
+)
+from ...labels import (
+    ASSESSMENT_MEANING,
+    ASSESSMENT_STYLE,
+    NOT_ASSESSED,
+    NOT_REPORTED,
+    PERIOD_NAMES,
+    REPORT_ACTIVITY_HEADERS,
+    REPORT_FLAG_TEXT,
+    REPORT_HIDDEN,
+    REPORT_MISSING,
+    REPORT_SICK_LEAVE_HEADERS,
+    REPORT_STYLE_ASSESSMENT,
+    REPORT_STYLE_NOTE,
+    REPORT_STYLE_TABLE_TEXT,
+    REPORT_TOTAL,
+    WHOLE_ORGAN_CODE,
+    Assessment,
+    ReportHeading,
+    Status,
+)
+from ...merge import Flag, Merged
+from ...register import Register
+from .blocks import _Blocks, _field, _keep_together, _symbol_run
+from .charts import CHART_MAX_DEPARTMENTS, _assessment_chart, _sick_leave_chart
+from .document import _ensure_styles, _utc
+from .text import (
+    _paragraphs,
+    baseline_text,
+    count_word,
+    genitive,
+    headline,
+    lower_first,
+    number,
+    percent,
+    period_title,
+    plain,
+    signed,
+    swedish_list,
+)
+
+ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
+SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
+
+
+class _ReportWriter(_Blocks):
+    def __init__(self, doc: DocxDocument, register: Register, merged: Merged,
+                 as_of: dt.datetime, own_footer: bool, refused: Collection[str] = ()):
+        super().__init__(doc)
+        self.refused = set(refused)
+        self.register = register
+        self.merged = merged
+        self.as_of = as_of
+        self.own_footer = own_footer
+        self.settings = register.settings
+        self.period_end: dt.date = register.period(merged.period)["period_end"]
+        self.names = register.department_names
+
+    def write(self) -> None:
+        _ensure_styles(self.doc)
+        self._properties()
+        self._footer()
+        self._title_page()
+        self._introduction()
+        for council in self.register.council_goals.itertuples():
+            self._council_chapter(council.kf_id, council.title)
+        self._summary()
+        self._sick_leave()
+        self._budget()
+        for grid in self.captioned:
+            _keep_together(grid.table)
+
+    # -- frame and front matter
+
+    def _properties(self) -> None:
+        stamp = _utc(self.as_of)
+        props = self.doc.core_properties
+        props.title = f"{genitive(self.settings.organ)} måluppföljning – " \
+                      f"{period_title(self.merged.period).lower()}"
+        props.subject = f"{self.settings.municipality}, {self.settings.organ}, " \
+                        f"{self.merged.period}"
+        props.author = f"{self.settings.municipality}, {self.settings.organ}"
+        props.last_modified_by = "Målsystem"
+        props.keywords = f"måluppföljning; {self.merged.period}"
+        props.comments = ""
+        props.category = "Tertialrapport"
+        props.language = "sv-SE"
+        props.revision = 1
+        props.created = props.modified = props.last_printed = stamp
+
+    def _footer(self) -> None:
+        section = self.doc.sections[-1]
+        if not self.own_footer and not section.footer.is_linked_to_previous:
+            return  # the municipality's template has its own footer
+        section.different_first_page_header_footer = True
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(f"{self.settings.municipality} · "
+                          f"{period_title(self.merged.period)} · sida ")
+        _field(paragraph, "PAGE", "1")
+
+    def _title_page(self) -> None:
+        s = self.settings
+        title = self._paragraph(f"{genitive(s.organ)} måluppföljning", style="Title")
+        title.paragraph_format.space_before = Cm(5)
+        self._paragraph(period_title(self.merged.period), style="Subtitle")
+        year, tertial = self.merged.period.split("-")
+        facts = (
+            ("Kommun", s.municipality),
+            ("Organ", s.organ),
+            ("Period", f"{PERIOD_NAMES[tertial]} {year}, till och med "
+                       f"{self.period_end:%Y-%m-%d}"),
+            ("Datum", f"{self.as_of:%Y-%m-%d}"),
+            ("Underlag", f"inlämningar till och med {self.as_of:%Y-%m-%d} kl. "
+                         f"{self.as_of:%H.%M}"),
+        )
+        for label, value in facts:
+            paragraph = self._paragraph()
+            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run(value)
+        self.doc.add_page_break()
+
+    def _introduction(self) -> None:
+        s = self.settings
+        organ = lower_first(s.organ)
+        council = len(self.register.council_goals)
+        self.doc.add_heading(ReportHeading.INTRODUCTION, level=1)
+        self._paragraph(
+            f"Kommunfullmäktige har antagit mål för {s.year}. Dessa mål har {organ} brutit "
+            f"ner till egna mål, och förvaltningen har brutit ner {genitive(organ)} mål till "
+            f"aktiviteter som leder till målen. Den här rapporten redovisar hur arbetet med "
+            f"aktiviteterna har gått till och med {self.period_end:%Y-%m-%d}, och förvaltningens "
+            f"bedömning av varje mål.")
+        self._paragraph(
+            f"Redovisningen är kapitelindelad, där varje kapitel motsvarar ett av "
+            f"kommunfullmäktiges {count_word(council, neuter=True)} mål. Under respektive kapitel redovisas {genitive(organ)} "
+            f"mål med en sammanfattad bedömning, förvaltningens analys och verksamhetens "
+            f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
+            f"fyra:")
+        table = self._table(("", "Bedömning", "Betydelse"), (1.2, 3.8, 11.0), caption=None)
+        for assessment in Assessment:
+            cells = self._row(table, ("", "", ASSESSMENT_MEANING[assessment]))
+            symbol, colour = ASSESSMENT_STYLE[assessment]
+            _symbol_run(cells[0].paragraphs[0], symbol, colour)
+            cells[1].paragraphs[0].add_run(assessment.value).bold = True
+        self._paragraph(
+            "Bedömningen baseras på förvaltningens genomförda och planerade aktiviteter. Varje "
+            "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
+            "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin.")
+        self._paragraph(self._coverage())
+
+    def _coverage(self) -> str:
+        codes = self.register.department_codes
+        reported = _reporting_departments(self.merged)
+        missing = [c for c in codes if c not in reported]
+        if not missing:
+            return (f"Rapporten bygger på inlämningar från samtliga "
+                    f"{count_word(len(codes))} avdelningar.")
+        refused = [self.names[c] for c in missing if c in self.refused]
+        why = ("" if not refused else
+               f" {genitive(refused[0])} rapport har lämnats in men inte godkänts."
+               if len(refused) == 1 else
+               f" Rapporterna från {swedish_list(refused)} har lämnats in men inte godkänts.")
+        # one department is "avdelningen", not "de"; none is not "noll av fem"
+        theirs = ("Avdelningens mål står som ”{}” och dess aktiviteter som ”{}”."
+                  if len(missing) == 1 else
+                  "Deras mål står som ”{}” och deras aktiviteter som ”{}”.").format(
+                      NOT_ASSESSED, NOT_REPORTED)
+        if len(missing) == len(codes):
+            return (f"Ingen av de {count_word(len(codes))} avdelningarna har lämnat en godkänd "
+                    f"rapport för perioden.{why} {theirs}")
+        return (f"Rapporten bygger på inlämningar från {count_word(len(codes) - len(missing))} "
+                f"av {count_word(len(codes))} avdelningar. Uppgifter saknas från "
+                f"{swedish_list([self.names[c] for c in missing])}.{why} {theirs}")
+
+    # -- the goal chapters
+
+    def _council_chapter(self, kf_id: str, title: str) -> None:
+        self.doc.add_heading(f"{kf_id} {plain(title)}", level=1)
+        goals = self.merged.goals[self.merged.goals["kf_id"] == kf_id]
+        if goals.empty:
+            organ = lower_first(self.settings.organ)
+            self._paragraph(
+                f"För detta kommunfullmäktigemål har {organ} inte antagit något eget mål. "
+                f"Eftersom förvaltningen utgår från de mål {organ} beslutar om finns inga "
+                f"aktiviteter planerade.")
+            return
+        for goal in goals.itertuples():
+            self._board_goal(goal)
+
+    def _board_goal(self, goal) -> None:  # type: ignore[no-untyped-def]
+        self.doc.add_heading(f"{goal.ks_id} {plain(goal.title)}", level=2)
+        paragraph = self._paragraph(style=REPORT_STYLE_ASSESSMENT)
+        owner = self.names.get(goal.owner, goal.owner)
+        if isinstance(goal.assessment, str):
+            assessment = Assessment(goal.assessment)
+            symbol, colour = ASSESSMENT_STYLE[assessment]
+            _symbol_run(paragraph, symbol, colour)
+            paragraph.add_run(f" {assessment.value}").bold = True
+        else:
+            paragraph.add_run(NOT_ASSESSED).bold = True
+            why = "har inte lämnat någon godkänd rapport för perioden" if not goal.reported \
+                else "har inte bedömt målet"
+            self._paragraph(f"Målägaren ({owner}) {why}.", style=REPORT_STYLE_NOTE)
+        for part in _paragraphs(goal.analysis):
+            self._paragraph(part)
+        if goal.ks_id == sick_leave_goal(self.register):
+            self._paragraph(f"Nyckeltalet: {self._baseline_sentence}", style=REPORT_STYLE_NOTE)
+        if goal.disagreement:
+            self._paragraph(
+                f"Aktiviteternas status ger förslaget ”{goal.suggestion}”. Bedömningen avviker "
+                f"från förslaget med två steg eller mer.", style=REPORT_STYLE_NOTE)
+        activities = self._activities_by_goal.get(goal.ks_id)
+        if not activities:
+            self._paragraph("Inga aktiviteter är kopplade till målet.")
+            return
+        self._activity_table(activities)
+
+    @functools.cached_property
+    def _activities_by_goal(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """KS-mål-id → activity id → its reports (one per department), in the merged order.
+        Plain records, once: a frame per goal and activity cost most of the report's time
+        at a few hundred departments."""
+        by_goal: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for record in self.merged.activities.to_dict("records"):
+            for ks_id in dict.fromkeys(record["ks_ids"]):  # a goal named twice counts once
+                by_goal.setdefault(ks_id, {}).setdefault(record["activity_id"], []).append(
+                    record)
+        return by_goal
+
+    def _activity_table(self, activities: dict[str, list[dict[str, Any]]]) -> None:
+        """One row per activity; an activity several departments report on gets one line per
+        distinct answer, naming the departments, under a title and end date shown once."""
+        table = self._table(REPORT_ACTIVITY_HEADERS, ACTIVITY_WIDTHS, caption=None)
+        for reports in activities.values():
+            first = reports[0]
+            end = first["end"] if isinstance(first["end"], dt.date) else None
+            answers: dict[tuple[str | None, str, tuple[str, ...]], list[str]] = {}
+            for report in reports:
+                status = report["status"] if isinstance(report["status"], str) else None
+                flags = tuple(f for f in SHOWN_FLAGS if f in report["flags"])
+                answers.setdefault((status, plain(report["comment"]), flags), []).append(
+                    self.names.get(report["department"], report["department"]))
+            rows: list[Any] = []
+            for (status, comment, flags), departments in answers.items():
+                several = len(reports) > 1
+                cells = self._row(table, (
+                    "" if rows else plain(first["title"]), status or NOT_REPORTED,
+                    "" if rows or end is None else f"{end:%Y-%m-%d}",
+                    "" if several else comment))
+                if status is None:
+                    for run in cells[1].paragraphs[0].runs:
+                        run.italic = True
+                if several:  # who gave this answer, above what they said
+                    paragraph = cells[3].paragraphs[0]
+                    self._style(paragraph, REPORT_STYLE_NOTE)
+                    paragraph.add_run(f"{swedish_list(departments)}:")
+                    if comment:
+                        self._style(cells[3].add_paragraph(comment), REPORT_STYLE_TABLE_TEXT)
+                for flag in flags:
+                    self._note(cells[1], REPORT_FLAG_TEXT[flag])
+                rows.append(cells)
+            if len(rows) > 1:
+                for column in (0, 2):
+                    rows[0][column].merge(rows[-1][column])
+
+    # -- summary
+
+    def _summary(self) -> None:
+        goals = self.merged.goals
+        self.doc.add_page_break()
+        self.doc.add_heading(ReportHeading.SUMMARY, level=1)
+        self._paragraph(headline(goals))
+        table = self._table(("Bedömning", "Antal mål", "Andel"), (6.0, 2.5, 2.5),
+                            caption="Målen per bedömning", numeric=(1, 2))
+        total = len(goals)
+        counts = goals["assessment"].value_counts()
+        for assessment in Assessment:
+            count = int(counts.get(assessment.value, 0))
+            cells = self._row(table, ("", str(count), percent(count / total) if total else ""))
+            symbol, colour = ASSESSMENT_STYLE[assessment]
+            _symbol_run(cells[0].paragraphs[0], symbol, colour)
+            cells[0].paragraphs[0].add_run(f" {assessment.value}")
+        missing = int(goals["assessment"].map(lambda a: not isinstance(a, str)).sum())
+        if missing:
+            self._row(table, (NOT_ASSESSED, str(missing), percent(missing / total)))
+        self._bold_row(self._row(table, (REPORT_TOTAL, str(total), percent(1) if total else "")))
+        self._picture(_assessment_chart(goals),
+                      "Bedömningarna per målområde (antal mål)")
+
+        activities = self.merged.activities
+        statuses = activities["status"].value_counts()
+        self._paragraph(
+            f"Förvaltningen redovisar {len(activities)} aktiviteter (en aktivitet med flera "
+            f"ansvariga avdelningar räknas en gång per avdelning).")
+        table = self._table(("Status", "Antal aktiviteter"), (6.0, 3.0),
+                            caption="Aktiviteterna per status", numeric=(1,))
+        for status in Status:
+            count = int(statuses.get(status.value, 0))
+            if count:
+                self._row(table, (status.value, str(count)))
+        not_reported = int(activities["status"].map(lambda s: not isinstance(s, str)).sum())
+        if not_reported:
+            self._row(table, (NOT_REPORTED, str(not_reported)))
+        self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
+        late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
+        if late:
+            self._paragraph(  # a sentence does not start with a digit
+                f"{count_word(late).capitalize()} "
+                f"{'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
+                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}.")
+
+        flagged = goals[goals["disagreement"].astype(bool)]
+        if not flagged.empty:
+            self._paragraph(
+                "För följande mål skiljer sig bedömningen två steg eller mer från det förslag "
+                "som aktiviteternas status ger. Utskottet kan vilja fråga målägaren om skälen.")
+            table = self._table(("Mål", "Bedömning", "Förslag"), (9.0, 3.5, 3.5),
+                                caption="Mål där bedömningen avviker från förslaget")
+            for goal in flagged.itertuples():
+                self._row(table, (f"{goal.ks_id} {plain(goal.title)}", goal.assessment,
+                                  goal.suggestion))
+
+    # -- sick leave
+
+    def _sick_leave(self) -> None:
+        self.doc.add_heading(ReportHeading.SICK_LEAVE, level=1)
+        figures = self._sick_leave_figures
+        self._paragraph(
+            f"Sjukfrånvaron redovisas som andel av den ordinarie arbetstiden från årets början "
+            f"till och med {self.period_end:%Y-%m-%d}, för varje avdelning och för hela "
+            f"{lower_first(self.settings.organ)}. Varje andel är kvoten av summerade timmar, "
+            f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
+            f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
+        headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
+        table = self._table(headers, (4.8, *(1.6,) * len(FIGURES)),
+                            caption="Sjukfrånvaro i procent av ordinarie arbetstid",
+                            numeric=tuple(range(1, len(headers))), compact=True)
+        any_hidden = any_missing = False
+        for row in figures.itertuples():
+            values = []
+            for figure in FIGURES:
+                if not row.reported:
+                    values.append(REPORT_MISSING)
+                    any_missing = True
+                elif getattr(row, f"{figure}_hidden"):
+                    values.append(REPORT_HIDDEN)
+                    any_hidden = True
+                else:
+                    value = getattr(row, figure)
+                    values.append(REPORT_MISSING if pd.isna(value) else percent(value))
+            cells = self._row(table, (row.name, *values))
+            if row.department == WHOLE_ORGAN_CODE:
+                self._bold_row(cells)
+        notes = []
+        if any_hidden:
+            notes.append(f"{REPORT_HIDDEN} = gruppen har {SMALL_GROUP} anställda eller färre, "
+                         f"eller skulle kunna räknas fram ur de andra grupperna, och redovisas "
+                         f"därför inte.")
+        if any_missing:
+            notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
+                         f"perioden. Raden för {lower_first(self.settings.organ)} omfattar bara "
+                         f"de avdelningar som har rapporterat.")
+        if notes:
+            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+        baselines = baseline_shares(self.register)
+        dates = baseline_dates(self.register)
+        self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
+        complete = all_reported(figures)
+        self._paragraph(self._baseline_sentence)
+        table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
+                             "Förändring (procentenheter)"), (5.4, 2.2, 2.6, 2.2, 3.6),
+                            caption="Total sjukfrånvaro jämfört med basvärdet",
+                            numeric=(1, 3, 4), compact=True)
+        for row in figures.itertuples():
+            base = baselines.get(row.department)
+            shown = row.reported and not row.total_hidden and not pd.isna(row.total)
+            current = percent(row.total) if shown else (
+                REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
+            comparable = complete or row.department != WHOLE_ORGAN_CODE  # as the workbook
+            change = signed(points_change(row.total, base), 1) \
+                if shown and base is not None and comparable else ""
+            date = dates.get(row.department)
+            cells = self._row(table, (row.name, baseline_text(base) if base is not None else
+                                      REPORT_MISSING, f"{date:%Y-%m-%d}" if date else "",
+                                      current, change))
+            if row.department == WHOLE_ORGAN_CODE:
+                self._bold_row(cells)
+        departments = len(figures) - 1  # the last row is the whole organ
+        if departments <= CHART_MAX_DEPARTMENTS:
+            self._picture(_sick_leave_chart(figures, baselines),
+                          "Total sjukfrånvaro per avdelning och basvärdet")
+        else:
+            self._paragraph(
+                f"Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida "
+                f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
+                f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
+
+    @functools.cached_property
+    def _sick_leave_figures(self) -> pd.DataFrame:
+        return sick_leave_table(self.merged.sick_leave, self.register)
+
+    @functools.cached_property
+    def _baseline_sentence(self) -> str:
+        """The organ's sick leave against its baseline: in the sick-leave chapter, and under
+        the goal it measures ("Sjukfrånvaron ska minska")."""
+        figures = self._sick_leave_figures
+        organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
+        base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
+        date = baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
+        name = lower_first(self.settings.organ)
+        if not organ["reported"] or pd.isna(organ["total"]):
+            return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
+        when = f" ({date:%Y-%m-%d})" if date else ""
+        if not all_reported(figures):  # no change yet, as in the workbook
+            reported, of = reported_count(figures), count_word(len(self.register.department_codes))
+            who = (f"den av de {of} avdelningarna som har" if reported == 1 else
+                   f"de {count_word(reported)} av {of} avdelningar som har")  # not "de en av"
+            text = f"Sjukfrånvaron är {percent(organ['total'])} för {who} rapporterat."
+            if base is None:
+                return text
+            return (f"{text} Den jämförs med basvärdet för {name}, {baseline_text(base)}{when}, "
+                    f"när alla avdelningar har rapporterat: utan en avdelning skulle skillnaden "
+                    f"visa en förändring som inte finns.")
+        text = f"Sjukfrånvaron för {name} är {percent(organ['total'])}"
+        if base is None:
+            return text + "."
+        change = points_change(organ["total"], base)
+        trend = "oförändrat" if change == 0 else (
+            f"en {'minskning' if change < 0 else 'ökning'} med {number(abs(change), 1)} "
+            f"procentenheter")
+        return f"{text}, jämfört med basvärdet {baseline_text(base)}{when}: {trend}."
+
+    # -- budget
+
+    def _budget(self) -> None:
+        unit = self.settings.unit
+        decimals = 1 if unit == "mnkr" else 0
+        budget = self.merged.budget
+        self.doc.add_heading(ReportHeading.BUDGET, level=1)
+        self._paragraph(
+            f"Budget, utfall hittills och prognos för helåret i {unit}, som nettokostnad. "
+            f"Avvikelsen är budget minus prognos: ett negativt tal betyder att prognosen är "
+            f"högre än budgeten.")
+        headers = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
+        incomplete = False
+        for heading, frame, key, label in (
+                (ReportHeading.BUDGET_BY_DEPARTMENT,
+                 budget_by_department(budget, self.register), "department", "Avdelning"),
+                (ReportHeading.BUDGET_BY_CATEGORY,
+                 budget_by_category(budget, self.register), "category", "Kategori")):
+            self.doc.add_heading(heading, level=2)
+            table = self._table((label, *headers), (5.6, 2.6, 2.6, 2.6, 2.6),
+                                caption=f"Ekonomi {heading.lower()} ({unit})",
+                                numeric=(1, 2, 3, 4))
+            for row in frame.to_dict("records"):
+                total = row[key] == WHOLE_ORGAN_CODE
+                name = REPORT_TOTAL if total else (
+                    self.names.get(row[key], row[key]) if key == "department" else row[key])
+                amounts = [row["budget"], row["outcome"], row["forecast"], row["deviation"]]
+                texts = [REPORT_MISSING if pd.isna(v) else number(v, decimals) for v in amounts]
+                cells = self._row(table, (name, *texts))
+                if total:
+                    self._bold_row(cells)
+                incomplete = incomplete or not row["complete"]
+        if incomplete:
+            self._paragraph(
+                f"{REPORT_MISSING} = uppgiften har inte rapporterats. Summorna av utfall och "
+                f"prognos omfattar bara det som har rapporterats, och avvikelsen visas bara där "
+                f"alla har rapporterat.", style=REPORT_STYLE_NOTE)
+        comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
+        if not comments.empty:
+            lead = self._paragraph("Avdelningarnas kommentarer till ekonomin:")
+            lead.paragraph_format.keep_with_next = True  # not left alone at a page's foot
+            departments = [self.names.get(code, code) for code in comments["department"]]
+            categories = comments["category"].astype(str).tolist()
+            # name and category whole (they were broken inside "Samhällsbyggnadsavdelningen"
+            # and "Affärsverksamhet"), the comment gets what is left of 16 cm
+            name_cm = max(5.0, _longest_word_cm(departments))
+            category_cm = max(3.0, _longest_word_cm(categories))
+            table = self._table(("Avdelning", "Kategori", "Kommentar"),
+                                (name_cm, category_cm, max(6.0, 16.0 - name_cm - category_cm)),
+                                caption="Kommentarer till ekonomin")
+            for name, category, row in zip(departments, categories, comments.itertuples(),
+                                           strict=True):
+                self._row(table, (name, category, plain(row.comment)))
+
+
+def _longest_word_cm(texts: Iterable[str]) -> float:
+    """How wide (cm, at a 16 cm text width) a 9 pt table column must be to hold the longest
+    word of `texts` on one line, with the cell's margins."""
+    longest = max((len(word) for text in texts for word in str(text).split()), default=0)
+    return longest * 0.19 + 0.45
+
+
+def _reporting_departments(merged: Merged) -> set[str]:
+    activities = merged.activities
+    reported = set(activities.loc[activities["flags"].map(lambda f: Flag.NOT_REPORTED not in f),
+                                  "department"])
+    reported |= set(merged.sick_leave["department"])
+    reported |= set(merged.goals.loc[merged.goals["reported"].astype(bool), "owner"])
+    reported |= set(merged.budget.loc[merged.budget["forecast"].notna(), "department"])
+    return reported

@@ -1,0 +1,102 @@
+"""The report's Swedish phrasing: numbers and per cents as Swedish prose writes them, counts in
+words, lists, genitives, the headline and the period's title; department text made safe for a
+Word run."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ...figures import baseline_percent
+from ...labels import Assessment
+
+NBSP = "\u00a0"
+# Characters XML 1.0 cannot hold; Excel lets them through in pasted text.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def plain(value: object) -> str:
+    """Department text as it may go into a run: a string without XML-illegal characters."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return XML_ILLEGAL.sub("", text).strip()
+
+
+def number(value: float, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return text.replace("-", "−")
+
+
+def signed(value: float, decimals: int) -> str:
+    """A change with its sign, +0,2 or −0,1, as the workbook shows it: a rise reads as one."""
+    return ("+" if round(value, decimals) > 0 else "") + number(value, decimals)
+
+
+def percent(share: float) -> str:
+    return f"{number(share * 100, 1)}{NBSP}%"
+
+
+def baseline_text(share: float) -> str:
+    """A baseline as the register gives it (9,11 %), as the workbook shows it too."""
+    return f"{number(*baseline_percent(share))}{NBSP}%"
+
+
+NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+                "elva", "tolv")
+
+
+def count_word(count: int, *, neuter: bool = False) -> str:
+    """A count in running text as Swedish prose writes it (the 2024 plan: "fem avdelningar",
+    "sju mål"): a word up to twelve, digits above; ett for a neuter noun (ett mål)."""
+    if count == 1 and neuter:
+        return "ett"
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
+
+
+def swedish_list(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def genitive(name: str) -> str:
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+def lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def headline(goals: pd.DataFrame) -> str:
+    """ "Av de totalt 21 målen är 14 uppfyllda eller delvis uppfyllda och 7 knappt eller ej
+    uppfyllda." (plus how many lack an assessment)."""
+    total = len(goals)
+    if total == 0:
+        return "Det finns inga mål att redovisa för perioden."
+    assessed = [Assessment(a) for a in goals["assessment"] if isinstance(a, str)]
+    good = sum(a.positive for a in assessed)
+    bad = len(assessed) - good
+    good_text = f"{good} uppfyllt eller delvis uppfyllt" if good == 1 else \
+        f"{good} uppfyllda eller delvis uppfyllda"
+    bad_text = f"{bad} knappt eller ej uppfyllt" if bad == 1 else \
+        f"{bad} knappt eller ej uppfyllda"
+    opening = "Av det enda målet" if total == 1 else f"Av de totalt {total} målen"
+    sentence = f"{opening} är {good_text} och {bad_text}."
+    missing = total - len(assessed)
+    if missing:
+        sentence += f" För {missing} {'mål' if missing == 1 else 'av målen'} saknas bedömning."
+    return sentence
+
+
+def period_title(period: str) -> str:
+    year, tertial = period.split("-")
+    if tertial == "T3":
+        return f"Tertialrapport 3 och helår {year}"
+    return f"Tertialrapport {tertial[1]} {year}"
+
+
+def _paragraphs(text: object) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", plain(text)) if part.strip()]

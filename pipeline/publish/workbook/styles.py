@@ -1,0 +1,99 @@
+"""The consolidated workbook's look: number formats, colours and sizes, and the Formats made
+from them on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+
+from ...labels import Severity, SubmissionState
+
+# Number formats. [$-41D] marks them Swedish, so LibreOffice shows a decimal comma whatever
+# the reader's locale; Excel follows the reader's own settings (Swedish: comma, space).
+SV = "[$-41D]"
+PERCENT = SV + "0.0 %"
+PERCENT_BASELINE = SV + "0.0# %"
+POINTS = SV + '+0.0;"−"0.0;0.0'
+AMOUNT = SV + '#,##0.0;"−"#,##0.0;0.0'
+INTEGER = SV + "#,##0"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+BLUE, GREY_TEXT, LINE = "#1F4E78", "#595959", "#D9D9D9"
+FLAG_FILL, NOT_REPORTED_FILL = "#FCE4D6", "#F2F2F2"
+STATE_FILL = {
+    SubmissionState.ACCEPTED: "#E2EFDA",
+    SubmissionState.ACCEPTED_WITH_WARNINGS: "#FFF2CC",
+    SubmissionState.REJECTED: "#F8CBAD",
+}
+SEVERITY_FILL = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
+
+
+FONT_SIZE = 10
+LINE_HEIGHT = 13.0  # points per wrapped line at 10 pt
+CHARS_PER_WIDTH = 1.1  # characters per unit of column width at 10 pt, for a wide font (DejaVu Sans)
+
+
+class _Styles:
+    """Formats made on demand from a few properties; the same request gives the same Format."""
+
+    BASE = {"valign": "top", "text_wrap": True, "bottom": 1, "bottom_color": LINE}
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._props: dict[int, dict[str, Any]] = {}  # id(Format) -> what it was made from
+        self._quoted: dict[int, Format] = {}
+        self.title = self._add({"bold": True, "font_size": 16, "font_color": BLUE})
+        self.section = self._add({"bold": True, "font_size": 12, "font_color": BLUE})
+        self.label = self._add({"bold": True, "valign": "top"})
+        self.plain = self._add({"valign": "top"})
+        self.note = self._add({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
+                               "valign": "top"})
+        self.headline = self._add({"bold": True, "font_size": 12, "text_wrap": True,
+                                   "valign": "top"})
+        self.plain_datetime = self._add({"num_format": DATETIME, "align": "left",
+                                         "valign": "top"})
+        self.plain_date = self._add({"num_format": DATE, "align": "left", "valign": "top"})
+
+    def _add(self, props: dict[str, Any]) -> Format:
+        fmt = self.book.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
+
+    def header(self, rotate: bool = False, right: bool = False) -> Format:
+        extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
+            {"align": "right"} if right else {})
+        return self.get(bold=True, font_color="#FFFFFF", bg_color=BLUE, border=1,
+                        border_color="#FFFFFF", **extra)
+
+    def get(self, **props: Any) -> Format:
+        merged = {**self.BASE, **props}
+        key = tuple(sorted(merged.items()))
+        if key not in self._cache:
+            self._cache[key] = self._add(merged)
+        return self._cache[key]
+
+    def quoted(self, fmt: Format) -> Format:
+        """`fmt` with Excel's quote prefix (BAD_INPUTS C32): a text that starts like a formula
+        ("=HYPERLINK(…)", "+46 70 …", "- punkt") is shown as text and stays text when a
+        reader opens the cell and presses Enter, instead of turning into a formula then."""
+        quoted = self._quoted.get(id(fmt))
+        if quoted is None:
+            quoted = self._quoted[id(fmt)] = self._add(
+                {**self._props.get(id(fmt), {}), "quote_prefix": True})
+        return quoted
+
+
+NAME_FONT_SIZE = 9  # department names in the long tables
+
+
+NUMERIC_KINDS = ("int", "count", "number", "share", "percent", "baseline", "points")
+KIND_FORMAT = {"date": {"num_format": DATE, "align": "left"},
+               "datetime": {"num_format": DATETIME, "align": "left"},
+               "int": {"num_format": INTEGER}, "count": {"num_format": INTEGER,
+                                                         "align": "center"},
+               "number": {"num_format": AMOUNT}, "share": {"num_format": SV + "0 %"},
+               "text": {}}

@@ -1,0 +1,311 @@
+"""Sammanfattning: the headline, goals per assessment, activities per status, who has reported
+(and when, and in time), and the two charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from ...labels import (
+    ASSESSMENT_STYLE,
+    HEADLINE,
+    HEADLINE_NEGATIVE,
+    HEADLINE_NO_GOALS,
+    HEADLINE_NONE_ASSESSED,
+    HEADLINE_POSITIVE,
+    HEADLINE_UNASSESSED,
+    NO,
+    NOT_ASSESSED,
+    NOT_REPORTED,
+    PERIOD_NAMES,
+    SUBMISSION_MISSING,
+    SUBMISSION_REJECTED,
+    TOTAL,
+    YES,
+    Assessment,
+    OutputSheet,
+    Status,
+    SubmissionState,
+    WorkbookText,
+)
+from ...merge import Flag, Merged
+from ...register import Register
+from .cells import _assessment_text, _local, _text, _write
+from .layout import _Column, _Context, _page, _table
+from .styles import BLUE, LINE, NOT_REPORTED_FILL, STATE_FILL
+
+OS, WT = OutputSheet, WorkbookText
+ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
+
+
+def headline(assessments: Sequence[str | None]) -> str:
+    """The report's own summary sentence, e.g. "Av de totalt 21 målen är 14 uppfyllda eller
+    delvis uppfyllda och 7 knappt eller ej uppfyllda."""
+    total = len(assessments)
+    if total == 0:
+        return HEADLINE_NO_GOALS
+    positive = sum(1 for a in assessments if a and Assessment(a).positive)
+    negative = sum(1 for a in assessments if a and not Assessment(a).positive)
+    unassessed = total - positive - negative
+    if unassessed == total:
+        return HEADLINE_NONE_ASSESSED.format(total=total)
+    parts = [f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
+             f"{negative} {HEADLINE_NEGATIVE[negative != 1]}"]
+    if unassessed:
+        parts.append(f"{unassessed} {HEADLINE_UNASSESSED}")
+    text = ", ".join(parts[:-1]) + " och " + parts[-1]
+    return HEADLINE.format(total=total, parts=text)
+
+
+@dataclass
+class _DepartmentState:
+    code: str
+    state: str  # a SubmissionState value, SUBMISSION_MISSING or SUBMISSION_REJECTED
+    received: dt.datetime | None
+    in_time: bool | None
+    file: str
+    note: str
+
+
+def department_states(register: Register, period: str, submissions: pd.DataFrame,
+                      reported: set[str], as_of: dt.datetime) -> list[_DepartmentState]:
+    """Per register department: the file that counts (state, when, in time), or why none."""
+    deadline: dt.date = register.period(period)["deadline"]
+    records = submissions.to_dict("records") if not submissions.empty else []
+
+    def when(record: dict[str, Any]) -> dt.datetime:
+        return _local(record.get("received")) or dt.datetime.min
+
+    by_department: dict[object, list[dict[str, Any]]] = {}
+    for record in records:
+        by_department.setdefault(record.get("department"), []).append(record)
+    states = []
+    for code in register.department_codes:
+        mine = sorted(by_department.get(code, []), key=when)
+        counting = [r for r in mine if bool(r.get("counts")) and r.get("state") in
+                    ACCEPTED_STATES]
+        rejected = [r for r in mine if r.get("state") == SubmissionState.REJECTED.value]
+        if counting:
+            best = counting[-1]
+            received = _local(best.get("received"))
+            later = [str(r.get("file")) for r in rejected if received and when(r) > received]
+            # what the remarks are is on Datakvalitet; here the committee sees there are some
+            warnings = int(best.get("warnings") or 0)
+            notes = [WT.WITH_WARNINGS[warnings != 1].format(antal=warnings)] if warnings else []
+            if later:
+                notes.append(WT.LATER_REJECTED.format(filer=", ".join(later)))
+            note = " ".join(notes)
+            states.append(_DepartmentState(
+                code, str(best["state"]), received,
+                None if received is None else received.date() <= deadline,
+                _text(best.get("file")), note))
+        elif code in reported:  # accepted according to the merge, though no file is listed
+            states.append(_DepartmentState(code, SubmissionState.ACCEPTED.value, None, None,
+                                           "", ""))
+        elif rejected:
+            last = rejected[-1]
+            states.append(_DepartmentState(
+                code, SUBMISSION_REJECTED, _local(last.get("received")), None,
+                _text(last.get("file")),
+                WT.ONLY_REJECTED.format(fel=int(last.get("errors") or 0))))
+        else:
+            text = WT.DEADLINE_PASSED if as_of.date() > deadline else WT.DEADLINE_COMING
+            states.append(_DepartmentState(code, SUBMISSION_MISSING, None, None, "",
+                                           text.format(datum=f"{deadline:%Y-%m-%d}")))
+    return states
+
+
+def _reported_departments(merged: Merged) -> set[str]:
+    acts = merged.activities
+    reported = {department for department, flags in zip(acts["department"].tolist(),
+                                                         acts["flags"].tolist(), strict=True)
+                if Flag.NOT_REPORTED not in tuple(flags)}
+    reported |= set(merged.sick_leave["department"]) if not merged.sick_leave.empty else set()
+    reported |= set(merged.goals.loc[merged.goals["reported"].astype(bool), "owner"])
+    return reported
+
+
+SUMMARY_WIDTHS = (30, 11, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
+
+
+def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
+                   submissions: pd.DataFrame) -> None:
+    styles, register, merged = ctx.styles, ctx.register, ctx.merged
+    settings = register.settings
+    period_row = register.period(merged.period)
+    _page(sheet, ctx, header_rows=None)
+    sheet.fit_to_pages(1, 1)
+    for c, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(c, c, width)
+    last_col = len(SUMMARY_WIDTHS) - 1
+
+    sheet.write_string(0, 0, WT.TITLE.format(period=merged.period, organ=settings.organ),
+                       styles.title)
+    sheet.set_row(0, 24)
+    facts: list[tuple[str, object, Format]] = [
+        (WT.MUNICIPALITY, settings.municipality, styles.plain),
+        (WT.ORGAN, settings.organ, styles.plain),
+        (WT.PERIOD, WT.PERIOD_TEXT.format(period=merged.period, år=settings.year,
+                                          namn=PERIOD_NAMES[merged.period[-2:]]),
+         styles.plain),
+        (WT.PERIOD_END, period_row["period_end"], styles.plain_date),
+        (WT.DEADLINE, period_row["deadline"], styles.plain_date),
+        (WT.DATA_AS_OF, ctx.as_of, styles.plain_datetime),
+    ]
+    r = 2
+    for label, value, fmt in facts:
+        sheet.write_string(r, 0, label, styles.label)
+        if not isinstance(value, str):  # a date is not allowed to spill into C like text
+            sheet.merge_range(r, 1, r, 2, "", fmt)
+        _write(styles, sheet, r, 1, value, fmt)
+        r += 1
+
+    goals = merged.goals
+    assessments = [a if isinstance(a, str) else None for a in goals["assessment"]]
+    r += 1
+    sheet.merge_range(r, 0, r, last_col, headline(assessments), styles.headline)
+    sheet.set_row(r, 22)
+    top = r + 2
+
+    # Left: goals per assessment, then activities per status.
+    sheet.write_string(top, 0, WT.GOALS_PER_ASSESSMENT, styles.section)
+    counts = [(a.value, sum(1 for x in assessments if x == a.value)) for a in Assessment]
+    rows: list[dict[str, Any]] = [
+        {"label": _assessment_text(a), "count": n, "share": _share(n, len(assessments)),
+         "_style": {"label": {"bold": True, "bg_color": ASSESSMENT_STYLE[Assessment(a)][1]}}}
+        for a, n in counts]
+    unassessed = sum(1 for x in assessments if x is None)
+    if unassessed:
+        rows.append({"label": NOT_ASSESSED, "count": unassessed,
+                     "share": _share(unassessed, len(assessments)),
+                     "_style": {"label": {"italic": True}}})
+    rows.append({"label": TOTAL, "count": len(assessments),
+                 "share": _share(len(assessments), len(assessments)),
+                 "_row": {"bold": True, "top": 1}})
+    goal_table = top + 1
+    left = _table(sheet, ctx, goal_table, [
+        _Column(WT.ASSESSMENT, "label", 30), _Column(WT.GOAL_COUNT, "count", 11, "int"),
+        _Column(WT.SHARE, "share", 9, "share")], rows, header_height=17, autofilter=False)
+
+    left += 2
+    sheet.write_string(left, 0, WT.ACTIVITIES_PER_STATUS, styles.section)
+    statuses = Counter(s if isinstance(s, str) else None
+                       for s in merged.activities["status"].tolist())
+    total = statuses.total()
+    rows = [{"label": s.value, "count": statuses[s.value],
+             "share": _share(statuses[s.value], total)} for s in Status]
+    missing = statuses[None]
+    rows.append({"label": NOT_REPORTED, "count": missing, "share": _share(missing, total),
+                 "_style": {"label": {"italic": True}}})
+    rows.append({"label": TOTAL, "count": total, "share": _share(total, total),
+                 "_row": {"bold": True, "top": 1}})
+    status_table = left + 1
+    left = _table(sheet, ctx, status_table, [
+        _Column(WT.STATUS, "label", 30), _Column(WT.COUNT, "count", 11, "int"),
+        _Column(WT.SHARE, "share", 9, "share")], rows, header_height=17, autofilter=False)
+
+    # Right: who has reported, then the two charts.
+    sheet.write_string(top, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
+    states = department_states(register, merged.period, submissions,
+                               _reported_departments(merged), ctx.as_of)
+    rows = []
+    for state in states:
+        if state.state == SUBMISSION_MISSING:
+            style = {"state": {"bold": True, "font_color": "#C00000"}}
+        else:
+            known = state.state in {s.value for s in SubmissionState}
+            style = {"state": {"bg_color": STATE_FILL.get(
+                SubmissionState(state.state) if known else SubmissionState.REJECTED)}}
+        rows.append({"name": ctx.name(state.code), "state": state.state,
+                     "received": state.received,
+                     "in_time": "" if state.in_time is None else (YES if state.in_time else NO),
+                     "file": state.file, "note": state.note,
+                     "_style": style})
+    right = _table(sheet, ctx, top + 1, [
+        _Column(WT.DEPARTMENT, "name", 27), _Column(WT.SUBMISSION, "state", 23),
+        _Column(WT.RECEIVED, "received", 16, "datetime"), _Column(WT.IN_TIME, "in_time", 6),
+        _Column(WT.FILE, "file", 24), _Column(WT.REMARK, "note", 34)], rows, header_height=17, autofilter=False, col0=4)
+    missing_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_MISSING]
+    rejected_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_REJECTED]
+    lines = []
+    if missing_names:
+        lines.append(WT.MISSING_LINE.format(avdelningar=", ".join(missing_names)))
+    if rejected_names:
+        lines.append(WT.REJECTED_LINE.format(avdelningar=", ".join(rejected_names)))
+    if not missing_names and not rejected_names:
+        lines.append(WT.ALL_REPORTED)
+    for line in lines:
+        right += 1
+        sheet.merge_range(right, 4, right, last_col, line, styles.get(bold=True, bottom=0))
+
+    right += 2
+    goal_chart = book.add_chart({"type": "bar"})
+    # the goals not yet assessed are a bar too (grey), as in the report's chart: without it
+    # the chart shows fewer goals than there are
+    goal_rows = len(Assessment) + (1 if unassessed else 0)
+    goal_chart.add_series({
+        "name": WT.GOALS_PER_ASSESSMENT,
+        "categories": [OS.SUMMARY, goal_table + 1, 0, goal_table + goal_rows, 0],
+        "values": [OS.SUMMARY, goal_table + 1, 1, goal_table + goal_rows, 1],
+        "points": [{"fill": {"color": ASSESSMENT_STYLE[a][1]},
+                    "border": {"color": "#404040"}} for a in Assessment]
+        + ([{"fill": {"color": NOT_REPORTED_FILL}, "border": {"color": "#404040"}}]
+           if unassessed else []),
+        "data_labels": {"value": True}, "gap": 60,
+    })
+    _style_chart(goal_chart, WT.GOALS_PER_ASSESSMENT, max(n for _, n in counts + [
+        ("", unassessed)]))
+    status_chart = book.add_chart({"type": "bar"})
+    status_chart.add_series({
+        "name": WT.ACTIVITIES_PER_STATUS,
+        "categories": [OS.SUMMARY, status_table + 1, 0, status_table + len(Status) + 1, 0],
+        "values": [OS.SUMMARY, status_table + 1, 1, status_table + len(Status) + 1, 1],
+        "fill": {"color": BLUE}, "data_labels": {"value": True}, "gap": 50,
+    })
+    _style_chart(status_chart, WT.ACTIVITIES_PER_STATUS, max(statuses.values(), default=0))
+    chart_height = 250
+    goal_chart.set_size({"width": 330, "height": chart_height})
+    status_chart.set_size({"width": 400, "height": chart_height})
+    sheet.insert_chart(right, 4, goal_chart, {"x_offset": 0, "y_offset": 4})
+    sheet.insert_chart(right, 4, status_chart, {"x_offset": 340, "y_offset": 4})
+    right += math.ceil(chart_height / 20) + 1
+
+    r = max(left, right) + 2
+    sheet.merge_range(r, 0, r, last_col, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                      styles.note)
+    sheet.set_row(r, 44)
+
+
+def _share(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def _count_step(largest: int) -> int:
+    """A whole step between gridlines, 1, 2 or 5 times a power of ten, for at most ten of
+    them: a count axis left to itself shows 0,5 goals (and, in LibreOffice, "0.5")."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if largest <= 10 * factor * power:
+                return factor * power
+        power *= 10
+
+
+def _style_chart(chart: Any, title: str, largest: int) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_legend({"none": True})
+    # A bar chart's y axis holds the categories: top to bottom in table order.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
+    chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": LINE}},
+                      "num_font": {"size": 9}, "min": 0, "num_format": "0",
+                      "major_unit": _count_step(largest)})
+    chart.set_chartarea({"border": {"none": True}})
