@@ -191,8 +191,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                          "fliken > Byt namn) och lämna in igen."),
     "sheet_extra": (W, 'Fliken "{flik}" ingår inte i mallen och har inte lästs in.'),
     "column_renamed": (W, 'Kolumnen "{rubrik}" på fliken "{flik}" har skrivits "{hittad}" (kolumn '
-                          "{bokstav}). Vi har läst den ändå; ändra inte kolumnrubrikerna i "
-                          "mallen."),
+                          "{bokstav}{skillnad}). Vi har läst den ändå; ändra inte "
+                          "kolumnrubrikerna i mallen."),
     "column_missing": (E, 'Kolumnen "{rubrik}" saknas på fliken "{flik}". Använd mallen utan att '
                           "ta bort eller byta namn på kolumner."),
     "column_renamed_unknown": (E, 'Kolumnen "{rubrik}" hittades inte på fliken "{flik}". I kolumn '

@@ -422,6 +422,11 @@ def header_case_changed(valid: bytes) -> bytes:
 
 
 @case("S6")
+def header_space_after(valid: bytes) -> bytes:
+    return cells(valid, "Aktiviteter", {"H1": "Status "})
+
+
+@case("S6")
 def header_renamed(valid: bytes) -> bytes:
     return cells(valid, "Aktiviteter", {"H1": "Läge"})
 

@@ -94,6 +94,10 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "sheet_added": (WARN, "sheet_extra", ('"Anteckningar"', "har inte lästs in")),
     "data_on_wrong_sheet": (REJECT, "sheet_moved", ('"Sjukfrånvaro" är tom', '"Blad1"')),
     "header_case_changed": (WARN, "column_renamed", ('"Antal anställda"', "kolumn C")),
+    # a space only, invisible on screen: the message says where it is
+    "header_space_after": (WARN, "column_renamed", ('"Status"', '"Status "',
+                                                    "kolumn H, med mellanslag i slutet",
+                                                    "ändra inte kolumnrubrikerna")),
     "header_renamed": (REJECT, "column_renamed_unknown",
                        ('"Status" hittades inte', '"Aktiviteter"', 'I kolumn H står "Läge"')),
     "column_deleted": (REJECT, "column_missing", ('"Prognos helår" saknas', '"Ekonomi"')),
