@@ -489,6 +489,14 @@ def format_number(value: float, decimals: int | None = None, *, group: bool = Tr
 SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}
 
 
+# Files refused for what they may do to whoever opens them (BAD_INPUTS F10 macros, F12 DTDs
+# and entities): their bytes are kept in the archive's quarantine and never opened again.
+QUARANTINE = frozenset({"file_macros", "file_unsafe_xml"})
+# Files no spreadsheet library may open, not even to mark up a feedback copy: the quarantined
+# ones, and one far too large unpacked (F11, a zip bomb), which openpyxl would unpack whole.
+UNOPENED = QUARANTINE | {"file_too_large"}
+
+
 @dataclass
 class Report:
     """Everything found in one file: errors reject it, warnings travel with it."""
@@ -527,6 +535,16 @@ class Report:
     @property
     def accepted(self) -> bool:
         return not self.errors
+
+    @property
+    def quarantine(self) -> str | None:
+        """The code of the finding that puts the file in quarantine (QUARANTINE), if any."""
+        return next((i.code for i in self.issues if i.code in QUARANTINE), None)
+
+    @property
+    def unopened(self) -> bool:
+        """Whether no library may open the file, not even for the feedback copy (UNOPENED)."""
+        return any(i.code in UNOPENED for i in self.issues)
 
     @property
     def verdict(self) -> Verdict:

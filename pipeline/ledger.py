@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .archive import Arrival
@@ -69,6 +70,8 @@ class StatusReport:
     # files in the inbox now, for the next run: per drop folder's code ("" for the inbox)
     in_inbox: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. the inbox is missing
+    # the period's files put in quarantine (Arrival.quarantine), with where their bytes are
+    quarantined: list[tuple[Arrival, Path]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -105,10 +108,21 @@ class StatusReport:
         for shown, nights in self.open_files.items():
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
+        for arrival, path in self.quarantined:
+            out.append(f"Karantän: {arrival.shown} ({arrival.department or 'okänd avdelning'}, "
+                       f"{arrival.received[:16].replace('T', ' ')}) "
+                       f"{QUARANTINE_REASONS.get(arrival.quarantine or '', '')}och har "
+                       f"inte lästs in. Den ligger i {path}; öppna den inte.")
         if self.in_inbox.get(""):
             out.append(f"{_waiting_note(self.in_inbox[''], ' direkt')}, utanför "
                        "avdelningarnas mappar")
         return out + self.notes
+
+
+# Why a file is in quarantine, as `pipeline status` says it (issues.QUARANTINE)
+QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
+                      "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML (något Excel "
+                                         "aldrig skriver) "}
 
 
 def _waiting_note(files: int, where: str) -> str:

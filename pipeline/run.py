@@ -169,7 +169,8 @@ def validate_files(settings: Settings, files: Sequence[Path],
         if feedback_dir is not None and not report.accepted:
             from .publish.feedback import write_feedback
 
-            result.feedback_path = write_feedback(report, content, feedback_dir)
+            result.feedback_path = write_feedback(report, _to_mark_up(report, content),
+                                                  feedback_dir)
         results[index] = result
     return results
 
@@ -217,6 +218,7 @@ class RunSummary:
     stuck: list[tuple[str, Path]] = field(default_factory=list)
     # earlier feedback copies that could not be removed (open in another program)
     feedback_left: list[Path] = field(default_factory=list)
+    quarantined: dict[str, Path] = field(default_factory=dict)  # checksum: where its bytes are
 
     @property
     def rejected(self) -> int:
@@ -242,9 +244,8 @@ class RunSummary:
                 detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
                            "avbröts innan den hann skriva sammanställningen")
             out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
-            notices += [f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
-                        f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte "
-                        "i Excel." for code in _admin_notices(report)]
+            notices += [_admin_line(arrival, code, self.quarantined.get(arrival.sha256))
+                        for code in _admin_notices(report)]
         out.extend(notices)
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
@@ -322,6 +323,15 @@ ADMIN_NOTICES = {
     "sheet_too_large": "har värden långt utanför mallens blad (kanske ett försök att fylla "
                        "minnet).",
 }
+
+def _admin_line(arrival: Arrival, code: str, quarantined: Path | None) -> str:
+    if quarantined is None:
+        return (f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
+                f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte i Excel.")
+    return (f"Säkerhetsvarning till administratören: {arrival.shown} {ADMIN_NOTICES[code]} "
+            f"Filen har inte lästs in och ligger i karantän: {quarantined}. Öppna den inte, och "
+            f"fråga {arrival.department or 'avdelningen'} om filen kommer därifrån.")
+
 
 def _admin_notices(report: Report) -> list[str]:
     """The codes of the report's issues that the administrator is told about, once each."""
@@ -549,7 +559,8 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
     outcomes: list[tuple[Path, Checked]] = []
     for (path, folder, submission), (report, data) in zip(read, checked, strict=True):
         sha = submission.sha256
-        archive.store(submission.content, sha)  # durable before its ledger line (`_take`)
+        # durable before its ledger line (`_take`)
+        archive.store(submission.content, sha, quarantine=report.quarantine is not None)
         archive.cache(sha, validation_key(register, _WORKER["period"],  # type: ignore[arg-type]
                                           folder, _WORKER["own"]),  # type: ignore[arg-type]
                       (report, data))
@@ -645,7 +656,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-    stored = archive.store(content, sha)
+    # a copy of a quarantined file joins it there (its report says Dubblett)
+    quarantine = earlier.quarantine if earlier is not None else report.quarantine
+    stored = archive.store(content, sha, quarantine=quarantine is not None)
+    if quarantine is not None:
+        summary.quarantined[sha] = stored
     if verdict != DUPLICATE and \
             (earlier_period := _period_found(report, "file_wrong_period")) is not None:
         summary.late.append((item.shown, earlier_period, stored,
@@ -659,7 +674,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                       name=item.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
-                      warnings=len(report.warnings), saved_at=saved, key=key)
+                      warnings=len(report.warnings), saved_at=saved, key=key,
+                      quarantine=quarantine)
     arrivals.append(arrival)
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
@@ -714,6 +730,10 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
         for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
+        if t.arrival.quarantine is not None:
+            archive.log("quarantined", code=t.arrival.quarantine, name=t.arrival.name,
+                        folder=t.item.folder, sha256=t.arrival.sha256,
+                        path=str(archive.quarantine_path(t.arrival.sha256)))
         _remove_from_inbox(t.item, summary, t.arrival.size, t.arrival.mtime_ns)
 
 
@@ -755,7 +775,8 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
             target = name if free else _feedback_name_with(name, t.arrival.name, names | {name})
             names.add(target)
             try:
-                written.append(write_feedback(t.report, t.content, folder, name=target,
+                written.append(write_feedback(t.report, _to_mark_up(t.report, t.content),
+                                              folder, name=target,
                                               receipt=t.arrival.sha256[:10]))
             except OSError as exc:
                 if not _in_use(exc) or not (folder / target).exists():
@@ -763,7 +784,8 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
                 left.append(folder / target)  # about an earlier file: outdated now
                 target = _feedback_name_with(name, t.arrival.name, names | {name, target})
                 names.add(target)
-                written.append(write_feedback(t.report, t.content, folder, name=target,
+                written.append(write_feedback(t.report, _to_mark_up(t.report, t.content),
+                                              folder, name=target,
                                               receipt=t.arrival.sha256[:10]))
     reported = {t.arrival.department for t in taken
                 if t.arrival.department and t.arrival.verdict != DUPLICATE
@@ -784,6 +806,12 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
                         raise
                     left.append(old)
     return written, left
+
+
+def _to_mark_up(report: Report, content: bytes) -> bytes | None:
+    """The bytes a feedback copy is made from; None (the Fel sheet alone) for a file that no
+    library may open (issues.UNOPENED)."""
+    return None if report.unopened else content
 
 
 def _refused_as_a_whole(report: Report) -> bool:
@@ -833,6 +861,8 @@ def _fingerprint_of(frame: pd.DataFrame) -> str:
 
 def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+    if arrival.quarantine is not None:
+        return _quarantine_report(arrival), None  # its bytes are never read again
     key = validation_key(register, period, arrival.folder, own)
     cached = archive.cached(arrival.sha256, key)
     if cached is not None:
@@ -841,6 +871,14 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
                                         period, arrival.folder or None, own)
     archive.cache(arrival.sha256, key, (report, data))
     return report, data
+
+
+def _quarantine_report(arrival: Arrival) -> Report:
+    """A quarantined file's report, told again from its ledger line."""
+    report = Report(file=arrival.name, department=arrival.department, period=arrival.period)
+    report.add(make(arrival.quarantine or "file_unsafe_xml", fil=arrival.name,
+                    orsak="DTD eller entiteter"))
+    return report
 
 
 def _merge_period(archive: Archive, register: Register, period: str, arrivals: list[Arrival],
@@ -1204,9 +1242,12 @@ def submission_status(settings: Settings) -> StatusReport:
     manifest = _manifest(settings.outbox / f"manifest_{period}.json")
     if manifest.get("register", {}).get("sha256") != register.checksum:
         manifest = {}  # written against another register: its findings may not hold
-    status = department_status(register, archive.arrivals(), period, now().date(),
+    arrivals = archive.arrivals()
+    status = department_status(register, arrivals, period, now().date(),
                                archive.open_files(),
                                {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
+    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in arrivals
+                          if a.period == period and a.quarantine and a.verdict != DUPLICATE]
     try:
         scan = scan_inbox(settings, register.department_codes)
     except ConfigError as exc:  # no inbox: the next run will stop on it

@@ -444,13 +444,72 @@ def test_a_file_with_macros_or_unsafe_xml_is_told_to_the_administrator_too(works
     drop(workspace, "EKO")
     result = run(workspace, "run")
     assert result.exit_code == 1
-    notices = [line for line in result.output.splitlines() if "Till administratören" in line]
+    notices = [line for line in result.output.splitlines()
+               if "till administratören:" in line.lower()]
     assert len(notices) == 2, result.output  # not for EKO's ordinary file
     assert "SOC/makro.xlsm innehåller makron" in notices[0]
     assert "SOC/xxe.xlsx innehåller DTD eller entiteter" in notices[1]
-    assert "angripa systemet" in notices[1] and "arkiverad" in notices[1]
+    assert "angripa systemet" in notices[1] and "karantän" in notices[1]
     log = (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8")
     assert log.count('"admin_notice"') == 2
+
+
+def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
+        workspace, register_copy, monkeypatch):
+    """BAD_INPUTS F10 and F12: the bytes are kept, apart, and no library opens them again: not
+    for the department's feedback, not when the register changes and every file's verdict is
+    told anew."""
+    from tests import corpus
+
+    path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    hostile = {"makro.xlsm": corpus.macros_vba_project(valid),
+               "xxe.xlsx": corpus.dtd_entities(valid)}
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    for name, content in hostile.items():
+        (workspace / "inbox" / "SOC" / name).write_bytes(content)
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    archive = Archive(workspace / "archive")
+    for name, content in hostile.items():
+        digest = hashlib.sha256(content).hexdigest()
+        kept = archive.quarantine_path(digest)
+        assert kept.read_bytes() == content  # nothing lost, byte for byte
+        assert not archive.blob_path(digest).exists()
+        line = next(x for x in result.output.splitlines() if f"SOC/{name} innehåller" in x)
+        assert line.startswith("Säkerhetsvarning till administratören:")
+        assert f"ligger i karantän: {kept}" in line and "Öppna den inte" in line
+    log = [json.loads(x) for x in archive.log_path.read_text(encoding="utf-8").splitlines()]
+    assert sorted(e["name"] for e in log if e["event"] == "quarantined") == sorted(hostile)
+    assert {a.name: a.quarantine for a in archive.arrivals()} == {
+        "makro.xlsm": "file_macros", "xxe.xlsx": "file_unsafe_xml",
+        next((SUBMISSIONS / "EKO").glob("*.xlsx")).name: None}
+    for feedback in (workspace / "outbox" / "feedback").glob("SOC_*.xlsx"):
+        # what to do, on the Fel sheet alone: nothing copied out of the file
+        assert openpyxl.load_workbook(feedback).sheetnames == ["Fel"]
+    status = run(workspace, "status").output
+    assert "Karantän: SOC/makro.xlsm (SOC," in status and "innehåller makron" in status
+    assert "Karantän: SOC/xxe.xlsx (SOC," in status and "öppna den inte" in status
+
+    import pipeline.intake
+
+    opened = pipeline.intake.parse_submission
+    quarantined = {hashlib.sha256(c).hexdigest() for c in hostile.values()}
+
+    def guarded(content, *, name):
+        assert hashlib.sha256(content).hexdigest() not in quarantined, f"{name} was opened"
+        return opened(content, name=name)
+
+    monkeypatch.setattr(pipeline.intake, "parse_submission", guarded)
+    change_register(path, lambda book: book["Inställningar"].cell(2, 2, "Ånge kommun"))
+    result = run(workspace, "run")  # every verdict told anew against the edited register
+    assert result.exit_code == 0, result.output
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+    assert any("makro.xlsm innehåller makron" in str(r) for r in rows)
+    assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
 def test_files_in_a_folder_that_is_no_department_are_named_and_left(workspace):
