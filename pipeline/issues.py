@@ -117,8 +117,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_not_template": (E, "Filen {fil} är inte gjord med rapportmallen (fliken _meta saknas "
                              "eller är ändrad). Hämta mallen från controllern, fyll i den och "
                              "lämna in igen."),
-    "file_old_template": (E, "Filen bygger på en äldre version av mallen ({v_fil}). Hämta den "
-                             "aktuella mallen (version {v_ny}) och för över uppgifterna."),
+    "file_old_template": (E, "Filen {fil} bygger på en äldre version av mallen (version {v_fil}). "
+                             "Hämta den aktuella mallen (version {v_ny}) från controllern och "
+                             "för över uppgifterna till den."),
+    "file_old_template_readable": (W, "Du använder mallversion {v_fil}. Det fungerar den här "
+                                      "gången, men använd version {v_ny} nästa gång; hämta den "
+                                      "från controllern."),
+    # templates written by a later version of Målsystem than the one reading them
+    "file_newer_template": (E, "Filen {fil} bygger på en nyare version av mallen (version "
+                               "{v_fil}) än den som kan läsas här (version {v_ny}). Kontakta "
+                               "controllern: mallen och Målsystem behöver vara av samma "
+                               "version."),
     "file_unknown_department": (E, 'Filen anger avdelningskoden "{värde}" (_meta), som inte finns '
                                    "i registret. Använd mallen som skickades till er avdelning."),
     "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "

@@ -359,6 +359,11 @@ def old_template_version(valid: bytes) -> bytes:
 
 
 @case("F22")
+def newer_template_version(valid: bytes) -> bytes:
+    return cells(valid, "_meta", {"B2": "2"})
+
+
+@case("F22")
 def register_changed_since_template(valid: bytes) -> bytes:
     return cells(valid, "_meta", {"B6": "0" * 64})
 

@@ -80,8 +80,15 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "wrong_period": (REJECT, "file_wrong_period", ("gäller 2024-T1", "för 2024-T2")),
     "period_not_in_register": (REJECT, "file_unknown_period", ('"2024-T4"', "2024-T2")),
     "department_not_in_register": (REJECT, "file_unknown_department", ('"KULTUR"',)),
-    "old_template_version": (REJECT, "file_old_template", ("äldre version av mallen (0)",
-                                                           "version 1")),
+    "old_template_version": (REJECT, "file_old_template", ("old_template_version.xlsx",
+                                                           "äldre version av mallen (version 0)",
+                                                           "aktuella mallen (version 1) från "
+                                                           "controllern")),
+    # made by a later Målsystem than the one reading it: not "older", and the controller's
+    "newer_template_version": (REJECT, "file_newer_template", ("newer_template_version.xlsx",
+                                                               "nyare version av mallen "
+                                                               "(version 2)",
+                                                               "Kontakta controllern")),
     "register_changed_since_template": (WARN, "file_register_changed", ("äldre version av "
                                                                         "registret",)),
     "not_our_template": (REJECT, "file_not_template", ("not_our_template.xlsx",

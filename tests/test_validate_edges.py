@@ -332,3 +332,22 @@ def test_an_own_activity_no_longer_known_after_a_register_edit_is_told_not_refus
     report, _ = validate(parse_submission(stab, name="f.xlsx"), register, corpus.PERIOD,
                          own_activities=own_frame("STAB-E1"))
     assert report.accepted and not any(i.code == "own_activity_missing" for i in report)
+
+
+def test_a_template_version_still_readable_is_accepted_with_a_remark(register, tmp_path,
+                                                                     monkeypatch):
+    """BAD_INPUTS F22: an older template that the current one left readable is read, and the
+    department is asked to use the current template next time; any other is refused."""
+    from pipeline import labels
+
+    valid = corpus.make_valid(tmp_path).read_bytes()
+    old = corpus.cells(valid, "_meta", {"B2": "0"})
+    monkeypatch.setattr(labels, "READABLE_TEMPLATE_VERSIONS", frozenset({"0"}))
+    report, data = validate(parse_submission(old, name="stab.xlsx"), register, "2024-T2")
+    assert report.accepted and data is not None
+    [remark] = report.issues
+    assert remark.message == ("Du använder mallversion 0. Det fungerar den här gången, men "
+                              "använd version 1 nästa gång; hämta den från controllern.")
+    older = corpus.cells(valid, "_meta", {"B2": "-1"})
+    report, _ = validate(parse_submission(older, name="stab.xlsx"), register, "2024-T2")
+    assert [i.code for i in report.errors] == ["file_old_template"]
