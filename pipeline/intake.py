@@ -303,12 +303,19 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         return make("file_macros", fil=name), []
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES or any(
-        info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size)
-        for info in infos
-    ):
+    if total > MAX_UNCOMPRESSED_BYTES:
         return make("file_too_large", fil=name, storlek=f"{_size(total)} uppackad",
                     max=_size(MAX_UNCOMPRESSED_BYTES)), []
+    # a part far smaller packed than unpacked, below the size limit: the size message ("16 MB
+    # uppackad, högst 120 MB") would contradict itself, so it is told as what it is
+    bomb = next((info for info in infos if info.file_size > 10_000_000
+                 and info.file_size > MAX_RATIO * max(1, info.compress_size)), None)
+    if bomb is not None:
+        in_sheet = bomb.filename.startswith("xl/worksheets/")
+        return make("file_packed_suspiciously", fil=name, packad=_size(bomb.compress_size),
+                    storlek=_size(bomb.file_size),
+                    åtgärd="Ta bort värden och formatering långt ner i bladen" if in_sheet
+                    else "Ta bort bilder och inklistrade objekt ur filen"), []
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
@@ -348,6 +355,8 @@ def _link_sources(unpacked: dict[str, bytes]) -> list[str]:
 
 
 def _size(count: int) -> str:
+    if count < 1024 * 1024:  # a packed part of a zip bomb: "0 MB" would say nothing
+        return f"{max(1, round(count / 1024))} kB"
     return f"{count / 1024 / 1024:.0f} MB".replace(".", ",")
 
 

@@ -104,6 +104,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_too_large": (E, "Filen {fil} är mycket större än mallen tillåter ({storlek}, högst "
                           "{max}). Ta bort värden och formatering långt ner i bladen och lämna in "
                           "igen."),
+    "file_packed_suspiciously": (E, "Filen {fil} innehåller en del som växer från {packad} till "
+                                    "{storlek} när filen packas upp, mer än Excel packar, och "
+                                    "kan av säkerhetsskäl inte läsas. {åtgärd}, spara och lämna "
+                                    "in igen."),
     "file_unsafe_xml": (E, "Filen {fil} innehåller tekniskt innehåll som Excel inte skapar "
                            "({orsak}) och kan av säkerhetsskäl inte läsas. Kontakta "
                            "controllern innan du lämnar in igen."),
@@ -502,8 +506,9 @@ SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}
 # and entities): their bytes are kept in the archive's quarantine and never opened again.
 QUARANTINE = frozenset({"file_macros", "file_unsafe_xml"})
 # Files no spreadsheet library may open, not even to mark up a feedback copy: the quarantined
-# ones, and one far too large unpacked (F11, a zip bomb), which openpyxl would unpack whole.
-UNOPENED = QUARANTINE | {"file_too_large"}
+# ones, and one far too large unpacked or packed far too hard (F11, a zip bomb), which
+# openpyxl would unpack whole.
+UNOPENED = QUARANTINE | {"file_too_large", "file_packed_suspiciously"}
 
 
 @dataclass

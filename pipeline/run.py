@@ -319,7 +319,9 @@ ADMIN_NOTICES = {
                    "öppnar filen.",
     "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML, något Excel aldrig skriver: "
                        "det kan vara ett försök att angripa systemet.",
-    "file_too_large": "är orimligt stor när den packas upp (kanske en så kallad zip-bomb).",
+    "file_too_large": "är orimligt stor (kanske en så kallad zip-bomb).",
+    "file_packed_suspiciously": "innehåller en del som är packad långt hårdare än Excel packar "
+                                "(kanske en så kallad zip-bomb).",
     "sheet_too_large": "har värden långt utanför mallens blad (kanske ett försök att fylla "
                        "minnet).",
 }
