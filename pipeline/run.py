@@ -367,6 +367,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         for left in sweep_temporary(folder):  # what a run killed while writing left behind
             archive.log("temporary_removed", path=str(left))
     first = scan_inbox(settings, None)
+    if first.ignored:  # a department's file saved as ".rapport.xlsx" is found here
+        archive.log("files_ignored", names=first.ignored)
     nights_open = archive.nights_open(started.date(), first.open)
     for shown, nights in nights_open.items():
         archive.log("file_open", name=shown, nights=nights)

@@ -559,6 +559,20 @@ def test_a_file_without_an_extension_is_read_but_not_excels_temporary_save(works
     assert (workspace / "inbox" / "EKO" / "4A3F9C21").exists()
 
 
+def test_files_never_read_are_logged(workspace):
+    """BAD_INPUTS F15, "ignore (log)": a department's report saved as a hidden file or as a
+    .tmp is never read, and the log is where the controller finds why."""
+    drop(workspace, "EKO", name="4A3F9C21")
+    drop(workspace, "SOC", name=".Sociala T2.xlsx")
+    drop(workspace, "STAB", name="stab.xlsx.tmp", folder=False)
+    run(workspace, "run")
+    log = [json.loads(line) for line in
+           (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    [ignored] = [e["names"] for e in log if e["event"] == "files_ignored"]
+    assert sorted(ignored) == ["EKO/4A3F9C21", "SOC/.Sociala T2.xlsx", "stab.xlsx.tmp"]
+    assert Archive(workspace / "archive").arrivals() == []
+
+
 def test_an_inbox_that_is_not_there_stops_the_run_with_exit_2(workspace):
     """Not "no new files" every night, which cron would never question."""
     (workspace / "inbox").rmdir()
