@@ -319,7 +319,8 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            wide = b"\x00" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+            if any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
                 return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
     if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []
@@ -331,6 +332,15 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
     if embedded:
         warnings.append(make("file_embedded_objects", fil=name, antal=len(embedded)))
     return None, warnings
+
+
+# A DTD or entity declaration, in each encoding an XML parser may be given (Excel writes UTF-8
+# only; calamine reads a UTF-16 sheet as empty, so a DTD there would go unseen as such). A part
+# in UTF-16 or UTF-32 begins with a byte order mark or a zero byte; the others are UTF-8.
+_UNSAFE_UTF8 = (b"<!DOCTYPE", b"<!ENTITY")
+_UNSAFE_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                        for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
+                                         "utf-32-be"))
 
 
 def _link_sources(unpacked: dict[str, bytes]) -> list[str]:

@@ -306,6 +306,17 @@ def dtd_entities(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F12")
+def dtd_entities_in_utf16(valid: bytes) -> bytes:
+    """The same, the sheet's XML in UTF-16 (which Excel never writes)."""
+    parts = zip_parts(dtd_entities(valid))
+    part = sheet_part(valid, "Aktiviteter")
+    text = parts[part].decode("utf-8")
+    text = text[text.index("<!DOCTYPE"):]  # the declaration, if any, named UTF-8
+    parts[part] = ('<?xml version="1.0" encoding="UTF-16"?>' + text).encode("utf-16")
+    return rezip(parts)
+
+
 @case("F13")
 def external_link(valid: bytes) -> bytes:
     return with_parts(valid, {

@@ -71,6 +71,8 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "value_in_last_column": (REJECT, "sheet_too_large", ("Sjukfrånvaro!XFD4900",
                                                          "långt utanför mallen")),
     "dtd_entities": (REJECT, "file_unsafe_xml", ("dtd_entities.xlsx", "säkerhetsskäl")),
+    "dtd_entities_in_utf16": (REJECT, "file_unsafe_xml", ("dtd_entities_in_utf16.xlsx",
+                                                          "säkerhetsskäl")),
     "external_link": (WARN, "file_external_links", ("external_link.xlsx",
                                                     "från en annan fil (budget 2024.xlsx)",
                                                     "Bryt länken")),
