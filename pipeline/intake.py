@@ -10,16 +10,20 @@ keep what they read for the scan.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
+import os
 import posixpath
 import re
+import sys
+import tempfile
 import xml.parsers.expat
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
@@ -135,7 +139,10 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
         return sub
     try:
-        sub.sheets = open_rows(io.BytesIO(readable or content))
+        # a number no date can be, in a date-formatted cell, makes calamine panic (below)
+        may_panic = any(scan.huge_negative for scan in sub.scans.values())
+        with _stderr_to_log() if may_panic else contextlib.nullcontext():
+            sub.sheets = open_rows(io.BytesIO(readable or content))
     except python_calamine.PasswordError:
         sub.issues.append(make("file_encrypted", fil=name))
         return sub
@@ -224,6 +231,27 @@ def open_rows(source: BinaryIO) -> dict[str, list[list[object]]]:
         return rows
     finally:
         book.close()
+
+
+@contextlib.contextmanager
+def _stderr_to_log() -> Iterator[None]:
+    """What the block writes to the process's stderr goes to the log instead. Rust prints a
+    panic (with a backtrace where RUST_BACKTRACE is set) straight to file descriptor 2 before
+    Python sees it: in the cron mail it would read as the night's crash, although the file is
+    merely refused."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            written = sink.read(4000).decode("utf-8", "replace").strip()
+            if written:
+                log.info("calamine wrote to stderr: %s", written)
 
 
 def _reason(exc: BaseException) -> str:

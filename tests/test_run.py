@@ -512,6 +512,28 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
     assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
+def test_a_refused_file_leaves_nothing_on_stderr_for_the_cron_mail(workspace):
+    """A number no date can be in a date cell makes calamine's Rust code print a panic (and,
+    with RUST_BACKTRACE set, its backtrace) to stderr, and openpyxl warns about it when the
+    feedback copy is made: both go to the log. On stderr they read as the night's crash."""
+    import subprocess
+    import sys
+
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "STAB").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "STAB").mkdir(parents=True)
+    (workspace / "inbox" / "STAB" / "datum.xlsx").write_bytes(
+        corpus.date_huge_negative_number(valid))
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(workspace / "pipeline.toml"), "run"], capture_output=True,
+                            text=True, env={**os.environ, "RUST_BACKTRACE": "1"}, timeout=300)
+    assert result.returncode == 1 and "STAB/datum.xlsx: Ej godkänd (1 fel" in result.stdout
+    assert result.stderr == ""
+    log = (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8")
+    assert "TimeDelta" in log and "outside the limits for dates" in log
+
+
 def test_files_in_a_folder_that_is_no_department_are_named_and_left(workspace):
     target = drop(workspace, "SOC")
     wrong = workspace / "inbox" / "soc"

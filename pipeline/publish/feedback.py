@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -64,7 +65,13 @@ def write_feedback(report: Report, content: bytes | None, folder: Path, receipt:
 
 
 def _marked_copy(content: bytes, report: Report, receipt: str) -> Workbook:
-    book = openpyxl.load_workbook(io.BytesIO(content))
+    # openpyxl warns of what it drops or cannot read in a department's workbook (a date beyond
+    # Excel's, an extension): the log's business, not the cron mail's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+    for warning in caught:
+        log.info("reading %s for its feedback: %s", report.file, warning.message)
     _clear_earlier_marks(book)
     marked = _mark_cells(book, report)
     _write_problem_sheet(book, report, receipt, marked)
