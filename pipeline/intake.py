@@ -328,7 +328,9 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         return make("file_corrupt", fil=name, orsak="delen [Content_Types].xml saknas"), []
     if "xl/workbook.xml" not in names:
         return _not_a_workbook(name), []
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
+    # VBA, or an Excel 4.0 macro sheet (XLM: formulas such as EXEC run at Auto_Open)
+    if any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("xl/macrosheets/")
+           for n in names):
         return make("file_macros", fil=name), []
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED_BYTES:

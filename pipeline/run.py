@@ -315,8 +315,8 @@ class RunSummary:
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
 # F10-F12): what was found, and why it matters.
 ADMIN_NOTICES = {
-    "file_macros": "innehåller makron (vbaProject.bin), som kan vara skadliga för den som "
-                   "öppnar filen.",
+    "file_macros": "innehåller makron (VBA eller ett Excel 4.0-makroblad), som kan skada den "
+                   "som öppnar filen.",
     "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML, något Excel aldrig skriver: "
                        "det kan vara ett försök att angripa systemet.",
     "file_too_large": "är orimligt stor (kanske en så kallad zip-bomb).",

@@ -277,6 +277,28 @@ def macros_vba_project(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F10", suffix=".xlsm")
+def excel4_macro_sheet(valid: bytes) -> bytes:
+    """A hidden Excel 4.0 macro sheet run at Auto_Open: macros without a vbaProject.bin."""
+    parts = zip_parts(valid)
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet xmlns:r="{r}" name="Makro1" sheetId="99" state="hidden" '
+                      f'r:id="rId99"/></sheets>'.encode())
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/'
+                             b'office/2006/relationships/xlMacrosheet" '
+                             b'Target="macrosheets/sheet1.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+                     b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    parts["xl/macrosheets/sheet1.xml"] = (
+        b'<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+        b'<c r="A1"><f>EXEC("calc.exe")</f><v>0</v></c></row></sheetData></xm:macrosheet>')
+    return rezip(parts)
+
+
 @case("F11")
 def zip_bomb(valid: bytes) -> bytes:
     parts = zip_parts(valid)
