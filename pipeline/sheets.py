@@ -103,7 +103,8 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
             if written != swedish and codes["renamed"]:
                 issues.append(make(codes["renamed"], sheet=sheet,
                                    cell=f"{excel_column(index)}{header_row}", rubrik=swedish,
-                                   hittad=written, bokstav=excel_column(index),
+                                   hittad=re.sub(r"\s*\n\s*", " ", written),  # one line
+                                   bokstav=excel_column(index),
                                    skillnad=_spacing_differs(written, swedish)))
         else:
             unknown[index] = text
