@@ -244,8 +244,10 @@ class RunSummary:
                 detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
                            "avbröts innan den hann skriva sammanställningen")
             out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
+            # (a copy of a quarantined file is a Dubblett: its report names no such code)
+            codes = _admin_notices(report) or ([arrival.quarantine] if arrival.quarantine else [])
             notices += [_admin_line(arrival, code, self.quarantined.get(arrival.sha256))
-                        for code in _admin_notices(report)]
+                        for code in codes]
         out.extend(notices)
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "

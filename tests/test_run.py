@@ -492,6 +492,10 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
         assert openpyxl.load_workbook(feedback).sheetnames == ["Fel"]
     status = run(workspace, "status").output
     assert "Karantän: SOC/makro.xlsm (SOC," in status and "innehåller makron" in status
+    (workspace / "inbox" / "SOC" / "igen.xlsm").write_bytes(hostile["makro.xlsm"])
+    again = run(workspace, "run").output  # handed in again: a copy, and still a warning
+    assert "SOC/igen.xlsm: Dubblett" in again
+    assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in again
     assert "Karantän: SOC/xxe.xlsx (SOC," in status and "öppna den inte" in status
 
     import pipeline.intake
