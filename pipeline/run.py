@@ -328,6 +328,7 @@ ADMIN_NOTICES = {
                        "minnet).",
 }
 
+
 def _admin_line(arrival: Arrival, code: str, quarantined: Path | None) -> str:
     if quarantined is None:
         return (f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
