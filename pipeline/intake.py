@@ -358,7 +358,9 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         sources = _link_sources(unpacked)
         warnings.append(make("file_external_links", fil=name,
                              källa=f" ({', '.join(sources)})" if sources else ""))
-    embedded = [n for n in names if n.startswith("xl/embeddings/") and not n.endswith("/")]
+    # pasted documents and files, and ActiveX controls (a button, a check box: one .xml each)
+    embedded = [n for n in names if n.startswith("xl/embeddings/") and not n.endswith("/")
+                or n.startswith("xl/activeX/") and n.endswith(".xml")]
     if embedded:
         warnings.append(make("file_embedded_objects", fil=name, antal=len(embedded)))
     return None, warnings

@@ -112,9 +112,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                            "({orsak}) och kan av säkerhetsskäl inte läsas. Kontakta "
                            "controllern innan du lämnar in igen."),
     "file_embedded_objects": (W, "Filen {fil} innehåller {antal} inbäddade objekt (till exempel "
-                                 "ett inklistrat dokument). De har inte lästs in; bara cellerna i "
-                                 "mallens flikar räknas. Skriv det som behövs i kolumnen "
-                                 "Kommentar i stället."),
+                                 "ett inklistrat dokument eller en knapp). De har inte lästs in; "
+                                 "bara cellerna i mallens flikar räknas. Skriv det som behövs i "
+                                 "kolumnen Kommentar i stället."),
     "file_external_links": (W, "Filen {fil} hämtar värden från en annan fil{källa}. Vi har använt de "
                                "värden som var sparade i filen. Bryt länken (Data > Redigera "
                                "länkar > Bryt länk) så att siffrorna inte ändras i efterhand."),

@@ -363,6 +363,13 @@ def embedded_object(valid: bytes) -> bytes:
 
 
 @case("F13")
+def activex_control(valid: bytes) -> bytes:
+    return with_parts(valid, {"xl/activeX/activeX1.xml": b'<ax:ocx xmlns:ax="http://schemas.'
+                                                          b'microsoft.com/office/2006/activeX"/>',
+                              "xl/activeX/activeX1.bin": b"\xd0\xcf\x11\xe0 a control"})
+
+
+@case("F13")
 def data_connection(valid: bytes) -> bytes:
     return with_parts(valid, {
         "xl/connections.xml":

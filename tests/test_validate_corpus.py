@@ -81,6 +81,8 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "data_connection": (WARN, "file_external_links", ("data_connection.xlsx",
                                                       '(datakopplingen "Ekonomisystem")',
                                                       "använt de värden som var sparade")),
+    "activex_control": (WARN, "file_embedded_objects", ("activex_control.xlsx",
+                                                        "1 inbäddade objekt")),
     "embedded_object": (WARN, "file_embedded_objects", ("embedded_object.xlsx",
                                                         "1 inbäddade objekt",
                                                         "inte lästs in")),
