@@ -3,6 +3,9 @@ append-only ledger of arrivals and verdicts; a cache of validation results; the 
 
 Layout under the archive folder:
     files/ab/<sha256>.xlsx     the original bytes (content-addressed, written atomically)
+    quarantine/<sha256>.bin    the original bytes of a file refused as possibly harmful (macros,
+                               DTDs or entities): kept, never opened again, and named so that
+                               no one opens it in Excel by a double-click
     ledger.jsonl               one JSON line per arrival (append-only, fsynced)
     cache/<sha256>-<reg>.pkl   validation result for a file against a register version
     log.jsonl                  the nightly run's log, one JSON object per event
@@ -53,6 +56,9 @@ class Arrival:
     # run.validation_key of what it was judged with (register, period, folder, own
     # activities); None in ledger lines from before it was kept
     key: str | None = None
+    # the issue code that put the file in quarantine (issues.QUARANTINE): its bytes are in
+    # Archive.quarantine_path, and never read again
+    quarantine: str | None = None
 
     @property
     def shown(self) -> str:
@@ -64,6 +70,15 @@ class Arrival:
         return (self.name, self.folder, self.sha256, self.mtime_ns)
 
 
+def _record(arrival: Arrival) -> dict[str, object]:
+    """An arrival as its ledger line; a file not in quarantine has the line earlier versions
+    wrote (and read)."""
+    record = asdict(arrival)
+    if record["quarantine"] is None:
+        del record["quarantine"]
+    return record
+
+
 class Archive:
     def __init__(self, root: Path):
         self.root = root
@@ -73,8 +88,11 @@ class Archive:
     def blob_path(self, sha256: str) -> Path:
         return self.root / "files" / sha256[:2] / f"{sha256}.xlsx"
 
-    def store(self, content: bytes, sha256: str) -> Path:
-        path = self.blob_path(sha256)
+    def quarantine_path(self, sha256: str) -> Path:
+        return self.root / "quarantine" / f"{sha256}.bin"
+
+    def store(self, content: bytes, sha256: str, *, quarantine: bool = False) -> Path:
+        path = self.quarantine_path(sha256) if quarantine else self.blob_path(sha256)
         if not (path.exists() and path.stat().st_size == len(content)):
             atomic_write_bytes(path, content)
         return path
@@ -98,7 +116,7 @@ class Archive:
         if not arrivals:
             return
         self.root.mkdir(parents=True, exist_ok=True)
-        lines = "".join(json.dumps(asdict(a), ensure_ascii=False, sort_keys=True) + "\n"
+        lines = "".join(json.dumps(_record(a), ensure_ascii=False, sort_keys=True) + "\n"
                         for a in arrivals)
         with open(self.ledger_path, "a+b") as handle:
             handle.seek(0, os.SEEK_END)

@@ -52,6 +52,8 @@ class InboxScan:
     nested: dict[str, int] = field(default_factory=dict)  # "KOD/mapp": files there, unread
     links: list[str] = field(default_factory=list)  # symbolic links to files, as shown
     closed: list[str] = field(default_factory=list)  # folders the run may not list: unread
+    # lock files, temporary save files and hidden files: never read, only logged (F15)
+    ignored: list[str] = field(default_factory=list)
 
 
 # After this many nights in a row with a file open in Excel or LibreOffice, the run says so:
@@ -95,7 +97,10 @@ def scan_inbox(settings: Settings, codes: Sequence[str] | None) -> InboxScan:
                 # feedback copy send back) any file the run may read
                 scan.links.append(InboxFile(path, code).shown)
                 continue
-            if not path.is_file() or ignored(name):
+            if not path.is_file():
+                continue
+            if ignored(name):
+                scan.ignored.append(InboxFile(path, code).shown)
                 continue
             item = InboxFile(path, code)
             if any(lock in names for lock in lock_files(name)):

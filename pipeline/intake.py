@@ -10,16 +10,20 @@ keep what they read for the scan.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
+import os
 import posixpath
 import re
+import sys
+import tempfile
 import xml.parsers.expat
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
@@ -136,7 +140,10 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
         return sub
     try:
-        sub.sheets = open_rows(io.BytesIO(readable or content))
+        # a number no date can be, in a date-formatted cell, makes calamine panic (below)
+        may_panic = any(scan.huge_negative for scan in sub.scans.values())
+        with _stderr_to_log() if may_panic else contextlib.nullcontext():
+            sub.sheets = open_rows(io.BytesIO(readable or content))
     except python_calamine.PasswordError:
         sub.issues.append(make("file_encrypted", fil=name))
         return sub
@@ -237,6 +244,27 @@ def open_rows(source: BinaryIO) -> dict[str, list[list[object]]]:
         book.close()
 
 
+@contextlib.contextmanager
+def _stderr_to_log() -> Iterator[None]:
+    """What the block writes to the process's stderr goes to the log instead. Rust prints a
+    panic (with a backtrace where RUST_BACKTRACE is set) straight to file descriptor 2 before
+    Python sees it: in the cron mail it would read as the night's crash, although the file is
+    merely refused."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            written = sink.read(4000).decode("utf-8", "replace").strip()
+            if written:
+                log.info("calamine wrote to stderr: %s", written)
+
+
 def _reason(exc: BaseException) -> str:
     """What broke, in words a department understands; the technical text goes to the log."""
     log.warning("unreadable workbook: %s: %s", type(exc).__name__, exc)
@@ -311,19 +339,29 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         return make("file_corrupt", fil=name, orsak="delen [Content_Types].xml saknas"), []
     if "xl/workbook.xml" not in names:
         return _not_a_workbook(name), []
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
+    # VBA, or an Excel 4.0 macro sheet (XLM: formulas such as EXEC run at Auto_Open)
+    if any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("xl/macrosheets/")
+           for n in names):
         return make("file_macros", fil=name), []
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES or any(
-        info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size)
-        for info in infos
-    ):
+    if total > MAX_UNCOMPRESSED_BYTES:
         return make("file_too_large", fil=name, storlek=f"{_size(total)} uppackad",
                     max=_size(MAX_UNCOMPRESSED_BYTES)), []
+    # a part far smaller packed than unpacked, below the size limit: the size message ("16 MB
+    # uppackad, högst 120 MB") would contradict itself, so it is told as what it is
+    bomb = next((info for info in infos if info.file_size > 10_000_000
+                 and info.file_size > MAX_RATIO * max(1, info.compress_size)), None)
+    if bomb is not None:
+        in_sheet = bomb.filename.startswith("xl/worksheets/")
+        return make("file_packed_suspiciously", fil=name, packad=_size(bomb.compress_size),
+                    storlek=_size(bomb.file_size),
+                    åtgärd="Ta bort värden och formatering långt ner i bladen" if in_sheet
+                    else "Ta bort bilder och inklistrade objekt ur filen"), []
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            wide = b"\x00" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+            if any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
                 return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
     if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []
@@ -331,10 +369,21 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         sources = _link_sources(unpacked)
         warnings.append(make("file_external_links", fil=name,
                              källa=f" ({', '.join(sources)})" if sources else ""))
-    embedded = [n for n in names if n.startswith("xl/embeddings/") and not n.endswith("/")]
+    # pasted documents and files, and ActiveX controls (a button, a check box: one .xml each)
+    embedded = [n for n in names if n.startswith("xl/embeddings/") and not n.endswith("/")
+                or n.startswith("xl/activeX/") and n.endswith(".xml")]
     if embedded:
         warnings.append(make("file_embedded_objects", fil=name, antal=len(embedded)))
     return None, warnings
+
+
+# A DTD or entity declaration, in each encoding an XML parser may be given (Excel writes UTF-8
+# only; calamine reads a UTF-16 sheet as empty, so a DTD there would go unseen as such). A part
+# in UTF-16 or UTF-32 begins with a byte order mark or a zero byte; the others are UTF-8.
+_UNSAFE_UTF8 = (b"<!DOCTYPE", b"<!ENTITY")
+_UNSAFE_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                        for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
+                                         "utf-32-be"))
 
 
 def _link_sources(unpacked: dict[str, bytes]) -> list[str]:
@@ -359,6 +408,8 @@ def _link_sources(unpacked: dict[str, bytes]) -> list[str]:
 
 
 def _size(count: int) -> str:
+    if count < 1024 * 1024:  # a packed part of a zip bomb: "0 MB" would say nothing
+        return f"{max(1, round(count / 1024))} kB"
     return f"{count / 1024 / 1024:.0f} MB".replace(".", ",")
 
 

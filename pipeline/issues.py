@@ -163,21 +163,34 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file_too_large": (E, "Filen {fil} är mycket större än mallen tillåter ({storlek}, högst "
                           "{max}). Ta bort värden och formatering långt ner i bladen och lämna in "
                           "igen."),
+    "file_packed_suspiciously": (E, "Filen {fil} innehåller en del som växer från {packad} till "
+                                    "{storlek} när filen packas upp, mer än Excel packar, och "
+                                    "kan av säkerhetsskäl inte läsas. {åtgärd}, spara och lämna "
+                                    "in igen."),
     "file_unsafe_xml": (E, "Filen {fil} innehåller tekniskt innehåll som Excel inte skapar "
                            "({orsak}) och kan av säkerhetsskäl inte läsas. Kontakta "
                            "controllern innan du lämnar in igen."),
     "file_embedded_objects": (W, "Filen {fil} innehåller {antal} inbäddade objekt (till exempel "
-                                 "ett inklistrat dokument). De har inte lästs in; bara cellerna i "
-                                 "mallens flikar räknas. Skriv det som behövs i kolumnen "
-                                 "Kommentar i stället."),
+                                 "ett inklistrat dokument eller en knapp). De har inte lästs in; "
+                                 "bara cellerna i mallens flikar räknas. Skriv det som behövs i "
+                                 "kolumnen Kommentar i stället."),
     "file_external_links": (W, "Filen {fil} hämtar värden från en annan fil{källa}. Vi har använt de "
                                "värden som var sparade i filen. Bryt länken (Data > Redigera "
                                "länkar > Bryt länk) så att siffrorna inte ändras i efterhand."),
     "file_not_template": (E, "Filen {fil} är inte gjord med rapportmallen (fliken _meta saknas "
                              "eller är ändrad). Hämta mallen från controllern, fyll i den och "
                              "lämna in igen."),
-    "file_old_template": (E, "Filen bygger på en äldre version av mallen ({v_fil}). Hämta den "
-                             "aktuella mallen (version {v_ny}) och för över uppgifterna."),
+    "file_old_template": (E, "Filen {fil} bygger på en äldre version av mallen (version {v_fil}). "
+                             "Hämta den aktuella mallen (version {v_ny}) från controllern och "
+                             "för över uppgifterna till den."),
+    "file_old_template_readable": (W, "Du använder mallversion {v_fil}. Det fungerar den här "
+                                      "gången, men använd version {v_ny} nästa gång; hämta den "
+                                      "från controllern."),
+    # templates written by a later version of Målsystem than the one reading them
+    "file_newer_template": (E, "Filen {fil} bygger på en nyare version av mallen (version "
+                               "{v_fil}) än den som kan läsas här (version {v_ny}). Kontakta "
+                               "controllern: mallen och Målsystem behöver vara av samma "
+                               "version."),
     "file_unknown_department": (E, 'Filen anger avdelningskoden "{värde}" (_meta), som inte finns '
                                    "i registret. Använd mallen som skickades till er avdelning."),
     "file_wrong_period": (E, "Filen gäller {period_i_fil}, men nu samlar vi in uppgifter för "
@@ -250,8 +263,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                          "fliken > Byt namn) och lämna in igen."),
     "sheet_extra": (W, 'Fliken "{flik}" ingår inte i mallen och har inte lästs in.'),
     "column_renamed": (W, 'Kolumnen "{rubrik}" på fliken "{flik}" har skrivits "{hittad}" (kolumn '
-                          "{bokstav}). Vi har läst den ändå; ändra inte kolumnrubrikerna i "
-                          "mallen."),
+                          "{bokstav}{skillnad}). Vi har läst den ändå; ändra inte "
+                          "kolumnrubrikerna i mallen."),
     "column_missing": (E, 'Kolumnen "{rubrik}" saknas på fliken "{flik}". Använd mallen utan att '
                           "ta bort eller byta namn på kolumner."),
     "column_renamed_unknown": (E, 'Kolumnen "{rubrik}" hittades inte på fliken "{flik}". I kolumn '
@@ -548,6 +561,15 @@ def format_number(value: float, decimals: int | None = None, *, group: bool = Tr
 SHEET_ORDER = {str(sheet): n for n, sheet in enumerate(TEMPLATE_SHEETS)}
 
 
+# Files refused for what they may do to whoever opens them (BAD_INPUTS F10 macros, F12 DTDs
+# and entities): their bytes are kept in the archive's quarantine and never opened again.
+QUARANTINE = frozenset({"file_macros", "file_unsafe_xml"})
+# Files no spreadsheet library may open, not even to mark up a feedback copy: the quarantined
+# ones, and one far too large unpacked or packed far too hard (F11, a zip bomb), which
+# openpyxl would unpack whole.
+UNOPENED = QUARANTINE | {"file_too_large", "file_packed_suspiciously"}
+
+
 @dataclass
 class Report:
     """Everything found in one file: errors reject it, warnings travel with it."""
@@ -586,6 +608,16 @@ class Report:
     @property
     def accepted(self) -> bool:
         return not self.errors
+
+    @property
+    def quarantine(self) -> str | None:
+        """The code of the finding that puts the file in quarantine (QUARANTINE), if any."""
+        return next((i.code for i in self.issues if i.code in QUARANTINE), None)
+
+    @property
+    def unopened(self) -> bool:
+        """Whether no library may open the file, not even for the feedback copy (UNOPENED)."""
+        return any(i.code in UNOPENED for i in self.issues)
 
     @property
     def verdict(self) -> Verdict:

@@ -262,6 +262,14 @@ OWN_ACTIVITY_INPUT_COLUMNS = ("ks_ids", "title", "start", "end", "status", "comm
 OWN_ACTIVITY_ROWS = 15  # empty rows below Aktiviteter's prefilled ones, for new activities
 
 
+# The version of the department template, kept in its _meta sheet. Raise it when a file made
+# from the templates written until now could not be read as before; an older version whose
+# files are still read (with a remark asking for the current template) goes into
+# READABLE_TEMPLATE_VERSIONS (BAD_INPUTS F22).
+TEMPLATE_VERSION = "1"
+READABLE_TEMPLATE_VERSIONS: frozenset[str] = frozenset()
+
+
 class MetaKey:
     VERSION = "Mallversion"
     DEPARTMENT = "Avdelningskod"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .archive import Arrival
@@ -80,6 +81,8 @@ class StatusReport:
     # the last run's (errors, warnings) per file checksum, as it judged them against the
     # register (the ledger's counts are from when each file came in)
     judged: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # the period's files put in quarantine (Arrival.quarantine), with where their bytes are
+    quarantined: list[tuple[Arrival, Path]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -119,10 +122,21 @@ class StatusReport:
         for shown, nights in self.open_files.items():
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
+        for arrival, path in self.quarantined:
+            out.append(f"Karantän: {arrival.shown} ({arrival.department or 'okänd avdelning'}, "
+                       f"{arrival.received[:16].replace('T', ' ')}) "
+                       f"{QUARANTINE_REASONS.get(arrival.quarantine or '', '')}och har "
+                       f"inte lästs in. Den ligger i {path}; öppna den inte.")
         if self.in_inbox.get(""):
             out.append(f"{_waiting_note(self.in_inbox[''], ' direkt')}, utanför "
                        "avdelningarnas mappar")
         return out + self.notes
+
+
+# Why a file is in quarantine, as `pipeline status` says it (issues.QUARANTINE)
+QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
+                      "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML (något Excel "
+                                         "aldrig skriver) "}
 
 
 def _waiting_note(files: int, where: str) -> str:

@@ -199,7 +199,8 @@ def validate_files(settings: Settings, files: Sequence[Path],
         if feedback_dir is not None and not report.accepted:
             from .publish.feedback import write_feedback
 
-            result.feedback_path = write_feedback(report, content, feedback_dir)
+            result.feedback_path = write_feedback(report, _to_mark_up(report, content),
+                                                  feedback_dir)
         results[index] = result
     return results
 
@@ -254,6 +255,7 @@ class RunSummary:
     register_name: str = ""
     remarks: list[Issue] = field(default_factory=list)
     remarks_total: int = 0
+    quarantined: dict[str, Path] = field(default_factory=dict)  # checksum: where its bytes are
 
     @property
     def rejected(self) -> int:
@@ -279,9 +281,10 @@ class RunSummary:
                 detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
                            "avbröts innan den hann skriva sammanställningen")
             out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
-            notices += [f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
-                        f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte "
-                        "i Excel." for code in _admin_notices(report)]
+            # (a copy of a quarantined file is a Dubblett: its report names no such code)
+            codes = _admin_notices(report) or ([arrival.quarantine] if arrival.quarantine else [])
+            notices += [_admin_line(arrival, code, self.quarantined.get(arrival.sha256))
+                        for code in codes]
         out.extend(notices)
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
@@ -352,14 +355,26 @@ class RunSummary:
 # Refusals the one who runs the system should know about, beyond the department (BAD_INPUTS
 # F10-F12): what was found, and why it matters.
 ADMIN_NOTICES = {
-    "file_macros": "innehåller makron (vbaProject.bin), som kan vara skadliga för den som "
-                   "öppnar filen.",
+    "file_macros": "innehåller makron (VBA eller ett Excel 4.0-makroblad), som kan skada den "
+                   "som öppnar filen.",
     "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML, något Excel aldrig skriver: "
                        "det kan vara ett försök att angripa systemet.",
-    "file_too_large": "är orimligt stor när den packas upp (kanske en så kallad zip-bomb).",
+    "file_too_large": "är orimligt stor (kanske en så kallad zip-bomb).",
+    "file_packed_suspiciously": "innehåller en del som är packad långt hårdare än Excel packar "
+                                "(kanske en så kallad zip-bomb).",
     "sheet_too_large": "har värden långt utanför mallens blad (kanske ett försök att fylla "
                        "minnet).",
 }
+
+
+def _admin_line(arrival: Arrival, code: str, quarantined: Path | None) -> str:
+    if quarantined is None:
+        return (f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
+                f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte i Excel.")
+    return (f"Säkerhetsvarning till administratören: {arrival.shown} {ADMIN_NOTICES[code]} "
+            f"Filen har inte lästs in och ligger i karantän: {quarantined}. Öppna den inte, och "
+            f"fråga {arrival.department or 'avdelningen'} om filen kommer därifrån.")
+
 
 def _admin_notices(report: Report) -> list[str]:
     """The codes of the report's issues that the administrator is told about, once each."""
@@ -393,6 +408,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         for left in sweep_temporary(folder):  # what a run killed while writing left behind
             archive.log("temporary_removed", path=str(left))
     first = scan_inbox(settings, None)
+    if first.ignored:  # a department's file saved as ".rapport.xlsx" is found here
+        archive.log("files_ignored", names=first.ignored)
     nights_open = archive.nights_open(started.date(), first.open)
     for shown, nights in nights_open.items():
         archive.log("file_open", name=shown, nights=nights)
@@ -605,7 +622,8 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
     outcomes: list[tuple[Path, Checked]] = []
     for (path, folder, submission), (report, data) in zip(read, checked, strict=True):
         sha = submission.sha256
-        archive.store(submission.content, sha)  # durable before its ledger line (`_take`)
+        # durable before its ledger line (`_take`)
+        archive.store(submission.content, sha, quarantine=report.quarantine is not None)
         archive.cache(sha, validation_key(register, _WORKER["period"],  # type: ignore[arg-type]
                                           folder, _WORKER["own"]),  # type: ignore[arg-type]
                       (report, data))
@@ -703,7 +721,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-    stored = archive.store(content, sha)
+    # a copy of a quarantined file joins it there (its report says Dubblett)
+    quarantine = earlier.quarantine if earlier is not None else report.quarantine
+    stored = archive.store(content, sha, quarantine=quarantine is not None)
+    if quarantine is not None:
+        summary.quarantined[sha] = stored
     if verdict != DUPLICATE and \
             (earlier_period := _period_found(report, "file_wrong_period")) is not None:
         summary.late.append((item.shown, earlier_period, stored,
@@ -717,7 +739,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
                       name=item.name, folder=item.folder, sha256=sha, size=len(content),
                       mtime_ns=after.st_mtime_ns, department=department, period=period,
                       verdict=verdict, errors=len(report.errors),
-                      warnings=len(report.warnings), saved_at=saved, key=key)
+                      warnings=len(report.warnings), saved_at=saved, key=key,
+                      quarantine=quarantine)
     arrivals.append(arrival)
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
@@ -797,6 +820,10 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
         for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
+        if t.arrival.quarantine is not None:
+            archive.log("quarantined", code=t.arrival.quarantine, name=t.arrival.name,
+                        folder=t.item.folder, sha256=t.arrival.sha256,
+                        path=str(archive.quarantine_path(t.arrival.sha256)))
         _remove_from_inbox(t.item, summary, t.arrival.size, t.arrival.mtime_ns)
 
 
@@ -839,7 +866,8 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
             while True:  # ends: each name tried again is a different file that is there
                 names.add(target)
                 try:
-                    written.append(write_feedback(t.report, t.content, folder, name=target,
+                    written.append(write_feedback(t.report, _to_mark_up(t.report, t.content),
+                                                  folder, name=target,
                                                   receipt=t.arrival.sha256[:10]))
                     break
                 except OSError as exc:
@@ -866,6 +894,12 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
                         raise
                     left.append(old)
     return written, left
+
+
+def _to_mark_up(report: Report, content: bytes) -> bytes | None:
+    """The bytes a feedback copy is made from; None (the Fel sheet alone) for a file that no
+    library may open (issues.UNOPENED)."""
+    return None if report.unopened else content
 
 
 def _refused_as_a_whole(report: Report) -> bool:
@@ -915,6 +949,8 @@ def _fingerprint_of(frame: pd.DataFrame) -> str:
 
 def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
+    if arrival.quarantine is not None:
+        return _quarantine_report(arrival), None  # its bytes are never read again
     key = validation_key(register, period, arrival.folder, own)
     cached = archive.cached(arrival.sha256, key)
     if cached is not None:
@@ -923,6 +959,14 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
                                         period, arrival.folder or None, own)
     archive.cache(arrival.sha256, key, (report, data))
     return report, data
+
+
+def _quarantine_report(arrival: Arrival) -> Report:
+    """A quarantined file's report, told again from its ledger line."""
+    report = Report(file=arrival.name, department=arrival.department, period=arrival.period)
+    report.add(make(arrival.quarantine or "file_unsafe_xml", fil=arrival.name,
+                    orsak="DTD eller entiteter"))
+    return report
 
 
 def _merge_period(archive: Archive, register: Register, period: str, arrivals: list[Arrival],
@@ -1299,7 +1343,8 @@ def submission_status(settings: Settings) -> StatusReport:
     edited = bool(manifest) and manifest.get("register", {}).get("sha256") != register.checksum
     if edited:
         manifest = {}  # written against another register: its findings may not hold
-    status = department_status(register, archive.arrivals(), period, now().date(),
+    arrivals = archive.arrivals()
+    status = department_status(register, arrivals, period, now().date(),
                                archive.open_files(),
                                {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
     for item in manifest.get("inputs", []):
@@ -1311,6 +1356,8 @@ def submission_status(settings: Settings) -> StatusReport:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
                             "läser filerna mot det ändrade registret.")
+    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in arrivals
+                          if a.period == period and a.quarantine and a.verdict != DUPLICATE]
     try:
         scan = scan_inbox(settings, register.department_codes)
     except ConfigError as exc:  # no inbox: the next run will stop on it

@@ -8,6 +8,7 @@ Issues that point at the cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,26 @@ class Table:
     @property
     def letters(self) -> dict[str, str]:
         return {name: excel_column(i) for name, i in self.columns.items()}
+
+
+def _as_typed(raw: object) -> str:
+    """A header as the user typed it, spaces kept (BAD_INPUTS S6 warns of a space before or
+    after it too); only the Unicode form is evened out, a difference no one can see."""
+    text = raw if isinstance(raw, str) else clean_text(raw)
+    return unicodedata.normalize("NFC", text)
+
+
+def _spacing_differs(written: str, swedish: str) -> str:
+    """What a header differs by besides case, as the message says it: a space at its start
+    or end is invisible between quotation marks."""
+    parts = []
+    edges = [where for where, extra in (("i början", written[:1].isspace()),
+                                        ("i slutet", written[-1:].isspace())) if extra]
+    if edges:
+        parts.append(f"mellanslag {' och '.join(edges)}")
+    if " ".join(written.split()).casefold() != written.strip().casefold():
+        parts.append("andra mellanslag eller radbrytningar mellan orden")
+    return f", med {' och '.join(parts)}" if parts else ""
 
 
 @lru_cache(maxsize=1024, typed=True)  # the same few headers, file after file
@@ -78,10 +99,13 @@ def read_table(sheet: str, rows: Sequence[Sequence[object]], expected: Mapping[s
         if key in wanted:
             swedish, english = wanted[key]
             columns[english] = index
-            if text != swedish and codes["renamed"]:
+            written = _as_typed(raw)
+            if written != swedish and codes["renamed"]:
                 issues.append(make(codes["renamed"], sheet=sheet,
                                    cell=f"{excel_column(index)}{header_row}", rubrik=swedish,
-                                   hittad=text, bokstav=excel_column(index)))
+                                   hittad=re.sub(r"\s*\n\s*", " ", written),  # one line
+                                   bokstav=excel_column(index),
+                                   skillnad=_spacing_differs(written, swedish)))
         else:
             unknown[index] = text
     missing = [(position, swedish) for position, (swedish, english) in enumerate(expected.items())

@@ -27,6 +27,7 @@ from .labels import (
     SEXES,
     STATUS_MEANING,
     TEMPLATE_COLUMNS,
+    TEMPLATE_VERSION,
     Assessment,
     MetaKey,
     Status,
@@ -35,7 +36,6 @@ from .labels import (
 from .normalize import excel_column
 from .register import Register
 
-TEMPLATE_VERSION = "1"
 COMMENT_MAX = 2000
 ANALYSIS_MAX = 4000
 T = TemplateSheet

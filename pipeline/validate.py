@@ -21,6 +21,7 @@ import pandera.pandas as pa
 
 from schemas import submission as schemas
 
+from . import labels
 from .answers import (
     Context,
     Rows,
@@ -35,6 +36,7 @@ from .labels import (
     PERIOD_PATTERN,
     TEMPLATE_COLUMNS,
     TEMPLATE_SHEETS,
+    TEMPLATE_VERSION,
     MetaKey,
     TemplateSheet,
     is_feedback_sheet,
@@ -44,7 +46,6 @@ from .sheets import Table, fold_header, read_table, schema_issues
 
 log = logging.getLogger(__name__)
 T = TemplateSheet
-TEMPLATE_VERSION = "1"
 # A row holding a single value, this many blank rows or more below the last row read, is a
 # stray value (BAD_INPUTS S15): told, and not read. One or two blank rows are how people
 # space out a table or go on after a row they emptied, so a value that close may be a row
@@ -517,10 +518,15 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         report.add(make("file_not_template", fil=sub.name))
         return False
     ok = True
-    if meta.get(MetaKey.VERSION) != TEMPLATE_VERSION:
-        report.add(make("file_old_template", v_fil=meta.get(MetaKey.VERSION),
-                        v_ny=TEMPLATE_VERSION))
-        ok = False
+    version = meta.get(MetaKey.VERSION, "")
+    if version != TEMPLATE_VERSION:
+        if version in labels.READABLE_TEMPLATE_VERSIONS:
+            report.add(make("file_old_template_readable", v_fil=version, v_ny=TEMPLATE_VERSION))
+        else:
+            newer = version.isdigit() and int(version) > int(TEMPLATE_VERSION)
+            report.add(make("file_newer_template" if newer else "file_old_template",
+                            fil=sub.name, v_fil=version, v_ny=TEMPLATE_VERSION))
+            ok = False
     department = meta.get(MetaKey.DEPARTMENT, "")
     if department not in lookups.department_codes:
         report.add(make("file_unknown_department", found=department))

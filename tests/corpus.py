@@ -277,6 +277,28 @@ def macros_vba_project(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F10", suffix=".xlsm")
+def excel4_macro_sheet(valid: bytes) -> bytes:
+    """A hidden Excel 4.0 macro sheet run at Auto_Open: macros without a vbaProject.bin."""
+    parts = zip_parts(valid)
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet xmlns:r="{r}" name="Makro1" sheetId="99" state="hidden" '
+                      f'r:id="rId99"/></sheets>'.encode())
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/'
+                             b'office/2006/relationships/xlMacrosheet" '
+                             b'Target="macrosheets/sheet1.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+                     b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    parts["xl/macrosheets/sheet1.xml"] = (
+        b'<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+        b'<c r="A1"><f>EXEC("calc.exe")</f><v>0</v></c></row></sheetData></xm:macrosheet>')
+    return rezip(parts)
+
+
 @case("F11")
 def zip_bomb(valid: bytes) -> bytes:
     parts = zip_parts(valid)
@@ -306,6 +328,17 @@ def dtd_entities(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F12")
+def dtd_entities_in_utf16(valid: bytes) -> bytes:
+    """The same, the sheet's XML in UTF-16 (which Excel never writes)."""
+    parts = zip_parts(dtd_entities(valid))
+    part = sheet_part(valid, "Aktiviteter")
+    text = parts[part].decode("utf-8")
+    text = text[text.index("<!DOCTYPE"):]  # the declaration, if any, named UTF-8
+    parts[part] = ('<?xml version="1.0" encoding="UTF-16"?>' + text).encode("utf-16")
+    return rezip(parts)
+
+
 @case("F13")
 def external_link(valid: bytes) -> bytes:
     return with_parts(valid, {
@@ -327,6 +360,13 @@ def external_link(valid: bytes) -> bytes:
 def embedded_object(valid: bytes) -> bytes:
     return with_parts(valid, {
         "xl/embeddings/Microsoft_Word_Document.docx": b"PK\x03\x04 an embedded document"})
+
+
+@case("F13")
+def activex_control(valid: bytes) -> bytes:
+    return with_parts(valid, {"xl/activeX/activeX1.xml": b'<ax:ocx xmlns:ax="http://schemas.'
+                                                          b'microsoft.com/office/2006/activeX"/>',
+                              "xl/activeX/activeX1.bin": b"\xd0\xcf\x11\xe0 a control"})
 
 
 @case("F13")
@@ -356,6 +396,11 @@ def department_not_in_register(valid: bytes) -> bytes:
 @case("F22")
 def old_template_version(valid: bytes) -> bytes:
     return cells(valid, "_meta", {"B2": "0"})
+
+
+@case("F22")
+def newer_template_version(valid: bytes) -> bytes:
+    return cells(valid, "_meta", {"B2": "2"})
 
 
 @case("F22")
@@ -419,6 +464,11 @@ def data_on_wrong_sheet(valid: bytes) -> bytes:
 @case("S6")
 def header_case_changed(valid: bytes) -> bytes:
     return cells(valid, "Sjukfrånvaro", {"C1": "antal  anställda "})
+
+
+@case("S6")
+def header_space_after(valid: bytes) -> bytes:
+    return cells(valid, "Aktiviteter", {"H1": "Status "})
 
 
 @case("S6")

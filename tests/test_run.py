@@ -458,13 +458,98 @@ def test_a_file_with_macros_or_unsafe_xml_is_told_to_the_administrator_too(works
     drop(workspace, "EKO")
     result = run(workspace, "run")
     assert result.exit_code == 1
-    notices = [line for line in result.output.splitlines() if "Till administratören" in line]
+    notices = [line for line in result.output.splitlines()
+               if "till administratören:" in line.lower()]
     assert len(notices) == 2, result.output  # not for EKO's ordinary file
     assert "SOC/makro.xlsm innehåller makron" in notices[0]
     assert "SOC/xxe.xlsx innehåller DTD eller entiteter" in notices[1]
-    assert "angripa systemet" in notices[1] and "arkiverad" in notices[1]
+    assert "angripa systemet" in notices[1] and "karantän" in notices[1]
     log = (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8")
     assert log.count('"admin_notice"') == 2
+
+
+def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
+        workspace, register_copy, monkeypatch):
+    """BAD_INPUTS F10 and F12: the bytes are kept, apart, and no library opens them again: not
+    for the department's feedback, not when the register changes and every file's verdict is
+    told anew."""
+    from tests import corpus
+
+    path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    hostile = {"makro.xlsm": corpus.macros_vba_project(valid),
+               "xxe.xlsx": corpus.dtd_entities(valid)}
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    for name, content in hostile.items():
+        (workspace / "inbox" / "SOC" / name).write_bytes(content)
+    drop(workspace, "EKO")
+    result = run(workspace, "run")
+    assert result.exit_code == 1
+    archive = Archive(workspace / "archive")
+    for name, content in hostile.items():
+        digest = hashlib.sha256(content).hexdigest()
+        kept = archive.quarantine_path(digest)
+        assert kept.read_bytes() == content  # nothing lost, byte for byte
+        assert not archive.blob_path(digest).exists()
+        line = next(x for x in result.output.splitlines() if f"SOC/{name} innehåller" in x)
+        assert line.startswith("Säkerhetsvarning till administratören:")
+        assert f"ligger i karantän: {kept}" in line and "Öppna den inte" in line
+    log = [json.loads(x) for x in archive.log_path.read_text(encoding="utf-8").splitlines()]
+    assert sorted(e["name"] for e in log if e["event"] == "quarantined") == sorted(hostile)
+    assert {a.name: a.quarantine for a in archive.arrivals()} == {
+        "makro.xlsm": "file_macros", "xxe.xlsx": "file_unsafe_xml",
+        next((SUBMISSIONS / "EKO").glob("*.xlsx")).name: None}
+    for feedback in (workspace / "outbox" / "feedback").glob("SOC_*.xlsx"):
+        # what to do, on the Fel sheet alone: nothing copied out of the file
+        assert openpyxl.load_workbook(feedback).sheetnames == ["Fel"]
+    status = run(workspace, "status").output
+    assert "Karantän: SOC/makro.xlsm (SOC," in status and "innehåller makron" in status
+    (workspace / "inbox" / "SOC" / "igen.xlsm").write_bytes(hostile["makro.xlsm"])
+    again = run(workspace, "run").output  # handed in again: a copy, and still a warning
+    assert "SOC/igen.xlsm: Dubblett" in again
+    assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in again
+    assert "Karantän: SOC/xxe.xlsx (SOC," in status and "öppna den inte" in status
+
+    import pipeline.intake
+
+    opened = pipeline.intake.parse_submission
+    quarantined = {hashlib.sha256(c).hexdigest() for c in hostile.values()}
+
+    def guarded(content, *, name):
+        assert hashlib.sha256(content).hexdigest() not in quarantined, f"{name} was opened"
+        return opened(content, name=name)
+
+    monkeypatch.setattr(pipeline.intake, "parse_submission", guarded)
+    change_register(path, lambda book: book["Inställningar"].cell(2, 2, "Ånge kommun"))
+    result = run(workspace, "run")  # every verdict told anew against the edited register
+    assert result.exit_code == 0, result.output
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+    assert any("makro.xlsm innehåller makron" in str(r) for r in rows)
+    assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
+
+
+def test_a_refused_file_leaves_nothing_on_stderr_for_the_cron_mail(workspace):
+    """A number no date can be in a date cell makes calamine's Rust code print a panic (and,
+    with RUST_BACKTRACE set, its backtrace) to stderr, and openpyxl warns about it when the
+    feedback copy is made: both go to the log. On stderr they read as the night's crash."""
+    import subprocess
+    import sys
+
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "STAB").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "STAB").mkdir(parents=True)
+    (workspace / "inbox" / "STAB" / "datum.xlsx").write_bytes(
+        corpus.date_huge_negative_number(valid))
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(workspace / "pipeline.toml"), "run"], capture_output=True,
+                            text=True, env={**os.environ, "RUST_BACKTRACE": "1"}, timeout=300)
+    assert result.returncode == 1 and "STAB/datum.xlsx: Ej godkänd (1 fel" in result.stdout
+    assert result.stderr == ""
+    log = (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8")
+    assert "TimeDelta" in log and "outside the limits for dates" in log
 
 
 def test_files_in_a_folder_that_is_no_department_are_named_and_left(workspace):
@@ -512,6 +597,20 @@ def test_a_file_without_an_extension_is_read_but_not_excels_temporary_save(works
     assert "SOC/20240831: Godkänd" in result.output
     assert "4A3F9C21" not in result.output
     assert (workspace / "inbox" / "EKO" / "4A3F9C21").exists()
+
+
+def test_files_never_read_are_logged(workspace):
+    """BAD_INPUTS F15, "ignore (log)": a department's report saved as a hidden file or as a
+    .tmp is never read, and the log is where the controller finds why."""
+    drop(workspace, "EKO", name="4A3F9C21")
+    drop(workspace, "SOC", name=".Sociala T2.xlsx")
+    drop(workspace, "STAB", name="stab.xlsx.tmp", folder=False)
+    run(workspace, "run")
+    log = [json.loads(line) for line in
+           (workspace / "archive" / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    [ignored] = [e["names"] for e in log if e["event"] == "files_ignored"]
+    assert sorted(ignored) == ["EKO/4A3F9C21", "SOC/.Sociala T2.xlsx", "stab.xlsx.tmp"]
+    assert Archive(workspace / "archive").arrivals() == []
 
 
 def test_an_inbox_that_is_not_there_stops_the_run_with_exit_2(workspace):

@@ -1,4 +1,5 @@
-"""read_table: a single value far below a table is a stray value, not a row (BAD_INPUTS S15)."""
+"""read_table: a single value far below a table is a stray value, not a row (BAD_INPUTS S15);
+headers typed differently from the template (S6)."""
 
 from pipeline.sheets import read_table
 
@@ -62,3 +63,20 @@ def test_without_a_gap_every_row_is_read_as_the_register_reads_its_sheets():
     table = read_table("Sjukfrånvaro", _sheet((40, ["x"])), COLUMNS)
     assert [row for row, _ in table.rows] == [2, 3, 40]
     assert table.stray_below == []
+
+
+def test_a_header_typed_differently_says_how_on_one_line():
+    """BAD_INPUTS S6: case, a space before or after, or a line break (Alt+Enter) in a header is
+    read with a remark that says what differs; a space is invisible between quotes."""
+    expected = {"Kön": "sex", "Utfall hittills": "outcome", "Prognos helår": "forecast"}
+    rows = [["kön", " Utfall\nhittills", "Prognos helår "], ["Kvinnor", 1, 2]]
+    table = read_table("Ekonomi", rows, expected)
+    assert list(table.columns) == ["sex", "outcome", "forecast"]
+    assert [i.message for i in table.issues] == [
+        'Kolumnen "Kön" på fliken "Ekonomi" har skrivits "kön" (kolumn A). Vi har läst den '
+        "ändå; ändra inte kolumnrubrikerna i mallen.",
+        'Kolumnen "Utfall hittills" på fliken "Ekonomi" har skrivits " Utfall hittills" (kolumn '
+        "B, med mellanslag i början och andra mellanslag eller radbrytningar mellan orden). Vi "
+        "har läst den ändå; ändra inte kolumnrubrikerna i mallen.",
+        'Kolumnen "Prognos helår" på fliken "Ekonomi" har skrivits "Prognos helår " (kolumn C, '
+        "med mellanslag i slutet). Vi har läst den ändå; ändra inte kolumnrubrikerna i mallen."]

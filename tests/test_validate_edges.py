@@ -345,3 +345,22 @@ def test_a_negative_head_count_is_one_error_not_also_a_remark_about_its_hours(re
     report, _ = validate(parse_submission(content, name="neg.xlsx"), register, corpus.PERIOD)
     about_row = [(i.code, i.cell) for i in report.issues if i.cell and i.cell[1:] == "4"]
     assert about_row == [("count_negative", "C4")], [i.message for i in report.issues]
+
+
+def test_a_template_version_still_readable_is_accepted_with_a_remark(register, tmp_path,
+                                                                     monkeypatch):
+    """BAD_INPUTS F22: an older template that the current one left readable is read, and the
+    department is asked to use the current template next time; any other is refused."""
+    from pipeline import labels
+
+    valid = corpus.make_valid(tmp_path).read_bytes()
+    old = corpus.cells(valid, "_meta", {"B2": "0"})
+    monkeypatch.setattr(labels, "READABLE_TEMPLATE_VERSIONS", frozenset({"0"}))
+    report, data = validate(parse_submission(old, name="stab.xlsx"), register, "2024-T2")
+    assert report.accepted and data is not None
+    [remark] = report.issues
+    assert remark.message == ("Du använder mallversion 0. Det fungerar den här gången, men "
+                              "använd version 1 nästa gång; hämta den från controllern.")
+    older = corpus.cells(valid, "_meta", {"B2": "-1"})
+    report, _ = validate(parse_submission(older, name="stab.xlsx"), register, "2024-T2")
+    assert [i.code for i in report.errors] == ["file_old_template"]

@@ -55,13 +55,17 @@ def feedback_name(report: Report, fallback: str) -> str:
     return f"{Path(fallback).stem}_fel.xlsx"
 
 
-def write_feedback(report: Report, content: bytes, folder: Path, receipt: str = "",
+def write_feedback(report: Report, content: bytes | None, folder: Path, receipt: str = "",
                    name: str | None = None) -> Path:
     """Raises OSError only for the outbox's sake (disk full, read-only): whatever is wrong
-    with the file itself, a feedback workbook is written, at worst with only the Fel sheet."""
+    with the file itself, a feedback workbook is written, at worst with only the Fel sheet.
+    content None: a file not to be opened (issues.UNOPENED), which gets the Fel sheet only."""
     path = folder / (name or feedback_name(report, report.file))
     try:
-        book = _marked_copy(content, report, receipt)
+        if content is None:
+            book = _problems_only(report, receipt)
+        else:
+            book = _marked_copy(content, report, receipt)
     except Exception as exc:  # the file is what was wrong; the feedback still has to be written
         log.info("feedback for %s without its workbook: %r", report.file, exc)
         book = _problems_only(report, receipt)
