@@ -159,7 +159,7 @@ class Archive:
         nights in a row it has been found so (several runs on one day count as one night).
         A file not found open in this run is forgotten: it was read, removed or closed."""
         path = self.root / "open_files.json"
-        seen = self._open_files_state()
+        seen = self._state("open_files.json")
         today = night.isoformat()
         counts: dict[str, int] = {}
         state: dict[str, dict[str, object]] = {}
@@ -179,12 +179,13 @@ class Archive:
 
     def open_files(self) -> dict[str, int]:
         """The files found open at the latest run, with the nights in a row they have been."""
-        return {key: entry["nights"] for key, entry in self._open_files_state().items()
+        return {key: entry["nights"] for key, entry in self._state("open_files.json").items()
                 if isinstance(entry, dict) and isinstance(entry.get("nights"), int)}
 
-    def _open_files_state(self) -> dict[str, Any]:
+    def _state(self, name: str) -> dict[str, Any]:
+        """A small JSON state file of the archive (`name`); empty when missing or unreadable."""
         try:
-            state = json.loads((self.root / "open_files.json").read_text(encoding="utf-8"))
+            state = json.loads((self.root / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         return state if isinstance(state, dict) else {}
@@ -194,12 +195,12 @@ class Archive:
     # found, not on every night the register has it. Kept per register file: a late report
     # run with last year's register neither tells nor forgets this year's.
     def told_remarks(self, register: Path) -> set[str]:
-        told = self._remarks_state().get(str(register.resolve()))
+        told = self._state("register_remarks.json").get(str(register.resolve()))
         return {k for k in told if isinstance(k, str)} if isinstance(told, list) else set()
 
     def remember_remarks(self, register: Path, keys: Iterable[str]) -> None:
         """The remarks the register has now: one that goes away and comes back is told again."""
-        state = self._remarks_state()
+        state = self._state("register_remarks.json")
         entry = sorted(set(keys))
         name = str(register.resolve())
         if state.get(name) == entry or (not entry and name not in state):
@@ -208,13 +209,6 @@ class Archive:
         atomic_write_bytes(self.root / "register_remarks.json",
                            json.dumps(state, ensure_ascii=False, indent=1,
                                       sort_keys=True).encode("utf-8"))
-
-    def _remarks_state(self) -> dict[str, Any]:
-        try:
-            state = json.loads((self.root / "register_remarks.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
 
     # --- validation cache ---------------------------------------------------------------
     # A result is cached under the file's checksum and a key for everything else it was judged
