@@ -159,7 +159,8 @@ def ignored(name: str) -> bool:
 def unknown_folder(name: str, files: int, codes: Sequence[str]) -> str:
     """What to say about a folder in the inbox that is no department's: its files are left
     where they are, unread, until the folder is renamed or they are moved."""
-    meant = next((code for code in codes if code.casefold() == name.strip().casefold()), None)
+    typed = folder_code(name).strip().casefold()  # "Våo" from a Mac is decomposed too
+    meant = next((code for code in codes if code.casefold() == typed), None)
     hint = f"Byt namn på mappen till {meant}" if meant else \
         "Byt namn på mappen till en avdelningskod i registret"
     them = "filen" if files == 1 else "filerna"

@@ -445,14 +445,16 @@ def _as_number(raw: object) -> object:
 
 # Sick leave as a share of working time: a baseline from this share up is no share but a
 # per cent typed without a % format (9.11 means 9.11 %, and a small unit's 0.8 means 0.8 %,
-# not 80 %). A share formatted as % in Excel is stored as 0.0911 and stays as it is.
+# not 80 %). A share formatted as % in Excel is stored as 0.0911 and stays as it is; text
+# ("0,25" in a cell formatted as text) is never such a share, so it is a per cent.
 PLAIN_PERCENT_FROM = 0.3
 
 
 def _as_percent(raw: object) -> object:
     value = parse_number(raw)[0]
-    typed_with_sign = isinstance(raw, str) and "%" in raw  # "0,8 %": already a share
-    if isinstance(value, float) and value >= PLAIN_PERCENT_FROM and not typed_with_sign:
+    if isinstance(raw, str) and "%" in raw:  # "0,8 %": already a share
+        return value
+    if isinstance(value, float) and (value >= PLAIN_PERCENT_FROM or isinstance(raw, str)):
         value /= 100
     return value
 

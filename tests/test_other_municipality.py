@@ -164,3 +164,15 @@ def test_templates_are_dated_by_the_pinned_clock(bracke, monkeypatch):
     assert meta["Skapad"] == "2025-04-02"
     assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
     assert path.read_bytes() == first
+
+
+def test_a_mac_folder_in_another_case_is_named_with_the_code_to_rename_it_to(bracke,
+                                                                             monkeypatch):
+    """inbox/Våo/ made on a Mac (decomposed Unicode) is no department's folder, as inbox/Fri1/
+    is not; the night must say to rename it to VÅO, not only "to a code in the register"."""
+    monkeypatch.setenv("PIPELINE_NOW", "2025-05-10T02:00")
+    filled(bracke, "VÅO", bracke / "inbox" / unicodedata.normalize("NFD", "Våo") / "T1.xlsx")
+    for command in ("status", "run"):
+        output = unicodedata.normalize("NFC", run(bracke, command).output)
+        assert "Mappen Våo i inkorgen hör inte till någon avdelning i registret, så filen där " \
+               "har inte lästs. Byt namn på mappen till VÅO," in output, (command, output)

@@ -208,6 +208,7 @@ def test_a_renamed_tab_is_named_with_what_to_call_it(register_copy):
     (0.8, 0.008),  # a small unit's 0,8 % typed in a cell without a % format: not 80 %
     ("0,8", 0.008), ("0,8 %", 0.008), (9.11, 0.0911),
     (0.0911, 0.0911),  # 9,11 % in a cell formatted as %: Excel stores the share
+    ("0,25", 0.0025),  # typed as text: never a share Excel stores, so a per cent, not 25 %
 ])
 def test_a_baseline_is_read_as_the_per_cent_the_controller_typed(register_copy, typed, share):
     path, edit = register_copy
