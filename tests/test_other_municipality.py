@@ -2,8 +2,10 @@
 amounts in tkr, goals numbered in two levels, one department with a single activity."""
 
 import datetime as dt
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 
 import openpyxl
@@ -164,3 +166,101 @@ def test_templates_are_dated_by_the_pinned_clock(bracke, monkeypatch):
     assert meta["Skapad"] == "2025-04-02"
     assert run(bracke, "templates", "--department", "FRI1", "--out", str(out)).exit_code == 0
     assert path.read_bytes() == first
+
+
+# --- the committee's outputs for a municipality of another shape -------------------------------
+
+SIX = {**SHEETS,
+       "Avdelningar": [*SHEETS["Avdelningar"],
+                       ["SBF", "Samhällsbyggnadsförvaltningen"],
+                       ["BUF", "Barn- och utbildningsförvaltningen"],
+                       ["SOC", "Socialförvaltningen"]],
+       "Aktiviteter": [*SHEETS["Aktiviteter"],
+                       ["BR-04", "1.1", "Fritidsbank", "", D(2025, 1, 1), D(2025, 12, 31),
+                        "SBF;BUF;SOC"]],
+       "Ekonomi": [*SHEETS["Ekonomi"], ["SBF", "Tillväxt", 61500],
+                   ["BUF", "Barn och unga", 231400], ["SOC", "Vuxna", 88700]],
+       "Basvärden": [*SHEETS["Basvärden"], ["SBF", D(2024, 12, 31), 0.05],
+                     ["BUF", D(2024, 12, 31), 0.07], ["SOC", D(2024, 12, 31), 0.09]]}
+SIX_CODES = ("KLK", "VÅO", "FRI1", "SBF", "BUF", "SOC")
+
+
+def clear_comment(path, activity_id):
+    book = openpyxl.load_workbook(path)
+    sheet = book["Aktiviteter"]
+    column = {c.value: c.column for c in sheet[1]}
+    for r in range(2, sheet.max_row + 1):
+        if sheet.cell(r, column["Aktivitets-id"]).value == activity_id:
+            sheet.cell(r, column["Kommentar"]).value = None
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """Bräcke with six departments, all of whom report for 2025-T1 (BUF without a comment on
+    the activity it shares with SBF and SOC), after a night's run with the report; the run's
+    stderr as the controller's cron mail would get it."""
+    folder = tmp_path_factory.mktemp("bracke")
+    write_register(folder / "register.xlsx", SIX, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    (folder / "inbox").mkdir()
+    (folder / "pipeline.toml").write_text(
+        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = true\n'
+        "settle_seconds = 0\n", encoding="utf-8")
+    for code in SIX_CODES:
+        filled(folder, code, folder / "inbox" / f"{code}.xlsx")
+    clear_comment(folder / "inbox" / "BUF.xlsx", "BR-04")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(folder / "pipeline.toml"), "run"], capture_output=True,
+                            text=True, timeout=600, cwd=folder,
+                            env={**os.environ, "PIPELINE_NOW": "2025-05-10T02:00"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, result
+
+
+def test_amounts_in_tkr_are_whole_thousands_in_the_workbook(night):
+    """Bräcke counts in tkr: "51 500,0" said a precision no one has, and the note said the
+    amounts were rounded to a decimal. As in the report: whole tkr, and the note says so."""
+    folder, _ = night
+    book = openpyxl.load_workbook(folder / "outbox" / "sammanstallning_2025-T1.xlsx")
+    sheet = book["Ekonomi"]
+    note = sheet["A2"].value
+    assert "Belopp i tkr" in note and "avrundas till hela tkr per rad" in note
+    assert "decimal" not in note
+    amounts = [cell for row in sheet.iter_rows(min_row=4, min_col=2, max_col=5)
+               for cell in row if isinstance(cell.value, int | float)]
+    assert len(amounts) > 40
+    assert all(float(cell.value).is_integer() for cell in amounts), \
+        [cell.value for cell in amounts if not float(cell.value).is_integer()]
+    assert {cell.number_format for cell in amounts} == {'[$-41D]#,##0;"−"#,##0;0'}
+    rows = [row for row in sheet.iter_rows(min_row=4, max_col=5, values_only=True)]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Avdelning")
+    table = rows[start + 1:start + 1 + len(SIX_CODES) + 1]
+    assert table[-1][0] == "Summa"
+    for column in range(1, 5):  # the total is the sum of the rows shown
+        assert table[-1][column] == sum(row[column] for row in table[:-1])
+
+
+def report_tables(folder):
+    import docx
+
+    document = docx.Document(str(folder / "outbox" / "tertialrapport_2025-T1.docx"))
+    return [[[cell.text for cell in row.cells] for row in table.rows]
+            for table in document.tables]
+
+
+def amount(text):
+    return int(text.replace("\u00a0", "").replace("−", "-"))
+
+
+def test_the_reports_budget_totals_are_the_sums_of_the_rows_it_shows(night):
+    """The report rounded the totals of unrounded lines: a total could differ by 1 tkr from
+    the rows above it, and from the workbook's total."""
+    folder, _ = night
+    for table in report_tables(folder):
+        if table[0][:2] not in (["Avdelning", "Budget"], ["Kategori", "Budget"]):
+            continue
+        *rows, total = table[1:]
+        assert total[0] == "Totalt"
+        for column in range(1, 5):
+            assert amount(total[column]) == sum(amount(row[column]) for row in rows), column

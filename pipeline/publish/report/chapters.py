@@ -18,12 +18,14 @@ from ...figures import (
     FIGURES,
     SMALL_GROUP,
     all_reported,
+    amount_decimals,
     baseline_dates,
     baseline_shares,
     budget_by_category,
     budget_by_department,
     points_change,
     reported_count,
+    rounded_lines,
     sick_leave_goal,
     sick_leave_table,
 )
@@ -464,8 +466,10 @@ class _ReportWriter(_Blocks):
 
     def _budget(self) -> None:
         unit = self.settings.unit
-        decimals = 1 if unit == "mnkr" else 0
-        budget = self.merged.budget
+        decimals = amount_decimals(unit)
+        # rounded as shown before summing, as in the workbook: the totals agree with the rows
+        # and with the workbook's
+        budget = rounded_lines(self.merged.budget, decimals)
         self.doc.add_heading(ReportHeading.BUDGET, level=1)
         self._paragraph(
             f"Budget, utfall hittills och prognos för helåret i {unit}, som nettokostnad. "
