@@ -264,3 +264,23 @@ def test_the_reports_budget_totals_are_the_sums_of_the_rows_it_shows(night):
         assert total[0] == "Totalt"
         for column in range(1, 5):
             assert amount(total[column]) == sum(amount(row[column]) for row in rows), column
+
+
+def test_long_department_names_wrap_whole_in_the_budget_tables(night):
+    """The 117-character name spilled over the row below in "Per avdelning" and was cut off in
+    "Per avdelning och kategori": each row with a name is now tall enough for it, wrapped."""
+    import textwrap
+
+    folder, _ = night
+    sheet = openpyxl.load_workbook(folder / "outbox" / "sammanstallning_2025-T1.xlsx")["Ekonomi"]
+    names = {row[1] for row in SIX["Avdelningar"][1:]}
+    width = sheet.column_dimensions["A"].width
+    rows = [cell for cell in sheet["A"] if cell.value in names]
+    assert len(rows) == 2 * len(names)  # per department, and per department and category
+    for cell in rows:
+        assert cell.alignment.wrap_text
+        # characters a line at 10 points in DejaVu Sans (LibreOffice's), fewer in bold
+        lines = len(textwrap.wrap(cell.value, int(width * (0.95 if cell.font.b else 1.1))))
+        assert sheet.row_dimensions[cell.row].height >= 13 * lines, cell.value
+    tallest = max(sheet.row_dimensions[c.row].height for c in rows if c.value == LONG_NAME)
+    assert tallest >= 4 * 13

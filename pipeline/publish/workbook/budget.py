@@ -9,18 +9,20 @@ from xlsxwriter.worksheet import Worksheet
 
 from ... import figures
 from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText
-from .cells import _height, _missing, _text, _write
+from .cells import _bold_width, _height, _missing, _text, _write
 from .layout import _Context, _page
 from .styles import amount_format
 
 WT = WorkbookText
+LABEL_WIDTH, REMARK_WIDTH = 34, 60  # the tables' first and last columns: a name of 30-odd
+# characters ("Barn- och utbildningsförvaltningen") on one line
 
 
 def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     register, styles = ctx.register, ctx.styles
     unit = register.settings.unit
     _page(sheet, ctx, header_rows=None)
-    widths = [30, 13, 13, 13, 13, 60]
+    widths = [LABEL_WIDTH, 13, 13, 13, 13, REMARK_WIDTH]
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     decimals = figures.amount_decimals(unit)
@@ -61,6 +63,8 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         _amount_row(sheet, ctx, r, ctx.name(code), total, {"bold": True, "bg_color": "#F2F2F2"})
         _write(styles, sheet, r, 5, "" if total["complete"] else NOT_REPORTED,
                styles.get(bold=True, italic=True, bg_color="#F2F2F2"))
+        # a long name wraps in its bold row, which grows to show it (it spilled into the next)
+        sheet.set_row(r, _height([(ctx.name(code), _bold_width(LABEL_WIDTH))]))
         for line in mine:
             r += 1
             deviation = line["budget"] - line["forecast"] if not _missing(line["forecast"]) \
@@ -69,7 +73,7 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
                         {**line, "deviation": figures.round_half_up(deviation, decimals)},
                         {"indent": 1, "align": "left"})
             _write(styles, sheet, r, 5, _text(line.get("comment")), styles.get())
-            sheet.set_row(r, _height([(_text(line.get("comment")), widths[5])]))
+            sheet.set_row(r, _height([(_text(line.get("comment")), REMARK_WIDTH)]))
 
 
 def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any,
@@ -113,5 +117,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
             note = NOT_REPORTED if key == "department" and not total else \
                 WT.INCOMPLETE.format(avdelningar=", ".join(missing))
         _write(styles, sheet, r, 5, note, styles.get(italic=True, **props))
-        sheet.set_row(r, _height([(note, 60)]))
+        label = TOTAL if total else name
+        sheet.set_row(r, _height([(label, _bold_width(LABEL_WIDTH) if total else LABEL_WIDTH),
+                                  (note, REMARK_WIDTH)]))
     return r
