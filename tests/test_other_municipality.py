@@ -9,6 +9,7 @@ import sys
 import unicodedata
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -284,3 +285,79 @@ def test_long_department_names_wrap_whole_in_the_budget_tables(night):
         assert sheet.row_dimensions[cell.row].height >= 13 * lines, cell.value
     tallest = max(sheet.row_dimensions[c.row].height for c in rows if c.value == LONG_NAME)
     assert tallest >= 4 * 13
+
+
+def test_a_nights_run_with_the_report_writes_nothing_to_stderr(night):
+    """matplotlib's "UserWarning: constrained_layout not applied" (the 117-character name
+    squeezed the plot to nothing) was printed on every run, into the controller's cron mail."""
+    _, result = night
+    assert result.stderr == ""
+
+
+def chart_units(names):
+    """Sick-leave rows as the report's chart gets them: a unit per name, then the organ."""
+    rows = [{"department": f"D{i}", "name": name, "reported": True, "total": 0.05 + i / 100,
+             "total_hidden": False} for i, name in enumerate(names)]
+    rows.append({"department": "TOTALT", "name": "Kommunstyrelsen", "reported": True,
+                 "total": 0.07, "total_hidden": False})
+    return pd.DataFrame(rows)
+
+
+def drawn_chart(units):
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from pipeline.publish.report.charts import _draw_sick_leave, sick_leave_chart_height
+
+    matplotlib.use("Agg")
+    figure = Figure(figsize=(6.3, sick_leave_chart_height(units)), dpi=100,
+                    layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_sick_leave(figure, rows=list(units.itertuples()),
+                     baselines={"D0": 0.04, "TOTALT": 0.08})
+    figure.canvas.draw()
+    return figure
+
+
+def test_the_sick_leave_chart_shows_long_names_whole_beside_their_bars(recwarn):
+    """The 117-character name ran off the chart's left edge ("…unens växel"), the plot
+    collapsed and the "Basvärde" legend sat on the axis label."""
+    figure = drawn_chart(chart_units([LONG_NAME, "Samhällsbyggnadsförvaltningen",
+                                      "Kultur och fritid"]))
+    assert not [w for w in recwarn if "constrained_layout" in str(w.message)]
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    labels = axes.get_yticklabels()
+    assert " ".join(labels[0].get_text().split()) == LONG_NAME  # whole, wrapped on lines
+    assert labels[0].get_text().count("\n") >= 3
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.y1 <= figure.bbox.height, label.get_text()
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    for upper, lower in zip(boxes, boxes[1:], strict=False):  # no name runs into the next
+        assert lower.y1 <= upper.y0
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert legend.y1 <= axes.xaxis.label.get_window_extent(renderer).y0
+
+
+def test_two_units_of_the_same_name_are_two_bars_in_the_sick_leave_chart():
+    """The bars were placed by name: two departments both called "Kansliet" became one bar
+    carrying two values."""
+    figure = drawn_chart(chart_units(["Kansliet", "Kansliet", "Kultur och fritid"]))
+    axes = figure.axes[0]
+    bars = [patch for patch in axes.patches if patch.get_width() > 0]
+    assert len(bars) == 4
+    assert len({bar.get_y() for bar in bars}) == 4
+    assert [t.get_text() for t in axes.get_yticklabels()] == [
+        "Kansliet", "Kansliet", "Kultur och fritid", "Kommunstyrelsen"]
+
+
+def test_a_chart_of_many_long_names_is_taller_than_a_page_and_left_out():
+    """Wrapped names make rows taller: the page limit is on the chart's height, not only on
+    the number of departments (18)."""
+    from pipeline.publish.report.charts import CHART_MAX_INCHES, sick_leave_chart_height
+
+    assert sick_leave_chart_height(chart_units([LONG_NAME] * 6)) <= CHART_MAX_INCHES
+    assert sick_leave_chart_height(chart_units([LONG_NAME] * 15)) > CHART_MAX_INCHES
+    assert sick_leave_chart_height(chart_units(["Kultur och fritid"] * 18)) <= CHART_MAX_INCHES

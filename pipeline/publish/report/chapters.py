@@ -52,7 +52,13 @@ from ...labels import (
 from ...merge import Flag, Merged
 from ...register import Register
 from .blocks import _Blocks, _field, _keep_together, _symbol_run
-from .charts import CHART_MAX_DEPARTMENTS, _assessment_chart, _sick_leave_chart
+from .charts import (
+    CHART_MAX_DEPARTMENTS,
+    CHART_MAX_INCHES,
+    _assessment_chart,
+    _sick_leave_chart,
+    sick_leave_chart_height,
+)
 from .document import _ensure_styles, _utc
 from .text import (
     _paragraphs,
@@ -418,14 +424,19 @@ class _ReportWriter(_Blocks):
             if row.department == WHOLE_ORGAN_CODE:
                 self._bold_row(cells)
         departments = len(figures) - 1  # the last row is the whole organ
-        if departments <= CHART_MAX_DEPARTMENTS:
-            self._picture(_sick_leave_chart(figures, baselines),
-                          "Total sjukfrånvaro per avdelning och basvärdet")
-        else:
+        if departments > CHART_MAX_DEPARTMENTS:
             self._paragraph(
                 f"Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida "
                 f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
                 f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
+        elif sick_leave_chart_height(figures) > CHART_MAX_INCHES:  # long names, wrapped
+            self._paragraph(
+                "Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida, "
+                "och med avdelningarnas långa namn gör det inte det. Värdena finns i tabellerna "
+                "ovan.", style=REPORT_STYLE_NOTE)
+        else:
+            self._picture(_sick_leave_chart(figures, baselines),
+                          "Total sjukfrånvaro per avdelning och basvärdet")
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:
