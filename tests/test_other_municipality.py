@@ -361,3 +361,25 @@ def test_a_chart_of_many_long_names_is_taller_than_a_page_and_left_out():
     assert sick_leave_chart_height(chart_units([LONG_NAME] * 6)) <= CHART_MAX_INCHES
     assert sick_leave_chart_height(chart_units([LONG_NAME] * 15)) > CHART_MAX_INCHES
     assert sick_leave_chart_height(chart_units(["Kultur och fritid"] * 18)) <= CHART_MAX_INCHES
+
+
+@pytest.mark.libreoffice
+def test_the_sick_leave_tables_keep_each_word_of_a_name_whole(night, tmp_path):
+    """Table 3's name column was a fixed 4.8 cm: "Samhällsbyggnadsförvaltninge / n". It is as
+    wide as the longest word, as the budget comments' table is."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    folder, _ = night
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(folder / "outbox" / "tertialrapport_2025-T1.docx")], check=True,
+                   capture_output=True, timeout=240,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tertialrapport_2025-T1.pdf"),
+                           "-"], check=True, capture_output=True, text=True).stdout
+    tables = text[text.index("Sjukfrånvaro i procent av ordinarie arbetstid"):]
+    tables = tables[:tables.index("Figur")]
+    for word in ("Samhällsbyggnadsförvaltningen", "utbildningsförvaltningen",
+                 "omsorgsförvaltningen", "Kvinnor"):
+        assert set(re.findall(re.escape(word[:-3]) + r"\S*", tables)) == {word}
+    assert "Samhällsbyggnadsförvaltningen" in tables

@@ -76,6 +76,7 @@ from .text import (
 )
 
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
+FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
@@ -369,7 +370,12 @@ class _ReportWriter(_Blocks):
             f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
             f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
         headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
-        table = self._table(headers, (4.8, *(1.6,) * len(FIGURES)),
+        # a name's longest word whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm);
+        # the seven figures share what is left of 16 cm
+        name_cm = min(16.0 - FIGURE_MIN_CM * len(FIGURES),
+                      max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
+        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
+                                      len(FIGURES)),
                             caption="Sjukfrånvaro i procent av ordinarie arbetstid",
                             numeric=tuple(range(1, len(headers))), compact=True)
         any_hidden = any_missing = False
@@ -406,7 +412,8 @@ class _ReportWriter(_Blocks):
         complete = all_reported(figures)
         self._paragraph(self._baseline_sentence)
         table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
-                             "Förändring (procentenheter)"), (5.4, 2.2, 2.6, 2.2, 3.6),
+                             "Förändring (procentenheter)"),
+                            (max(5.4, name_cm), 2.2, 2.6, 2.2, 3.6 - max(0.0, name_cm - 5.4)),
                             caption="Total sjukfrånvaro jämfört med basvärdet",
                             numeric=(1, 3, 4), compact=True)
         for row in figures.itertuples():
@@ -530,11 +537,11 @@ class _ReportWriter(_Blocks):
                 self._row(table, (name, category, plain(row.comment)))
 
 
-def _longest_word_cm(texts: Iterable[str]) -> float:
-    """How wide (cm, at a 16 cm text width) a 9 pt table column must be to hold the longest
-    word of `texts` on one line, with the cell's margins."""
+def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
+    """How wide (cm, at a 16 cm text width) a 9 pt table column (8 pt with narrow margins if
+    `compact`) must be to hold the longest word of `texts` on one line, with the margins."""
     longest = max((len(word) for text in texts for word in str(text).split()), default=0)
-    return longest * 0.19 + 0.45
+    return longest * 0.17 + 0.3 if compact else longest * 0.19 + 0.45
 
 
 def _reporting_departments(merged: Merged) -> set[str]:
