@@ -383,3 +383,49 @@ def test_the_sick_leave_tables_keep_each_word_of_a_name_whole(night, tmp_path):
                  "omsorgsförvaltningen", "Kvinnor"):
         assert set(re.findall(re.escape(word[:-3]) + r"\S*", tables)) == {word}
     assert "Samhällsbyggnadsförvaltningen" in tables
+
+
+def report_paragraphs(folder):
+    import docx
+
+    document = docx.Document(str(folder / "outbox" / "tertialrapport_2025-T1.docx"))
+    return [p.text for p in document.paragraphs]
+
+
+def test_a_department_without_a_comment_is_no_label_with_nothing_after_it(night):
+    """BUF left its comment on the activity it shares with SBF and SOC empty: the report
+    printed "Barn- och utbildningsförvaltningen:" and nothing after it."""
+    folder, _ = night
+    table = next(t for t in report_tables(folder) if any(r[0] == "Fritidsbank" for r in t))
+    comments = [row[3] for row in table if row[0] == "Fritidsbank" or row[0] == ""]
+    assert not [c for c in comments if c.rstrip().endswith(":")], comments
+    assert "Barn- och utbildningsförvaltningen" in comments  # whose status, even without text
+    assert any(c.startswith("Samhällsbyggnadsförvaltningen och Socialförvaltningen:\n")
+               for c in comments)
+
+
+def test_the_report_speaks_of_the_administrations_of_a_municipality_with_several(night):
+    """Bräcke's departments are administrations of their own ("Vård- och
+    omsorgsförvaltningen"): the report said "förvaltningen", as for Ånge's one."""
+    folder, _ = night
+    text = " ".join(report_paragraphs(folder))
+    assert "och förvaltningarna har brutit ner kommunstyrelsens mål till aktiviteter" in text
+    assert "förvaltningarnas bedömning av varje mål" in text
+    assert "Förvaltningarna redovisar" in text
+    assert not re.findall(r"\bförvaltningens?\b", text, flags=re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("organ", "municipality", "written"), [
+    ("Kommunstyrelsen", "Bräcke kommun", "kommunstyrelsen"),
+    ("Barn- och utbildningsnämnden", "Bräcke kommun", "barn- och utbildningsnämnden"),
+    ("Bräcke kommun", "Bräcke kommun", "Bräcke kommun"),
+    ("Bräckes kommunstyrelse", "Bräcke kommun", "Bräckes kommunstyrelse"),
+    ("Region Jämtland Härjedalen", "Bräcke kommun", "Region Jämtland Härjedalen"),
+])
+def test_an_organ_inside_a_sentence_keeps_the_capital_of_a_proper_name(organ, municipality,
+                                                                       written):
+    """"för hela bräcke kommun": lower_first lowered a proper noun as it lowers
+    "Kommunstyrelsen"."""
+    from pipeline.publish.report.text import in_sentence
+
+    assert in_sentence(organ, municipality) == written

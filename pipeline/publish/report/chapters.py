@@ -62,11 +62,12 @@ from .charts import (
 from .document import _ensure_styles, _utc
 from .text import (
     _paragraphs,
+    administration,
     baseline_text,
     count_word,
     genitive,
     headline,
-    lower_first,
+    in_sentence,
     number,
     percent,
     period_title,
@@ -92,6 +93,10 @@ class _ReportWriter(_Blocks):
         self.settings = register.settings
         self.period_end: dt.date = register.period(merged.period)["period_end"]
         self.names = register.department_names
+        # the organ inside a sentence, and who does the work: "förvaltningen" (Ånge) or
+        # "förvaltningarna" (a municipality of several)
+        self.organ = in_sentence(register.settings.organ, register.settings.municipality)
+        self.administration, self.administrations = administration(self.names.values())
 
     def write(self) -> None:
         _ensure_styles(self.doc)
@@ -159,19 +164,19 @@ class _ReportWriter(_Blocks):
 
     def _introduction(self) -> None:
         s = self.settings
-        organ = lower_first(s.organ)
+        organ, who, whose = self.organ, self.administration, self.administrations
         council = len(self.register.council_goals)
         self.doc.add_heading(ReportHeading.INTRODUCTION, level=1)
         self._paragraph(
             f"Kommunfullmäktige har antagit mål för {s.year}. Dessa mål har {organ} brutit "
-            f"ner till egna mål, och förvaltningen har brutit ner {genitive(organ)} mål till "
+            f"ner till egna mål, och {who} har brutit ner {genitive(organ)} mål till "
             f"aktiviteter som leder till målen. Den här rapporten redovisar hur arbetet med "
-            f"aktiviteterna har gått till och med {self.period_end:%Y-%m-%d}, och förvaltningens "
+            f"aktiviteterna har gått till och med {self.period_end:%Y-%m-%d}, och {whose} "
             f"bedömning av varje mål.")
         self._paragraph(
             f"Redovisningen är kapitelindelad, där varje kapitel motsvarar ett av "
             f"kommunfullmäktiges {count_word(council, neuter=True)} mål. Under respektive kapitel redovisas {genitive(organ)} "
-            f"mål med en sammanfattad bedömning, förvaltningens analys och verksamhetens "
+            f"mål med en sammanfattad bedömning, {whose} analys och verksamhetens "
             f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
             f"fyra:")
         table = self._table(("", "Bedömning", "Betydelse"), (1.2, 3.8, 11.0), caption=None)
@@ -181,7 +186,7 @@ class _ReportWriter(_Blocks):
             _symbol_run(cells[0].paragraphs[0], symbol, colour)
             cells[1].paragraphs[0].add_run(assessment.value).bold = True
         self._paragraph(
-            "Bedömningen baseras på förvaltningens genomförda och planerade aktiviteter. Varje "
+            f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin.")
         self._paragraph(self._coverage())
@@ -216,10 +221,10 @@ class _ReportWriter(_Blocks):
         self.doc.add_heading(f"{kf_id} {plain(title)}", level=1)
         goals = self.merged.goals[self.merged.goals["kf_id"] == kf_id]
         if goals.empty:
-            organ = lower_first(self.settings.organ)
+            organ = self.organ
             self._paragraph(
                 f"För detta kommunfullmäktigemål har {organ} inte antagit något eget mål. "
-                f"Eftersom förvaltningen utgår från de mål {organ} beslutar om finns inga "
+                f"Eftersom {self.administration} utgår från de mål {organ} beslutar om finns inga "
                 f"aktiviteter planerade.")
             return
         for goal in goals.itertuples():
@@ -288,10 +293,12 @@ class _ReportWriter(_Blocks):
                 if status is None:
                     for run in cells[1].paragraphs[0].runs:
                         run.italic = True
-                if several:  # who gave this answer, above what they said
+                # who gave this answer, above what they said; without a comment ("Namn:"
+                # and nothing after it) only who, where the others answered otherwise
+                if several and (comment or len(answers) > 1):
                     paragraph = cells[3].paragraphs[0]
                     self._style(paragraph, REPORT_STYLE_NOTE)
-                    paragraph.add_run(f"{swedish_list(departments)}:")
+                    paragraph.add_run(swedish_list(departments) + (":" if comment else ""))
                     if comment:
                         self._style(cells[3].add_paragraph(comment), REPORT_STYLE_TABLE_TEXT)
                 for flag in flags:
@@ -328,7 +335,7 @@ class _ReportWriter(_Blocks):
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
         self._paragraph(
-            f"Förvaltningen redovisar {len(activities)} aktiviteter (en aktivitet med flera "
+            f"{self.administration.capitalize()} redovisar {len(activities)} aktiviteter (en aktivitet med flera "
             f"ansvariga avdelningar räknas en gång per avdelning).")
         table = self._table(("Status", "Antal aktiviteter"), (6.0, 3.0),
                             caption="Aktiviteterna per status", numeric=(1,))
@@ -366,7 +373,7 @@ class _ReportWriter(_Blocks):
         self._paragraph(
             f"Sjukfrånvaron redovisas som andel av den ordinarie arbetstiden från årets början "
             f"till och med {self.period_end:%Y-%m-%d}, för varje avdelning och för hela "
-            f"{lower_first(self.settings.organ)}. Varje andel är kvoten av summerade timmar, "
+            f"{self.organ}. Varje andel är kvoten av summerade timmar, "
             f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
             f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
         headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
@@ -401,7 +408,7 @@ class _ReportWriter(_Blocks):
                          f"därför inte.")
         if any_missing:
             notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
-                         f"perioden. Raden för {lower_first(self.settings.organ)} omfattar bara "
+                         f"perioden. Raden för {self.organ} omfattar bara "
                          f"de avdelningar som har rapporterat.")
         if notes:
             self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
@@ -457,7 +464,7 @@ class _ReportWriter(_Blocks):
         organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
         base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
         date = baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
-        name = lower_first(self.settings.organ)
+        name = self.organ
         if not organ["reported"] or pd.isna(organ["total"]):
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
         when = f" ({date:%Y-%m-%d})" if date else ""
@@ -541,7 +548,7 @@ def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
     """How wide (cm, at a 16 cm text width) a 9 pt table column (8 pt with narrow margins if
     `compact`) must be to hold the longest word of `texts` on one line, with the margins."""
     longest = max((len(word) for text in texts for word in str(text).split()), default=0)
-    return longest * 0.17 + 0.3 if compact else longest * 0.19 + 0.45
+    return longest * 0.165 + 0.25 if compact else longest * 0.19 + 0.45
 
 
 def _reporting_departments(merged: Merged) -> set[str]:
