@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import AGE_GROUPS, SEXES, SICK_LEAVE_GOAL_WORD, WHOLE_ORGAN_CODE
+from .labels import (
+    AGE_GROUPS,
+    AMOUNT_DECIMALS,
+    SEXES,
+    SICK_LEAVE_GOAL_WORD,
+    WHOLE_ORGAN_CODE,
+)
 from .register import Register
 
 SMALL_GROUP = 10  # a group of this many employees or fewer is never shown
@@ -163,6 +169,11 @@ def round_half_up(value: float, decimals: int = 1) -> float:
         return float("nan")
     step = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def amount_decimals(unit: str) -> int:
+    """How many decimals amounts in `unit` are shown with: 51 500 tkr, 51,5 mnkr."""
+    return AMOUNT_DECIMALS.get(unit, 1)
 
 
 def rounded_lines(budget: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:

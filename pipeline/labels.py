@@ -94,6 +94,8 @@ BUDGET_CATEGORIES = (
     "Tillväxt",
 )
 AMOUNT_UNITS = ("mnkr", "tkr")
+# Decimals an amount is shown with, in both outputs: mnkr to a tenth (100 000 kr), tkr whole.
+AMOUNT_DECIMALS = {"mnkr": 1, "tkr": 0}
 # How people write amount units (folded: lower case, no spaces or dots) → the unit, and each
 # unit in kronor. "kr" is no Beloppsenhet, but a department may type it in a cell.
 AMOUNT_UNIT_SPELLINGS = {
@@ -534,8 +536,9 @@ class WorkbookText:
 
     BUDGET_TITLE = "Ekonomi {period}: budget, utfall och prognos"
     BUDGET_NOTE = ("Belopp i {enhet}, nettokostnad. Avvikelse = Budget − Prognos helår; ett "
-                   "positivt tal betyder lägre kostnad än budget. Beloppen avrundas till en "
-                   "decimal per rad innan de summeras, så summorna stämmer åt båda hållen.")
+                   "positivt tal betyder lägre kostnad än budget. Beloppen avrundas till {avrundning} "
+                   "per rad innan de summeras, så summorna stämmer åt båda hållen.")
+    BUDGET_ROUNDING = {1: "en decimal", 0: "hela {enhet}"}  # by AMOUNT_DECIMALS
     PER_DEPARTMENT = ReportHeading.BUDGET_BY_DEPARTMENT  # the same words in both outputs
     PER_CATEGORY = ReportHeading.BUDGET_BY_CATEGORY
     PER_LINE = "Per avdelning och kategori, med avdelningarnas kommentarer"

@@ -2,11 +2,14 @@
 amounts in tkr, goals numbered in two levels, one department with a single activity."""
 
 import datetime as dt
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -176,3 +179,265 @@ def test_a_mac_folder_in_another_case_is_named_with_the_code_to_rename_it_to(bra
         output = unicodedata.normalize("NFC", run(bracke, command).output)
         assert "Mappen Våo i inkorgen hör inte till någon avdelning i registret, så filen där " \
                "har inte lästs. Byt namn på mappen till VÅO," in output, (command, output)
+
+
+# --- the committee's outputs for a municipality of another shape -------------------------------
+
+SIX = {**SHEETS,
+       "Avdelningar": [*SHEETS["Avdelningar"],
+                       ["SBF", "Samhällsbyggnadsförvaltningen"],
+                       ["BUF", "Barn- och utbildningsförvaltningen"],
+                       ["SOC", "Socialförvaltningen"]],
+       "Aktiviteter": [*SHEETS["Aktiviteter"],
+                       ["BR-04", "1.1", "Fritidsbank", "", D(2025, 1, 1), D(2025, 12, 31),
+                        "SBF;BUF;SOC"]],
+       "Ekonomi": [*SHEETS["Ekonomi"], ["SBF", "Tillväxt", 61500],
+                   ["BUF", "Barn och unga", 231400], ["SOC", "Vuxna", 88700]],
+       "Basvärden": [*SHEETS["Basvärden"], ["SBF", D(2024, 12, 31), 0.05],
+                     ["BUF", D(2024, 12, 31), 0.07], ["SOC", D(2024, 12, 31), 0.09]]}
+SIX_CODES = ("KLK", "VÅO", "FRI1", "SBF", "BUF", "SOC")
+
+
+def clear_comment(path, activity_id):
+    book = openpyxl.load_workbook(path)
+    sheet = book["Aktiviteter"]
+    column = {c.value: c.column for c in sheet[1]}
+    for r in range(2, sheet.max_row + 1):
+        if sheet.cell(r, column["Aktivitets-id"]).value == activity_id:
+            sheet.cell(r, column["Kommentar"]).value = None
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """Bräcke with six departments, all of whom report for 2025-T1 (BUF without a comment on
+    the activity it shares with SBF and SOC), after a night's run with the report; the run's
+    stderr as the controller's cron mail would get it."""
+    folder = tmp_path_factory.mktemp("bracke")
+    write_register(folder / "register.xlsx", SIX, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    (folder / "inbox").mkdir()
+    (folder / "pipeline.toml").write_text(
+        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = true\n'
+        "settle_seconds = 0\n", encoding="utf-8")
+    for code in SIX_CODES:
+        filled(folder, code, folder / "inbox" / f"{code}.xlsx")
+    clear_comment(folder / "inbox" / "BUF.xlsx", "BR-04")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config",
+                             str(folder / "pipeline.toml"), "run"], capture_output=True,
+                            text=True, timeout=600, cwd=folder,
+                            env={**os.environ, "PIPELINE_NOW": "2025-05-10T02:00"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, result
+
+
+def test_amounts_in_tkr_are_whole_thousands_in_the_workbook(night):
+    """Bräcke counts in tkr: "51 500,0" said a precision no one has, and the note said the
+    amounts were rounded to a decimal. As in the report: whole tkr, and the note says so."""
+    folder, _ = night
+    book = openpyxl.load_workbook(folder / "outbox" / "sammanstallning_2025-T1.xlsx")
+    sheet = book["Ekonomi"]
+    note = sheet["A2"].value
+    assert "Belopp i tkr" in note and "avrundas till hela tkr per rad" in note
+    assert "decimal" not in note
+    amounts = [cell for row in sheet.iter_rows(min_row=4, min_col=2, max_col=5)
+               for cell in row if isinstance(cell.value, int | float)]
+    assert len(amounts) > 40
+    assert all(float(cell.value).is_integer() for cell in amounts), \
+        [cell.value for cell in amounts if not float(cell.value).is_integer()]
+    assert {cell.number_format for cell in amounts} == {'[$-41D]#,##0;"−"#,##0;0'}
+    rows = [row for row in sheet.iter_rows(min_row=4, max_col=5, values_only=True)]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Avdelning")
+    table = rows[start + 1:start + 1 + len(SIX_CODES) + 1]
+    assert table[-1][0] == "Summa"
+    for column in range(1, 5):  # the total is the sum of the rows shown
+        assert table[-1][column] == sum(row[column] for row in table[:-1])
+
+
+def report_tables(folder):
+    import docx
+
+    document = docx.Document(str(folder / "outbox" / "tertialrapport_2025-T1.docx"))
+    return [[[cell.text for cell in row.cells] for row in table.rows]
+            for table in document.tables]
+
+
+def amount(text):
+    return int(text.replace("\u00a0", "").replace("−", "-"))
+
+
+def test_the_reports_budget_totals_are_the_sums_of_the_rows_it_shows(night):
+    """The report rounded the totals of unrounded lines: a total could differ by 1 tkr from
+    the rows above it, and from the workbook's total."""
+    folder, _ = night
+    for table in report_tables(folder):
+        if table[0][:2] not in (["Avdelning", "Budget"], ["Kategori", "Budget"]):
+            continue
+        *rows, total = table[1:]
+        assert total[0] == "Totalt"
+        for column in range(1, 5):
+            assert amount(total[column]) == sum(amount(row[column]) for row in rows), column
+
+
+def test_long_department_names_wrap_whole_in_the_budget_tables(night):
+    """The 117-character name spilled over the row below in "Per avdelning" and was cut off in
+    "Per avdelning och kategori": each row with a name is now tall enough for it, wrapped."""
+    import textwrap
+
+    folder, _ = night
+    sheet = openpyxl.load_workbook(folder / "outbox" / "sammanstallning_2025-T1.xlsx")["Ekonomi"]
+    names = {row[1] for row in SIX["Avdelningar"][1:]}
+    width = sheet.column_dimensions["A"].width
+    rows = [cell for cell in sheet["A"] if cell.value in names]
+    assert len(rows) == 2 * len(names)  # per department, and per department and category
+    for cell in rows:
+        assert cell.alignment.wrap_text
+        # characters a line at 10 points in DejaVu Sans (LibreOffice's), fewer in bold
+        lines = len(textwrap.wrap(cell.value, int(width * (0.95 if cell.font.b else 1.1))))
+        assert sheet.row_dimensions[cell.row].height >= 13 * lines, cell.value
+    tallest = max(sheet.row_dimensions[c.row].height for c in rows if c.value == LONG_NAME)
+    assert tallest >= 4 * 13
+
+
+def test_a_nights_run_with_the_report_writes_nothing_to_stderr(night):
+    """matplotlib's "UserWarning: constrained_layout not applied" (the 117-character name
+    squeezed the plot to nothing) was printed on every run, into the controller's cron mail."""
+    _, result = night
+    assert result.stderr == ""
+
+
+def chart_units(names):
+    """Sick-leave rows as the report's chart gets them: a unit per name, then the organ."""
+    rows = [{"department": f"D{i}", "name": name, "reported": True, "total": 0.05 + i / 100,
+             "total_hidden": False} for i, name in enumerate(names)]
+    rows.append({"department": "TOTALT", "name": "Kommunstyrelsen", "reported": True,
+                 "total": 0.07, "total_hidden": False})
+    return pd.DataFrame(rows)
+
+
+def drawn_chart(units):
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from pipeline.publish.report.charts import _draw_sick_leave, sick_leave_chart_height
+
+    matplotlib.use("Agg")
+    figure = Figure(figsize=(6.3, sick_leave_chart_height(units)), dpi=100,
+                    layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_sick_leave(figure, rows=list(units.itertuples()),
+                     baselines={"D0": 0.04, "TOTALT": 0.08})
+    figure.canvas.draw()
+    return figure
+
+
+def test_the_sick_leave_chart_shows_long_names_whole_beside_their_bars(recwarn):
+    """The 117-character name ran off the chart's left edge ("…unens växel"), the plot
+    collapsed and the "Basvärde" legend sat on the axis label."""
+    figure = drawn_chart(chart_units([LONG_NAME, "Samhällsbyggnadsförvaltningen",
+                                      "Kultur och fritid"]))
+    assert not [w for w in recwarn if "constrained_layout" in str(w.message)]
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    labels = axes.get_yticklabels()
+    assert " ".join(labels[0].get_text().split()) == LONG_NAME  # whole, wrapped on lines
+    assert labels[0].get_text().count("\n") >= 3
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.y1 <= figure.bbox.height, label.get_text()
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    for upper, lower in zip(boxes, boxes[1:], strict=False):  # no name runs into the next
+        assert lower.y1 <= upper.y0
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert legend.y1 <= axes.xaxis.label.get_window_extent(renderer).y0
+
+
+def test_two_units_of_the_same_name_are_two_bars_in_the_sick_leave_chart():
+    """The bars were placed by name: two departments both called "Kansliet" became one bar
+    carrying two values."""
+    figure = drawn_chart(chart_units(["Kansliet", "Kansliet", "Kultur och fritid"]))
+    axes = figure.axes[0]
+    bars = [patch for patch in axes.patches if patch.get_width() > 0]
+    assert len(bars) == 4
+    assert len({bar.get_y() for bar in bars}) == 4
+    assert [t.get_text() for t in axes.get_yticklabels()] == [
+        "Kansliet", "Kansliet", "Kultur och fritid", "Kommunstyrelsen"]
+
+
+def test_a_chart_of_many_long_names_is_taller_than_a_page_and_left_out():
+    """Wrapped names make rows taller: the page limit is on the chart's height, not only on
+    the number of departments (18)."""
+    from pipeline.publish.report.charts import CHART_MAX_INCHES, sick_leave_chart_height
+
+    assert sick_leave_chart_height(chart_units([LONG_NAME] * 6)) <= CHART_MAX_INCHES
+    assert sick_leave_chart_height(chart_units([LONG_NAME] * 15)) > CHART_MAX_INCHES
+    assert sick_leave_chart_height(chart_units(["Kultur och fritid"] * 18)) <= CHART_MAX_INCHES
+
+
+@pytest.mark.libreoffice
+def test_the_sick_leave_tables_keep_each_word_of_a_name_whole(night, tmp_path):
+    """Table 3's name column was a fixed 4.8 cm: "Samhällsbyggnadsförvaltninge / n". It is as
+    wide as the longest word, as the budget comments' table is."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    folder, _ = night
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(folder / "outbox" / "tertialrapport_2025-T1.docx")], check=True,
+                   capture_output=True, timeout=240,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tertialrapport_2025-T1.pdf"),
+                           "-"], check=True, capture_output=True, text=True).stdout
+    tables = text[text.index("Sjukfrånvaro i procent av ordinarie arbetstid"):]
+    tables = tables[:tables.index("Figur")]
+    for word in ("Samhällsbyggnadsförvaltningen", "utbildningsförvaltningen",
+                 "omsorgsförvaltningen", "Kvinnor"):
+        assert set(re.findall(re.escape(word[:-3]) + r"\S*", tables)) == {word}
+    assert "Samhällsbyggnadsförvaltningen" in tables
+
+
+def report_paragraphs(folder):
+    import docx
+
+    document = docx.Document(str(folder / "outbox" / "tertialrapport_2025-T1.docx"))
+    return [p.text for p in document.paragraphs]
+
+
+def test_a_department_without_a_comment_is_no_label_with_nothing_after_it(night):
+    """BUF left its comment on the activity it shares with SBF and SOC empty: the report
+    printed "Barn- och utbildningsförvaltningen:" and nothing after it."""
+    folder, _ = night
+    table = next(t for t in report_tables(folder) if any(r[0] == "Fritidsbank" for r in t))
+    comments = [row[3] for row in table if row[0] == "Fritidsbank" or row[0] == ""]
+    assert not [c for c in comments if c.rstrip().endswith(":")], comments
+    assert "Barn- och utbildningsförvaltningen" in comments  # whose status, even without text
+    assert any(c.startswith("Samhällsbyggnadsförvaltningen och Socialförvaltningen:\n")
+               for c in comments)
+
+
+def test_the_report_speaks_of_the_administrations_of_a_municipality_with_several(night):
+    """Bräcke's departments are administrations of their own ("Vård- och
+    omsorgsförvaltningen"): the report said "förvaltningen", as for Ånge's one."""
+    folder, _ = night
+    text = " ".join(report_paragraphs(folder))
+    assert "och förvaltningarna har brutit ner kommunstyrelsens mål till aktiviteter" in text
+    assert "förvaltningarnas bedömning av varje mål" in text
+    assert "Förvaltningarna redovisar" in text
+    assert not re.findall(r"\bförvaltningens?\b", text, flags=re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("organ", "municipality", "written"), [
+    ("Kommunstyrelsen", "Bräcke kommun", "kommunstyrelsen"),
+    ("Barn- och utbildningsnämnden", "Bräcke kommun", "barn- och utbildningsnämnden"),
+    ("Bräcke kommun", "Bräcke kommun", "Bräcke kommun"),
+    ("Bräckes kommunstyrelse", "Bräcke kommun", "Bräckes kommunstyrelse"),
+    ("Region Jämtland Härjedalen", "Bräcke kommun", "Region Jämtland Härjedalen"),
+])
+def test_an_organ_inside_a_sentence_keeps_the_capital_of_a_proper_name(organ, municipality,
+                                                                       written):
+    """"för hela bräcke kommun": lower_first lowered a proper noun as it lowers
+    "Kommunstyrelsen"."""
+    from pipeline.publish.report.text import in_sentence
+
+    assert in_sentence(organ, municipality) == written

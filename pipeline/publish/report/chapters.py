@@ -18,12 +18,14 @@ from ...figures import (
     FIGURES,
     SMALL_GROUP,
     all_reported,
+    amount_decimals,
     baseline_dates,
     baseline_shares,
     budget_by_category,
     budget_by_department,
     points_change,
     reported_count,
+    rounded_lines,
     sick_leave_goal,
     sick_leave_table,
 )
@@ -50,15 +52,22 @@ from ...labels import (
 from ...merge import Flag, Merged
 from ...register import Register
 from .blocks import _Blocks, _field, _keep_together, _symbol_run
-from .charts import CHART_MAX_DEPARTMENTS, _assessment_chart, _sick_leave_chart
+from .charts import (
+    CHART_MAX_DEPARTMENTS,
+    CHART_MAX_INCHES,
+    _assessment_chart,
+    _sick_leave_chart,
+    sick_leave_chart_height,
+)
 from .document import _ensure_styles, _utc
 from .text import (
     _paragraphs,
+    administration,
     baseline_text,
     count_word,
     genitive,
     headline,
-    lower_first,
+    in_sentence,
     number,
     percent,
     period_title,
@@ -68,6 +77,7 @@ from .text import (
 )
 
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
+FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
@@ -83,6 +93,10 @@ class _ReportWriter(_Blocks):
         self.settings = register.settings
         self.period_end: dt.date = register.period(merged.period)["period_end"]
         self.names = register.department_names
+        # the organ inside a sentence, and who does the work: "förvaltningen" (Ånge) or
+        # "förvaltningarna" (a municipality of several)
+        self.organ = in_sentence(register.settings.organ, register.settings.municipality)
+        self.administration, self.administrations = administration(self.names.values())
 
     def write(self) -> None:
         _ensure_styles(self.doc)
@@ -150,19 +164,19 @@ class _ReportWriter(_Blocks):
 
     def _introduction(self) -> None:
         s = self.settings
-        organ = lower_first(s.organ)
+        organ, who, whose = self.organ, self.administration, self.administrations
         council = len(self.register.council_goals)
         self.doc.add_heading(ReportHeading.INTRODUCTION, level=1)
         self._paragraph(
             f"Kommunfullmäktige har antagit mål för {s.year}. Dessa mål har {organ} brutit "
-            f"ner till egna mål, och förvaltningen har brutit ner {genitive(organ)} mål till "
+            f"ner till egna mål, och {who} har brutit ner {genitive(organ)} mål till "
             f"aktiviteter som leder till målen. Den här rapporten redovisar hur arbetet med "
-            f"aktiviteterna har gått till och med {self.period_end:%Y-%m-%d}, och förvaltningens "
+            f"aktiviteterna har gått till och med {self.period_end:%Y-%m-%d}, och {whose} "
             f"bedömning av varje mål.")
         self._paragraph(
             f"Redovisningen är kapitelindelad, där varje kapitel motsvarar ett av "
             f"kommunfullmäktiges {count_word(council, neuter=True)} mål. Under respektive kapitel redovisas {genitive(organ)} "
-            f"mål med en sammanfattad bedömning, förvaltningens analys och verksamhetens "
+            f"mål med en sammanfattad bedömning, {whose} analys och verksamhetens "
             f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
             f"fyra:")
         table = self._table(("", "Bedömning", "Betydelse"), (1.2, 3.8, 11.0), caption=None)
@@ -172,7 +186,7 @@ class _ReportWriter(_Blocks):
             _symbol_run(cells[0].paragraphs[0], symbol, colour)
             cells[1].paragraphs[0].add_run(assessment.value).bold = True
         self._paragraph(
-            "Bedömningen baseras på förvaltningens genomförda och planerade aktiviteter. Varje "
+            f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin.")
         self._paragraph(self._coverage())
@@ -207,10 +221,10 @@ class _ReportWriter(_Blocks):
         self.doc.add_heading(f"{kf_id} {plain(title)}", level=1)
         goals = self.merged.goals[self.merged.goals["kf_id"] == kf_id]
         if goals.empty:
-            organ = lower_first(self.settings.organ)
+            organ = self.organ
             self._paragraph(
                 f"För detta kommunfullmäktigemål har {organ} inte antagit något eget mål. "
-                f"Eftersom förvaltningen utgår från de mål {organ} beslutar om finns inga "
+                f"Eftersom {self.administration} utgår från de mål {organ} beslutar om finns inga "
                 f"aktiviteter planerade.")
             return
         for goal in goals.itertuples():
@@ -279,10 +293,12 @@ class _ReportWriter(_Blocks):
                 if status is None:
                     for run in cells[1].paragraphs[0].runs:
                         run.italic = True
-                if several:  # who gave this answer, above what they said
+                # who gave this answer, above what they said; without a comment ("Namn:"
+                # and nothing after it) only who, where the others answered otherwise
+                if several and (comment or len(answers) > 1):
                     paragraph = cells[3].paragraphs[0]
                     self._style(paragraph, REPORT_STYLE_NOTE)
-                    paragraph.add_run(f"{swedish_list(departments)}:")
+                    paragraph.add_run(swedish_list(departments) + (":" if comment else ""))
                     if comment:
                         self._style(cells[3].add_paragraph(comment), REPORT_STYLE_TABLE_TEXT)
                 for flag in flags:
@@ -319,7 +335,7 @@ class _ReportWriter(_Blocks):
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
         self._paragraph(
-            f"Förvaltningen redovisar {len(activities)} aktiviteter (en aktivitet med flera "
+            f"{self.administration.capitalize()} redovisar {len(activities)} aktiviteter (en aktivitet med flera "
             f"ansvariga avdelningar räknas en gång per avdelning).")
         table = self._table(("Status", "Antal aktiviteter"), (6.0, 3.0),
                             caption="Aktiviteterna per status", numeric=(1,))
@@ -357,11 +373,16 @@ class _ReportWriter(_Blocks):
         self._paragraph(
             f"Sjukfrånvaron redovisas som andel av den ordinarie arbetstiden från årets början "
             f"till och med {self.period_end:%Y-%m-%d}, för varje avdelning och för hela "
-            f"{lower_first(self.settings.organ)}. Varje andel är kvoten av summerade timmar, "
+            f"{self.organ}. Varje andel är kvoten av summerade timmar, "
             f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
             f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
         headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
-        table = self._table(headers, (4.8, *(1.6,) * len(FIGURES)),
+        # a name's longest word whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm);
+        # the seven figures share what is left of 16 cm
+        name_cm = min(16.0 - FIGURE_MIN_CM * len(FIGURES),
+                      max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
+        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
+                                      len(FIGURES)),
                             caption="Sjukfrånvaro i procent av ordinarie arbetstid",
                             numeric=tuple(range(1, len(headers))), compact=True)
         any_hidden = any_missing = False
@@ -387,7 +408,7 @@ class _ReportWriter(_Blocks):
                          f"därför inte.")
         if any_missing:
             notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
-                         f"perioden. Raden för {lower_first(self.settings.organ)} omfattar bara "
+                         f"perioden. Raden för {self.organ} omfattar bara "
                          f"de avdelningar som har rapporterat.")
         if notes:
             self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
@@ -398,7 +419,8 @@ class _ReportWriter(_Blocks):
         complete = all_reported(figures)
         self._paragraph(self._baseline_sentence)
         table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
-                             "Förändring (procentenheter)"), (5.4, 2.2, 2.6, 2.2, 3.6),
+                             "Förändring (procentenheter)"),
+                            (max(5.4, name_cm), 2.2, 2.6, 2.2, 3.6 - max(0.0, name_cm - 5.4)),
                             caption="Total sjukfrånvaro jämfört med basvärdet",
                             numeric=(1, 3, 4), compact=True)
         for row in figures.itertuples():
@@ -416,14 +438,19 @@ class _ReportWriter(_Blocks):
             if row.department == WHOLE_ORGAN_CODE:
                 self._bold_row(cells)
         departments = len(figures) - 1  # the last row is the whole organ
-        if departments <= CHART_MAX_DEPARTMENTS:
-            self._picture(_sick_leave_chart(figures, baselines),
-                          "Total sjukfrånvaro per avdelning och basvärdet")
-        else:
+        if departments > CHART_MAX_DEPARTMENTS:
             self._paragraph(
                 f"Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida "
                 f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
                 f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
+        elif sick_leave_chart_height(figures) > CHART_MAX_INCHES:  # long names, wrapped
+            self._paragraph(
+                "Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida, "
+                "och med avdelningarnas långa namn gör det inte det. Värdena finns i tabellerna "
+                "ovan.", style=REPORT_STYLE_NOTE)
+        else:
+            self._picture(_sick_leave_chart(figures, baselines),
+                          "Total sjukfrånvaro per avdelning och basvärdet")
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:
@@ -437,7 +464,7 @@ class _ReportWriter(_Blocks):
         organ = figures[figures["department"] == WHOLE_ORGAN_CODE].iloc[0]
         base = baseline_shares(self.register).get(WHOLE_ORGAN_CODE)
         date = baseline_dates(self.register).get(WHOLE_ORGAN_CODE)
-        name = lower_first(self.settings.organ)
+        name = self.organ
         if not organ["reported"] or pd.isna(organ["total"]):
             return f"Uppgifter om sjukfrånvaron för {name} saknas för perioden."
         when = f" ({date:%Y-%m-%d})" if date else ""
@@ -464,8 +491,10 @@ class _ReportWriter(_Blocks):
 
     def _budget(self) -> None:
         unit = self.settings.unit
-        decimals = 1 if unit == "mnkr" else 0
-        budget = self.merged.budget
+        decimals = amount_decimals(unit)
+        # rounded as shown before summing, as in the workbook: the totals agree with the rows
+        # and with the workbook's
+        budget = rounded_lines(self.merged.budget, decimals)
         self.doc.add_heading(ReportHeading.BUDGET, level=1)
         self._paragraph(
             f"Budget, utfall hittills och prognos för helåret i {unit}, som nettokostnad. "
@@ -515,11 +544,11 @@ class _ReportWriter(_Blocks):
                 self._row(table, (name, category, plain(row.comment)))
 
 
-def _longest_word_cm(texts: Iterable[str]) -> float:
-    """How wide (cm, at a 16 cm text width) a 9 pt table column must be to hold the longest
-    word of `texts` on one line, with the cell's margins."""
+def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
+    """How wide (cm, at a 16 cm text width) a 9 pt table column (8 pt with narrow margins if
+    `compact`) must be to hold the longest word of `texts` on one line, with the margins."""
     longest = max((len(word) for text in texts for word in str(text).split()), default=0)
-    return longest * 0.19 + 0.45
+    return longest * 0.165 + 0.25 if compact else longest * 0.19 + 0.45
 
 
 def _reporting_departments(merged: Merged) -> set[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import textwrap
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,11 +24,19 @@ from ...labels import (
 )
 from .text import number
 
+log = logging.getLogger(__name__)
+
 DPI = 200
 # The sick-leave chart has a bar per department and one for the organ: more than 18
 # departments make it taller than an A4 page (Word and LibreOffice then cut it off).
 CHART_BAR_INCHES = 0.42
 CHART_MAX_DEPARTMENTS = 18
+CHART_DECORATION_INCHES = 1.5  # the axis, its label and the legend below the bars
+CHART_MAX_INCHES = CHART_BAR_INCHES * (CHART_MAX_DEPARTMENTS + 1) + CHART_DECORATION_INCHES
+# A unit's name beside its bar, wrapped: a line of at most this many characters (a third of
+# the chart's width at 9 pt), each line this tall.
+LABEL_CHARS = 30
+LABEL_LINE_INCHES = 0.16
 CHART_FONT = "DejaVu Sans"  # ships with matplotlib, so a chart renders the same everywhere
 MISSING_COLOUR = "#BFBFBF"
 
@@ -39,12 +50,18 @@ def _render(draw: Callable, size: tuple[float, float]) -> bytes:  # type: ignore
     settings: dict[str, Any] = {"font.family": CHART_FONT, "font.size": 9,
                                 "svg.hashsalt": "malsystem",
                 "axes.spines.top": False, "axes.spines.right": False}
-    with matplotlib.rc_context(settings):  # type: ignore[arg-type]
+    # A warning of matplotlib's ("constrained_layout not applied") printed to stderr lands in
+    # the controller's cron mail: it goes to the package's log instead.
+    with warnings.catch_warnings(record=True) as caught, \
+            matplotlib.rc_context(settings):  # type: ignore[arg-type]
+        warnings.simplefilter("always")
         figure = Figure(figsize=size, dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         draw(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    for warning in caught:
+        log.warning("chart: %s", warning.message)
     return buffer.getvalue()
 
 
@@ -86,10 +103,27 @@ def _assessment_chart(goals: pd.DataFrame) -> bytes:
     return _render(draw, (6.3, 0.5 * len(areas) + 1.5))
 
 
+def _label(name: str) -> str:
+    """A unit's name as wrapped beside its bar: whole, whatever its length (a name of a
+    hundred characters on one line pushed the plot off the figure)."""
+    return "\n".join(textwrap.wrap(str(name), LABEL_CHARS)) or str(name)
+
+
+def _slots(rows: list[Any]) -> list[float]:
+    """The height (inches) of each unit's row: a bar's, or its wrapped name's if taller."""
+    return [max(CHART_BAR_INCHES, (_label(row.name).count("\n") + 1) * LABEL_LINE_INCHES + 0.1)
+            for row in rows]
+
+
+def sick_leave_chart_height(figures: pd.DataFrame) -> float:
+    """The sick-leave chart's height in inches: its rows and what goes around them."""
+    return sum(_slots(list(figures.itertuples()))) + CHART_DECORATION_INCHES
+
+
 def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> bytes:
     rows = list(figures.itertuples())
     return _render(functools.partial(_draw_sick_leave, rows=rows, baselines=baselines),
-                   (6.3, CHART_BAR_INCHES * len(rows) + 1.5))
+                   (6.3, sick_leave_chart_height(figures)))
 
 
 def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
@@ -97,14 +131,17 @@ def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
     from matplotlib.ticker import FuncFormatter
 
     axes = figure.add_subplot()
-    names = [row.name for row in rows]
+    # by position, in inches from the top: two units of the same name are two bars
+    slots = _slots(rows)
+    positions = [sum(slots[:i]) + slot / 2 for i, slot in enumerate(slots)]
     values = [row.total * 100 if row.reported and not row.total_hidden and
               not pd.isna(row.total) else 0.0 for row in rows]
     colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
                for row in rows]
-    axes.barh(names, values, color=colours, height=0.6)
+    axes.barh(positions, values, color=colours, height=CHART_BAR_INCHES * 0.6)
+    axes.set_yticks(positions, [_label(row.name) for row in rows])
     top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
-    for index, (row, value) in enumerate(zip(rows, values, strict=True)):
+    for position, row, value in zip(positions, rows, values, strict=True):
         if value:
             text = f"{number(value, 1)} %"
         elif not row.reported:
@@ -112,16 +149,16 @@ def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
         else:
             text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
         base = baselines.get(row.department, 0) * 100
-        axes.text(max(value, base) + top * 0.02, index, text, va="center", fontsize=8)
-    marked = [(i, baselines[r.department] * 100) for i, r in enumerate(rows)
+        axes.text(max(value, base) + top * 0.02, position, text, va="center", fontsize=8)
+    marked = [(p, baselines[r.department] * 100) for p, r in zip(positions, rows, strict=True)
               if r.department in baselines]
     if marked:
-        axes.scatter([v for _, v in marked], [i for i, _ in marked], marker="|", s=400,
+        axes.scatter([v for _, v in marked], [p for p, _ in marked], marker="|", s=400,
                      linewidths=2, color="black", label="Basvärde", zorder=3)
         # below the plot: inside it, the legend's mark sat in the last bar's row and read as
         # that unit's baseline
         figure.legend(loc="outside lower center", frameon=False)
-    axes.invert_yaxis()
+    axes.set_ylim(sum(slots), 0)  # the first unit at the top
     axes.set_xlim(0, top * 1.3)
     axes.xaxis.set_major_formatter(FuncFormatter(_comma))
     axes.set_xlabel("Sjukfrånvaro, procent av ordinarie arbetstid")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -68,6 +68,27 @@ def genitive(name: str) -> str:
 
 def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
+
+
+def in_sentence(name: str, municipality: str = "") -> str:
+    """A name as written inside a sentence: a common noun lower-cased ("kommunstyrelsen",
+    "barn- och utbildningsnämnden"), a proper noun as it is ("Bräcke kommun", "Bräckes
+    kommunstyrelse", "Region Jämtland Härjedalen")."""
+    words = name.split()
+    place = municipality.removesuffix(" kommun").strip()
+    if not words or (place and name.startswith(place)) or \
+            any(word[:1].isupper() for word in words[1:]):
+        return name
+    return lower_first(name)
+
+
+def administration(department_names: Iterable[str]) -> tuple[str, str]:
+    """Who does the work, as the report names them, and its genitive: Ånge's one
+    "förvaltningen" (of departments, "avdelningar"), or "förvaltningarna" where the
+    departments are administrations of their own ("Vård- och omsorgsförvaltningen")."""
+    several = sum("förvaltning" in str(name).casefold() for name in department_names) > 1
+    return ("förvaltningarna", "förvaltningarnas") if several else \
+        ("förvaltningen", "förvaltningens")
 
 
 def headline(goals: pd.DataFrame) -> str:

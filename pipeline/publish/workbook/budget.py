@@ -9,27 +9,31 @@ from xlsxwriter.worksheet import Worksheet
 
 from ... import figures
 from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText
-from .cells import _height, _missing, _text, _write
+from .cells import _bold_width, _height, _missing, _text, _write
 from .layout import _Context, _page
-from .styles import AMOUNT
+from .styles import amount_format
 
 WT = WorkbookText
+LABEL_WIDTH, REMARK_WIDTH = 34, 60  # the tables' first and last columns: a name of 30-odd
+# characters ("Barn- och utbildningsförvaltningen") on one line
 
 
 def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     register, styles = ctx.register, ctx.styles
     unit = register.settings.unit
     _page(sheet, ctx, header_rows=None)
-    widths = [30, 13, 13, 13, 13, 60]
+    widths = [LABEL_WIDTH, 13, 13, 13, 13, REMARK_WIDTH]
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
-    lines = figures.rounded_lines(ctx.merged.budget)
+    decimals = figures.amount_decimals(unit)
+    lines = figures.rounded_lines(ctx.merged.budget, decimals)
     by_department = figures.budget_by_department(lines, register)
     by_category = figures.budget_by_category(lines, register)
 
     sheet.write_string(0, 0, WT.BUDGET_TITLE.format(period=ctx.merged.period), styles.title)
     sheet.set_row(0, 24)
-    sheet.merge_range(1, 0, 1, len(widths) - 1, WT.BUDGET_NOTE.format(enhet=unit), styles.note)
+    sheet.merge_range(1, 0, 1, len(widths) - 1, WT.BUDGET_NOTE.format(
+        enhet=unit, avrundning=WT.BUDGET_ROUNDING[decimals].format(enhet=unit)), styles.note)
     sheet.set_row(1, 30)
     r = 3
     sheet.write_string(r, 0, WT.PER_DEPARTMENT, styles.section)
@@ -59,22 +63,25 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         _amount_row(sheet, ctx, r, ctx.name(code), total, {"bold": True, "bg_color": "#F2F2F2"})
         _write(styles, sheet, r, 5, "" if total["complete"] else NOT_REPORTED,
                styles.get(bold=True, italic=True, bg_color="#F2F2F2"))
+        # a long name wraps in its bold row, which grows to show it (it spilled into the next)
+        sheet.set_row(r, _height([(ctx.name(code), _bold_width(LABEL_WIDTH))]))
         for line in mine:
             r += 1
             deviation = line["budget"] - line["forecast"] if not _missing(line["forecast"]) \
                 else float("nan")
             _amount_row(sheet, ctx, r, line["category"],
-                        {**line, "deviation": figures.round_half_up(deviation, 1)},
+                        {**line, "deviation": figures.round_half_up(deviation, decimals)},
                         {"indent": 1, "align": "left"})
             _write(styles, sheet, r, 5, _text(line.get("comment")), styles.get())
-            sheet.set_row(r, _height([(_text(line.get("comment")), widths[5])]))
+            sheet.set_row(r, _height([(_text(line.get("comment")), REMARK_WIDTH)]))
 
 
 def _amount_row(sheet: Worksheet, ctx: _Context, r: int, label: str, values: Any,
                 props: dict[str, Any]) -> None:
     styles = ctx.styles
     sheet.write_string(r, 0, label, styles.get(**props))
-    amount = styles.get(num_format=AMOUNT, **{k: v for k, v in props.items()
+    decimals = figures.amount_decimals(ctx.register.settings.unit)
+    amount = styles.get(num_format=amount_format(decimals), **{k: v for k, v in props.items()
                                               if k not in ("indent", "align")})
     for c, key in enumerate(("budget", "outcome", "forecast", "deviation"), start=1):
         value = values[key]
@@ -110,5 +117,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
             note = NOT_REPORTED if key == "department" and not total else \
                 WT.INCOMPLETE.format(avdelningar=", ".join(missing))
         _write(styles, sheet, r, 5, note, styles.get(italic=True, **props))
-        sheet.set_row(r, _height([(note, 60)]))
+        label = TOTAL if total else name
+        sheet.set_row(r, _height([(label, _bold_width(LABEL_WIDTH) if total else LABEL_WIDTH),
+                                  (note, REMARK_WIDTH)]))
     return r

@@ -88,9 +88,18 @@ def _lines_height(lines: int) -> float:
     return min(409.0, LINE_HEIGHT * lines + 4)
 
 
+BOLD_CHARS_PER_WIDTH = 0.95  # bold text is wider than running text
+
+
+def _bold_width(width: float) -> float:
+    """The width of running text that holds as many characters as `width` holds bold."""
+    return width * BOLD_CHARS_PER_WIDTH / CHARS_PER_WIDTH
+
+
 def _header_height(cells: Iterable[tuple[str, float]]) -> float:
     """Bold headers are wider than running text."""
-    lines = max([1] + [_lines(text, max(4.0, width * 0.95)) for text, width in cells])
+    lines = max([1] + [_lines(text, max(4.0, width * BOLD_CHARS_PER_WIDTH))
+                       for text, width in cells])
     return LINE_HEIGHT * lines + 5
 
 

@@ -17,6 +17,7 @@ PERCENT = SV + "0.0 %"
 PERCENT_BASELINE = SV + "0.0# %"
 POINTS = SV + '+0.0;"−"0.0;0.0'
 AMOUNT = SV + '#,##0.0;"−"#,##0.0;0.0'
+WHOLE_AMOUNT = SV + '#,##0;"−"#,##0;0'
 INTEGER = SV + "#,##0"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
@@ -85,6 +86,11 @@ class _Styles:
             quoted = self._quoted[id(fmt)] = self._add(
                 {**self._props.get(id(fmt), {}), "quote_prefix": True})
         return quoted
+
+
+def amount_format(decimals: int) -> str:
+    """The number format of amounts shown with `decimals` (figures.amount_decimals)."""
+    return WHOLE_AMOUNT if decimals == 0 else AMOUNT
 
 
 NAME_FONT_SIZE = 9  # department names in the long tables
