@@ -835,7 +835,9 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
           own: pd.DataFrame | None) -> tuple[Report, SubmissionData | None]:
     key = validation_key(register, period, arrival.folder, own)
     cached = archive.cached(arrival.sha256, key)
-    if cached is not None:
+    # The same bytes under another name (a copy handed in again, a Dubblett) were checked
+    # too, and may have left their report here: its findings name that file, not this one.
+    if cached is not None and cached[0].file == arrival.name:
         return cached
     _, report, data = _check_submission(archive.read(arrival.sha256), arrival.name, register,
                                         period, arrival.folder or None, own)
