@@ -161,7 +161,8 @@ def validate_files(settings: Settings, files: Sequence[Path],
             report.add(make("file_is_folder", fil=path, exempel=path / "*.xlsx")
                        if path.is_dir() else make("file_missing", fil=path))
             results.append(FileResult(path, report))
-    checked = validate_many([(parse_submission(content, name=file_name(path)), None)
+    checked = validate_many([(parse_submission(content, name=file_name(path)),
+                              drop_folder(settings, register, path))
                              for _, path, content in readable], register, period,
                             own_activities=own)
     for (index, path, content), (report, data) in zip(readable, checked, strict=True):
@@ -172,6 +173,20 @@ def validate_files(settings: Settings, files: Sequence[Path],
             result.feedback_path = write_feedback(report, content, feedback_dir)
         results[index] = result
     return results
+
+
+def drop_folder(settings: Settings, register: Register, path: Path) -> str | None:
+    """The department whose drop folder in the inbox (`inbox/<KOD>/`) holds the file: the
+    night refuses it if its _meta names another department, so checking it does too. None
+    for a file anywhere else, judged on its _meta alone."""
+    try:
+        folder = path.absolute().parent.resolve()  # (the file itself may be a link)
+        inbox = settings.inbox.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if folder.parent == inbox and folder.name in register.department_codes:
+        return folder.name
+    return None
 
 
 def _check_submission(content: bytes, name: str, register: Register, period: str,

@@ -1332,3 +1332,20 @@ def test_a_refused_file_handed_in_again_keeps_its_own_name_on_datakvalitet(works
     states = {r[1]: r[5] for r in sheet_rows(book, "Inlämningar")[1:4]}
     assert states == {"forsta.xlsx": "Ej godkänd", "igen.xlsx": "Dubblett",
                       "ekonomi_tertial2.xlsx": "Godkänd"}
+
+
+def test_validate_refuses_a_file_in_another_departments_folder_as_the_night_does(workspace):
+    """`pipeline validate inbox/SOC/…` on Stab's file: refused, with the night's message,
+    not called Godkänd the evening before the night refuses it. The same file elsewhere is
+    judged on its _meta alone."""
+    path = drop(workspace, "SOC", source=next((SUBMISSIONS / "STAB").glob("*.xlsx")))
+    checked = run(workspace, "validate", str(path))
+    assert checked.exit_code == 1, checked.output
+    assert 'står avdelning "STAB" (_meta), men filen ligger i inkorgen för "SOC"' in \
+        checked.output
+    elsewhere = workspace / "SOC" / path.name
+    elsewhere.parent.mkdir()
+    shutil.copy(path, elsewhere)
+    assert run(workspace, "validate", str(elsewhere)).exit_code == 0
+    night = run(workspace, "run")
+    assert night.exit_code == 1 and f"SOC/{path.name}: Ej godkänd" in night.output
