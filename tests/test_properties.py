@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from pipeline.archive import Archive
 from pipeline.config import Settings
 from pipeline.normalize import PLACEHOLDERS
-from pipeline.run import nightly_run
+from pipeline.run import nightly_run, validate_files
 from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
 from tests.corpus import set_cell
 
@@ -237,6 +237,14 @@ def test_every_file_is_archived_and_the_latest_accepted_one_counts(nights):
             with clock(night):
                 summary = nightly_run(settings_)
             assert not [p for p in settings_.inbox.rglob("*") if p.is_file()], summary.lines()
+            # each file read is told, and each refused one gets its own feedback copy
+            assert len(summary.new) == len(files)
+            lines = "\n".join(summary.lines())
+            assert all(f"{a.folder + '/' if a.folder else ''}{a.name}: " in lines
+                       for a, _ in summary.new), lines
+            refused = [a for a, _ in summary.new if a.verdict == "Ej godkänd"]
+            assert len(summary.feedback) == len(set(summary.feedback)) == len(refused)
+            assert all(p.exists() for p in summary.feedback)
             arrivals = archive.arrivals()
             assert len(arrivals) == len(dropped)
             assert sorted(a.sha256 for a in arrivals) == sorted(dropped)
@@ -694,3 +702,32 @@ def test_a_departments_own_activity_shows_the_days_it_typed(case):
     assert found[head.index("Slutdatum")] == dt.datetime.combine(end_day, dt.time())
     assert found[head.index("Status")] == ("Pågående enligt plan" if "ENLIGT" in status
                                            else status)
+
+
+# --- pipeline validate checks a file as the nightly run would ------------------------------------
+
+@SETTINGS
+@given(files=st.lists(DROP, min_size=1, max_size=4,
+                      unique_by=lambda d: (d[0], d[1], d[2])))
+def test_validate_gives_the_verdict_and_findings_the_night_gives(files):
+    """The files in the inbox, checked with `validate_files` (`pipeline validate`) before the
+    night: each gets the verdict and the findings (sheet, cell, message) the night then gives
+    it, wherever it lies in the inbox."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings_ = workspace(Path(folder))
+        paths = []
+        for n, (code, kind, number, name, where) in enumerate(files):
+            target = settings_.inbox / (code if where == "own" else "" if where == "inbox"
+                                        else CODES[CODES.index(code) - 1])
+            target.mkdir(exist_ok=True)
+            path = target / f"{n}{name}"
+            path.write_bytes(content_of(code, kind, number))
+            paths.append(path)
+        checked = {result.path.name: [(i.severity.value, i.sheet, i.cell, i.message)
+                                      for i in result.report.ordered]
+                   for result in validate_files(settings_, paths)}
+        with clock(dt.datetime(2024, 9, 3, 2)):
+            summary = nightly_run(settings_)
+        night = {arrival.name: [(i.severity.value, i.sheet, i.cell, i.message)
+                                for i in report.ordered] for arrival, report in summary.new}
+        assert checked == night
