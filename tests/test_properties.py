@@ -10,6 +10,7 @@ file never changes the figures, the latest accepted file counts, and a run with 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from pipeline.archive import Archive
 from pipeline.config import Settings
 from pipeline.normalize import PLACEHOLDERS
-from pipeline.run import nightly_run, validate_files
+from pipeline.run import make_templates, nightly_run, validate_files
 from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
 from tests.corpus import set_cell
 
@@ -731,3 +732,69 @@ def test_validate_gives_the_verdict_and_findings_the_night_gives(files):
         night = {arrival.name: [(i.severity.value, i.sheet, i.cell, i.message)
                                 for i in report.ordered] for arrival, report in summary.new}
         assert checked == night
+
+
+# --- the previous period: what counted then is what Föregående status shows ----------------------
+
+@functools.cache
+def t1_version(code: str, number: int) -> bytes:
+    """A filled 2024-T1 report of the department; versions differ in their statuses."""
+    from pipeline.register import read_register
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+
+    register = read_register(EXAMPLE_REGISTER)
+    with tempfile.TemporaryDirectory() as folder:
+        [template] = write_templates(register, "2024-T1", Path(folder), [code],
+                                     created=dt.date(2024, 1, 2))
+        out = fill_template(template, Path(folder) / "t1.xlsx", department=code,
+                            period_end=dt.date(2024, 4, 30), seed=number)
+        return with_saved_time(out.read_bytes(), dt.datetime(2024, 5, 2, 8 + number))
+
+
+def statuses_in(content: bytes) -> dict[str, str]:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    rows = list(book["Aktiviteter"].iter_rows(min_row=2, values_only=True))
+    return {str(r[0]): str(r[7]) for r in rows if r[0] and r[7]}
+
+
+@SETTINGS
+@given(t1=st.lists(st.lists(st.tuples(st.sampled_from(CODES[:3]), st.integers(0, 2)),
+                            min_size=1, max_size=3), min_size=1, max_size=2),
+       t2=st.lists(st.sampled_from(CODES[:3]), unique=True, max_size=3))
+def test_previous_status_is_what_counted_in_the_previous_period(t1, t2):
+    """Departments report for 2024-T1 over a night or two (a later version replacing an
+    earlier one), then the period moves on to 2024-T2: the T2 templates and the T2 workbook
+    show, as Föregående status, each activity's status in the department's T1 file that
+    counts, whichever T2 files have come in."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings_ = dataclasses.replace(workspace(Path(folder)), period="2024-T1")
+        counted: dict[str, int] = {}
+        seen: set[tuple[str, int]] = set()  # a copy of an accepted file is nothing new
+        for n, files in enumerate(t1):
+            for code, number in files:
+                (settings_.inbox / f"{code}_{number}.xlsx").write_bytes(t1_version(code, number))
+            for code, number in sorted(set(files) - seen, key=lambda f: f[1]):
+                counted[code] = number
+            seen.update(files)
+            with clock(dt.datetime(2024, 5, 3 + n, 2)):
+                assert nightly_run(settings_).rejected == 0
+        settings_ = dataclasses.replace(settings_, period="2024-T2")
+        expected = {code: statuses_in(t1_version(code, number))
+                    for code, number in counted.items()}
+        for code in t2:
+            (settings_.inbox / f"{code}.xlsx").write_bytes(example(code))
+        with clock(dt.datetime(2024, 9, 3, 2)):
+            nightly_run(settings_)
+        activities = sheet_values(settings_.outbox / OUTPUT, "Aktiviteter")
+        head = activities[0]
+        for code in CODES[:3]:
+            shown = {r[0]: r[head.index("Föregående status")] for r in activities[1:]
+                     if r[head.index("Avdelning")] == NAMES[code]}
+            assert {k: v for k, v in shown.items() if v} == expected.get(code, {}), code
+        for template in make_templates(settings_, CODES[:3]):
+            code = template.name.split("_")[0]
+            book = openpyxl.load_workbook(template, read_only=True)
+            rows = list(book["Aktiviteter"].iter_rows(min_row=2, values_only=True))
+            assert {str(r[0]): r[5] for r in rows if r[0] and r[5]} == \
+                expected.get(code, {}), code
