@@ -411,6 +411,10 @@ def test_what_is_accepted_is_what_the_department_wrote(case):
         for column in (1, 2, 3, 4):
             assert abs(total[column] - sum(row[column] for row in lines.values())) < 1e-9
         assert summary.counted.keys() == {code}
+        book = openpyxl.load_workbook(output)  # a text that looks like a formula stays text
+        assert not [(sheet.title, cell.coordinate) for name in ("Aktiviteter", "Måluppföljning")
+                    for sheet in [book[name]] for row in sheet.iter_rows() for cell in row
+                    if cell.data_type == "f"]
 
 
 # --- the same files give the same figures, in whatever order and under whatever names -----------
@@ -798,3 +802,44 @@ def test_previous_status_is_what_counted_in_the_previous_period(t1, t2):
             rows = list(book["Aktiviteter"].iter_rows(min_row=2, values_only=True))
             assert {str(r[0]): r[5] for r in rows if r[0] and r[5]} == \
                 expected.get(code, {}), code
+
+
+# --- checked in worker processes or in one, the night is the same -------------------------------
+
+@contextmanager
+def in_workers(on: bool):
+    from pipeline import run
+
+    before = run.PARALLEL_FROM
+    run.PARALLEL_FROM = 2 if on else 10**9
+    try:
+        yield
+    finally:
+        run.PARALLEL_FROM = before
+
+
+@SETTINGS
+@given(nights=st.lists(st.lists(DROP, min_size=2, max_size=5), min_size=1, max_size=2))
+def test_a_night_checked_in_worker_processes_gives_the_same_outputs(nights):
+    """The same files, checked in worker processes (as with a dozen files or more) or in the
+    run's own process: the same workbook, feedback copies and ledger."""
+    results = []
+    for parallel in (False, True):
+        with tempfile.TemporaryDirectory() as folder:
+            settings_ = workspace(Path(folder))
+            for n, files in enumerate(nights):
+                for m, (code, kind, number, name, where) in enumerate(files):
+                    target = settings_.inbox / (code if where == "own" else "" if
+                                                where == "inbox" else CODES[CODES.index(code) - 1])
+                    target.mkdir(exist_ok=True)
+                    (target / f"{m}{name}").write_bytes(content_of(code, kind, number))
+                with clock(dt.datetime(2024, 9, 3 + n, 2)), in_workers(parallel):
+                    summary = nightly_run(settings_)
+            ledger = [(a.name, a.folder, a.sha256, a.verdict, a.department, a.errors, a.warnings)
+                      for a in Archive(settings_.archive).arrivals()]
+            feedback = {p.name: sheet_values(p, "Fel") for p in
+                        sorted((settings_.outbox / "feedback").glob("*.xlsx"))}
+            results.append(((settings_.outbox / OUTPUT).read_bytes(), feedback, ledger,
+                            [line.replace(folder, "") for line in summary.lines()]))
+    assert results[0][1:] == results[1][1:]
+    assert results[0][0] == results[1][0]
