@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from pipeline.archive import Archive
 from pipeline.config import Settings
 from pipeline.normalize import PLACEHOLDERS
-from pipeline.run import make_templates, nightly_run, validate_files
+from pipeline.run import make_templates, nightly_run, submission_status, validate_files
 from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
 from tests.corpus import set_cell
 
@@ -256,6 +256,10 @@ def test_every_file_is_archived_and_the_latest_accepted_one_counts(nights):
             assert shown == {NAMES[code]: {marker(code, number, False)}
                              for code, number in counted.items()}, summary.lines()
             assert sorted(summary.counted) == sorted(counted)
+            with clock(night):  # `pipeline status` tells the same
+                status = submission_status(settings_)
+            assert {d.code: d.counted.sha256 for d in status.departments if d.counted} == \
+                {code: a.sha256 for code, a in summary.counted.items()}
             if output.exists():
                 assert_summary_agrees(output)
             if output.exists():  # Inlämningar lists every file, and which one counts
