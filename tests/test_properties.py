@@ -160,6 +160,14 @@ def assert_summary_agrees(output: Path) -> None:
     shown = table("Mål per bedömning")
     assert shown.pop("Summa") == sum(assessed.values())
     assert {k: v for k, v in shown.items() if v} == dict(assessed)
+    [headline] = [r[0] for r in summary if str(r[0]).startswith("Av de totalt")]
+    numbers = [int(n) for n in re.findall(r"\d+", headline)]
+    good = assessed["● Uppfyllt"] + assessed["◕ Delvis uppfyllt"]
+    bad = assessed["◑ Knappt uppfyllt"] + assessed["○ Ej uppfyllt"]
+    assert numbers == ([sum(assessed.values()), good, bad, assessed["Ej bedömd"]]
+                       if good + bad and assessed["Ej bedömd"] else
+                       [sum(assessed.values()), good, bad] if good + bad else
+                       [sum(assessed.values())]), headline
     activities = sheet_values(output, "Aktiviteter")
     head = activities[0]
     statuses = Counter(r[head.index("Status")] or "Ej rapporterad" for r in activities[1:]
