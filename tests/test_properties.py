@@ -97,8 +97,8 @@ def version(code: str, number: int, refused: bool) -> bytes:
     return edited(code, change, dt.datetime(2024, 9, 1, 8) + dt.timedelta(hours=number))
 
 
-def junk(number: int) -> bytes:
-    return f"Inte en arbetsbok, bara text nr {number}.".encode()
+def junk(code: str, number: int) -> bytes:
+    return f"Inte en arbetsbok, bara text nr {number} från {code}.".encode()
 
 
 @contextmanager
@@ -202,7 +202,7 @@ NIGHTS = st.lists(st.lists(DROP, min_size=1, max_size=4), min_size=1, max_size=3
 
 
 def content_of(code: str, kind: str, number: int) -> bytes:
-    return junk(number) if kind == "junk" else version(code, number, kind == "refused")
+    return junk(code, number) if kind == "junk" else version(code, number, kind == "refused")
 
 
 @SETTINGS
