@@ -33,6 +33,7 @@ from .inbox import (
     InboxScan,
     arrived,
     file_name,
+    folder_code,
     lock_files,
     open_long,
     scan_inbox,
@@ -191,7 +192,8 @@ def validate_files(settings: Settings, files: Sequence[Path],
             report.add(make("file_is_folder", fil=path, exempel=path / "*.xlsx")
                        if path.is_dir() else make("file_missing", fil=path))
             results.append(FileResult(path, report))
-    checked = validate_many([(parse_submission(content, name=file_name(path)), None)
+    checked = validate_many([(parse_submission(content, name=file_name(path)),
+                              drop_folder(settings, register, path))
                              for _, path, content in readable], register, period,
                             own_activities=own)
     for (index, path, content), (report, data) in zip(readable, checked, strict=True):
@@ -203,6 +205,19 @@ def validate_files(settings: Settings, files: Sequence[Path],
                                                   feedback_dir)
         results[index] = result
     return results
+
+
+def drop_folder(settings: Settings, register: Register, path: Path) -> str | None:
+    """The department whose drop folder in the inbox (`inbox/<KOD>/`) holds the file: the
+    night refuses it if its _meta names another department, so checking it does too. None
+    for a file anywhere else, judged on its _meta alone."""
+    try:
+        folder = path.absolute().parent.resolve()  # (the file itself may be a link)
+        inbox = settings.inbox.resolve()
+    except (OSError, RuntimeError):
+        return None
+    code = folder_code(folder.name)
+    return code if folder.parent == inbox and code in register.department_codes else None
 
 
 def _check_submission(content: bytes, name: str, register: Register, period: str,
@@ -953,7 +968,9 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
         return _quarantine_report(arrival), None  # its bytes are never read again
     key = validation_key(register, period, arrival.folder, own)
     cached = archive.cached(arrival.sha256, key)
-    if cached is not None:
+    # The same bytes under another name (a copy handed in again, a Dubblett) were checked
+    # too, and may have left their report here: its findings name that file, not this one.
+    if cached is not None and cached[0].file == arrival.name:
         return cached
     _, report, data = _check_submission(archive.read(arrival.sha256), arrival.name, register,
                                         period, arrival.folder or None, own)

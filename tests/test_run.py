@@ -1518,3 +1518,40 @@ def test_a_manifest_without_the_department_codes_is_given_them_by_an_unchanged_n
     assert json.loads(path.read_text(encoding="utf-8"))["departments"] == codes
     output, imported = night(workspace)
     assert output == result.output and not imported
+
+
+def test_a_refused_file_handed_in_again_keeps_its_own_name_on_datakvalitet(workspace,
+                                                                           tmp_path):
+    """The copy is a Dubblett on Inlämningar; the problems stay with the file that was
+    refused, also on the nights after (when they are read back from the archive's cache,
+    which checking the copy once overwrote)."""
+    broken = broken_copy(tmp_path, "STAB", "forsta.xlsx", {"H2": "pågånde"})
+    drop(workspace, "STAB", source=broken)
+    assert run(workspace, "run").exit_code == 1
+    drop(workspace, "STAB", name="igen.xlsx", source=broken)
+    assert run(workspace, "run").exit_code == 0
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    assert [r[1:5] for r in sheet_rows(book, "Datakvalitet")[1:]] == \
+        [["forsta.xlsx", "Fel", "Aktiviteter", "H2"]]
+    states = {r[1]: r[5] for r in sheet_rows(book, "Inlämningar")[1:4]}
+    assert states == {"forsta.xlsx": "Ej godkänd", "igen.xlsx": "Dubblett",
+                      "ekonomi_tertial2.xlsx": "Godkänd"}
+
+
+def test_validate_refuses_a_file_in_another_departments_folder_as_the_night_does(workspace):
+    """`pipeline validate inbox/SOC/…` on Stab's file: refused, with the night's message,
+    not called Godkänd the evening before the night refuses it. The same file elsewhere is
+    judged on its _meta alone."""
+    path = drop(workspace, "SOC", source=next((SUBMISSIONS / "STAB").glob("*.xlsx")))
+    checked = run(workspace, "validate", str(path))
+    assert checked.exit_code == 1, checked.output
+    assert 'står avdelning "STAB" (_meta), men filen ligger i inkorgen för "SOC"' in \
+        checked.output
+    elsewhere = workspace / "SOC" / path.name
+    elsewhere.parent.mkdir()
+    shutil.copy(path, elsewhere)
+    assert run(workspace, "validate", str(elsewhere)).exit_code == 0
+    night = run(workspace, "run")
+    assert night.exit_code == 1 and f"SOC/{path.name}: Ej godkänd" in night.output
