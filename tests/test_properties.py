@@ -813,7 +813,7 @@ def test_previous_status_is_what_counted_in_the_previous_period(t1, t2):
             shown = {r[0]: r[head.index("Föregående status")] for r in activities[1:]
                      if r[head.index("Avdelning")] == NAMES[code]}
             assert {k: v for k, v in shown.items() if v} == expected.get(code, {}), code
-        for template in make_templates(settings_, CODES[:3]):
+        for template in make_templates(settings_, CODES[:3]).paths:
             code = template.name.split("_")[0]
             book = openpyxl.load_workbook(template, read_only=True)
             rows = list(book["Aktiviteter"].iter_rows(min_row=2, values_only=True))
