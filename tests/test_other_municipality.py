@@ -60,16 +60,22 @@ SHEETS: dict[str, list[list[object]]] = {
 }
 
 
+def project(folder, sheets, report=False):
+    """A Bräcke project folder with the register of `sheets`: pipeline.toml and an empty
+    inbox."""
+    write_register(folder / "register.xlsx", sheets, title="Bräcke kommun 2025",
+                   created=dt.datetime(2025, 1, 2))
+    (folder / "inbox").mkdir()
+    (folder / "pipeline.toml").write_text(
+        f'register = "register.xlsx"\nperiod = "2025-T1"\nreport = {str(report).lower()}\n'
+        "settle_seconds = 0\n", encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def bracke(tmp_path):
     """Bräcke's project folder: its own register, pipeline.toml and an empty inbox."""
-    write_register(tmp_path / "register.xlsx", SHEETS, title="Bräcke kommun 2025",
-                   created=dt.datetime(2025, 1, 2))
-    (tmp_path / "inbox").mkdir()
-    (tmp_path / "pipeline.toml").write_text(
-        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = false\n'
-        "settle_seconds = 0\n", encoding="utf-8")
-    return tmp_path
+    return project(tmp_path, SHEETS)
 
 
 def filled(workspace, code, target):
@@ -213,13 +219,7 @@ def night(tmp_path_factory):
     """Bräcke with six departments, all of whom report for 2025-T1 (BUF without a comment on
     the activity it shares with SBF and SOC), after a night's run with the report; the run's
     stderr as the controller's cron mail would get it."""
-    folder = tmp_path_factory.mktemp("bracke")
-    write_register(folder / "register.xlsx", SIX, title="Bräcke kommun 2025",
-                   created=dt.datetime(2025, 1, 2))
-    (folder / "inbox").mkdir()
-    (folder / "pipeline.toml").write_text(
-        'register = "register.xlsx"\nperiod = "2025-T1"\nreport = true\n'
-        "settle_seconds = 0\n", encoding="utf-8")
+    folder = project(tmp_path_factory.mktemp("bracke"), SIX, report=True)
     for code in SIX_CODES:
         filled(folder, code, folder / "inbox" / f"{code}.xlsx")
     clear_comment(folder / "inbox" / "BUF.xlsx", "BR-04")

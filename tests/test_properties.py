@@ -205,6 +205,18 @@ def content_of(code: str, kind: str, number: int) -> bytes:
     return junk(code, number) if kind == "junk" else version(code, number, kind == "refused")
 
 
+def accepted_night(content: bytes, name: str, *sheets: str) -> list[list[tuple[object, ...]]]:
+    """One night with `content` alone in the inbox as `name`, which must be accepted: the
+    consolidated workbook's `sheets`, as values."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings_ = workspace(Path(folder))
+        (settings_.inbox / name).write_bytes(content)
+        with clock(dt.datetime(2024, 9, 3, 2)):
+            summary = nightly_run(settings_)
+        assert summary.rejected == 0, [i.message for _, r in summary.new for i in r.issues]
+        return [sheet_values(settings_.outbox / OUTPUT, sheet) for sheet in sheets]
+
+
 @SETTINGS
 @given(nights=NIGHTS)
 def test_every_file_is_archived_and_the_latest_accepted_one_counts(nights):
@@ -616,13 +628,7 @@ def test_sick_leave_is_a_ratio_of_summed_hours_and_small_groups_are_never_shown(
                 sheet.cell(r, column).value = value
 
     content = edited(code, change, dt.datetime(2024, 9, 1, 8))
-    with tempfile.TemporaryDirectory() as folder:
-        settings_ = workspace(Path(folder))
-        (settings_.inbox / "sjuk.xlsx").write_bytes(content)
-        with clock(dt.datetime(2024, 9, 3, 2)):
-            summary = nightly_run(settings_)
-        assert summary.rejected == 0, [i.message for _, r in summary.new for i in r.issues]
-        table = sheet_values(settings_.outbox / OUTPUT, "Sjukfrånvaro")
+    [table] = accepted_night(content, "sjuk.xlsx", "Sjukfrånvaro")
     book = openpyxl.load_workbook(io.BytesIO(example(code)), read_only=True)
     labels = [(r[0], r[1]) for r in book["Sjukfrånvaro"].iter_rows(min_row=2, max_row=7,
                                                                    values_only=True)]
@@ -707,13 +713,7 @@ def test_a_departments_own_activity_shows_the_days_it_typed(case):
             set_cell(sheet[f"{column}{row}"], value)
 
     content = edited(code, change, dt.datetime(2024, 9, 1, 8))
-    with tempfile.TemporaryDirectory() as folder:
-        settings_ = workspace(Path(folder))
-        (settings_.inbox / "egen.xlsx").write_bytes(content)
-        with clock(dt.datetime(2024, 9, 3, 2)):
-            summary = nightly_run(settings_)
-        assert summary.rejected == 0, [i.message for _, r in summary.new for i in r.issues]
-        activities = sheet_values(settings_.outbox / OUTPUT, "Aktiviteter")
+    [activities] = accepted_night(content, "egen.xlsx", "Aktiviteter")
     head = activities[0]
     [found] = [r for r in activities[1:] if r[head.index("Avdelning")] == NAMES[code]
                and r[head.index("Kommentar")] == "Ny aktivitet."]
