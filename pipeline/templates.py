@@ -212,9 +212,8 @@ def build_template(register: Register, period: str, department: str, path: Path 
         "created": dt.datetime.combine(created, dt.time()),
     })
     fmt = _Formats(book, settings.unit)
-    header_text = (f"&L{_header_escape(settings.municipality)} – "
-                   f"{_header_escape(settings.organ)}&C{_header_escape(name)}: måluppföljning "
-                   f"{period}&RSida &P av &N")
+    header_text = page_header(f"{settings.municipality} – {settings.organ}",
+                              f"{name}: måluppföljning {period}", "Sida &P av &N")
 
     rows = department_rows(register, department, history)
     goals = register.goals_owned_by(department)
@@ -235,10 +234,25 @@ def build_template(register: Register, period: str, department: str, path: Path 
     book.close()
 
 
-def _header_escape(text: str) -> str:
-    """A page header's "&" starts a code (&T the time, &8 a font size, &K a colour): a name
-    such as "Bygg & Miljö" is written "&&" to print as typed, as the workbook's header does."""
-    return text.replace("&", "&&")
+# Excel keeps no more of a page header, in UTF-16 code units; xlsxwriter drops a longer one
+# whole, with a warning on stderr (the night's cron mail).
+HEADER_LIMIT = 255
+
+
+def page_header(left: str, centre: str, right: str) -> str:
+    """A page header (xlsxwriter's `set_header`) of the texts `left` and `centre`, printed as
+    typed, and `right`, a header code such as "Sida &P av &N". In a header "&" starts a code
+    (&8 a font size, &K a colour), so "Bygg & Miljö" is written "&&". A header too long for
+    Excel has its longer text cut short with "…" rather than lost."""
+    texts = [left, centre]
+    while True:
+        header = "&L{}&C{}&R{}".format(*(t.replace("&", "&&") for t in texts), right)
+        excess = len(header.encode("utf-16-le")) // 2 - HEADER_LIMIT
+        longer = 0 if len(texts[0]) >= len(texts[1]) else 1
+        if excess <= 0 or len(texts[longer]) <= 1:
+            return header
+        kept = texts[longer][:max(len(texts[longer]) - excess - 1, 0)]
+        texts[longer] = kept.rstrip() + "…"
 
 
 # --- sheets ----------------------------------------------------------------------------------

@@ -235,6 +235,40 @@ def test_a_register_open_in_excel_or_libreoffice_is_named_after_the_templates(re
     assert "spara registret och kör pipeline templates igen" in result.output
 
 
+def test_a_header_too_long_for_excel_is_cut_short_not_dropped(register_copy, tmp_path):
+    """Excel keeps 255 characters of a page header, and xlsxwriter dropped a longer one whole,
+    with a warning in the night's output: a department of a very long name printed its
+    template without any header (municipality, name, period, page numbers)."""
+    import re
+    import warnings
+    import zipfile
+
+    from pipeline.register import read_register
+    from pipeline.templates import write_templates
+    from tests.conftest import change_register, register_row
+
+    path, _ = register_copy
+    long_name = "Samhällsbyggnadsförvaltningen med " + ", ".join(
+        f"enheten för uppdrag {n} & utveckling" for n in range(1, 9))
+    assert len(long_name) > 255
+
+    def rename(book):
+        sheet = book["Avdelningar"]
+        row = register_row(sheet, "Avdelningskod", "SBA")
+        sheet.cell(row, [c.value for c in sheet[1]].index("Avdelning") + 1).value = long_name
+    change_register(path, rename)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # xlsxwriter's "Header string cannot be longer …"
+        [template] = write_templates(read_register(path), "2024-T2", tmp_path, ["SBA"])
+    with zipfile.ZipFile(template) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    header = re.search(r"<oddHeader>(.*?)</oddHeader>", sheet).group(1)
+    shown = header.replace("&amp;", "&")
+    assert len(shown) <= 255
+    assert shown.startswith("&LÅnge kommun – Kommunstyrelsen&CSamhällsbyggnadsförvaltningen med ")
+    assert "…" in shown and shown.endswith("&RSida &P av &N")
+
+
 def test_a_name_with_an_ampersand_prints_as_typed_in_the_page_header(register_copy, tmp_path):
     """In a page header "&" starts a code (&M, &8, &K…): "Bygg & Miljö" must not become a
     font size or a colour in the printed template."""

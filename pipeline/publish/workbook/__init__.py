@@ -24,6 +24,7 @@ import xlsxwriter
 from ...labels import OUTPUT_SHEETS, OutputSheet, WorkbookText
 from ...merge import Merged
 from ...register import Register
+from ...templates import page_header
 from .activities import _write_activities
 from .budget import _write_budget
 from .cells import _local
@@ -72,9 +73,8 @@ def write_workbook(path: Path, register: Register, merged: Merged, submissions: 
         "created": as_of_local,
     })
     ctx = _Context(register, merged, previous, _Styles(book), as_of_local)
-    ctx.page_header = (f"&L{_escape(settings.municipality)}, {_escape(settings.organ)}"
-                       f"&C{_escape(WT.PAGE_HEADER.format(period=merged.period))}"
-                       f"&R{WT.PAGE_NUMBER}")
+    ctx.page_header = page_header(f"{settings.municipality}, {settings.organ}",
+                                  WT.PAGE_HEADER.format(period=merged.period), WT.PAGE_NUMBER)
     ctx.page_footer = f"&L{WT.DATA_AS_OF} {as_of_local:%Y-%m-%d %H:%M}&R&A"
 
     sheets = {name: book.add_worksheet(name) for name in OUTPUT_SHEETS}
@@ -88,7 +88,3 @@ def write_workbook(path: Path, register: Register, merged: Merged, submissions: 
     _write_issues(sheets[OS.DATA_QUALITY], ctx, issues)
     sheets[OS.SUMMARY].activate()
     book.close()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&&")
