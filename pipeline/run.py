@@ -970,6 +970,12 @@ def _load(archive: Archive, register: Register, period: str, arrival: Arrival,
     cached = archive.cached(arrival.sha256, key)
     # The same bytes under another name (a copy handed in again, a Dubblett) were checked
     # too, and may have left their report here: its findings name that file, not this one.
+    # This file's own report is then kept beside it, under a key with its name, so that two
+    # such files read back each night do not each check the file again and overwrite the
+    # other's report.
+    if cached is not None and cached[0].file != arrival.name:
+        key = hashlib.sha256(f"{key}\0{arrival.name}".encode()).hexdigest()
+        cached = archive.cached(arrival.sha256, key)
     if cached is not None and cached[0].file == arrival.name:
         return cached
     _, report, data = _check_submission(archive.read(arrival.sha256), arrival.name, register,

@@ -1555,3 +1555,38 @@ def test_validate_refuses_a_file_in_another_departments_folder_as_the_night_does
     assert run(workspace, "validate", str(elsewhere)).exit_code == 0
     night = run(workspace, "run")
     assert night.exit_code == 1 and f"SOC/{path.name}: Ej godkänd" in night.output
+
+
+def test_a_refused_file_and_its_copy_after_a_register_edit_are_not_checked_every_night(
+        workspace, register_copy, tmp_path, monkeypatch):
+    """The same bytes refused under two names, the copy judged again because the register
+    was edited in between: both are read back for the outputs with the same validation key,
+    and each checking overwrote the other's cached report, so every later full night checked
+    both files again (and rewrote the cache twice)."""
+    import pipeline.run
+
+    path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(path)))
+    broken = broken_copy(tmp_path, "STAB", "forsta.xlsx", {"H2": "pågånde"})
+    drop(workspace, "STAB", source=broken)
+    assert run(workspace, "run").exit_code == 1
+    change_register(path, lambda book: book["Inställningar"].cell(2, 2, "Ånge kommun"))
+    drop(workspace, "STAB", name="igen.xlsx", source=broken)
+    assert run(workspace, "run").exit_code == 1  # judged anew: not a Dubblett
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    checked = []
+    original = pipeline.run._check_submission
+
+    def counting(content, name, *args):
+        checked.append(name)
+        return original(content, name, *args)
+
+    monkeypatch.setattr(pipeline.run, "_check_submission", counting)
+    drop(workspace, "UTB")
+    assert run(workspace, "run").exit_code == 0
+    assert "forsta.xlsx" not in checked and "igen.xlsx" not in checked, checked
+    rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
+    assert {r[1] for r in rows[1:] if r[3] == "Aktiviteter" and r[4] == "H2"} == \
+        {"forsta.xlsx", "igen.xlsx"}
