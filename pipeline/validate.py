@@ -523,7 +523,9 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         if version in labels.READABLE_TEMPLATE_VERSIONS:
             report.add(make("file_old_template_readable", v_fil=version, v_ny=TEMPLATE_VERSION))
         else:
-            newer = version.isdigit() and int(version) > int(TEMPLATE_VERSION)
+            # (only the digits 0-9: a superscript ² is a digit to isdigit(), not to int())
+            newer = version.isascii() and version.isdigit() and \
+                int(version) > int(TEMPLATE_VERSION)
             report.add(make("file_newer_template" if newer else "file_old_template",
                             fil=sub.name, v_fil=version, v_ny=TEMPLATE_VERSION))
             ok = False

@@ -364,3 +364,15 @@ def test_a_template_version_still_readable_is_accepted_with_a_remark(register, t
     older = corpus.cells(valid, "_meta", {"B2": "-1"})
     report, _ = validate(parse_submission(older, name="stab.xlsx"), register, "2024-T2")
     assert [i.code for i in report.errors] == ["file_old_template"]
+
+
+@pytest.mark.parametrize("version", ["²", "1²", "٢"])
+def test_a_template_version_of_other_digits_is_told_as_a_version_not_an_internal_error(
+        register, tmp_path, version):
+    """str.isdigit() holds for a superscript two, which int() cannot read: the check of a
+    newer version raised, and the file was refused as the system's own fault."""
+    valid = corpus.make_valid(tmp_path).read_bytes()
+    content = corpus.cells(valid, "_meta", {"B2": version})
+    report, _ = validate(parse_submission(content, name="stab.xlsx"), register, "2024-T2")
+    assert [i.code for i in report.errors] == ["file_old_template"], \
+        [i.message for i in report.issues]
