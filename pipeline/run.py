@@ -1192,6 +1192,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         if before and arrival.identity not in tonight and (
                 arrival.name, arrival.folder, arrival.sha256, arrival.received) not in written:
             untold.append((arrival, report or Report(file=arrival.name)))
+            if arrival.quarantine is not None:  # told as tonight's are, with where it lies
+                summary.quarantined[arrival.sha256] = archive.quarantine_path(arrival.sha256)
         if report is not None:
             counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:

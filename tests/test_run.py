@@ -1590,3 +1590,35 @@ def test_a_refused_file_and_its_copy_after_a_register_edit_are_not_checked_every
     rows = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet")
     assert {r[1] for r in rows[1:] if r[3] == "Aktiviteter" and r[4] == "H2"} == \
         {"forsta.xlsx", "igen.xlsx"}
+
+
+def test_a_quarantined_file_taken_by_a_run_stopped_before_its_outputs_is_told_as_such(
+        workspace, monkeypatch):
+    """Told the next night, a file with macros is the security warning with where its bytes
+    lie in quarantine, as on the night it came: not "archived" (it is not among the archive's
+    files) with only the start of its checksum."""
+    import errno
+
+    import pipeline.publish.workbook
+    from tests import corpus
+
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    content = corpus.macros_vba_project(valid)
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    write_workbook = pipeline.publish.workbook.write_workbook
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", full)
+    assert run(workspace, "run").exit_code == 2
+    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", write_workbook)
+    result = run(workspace, "run")
+    assert result.exit_code == 1, result.output
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    line = next(x for x in result.output.splitlines() if "SOC/makro.xlsm innehåller" in x)
+    assert line.startswith("Säkerhetsvarning till administratören:"), line
+    assert f"ligger i karantän: {kept}" in line
