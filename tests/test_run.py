@@ -1055,27 +1055,30 @@ def test_a_file_the_run_may_not_remove_is_archived_once_and_named_each_night(wor
     assert (workspace / "outbox" / "sammanstallning_2024-T2.xlsx").exists()
 
 
+def run_stopped_by_a_full_disk(workspace, monkeypatch):
+    """A night that takes the inbox's files and then cannot write the workbook (exit 2)."""
+    import errno
+
+    import pipeline.publish.workbook
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.publish.workbook, "write_workbook", full)
+        assert run(workspace, "run").exit_code == 2
+
+
 def test_files_taken_by_a_run_stopped_before_its_outputs_are_told_the_next_night(
         workspace, tmp_path, monkeypatch):
     """A night that archived a refused file and then could not write the workbook (disk
     full) said only that; the next night used to say "Inga nya filer" with exit 0, and the
     controller never heard of the refusal. Now the next night names it, with exit 1."""
-    import errno
-
-    import pipeline.publish.workbook
-
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T22:00:00")
     drop(workspace, "EKO")
     assert run(workspace, "run").exit_code == 0
     drop(workspace, "UTB", source=broken_copy(tmp_path, "UTB", "trasig.xlsx", {"H2": "pågånde"}))
-    write_workbook = pipeline.publish.workbook.write_workbook
-
-    def full(path, *args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
-
-    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", full)
-    assert run(workspace, "run").exit_code == 2
-    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", write_workbook)
+    run_stopped_by_a_full_disk(workspace, monkeypatch)
     result = run(workspace, "run")
     assert result.exit_code == 1, result.output
     assert ("UTB/trasig.xlsx: Ej godkänd (1 fel, 0 anmärkningar); togs emot "
@@ -1597,9 +1600,6 @@ def test_a_quarantined_file_taken_by_a_run_stopped_before_its_outputs_is_told_as
     """Told the next night, a file with macros is the security warning with where its bytes
     lie in quarantine, as on the night it came: not "archived" (it is not among the archive's
     files) with only the start of its checksum."""
-    import errno
-
-    import pipeline.publish.workbook
     from tests import corpus
 
     drop(workspace, "EKO")
@@ -1608,14 +1608,7 @@ def test_a_quarantined_file_taken_by_a_run_stopped_before_its_outputs_is_told_as
     content = corpus.macros_vba_project(valid)
     (workspace / "inbox" / "SOC").mkdir(parents=True)
     (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
-    write_workbook = pipeline.publish.workbook.write_workbook
-
-    def full(path, *args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
-
-    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", full)
-    assert run(workspace, "run").exit_code == 2
-    monkeypatch.setattr(pipeline.publish.workbook, "write_workbook", write_workbook)
+    run_stopped_by_a_full_disk(workspace, monkeypatch)
     result = run(workspace, "run")
     assert result.exit_code == 1, result.output
     kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
