@@ -386,9 +386,12 @@ def _admin_line(arrival: Arrival, code: str, quarantined: Path | None) -> str:
     if quarantined is None:
         return (f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
                 f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte i Excel.")
+    # (a file directly in the inbox has no department: its _meta is never read)
+    ask = f"fråga {arrival.department} om filen kommer därifrån" if arrival.department else \
+        "ta reda på vem som lämnade in den"
     return (f"Säkerhetsvarning till administratören: {arrival.shown} {ADMIN_NOTICES[code]} "
             f"Filen har inte lästs in och ligger i karantän: {quarantined}. Öppna den inte, och "
-            f"fråga {arrival.department or 'avdelningen'} om filen kommer därifrån.")
+            f"{ask}.")
 
 
 def _admin_notices(report: Report) -> list[str]:

@@ -1615,3 +1615,23 @@ def test_a_quarantined_file_taken_by_a_run_stopped_before_its_outputs_is_told_as
     line = next(x for x in result.output.splitlines() if "SOC/makro.xlsm innehåller" in x)
     assert line.startswith("Säkerhetsvarning till administratören:"), line
     assert f"ligger i karantän: {kept}" in line
+
+
+def test_a_quarantined_file_outside_the_drop_folders_asks_who_handed_it_in(workspace):
+    """A file with macros directly in the inbox has no department (its _meta is never read):
+    the warning said "fråga avdelningen", which names no one."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox").mkdir(exist_ok=True)
+    (workspace / "inbox" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    (workspace / "inbox" / "SOC").mkdir()
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid)
+                                                             + b"\0")
+    output = run(workspace, "run").output
+    lines = [x for x in output.splitlines() if x.startswith("Säkerhetsvarning")]
+    assert len(lines) == 2, output
+    root = next(x for x in lines if ": makro.xlsm innehåller" in x)
+    assert "avdelningen" not in root and "vem som lämnade in den" in root, root
+    folder = next(x for x in lines if ": SOC/makro.xlsm innehåller" in x)
+    assert folder.endswith("fråga SOC om filen kommer därifrån."), folder
