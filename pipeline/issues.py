@@ -164,9 +164,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                           "{max}). Ta bort värden och formatering långt ner i bladen och lämna in "
                           "igen."),
     "file_packed_suspiciously": (E, "Filen {fil} innehåller en del som växer från {packad} till "
-                                    "{storlek} när filen packas upp, mer än Excel packar, och "
-                                    "kan av säkerhetsskäl inte läsas. {åtgärd}, spara och lämna "
-                                    "in igen."),
+                                    "{storlek} när filen packas upp. Så hårt packar Excel aldrig, "
+                                    "och filen kan därför av säkerhetsskäl inte läsas. {åtgärd}, "
+                                    "spara och lämna in igen."),
     "file_unsafe_xml": (E, "Filen {fil} innehåller tekniskt innehåll som Excel inte skapar "
                            "({orsak}) och kan av säkerhetsskäl inte läsas. Kontakta "
                            "controllern innan du lämnar in igen."),

@@ -63,11 +63,12 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
                                                       "Strict Open XML")),
     "macros_vba_project": (REJECT, "file_macros", ("macros_vba_project.xlsm",
                                                    "innehåller makron")),
-    # 16 MB unpacked is within the size limit: told as packed too hard, not as too large
     "excel4_macro_sheet": (REJECT, "file_macros", ("excel4_macro_sheet.xlsm",
                                                    "innehåller makron")),
+    # 16 MB unpacked is within the size limit: told as packed too hard, not as too large
     "zip_bomb": (REJECT, "file_packed_suspiciously", ("zip_bomb.xlsx", "växer från 16 kB till "
-                                                      "16 MB när filen packas upp",
+                                                      "16 MB när filen packas upp. Så hårt "
+                                                      "packar Excel aldrig",
                                                       "Ta bort bilder")),
     "rows_far_beyond_template": (REJECT, "too_many_rows", ('"Ekonomi"', "6001 rader", "5000")),
     "value_in_last_column": (REJECT, "sheet_too_large", ("Sjukfrånvaro!XFD4900",
