@@ -178,6 +178,17 @@ class Context:
         self.reported.add((row, column))
         self.report.add(make(code, sheet=table.sheet, cell=table.cell(column, row), **params))
 
+    def first(self, seen: dict[Any, int], key: object, table: Table, column: str, row: int,
+              what: str) -> bool:
+        """Whether `row` is the first with `key` (kept in `seen`); a later one is refused as
+        a duplicate of it, naming `what` it is about ("Målet \"1.1\"")."""
+        if key in seen:
+            self.issue("row_duplicate", table, column, row, vad=what,
+                       rader=f"{seen[key]} och {row}")
+            return False
+        seen[key] = row
+        return True
+
     def finding(self, finding: Finding | None, table: Table, column: str, row: int,
                 raw: object) -> None:
         if finding is None or (row, column) in self.reported:
@@ -694,11 +705,8 @@ def read_assessments(ctx: Context, table: Table | None) -> Rows | None:
             ctx.issue(code, table, "ks_id", row, found=ks_id, ägare=owners[ks_id],
                       avdelning=ctx.department)
             continue
-        if ks_id in seen:
-            ctx.issue("row_duplicate", table, "ks_id", row, vad=f'Målet "{ks_id}"',
-                      rader=f"{seen[ks_id]} och {row}")
+        if not ctx.first(seen, ks_id, table, "ks_id", row, f'Målet "{ks_id}"'):
             continue
-        seen[ks_id] = row
         assessment = ctx.choice(table, values, row, "assessment", ASSESSMENTS)
         analysis = ctx.text(table, values, row, "analysis", multiline=True,
                             limit=schemas.ANALYSIS_MAX)
@@ -734,11 +742,8 @@ def read_sick_leave(ctx: Context, table: Table | None) -> Rows | None:
         numbers = {c: ctx.number(table, values, row, c) for c in ("employees", *hours)}
         if sex is None or age is None:
             continue
-        if (sex, age) in seen:
-            ctx.issue("row_duplicate", table, "sex", row, vad=f"Raden för {sex}, {age}",
-                      rader=f"{seen[(sex, age)]} och {row}")
+        if not ctx.first(seen, (sex, age), table, "sex", row, f"Raden för {sex}, {age}"):
             continue
-        seen[(sex, age)] = row
         employees = numbers["employees"]
         if employees is not None and not float(employees).is_integer():
             ctx.issue("number_not_whole", table, "employees", row,
@@ -847,11 +852,8 @@ def read_budget(ctx: Context, table: Table | None) -> Rows | None:
             ctx.issue("budget_category_unknown", table, "category", row, found=category,
                       avdelning=ctx.department)
             continue
-        if category in seen:
-            ctx.issue("row_duplicate", table, "category", row, vad=f'Kategorin "{category}"',
-                      rader=f"{seen[category]} och {row}")
+        if not ctx.first(seen, category, table, "category", row, f'Kategorin "{category}"'):
             continue
-        seen[category] = row
         typed, _ = parse_number(values.get("budget"))
         if "budget" in table.columns and (typed is None or abs(typed - budgets[category]) > 1e-6):
             code = "budget_differs_from_register" if ctx.register_changed else \
