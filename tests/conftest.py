@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
@@ -57,6 +60,22 @@ def soffice() -> str | None:
     if found is None and os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) is required in CI; .ci/run installs it")
     return found
+
+
+def to_pdf(sources: Path | Iterable[Path], folder: Path) -> list[Path]:
+    """`sources` as LibreOffice prints them, PDFs in `folder` (the test is skipped without
+    LibreOffice, outside CI). Each call has a profile of its own, so that tests running side
+    by side do not wait on one another's."""
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    sources = [sources] if isinstance(sources, Path) else list(sources)
+    profile = folder / f"lo-{uuid.uuid4().hex}"
+    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), *map(str, sources)],
+                   check=True, capture_output=True, timeout=240,
+                   env={**os.environ, "HOME": str(folder)})
+    return [folder / source.with_suffix(".pdf").name for source in sources]
 
 
 def register_row(sheet, header: str, value: object) -> int:

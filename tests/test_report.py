@@ -4,11 +4,9 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import subprocess
-import uuid
 import zipfile
 
 import pandas as pd
@@ -30,7 +28,7 @@ from pipeline.labels import (
 )
 from pipeline.publish.report import build_report, write_report
 from pipeline.publish.report.text import headline
-from tests.conftest import soffice
+from tests.conftest import to_pdf
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
 AS_OF = dt.datetime(2024, 1, 22, 2, 0)
@@ -498,15 +496,7 @@ def test_an_unreadable_template_is_a_message(example, tmp_path):
 
 @pytest.mark.libreoffice
 def test_libreoffice_renders_the_report_to_pdf(replay, tmp_path):
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    profile = tmp_path / f"lo-{uuid.uuid4().hex}"
-    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(replay[2])],
-                   check=True, capture_output=True, timeout=60,
-                   env={**os.environ, "HOME": str(tmp_path)})
-    pdf = tmp_path / replay[2].with_suffix(".pdf").name
+    [pdf] = to_pdf(replay[2], tmp_path)
     assert pdf.exists()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
@@ -596,15 +586,8 @@ def test_the_sick_leave_goal_gives_its_key_figure_under_the_goal(example_doc):
 
 def render_text(docx, folder):
     """The report as LibreOffice prints it, as text (pdftotext), or skip without soffice."""
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    profile = folder / f"lo-{uuid.uuid4().hex}"
-    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
-                   check=True, capture_output=True, timeout=60,
-                   env={**os.environ, "HOME": str(folder)})
-    return subprocess.run(["pdftotext", str(docx.with_suffix(".pdf")), "-"],
+    [pdf] = to_pdf(docx, folder)
+    return subprocess.run(["pdftotext", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
 
 

@@ -24,7 +24,7 @@ from pipeline.register import Register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
 from pipeline.validate import validate
-from tests.conftest import soffice
+from tests.conftest import to_pdf
 from tests.replay2023 import SEED, replay_merged
 
 AS_OF = dt.datetime(2024, 9, 17, 2, 0)
@@ -723,14 +723,8 @@ def test_replaying_2023_gives_the_reports_headline_and_assessments(tmp_path):
 
 @pytest.mark.libreoffice
 def test_workbook_opens_in_libreoffice(partial, tmp_path):
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    result = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir",
-                             str(tmp_path), str(partial.path)], capture_output=True,
-                            timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    pdf = tmp_path / partial.path.with_suffix(".pdf").name
-    assert pdf.exists(), result.stderr.decode(errors="replace")
+    [pdf] = to_pdf(partial.path, tmp_path)
+    assert pdf.exists()
     content = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b", content))
     assert pages >= len(SHEETS)
@@ -743,13 +737,7 @@ def test_printed_department_names_are_not_broken_inside_a_word(partial, tmp_path
     its column fits the longest word of a name, so "Samhällsbyggnadsavdelningen" is not
     printed as "Samhällsbyggnadsavdelni" over "ngen"; and Inlämningar's "Anmärkningar" header
     is one word too."""
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(partial.path)], capture_output=True, timeout=120,
-                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    pdf = tmp_path / partial.path.with_suffix(".pdf").name
+    [pdf] = to_pdf(partial.path, tmp_path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     long_words = {word for name in names(partial.register).values() for word in name.split()
