@@ -497,6 +497,16 @@ def test_status_shows_the_remarks_of_the_last_run_not_those_of_the_day_a_file_ca
 
 # --- the year rollover -------------------------------------------------------------------------
 
+def soc_2024_t3(workspace, config, seed=0):
+    """SOC's report for 2024-T3, filled in its template (made in workspace/mallar) while the
+    period collected is 2024-T3: the folder of templates, and the file."""
+    set_period(config, "2024-T3")
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    return out, fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx",
+                              department="SOC", period_end=dt.date(2024, 12, 31), seed=seed)
+
+
 def next_year_register(path, *, carried, renamed_id=None):
     """The controller's 2025 register made from the 2024 one: year and periods moved on, only
     the activities in `carried` kept (one of them retyped as `renamed_id`), one new one."""
@@ -529,16 +539,10 @@ def test_the_years_first_templates_and_workbook_show_last_years_status_by_id(wor
     in 2024-T3 (the id matched in any case), in the template and in the workbook. Without the
     2024 archive the column is just empty, and nothing stops."""
     config = workspace / "pipeline.toml"
-    set_period(config, "2024-T3")
-    out = workspace / "mallar"
-    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
-    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
-                       period_end=dt.date(2024, 12, 31), seed=3)
+    out, t3 = soc_2024_t3(workspace, config, seed=3)
     reported = {r["Aktivitets-id"]: (r["Status"], r["Kommentar"])
                 for r in rows_of(t3, "Aktiviteter") if r["Aktivitets-id"]}
-    (workspace / "inbox" / "SOC").mkdir()
-    shutil.copy(t3, workspace / "inbox" / "SOC" / "t3.xlsx")
-    assert invoke(config, "run").exit_code == 0
+    night_with(workspace, config, "SOC", "t3.xlsx", t3)
 
     carried = ["A3.1.1-03", "A3.2.1-02", "A3.3.4-01"]
     register_2025 = next_year_register(register_copy[0], carried=carried,
@@ -585,11 +589,7 @@ def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(work
     refused as late (with how to count it, with last year's register); the early one waits in
     the inbox, as within a year; neither is told that its period does not exist."""
     config = workspace / "pipeline.toml"
-    set_period(config, "2024-T3")
-    out = workspace / "mallar"
-    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
-    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
-                       period_end=dt.date(2024, 12, 31))
+    out, t3 = soc_2024_t3(workspace, config)
     register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
     assert invoke(config, "templates", "--register", str(register_2025), "--period", "2025-T1",
                   "--department", "SOC", "--out", str(out)).exit_code == 0
@@ -625,14 +625,8 @@ def test_last_years_files_are_read_once_for_the_years_first_period(workspace, re
     import pipeline.intake
 
     config = workspace / "pipeline.toml"
-    set_period(config, "2024-T3")
-    out = workspace / "mallar"
-    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
-    t3 = fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "t3.xlsx", department="SOC",
-                       period_end=dt.date(2024, 12, 31), seed=3)
-    (workspace / "inbox" / "SOC").mkdir()
-    shutil.copy(t3, workspace / "inbox" / "SOC" / "t3.xlsx")
-    assert invoke(config, "run").exit_code == 0
+    out, t3 = soc_2024_t3(workspace, config, seed=3)
+    night_with(workspace, config, "SOC", "t3.xlsx", t3)
     register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
     config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
     set_period(config, "2025-T1")
