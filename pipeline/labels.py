@@ -472,6 +472,9 @@ class WorkbookText:
 
     GOALS_PER_ASSESSMENT = "Mål per bedömning"
     ACTIVITIES_PER_STATUS = "Aktiviteter per status"
+    # a chart's alternative text, read by a screen reader instead of the chart
+    CHART_DESCRIPTION = ("Liggande stapeldiagram, {rubrik}: {värden}. Samma siffror står i "
+                         "tabellen {rubrik} på det här bladet.")
     SUBMISSIONS_PER_DEPARTMENT = "Inlämningar per avdelning"
     ASSESSMENT = "Bedömning"
     GOAL_COUNT = "Antal mål"

@@ -34,7 +34,7 @@ from ...register import Register
 from .cells import _assessment_text, _missing, _text
 from .layout import _Column, _Context, _name_width, _notes, _page, _table
 from .sick_leave import _baselines
-from .styles import GREY_TEXT, NAME_FONT_SIZE, NOT_REPORTED_FILL
+from .styles import GREY_TEXT, NAME_FONT_SIZE, NOT_REPORTED_FILL, QUIET_TEXT
 
 OS, WT = OutputSheet, WorkbookText
 
@@ -121,7 +121,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
         row["_style"] = style
         style["owner"] = {"font_size": NAME_FONT_SIZE}
         if goal.kf_id == previous_kf:  # the same KF goal again: there, but quieter
-            style["kf_id"] = style["kf_title"] = {"font_color": "#A6A6A6"}
+            style["kf_id"] = style["kf_title"] = {"font_color": QUIET_TEXT}
         elif previous_kf is not None:
             row["_row"] = {"top": 2, "top_color": "#808080"}
         previous_kf = goal.kf_id

@@ -243,6 +243,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         lines.append(WT.REJECTED_LINE.format(avdelningar=", ".join(rejected_names)))
     if not missing_names and not rejected_names:
         lines.append(WT.ALL_REPORTED)
+    right += 1  # a row apart: right under the table, a screen reader read them as its rows
     for line in lines:
         right += 1
         sheet.merge_range(right, 4, right, last_col, line, styles.get(bold=True, bottom=0))
@@ -275,14 +276,28 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     chart_height = 250
     goal_chart.set_size({"width": 330, "height": chart_height})
     status_chart.set_size({"width": 400, "height": chart_height})
-    sheet.insert_chart(right, 4, goal_chart, {"x_offset": 0, "y_offset": 4})
-    sheet.insert_chart(right, 4, status_chart, {"x_offset": 340, "y_offset": 4})
+    goal_counts = [(a, n) for a, n in counts] + ([(NOT_ASSESSED, unassessed)] if unassessed
+                                                   else [])
+    status_counts = [(s.value, statuses[s.value]) for s in Status] + [
+        (NOT_REPORTED, statuses[None])]
+    sheet.insert_chart(right, 4, goal_chart, {
+        "x_offset": 0, "y_offset": 4,
+        "description": _chart_description(WT.GOALS_PER_ASSESSMENT, goal_counts)})
+    sheet.insert_chart(right, 4, status_chart, {
+        "x_offset": 340, "y_offset": 4,
+        "description": _chart_description(WT.ACTIVITIES_PER_STATUS, status_counts)})
     right += math.ceil(chart_height / 20) + 1
 
     r = max(left, right) + 2
     sheet.merge_range(r, 0, r, last_col, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
                       styles.note)
     sheet.set_row(r, 44)
+
+
+def _chart_description(title: str, counts: Sequence[tuple[str, int]]) -> str:
+    """A chart's alternative text: each bar's label and figure, as drawn."""
+    values = ", ".join(f"{label} {count}" for label, count in counts)
+    return WT.CHART_DESCRIPTION.format(rubrik=title.lower(), värden=values)
 
 
 def _share(count: int, total: int) -> float | None:
