@@ -2,6 +2,7 @@
 the consolidated workbook, read back from their XML as a screen reader and Word's and Excel's
 accessibility checkers see them."""
 
+import re
 import shutil
 import zipfile
 from collections import Counter
@@ -10,12 +11,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from lxml import etree
 
-from pipeline.labels import ASSESSMENT_STYLE, NOT_ASSESSED, Assessment
+from pipeline.labels import ASSESSMENT_STYLE, NOT_ASSESSED, REPORT_STYLE_ASSESSMENT, Assessment
+from pipeline.publish.report.charts import MISSING_COLOUR
+from pipeline.publish.report.document import LANGUAGE
 from pipeline.publish.workbook import styles as workbook_styles
 from tests.conftest import EXAMPLE
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 AA = 4.5  # WCAG 2.1 1.4.3, normal text
@@ -66,6 +72,207 @@ def night(tmp_path_factory):
 def xml(path: Path, name: str) -> etree._Element:
     with zipfile.ZipFile(path) as package:
         return etree.fromstring(package.read(name))
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def pictures(docx: Path) -> list[etree._Element]:
+    return list(xml(docx, "word/document.xml").iter(f"{WP}docPr"))
+
+
+def test_every_chart_in_the_report_has_a_title_and_alternative_text(night):
+    docx, _ = night
+    found = pictures(docx)
+    assert len(found) == 2
+    titles = [p.get("title") for p in found]
+    assert titles == ["Figur 1. Bedömningarna per målområde (antal mål)",
+                      "Figur 2. Total sjukfrånvaro per avdelning och basvärdet"]
+    for picture in found:
+        assert picture.get("descr", "").startswith("Liggande stapeldiagram")
+
+
+def test_the_assessment_charts_text_gives_every_bar_as_the_workbook_counts_it(night):
+    """A screen-reader user hears the goals per area and assessment that a sighted reader
+    reads off the bars: counted here from the workbook's Måluppföljning sheet."""
+    docx, xlsx = night
+    text = pictures(docx)[0].get("descr")
+    sheet = openpyxl.load_workbook(xlsx, read_only=True)["Måluppföljning"]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    area, assessment = header.index("Målområde"), header.index("Bedömning")
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        if row[area]:
+            shown = str(row[assessment] or "")
+            name = next((a.value for a in Assessment if shown.endswith(a.value)),
+                        NOT_ASSESSED)
+            counts.setdefault(row[area], Counter())[name] += 1
+    assert sum(c[NOT_ASSESSED] for c in counts.values()) > 0  # SOC's goals
+    for goal_area, by_assessment in counts.items():
+        parts = ", ".join(f"{name} {by_assessment[name]}"
+                          for name in [*(a.value for a in Assessment), NOT_ASSESSED]
+                          if by_assessment[name])
+        assert f"{goal_area} ({sum(by_assessment.values())} mål): {parts}." in text
+
+
+def test_the_sick_leave_charts_text_gives_each_units_figure_and_its_table(night):
+    docx, _ = night
+    text = pictures(docx)[1].get("descr")
+    doc = Document(str(docx))
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    number = next(re.match(r"Tabell (\d+)", c).group(1) for c in captions
+                  if "jämfört med basvärdet" in c)
+    assert text.endswith(f"Samma värden står i tabell {number}.")
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Enhet"
+                 and t.rows[0].cells[1].text == "Basvärde")
+    for row in table.rows[1:]:
+        name, base, _, current, _ = (c.text for c in row.cells)
+        figure = "uppgift saknas" if current == "–" or not current[0].isdigit() else current
+        assert f"{name}: {figure}, basvärde {base}." in text, name
+    assert "Sociala avdelningen: uppgift saknas" in text
+
+
+def test_the_report_has_a_title_and_is_swedish(night):
+    docx, _ = night
+    doc = Document(str(docx))
+    assert doc.core_properties.title.startswith("Kommunstyrelsens måluppföljning")
+    assert doc.core_properties.language == LANGUAGE
+    lang = xml(docx, "word/styles.xml").find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang.get(f"{W}val") == LANGUAGE
+
+
+def test_a_template_in_another_language_still_gives_a_swedish_report(night, tmp_path,
+                                                                      register):
+    """The text is Swedish whatever language the municipality's template was made in; a
+    screen reader picks its voice by the document's language."""
+    from pipeline.publish.report import write_report
+    from tests.test_report import AS_OF
+
+    template = Document()
+    lang = template.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    lang.set(f"{W}val", "en-US")
+    template.save(tmp_path / "mall.docx")
+    from pipeline.merge import merge
+
+    path = tmp_path / "r.docx"
+    write_report(path, register, merge(register, "2024-T2", {}), as_of=AS_OF,
+                 template=tmp_path / "mall.docx")
+    lang = xml(path, "word/styles.xml").find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang.get(f"{W}val") == LANGUAGE
+
+
+def test_headings_are_heading_styles_in_order_without_a_skipped_level(night):
+    doc = Document(str(night[0]))
+    levels = [int(p.style.name.split()[-1]) for p in doc.paragraphs
+              if p.style.name.startswith("Heading ")]
+    assert levels[0] == 1 and {1, 2} <= set(levels)
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_every_table_has_a_repeated_header_row_with_every_column_named(night):
+    doc = Document(str(night[0]))
+    assert len(doc.tables) > 20
+    for table in doc.tables:
+        header = table.rows[0]._tr
+        marks = header.findall(f"{W}trPr/{W}tblHeader")
+        assert [m.get(f"{W}val") for m in marks] == ["true"]
+        assert all(cell.text.strip() for cell in table.rows[0].cells), \
+            [c.text for c in table.rows[0].cells]
+        for tr in table._tbl.tr_lst[1:]:
+            assert tr.find(f"{W}trPr/{W}tblHeader") is None
+
+
+def style_colours(docx: Path) -> dict[str, tuple[str | None, str | None]]:
+    """styleId -> (its own text colour, the style it is based on)."""
+    found = {}
+    for style in xml(docx, "word/styles.xml").iter(f"{W}style"):
+        colour = style.find(f"{W}rPr/{W}color")
+        based = style.find(f"{W}basedOn")
+        found[style.get(f"{W}styleId")] = (
+            None if colour is None else colour.get(f"{W}val"),
+            None if based is None else based.get(f"{W}val"))
+    return found
+
+
+def text_on_backgrounds(docx: Path) -> Counter:
+    """(text colour, background) -> runs with text, as Word shows them: a run's colour, else
+    its paragraph style's (or the one that style is based on), else black; on the run's
+    shading, else its table cell's, else the white page."""
+    styles = style_colours(docx)
+
+    def style_colour(style_id: str | None) -> str | None:
+        while style_id:
+            colour, style_id = styles.get(style_id, (None, None))
+            if colour:
+                return colour
+        return None
+
+    pairs: Counter = Counter()
+    body = xml(docx, "word/document.xml")
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        paragraph_colour = style_colour(style.get(f"{W}val") if style is not None else
+                                        "Normal")
+        cell = next((a for a in paragraph.iterancestors(f"{W}tc")), None)
+        cell_fill = cell.find(f"{W}tcPr/{W}shd") if cell is not None else None
+        for run in paragraph.iter(f"{W}r"):
+            if not "".join(t.text or "" for t in run.iter(f"{W}t")).strip():
+                continue
+            colour = run.find(f"{W}rPr/{W}color")
+            shading = run.find(f"{W}rPr/{W}shd")
+            text = (colour.get(f"{W}val") if colour is not None else paragraph_colour) or "auto"
+            fill = (shading if shading is not None else cell_fill)
+            background = fill.get(f"{W}fill") if fill is not None else "FFFFFF"
+            pairs["000000" if text == "auto" else text, background] += 1
+    return pairs
+
+
+def test_all_text_in_the_report_has_at_least_4_5_to_1_contrast(night):
+    """Every run of text against what it stands on, the assessment symbols on their colours
+    included (light green and orange symbols on white had 1.9 and 2.1 to 1), and the captions
+    and lower headings (python-docx's blue had 4.0 to 1)."""
+    pairs = text_on_backgrounds(night[0])
+    fills = {background for _, background in pairs}
+    assert {ASSESSMENT_STYLE[a][1].lstrip("#") for a in Assessment} <= fills
+    weak = {pair: round(contrast(*pair), 2) for pair in pairs if contrast(*pair) < AA}
+    assert not weak
+
+
+def test_the_assessment_symbols_and_words_are_there_in_black_and_white(night):
+    """Colour never carries the assessment alone: each coloured symbol is followed by its
+    word."""
+    doc = Document(str(night[0]))
+    lines = [p.text for p in doc.paragraphs if p.style.name == REPORT_STYLE_ASSESSMENT]
+    assert lines
+    for line in lines:
+        assert line == NOT_ASSESSED or any(
+            line == f"{ASSESSMENT_STYLE[a][0]} {a.value}" for a in Assessment), line
+
+
+def test_numbers_on_the_assessment_chart_bars_have_at_least_4_5_to_1(monkeypatch):
+    """The chart's counts stand on the four assessment colours and the grey of "not
+    assessed" (white on the green had 3.2:1)."""
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.colors import to_hex
+
+    from pipeline.publish.report.charts import _assessment_chart
+
+    drawn = []
+    label = Axes.bar_label
+
+    def record(self, container, *args, **kwargs):
+        drawn.append((to_hex(container.patches[0].get_facecolor()), kwargs["color"]))
+        return label(self, container, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "bar_label", record)
+    goals = pd.DataFrame({"area": ["Vuxna"] * 5, "assessment": [
+        *(a.value for a in Assessment), None]})
+    _assessment_chart(goals)
+    assert {fill.upper() for fill, _ in drawn} == {
+        *(ASSESSMENT_STYLE[a][1] for a in Assessment), MISSING_COLOUR}
+    weak = [(to_hex(text), fill) for fill, text in drawn if contrast(to_hex(text), fill) < AA]
+    assert not weak
 
 
 # --- the workbook -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -173,8 +174,13 @@ def test_introduction_explains_the_four_assessments_with_their_symbols(replay):
     rows = [[c.text for c in row.cells] for row in legend.rows[1:]]
     assert [(r[0], r[1]) for r in rows] == [(ASSESSMENT_STYLE[a][0], a.value) for a in Assessment]
     assert all(r[2] for r in rows)
-    symbol = legend.rows[1].cells[0].paragraphs[0].runs[0]
-    assert str(symbol.font.color.rgb) == ASSESSMENT_STYLE[Assessment.MET][1].lstrip("#")
+    assert [c.text for c in legend.rows[0].cells] == ["Symbol", "Bedömning", "Betydelse"]
+    for row, assessment in zip(legend.rows[1:], Assessment, strict=True):
+        # the symbol black on its assessment's colour (see test_accessibility)
+        symbol = row.cells[0].paragraphs[0].runs[0]
+        assert str(symbol.font.color.rgb) == "000000"
+        shading = symbol._r.rPr.find(qn("w:shd"))
+        assert shading.get(qn("w:fill")) == ASSESSMENT_STYLE[assessment][1].lstrip("#")
     assert "Rapporten bygger på inlämningar från samtliga fem avdelningar." in \
         [p.text for p in doc.paragraphs]
 

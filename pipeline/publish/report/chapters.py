@@ -57,7 +57,9 @@ from .charts import (
     CHART_MAX_INCHES,
     _assessment_chart,
     _sick_leave_chart,
+    assessment_chart_text,
     sick_leave_chart_height,
+    sick_leave_chart_text,
 )
 from .document import _ensure_styles, _utc
 from .text import (
@@ -179,7 +181,9 @@ class _ReportWriter(_Blocks):
             f"mål med en sammanfattad bedömning, {whose} analys och verksamhetens "
             f"aktiviteter med aktuell status, slutdatum och kommentar. Bedömningen är en av "
             f"fyra:")
-        table = self._table(("", "Bedömning", "Betydelse"), (1.2, 3.8, 11.0), caption=None)
+        # every column named: an empty header cell is read as nothing by a screen reader
+        table = self._table(("Symbol", "Bedömning", "Betydelse"), (2.0, 3.6, 10.4),
+                            caption=None)
         for assessment in Assessment:
             cells = self._row(table, ("", "", ASSESSMENT_MEANING[assessment]))
             symbol, colour = ASSESSMENT_STYLE[assessment]
@@ -329,8 +333,8 @@ class _ReportWriter(_Blocks):
         if missing:
             self._row(table, (NOT_ASSESSED, str(missing), percent(missing / total)))
         self._bold_row(self._row(table, (REPORT_TOTAL, str(total), percent(1) if total else "")))
-        self._picture(_assessment_chart(goals),
-                      "Bedömningarna per målområde (antal mål)")
+        self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
+                      assessment_chart_text(goals))
 
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
@@ -450,7 +454,8 @@ class _ReportWriter(_Blocks):
                 "ovan.", style=REPORT_STYLE_NOTE)
         else:
             self._picture(_sick_leave_chart(figures, baselines),
-                          "Total sjukfrånvaro per avdelning och basvärdet")
+                          "Total sjukfrånvaro per avdelning och basvärdet",
+                          sick_leave_chart_text(figures, baselines, self.organ, self.tables))
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:
