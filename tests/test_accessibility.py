@@ -405,3 +405,36 @@ def test_every_list_sheet_starts_with_a_frozen_header_row_and_the_others_with_a_
             assert all(sheet.cell(1, c).font.b for c in range(left, right + 1))
         else:
             assert isinstance(sheet["A1"].value, str) and sheet["A1"].font.sz >= 16
+
+
+def test_every_table_fits_the_text_width_with_long_names(register, tmp_path):
+    """Tables wider than the page are cut off in Word and reflow badly when zoomed: with
+    department names of a single 53-letter word and a comment on every budget line, every
+    table's columns still add up to no more than the 16 cm between the margins."""
+    import dataclasses
+    import datetime as dt
+
+    from pipeline.merge import merge
+    from pipeline.publish.report import write_report
+
+    departments = register.departments.assign(
+        name=[f"Samhällsbyggnadsförvaltningensbyggnadsnämndsavdelning{i}"
+              for i in range(len(register.departments))])
+    named = dataclasses.replace(register, departments=departments)
+    merged = merge(named, "2024-T2", {})
+    merged = dataclasses.replace(merged, budget=merged.budget.assign(
+        comment="Högre kostnader än budgeterat för vikarier och externa tjänster."))
+    path = tmp_path / "r.docx"
+    write_report(path, named, merged, as_of=dt.datetime(2024, 9, 20, 2))
+    doc = Document(str(path))
+    section = doc.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert any("Kommentarer till ekonomin" in c for c in captions)
+    for table in doc.tables:
+        grid = table._tbl.tblGrid.findall(f"{W}gridCol")
+        width = sum(int(col.get(f"{W}w")) for col in grid) * 635  # twips to EMU
+        assert width <= text_width, (table.rows[0].cells[0].text, width / 360000)
+        for row in table.rows:
+            cells = sum(int(tc.tcPr.find(f"{W}tcW").get(f"{W}w")) for tc in row._tr.tc_lst)
+            assert cells * 635 <= text_width
