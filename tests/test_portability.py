@@ -1,0 +1,153 @@
+"""Built to run on Windows too, tested here by taking away what Windows lacks: fcntl (the run's
+lock is then taken with msvcrt, simulated), fork (the files are then checked in the run's own
+process), a time zone database, and UTF-8 output."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import EXAMPLE, ROOT
+
+SUBMISSIONS = EXAMPLE / "inlamningar"
+CODES = ("STAB", "EKO", "UTB", "SBA", "SOC")
+NOW = "2024-09-01T02:00"
+
+# Run as a script: Python as on Windows (no fcntl, no fork; msvcrt's byte-range lock played by
+# a POSIX record lock on the same byte), then `pipeline` with the arguments given.
+AS_ON_WINDOWS = textwrap.dedent("""
+    import errno, fcntl as posix, multiprocessing, os, subprocess, sys, types
+    # (subprocess first: it takes a module named msvcrt for a sign of Windows)
+
+    sys.modules["fcntl"] = None  # `import fcntl` raises ImportError, as on Windows
+    msvcrt = types.ModuleType("msvcrt")
+    msvcrt.LK_NBLCK = 2
+
+    def locking(fd, mode, nbytes):
+        assert mode == msvcrt.LK_NBLCK
+        try:
+            posix.lockf(fd, posix.LOCK_EX | posix.LOCK_NB, nbytes, os.lseek(fd, 0, os.SEEK_CUR))
+        except OSError:
+            raise PermissionError(errno.EACCES, "Permission denied") from None
+
+    msvcrt.locking = locking
+    sys.modules["msvcrt"] = msvcrt
+    multiprocessing.get_all_start_methods = lambda: ["spawn"]
+    get_context = multiprocessing.get_context
+
+    def no_fork(method=None):
+        assert method != "fork", "fork asked for where there is none"
+        return get_context(method)
+
+    multiprocessing.get_context = no_fork
+
+    import importlib, pkgutil
+    import pipeline
+    for module in pkgutil.walk_packages(pipeline.__path__, "pipeline."):
+        if module.name != "pipeline.__main__":  # (which would run the command line)
+            importlib.import_module(module.name)
+    pipeline.run.PARALLEL_FROM = 2  # where it can, the run would fork workers for these files
+    if os.environ.get("HOLD_LOCK"):  # hold the run's lock until stdin closes
+        from pathlib import Path
+        with pipeline.archive.run_lock(Path(os.environ["HOLD_LOCK"]), 0):
+            print("held", flush=True)
+            sys.stdin.read()
+        sys.exit(0)
+    from pipeline.cli import main
+    main(sys.argv[1:], prog_name="pipeline")
+""")
+
+
+def as_on_windows(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", AS_ON_WINDOWS, "--config", str(workspace / "pipeline.toml"),
+         *args], capture_output=True, text=True, cwd=workspace, timeout=300,
+        env={**os.environ, "PIPELINE_NOW": NOW, "PYTHONPATH": str(ROOT), **env})
+
+
+def fill_inbox(workspace: Path) -> None:
+    shutil.copytree(SUBMISSIONS, workspace / "inbox", dirs_exist_ok=True)
+    shutil.copy(next((SUBMISSIONS / "SOC").glob("*.xlsx")), workspace / "inbox" / "SOC" /
+                "dubblett.xlsx")
+    (workspace / "inbox" / "EKO" / "trasig.xlsx").write_bytes(b"inte excel")
+
+
+def rows(path: Path, sheet: str) -> list[list[object]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [list(r) for r in book[sheet].iter_rows(values_only=True)]
+
+
+def test_without_fcntl_and_fork_templates_validate_and_the_night_work_as_with_them(
+        workspace, tmp_path_factory, monkeypatch):
+    """Every module imports without fcntl; `pipeline templates` and `validate` work on the
+    example; and the night, checked in its own process for want of fork, gives the output,
+    the workbook's Inlämningar and the ledger's verdicts of a night whose workers were forked."""
+    import pipeline.run
+    from pipeline.archive import Archive
+
+    made = as_on_windows(workspace, "templates", "--out", str(workspace / "mallar"))
+    assert made.returncode == 0, made.stderr
+    assert "5 mallar klara." in made.stdout
+    assert len(list((workspace / "mallar").glob("*_2024-T2_mall.xlsx"))) == 5
+    files = [str(p) for p in sorted(SUBMISSIONS.rglob("*.xlsx"))]
+    checked = as_on_windows(workspace, "validate", *files)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.count(": Godkänd") == 5, checked.stdout
+
+    fill_inbox(workspace)
+    windows = as_on_windows(workspace, "run")
+    assert windows.returncode == 1, windows.stderr
+    assert "Traceback" not in windows.stderr
+
+    forked = tmp_path_factory.mktemp("forked")
+    (forked / "inbox").mkdir()
+    (forked / "pipeline.toml").write_text((workspace / "pipeline.toml").read_text("utf-8"),
+                                          encoding="utf-8")
+    fill_inbox(forked)
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    monkeypatch.setenv("PIPELINE_NOW", NOW)
+    methods = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method=None: methods.append(method) or get_context(method))
+    linux = CliRunner().invoke(main, ["--config", str(forked / "pipeline.toml"), "run"])
+    assert linux.exit_code == 1
+    assert methods == ["fork"]
+    assert windows.stdout.replace(str(workspace), "") == linux.output.replace(str(forked), "")
+    book = "outbox/sammanstallning_2024-T2.xlsx"
+    for sheet in ("Inlämningar", "Aktiviteter"):
+        assert rows(workspace / book, sheet) == rows(forked / book, sheet), sheet
+    verdicts = [(a.name, a.verdict, a.sha256) for a in Archive(workspace / "archive").arrivals()]
+    assert verdicts == [(a.name, a.verdict, a.sha256)
+                        for a in Archive(forked / "archive").arrivals()]
+    assert len(verdicts) == 7
+
+
+def test_without_fcntl_a_second_run_waits_for_the_lock_and_names_its_holder(workspace):
+    """The lock taken as on Windows (a byte-range lock past the end of the lock file): a run
+    while another holds it exits with 2 after its wait, naming the holder, whose line stays
+    readable; once the holder has finished, the next run takes it."""
+    archive = workspace / "archive"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", AS_ON_WINDOWS], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env={**os.environ, "HOLD_LOCK": str(archive), "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline() == "held\n"
+        second = as_on_windows(workspace, "run", "--lock-wait-seconds", "0.5")
+        assert second.returncode == 2, second.stderr
+        assert f"process {holder.pid}, startad" in second.stderr + second.stdout
+    finally:
+        holder.communicate("", timeout=60)
+    assert holder.returncode == 0
+    after = as_on_windows(workspace, "run", "--lock-wait-seconds", "0")
+    assert after.returncode == 0, after.stderr
