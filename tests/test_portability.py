@@ -151,3 +151,22 @@ def test_without_fcntl_a_second_run_waits_for_the_lock_and_names_its_holder(work
     assert holder.returncode == 0
     after = as_on_windows(workspace, "run", "--lock-wait-seconds", "0")
     assert after.returncode == 0, after.stderr
+
+
+def test_without_a_time_zone_database_times_are_the_computers_local_time(tmp_path):
+    """Windows has no time zone database unless the tzdata package is installed: a workbook's
+    "saved at" time (UTC in the file) is then shown in the computer's own local time, with
+    summer time, not in UTC."""
+    script = textwrap.dedent("""
+        import datetime as dt, sys
+        sys.modules["tzdata"] = None  # no tzdata package either
+        from pipeline.publish.workbook import cells
+        assert cells.LOCAL_TIME is None, cells.LOCAL_TIME
+        for month in (8, 1):
+            print(cells._local(dt.datetime(2024, month, 31, 12, 0, tzinfo=dt.UTC)))
+    """)
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONTZPATH": str(tmp_path), "TZ":
+                                "Europe/Stockholm", "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split("\n")[:2] == ["2024-08-31 14:00:00", "2024-01-31 13:00:00"]
