@@ -170,3 +170,17 @@ def test_without_a_time_zone_database_times_are_the_computers_local_time(tmp_pat
                                 "Europe/Stockholm", "PYTHONPATH": str(ROOT)}, timeout=60)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.split("\n")[:2] == ["2024-08-31 14:00:00", "2024-01-31 13:00:00"]
+
+
+def test_output_in_a_windows_code_page_prints_what_it_cannot_hold_as_a_question_mark(tmp_path):
+    """On Windows a night's output redirected to a file is in cp1252, which has no ż: the file
+    name is printed with "?" in its place, not a traceback in place of the verdicts."""
+    source = next((SUBMISSIONS / "SOC").glob("*.xlsx"))
+    polish = tmp_path / "Socialtjänst żółw.xlsx"
+    shutil.copy(source, polish)
+    shown = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(polish)],
+                           capture_output=True, cwd=ROOT, timeout=120,
+                           env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert shown.returncode == 0, shown.stderr.decode("cp1252")
+    assert shown.stdout.decode("cp1252") == "Socialtjänst ?ó?w.xlsx: Godkänd\n"
+    assert shown.stderr == b""
