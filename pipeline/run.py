@@ -934,6 +934,7 @@ def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
     """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
     taken too."""
     safe = re.sub(r"[^\w-]+", "_", Path(file).stem).strip("_")[:60]
+    safe = safe.encode()[:100].decode("utf-8", "ignore")  # at most 100 bytes: the name fits
     base = f"{Path(name).stem}_{safe}"
     candidate, n = f"{base}.xlsx", 1
     while candidate in taken:

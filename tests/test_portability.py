@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -184,3 +185,54 @@ def test_output_in_a_windows_code_page_prints_what_it_cannot_hold_as_a_question_
     assert shown.returncode == 0, shown.stderr.decode("cp1252")
     assert shown.stdout.decode("cp1252") == "Socialtjänst ?ó?w.xlsx: Godkänd\n"
     assert shown.stderr == b""
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ('Rapport: T2 <slutlig>?.xlsx', "Rapport_ T2 _slutlig___fel.xlsx"),
+    ("a\\b|c*.xlsx", "a_b_c__fel.xlsx"),
+    ("nul.tar.xlsx", "_nul.tar_fel.xlsx"),
+    ("tertial\x01.xlsx", "tertial__fel.xlsx"),
+    ("Stab T2.xlsx", "Stab T2_fel.xlsx"),  # an ordinary name as before
+])
+def test_a_refused_files_feedback_copy_gets_a_name_windows_accepts(tmp_path, name, expected):
+    """`pipeline validate --feedback` of a file with characters Windows forbids in its name
+    (possible on a Linux server or a Mac): the marked-up copy gets a name Windows accepts,
+    so that the department can open it from the share."""
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    path.write_bytes(b"inte excel")
+    result = CliRunner().invoke(main, ["validate", str(path), "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 1
+    assert [p.name for p in (tmp_path / "fb").iterdir()] == [expected]
+
+
+def test_a_refused_file_with_a_long_name_gets_its_feedback_copy(tmp_path):
+    """A name near the file system's 255 bytes: "_fel" added would make it too long to write,
+    and the copy is made under a shortened name."""
+    stem = "Måluppföljning " * 20
+    while len(f"{stem}.xlsx".encode()) > 254:
+        stem = stem[:-1]
+    path = tmp_path / f"{stem}.xlsx"
+    assert len(path.name.encode()) == 254
+    path.write_bytes(b"inte excel")
+    result = CliRunner().invoke(main, ["validate", str(path), "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 1, result.output
+    (copy,) = (tmp_path / "fb").iterdir()
+    assert copy.name.startswith("Måluppföljning Måluppföljning") and copy.name.endswith("_fel.xlsx")
+    assert len(copy.name.encode()) <= 255
+
+
+def test_a_night_with_two_refused_files_of_one_long_name_writes_both_copies(workspace):
+    """Two broken files of no known department whose names differ only in their extension,
+    long names (here in 3-byte characters): the second copy gets the file's name added to the
+    first's, still short enough to be written, and the night goes on."""
+    stem = "月次報告" * 30
+    while len(f"{stem}.xlsx".encode()) > 254:
+        stem = stem[:-1]
+    for suffix in (".xlsx", ".xls"):
+        (workspace / "inbox" / f"{stem}{suffix}").write_bytes(f"inte excel {suffix}".encode())
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"])
+    assert result.exit_code == 1, result.output
+    copies = sorted(p.name for p in (workspace / "outbox" / "feedback").iterdir())
+    assert len(copies) == 2, copies
+    assert all(len(name.encode()) <= 255 and name.startswith("月次報告") for name in copies)
