@@ -137,7 +137,7 @@ class Archive:
         self.root.mkdir(parents=True, exist_ok=True)
         entry = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "event": event, **fields}
-        with open(self.log_path, "a", encoding="utf-8") as handle:
+        with open(self.log_path, "a", encoding="utf-8", newline="\n") as handle:  # also on Windows
             handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     @contextlib.contextmanager
@@ -244,7 +244,8 @@ def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
     """One run at a time: a second run waits up to wait_seconds, then raises LockHeld."""
     root.mkdir(parents=True, exist_ok=True)
     path = root / ".lock"
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole run)
+    # held for the whole run
+    handle = open(path, "a+", encoding="utf-8", newline="\n")  # noqa: SIM115
     deadline = time.monotonic() + wait_seconds
     try:
         while True:

@@ -141,7 +141,7 @@ def _read(config_path: Path) -> str:
             "kör kommandot i mappen där pipeline.toml ligger."
         )
     try:
-        return config_path.read_text(encoding="utf-8")
+        return config_path.read_text(encoding="utf-8-sig")  # a BOM (Notepad, PowerShell 5)
     except PermissionError:
         raise ConfigError(
             f"Konfigurationsfilen {config_path} går inte att läsa: behörighet saknas. Ge "

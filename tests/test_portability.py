@@ -4,6 +4,7 @@ process), a time zone database, and UTF-8 output."""
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
 import shutil
@@ -236,3 +237,53 @@ def test_a_night_with_two_refused_files_of_one_long_name_writes_both_copies(work
     copies = sorted(p.name for p in (workspace / "outbox" / "feedback").iterdir())
     assert len(copies) == 2, copies
     assert all(len(name.encode()) <= 255 and name.startswith("月次報告") for name in copies)
+
+
+def _unportable_text_opens(source: str) -> list[int]:
+    """Lines of `source` that open a file as text without saying its encoding, or write text
+    without saying its line ends (Windows would write "\\r\\n" for "\\n")."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        keywords = {k.arg for k in node.keywords}
+        if name in ("read_text", "write_text"):
+            if "encoding" not in keywords or (name == "write_text" and "newline" not in keywords):
+                found.append(node.lineno)
+        elif name == "open" and isinstance(func, ast.Name):  # not os.open, ZipFile.open
+            mode = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "mode"), ast.Constant("r"))
+            modes = str(mode.value) if isinstance(mode, ast.Constant) else "?"
+            if "b" not in modes and ("encoding" not in keywords or (
+                    set(modes) & set("wax+?") and "newline" not in keywords)):
+                found.append(node.lineno)
+    return found
+
+
+def test_every_text_file_the_package_opens_says_its_encoding_and_line_ends():
+    """Without encoding=, Python on Windows reads and writes text in cp1252 (å, ä and ö in a
+    path in pipeline.toml would be read wrongly), and without newline= it writes "\\r\\n": a
+    log that differs from Linux's. Every text open() and read_text/write_text in the package
+    says them itself."""
+    sample = ('open(p)\nopen(p, "rb")\nopen(p, "a", encoding="utf-8")\nq.read_text()\n'
+              'q.write_text(s, encoding="utf-8")\nq.read_bytes()\nos.open(p, 0)\n'
+              'zip.open(part)\nopen(p, "a", encoding="utf-8", newline="\\n")\n'
+              'q.read_text(encoding="utf-8")\nopen(p, mode, encoding="utf-8")\n')
+    assert _unportable_text_opens(sample) == [1, 3, 4, 5, 11]  # the scan finds what it should
+    found = {str(path.relative_to(ROOT)): lines for path in sorted(
+        (ROOT / "pipeline").rglob("*.py")) if (lines := _unportable_text_opens(
+            path.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(workspace):
+    """Notepad's "UTF-8 with BOM" and PowerShell 5's Set-Content -Encoding UTF8 start the file
+    with a byte order mark, and write CRLF line ends: the file is read all the same."""
+    config = workspace / "pipeline.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = CliRunner().invoke(main, ["--config", str(config), "status"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Period 2024-T2, sista inlämningsdag 2024-09-16")
