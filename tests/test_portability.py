@@ -287,3 +287,19 @@ def test_a_config_file_saved_with_a_byte_order_mark_is_read(workspace):
     result = CliRunner().invoke(main, ["--config", str(config), "status"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Period 2024-T2, sista inlämningsdag 2024-09-16")
+
+
+def test_the_hidden_files_windows_explorer_leaves_in_a_folder_are_not_read(workspace):
+    """Thumbs.db and desktop.ini, which Explorer writes in a folder it has shown, are not a
+    department's report: the night reads the department's file, leaves them where they are
+    and says nothing about them to the controller."""
+    folder = workspace / "inbox" / "SOC"
+    shutil.copytree(SUBMISSIONS / "SOC", folder)
+    for name in ("Thumbs.db", "desktop.ini"):
+        (folder / name).write_bytes(b"\xd0\xcf\x11\xe0 not a report")
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"])
+    assert result.exit_code == 0, result.output
+    assert "Thumbs" not in result.output and "desktop" not in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["Thumbs.db", "desktop.ini"]
+    assert not (workspace / "outbox" / "feedback").exists() or \
+        not list((workspace / "outbox" / "feedback").iterdir())
