@@ -223,22 +223,6 @@ def test_a_refused_file_with_a_long_name_gets_its_feedback_copy(tmp_path):
     assert len(copy.name.encode()) <= 255
 
 
-def test_a_night_with_two_refused_files_of_one_long_name_writes_both_copies(workspace):
-    """Two broken files of no known department whose names differ only in their extension,
-    long names (here in 3-byte characters): the second copy gets the file's name added to the
-    first's, still short enough to be written, and the night goes on."""
-    stem = "月次報告" * 30
-    while len(f"{stem}.xlsx".encode()) > 254:
-        stem = stem[:-1]
-    for suffix in (".xlsx", ".xls"):
-        (workspace / "inbox" / f"{stem}{suffix}").write_bytes(f"inte excel {suffix}".encode())
-    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"])
-    assert result.exit_code == 1, result.output
-    copies = sorted(p.name for p in (workspace / "outbox" / "feedback").iterdir())
-    assert len(copies) == 2, copies
-    assert all(len(name.encode()) <= 255 and name.startswith("月次報告") for name in copies)
-
-
 def _unportable_text_opens(source: str) -> list[int]:
     """Lines of `source` that open a file as text without saying its encoding, or write text
     without saying its line ends (Windows would write "\\r\\n" for "\\n")."""
@@ -289,6 +273,22 @@ def test_a_config_file_saved_with_a_byte_order_mark_is_read(workspace):
     assert result.output.startswith("Period 2024-T2, sista inlämningsdag 2024-09-16")
 
 
+def test_a_night_with_two_refused_files_of_one_long_name_writes_both_copies(workspace):
+    """Two broken files of no known department whose names differ only in their extension,
+    long names (here in 3-byte characters): the second copy gets the file's name added to the
+    first's, still short enough to be written, and the night goes on."""
+    stem = "月次報告" * 30
+    while len(f"{stem}.xlsx".encode()) > 254:
+        stem = stem[:-1]
+    for suffix in (".xlsx", ".xls"):
+        (workspace / "inbox" / f"{stem}{suffix}").write_bytes(f"inte excel {suffix}".encode())
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"])
+    assert result.exit_code == 1, result.output
+    copies = sorted(p.name for p in (workspace / "outbox" / "feedback").iterdir())
+    assert len(copies) == 2, copies
+    assert all(len(name.encode()) <= 255 and name.startswith("月次報告") for name in copies)
+
+
 def test_the_hidden_files_windows_explorer_leaves_in_a_folder_are_not_read(workspace):
     """Thumbs.db and desktop.ini, which Explorer writes in a folder it has shown, are not a
     department's report: the night reads the department's file, leaves them where they are
@@ -303,3 +303,24 @@ def test_the_hidden_files_windows_explorer_leaves_in_a_folder_are_not_read(works
     assert sorted(p.name for p in folder.iterdir()) == ["Thumbs.db", "desktop.ini"]
     assert not (workspace / "outbox" / "feedback").exists() or \
         not list((workspace / "outbox" / "feedback").iterdir())
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('register = "D:\\malsystem\\register.xlsx"',
+     " har ett skrivfel på rad 1, tecken 17: inom dubbla citattecken läses \\ som början på ett "
+     "specialtecken. Skriv en sökväg inom enkla citattecken, t.ex. "
+     "register = 'D:\\malsystem\\register.xlsx', eller med / i stället för \\."),
+    ('register = "C:\\temp\\register.xlsx"',  # \t and \r: read without an error, but wrong
+     ', rad 1: register = "C:\\temp\\register.xlsx" har \\ inom dubbla citattecken, där \\t, '
+     "\\n och \\r blir specialtecken. Skriv sökvägen inom enkla citattecken, "
+     "register = 'C:\\temp\\register.xlsx', eller med / i stället för \\."),
+])
+def test_a_windows_path_in_double_quotes_is_named_with_how_to_write_it(tmp_path, line,
+                                                                      expected):
+    """A controller on Windows writes the register's path as Explorer shows it: in TOML's
+    double quotes a backslash starts an escape, so the message says to use single quotes."""
+    config = tmp_path / "pipeline.toml"
+    config.write_text(f'{line}\nperiod = "2024-T2"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "status"])
+    assert result.exit_code == 2
+    assert result.output == f"Konfigurationsfilen {config}{expected}\n"
