@@ -576,7 +576,7 @@ def _in_parallel(files: int) -> bool:
     """Many files, and cores to share them: read and check them in worker processes. Where
     processes cannot be forked (Windows), in this one: a spawned worker would import the
     package and receive the register anew, and one process checks 300 departments' files in
-    seconds (BENCHMARKS.md)."""
+    a few seconds."""
     return files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and \
         "fork" in multiprocessing.get_all_start_methods()
 
