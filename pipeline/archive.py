@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
@@ -32,6 +31,11 @@ from typing import Any
 
 from .atomic import atomic_write_bytes, fsync_dir
 from .errors import LockHeld
+
+try:
+    import fcntl
+except ImportError:  # Windows: the run's lock is taken with msvcrt instead (`_try_lock`)
+    fcntl = None  # type: ignore[assignment]
 
 CACHE_VERSION = "2"  # bump when SubmissionData, validation or the cache key changes shape
 
@@ -133,7 +137,7 @@ class Archive:
         self.root.mkdir(parents=True, exist_ok=True)
         entry = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "event": event, **fields}
-        with open(self.log_path, "a", encoding="utf-8") as handle:
+        with open(self.log_path, "a", encoding="utf-8", newline="\n") as handle:  # also on Windows
             handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     @contextlib.contextmanager
@@ -240,19 +244,18 @@ def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
     """One run at a time: a second run waits up to wait_seconds, then raises LockHeld."""
     root.mkdir(parents=True, exist_ok=True)
     path = root / ".lock"
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole run)
+    # held for the whole run
+    handle = open(path, "a+", encoding="utf-8", newline="\n")  # noqa: SIM115
     deadline = time.monotonic() + wait_seconds
     try:
         while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _try_lock(handle):
                 break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "okänd process"
-                    raise LockHeld(path, holder) from None
-                time.sleep(0.2)
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "okänd process"
+                raise LockHeld(path, holder) from None
+            time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
         handle.write(f"process {os.getpid()}, startad "
@@ -261,6 +264,31 @@ def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed
+
+
+# Windows locks byte ranges, and a locked range cannot be read by another process: the lock is
+# on one byte this far into the file (past its end, which Windows allows), so that a second run
+# can still read the holder's line written at the start.
+_WINDOWS_LOCK_OFFSET = 1 << 30
+
+
+def _try_lock(handle: Any) -> bool:
+    """Take the run's lock on the open lock file without waiting; False if another process
+    (or another handle in this one) holds it. Released when the handle is closed."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    import msvcrt  # Windows
+
+    os.lseek(handle.fileno(), _WINDOWS_LOCK_OFFSET, os.SEEK_SET)  # the caller seeks back
+    try:
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+    except OSError:  # EACCES or EDEADLOCK: the byte is locked through another handle
+        return False
+    return True
 
 
 class _JsonLogHandler(logging.Handler):

@@ -363,6 +363,17 @@ def report(ctx: click.Context, docx_template: Path | None) -> None:
     click.echo(f"Skrev {path}")
 
 
+def _printable_output() -> None:
+    """Output that is not UTF-8 (on Windows, a night's output redirected to a file or a pipe
+    is in the code page, cp1252) cannot hold every character a message may carry: a file name
+    in Polish, the minus sign of a negative amount. Such a character is printed as "?" rather
+    than stopping the command with a traceback half-way through its summary."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def entry() -> None:
     """The `pipeline` console command: `main`, then leave the process at once.
 
@@ -371,6 +382,7 @@ def entry() -> None:
     0.3 s after a night at 300 departments, for nothing). So flush what is printed and exit
     without it. Errors that escape as exceptions still end the ordinary way, with their
     traceback."""
+    _printable_output()
     try:
         main(prog_name="pipeline")
         code: object = 0

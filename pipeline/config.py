@@ -93,6 +93,14 @@ def load_settings(path: Path | str | None = None, **overrides: object) -> Settin
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         place = f" på rad {where[1]}, tecken {where[2]}" if where else " i slutet av filen" \
             if "end of document" in str(exc) else ""
+        line = text.splitlines()[int(where[1]) - 1] if where else ""
+        if re.search(r'"[^"]*\\', line):  # a Windows path in "…", where \ starts an escape
+            raise ConfigError(
+                f"Konfigurationsfilen {config_path} har ett skrivfel{place}: inom dubbla "
+                "citattecken läses \\ som början på ett specialtecken. Skriv en sökväg inom "
+                f"enkla citattecken, t.ex. {_single_quoted(line)}, eller med / i stället för "
+                "\\."
+            ) from exc
         raise ConfigError(
             f"Konfigurationsfilen {config_path} har ett skrivfel{place}. Kontrollera "
             'citattecken, likhetstecken och hakparenteser, t.ex. period = "2024-T2".'
@@ -141,7 +149,7 @@ def _read(config_path: Path) -> str:
             "kör kommandot i mappen där pipeline.toml ligger."
         )
     try:
-        return config_path.read_text(encoding="utf-8")
+        return config_path.read_text(encoding="utf-8-sig")  # a BOM (Notepad, PowerShell 5)
     except PermissionError:
         raise ConfigError(
             f"Konfigurationsfilen {config_path} går inte att läsa: behörighet saknas. Ge "
@@ -152,6 +160,12 @@ def _read(config_path: Path) -> str:
             f"Konfigurationsfilen {config_path} är inte sparad som UTF-8-text. Spara den som "
             "UTF-8 (i Anteckningar: Spara som > Kodning: UTF-8)."
         ) from None
+
+
+def _single_quoted(line: str) -> str:
+    """A line such as register = "D:\\mål\\register.xlsx" with its string in single quotes,
+    where TOML reads a backslash as it is."""
+    return re.sub(r'"([^"]*)"', r"'\1'", line.strip(), count=1)
 
 
 class _Values:
@@ -172,6 +186,11 @@ class _Values:
             problem = "är tom" if isinstance(value, str) else "är inte en sökväg"
             raise self.wrong(key, problem, "Skriv sökvägen inom citattecken, t.ex. "
                                            f"{key} = {EXAMPLES[key]}.")
+        if re.search("[\x00-\x1f]", value):  # "C:\temp\register.xlsx": a tab and a CR
+            raise self.wrong(key, "har \\ inom dubbla citattecken, där \\t, \\n och \\r blir "
+                             "specialtecken", "Skriv sökvägen inom enkla citattecken, "
+                             f"{key} = '{toml_value(value, 200)[1:-1]}', eller med / i stället "
+                             "för \\.")
         return value
 
     def period(self) -> str | None:

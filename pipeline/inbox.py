@@ -148,12 +148,17 @@ def lock_files(name: str) -> tuple[str, ...]:
     return f"~${name}", f"~${name[2:]}", f".~lock.{name}#"
 
 
+# The hidden files Windows Explorer leaves in a folder it shows (pictures' thumbnails, a
+# folder's own settings), also in a share's folders that a Linux server reads.
+_WINDOWS_HIDDEN = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "ehthumbs_vista.db"})
+
+
 def ignored(name: str) -> bool:
     """Lock files, temporary save files and hidden files are never submissions. Any other
     name is read, with an extension or without ("Stab T2 2024" is a workbook all the same)."""
     lowered = name.lower()
     return (name.startswith(("~$", ".~lock.", ".")) or lowered.endswith((".tmp", "#"))
-            or _EXCEL_TEMPORARY.fullmatch(name) is not None)
+            or _EXCEL_TEMPORARY.fullmatch(name) is not None or lowered in _WINDOWS_HIDDEN)
 
 
 def unknown_folder(name: str, files: int, codes: Sequence[str]) -> str:

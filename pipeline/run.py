@@ -573,8 +573,12 @@ CHUNK = 25
 
 
 def _in_parallel(files: int) -> bool:
-    """Many files, and cores to share them: read and check them in worker processes."""
-    return files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
+    """Many files, and cores to share them: read and check them in worker processes. Where
+    processes cannot be forked (Windows), in this one: a spawned worker would import the
+    package and receive the register anew, and one process checks 300 departments' files in
+    a few seconds."""
+    return files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and \
+        "fork" in multiprocessing.get_all_start_methods()
 
 
 Checked = tuple[str, "dt.datetime | None", Report, "SubmissionData | None"]  # sha256 first
@@ -930,6 +934,7 @@ def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
     """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
     taken too."""
     safe = re.sub(r"[^\w-]+", "_", Path(file).stem).strip("_")[:60]
+    safe = safe.encode()[:100].decode("utf-8", "ignore")  # at most 100 bytes: the name fits
     base = f"{Path(name).stem}_{safe}"
     candidate, n = f"{base}.xlsx", 1
     while candidate in taken:

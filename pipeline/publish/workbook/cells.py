@@ -19,9 +19,9 @@ from ...labels import ASSESSMENT_STYLE, NO, YES, Assessment
 from .styles import CHARS_PER_WIDTH, LINE_HEIGHT, _Styles
 
 try:
-    LOCAL_TIME: dt.tzinfo = ZoneInfo("Europe/Stockholm")
-except ZoneInfoNotFoundError:  # no time zone database: keep the clock time as given
-    LOCAL_TIME = dt.UTC
+    LOCAL_TIME: dt.tzinfo | None = ZoneInfo("Europe/Stockholm")
+except ZoneInfoNotFoundError:  # no time zone database (Windows without the tzdata package):
+    LOCAL_TIME = None  # the computer's own time zone, with its own summer-time rules
 
 
 def _missing(value: object) -> bool:
