@@ -33,7 +33,7 @@ from typing import Any
 from .atomic import atomic_write_bytes, fsync_dir
 from .errors import LockHeld
 
-CACHE_VERSION = "2"  # bump when SubmissionData, validation or the cache key changes shape
+CACHE_VERSION = "3"  # bump when SubmissionData, validation or the cache key changes shape
 
 
 @dataclass(frozen=True)

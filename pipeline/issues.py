@@ -351,6 +351,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "({cell_start}). Kontrollera datumen."),
     "text_too_long": (E, "Texten i {cell} är {antal} tecken lång. Högst {max} tecken får plats. "
                          "Korta texten."),
+    # A remark, never a refusal: the rest of the file is fine, and the outputs mask the
+    # number. The number itself is not repeated, not even in part: this message is listed
+    # on Datakvalitet, in the same public workbook as the text (a birth date beside a name
+    # is personal data too).
+    "personal_identity_number": (W, "Texten i {cell} ({kolumn}) innehåller {vad}. Det ni skriver "
+                                    "i mallen delas med utskottet och kan publiceras, t.ex. på "
+                                    "kommunens webbplats, och där får inga personnummer stå. I "
+                                    "sammanställningen och tertialrapporten står därför "
+                                    "{ersättning} i stället för {numret}, men filen sparas som "
+                                    "ni lämnade in den. Ta bort {numret} ur texten och lämna in "
+                                    "filen igen."),
     "internal_error": (E, "Filen {fil} kunde inte kontrolleras på grund av ett fel i Målsystem, "
                           "inte i filen. Controllern har fått felet i loggen; lämna gärna in "
                           "filen igen i morgon."),

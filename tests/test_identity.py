@@ -4,9 +4,13 @@ never a date, an amount, a phone number, a diarienummer or an activity id."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import re
+import shutil
+import zipfile
 
+import openpyxl
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -208,3 +212,68 @@ def test_an_organisationsnummer_is_not_a_personnummer():
     for number in ("212000-2411", "2120002411", "556036-0793", "802002-4280"):
         assert kinds(f"Org.nr {number}") == []
 
+
+# --- the night: told, masked in the outputs, kept in the archive ---------------------------------
+
+def xml_text(path) -> str:
+    """Every part of an Office file (xlsx, docx) as text: what any reader of it could find."""
+    with zipfile.ZipFile(path) as package:
+        return "".join(package.read(name).decode("utf-8", "replace")
+                       for name in package.namelist())
+
+
+def test_a_personnummer_in_a_comment_is_told_masked_in_the_outputs_and_archived_as_is(
+        workspace, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.archive import Archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    book["Aktiviteter"]["I5"] = "Anna S (850312-1231) är långtidssjukskriven, klart i höst."
+    handed_in = tmp_path / "Stab T2 2024.xlsx"
+    book.save(handed_in)
+    (workspace / "inbox" / "STAB").mkdir()
+    shutil.copy(handed_in, workspace / "inbox" / "STAB" / handed_in.name)
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                                  catch_exceptions=False)
+
+    result = run("run", "--report")
+    assert result.exit_code == 0, result.output
+    assert "Stab T2 2024.xlsx: Godkänd med anmärkningar (0 fel, 1 anmärkning)" in result.output
+    assert "850312" not in result.output
+
+    outbox = workspace / "outbox"
+    workbook = outbox / "sammanstallning_2024-T2.xlsx"
+    report = outbox / "tertialrapport_2024-T2.docx"
+    for output in (workbook, report):
+        text = xml_text(output)
+        assert "850312" not in text and "8503121231" not in text, output.name
+    assert "Anna S ([personnummer borttaget]) är långtidssjukskriven, klart i höst." in \
+        xml_text(report)
+    sheets = openpyxl.load_workbook(workbook, read_only=True)
+    comments = [row for row in sheets["Aktiviteter"].iter_rows(values_only=True)
+                if "Anna S ([personnummer borttaget]) är långtidssjukskriven, klart i höst."
+                in row]
+    assert len(comments) == 1
+    [remark] = [row for row in sheets["Datakvalitet"].iter_rows(values_only=True)
+                if "personnummer" in str(row)]
+    assert ("Aktiviteter", "I5") == remark[3:5] and remark[2] == "Anmärkning"
+    assert "Texten i Aktiviteter!I5 (Kommentar) innehåller ett personnummer" in remark[5]
+    assert "[personnummer borttaget]" in remark[5]
+
+    # the archive is the record: the file byte for byte as it was handed in, number and all
+    archive = Archive(workspace / "archive")
+    digest = hashlib.sha256(handed_in.read_bytes()).hexdigest()
+    assert archive.blob_path(digest).read_bytes() == handed_in.read_bytes()
+    assert "850312-1231" in xml_text(archive.blob_path(digest))
+
+    # the next period's template shows the masked comment as Föregående kommentar
+    assert run("templates", "--period", "2024-T3", "--department", "STAB",
+               "--out", str(tmp_path / "mallar")).exit_code == 0
+    [template] = (tmp_path / "mallar").glob("*.xlsx")
+    assert "850312" not in xml_text(template)
+    assert "Anna S ([personnummer borttaget])" in xml_text(template)
