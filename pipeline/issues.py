@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from .identity import mask_identity_numbers
 from .labels import TEMPLATE_SHEETS, Severity, Verdict
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -529,12 +530,18 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
     if found is not None:
         fill.setdefault("värde", found)
     fill.setdefault("flik", sheet or "")
-    message = template.format(**{k: _quote(_show(v)) if k in QUOTED else _show(v)
+    message = template.format(**{k: _quote(_shown(v)) if k in QUOTED else _shown(v)
                                  for k, v in fill.items()})
     column = params.get("kolumn") or params.get("rubrik")
     return Issue(code=code, severity=severity, message=message, sheet=sheet, cell=cell,
-                 found=None if found is None else _show(found),
+                 found=None if found is None else _shown(found),
                  column=None if column is None else str(column))
+
+
+def _shown(value: object) -> str:
+    # A value quoted from a cell (a stray value, a comment row, a locked cell changed) never
+    # repeats a personal identity number: messages are listed on the committee's Datakvalitet.
+    return mask_identity_numbers(_show(value))
 
 
 # What a cell held, quoted in a message, is cut to its beginning: a paragraph pasted into a

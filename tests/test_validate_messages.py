@@ -362,3 +362,10 @@ def test_a_date_an_amount_a_phone_number_or_a_diarienummer_is_no_personnummer(va
     [kept] = data.activities.loc[data.activities["row"] == 5, "comment"]
     assert kept == text
 
+
+def test_a_message_quoting_a_cell_never_repeats_a_personnummer(valid, register):
+    # a value typed beside the table is quoted in its remark, and the remark is public
+    report, _ = validated(valid, register, {"Aktiviteter": {"K5": f"Anna {PERSONNUMMER}"}})
+    [issue] = issues_of(report, "stray_value")
+    assert '("Anna [personnummer borttaget]")' in issue.message
+    assert "850312" not in issue.message and "850312" not in (issue.found or "")
