@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Container, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -16,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 from schemas import submission as schemas
 from schemas.register import ACTIVITY_ID, GOAL_ID
 
+from .identity import IdentityNumber, find_identity_numbers, mask_identity_numbers
 from .issues import Report, format_number, make
 from .labels import (
     AGE_GROUPS,
     AMOUNT_UNIT_SPELLINGS,
     BUDGET_CATEGORIES,
+    IDENTITY_MASKS,
     INPUT_COLUMNS,
     KRONOR_PER_UNIT,
     OWN_ACTIVITY_INPUT_COLUMNS,
@@ -96,6 +99,8 @@ class Context:
         self.report = report
         self.scans = scans
         self.reported: set[tuple[int, str]] = set()
+        # (sheet, row, column) → the text with its identity numbers masked (see identity.py)
+        self.masked: dict[tuple[str, int, str], str] = {}
 
     def came_with_template(self, kind: str, item: str) -> bool:
         """A row the register no longer gives the department, in a file from an older
@@ -217,7 +222,25 @@ class Context:
         if limit is not None and len(text) > limit:
             self.issue("text_too_long", table, column, row, antal=float(len(text)),
                        max=float(limit))
+        found = find_identity_numbers(text)
+        if found:
+            self.identity_numbers(table, column, row, text, found)
         return text
+
+    def identity_numbers(self, table: Table, column: str, row: int, text: str,
+                         found: list[IdentityNumber]) -> None:
+        """A personnummer in a text the committee will read: a remark (the rest of the file
+        is fine), and the text masked in what the file gives the outputs (`masked`, applied
+        once the schemas have checked the text as typed, whose length limit it keeps)."""
+        kinds = Counter(number.kind for number in found)
+        what = " och ".join(f"ett {kind}" if n == 1 else f"{n} {kind}"
+                            for kind, n in kinds.items())
+        masks = " och ".join(f'"{IDENTITY_MASKS[kind]}"' for kind in kinds)
+        self.report.add(make("personal_identity_number", sheet=table.sheet,
+                             cell=table.cell(column, row), kolumn=_swedish(table.sheet, column),
+                             vad=what, ersättning=masks,
+                             numret="numret" if len(found) == 1 else "numren"))
+        self.masked[(table.sheet, row, column)] = mask_identity_numbers(text, found)
 
     def choice(self, table: Table, values: dict, row: int, column: str,  # type: ignore[type-arg]
                choices: Sequence[str], *, required: bool = True) -> str | None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from .identity import mask_identity_numbers
 from .labels import TEMPLATE_SHEETS, Severity, Verdict
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -351,6 +352,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                             "({cell_start}). Kontrollera datumen."),
     "text_too_long": (E, "Texten i {cell} är {antal} tecken lång. Högst {max} tecken får plats. "
                          "Korta texten."),
+    # A remark, never a refusal: the rest of the file is fine, and the outputs mask the
+    # number. The number itself is not repeated, not even in part: this message is listed
+    # on Datakvalitet, in the same public workbook as the text (a birth date beside a name
+    # is personal data too).
+    "personal_identity_number": (W, "Texten i {cell} ({kolumn}) innehåller {vad}. Det ni skriver "
+                                    "i mallen delas med utskottet och kan publiceras, t.ex. på "
+                                    "kommunens webbplats, och där får inga personnummer stå. I "
+                                    "sammanställningen och tertialrapporten står därför "
+                                    "{ersättning} i stället för {numret}, men filen sparas som "
+                                    "ni lämnade in den. Ta bort {numret} ur texten och lämna in "
+                                    "filen igen."),
     "internal_error": (E, "Filen {fil} kunde inte kontrolleras på grund av ett fel i Målsystem, "
                           "inte i filen. Controllern har fått felet i loggen; lämna gärna in "
                           "filen igen i morgon."),
@@ -518,12 +530,18 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
     if found is not None:
         fill.setdefault("värde", found)
     fill.setdefault("flik", sheet or "")
-    message = template.format(**{k: _quote(_show(v)) if k in QUOTED else _show(v)
+    message = template.format(**{k: _quote(_shown(v)) if k in QUOTED else _shown(v)
                                  for k, v in fill.items()})
     column = params.get("kolumn") or params.get("rubrik")
     return Issue(code=code, severity=severity, message=message, sheet=sheet, cell=cell,
-                 found=None if found is None else _show(found),
+                 found=None if found is None else _shown(found),
                  column=None if column is None else str(column))
+
+
+def _shown(value: object) -> str:
+    # A value quoted from a cell (a stray value, a comment row, a locked cell changed) never
+    # repeats a personal identity number: messages are listed on the committee's Datakvalitet.
+    return mask_identity_numbers(_show(value))
 
 
 # What a cell held, quoted in a message, is cut to its beginning: a paragraph pasted into a

@@ -420,6 +420,10 @@ NOT_ASSESSED = "Ej bedömd"
 HIDDEN_FIGURE = "–"
 HIDDEN_FIGURE_NOTE = ("– Gruppen har 10 anställda eller färre, eller så skulle siffran göra "
                       "det möjligt att räkna fram en sådan grupp. Värdet visas därför inte.")
+# What the workbook and the report show instead of a personal identity number found in a
+# department's text (identity.py); the department's file is archived as it was handed in.
+IDENTITY_MASKS = {"personnummer": "[personnummer borttaget]",
+                  "samordningsnummer": "[samordningsnummer borttaget]"}
 YES, NO = "Ja", "Nej"
 TOTAL = "Summa"
 UNKNOWN_DEPARTMENT = "Okänd"

@@ -159,8 +159,28 @@ class _Pending:
     def finish(self) -> tuple[Report, SubmissionData | None]:
         if not self.report.accepted or any(f is None for f in self.frames.values()):
             return self.report, None
+        frames = _masked(self.frames, self.context.masked) if self.context.masked else \
+            self.frames
         return self.report, SubmissionData(self.department, self.period,
-                                           *self.frames.values())  # type: ignore[arg-type]
+                                           *frames.values())  # type: ignore[arg-type]
+
+
+def _masked(frames: dict[str, pd.DataFrame | None],
+            masked: dict[tuple[str, int, str], str]) -> dict[str, pd.DataFrame | None]:
+    """The frames with the texts that held a personal identity number masked (answers'
+    Context.identity_numbers): what the workbook, the report and later templates show. Done
+    after the schemas, which check the text as the department typed it. A frame may be a
+    slice of one shared with other files: the sheets changed are copied first."""
+    frames = dict(frames)
+    for sheet in {sheet for sheet, _, _ in masked}:
+        frame = frames.get(sheet)
+        if frame is not None:
+            frames[sheet] = frame.copy()
+    for (sheet, row, column), text in masked.items():
+        frame = frames.get(sheet)
+        if frame is not None and column in frame.columns:
+            frame.loc[frame["row"] == row, column] = text
+    return frames
 
 
 def _prepare(submission, lookups: _Lookups,  # type: ignore[no-untyped-def]

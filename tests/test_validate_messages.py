@@ -283,3 +283,89 @@ def test_a_date_without_a_year_says_the_year_is_missing(valid, register, typed, 
     assert (issue.code, issue.cell) == ("date_no_year", "E17")
     assert issue.message == (f'"{typed}" i Aktiviteter!E17 saknar årtal. Skriv hela datumet som '
                              f"ÅÅÅÅ-MM-DD, t.ex. {example}.")
+
+
+# --- personal identity numbers in free text ---------------------------------------------------
+
+PERSONNUMMER = "850312-1231"  # a valid check digit; not a real person's
+
+
+def validated(valid, register, changes):
+    content = valid
+    for sheet, values in changes.items():
+        content = corpus.cells(content, sheet, values)
+    return validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+
+
+@pytest.mark.parametrize(("sheet", "cell", "column", "frame", "field"), [
+    ("Aktiviteter", "I5", "Kommentar", "activities", "comment"),
+    ("Målbedömning", "E2", "Analys", "assessments", "analysis"),
+    ("Ekonomi", "F2", "Kommentar", "budget", "comment"),
+])
+def test_a_personnummer_in_a_text_is_a_remark_naming_the_cell_and_is_masked(
+        valid, register, sheet, cell, column, frame, field):
+    text = f"Anna S ({PERSONNUMMER}) är långtidssjukskriven."
+    report, data = validated(valid, register, {sheet: {cell: text}})
+    assert report.accepted and report.verdict.value == "Godkänd med anmärkningar"
+    [issue] = issues_of(report, "personal_identity_number")
+    assert not issue.is_error and (issue.sheet, issue.cell) == (sheet, cell)
+    assert issue.message.startswith(
+        f"Texten i {sheet}!{cell} ({column}) innehåller ett personnummer. Det ni skriver i "
+        "mallen delas med utskottet och kan publiceras")
+    assert '"[personnummer borttaget]" i stället för numret' in issue.message
+    assert issue.message.endswith("Ta bort numret ur texten och lämna in filen igen.")
+    # the message is listed on the committee's Datakvalitet: not even the birth date
+    assert "850312" not in issue.message and "1231" not in issue.message
+    rows = getattr(data, frame)
+    [masked] = rows.loc[rows["row"] == int(cell[1:]), field]
+    assert masked == "Anna S ([personnummer borttaget]) är långtidssjukskriven."
+
+
+def test_a_personnummer_in_an_own_activitys_title_is_masked_too(valid, register):
+    content = corpus.own_activity(valid, title=f"Stöd till 19{PERSONNUMMER}")
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    [issue] = issues_of(report, "personal_identity_number")
+    assert report.accepted and issue.cell == f"C{corpus.FIRST_OWN_ROW}"
+    assert "(Aktivitet)" in issue.message
+    assert "Stöd till [personnummer borttaget]" in data.activities["title"].tolist()
+
+
+def test_several_numbers_of_both_kinds_are_counted_in_one_remark(valid, register):
+    text = f"{PERSONNUMMER}, 8503121231 och samordningsnr 900781-2341."
+    report, data = validated(valid, register, {"Aktiviteter": {"I5": text}})
+    [issue] = issues_of(report, "personal_identity_number")
+    assert "innehåller 2 personnummer och ett samordningsnummer." in issue.message
+    assert '"[personnummer borttaget]" och "[samordningsnummer borttaget]" i stället för ' \
+           "numren" in issue.message
+    [masked] = data.activities.loc[data.activities["row"] == 5, "comment"]
+    assert masked == ("[personnummer borttaget], [personnummer borttaget] och samordningsnr "
+                      "[samordningsnummer borttaget].")
+
+
+def test_a_text_at_its_length_limit_is_not_refused_for_its_longer_mask(valid, register):
+    from schemas.submission import COMMENT_MAX
+
+    text = f"Sjukskriven: {PERSONNUMMER}. ".ljust(COMMENT_MAX, "x")
+    report, data = validated(valid, register, {"Aktiviteter": {"I5": text}})
+    assert report.accepted, [i.message for i in report.errors]
+    [masked] = data.activities.loc[data.activities["row"] == 5, "comment"]
+    assert masked.startswith("Sjukskriven: [personnummer borttaget]. xxx")
+
+
+def test_a_date_an_amount_a_phone_number_or_a_diarienummer_is_no_personnummer(valid,
+                                                                             register):
+    text = ("Möte 2024-01-08 (dnr KS 2024/123), kostnad 1 234 567 kr, 8503121231 kr i "
+            "prognos; kontakt tel 0701234567 eller 070-123 45 67. Aktivitet A3.1.1-02.")
+    report, data = validated(valid, register, {"Aktiviteter": {"I5": text}})
+    assert not issues_of(report, "personal_identity_number")
+    [kept] = data.activities.loc[data.activities["row"] == 5, "comment"]
+    assert kept == text
+
+
+def test_a_message_quoting_a_cell_never_repeats_a_personnummer(valid, register):
+    # a value typed beside the table is quoted in its remark, and the remark is public
+    report, _ = validated(valid, register, {"Aktiviteter": {"K5": f"Anna {PERSONNUMMER}"}})
+    [issue] = issues_of(report, "stray_value")
+    assert '("Anna [personnummer borttaget]")' in issue.message
+    assert "850312" not in issue.message and "850312" not in (issue.found or "")

@@ -1,0 +1,279 @@
+"""Personal identity numbers in departments' free text: found in any text around them, and
+never a date, an amount, a phone number, a diarienummer or an activity id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.identity import IdentityKind, find_identity_numbers, mask_identity_numbers
+
+PERSONAL, COORDINATION = IdentityKind.PERSONAL, IdentityKind.COORDINATION
+
+
+def check_digit(nine: str) -> str:
+    total = 0
+    for position, char in enumerate(nine):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def identity(born: dt.date, serial: int, *, coordination: bool = False,
+             form: str = "YYMMDD-NNNN") -> str:
+    day = born.day + (60 if coordination else 0)
+    nine = f"{born:%y%m}{day:02d}{serial:03d}"
+    ten = nine + check_digit(nine)
+    separator = "+" if dt.date.today().year - born.year >= 100 else "-"
+    return {"YYMMDD-NNNN": f"{ten[:6]}{separator}{ten[6:]}",
+            "YYMMDDNNNN": ten,
+            "YYYYMMDD-NNNN": f"{born.year // 100}{ten[:6]}-{ten[6:]}",
+            "YYYYMMDDNNNN": f"{born.year // 100}{ten}",
+            "YYMMDD–NNNN": f"{ten[:6]}\u2013{ten[6:]}"}[form]
+
+
+FORMS = ("YYMMDD-NNNN", "YYMMDDNNNN", "YYYYMMDD-NNNN", "YYYYMMDDNNNN", "YYMMDD–NNNN")
+
+
+def kinds(text: str) -> list[IdentityKind]:
+    return [number.kind for number in find_identity_numbers(text)]
+
+
+# --- found ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    "850312-1231", "8503121231", "19850312-1231", "198503121231", "850312\u20131231",
+    "121212+1212",  # Tolvan Tolvansson, Skatteverket's test person, born 1912
+])
+def test_each_way_of_writing_a_personnummer_is_found(typed):
+    text = f"Anna S ({typed}) är långtidssjukskriven."
+    assert kinds(text) == [PERSONAL]
+    assert mask_identity_numbers(text) == "Anna S ([personnummer borttaget]) är " \
+                                          "långtidssjukskriven."
+
+
+def test_a_samordningsnummer_is_the_day_plus_60_and_named_as_such():
+    number = identity(dt.date(1990, 7, 21), 234, coordination=True)
+    assert number.startswith("900781-")
+    assert kinds(f"Samordningsnr {number}.") == [COORDINATION]
+    assert mask_identity_numbers(number) == "[samordningsnummer borttaget]"
+
+
+def test_the_29th_of_february_is_a_birthday_only_in_a_leap_year():
+    assert kinds(identity(dt.date(1984, 2, 29), 123)) == [PERSONAL]
+    assert kinds(identity(dt.date(2000, 2, 29), 123)) == [PERSONAL]
+    nine = "830229123"  # neither 1983 nor 2083 has a 29 February
+    assert kinds(f"{nine[:6]}-{nine[6:]}{check_digit(nine)}") == []
+
+
+def with_check_digit(nine: str) -> str:
+    return f"{nine[:6]}-{nine[6:]}{check_digit(nine)}"
+
+
+@pytest.mark.parametrize("typed", [
+    "850312-1232",  # wrong check digit (850312-1231 is right)
+    with_check_digit("851312123"),  # month 13
+    with_check_digit("850012123"),  # month 0
+    with_check_digit("850230123"),  # 30 February
+    with_check_digit("850431123"),  # 31 April
+    with_check_digit("850332123"),  # day 32
+    with_check_digit("850300123"),  # day 0
+    with_check_digit("850392123"),  # day 32 + 60
+    with_check_digit("850360123"),  # day 0 + 60
+    "21" + with_check_digit("850312123"),  # no century 21
+])
+def test_a_number_whose_date_or_check_digit_is_wrong_is_not_taken(typed):
+    assert kinds(f"Nr {typed}") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=st.dates(dt.date(1900, 1, 1), dt.date(2025, 12, 31)),
+       serial=st.integers(0, 999), coordination=st.booleans(), form=st.sampled_from(FORMS),
+       before=st.text(max_size=40), after=st.text(max_size=40),
+       joint=st.sampled_from([" ", "\n", "(", ": ", "pnr ", "nr.", "/", "\u00a0"]))
+@example(born=dt.date(1985, 3, 12), serial=123, coordination=False, form="YYMMDD-NNNN",
+         before="Anna S", after=") är sjukskriven", joint=" (")
+def test_a_valid_number_is_found_in_any_text_around_it(born, serial, coordination, form,
+                                                       before, after, joint):
+    number = identity(born, serial, coordination=coordination, form=form)
+    # the text around it ends and begins with no digit or separator touching it (else it
+    # would be part of a longer number, which is not taken)
+    before = before.rstrip("0123456789-+./:,\u2013\u2212") + joint
+    after = re.sub(r"^[-./:,\u2013]*\d", "", after)
+    after = "" if after[:1].isdigit() else after
+    text = before + number + " " + after
+    # bare digits after "tel" or before "kr" are a phone number or an amount (tested below)
+    assume(form.endswith("-NNNN") or not (
+        re.search(r"(?i)(tel|tfn|mob|ring|sms|fax|växel|nummer|nås på)\w*[\s.:]*$", before)
+        or re.match(r"(?i)\s?(kr|kronor|tkr|mnkr|mkr|sek)\b|:-", " " + after)))
+    found = find_identity_numbers(text)
+    expected = COORDINATION if coordination else PERSONAL
+    assert [(n.start, n.kind) for n in found
+            if text[n.start:n.end] == number] == [(len(before), expected)]
+    masked = mask_identity_numbers(text)
+    assert number not in masked and masked.startswith(before + "[")
+
+
+# --- not taken -----------------------------------------------------------------------------------
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%y%m%d", "%d/%m %Y", "%d.%m.%Y", "%Y-%m-%d %H:%M",
+                "%Y-%m-%dT%H:%M:%S", "%d/%m-%Y", "%Y/%m/%d")
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31)),
+       days=st.integers(0, 3000), formats=st.tuples(*[st.sampled_from(DATE_FORMATS)] * 2),
+       joint=st.sampled_from(["–", "-", " - ", "--", " till ", ", ", " och ", " "]))
+def test_a_date_or_a_range_of_dates_is_never_taken(first, days, formats, joint):
+    second = first + dt.timedelta(days=days)
+    text = f"Från {first:{formats[0]}}{joint}{second:{formats[1]}}, klart {second:%Y-%m-%d}."
+    assert kinds(text) == []
+
+
+def amounts(value: int) -> list[str]:
+    grouped = f"{value:,}"
+    return [grouped.replace(",", " "), grouped.replace(",", "\u00a0"),
+            grouped.replace(",", "\u202f"), f"{value} kr", f"{value}kr", f"{value} kronor",
+            f"{value} tkr", f"{value}:-", f"{value},50", f"{value},5 mnkr", f"{value}.00",
+            f"{grouped.replace(',', ' ')},75 kr", f"−{value} kr", f"{value} SEK"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.integers(1, 10**12 - 1), before=st.sampled_from(["", "Utfall ", "(", "ca "]))
+@example(value=8503121231, before="Budget ")  # ten digits that would be a personnummer
+def test_an_amount_is_never_taken(value, before):
+    for amount in amounts(value):
+        assert kinds(f"{before}{amount} för helåret.") == [], amount
+
+
+# Swedish phone numbers as people write them: the subscriber's seven digits are a, b and c
+# (3, 2 and 2 digits; five after a four-digit area code such as Ånge's 0690). Ten bare digits
+# beginning with 0 are taken for a phone number only after a word that says so (a
+# personnummer of someone born 2000–2009 looks the same).
+PHONES = ("070-{a} {b} {c}", "070-{a}{b}{c}", "070 {a} {b} {c}", "+46 70 {a} {b} {c}",
+          "+4670{a}{b}{c}", "0046 70-{a}{b}{c}", "0046 70{a}{b}{c}", "08-{a} {b} {c}",
+          "08-{a}{b}{c}", "0690-{a}{b}", "0690-{a} {b}", "0690-{b} {c} {a[0]}",
+          "tel 070{a}{b}{c}", "Tel: 070{a}{b}{c}", "tel. 08{a}{b}{c}{a[0]}",
+          "mobil 070{a}{b}{c}", "Mobilnr: 073{a}{b}{c}", "ring 0611{a}{b}{c[0]}",
+          "växel 0690{a}{b}{c[0]}", "tfn 031{a}{b}{c}", "telefon 010{a}{b}{c}",
+          "sms till 070{a}{b}{c}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(s=st.text("0123456789", min_size=7, max_size=7), form=st.sampled_from(PHONES))
+def test_a_phone_number_as_it_is_written_is_never_taken(s, form):
+    phone = form.format(a=s[:3], b=s[3:5], c=s[5:])
+    # ten bare digits get the check digit of a personnummer, so that only the date decides
+    phone = re.sub(r"(?<!\d)(\d{9})\d(?!\d)", lambda m: m[1] + check_digit(m[1]), phone)
+    assert kinds(f"Kontakt: Eva Ek, {phone}.") == []
+
+
+@pytest.mark.parametrize("before", ["tel ", "Tel: ", "tel.", "Tfn ", "telefon: ", "mobil ",
+                                    "Mobilnr: ", "ring ", "Ring på ", "sms till ", "växel ",
+                                    "nås på "])
+def test_ten_bare_digits_after_a_phone_word_are_a_phone_number(before):
+    number = identity(dt.date(2007, 1, 23), 456, form="YYMMDDNNNN")  # 0701234567 look-alike
+    assert number.startswith("070123")
+    assert kinds(f"Kontakt: Eva Ek, {before}{number}.") == []
+    # the same digits alone, or written with a hyphen, may be someone born in 2007
+    assert kinds(f"Kontakt: Eva Ek, {number}.") == [PERSONAL]
+    assert kinds(f"Eleven, {before}{number[:6]}-{number[6:]}.") == [PERSONAL]
+
+
+@settings(max_examples=200, deadline=None)
+@given(year=st.integers(2000, 2030), serial=st.integers(1, 99999),
+       form=st.sampled_from(["KS {y}/{n}", "KS-{y}-{n:05d}", "Dnr {y}.{n}", "SOC {y}/{n:04d}",
+                             "dnr KS {y}-{n}", "§ {n}/{y}", "A{y}.{n}-01", "BR-{n:02d}",
+                             "Fakturanr {y}{n:05d}", "ärende {y}-{n:06d}"]))
+def test_diarienummer_ids_and_references_are_never_taken(year, serial, form):
+    assert kinds(form.format(y=year, n=serial)) == []
+
+
+def test_ten_random_digits_are_seldom_taken():
+    """A date (about 8 % of random digits, with samordningsnummer) and a check digit (1 in
+    10) leave well under 1 in 100; seeded, so the test cannot flake."""
+    rng = random.Random(2024)
+    samples = ["".join(rng.choice("0123456789") for _ in range(10)) for _ in range(20_000)]
+    taken = sum(bool(kinds(f"Ordernummer {s} gäller.")) for s in samples)
+    assert 0 < taken < 0.012 * len(samples)
+
+
+def test_an_organisationsnummer_is_not_a_personnummer():
+    # the third digit of an organisationsnummer is 2 or more: month 20 or later, no date
+    for number in ("212000-2411", "2120002411", "556036-0793", "802002-4280"):
+        assert kinds(f"Org.nr {number}") == []
+
+
+# --- the night: told, masked in the outputs, kept in the archive ---------------------------------
+
+def xml_text(path) -> str:
+    """Every part of an Office file (xlsx, docx) as text: what any reader of it could find."""
+    with zipfile.ZipFile(path) as package:
+        return "".join(package.read(name).decode("utf-8", "replace")
+                       for name in package.namelist())
+
+
+def test_a_personnummer_in_a_comment_is_told_masked_in_the_outputs_and_archived_as_is(
+        workspace, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.archive import Archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    book["Aktiviteter"]["I5"] = "Anna S (850312-1231) är långtidssjukskriven, klart i höst."
+    handed_in = tmp_path / "Stab T2 2024.xlsx"
+    book.save(handed_in)
+    (workspace / "inbox" / "STAB").mkdir()
+    shutil.copy(handed_in, workspace / "inbox" / "STAB" / handed_in.name)
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), *args],
+                                  catch_exceptions=False)
+
+    result = run("run", "--report")
+    assert result.exit_code == 0, result.output
+    assert "Stab T2 2024.xlsx: Godkänd med anmärkningar (0 fel, 1 anmärkning)" in result.output
+    assert "850312" not in result.output
+
+    outbox = workspace / "outbox"
+    workbook = outbox / "sammanstallning_2024-T2.xlsx"
+    report = outbox / "tertialrapport_2024-T2.docx"
+    for output in (workbook, report):
+        text = xml_text(output)
+        assert "850312" not in text and "8503121231" not in text, output.name
+    assert "Anna S ([personnummer borttaget]) är långtidssjukskriven, klart i höst." in \
+        xml_text(report)
+    sheets = openpyxl.load_workbook(workbook, read_only=True)
+    comments = [row for row in sheets["Aktiviteter"].iter_rows(values_only=True)
+                if "Anna S ([personnummer borttaget]) är långtidssjukskriven, klart i höst."
+                in row]
+    assert len(comments) == 1
+    [remark] = [row for row in sheets["Datakvalitet"].iter_rows(values_only=True)
+                if "personnummer" in str(row)]
+    assert ("Aktiviteter", "I5") == remark[3:5] and remark[2] == "Anmärkning"
+    assert "Texten i Aktiviteter!I5 (Kommentar) innehåller ett personnummer" in remark[5]
+    assert "[personnummer borttaget]" in remark[5]
+
+    # the archive is the record: the file byte for byte as it was handed in, number and all
+    archive = Archive(workspace / "archive")
+    digest = hashlib.sha256(handed_in.read_bytes()).hexdigest()
+    assert archive.blob_path(digest).read_bytes() == handed_in.read_bytes()
+    assert "850312-1231" in xml_text(archive.blob_path(digest))
+
+    # the next period's template shows the masked comment as Föregående kommentar
+    assert run("templates", "--period", "2024-T3", "--department", "STAB",
+               "--out", str(tmp_path / "mallar")).exit_code == 0
+    [template] = (tmp_path / "mallar").glob("*.xlsx")
+    assert "850312" not in xml_text(template)
+    assert "Anna S ([personnummer borttaget])" in xml_text(template)
