@@ -531,6 +531,9 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
+    remarks = manifest.get("remarks")
+    if isinstance(remarks, list) and not set(remarks) <= archive.told_remarks(settings.register):
+        return None  # a night killed before it remembered telling them: the full run tells
     summary = RunSummary(settings.period, counted=counted,
                          missing=list(manifest.get("missing", [])), unchanged=True)
     codes = manifest.get("departments")
@@ -1163,15 +1166,21 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     report_path = outbox / f"tertialrapport_{period}.docx"
     manifest_path = outbox / f"manifest_{period}.json"
     expected = [workbook_path] + ([report_path] if settings.report else [])
+    # the register's remarks, which the night tells (those not told before) after writing the
+    # manifest: a quiet night finds them here and runs in full if they are not remembered as
+    # told (a run killed in between)
+    remarks = sorted(remark_key(r) for r in register.remarks)
     before = _manifest(manifest_path)
     if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
         summary.unchanged = True
         if before.get("departments") != register.department_codes or \
-                before.get("held", []) != summary.held:
-            # what lets the next quiet nights be short: the register's department codes (not
-            # kept by an earlier version), and the files left to wait in the inbox tonight
+                before.get("held", []) != summary.held or before.get("remarks") != remarks:
+            # what lets the next quiet nights be short: the register's department codes and
+            # remarks (not kept by an earlier version), and the files left to wait in the inbox
+            # tonight
             before["departments"] = register.department_codes
             before["held"] = summary.held
+            before["remarks"] = remarks
             atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
                                .encode("utf-8"))
         _lapsed_as_written(summary, before)
@@ -1266,6 +1275,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "missing": summary.missing,
         "departments": register.department_codes,  # for a night with nothing new to read
         "held": summary.held,  # and the files it may pass over
+        "remarks": remarks,  # and the register remarks it must have told
         "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
                     "errors": errors} for a, errors in summary.lapsed],
     }
