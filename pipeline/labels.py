@@ -299,6 +299,9 @@ class Verdict(StrEnum):
 class Severity(StrEnum):
     ERROR = "Fel"
     WARNING = "Anmärkning"  # as in "Godkänd med anmärkningar"
+    # which of a department's files counts (it replaces an earlier one, two came the same
+    # night): told on Datakvalitet, but no remark on the file (Inlämningar does not count it)
+    INFO = "Information"
 
 
 # --- The tertial report (publish/report/) ----------------------------------------------------

@@ -109,6 +109,26 @@ def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path, monkeyp
         if "ersätter" in str(r[5])]
     assert told == [("andra.xlsx", "Den här filen ersätter er tidigare inlämning för 2024-T2 "
                                    "från 2024-09-10. Det är den senaste filen som gäller.")]
+    assert_remarks_agree(workspace)
+
+
+def assert_remarks_agree(workspace):
+    """Each file's Anmärkningar on Inlämningar are the rows Datakvalitet lists for it as
+    Anmärkning: a notice about which file counts (it replaces an earlier one, two came the
+    same night) is Information, and does not make a file "Godkänd med anmärkningar"."""
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    quality = sheet_rows(book, "Datakvalitet")
+    submissions = [r for r in sheet_rows(book, "Inlämningar")[1:] if r[1] and r[7] is not None]
+    assert submissions
+    for row in submissions:
+        if row[5] == "Dubblett":
+            continue
+        listed = [q for q in quality if q[1] == row[1]]
+        assert row[8] == sum(q[2] == "Anmärkning" for q in listed), (row, listed)
+        assert row[7] == sum(q[2] == "Fel" for q in listed), (row, listed)
+    notices = [q for q in quality if "ersätter er tidigare" in str(q[5])
+               or "samma natt" in str(q[5])]
+    assert notices and all(q[2] == "Information" for q in notices), notices
 
 
 def test_a_rejected_newer_file_does_not_displace_the_accepted_one(workspace, tmp_path):
@@ -862,6 +882,7 @@ def test_two_files_the_same_night_the_one_saved_last_counts(workspace, tmp_path)
         workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet"))
     assert "Vi fick två filer från Samhällsbyggnadsavdelningen för 2024-T2 samma natt" in quality
     assert "Den senast sparade (sen.xlsx) gäller" in quality
+    assert_remarks_agree(workspace)
 
 
 def test_a_run_leaves_the_callers_garbage_collector_as_it_was(workspace):

@@ -68,14 +68,16 @@ def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None
     for c, column in enumerate(columns):
         sheet.set_column(c, c, column.width)
     records = issues.to_dict("records") if not issues.empty else []
-    severity_order = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
+    severity_order = {Severity.ERROR.value: 0, Severity.WARNING.value: 1,
+                      Severity.INFO.value: 2}
     indexed = sorted(enumerate(records), key=lambda item: (
         _order(ctx, item[1].get("department")), _text(item[1].get("file")),
-        severity_order.get(_text(item[1].get("severity")), 2), item[0]))
+        severity_order.get(_text(item[1].get("severity")), 3), item[0]))
     rows = []
     for _, issue in indexed:
         severity = _text(issue.get("severity"))
-        fill = SEVERITY_FILL.get(Severity(severity)) if severity in severity_order else None
+        fill = SEVERITY_FILL.get(Severity(severity)) if severity in severity_order \
+            else None
         rows.append({"department": ctx.name(issue.get("department")),
                      "file": _text(issue.get("file")), "severity": severity,
                      "sheet": _text(issue.get("sheet")), "cell": _text(issue.get("cell")),
