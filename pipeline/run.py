@@ -40,7 +40,7 @@ from .inbox import (
     unknown_folder,
 )
 from .issues import Issue, Report, make
-from .labels import Verdict
+from .labels import SubmissionState, Verdict
 from .ledger import (
     ACCEPTED,
     DUPLICATE,
@@ -1309,6 +1309,8 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
             counts.get(a.identity, (a.errors, a.warnings))
         state = judged_now(state, errors, warnings)  # beside the counts it is shown with
+        if state == Verdict.REJECTED.value and a.quarantine is not None:
+            state = SubmissionState.QUARANTINED.value  # as `pipeline status` says it
         records.append({
             "department": a.department, "file": a.name, "folder": a.folder,
             "received": dt.datetime.fromisoformat(a.received),

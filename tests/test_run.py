@@ -550,6 +550,37 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
     assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
+def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(workspace):
+    """The committee and the controller see the same word: a file with macros is no error for
+    its department to mend in a cell but a security matter (Karantän), on the workbook's
+    Inlämningar as in `pipeline status`; the department still has no accepted file."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    drop(workspace, "UTB", name="trasig.xlsx", source=corpus_file(workspace, "UTB"))
+    assert run(workspace, "run").exit_code == 1
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    rows = {r[1]: r for r in sheet_rows(book, "Inlämningar")[1:] if r[1]}
+    assert rows["makro.xlsm"][5] == "Karantän", rows["makro.xlsm"]
+    assert rows["trasig.xlsx"][5] == "Ej godkänd"  # an ordinary refusal keeps its word
+    note = inlamningar(workspace)
+    assert "Karantän: filen kan skada den som öppnar den" in note, note
+    assert "Karantän: SOC/makro.xlsm" in run(workspace, "status").output
+    summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
+    assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
+
+
+def corpus_file(workspace, code):
+    """A department's example file with an error: a status no list has."""
+    broken = workspace / f"{code}_trasig.xlsx"
+    book = openpyxl.load_workbook(next((SUBMISSIONS / code).glob("*.xlsx")))
+    book["Aktiviteter"]["H2"] = "pågånde"
+    book.save(broken)
+    return broken
+
+
 def test_a_refused_file_leaves_nothing_on_stderr_for_the_cron_mail(workspace):
     """A number no date can be in a date cell makes calamine's Rust code print a panic (and,
     with RUST_BACKTRACE set, its backtrace) to stderr, and openpyxl warns about it when the

@@ -42,8 +42,10 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
         style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
                                             "counts": {"align": "center"},
                                             "department": {"font_size": NAME_FONT_SIZE}}
-        if state in STATE_FILL:
-            style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
+        # a quarantined file is refused: the same colour, its own word
+        filled = SubmissionState.REJECTED.value if state == SubmissionState.QUARANTINED else state
+        if filled in STATE_FILL:
+            style["state"] = {"bg_color": STATE_FILL[SubmissionState(filled)]}
         else:
             style["state"] = {"font_color": GREY_TEXT}
         rows.append({"department": ctx.name(sub.get("department")),
@@ -56,7 +58,9 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
                      "sha256": _text(sub.get("sha256")), "_style": style})
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_FILES)
     sheet.freeze_panes(1, 0)
-    _notes(sheet, ctx, last + 2, len(columns), [WT.SUBMISSIONS_NOTE])
+    quarantined = any(row["state"] == SubmissionState.QUARANTINED for row in rows)
+    _notes(sheet, ctx, last + 2, len(columns),
+           [WT.SUBMISSIONS_NOTE, *([WT.QUARANTINE_NOTE] if quarantined else [])])
 
 
 def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
