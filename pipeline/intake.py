@@ -134,7 +134,10 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
                 return sub
     except DefusedXmlException as exc:  # a DTD or entity that the byte scan did not see
         log.warning("unsafe XML in %s: %r", name, exc)
-        sub.issues.append(make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"))
+        # the finding alone, as when the byte scan finds it: the remarks on the parts found
+        # before it (an embedded object, a link) presume a file that is read, and a
+        # quarantined one never is, nor told again from its bytes (run._quarantine_report)
+        sub.issues[:] = [make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter")]
         return sub
     except Exception as exc:  # bad CRC, broken deflate data, XML cut off mid-element, …
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))

@@ -572,6 +572,48 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
 
 
+def dtd_found_late(valid):
+    """A file with an embedded object whose DTD lies in a sheet part the byte scan does not
+    read (not named .xml), with a merge so that defusedxml parses it: refused as unsafe
+    after the parts' remarks were found."""
+    from tests import corpus
+
+    parts = corpus.zip_parts(corpus.embedded_object(corpus.dtd_entities(valid)))
+    part = corpus.sheet_part(valid, "Aktiviteter")
+    renamed = part[:-4] + ".dat"
+    parts[renamed] = parts.pop(part).replace(
+        b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="Z1:Z2"/></mergeCells>'
+                         b"</worksheet>")
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(part[3:].encode(), renamed[3:].encode())
+    return corpus.rezip(parts)
+
+
+def test_a_quarantined_file_is_told_alike_on_its_first_night_and_on_a_rebuilt_one(workspace):
+    """A rebuilt night (the outbox deleted) tells a quarantined file from its ledger line,
+    never from its bytes: its first night told the same and no more. The remarks found in its
+    parts before its DTD was ("De har inte lästs in; bara cellerna … räknas") presumed a file
+    that is read; nothing of a quarantined file is."""
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "sen.xlsx").write_bytes(dtd_found_late(valid))
+    first = run(workspace, "run")
+    assert "Säkerhetsvarning till administratören: SOC/sen.xlsx" in first.output, first.output
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+
+    def told():
+        return ([r for r in sheet_rows(book, "Datakvalitet") if r[1] == "sen.xlsx"],
+                [r[5:9] for r in sheet_rows(book, "Inlämningar") if r[1] == "sen.xlsx"])
+
+    night = told()
+    shutil.rmtree(workspace / "outbox")
+    assert "Inga nya filer" in run(workspace, "run").output
+    assert told() == night
+    quality, [(state, _, errors, warnings)] = night
+    assert (state, errors, warnings) == ("Karantän", 1, 0), night
+    assert [r[2] for r in quality] == ["Fel"] and "säkerhetsskäl" in quality[0][5], quality
+
+
 def corpus_file(workspace, code):
     """A department's example file with an error: a status no list has."""
     broken = workspace / f"{code}_trasig.xlsx"
