@@ -47,6 +47,7 @@ from .ledger import (
     SUPERSEDED,
     StatusReport,
     department_status,
+    in_quarantine,
     judged_now,
     order_key,
     plural,
@@ -742,8 +743,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-    # a copy of a quarantined file joins it there (its report says Dubblett)
-    quarantine = earlier.quarantine if earlier is not None else report.quarantine
+    # a copy of a quarantined file joins it there (its report says Dubblett); so does a copy
+    # of a file an earlier version archived without quarantine (its line has no such key),
+    # as the check of every inbox file (`_check_ready`) finds it harmful
+    quarantine = report.quarantine if earlier is None else \
+        earlier.quarantine or _judged_harmful(checked.get(path), sha)
     stored = archive.store(content, sha, quarantine=quarantine is not None)
     if quarantine is not None:
         summary.quarantined[sha] = stored
@@ -766,6 +770,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
     return _Taken(item, arrival, report, data, content)
+
+
+def _judged_harmful(outcome: Checked | None, sha: str) -> str | None:
+    """The quarantine code the check of an inbox file found in these bytes (`sha`), if any."""
+    return outcome[2].quarantine if outcome is not None and outcome[0] == sha else None
 
 
 def _held(item: InboxFile, sha: str, status: os.stat_result, later: str | None
@@ -1157,7 +1166,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     back from the cache."""
     import pandas as pd
 
-    rows, counted = states(arrivals, period)
+    rows, counted = states(in_quarantine(arrivals), period)
     summary.counted = counted
     summary.missing = [c for c in register.department_codes if c not in counted]
     fingerprint = _fingerprint(register.checksum, period, arrivals, settings.report)
@@ -1396,7 +1405,7 @@ def submission_status(settings: Settings) -> StatusReport:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
                             "läser filerna mot det ändrade registret.")
-    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in arrivals
+    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
                           if a.period == period and a.quarantine and a.verdict != DUPLICATE]
     try:
         scan = scan_inbox(settings, register.department_codes)

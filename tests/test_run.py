@@ -572,6 +572,40 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
 
 
+def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warning(workspace):
+    """A ledger line written before quarantine existed has no quarantine key, and the file's
+    bytes lie among the archive's files. A copy of it handed in now was a Dubblett without a
+    word to the administrator. The copy is judged as every file in the inbox is, and found
+    to have macros: it joins the quarantine with its warning, and from then on the earlier
+    line's file (the same bytes) is told as quarantined too, never read again."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    content = corpus.macros_vba_project(valid)
+    digest = hashlib.sha256(content).hexdigest()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    assert run(workspace, "run").exit_code == 1
+    archive = Archive(workspace / "archive")  # as an earlier version left it:
+    lines = [json.loads(x) for x in archive.ledger_path.read_text().splitlines()]
+    archive.ledger_path.write_text("".join(  # no quarantine key,
+        json.dumps({k: v for k, v in line.items() if k != "quarantine"}) + "\n"
+        for line in lines))
+    archive.blob_path(digest).parent.mkdir(parents=True)  # the bytes among the files
+    archive.quarantine_path(digest).rename(archive.blob_path(digest))
+    assert "Karantän" not in run(workspace, "status").output
+
+    (workspace / "inbox" / "SOC" / "igen.xlsm").write_bytes(content)
+    output = run(workspace, "run").output
+    assert "SOC/igen.xlsm: Dubblett" in output, output
+    assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in output
+    assert archive.quarantine_path(digest).read_bytes() == content
+    assert "Karantän: SOC/makro.xlsm (SOC," in run(workspace, "status").output
+    states = {r[1]: r[5] for r in sheet_rows(
+        workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")[1:] if r[1]}
+    assert states["makro.xlsm"] == "Karantän" and states["igen.xlsm"] == "Dubblett", states
+
+
 def dtd_found_late(valid):
     """A file with an embedded object whose DTD lies in a sheet part the byte scan does not
     read (not named .xml), with a merge so that defusedxml parses it: refused as unsafe
