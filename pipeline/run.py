@@ -283,8 +283,12 @@ class RunSummary:
             out.append("Inga nya filer i inkorgen.")
         notices = []
         for arrival, report in self.new:
+            verdict = arrival.verdict
             if arrival.verdict == DUPLICATE:  # its one issue names the original
                 detail = "".join(f" ({i.message})" for i in report.issues)
+            elif arrival.quarantine is not None:  # the word Inlämningar and status have
+                verdict, detail = SubmissionState.QUARANTINED.value, \
+                    " (se säkerhetsvarningen nedan)"
             elif report.issues:
                 detail = f" ({plural(len(report.errors), 'fel', 'fel')}, " \
                          f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
@@ -296,7 +300,7 @@ class RunSummary:
             if arrival.identity in self.untold:
                 detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
                            "avbröts innan den hann skriva sammanställningen")
-            out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
+            out.append(f"  {arrival.shown}: {verdict}{detail}")
             # (a copy of a quarantined file is a Dubblett: its report names no such code)
             codes = _admin_notices(report) or ([arrival.quarantine] if arrival.quarantine else [])
             notices += [_admin_line(arrival, code, self.quarantined.get(arrival.sha256))

@@ -553,14 +553,18 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
 def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(workspace):
     """The committee and the controller see the same word: a file with macros is no error for
     its department to mend in a cell but a security matter (Karantän), on the workbook's
-    Inlämningar as in `pipeline status`; the department still has no accepted file."""
+    Inlämningar as in `pipeline status` and the night's own line; the department still has no
+    accepted file."""
     from tests import corpus
 
     valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
     (workspace / "inbox" / "SOC").mkdir(parents=True)
     (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
     drop(workspace, "UTB", name="trasig.xlsx", source=corpus_file(workspace, "UTB"))
-    assert run(workspace, "run").exit_code == 1
+    night = run(workspace, "run")
+    assert night.exit_code == 1
+    assert "  SOC/makro.xlsm: Karantän (se säkerhetsvarningen nedan)\n" in night.output
+    assert "  UTB/trasig.xlsx: Ej godkänd (1 fel, 0 anmärkningar)\n" in night.output
     book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
     rows = {r[1]: r for r in sheet_rows(book, "Inlämningar")[1:] if r[1]}
     assert rows["makro.xlsm"][5] == "Karantän", rows["makro.xlsm"]
