@@ -339,6 +339,19 @@ def dtd_entities_in_utf16(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F12")
+def dtd_in_part_not_named_xml(valid: bytes) -> bytes:
+    """The DTD in a sheet whose part is named .dat (the workbook's relationships may name
+    any part): no reader goes by the name."""
+    parts = zip_parts(dtd_entities(valid))
+    part = sheet_part(valid, "Aktiviteter")
+    renamed = part[:-4] + ".dat"
+    parts[renamed] = parts.pop(part)
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(part[3:].encode(), renamed[3:].encode())
+    return rezip(parts)
+
+
 @case("F13")
 def external_link(valid: bytes) -> bytes:
     return with_parts(valid, {

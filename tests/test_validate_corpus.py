@@ -76,6 +76,8 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "dtd_entities": (REJECT, "file_unsafe_xml", ("dtd_entities.xlsx", "säkerhetsskäl")),
     "dtd_entities_in_utf16": (REJECT, "file_unsafe_xml", ("dtd_entities_in_utf16.xlsx",
                                                           "säkerhetsskäl")),
+    "dtd_in_part_not_named_xml": (REJECT, "file_unsafe_xml", ("dtd_in_part_not_named_xml.xlsx",
+                                                              "säkerhetsskäl")),
     "external_link": (WARN, "file_external_links", ("external_link.xlsx",
                                                     "från en annan fil (budget 2024.xlsx)",
                                                     "Bryt länken")),
