@@ -360,10 +360,13 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
                     storlek=_size(bomb.file_size),
                     åtgärd="Ta bort värden och formatering långt ner i bladen" if in_sheet
                     else "Ta bort bilder och inklistrade objekt ur filen"), []
+    # (a picture the workbook's relationships name, as a sheet, is read as one)
+    named = archive.read(_WORKBOOK_RELS) if _WORKBOOK_RELS in names else b""
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
-        elif info.is_dir() or info.filename.startswith(_NEVER_PARSED):
+        elif info.is_dir() or info.filename.startswith(_NEVER_PARSED) and \
+                PurePosixPath(info.filename).name.encode() not in named:
             continue
         else:  # the relationships may name any part as a sheet (a .dat): no reader goes by
             head = archive.read(info.filename)  # the name, so neither does the scan
@@ -391,6 +394,7 @@ _UNSAFE_UTF8 = (b"<!DOCTYPE", b"<!ENTITY")
 # Parts no reader of ours parses as XML, where a DTD is no attack: pictures (an SVG often has
 # one) and pasted documents (an HTML page has one)
 _NEVER_PARSED = ("xl/media/", "xl/embeddings/")
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _UNSAFE_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
                         for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
                                          "utf-32-be"))
