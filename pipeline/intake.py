@@ -134,7 +134,10 @@ def parse_submission(content: bytes, *, name: str) -> Submission:
                 return sub
     except DefusedXmlException as exc:  # a DTD or entity that the byte scan did not see
         log.warning("unsafe XML in %s: %r", name, exc)
-        sub.issues.append(make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"))
+        # the finding alone, as when the byte scan finds it: the remarks on the parts found
+        # before it (an embedded object, a link) presume a file that is read, and a
+        # quarantined one never is, nor told again from its bytes (run._quarantine_report)
+        sub.issues[:] = [make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter")]
         return sub
     except Exception as exc:  # bad CRC, broken deflate data, XML cut off mid-element, …
         sub.issues.append(make("file_corrupt", fil=name, orsak=_reason(exc)))
@@ -357,12 +360,19 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
                     storlek=_size(bomb.file_size),
                     åtgärd="Ta bort värden och formatering långt ner i bladen" if in_sheet
                     else "Ta bort bilder och inklistrade objekt ur filen"), []
+    # (a picture the workbook's relationships name, as a sheet, is read as one)
+    named = archive.read(_WORKBOOK_RELS) if _WORKBOOK_RELS in names else b""
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
-            wide = b"\x00" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
-            if any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
-                return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
+        elif info.is_dir() or info.filename.startswith(_NEVER_PARSED) and \
+                PurePosixPath(info.filename).name.encode() not in named:
+            continue
+        else:  # the relationships may name any part as a sheet (a .dat): no reader goes by
+            head = archive.read(info.filename)  # the name, so neither does the scan
+        wide = b"\x00" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        if any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
+            return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
     if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []
     if any(n.startswith("xl/externalLinks/") for n in names) or "xl/connections.xml" in names:
@@ -381,6 +391,10 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
 # only; calamine reads a UTF-16 sheet as empty, so a DTD there would go unseen as such). A part
 # in UTF-16 or UTF-32 begins with a byte order mark or a zero byte; the others are UTF-8.
 _UNSAFE_UTF8 = (b"<!DOCTYPE", b"<!ENTITY")
+# Parts no reader of ours parses as XML, where a DTD is no attack: pictures (an SVG often has
+# one) and pasted documents (an HTML page has one)
+_NEVER_PARSED = ("xl/media/", "xl/embeddings/")
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _UNSAFE_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
                         for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
                                          "utf-32-be"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from .identity import mask_identity_numbers
 from .labels import TEMPLATE_SHEETS, Severity, Verdict
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- the register ------------------------------------------------------------------
@@ -246,14 +246,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                              "sammanställningen; en ny mall har med den."),
     "file_duplicate": (W, "Filen {fil} är identisk med {tidigare}, som lämnades in {datum} "
                           "({utfall}). Inget nytt har lästs in."),
-    "file_superseded_same_night": (W, "Vi fick två filer från {avdelning} för {period} samma natt "
-                                      "({fil1}, {fil2}). Den senast sparade ({fil2}) gäller; den "
-                                      "andra har sparats men inte använts."),
+    "file_superseded_same_night": (INFO, "Vi fick två filer från {avdelning} för {period} "
+                                         "samma natt ({fil1}, {fil2}). Den senast sparade "
+                                         "({fil2}) gäller; den andra har sparats men inte "
+                                         "använts."),
     "file_open_nights": (W, "Filen {fil} har varit öppen i Excel/LibreOffice varje gång vi "
                             "försökt läsa den ({nätter} nätter i rad). Stäng filen, så läser vi "
                             "in den nästa natt."),
-    "file_replaces": (W, "Den här filen ersätter er tidigare inlämning för {period} från {datum}. "
-                         "Det är den senaste filen som gäller."),
+    "file_replaces": (INFO, "Den här filen ersätter er tidigare inlämning för {period} från "
+                            "{datum}. Det är den senaste filen som gäller."),
     # --- structure ----------------------------------------------------------------------
     "sheet_missing": (E, 'Fliken "{flik}" saknas. Filen innehåller flikarna {lista}. Byt inte namn '
                          "på flikarna i mallen."),
@@ -613,7 +614,7 @@ class Report:
 
     @property
     def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if not i.is_error]
+        return [i for i in self.issues if i.severity is Severity.WARNING]
 
     @property
     def ordered(self) -> list[Issue]:
@@ -641,4 +642,4 @@ class Report:
     def verdict(self) -> Verdict:
         if self.errors:
             return Verdict.REJECTED
-        return Verdict.ACCEPTED_WITH_WARNINGS if self.issues else Verdict.ACCEPTED
+        return Verdict.ACCEPTED_WITH_WARNINGS if self.warnings else Verdict.ACCEPTED

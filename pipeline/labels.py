@@ -299,6 +299,9 @@ class Verdict(StrEnum):
 class Severity(StrEnum):
     ERROR = "Fel"
     WARNING = "Anmärkning"  # as in "Godkänd med anmärkningar"
+    # which of a department's files counts (it replaces an earlier one, two came the same
+    # night): told on Datakvalitet, but no remark on the file (Inlämningar does not count it)
+    INFO = "Information"
 
 
 # --- The tertial report (publish/report/) ----------------------------------------------------
@@ -359,6 +362,9 @@ class SubmissionState(StrEnum):
     ACCEPTED = "Godkänd"
     ACCEPTED_WITH_WARNINGS = "Godkänd med anmärkningar"
     REJECTED = "Ej godkänd"
+    # refused as possibly harmful (macros, DTDs or entities) and never read: a matter for the
+    # administrator, not an error to mend in a cell; `pipeline status` says the same word
+    QUARANTINED = "Karantän"
     SUPERSEDED = "Ersatt"
     DUPLICATE = "Dubblett"
 
@@ -558,4 +564,9 @@ class WorkbookText:
     SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "
                         "en nyare godkänd fil har kommit in. Dubblett: samma innehåll som en "
                         "tidigare fil. Alla filer finns kvar i arkivet under sin kontrollsumma.")
+    QUARANTINE_NOTE = ("Karantän: filen kan skada den som öppnar den (den innehåller makron, "
+                       "eller DTD eller entiteter) och har inte lästs in. Den ligger avskild i "
+                       "arkivet och ska inte öppnas; administratören har fått en "
+                       "säkerhetsvarning. Avdelningen behöver lämna in filen på nytt, sparad "
+                       "som Excel-arbetsbok (.xlsx).")
     NO_ISSUES = "Inga fel eller anmärkningar."

@@ -9,7 +9,7 @@ are superseded. Nothing here touches files: the ledger's arrivals come in as a l
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,17 @@ def judged_now(verdict: str, errors: int, warnings: int) -> str:
     if verdict not in ACCEPTED or errors:
         return verdict
     return (Verdict.ACCEPTED_WITH_WARNINGS if warnings else Verdict.ACCEPTED).value
+
+
+def in_quarantine(arrivals: list[Arrival]) -> list[Arrival]:
+    """The arrivals with the quarantine they are in. A line an earlier version wrote has no
+    quarantine key; once a copy of its bytes has been judged to be harmful (its own line has
+    the key), the refused file of that line is in quarantine too: told from its line, never
+    read again. (A line's file accepted then stays as it was judged.)"""
+    codes = {a.sha256: a.quarantine for a in arrivals if a.quarantine is not None}
+    return [replace(a, quarantine=codes[a.sha256]) if a.quarantine is None
+            and a.sha256 in codes and a.verdict == Verdict.REJECTED.value else a
+            for a in arrivals]
 
 
 def order_key(arrival: Arrival) -> tuple[str, str, int, str]:

@@ -40,13 +40,14 @@ from .inbox import (
     unknown_folder,
 )
 from .issues import Issue, Report, make
-from .labels import Verdict
+from .labels import SubmissionState, Verdict
 from .ledger import (
     ACCEPTED,
     DUPLICATE,
     SUPERSEDED,
     StatusReport,
     department_status,
+    in_quarantine,
     judged_now,
     order_key,
     plural,
@@ -282,8 +283,12 @@ class RunSummary:
             out.append("Inga nya filer i inkorgen.")
         notices = []
         for arrival, report in self.new:
+            verdict = arrival.verdict
             if arrival.verdict == DUPLICATE:  # its one issue names the original
                 detail = "".join(f" ({i.message})" for i in report.issues)
+            elif arrival.quarantine is not None:  # the word Inlämningar and status have
+                verdict, detail = SubmissionState.QUARANTINED.value, \
+                    " (se säkerhetsvarningen nedan)"
             elif report.issues:
                 detail = f" ({plural(len(report.errors), 'fel', 'fel')}, " \
                          f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
@@ -295,7 +300,7 @@ class RunSummary:
             if arrival.identity in self.untold:
                 detail += (f"; togs emot {arrival.run[:16].replace('T', ' ')} av en körning som "
                            "avbröts innan den hann skriva sammanställningen")
-            out.append(f"  {arrival.shown}: {arrival.verdict}{detail}")
+            out.append(f"  {arrival.shown}: {verdict}{detail}")
             # (a copy of a quarantined file is a Dubblett: its report names no such code)
             codes = _admin_notices(report) or ([arrival.quarantine] if arrival.quarantine else [])
             notices += [_admin_line(arrival, code, self.quarantined.get(arrival.sha256))
@@ -531,6 +536,9 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
+    remarks = manifest.get("remarks")
+    if isinstance(remarks, list) and not set(remarks) <= archive.told_remarks(settings.register):
+        return None  # a night killed before it remembered telling them: the full run tells
     summary = RunSummary(settings.period, counted=counted,
                          missing=list(manifest.get("missing", [])), unchanged=True)
     codes = manifest.get("departments")
@@ -743,8 +751,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
         report.period = report.period or period
         verdict, department = report.verdict.value, report.department
         saved = saved_at.isoformat() if saved_at else None
-    # a copy of a quarantined file joins it there (its report says Dubblett)
-    quarantine = earlier.quarantine if earlier is not None else report.quarantine
+    # a copy of a quarantined file joins it there (its report says Dubblett); so does a copy
+    # of a file an earlier version archived without quarantine (its line has no such key),
+    # as the check of every inbox file (`_check_ready`) finds it harmful
+    quarantine = report.quarantine if earlier is None else \
+        earlier.quarantine or _judged_harmful(checked.get(path), sha)
     stored = archive.store(content, sha, quarantine=quarantine is not None)
     if quarantine is not None:
         summary.quarantined[sha] = stored
@@ -767,6 +778,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
     return _Taken(item, arrival, report, data, content)
+
+
+def _judged_harmful(outcome: Checked | None, sha: str) -> str | None:
+    """The quarantine code the check of an inbox file found in these bytes (`sha`), if any."""
+    return outcome[2].quarantine if outcome is not None and outcome[0] == sha else None
 
 
 def _held(item: InboxFile, sha: str, status: os.stat_result, later: str | None
@@ -1159,7 +1175,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     back from the cache."""
     import pandas as pd
 
-    rows, counted = states(arrivals, period)
+    rows, counted = states(in_quarantine(arrivals), period)
     summary.counted = counted
     summary.missing = [c for c in register.department_codes if c not in counted]
     fingerprint = _fingerprint(register.checksum, period, arrivals, settings.report)
@@ -1168,15 +1184,21 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     report_path = outbox / f"tertialrapport_{period}.docx"
     manifest_path = outbox / f"manifest_{period}.json"
     expected = [workbook_path] + ([report_path] if settings.report else [])
+    # the register's remarks, which the night tells (those not told before) after writing the
+    # manifest: a quiet night finds them here and runs in full if they are not remembered as
+    # told (a run killed in between)
+    remarks = sorted(remark_key(r) for r in register.remarks)
     before = _manifest(manifest_path)
     if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
         summary.unchanged = True
         if before.get("departments") != register.department_codes or \
-                before.get("held", []) != summary.held:
-            # what lets the next quiet nights be short: the register's department codes (not
-            # kept by an earlier version), and the files left to wait in the inbox tonight
+                before.get("held", []) != summary.held or before.get("remarks") != remarks:
+            # what lets the next quiet nights be short: the register's department codes and
+            # remarks (not kept by an earlier version), and the files left to wait in the inbox
+            # tonight
             before["departments"] = register.department_codes
             before["held"] = summary.held
+            before["remarks"] = remarks
             atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
                                .encode("utf-8"))
         _lapsed_as_written(summary, before)
@@ -1271,6 +1293,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "missing": summary.missing,
         "departments": register.department_codes,  # for a night with nothing new to read
         "held": summary.held,  # and the files it may pass over
+        "remarks": remarks,  # and the register remarks it must have told
         "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
                     "errors": errors} for a, errors in summary.lapsed],
     }
@@ -1304,6 +1327,8 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
             counts.get(a.identity, (a.errors, a.warnings))
         state = judged_now(state, errors, warnings)  # beside the counts it is shown with
+        if state == Verdict.REJECTED.value and a.quarantine is not None:
+            state = SubmissionState.QUARANTINED.value  # as `pipeline status` says it
         records.append({
             "department": a.department, "file": a.name, "folder": a.folder,
             "received": dt.datetime.fromisoformat(a.received),
@@ -1389,7 +1414,7 @@ def submission_status(settings: Settings) -> StatusReport:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
                             "läser filerna mot det ändrade registret.")
-    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in arrivals
+    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
                           if a.period == period and a.quarantine and a.verdict != DUPLICATE]
     try:
         scan = scan_inbox(settings, register.department_codes)

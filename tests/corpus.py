@@ -339,6 +339,38 @@ def dtd_entities_in_utf16(valid: bytes) -> bytes:
     return rezip(parts)
 
 
+@case("F12")
+def dtd_in_part_not_named_xml(valid: bytes) -> bytes:
+    """The DTD in a sheet whose part is named .dat (the workbook's relationships may name
+    any part): no reader goes by the name."""
+    return _dtd_sheet_moved(valid, "worksheets/sheet_data.dat")
+
+
+@case("F12")
+def dtd_in_sheet_named_as_a_picture(valid: bytes) -> bytes:
+    """The same, the sheet's part named as a picture (where an SVG's DTD is let be)."""
+    return _dtd_sheet_moved(valid, "media/image9.png")
+
+
+@case("F12")
+def picture_svg_with_doctype(valid: bytes) -> bytes:
+    """A picture, as SVG files from drawing programs often are, with a DTD that no reader of
+    ours parses: no attack (a pasted HTML page in xl/embeddings likewise)."""
+    return with_parts(valid, {"xl/media/image1.svg": (
+        b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg '
+        b'xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')})
+
+
+def _dtd_sheet_moved(valid: bytes, target: str) -> bytes:
+    parts = zip_parts(dtd_entities(valid))
+    part = sheet_part(valid, "Aktiviteter")
+    parts[f"xl/{target}"] = parts.pop(part)
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(part[3:].encode(), target.encode())
+    return rezip(parts)
+
+
 @case("F13")
 def external_link(valid: bytes) -> bytes:
     return with_parts(valid, {

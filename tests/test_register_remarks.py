@@ -243,3 +243,33 @@ def test_the_nightly_run_tells_a_register_remark_once_and_logs_it(replay_without
     assert told == [("register_start_missing_many", "Aktiviteter", None),
                     ("register_goal_without_activity", "KS-mål", "A23")]
 
+
+
+def test_a_register_remark_is_told_the_next_night_after_a_run_killed_before_remembering_it(
+        replay_without_starts, tmp_path, monkeypatch):
+    """A run killed after writing its manifest but before remembering the remarks it told
+    (its cron mail never sent) left the next night a quiet one, and the remark was never
+    told: the manifest now says which remarks its night told, and a quiet night whose
+    memory lacks them is a full one."""
+    from pipeline.archive import Archive
+
+    class Killed(BaseException):
+        pass
+
+    def killed(self, register, keys):
+        raise Killed
+
+    register_path, filled = replay_without_starts
+    config = _workspace(tmp_path, register_path)
+    shutil.copy(filled[0], tmp_path / "inbox" / filled[0].name)
+    with monkeypatch.context() as patch:
+        patch.setattr(Archive, "remember_remarks", killed)
+        with pytest.raises(Killed):
+            _run(config, "2024-01-10T02:00")
+    assert (tmp_path / "outbox" / "manifest_2023-T3.json").exists()
+    after = _run(config, "2024-01-11T02:00")
+    assert after.exit_code == 0, after.output
+    assert "Anmärkningar i registret register.xlsx (1)" in after.output
+    assert "saknar startdatum" in after.output
+    quiet = _run(config, "2024-01-12T02:00")  # told now, and remembered
+    assert "oförändrad" in quiet.output and "nmärkningar i registret" not in quiet.output

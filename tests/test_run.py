@@ -109,6 +109,26 @@ def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path, monkeyp
         if "ersätter" in str(r[5])]
     assert told == [("andra.xlsx", "Den här filen ersätter er tidigare inlämning för 2024-T2 "
                                    "från 2024-09-10. Det är den senaste filen som gäller.")]
+    assert_remarks_agree(workspace)
+
+
+def assert_remarks_agree(workspace):
+    """Each file's Anmärkningar on Inlämningar are the rows Datakvalitet lists for it as
+    Anmärkning: a notice about which file counts (it replaces an earlier one, two came the
+    same night) is Information, and does not make a file "Godkänd med anmärkningar"."""
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    quality = sheet_rows(book, "Datakvalitet")
+    submissions = [r for r in sheet_rows(book, "Inlämningar")[1:] if r[1] and r[7] is not None]
+    assert submissions
+    for row in submissions:
+        if row[5] == "Dubblett":
+            continue
+        listed = [q for q in quality if q[1] == row[1]]
+        assert row[8] == sum(q[2] == "Anmärkning" for q in listed), (row, listed)
+        assert row[7] == sum(q[2] == "Fel" for q in listed), (row, listed)
+    notices = [q for q in quality if "ersätter er tidigare" in str(q[5])
+               or "samma natt" in str(q[5])]
+    assert notices and all(q[2] == "Information" for q in notices), notices
 
 
 def test_a_rejected_newer_file_does_not_displace_the_accepted_one(workspace, tmp_path):
@@ -530,6 +550,120 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
     assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
+def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(workspace):
+    """The committee and the controller see the same word: a file with macros is no error for
+    its department to mend in a cell but a security matter (Karantän), on the workbook's
+    Inlämningar as in `pipeline status` and the night's own line; the department still has no
+    accepted file."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    drop(workspace, "UTB", name="trasig.xlsx", source=corpus_file(workspace, "UTB"))
+    night = run(workspace, "run")
+    assert night.exit_code == 1
+    assert "  SOC/makro.xlsm: Karantän (se säkerhetsvarningen nedan)\n" in night.output
+    assert "  UTB/trasig.xlsx: Ej godkänd (1 fel, 0 anmärkningar)\n" in night.output
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    rows = {r[1]: r for r in sheet_rows(book, "Inlämningar")[1:] if r[1]}
+    assert rows["makro.xlsm"][5] == "Karantän", rows["makro.xlsm"]
+    assert rows["trasig.xlsx"][5] == "Ej godkänd"  # an ordinary refusal keeps its word
+    note = inlamningar(workspace)
+    assert "Karantän: filen kan skada den som öppnar den" in note, note
+    assert "Karantän: SOC/makro.xlsm" in run(workspace, "status").output
+    summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
+    assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
+
+
+def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warning(workspace):
+    """A ledger line written before quarantine existed has no quarantine key, and the file's
+    bytes lie among the archive's files. A copy of it handed in now was a Dubblett without a
+    word to the administrator. The copy is judged as every file in the inbox is, and found
+    to have macros: it joins the quarantine with its warning, and from then on the earlier
+    line's file (the same bytes) is told as quarantined too, never read again."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    content = corpus.macros_vba_project(valid)
+    digest = hashlib.sha256(content).hexdigest()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    assert run(workspace, "run").exit_code == 1
+    archive = Archive(workspace / "archive")  # as an earlier version left it:
+    lines = [json.loads(x) for x in archive.ledger_path.read_text().splitlines()]
+    archive.ledger_path.write_text("".join(  # no quarantine key,
+        json.dumps({k: v for k, v in line.items() if k != "quarantine"}) + "\n"
+        for line in lines))
+    archive.blob_path(digest).parent.mkdir(parents=True)  # the bytes among the files
+    archive.quarantine_path(digest).rename(archive.blob_path(digest))
+    assert "Karantän" not in run(workspace, "status").output
+
+    (workspace / "inbox" / "SOC" / "igen.xlsm").write_bytes(content)
+    output = run(workspace, "run").output
+    assert "SOC/igen.xlsm: Dubblett" in output, output
+    assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in output
+    assert archive.quarantine_path(digest).read_bytes() == content
+    assert "Karantän: SOC/makro.xlsm (SOC," in run(workspace, "status").output
+    states = {r[1]: r[5] for r in sheet_rows(
+        workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")[1:] if r[1]}
+    assert states["makro.xlsm"] == "Karantän" and states["igen.xlsm"] == "Dubblett", states
+
+
+def dtd_found_late(valid):
+    """A file with an embedded object and a DTD in a sheet with a merge (which defusedxml
+    parses): with the byte scan blind to it, refused as unsafe after the parts' remarks were
+    found."""
+    from tests import corpus
+
+    parts = corpus.zip_parts(corpus.embedded_object(corpus.dtd_entities(valid)))
+    part = corpus.sheet_part(valid, "Aktiviteter")
+    parts[part] = parts[part].replace(
+        b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="Z1:Z2"/></mergeCells>'
+                         b"</worksheet>")
+    return corpus.rezip(parts)
+
+
+def test_a_quarantined_file_is_told_alike_on_its_first_night_and_on_a_rebuilt_one(
+        workspace, monkeypatch):
+    """A rebuilt night (the outbox deleted) tells a quarantined file from its ledger line,
+    never from its bytes: its first night told the same and no more. The remarks found in its
+    parts before its DTD was ("De har inte lästs in; bara cellerna … räknas") presumed a file
+    that is read; nothing of a quarantined file is."""
+    import pipeline.intake
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "sen.xlsx").write_bytes(dtd_found_late(valid))
+    with monkeypatch.context() as patch:  # found by defusedxml, the scan's second line
+        patch.setattr(pipeline.intake, "_UNSAFE_UTF8", ())
+        patch.setattr(pipeline.intake, "_UNSAFE_MARKERS", ())
+        first = run(workspace, "run")
+    assert "Säkerhetsvarning till administratören: SOC/sen.xlsx" in first.output, first.output
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+
+    def told():
+        return ([r for r in sheet_rows(book, "Datakvalitet") if r[1] == "sen.xlsx"],
+                [r[5:9] for r in sheet_rows(book, "Inlämningar") if r[1] == "sen.xlsx"])
+
+    night = told()
+    shutil.rmtree(workspace / "outbox")
+    assert "Inga nya filer" in run(workspace, "run").output
+    assert told() == night
+    quality, [(state, _, errors, warnings)] = night
+    assert (state, errors, warnings) == ("Karantän", 1, 0), night
+    assert [r[2] for r in quality] == ["Fel"] and "säkerhetsskäl" in quality[0][5], quality
+
+
+def corpus_file(workspace, code):
+    """A department's example file with an error: a status no list has."""
+    broken = workspace / f"{code}_trasig.xlsx"
+    book = openpyxl.load_workbook(next((SUBMISSIONS / code).glob("*.xlsx")))
+    book["Aktiviteter"]["H2"] = "pågånde"
+    book.save(broken)
+    return broken
+
+
 def test_a_refused_file_leaves_nothing_on_stderr_for_the_cron_mail(workspace):
     """A number no date can be in a date cell makes calamine's Rust code print a panic (and,
     with RUST_BACKTRACE set, its backtrace) to stderr, and openpyxl warns about it when the
@@ -862,6 +996,7 @@ def test_two_files_the_same_night_the_one_saved_last_counts(workspace, tmp_path)
         workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Datakvalitet"))
     assert "Vi fick två filer från Samhällsbyggnadsavdelningen för 2024-T2 samma natt" in quality
     assert "Den senast sparade (sen.xlsx) gäller" in quality
+    assert_remarks_agree(workspace)
 
 
 def test_a_run_leaves_the_callers_garbage_collector_as_it_was(workspace):

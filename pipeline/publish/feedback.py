@@ -195,7 +195,8 @@ def _ours(comment: Comment | None) -> bool:
     if comment is None:
         return False
     return (comment.author or "").strip() == AUTHOR or (comment.text or "").startswith(
-        (*(f"{severity.value}: " for severity in Severity), "Varning: "))
+        (*(f"{severity.value}: " for severity in (Severity.ERROR, Severity.WARNING)),
+         "Varning: "))
 
 
 def _clear_earlier_marks(book: Workbook) -> None:

@@ -42,8 +42,10 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
         style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
                                             "counts": {"align": "center"},
                                             "department": {"font_size": NAME_FONT_SIZE}}
-        if state in STATE_FILL:
-            style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
+        # a quarantined file is refused: the same colour, its own word
+        filled = SubmissionState.REJECTED.value if state == SubmissionState.QUARANTINED else state
+        if filled in STATE_FILL:
+            style["state"] = {"bg_color": STATE_FILL[SubmissionState(filled)]}
         else:
             style["state"] = {"font_color": GREY_TEXT}
         rows.append({"department": ctx.name(sub.get("department")),
@@ -56,7 +58,9 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
                      "sha256": _text(sub.get("sha256")), "_style": style})
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_FILES)
     sheet.freeze_panes(1, 0)
-    _notes(sheet, ctx, last + 2, len(columns), [WT.SUBMISSIONS_NOTE])
+    quarantined = any(row["state"] == SubmissionState.QUARANTINED for row in rows)
+    _notes(sheet, ctx, last + 2, len(columns),
+           [WT.SUBMISSIONS_NOTE, *([WT.QUARANTINE_NOTE] if quarantined else [])])
 
 
 def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
@@ -68,14 +72,16 @@ def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None
     for c, column in enumerate(columns):
         sheet.set_column(c, c, column.width)
     records = issues.to_dict("records") if not issues.empty else []
-    severity_order = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
+    severity_order = {Severity.ERROR.value: 0, Severity.WARNING.value: 1,
+                      Severity.INFO.value: 2}
     indexed = sorted(enumerate(records), key=lambda item: (
         _order(ctx, item[1].get("department")), _text(item[1].get("file")),
-        severity_order.get(_text(item[1].get("severity")), 2), item[0]))
+        severity_order.get(_text(item[1].get("severity")), 3), item[0]))
     rows = []
     for _, issue in indexed:
         severity = _text(issue.get("severity"))
-        fill = SEVERITY_FILL.get(Severity(severity)) if severity in severity_order else None
+        fill = SEVERITY_FILL.get(Severity(severity)) if severity in severity_order \
+            else None
         rows.append({"department": ctx.name(issue.get("department")),
                      "file": _text(issue.get("file")), "severity": severity,
                      "sheet": _text(issue.get("sheet")), "cell": _text(issue.get("cell")),

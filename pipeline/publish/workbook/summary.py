@@ -93,7 +93,8 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
         mine = sorted(by_department.get(code, []), key=when)
         counting = [r for r in mine if bool(r.get("counts")) and r.get("state") in
                     ACCEPTED_STATES]
-        rejected = [r for r in mine if r.get("state") == SubmissionState.REJECTED.value]
+        rejected = [r for r in mine if r.get("state") in (SubmissionState.REJECTED.value,
+                                                         SubmissionState.QUARANTINED.value)]
         if counting:
             best = counting[-1]
             received = _local(best.get("received"))
