@@ -85,6 +85,27 @@ def test_a_run_with_nothing_new_keeps_the_same_outputs(workspace):
     assert book.read_bytes() == before
 
 
+def test_the_first_night_after_an_upgrade_writes_the_outputs_anew(workspace, monkeypatch):
+    """A new version may show the same files otherwise (masked identity numbers, Karantän):
+    the night after the controller upgrades is no "oförändrad" one."""
+    import importlib.metadata
+
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    assert "Inget har ändrats" in run(workspace, "run").output
+    installed = importlib.metadata.version
+
+    def upgraded(name: str) -> str:
+        return "99.0.0" if name == "malsystem" else installed(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", upgraded)
+    result = run(workspace, "run")
+    assert result.exit_code == 0
+    assert "Inget har ändrats" not in result.output
+    assert "Skrev" in result.output and "sammanstallning_2024-T2.xlsx" in result.output
+    assert "Inget har ändrats" in run(workspace, "run").output  # and quiet again after it
+
+
 def test_a_newer_accepted_file_supersedes_the_older(workspace, tmp_path, monkeypatch):
     drop(workspace, "SOC", name="forsta.xlsx")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
