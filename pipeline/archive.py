@@ -102,7 +102,21 @@ class Archive:
         return path
 
     def read(self, sha256: str) -> bytes:
-        return self.blob_path(sha256).read_bytes()
+        path = self.blob_path(sha256)
+        if not path.exists() and self.quarantine_path(sha256).exists():
+            path = self.quarantine_path(sha256)  # moved there by `to_quarantine`
+        return path.read_bytes()
+
+    def to_quarantine(self, sha256: str) -> Path:
+        """Move a file's bytes from files/ to the quarantine: one an earlier version archived
+        as a workbook, which this version finds harmful (no .xlsx of it is left to open)."""
+        target = self.quarantine_path(sha256)
+        source = self.blob_path(sha256)
+        if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            fsync_dir(target.parent)
+        return target
 
     def arrivals(self) -> list[Arrival]:
         if not self.ledger_path.exists():

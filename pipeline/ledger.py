@@ -94,6 +94,8 @@ class StatusReport:
     judged: dict[str, tuple[int, int]] = field(default_factory=dict)
     # the period's files put in quarantine (Arrival.quarantine), with where their bytes are
     quarantined: list[tuple[Arrival, Path]] = field(default_factory=list)
+    # checksums of files an earlier version archived that the last run put in quarantine
+    harmful: set[str] = field(default_factory=set)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -111,7 +113,11 @@ class StatusReport:
                          if warnings and not errors else ")")
                 if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
                     line += " (försenad)"
-                if d.counted.sha256 in self.lapsed:
+                if d.counted.sha256 in self.harmful:
+                    line += ("; ligger nu i karantän (se nedan) och räknas inte: den här "
+                             "versionen av Målsystem bedömer att filen kan skada den som "
+                             "öppnar den")
+                elif d.counted.sha256 in self.lapsed:
                     line += ("; stämmer inte längre med registret och räknas inte (se senaste "
                              "körningen)")
                 if d.latest is not None and d.latest is not d.counted:

@@ -272,6 +272,9 @@ class RunSummary:
     remarks: list[Issue] = field(default_factory=list)
     remarks_total: int = 0
     quarantined: dict[str, Path] = field(default_factory=dict)  # checksum: where its bytes are
+    # files an earlier version archived as workbooks (without quarantine) that this version
+    # finds harmful, with the quarantine code: their bytes are moved to the quarantine
+    harmful: list[tuple[Arrival, str]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -309,7 +312,14 @@ class RunSummary:
         if self.waiting:
             out.append(f"Väntar till nästa körning (filen skrivs fortfarande eller är öppen): "
                        f"{', '.join(self.waiting)}")
+        harmful = {a.identity for a, _ in self.harmful}
+        for arrival, code in self.harmful:
+            out.append(_harmful_line(arrival))
+            out.append(_admin_line(arrival, code, self.quarantined.get(arrival.sha256),
+                                   earlier=True))
         for arrival, errors in self.lapsed:
+            if arrival.identity in harmful:
+                continue  # told above
             out.append(f"  {arrival.shown}: godkändes {arrival.received[:10]} men stämmer inte "
                        f"längre med registret ({plural(errors, 'fel', 'fel')}, se fliken "
                        f"Datakvalitet). Rätta registret, eller be {arrival.department} lämna in "
@@ -387,16 +397,33 @@ ADMIN_NOTICES = {
 }
 
 
-def _admin_line(arrival: Arrival, code: str, quarantined: Path | None) -> str:
+def _harmful_line(arrival: Arrival) -> str:
+    """A file an earlier version of Målsystem archived that this version finds harmful."""
+    when = arrival.received[:10]
+    if arrival.verdict in ACCEPTED:
+        return (f"  {arrival.shown}: godkändes {when} av en tidigare version av Målsystem, men "
+                "den här versionen bedömer att filen kan skada den som öppnar den (se "
+                "säkerhetsvarningen nedan), och den räknas inte längre. Be "
+                f"{arrival.department} lämna in filen på nytt, sparad som Excel-arbetsbok "
+                "(.xlsx); till dess saknas avdelningens uppgifter i sammanställningen.")
+    return (f"  {arrival.shown}: lämnades in {when} och togs inte emot; den här versionen av "
+            "Målsystem bedömer dessutom att filen kan skada den som öppnar den (se "
+            "säkerhetsvarningen nedan).")
+
+
+def _admin_line(arrival: Arrival, code: str, quarantined: Path | None, *,
+                earlier: bool = False) -> str:
     if quarantined is None:
         return (f"Till administratören: {arrival.shown} {ADMIN_NOTICES[code]} Filen är "
                 f"arkiverad ({arrival.sha256[:10]}) men har inte lästs; öppna den inte i Excel.")
     # (a file directly in the inbox has no department: its _meta is never read)
     ask = f"fråga {arrival.department} om filen kommer därifrån" if arrival.department else \
         "ta reda på vem som lämnade in den"
+    where = (f"En tidigare version av Målsystem arkiverade den som arbetsbok; den ligger nu i "
+             f"karantän: {quarantined}") if earlier else \
+        f"Filen har inte lästs in och ligger i karantän: {quarantined}"
     return (f"Säkerhetsvarning till administratören: {arrival.shown} {ADMIN_NOTICES[code]} "
-            f"Filen har inte lästs in och ligger i karantän: {quarantined}. Öppna den inte, och "
-            f"{ask}.")
+            f"{where}. Öppna den inte, och {ask}.")
 
 
 def _admin_notices(report: Report) -> list[str]:
@@ -553,7 +580,7 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         return None
     else:
         _tell_inbox(summary, first, nights_open, [])
-    _lapsed_as_written(summary, manifest)
+    _lapsed_as_written(summary, manifest, arrivals, archive)
     _name_refused(summary, rows)
     return summary
 
@@ -1201,7 +1228,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
             before["remarks"] = remarks
             atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
                                .encode("utf-8"))
-        _lapsed_as_written(summary, before)
+        _lapsed_as_written(summary, before, arrivals, archive)
         _drop_lapsed(summary, register)
         _name_refused(summary, rows)
         return
@@ -1224,6 +1251,12 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
             untold.append((arrival, report or Report(file=arrival.name)))
             if arrival.quarantine is not None:  # told as tonight's are, with where it lies
                 summary.quarantined[arrival.sha256] = archive.quarantine_path(arrival.sha256)
+        if report is not None and report.quarantine is not None and arrival.quarantine is None:
+            # archived by an earlier version, whose checks let it through as a workbook: this
+            # version finds it harmful (a DTD in a part not named .xml), so it joins the
+            # quarantine (its ledger line stays as it was written)
+            summary.quarantined[arrival.sha256] = archive.to_quarantine(arrival.sha256)
+            summary.harmful.append((arrival, report.quarantine))
         if report is not None:
             counts[arrival.identity] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
@@ -1259,7 +1292,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     with _phase(archive, "merge"):
         merged, previous = _merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = _as_of(register, period, counted)
-    submissions = _submissions_frame(rows, counted, counts)
+    submissions = _submissions_frame(rows, counted, counts,
+                                     {a.identity for a, _ in summary.harmful})
     issue_frame = pd.DataFrame(
         [{"department": i.department, "file": i.file, "severity": i.severity.value,
           "sheet": i.sheet or "", "cell": i.cell or "", "message": i.message}
@@ -1296,6 +1330,10 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         "remarks": remarks,  # and the register remarks it must have told
         "lapsed": [{"department": a.department, "name": a.name, "sha256": a.sha256,
                     "errors": errors} for a, errors in summary.lapsed],
+        # and the files an earlier version archived that this one put in quarantine
+        "harmful": [{"department": a.department, "name": a.name, "sha256": a.sha256,
+                     "received": a.received, "quarantine": code}
+                    for a, code in summary.harmful],
     }
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
@@ -1315,10 +1353,12 @@ def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
 
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival],
-                       counts: dict[tuple[str, str, str, int], tuple[int, int]]
+                       counts: dict[tuple[str, str, str, int], tuple[int, int]],
+                       harmful: set[tuple[str, str, str, int]] | None = None
                        ) -> pd.DataFrame:
     """Inlämningar. counts: each file's errors and warnings as judged now (against tonight's
-    register), the ones Datakvalitet lists; the ledger's are from when it came in."""
+    register), the ones Datakvalitet lists; the ledger's are from when it came in. harmful:
+    the files an earlier version archived that this one put in quarantine."""
     import pandas as pd
 
     records = []
@@ -1327,7 +1367,8 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
             counts.get(a.identity, (a.errors, a.warnings))
         state = judged_now(state, errors, warnings)  # beside the counts it is shown with
-        if state == Verdict.REJECTED.value and a.quarantine is not None:
+        if state == Verdict.REJECTED.value and a.quarantine is not None or \
+                a.identity in (harmful or ()):
             state = SubmissionState.QUARANTINED.value  # as `pipeline status` says it
         records.append({
             "department": a.department, "file": a.name, "folder": a.folder,
@@ -1361,9 +1402,20 @@ def _manifest(path: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _lapsed_as_written(summary: RunSummary, manifest: dict[str, Any]) -> None:
+def _lapsed_as_written(summary: RunSummary, manifest: dict[str, Any], arrivals: list[Arrival],
+                       archive: Archive) -> None:
     """On a night that leaves the outputs as they are: the counted files that the night which
-    wrote them found no longer pass, told again and not counted."""
+    wrote them found no longer pass, told again and not counted; and those of an earlier
+    version's files it put in quarantine."""
+    for item in manifest.get("harmful", []):
+        if not isinstance(item, dict) or not isinstance(item.get("quarantine"), str):
+            continue
+        found = next((a for a in arrivals if a.sha256 == item.get("sha256")
+                      and a.name == item.get("name") and a.received == item.get("received")),
+                     None)
+        if found is not None:
+            summary.harmful.append((found, item["quarantine"]))
+            summary.quarantined[found.sha256] = archive.quarantine_path(found.sha256)
     for item in manifest.get("lapsed", []):
         arrival = summary.counted.get(item.get("department") or "")
         if arrival is not None and arrival.sha256 == item.get("sha256"):
@@ -1414,8 +1466,15 @@ def submission_status(settings: Settings) -> StatusReport:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
                             "läser filerna mot det ändrade registret.")
-    status.quarantined = [(a, archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
-                          if a.period == period and a.quarantine and a.verdict != DUPLICATE]
+    # and the files of an earlier version the last run put in quarantine (`RunSummary.harmful`)
+    harmful = {str(i.get("sha256")): i["quarantine"] for i in manifest.get("harmful", [])
+               if isinstance(i, dict) and isinstance(i.get("quarantine"), str)}
+    status.harmful = set(harmful)
+    status.quarantined = [
+        (replace(a, quarantine=a.quarantine or harmful.get(a.sha256)),
+         archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
+        if a.period == period and (a.quarantine or a.sha256 in harmful)
+        and a.verdict != DUPLICATE]
     try:
         scan = scan_inbox(settings, register.department_codes)
     except ConfigError as exc:  # no inbox: the next run will stop on it
