@@ -1314,6 +1314,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
         summary.outputs.append(report_path)
     manifest = {
         "version": MANIFEST_VERSION, "period": period, "fingerprint": fingerprint,
+        "malsystem": _installed_version(),  # which version judged the files (`pipeline status`)
         "register": {"path": str(register.source), "sha256": register.checksum},
         "inputs": [{"name": a.name, "folder": a.folder, "sha256": a.sha256,
                     "received": a.received, "department": a.department, "state": state,
@@ -1381,13 +1382,17 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     return pd.DataFrame(records, columns=columns)
 
 
+def _installed_version() -> str:
+    from importlib.metadata import version
+
+    return version("malsystem")
+
+
 def _fingerprint(register_sha: str, period: str, arrivals: list[Arrival], report: bool) -> str:
     """What the period's outputs are made from: the register, and the files of the period and
     of the periods before it, with their states (the earlier ones give Föregående status, and
     a late file counted for one of them with `--period` must show in this period's outputs)."""
-    from importlib.metadata import version
-
-    parts = [register_sha, period, str(report), version("malsystem")]
+    parts = [register_sha, period, str(report), _installed_version()]
     for each in sorted({a.period for a in arrivals if a.period and a.period <= period}):
         rows, _ = states(arrivals, each)
         parts += [f"{each}:{a.sha256}:{a.received}:{state}" for a, state in rows]
@@ -1462,6 +1467,12 @@ def submission_status(settings: Settings) -> StatusReport:
                 and item.get("state") != DUPLICATE:  # a copy is not judged; its original is
             status.judged[str(item.get("sha256"))] = (int(item.get("errors") or 0),
                                                       item["warnings"])
+    if manifest and manifest.get("malsystem") != _installed_version():
+        # (0.1.0 kept no version in the manifest)
+        status.notes.append("Målsystem har uppdaterats sedan den senaste körningen. "
+                            "Godkännanden och anmärkningar ovan är den tidigare versionens; "
+                            "nästa körning läser alla filer på nytt med den här versionens "
+                            "kontroller och skriver sammanställningen på nytt.")
     if edited:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "

@@ -8,6 +8,7 @@ import json
 import openpyxl
 
 from pipeline.archive import Archive
+from tests.conftest import EXAMPLE_REGISTER
 from tests.corpus import dtd_in_part_not_named_xml, rezip, zip_parts
 from tests.test_run import SUBMISSIONS, inlamningar, run, sheet_rows
 
@@ -71,7 +72,8 @@ def old_archive(workspace, files: list[dict]) -> Archive:
     book.active.append(["Genomfört enligt plan. Kontakt: Anna Svensson " + PERSONNUMMER])
     book.save(outbox / "sammanstallning_2024-T2.xlsx")
     manifest = {"version": 1, "period": "2024-T2", "fingerprint": "1" * 64,
-                "register": {"path": "register.xlsx", "sha256": "2" * 64}, "inputs": inputs,
+                "register": {"path": str(EXAMPLE_REGISTER), "sha256": hashlib.sha256(
+                    EXAMPLE_REGISTER.read_bytes()).hexdigest()}, "inputs": inputs,
                 "outputs": [{"path": "sammanstallning_2024-T2.xlsx", "sha256": "3" * 64}],
                 "missing": [], "departments": ["STAB", "EKO", "UTB", "SBA", "SOC"],
                 "held": [], "lapsed": []}
@@ -168,3 +170,21 @@ def test_the_first_night_after_the_upgrade_rewrites_the_outputs_from_the_old_arc
     assert "remarks" in manifest
     assert archive.ledger_path.read_text(encoding="utf-8") == before
     assert "Inget har ändrats" in run(workspace, "run").output
+
+
+def test_status_before_the_first_night_says_the_judgments_are_the_earlier_versions(
+        workspace, tmp_path):
+    """Upgraded in the morning, `pipeline status` before the night: the remarks it shows are
+    the ones the earlier version found (no personnummer remark yet), and it says so; after the
+    night, which judged every file anew, it does not."""
+    old_archive(workspace, [
+        {"department": "SOC", "name": "soc.xlsx", "received": "2024-09-01T02:00:00",
+         "content": _with_personnummer(_source("SOC"), tmp_path), "verdict": "Godkänd"}])
+    status = run(workspace, "status")
+    assert status.exit_code == 0, status.output
+    assert "Målsystem har uppdaterats sedan den senaste körningen" in status.output
+    assert "nästa körning läser alla filer på nytt" in status.output
+    assert run(workspace, "run").exit_code == 0
+    after = run(workspace, "status")
+    assert "har uppdaterats" not in after.output
+    assert "soc.xlsx, 1 anmärkning)" in after.output  # the personnummer remark, judged anew
