@@ -121,11 +121,11 @@ class StatusReport:
                     line += ("; stämmer inte längre med registret och räknas inte (se senaste "
                              "körningen)")
                 if d.latest is not None and d.latest is not d.counted:
-                    line += f"; senare fil {d.latest.name} är {d.latest.verdict.lower()}"
+                    line += f"; senare fil {d.latest.name} {self._judged_as(d.latest)}"
             elif d.latest is not None:
                 line = (f"{d.code:<6} {d.name}: ingen godkänd fil; senaste "
                         f"({d.latest.name}, {d.latest.received[:16].replace('T', ' ')}) "
-                        f"är {d.latest.verdict.lower()}")
+                        f"{self._judged_as(d.latest)}")
             else:
                 line = f"{d.code:<6} {d.name}: saknas"
                 if days < 0:
@@ -148,6 +148,13 @@ class StatusReport:
             out.append(f"{_waiting_note(self.in_inbox[''], ' direkt')}, utanför "
                        "avdelningarnas mappar")
         return out + self.notes
+
+    def _judged_as(self, arrival: Arrival) -> str:
+        """A quarantined file is no refusal to mend but a security matter: the word the
+        night's line and the workbook's Inlämningar use (listed below the departments)."""
+        if any(arrival.sha256 == kept.sha256 for kept, _ in self.quarantined):
+            return "ligger i karantän"
+        return f"är {arrival.verdict.lower()}"
 
 
 # Why a file is in quarantine, as `pipeline status` says it (issues.QUARANTINE)

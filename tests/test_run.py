@@ -592,7 +592,11 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     assert rows["trasig.xlsx"][5] == "Ej godkänd"  # an ordinary refusal keeps its word
     note = inlamningar(workspace)
     assert "Karantän: filen kan skada den som öppnar den" in note, note
-    assert "Karantän: SOC/makro.xlsm" in run(workspace, "status").output
+    status = run(workspace, "status").output
+    assert "Karantän: SOC/makro.xlsm" in status
+    soc = next(line for line in status.splitlines() if line.startswith("SOC "))
+    assert soc.startswith("SOC    Sociala avdelningen: ingen godkänd fil; senaste (makro.xlsm, ")
+    assert soc.endswith(") ligger i karantän"), soc
     summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
     assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
 
