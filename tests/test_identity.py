@@ -277,3 +277,34 @@ def test_a_personnummer_in_a_comment_is_told_masked_in_the_outputs_and_archived_
     [template] = (tmp_path / "mallar").glob("*.xlsx")
     assert "850312" not in xml_text(template)
     assert "Anna S ([personnummer borttaget])" in xml_text(template)
+
+
+def test_two_own_activities_told_apart_only_by_a_personnummer_stay_two(workspace, tmp_path):
+    """Masked, their titles are alike; the id of a new activity is made from its title and
+    start, and the second must not take the first's (one would vanish from the follow-up,
+    its status written over the other's)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    sheet = book["Aktiviteter"]
+    for row, (person, status) in enumerate((("850312-1231", "Pågående enligt plan"),
+                                            ("900101-1239", "Försenad")), start=17):
+        for column, value in zip("BCDEHI", ("3.1.1", f"Stödsamtal {person}",
+                                            dt.datetime(2024, 3, 1), dt.datetime(2024, 12, 1),
+                                            status, "Se planen."), strict=True):
+            sheet[f"{column}{row}"] = value
+    (workspace / "inbox" / "STAB").mkdir()
+    book.save(workspace / "inbox" / "STAB" / "Stab T2 2024.xlsx")
+
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sheets = openpyxl.load_workbook(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                    read_only=True)
+    rows = [row for row in sheets["Aktiviteter"].iter_rows(values_only=True)
+            if "Stödsamtal [personnummer borttaget]" in row]
+    assert sorted(row[6] for row in rows) == ["Försenad", "Pågående enligt plan"]
+    assert len({row[0] for row in rows}) == 2  # each its own id
