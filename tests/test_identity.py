@@ -308,3 +308,15 @@ def test_two_own_activities_told_apart_only_by_a_personnummer_stay_two(workspace
             if "Stödsamtal [personnummer borttaget]" in row]
     assert sorted(row[6] for row in rows) == ["Försenad", "Pågående enligt plan"]
     assert len({row[0] for row in rows}) == 2  # each its own id
+
+
+@pytest.mark.parametrize("joint", [",", "/", ";"])
+def test_numbers_listed_without_a_space_are_each_found(joint):
+    first, second = "850312-1231", identity(dt.date(1990, 1, 1), 123, form="YYYYMMDD-NNNN")
+    text = f"Berörda: {first}{joint}{second}{joint}9001011239."
+    assert kinds(text) == [PERSONAL] * 3
+    assert mask_identity_numbers(text) == f"Berörda: [personnummer borttaget]{joint}" \
+        f"[personnummer borttaget]{joint}[personnummer borttaget]."
+    # an amount with its decimals, or a longer number, is still no list
+    assert kinds("Utfall 8503121231,50 kr") == kinds("Utfall 8503121231/50 kr") == []
+    assert kinds(f"Nr 12{joint}850312-1231-5") == []
