@@ -320,3 +320,28 @@ def test_numbers_listed_without_a_space_are_each_found(joint):
     # an amount with its decimals, or a longer number, is still no list
     assert kinds("Utfall 8503121231,50 kr") == kinds("Utfall 8503121231/50 kr") == []
     assert kinds(f"Nr 12{joint}850312-1231-5") == []
+
+
+def test_a_file_name_is_never_masked_in_a_message(workspace):
+    """A name with a date and time in it ("…_20240801-0805") may pass for a personnummer;
+    the name stands as it is in the Fil column, the night's lines and the ledger, so a
+    message that masked it would name a file no one can find."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    handed_in = next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx"))
+    folder = workspace / "inbox" / "STAB"
+    folder.mkdir()
+
+    def run():
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                  catch_exceptions=False)
+
+    shutil.copy(handed_in, folder / "Stab_T2_20240801-0805.xlsx")
+    assert run().exit_code == 0
+    shutil.copy(handed_in, folder / "Stab T2 kopia.xlsx")
+    result = run()
+    assert "Filen Stab T2 kopia.xlsx är identisk med STAB/Stab_T2_20240801-0805.xlsx" in \
+        result.output, result.output
