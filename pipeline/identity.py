@@ -41,6 +41,11 @@ _CANDIDATE = re.compile(
     rf"(?P<century>\d\d)??(?P<date>\d{{6}})(?P<sep>[{SEPARATORS}]?)(?P<serial>\d{{4}})"
     r"(?!\d)(?![-./:,]\d)")  # nor the beginning of one: …-1234-5, 8503121234,50 (an amount)
 _SIX_DIGITS = re.compile(r"\d{6}")
+# Numbers listed with no space after the comma ("850312-1231,900101-1239"): such a comma (or
+# / or ;) between two whole candidates is read as a space, not as a part of one longer number.
+_LIST_JOINT = re.compile(
+    rf"[,/;](?:(?<=\d{{6}}[{SEPARATORS}]\d{{4}}.)|(?<=\d{{10}}.))"  # the mark first: fast
+    rf"(?=(?:\d\d)?\d{{6}}[{SEPARATORS}]?\d{{4}}(?!\d))")
 # Without a separator, ten digits may be an amount in kronor ("8503121234 kr")…
 _AMOUNT_UNIT = re.compile(r"\s?(kr\b|kronor\b|tkr\b|mnkr\b|mkr\b|sek\b|:-)", re.IGNORECASE)
 # …or a Swedish phone number in national form (every one begins with 0) after a word that
@@ -57,7 +62,8 @@ def find_identity_numbers(text: str) -> list[IdentityNumber]:
     if not isinstance(text, str) or len(text) < 10 or _SIX_DIGITS.search(text) is None:
         return []  # most texts: a scan for six digits in a row costs a fifth of the full one
     found = []
-    for match in _CANDIDATE.finditer(text):
+    scanned = _LIST_JOINT.sub(" ", text)  # as long as the text: the places stay the same
+    for match in _CANDIDATE.finditer(scanned):
         kind = _identity(match)
         if kind is not None and not _other_number(text, match):
             found.append(IdentityNumber(match.start(), match.end(), kind))

@@ -531,12 +531,19 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
     if found is not None:
         fill.setdefault("värde", found)
     fill.setdefault("flik", sheet or "")
-    message = template.format(**{k: _quote(_shown(v)) if k in QUOTED else _shown(v)
+    message = template.format(**{k: _quote(_shown(v)) if k in QUOTED else
+                                 _show(v) if k in FILE_NAMES else _shown(v)
                                  for k, v in fill.items()})
     column = params.get("kolumn") or params.get("rubrik")
     return Issue(code=code, severity=severity, message=message, sheet=sheet, cell=cell,
                  found=None if found is None else _shown(found),
                  column=None if column is None else str(column))
+
+
+# A file's name is told as it is: the Fil column, the night's lines and the ledger show it so,
+# and a name with a date and time in it ("Stab_20240801-0805.xlsx") may pass for a
+# personnummer; masked, it would name a file no one can find.
+FILE_NAMES = frozenset({"fil", "fil1", "fil2", "tidigare"})
 
 
 def _shown(value: object) -> str:

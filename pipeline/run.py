@@ -1114,13 +1114,14 @@ def _last_year_answers(archive: Archive, register: Register, period: str,
 # a digest of the files (`Archive.cached(digest, _REPORTED)`): every night of the year's first
 # period, `pipeline templates` and `pipeline report` ask for the same, and reading the files
 # again takes about a second at 300 departments.
-_REPORTED = "reported-statuses-1"
+_REPORTED = "reported-statuses-2"  # -2: the comments with their personnummer masked
 
 
 def _reported(archive: Archive, counted: dict[str, Arrival]
               ) -> list[tuple[str, str, str, str]]:
     """Each counted file's activity rows with a status, as (department, activity id in
     casefold, status, comment), read from the archived bytes."""
+    from .identity import mask_identity_numbers
     from .intake import parse_submission
     from .labels import TEMPLATE_COLUMNS, Status, TemplateSheet
     from .normalize import clean_text, parse_choice
@@ -1148,8 +1149,12 @@ def _reported(archive: Archive, counted: dict[str, Arrival]
         for _, values in table.rows:
             status = parse_choice(values.get("status"), statuses)[0]
             if status is not None:
+                # shown as Föregående kommentar: masked as the department's file was for
+                # the outputs of its own night (answers.Context.identity_numbers)
+                comment = mask_identity_numbers(clean_text(values.get("comment"),
+                                                           multiline=True))
                 rows.append((code, clean_text(values.get("activity_id")).casefold(), str(status),
-                             clean_text(values.get("comment"), multiline=True)))
+                             comment))
     if whole:
         archive.cache(digest, _REPORTED, rows)
     return rows

@@ -650,3 +650,25 @@ def test_last_years_files_are_read_once_for_the_years_first_period(workspace, re
              for r in rows_of(workspace / "outbox" / "sammanstallning_2025-T1.xlsx",
                               "Aktiviteter") if r.get("Avdelning") == "Sociala avdelningen"}
     assert shown["A3.1.1-03"] not in ("", None)
+
+
+def test_last_years_comment_with_a_personnummer_is_masked_in_the_years_first_templates(
+        workspace, register_copy):
+    """2025-T1's Föregående kommentar is read from 2024-T3's archived files, not from that
+    night's outputs: a personnummer in it is masked there too, as in every other output."""
+    config = workspace / "pipeline.toml"
+    out, t3 = soc_2024_t3(workspace, config, seed=3)
+    book = openpyxl.load_workbook(t3)
+    sheet = book["Aktiviteter"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "A3.1.1-03")
+    sheet.cell(row, 9).value = "Samtal med 850312-1231 bokat."
+    book.save(t3)
+    night_with(workspace, config, "SOC", "t3.xlsx", t3)
+
+    register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"])
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    assert invoke(config, "templates", "--department", "SOC", "--out", str(out)).exit_code == 0
+    rows = {r["Aktivitets-id"]: r for r in rows_of(out / "SOC_2025-T1_mall.xlsx", "Aktiviteter")}
+    assert rows["A3.1.1-03"]["Föregående kommentar"] == \
+        "Samtal med [personnummer borttaget] bokat."

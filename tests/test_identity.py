@@ -277,3 +277,71 @@ def test_a_personnummer_in_a_comment_is_told_masked_in_the_outputs_and_archived_
     [template] = (tmp_path / "mallar").glob("*.xlsx")
     assert "850312" not in xml_text(template)
     assert "Anna S ([personnummer borttaget])" in xml_text(template)
+
+
+def test_two_own_activities_told_apart_only_by_a_personnummer_stay_two(workspace, tmp_path):
+    """Masked, their titles are alike; the id of a new activity is made from its title and
+    start, and the second must not take the first's (one would vanish from the follow-up,
+    its status written over the other's)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    sheet = book["Aktiviteter"]
+    for row, (person, status) in enumerate((("850312-1231", "Pågående enligt plan"),
+                                            ("900101-1239", "Försenad")), start=17):
+        for column, value in zip("BCDEHI", ("3.1.1", f"Stödsamtal {person}",
+                                            dt.datetime(2024, 3, 1), dt.datetime(2024, 12, 1),
+                                            status, "Se planen."), strict=True):
+            sheet[f"{column}{row}"] = value
+    (workspace / "inbox" / "STAB").mkdir()
+    book.save(workspace / "inbox" / "STAB" / "Stab T2 2024.xlsx")
+
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sheets = openpyxl.load_workbook(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                    read_only=True)
+    rows = [row for row in sheets["Aktiviteter"].iter_rows(values_only=True)
+            if "Stödsamtal [personnummer borttaget]" in row]
+    assert sorted(row[6] for row in rows) == ["Försenad", "Pågående enligt plan"]
+    assert len({row[0] for row in rows}) == 2  # each its own id
+
+
+@pytest.mark.parametrize("joint", [",", "/", ";"])
+def test_numbers_listed_without_a_space_are_each_found(joint):
+    first, second = "850312-1231", identity(dt.date(1990, 1, 1), 123, form="YYYYMMDD-NNNN")
+    text = f"Berörda: {first}{joint}{second}{joint}9001011239."
+    assert kinds(text) == [PERSONAL] * 3
+    assert mask_identity_numbers(text) == f"Berörda: [personnummer borttaget]{joint}" \
+        f"[personnummer borttaget]{joint}[personnummer borttaget]."
+    # an amount with its decimals, or a longer number, is still no list
+    assert kinds("Utfall 8503121231,50 kr") == kinds("Utfall 8503121231/50 kr") == []
+    assert kinds(f"Nr 12{joint}850312-1231-5") == []
+
+
+def test_a_file_name_is_never_masked_in_a_message(workspace):
+    """A name with a date and time in it ("…_20240801-0805") may pass for a personnummer;
+    the name stands as it is in the Fil column, the night's lines and the ledger, so a
+    message that masked it would name a file no one can find."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    handed_in = next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx"))
+    folder = workspace / "inbox" / "STAB"
+    folder.mkdir()
+
+    def run():
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                  catch_exceptions=False)
+
+    shutil.copy(handed_in, folder / "Stab_T2_20240801-0805.xlsx")
+    assert run().exit_code == 0
+    shutil.copy(handed_in, folder / "Stab T2 kopia.xlsx")
+    result = run()
+    assert "Filen Stab T2 kopia.xlsx är identisk med STAB/Stab_T2_20240801-0805.xlsx" in \
+        result.output, result.output
