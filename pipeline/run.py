@@ -555,7 +555,7 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
     except (OSError, ValueError):
         return None
-    if manifest.get("register", {}).get("sha256") != register_sha:
+    if not _in_shape(manifest) or manifest["register"].get("sha256") != register_sha:
         return None
     arrivals = archive.arrivals()
     rows, counted = states(arrivals, settings.period)
@@ -563,8 +563,7 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
-    remarks = manifest.get("remarks")
-    if isinstance(remarks, list) and not set(remarks) <= archive.told_remarks(settings.register):
+    if not set(manifest.get("remarks", [])) <= archive.told_remarks(settings.register):
         return None  # a night killed before it remembered telling them: the full run tells
     summary = RunSummary(settings.period, counted=counted,
                          missing=list(manifest.get("missing", [])), unchanged=True)
@@ -583,6 +582,17 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     _lapsed_as_written(summary, manifest, arrivals, archive)
     _name_refused(summary, rows)
     return summary
+
+
+def _in_shape(manifest: object) -> bool:
+    """A manifest as a run writes it, in the parts a quiet night relies on (one edited by
+    hand, or cut short, means a full run, which writes it anew)."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("register"), dict):
+        return False
+    outputs, remarks = manifest.get("outputs", []), manifest.get("remarks", [])
+    return isinstance(outputs, list) and isinstance(remarks, list) and \
+        all(isinstance(o, dict) and isinstance(o.get("path"), str) for o in outputs) and \
+        all(isinstance(r, str) for r in remarks)
 
 
 def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
@@ -1221,7 +1231,8 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     # told (a run killed in between)
     remarks = sorted(remark_key(r) for r in register.remarks)
     before = _manifest(manifest_path)
-    if before.get("fingerprint") == fingerprint and all(p.exists() for p in expected):
+    if _in_shape(before) and before.get("fingerprint") == fingerprint and \
+            all(p.exists() for p in expected):
         summary.unchanged = True
         if before.get("departments") != register.department_codes or \
                 before.get("held", []) != summary.held or before.get("remarks") != remarks:

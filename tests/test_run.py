@@ -85,6 +85,19 @@ def test_a_run_with_nothing_new_keeps_the_same_outputs(workspace):
     assert book.read_bytes() == before
 
 
+@pytest.mark.parametrize("edit", [{"remarks": [["A", 1]]}, {"remarks": "x"},
+                                  {"outputs": [{"sökväg": "x.xlsx"}]}, {"register": "x"}])
+def test_a_manifest_edited_by_hand_means_a_full_run_not_a_traceback(workspace, edit):
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    path = workspace / "outbox" / "manifest_2024-T2.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **edit}), encoding="utf-8")
+    result = run(workspace, "run")
+    assert result.exit_code == 0, result.output
+    assert "Inget har ändrats" not in result.output and "manifest_2024-T2.json" in result.output
+    assert "Inget har ändrats" in run(workspace, "run").output  # written anew, as it should be
+
+
 def test_the_first_night_after_an_upgrade_writes_the_outputs_anew(workspace, monkeypatch):
     """A new version may show the same files otherwise (masked identity numbers, Karantän):
     the night after the controller upgrades is no "oförändrad" one."""
