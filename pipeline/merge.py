@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import IDENTITY_MASKS, NOT_REPORTED, STATUS_SEVERITY, Assessment, Status
+from .labels import NOT_REPORTED, STATUS_SEVERITY, Assessment, Status
 from .register import Register
 from .validate import SubmissionData
 
@@ -105,12 +105,12 @@ def assign_own_ids(data: SubmissionData) -> SubmissionData:
     ids: list[str] = []
     for row in frame[missing].itertuples():
         activity_id = own_activity_id(data.department, row.title, row.start)
-        # Titles told apart only by a personal identity number are alike once it is masked
-        # (validate._masked): the second such activity gets an id of its own, by its place
-        # among them, instead of taking the first's and vanishing into it.
+        # Two new activities of the same title and start (two goals, two end dates; or titles
+        # told apart only by a personal identity number, alike once it is masked by
+        # validate._masked): the second gets an id of its own, by its place among them,
+        # instead of taking the first's and vanishing into it, its status over the first's.
         n = 1
-        while activity_id in ids and isinstance(row.title, str) and \
-                any(mask in row.title for mask in IDENTITY_MASKS.values()):
+        while activity_id in ids:
             n += 1
             activity_id = own_activity_id(data.department, f"{row.title}|{n}", row.start)
         ids.append(activity_id)

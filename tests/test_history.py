@@ -672,3 +672,28 @@ def test_last_years_comment_with_a_personnummer_is_masked_in_the_years_first_tem
     rows = {r["Aktivitets-id"]: r for r in rows_of(out / "SOC_2025-T1_mall.xlsx", "Aktiviteter")}
     assert rows["A3.1.1-03"]["Föregående kommentar"] == \
         "Samtal med [personnummer borttaget] bokat."
+
+
+def test_two_new_activities_of_the_same_title_and_start_stay_two(workspace):
+    """A new activity's id is made from its title and start: two of the same title and start
+    (toward two goals, with two end dates) took one id, and the committee read one row with
+    the first's end date and the second's status."""
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    sheet = book["Aktiviteter"]
+    for row, (goal, end, status) in enumerate((("3.1.1", dt.datetime(2024, 6, 1), "Avslutad enligt plan"),
+                                               ("3.1.2", dt.datetime(2024, 12, 1), "Försenad")),
+                                              start=17):
+        for column, value in zip("BCDEHI", (goal, "Stödsamtal", dt.datetime(2024, 3, 1), end,
+                                            status, "Se planen."), strict=True):
+            sheet[f"{column}{row}"] = value
+    (workspace / "inbox" / "STAB").mkdir()
+    book.save(workspace / "inbox" / "STAB" / "Stab T2 2024.xlsx")
+    assert invoke(workspace / "pipeline.toml", "run").exit_code == 0
+    rows = rows_of(workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Aktiviteter")
+    own = sorted((r["KS-mål-id"], r["Slutdatum"].date(), r["Status"]) for r in rows
+                 if r["Aktivitet"] == "Stödsamtal")
+    assert own == [("3.1.1", dt.date(2024, 6, 1), "Avslutad enligt plan"),
+                   ("3.1.2", dt.date(2024, 12, 1), "Försenad")]
+    assert len({r["Aktivitets-id"] for r in rows if r["Aktivitet"] == "Stödsamtal"}) == 2
