@@ -438,3 +438,32 @@ def test_every_table_fits_the_text_width_with_long_names(register, tmp_path):
         for row in table.rows:
             cells = sum(int(tc.tcPr.find(f"{W}tcW").get(f"{W}w")) for tc in row._tr.tc_lst)
             assert cells * 635 <= text_width
+
+
+def test_the_sick_leave_bars_are_labelled_as_the_alternative_text_says(monkeypatch):
+    """One text for a unit's figure, beside its bar and in the chart's alternative text: a
+    unit at 0,0 % was labelled on the chart as a hidden small group."""
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from pipeline.publish.report.charts import _sick_leave_chart, sick_leave_chart_text
+
+    drawn = []
+    text = Axes.text
+
+    def record(self, x, y, s, *args, **kwargs):
+        drawn.append(s)
+        return text(self, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "text", record)
+    figures = pd.DataFrame({"department": ["A", "B", "C", "D"],
+                            "name": ["Enhet A", "Enhet B", "Enhet C", "Enhet D"],
+                            "reported": [True, True, True, False],
+                            "total": [0.0, 0.0712, None, None],
+                            "total_hidden": [False, False, True, False]})
+    _sick_leave_chart(figures, {"B": 0.08})
+    assert drawn == ["0,0\u00a0%", "7,1\u00a0%", "– (10 anställda eller färre)",
+                     "uppgift saknas"]
+    described = sick_leave_chart_text(figures, {"B": 0.08}, "förvaltningen", 4)
+    assert all(f"{name}: {label}" in described
+               for name, label in zip(figures["name"], drawn, strict=True))

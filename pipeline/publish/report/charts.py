@@ -22,7 +22,7 @@ from ...labels import (
     WHOLE_ORGAN_CODE,
     Assessment,
 )
-from .text import baseline_text, number, percent
+from .text import baseline_text, percent
 
 log = logging.getLogger(__name__)
 
@@ -155,18 +155,26 @@ def sick_leave_chart_text(figures: pd.DataFrame, baselines: dict[str, float],
     labelled, and its baseline mark, and where the same figures stand in a table."""
     parts = []
     for row in figures.itertuples():
-        if not row.reported:
-            value = "uppgift saknas"
-        elif row.total_hidden or pd.isna(row.total):
-            value = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
-        else:
-            value = percent(row.total)
         base = baselines.get(row.department)
-        parts.append(f"{row.name}: {value}" + (
+        parts.append(f"{row.name}: {_bar_text(row)}" + (
             f", basvärde {baseline_text(base)}" if base is not None else "") + ".")
     return (f"Liggande stapeldiagram över den totala sjukfrånvaron per avdelning och för "
             f"{organ}, i procent av ordinarie arbetstid, med basvärdet markerat med ett "
             f"streck. {' '.join(parts)} Samma värden står i tabell {table}.")
+
+
+def _shown(row: Any) -> bool:
+    return bool(row.reported) and not row.total_hidden and not pd.isna(row.total)
+
+
+def _bar_text(row: Any) -> str:
+    """A unit's sick leave as its bar is labelled and as the chart's alternative text says it
+    (a unit at 0,0 % is a figure, not a hidden one)."""
+    if _shown(row):
+        return percent(row.total)
+    if not row.reported:
+        return "uppgift saknas"
+    return f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
 
 
 def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
@@ -177,22 +185,16 @@ def _draw_sick_leave(figure, *, rows: list[Any],  # type: ignore[no-untyped-def]
     # by position, in inches from the top: two units of the same name are two bars
     slots = _slots(rows)
     positions = [sum(slots[:i]) + slot / 2 for i, slot in enumerate(slots)]
-    values = [row.total * 100 if row.reported and not row.total_hidden and
-              not pd.isna(row.total) else 0.0 for row in rows]
+    values = [row.total * 100 if _shown(row) else 0.0 for row in rows]
     colours = ["#C65911" if row.department == WHOLE_ORGAN_CODE else "#1F4E78"
                for row in rows]
     axes.barh(positions, values, color=colours, height=CHART_BAR_INCHES * 0.6)
     axes.set_yticks(positions, [_label(row.name) for row in rows])
     top = max([*values, *(baselines.get(r.department, 0) * 100 for r in rows), 1.0])
     for position, row, value in zip(positions, rows, values, strict=True):
-        if value:
-            text = f"{number(value, 1)} %"
-        elif not row.reported:
-            text = "uppgift saknas"
-        else:
-            text = f"{REPORT_HIDDEN} ({SMALL_GROUP} anställda eller färre)"
         base = baselines.get(row.department, 0) * 100
-        axes.text(max(value, base) + top * 0.02, position, text, va="center", fontsize=8)
+        axes.text(max(value, base) + top * 0.02, position, _bar_text(row), va="center",
+                  fontsize=8)
     marked = [(p, baselines[r.department] * 100) for p, r in zip(positions, rows, strict=True)
               if r.department in baselines]
     if marked:
