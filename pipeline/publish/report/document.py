@@ -97,7 +97,7 @@ def _set_language(doc: DocxDocument, language: str) -> None:
 
 
 def _darken_light_styles(doc: DocxDocument) -> None:
-    """python-docx's own template colours Heading 2, Subtitle and Caption 4F81BD: 4.0:1 on
+    """python-docx's own template colours Heading 2 and 3, Subtitle and Caption 4F81BD: 4.0:1 on
     white, under WCAG's 4.5:1 for text of their size. Heading 1's darker shade of the same
     blue (6.6:1) instead."""
     for name in ("Heading 2", "Heading 3", "Subtitle", "Caption"):

@@ -31,6 +31,7 @@ STATE_FILL = {
     SubmissionState.ACCEPTED: "#E2EFDA",
     SubmissionState.ACCEPTED_WITH_WARNINGS: "#FFF2CC",
     SubmissionState.REJECTED: "#F8CBAD",
+    SubmissionState.QUARANTINED: "#F8CBAD",  # refused: the same colour, its own word
 }
 SEVERITY_FILL = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
 

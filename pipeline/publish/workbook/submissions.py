@@ -42,10 +42,8 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
         style: dict[str, dict[str, Any]] = {"sha256": {"font_size": 8},
                                             "counts": {"align": "center"},
                                             "department": {"font_size": NAME_FONT_SIZE}}
-        # a quarantined file is refused: the same colour, its own word
-        filled = SubmissionState.REJECTED.value if state == SubmissionState.QUARANTINED else state
-        if filled in STATE_FILL:
-            style["state"] = {"bg_color": STATE_FILL[SubmissionState(filled)]}
+        if state in STATE_FILL:
+            style["state"] = {"bg_color": STATE_FILL[SubmissionState(state)]}
         else:
             style["state"] = {"font_color": GREY_TEXT}
         rows.append({"department": ctx.name(sub.get("department")),

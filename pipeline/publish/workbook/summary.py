@@ -277,8 +277,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     chart_height = 250
     goal_chart.set_size({"width": 330, "height": chart_height})
     status_chart.set_size({"width": 400, "height": chart_height})
-    goal_counts = [(a, n) for a, n in counts] + ([(NOT_ASSESSED, unassessed)] if unassessed
-                                                   else [])
+    goal_counts = [*counts, *([(NOT_ASSESSED, unassessed)] if unassessed else [])]
     status_counts = [(s.value, statuses[s.value]) for s in Status] + [
         (NOT_REPORTED, statuses[None])]
     sheet.insert_chart(right, 4, goal_chart, {
