@@ -27,6 +27,7 @@ from .labels import (
     SEXES,
     SICK_LEAVE_GOAL_WORD,
     WHOLE_ORGAN_CODE,
+    Assessment,
 )
 from .register import Register
 
@@ -123,6 +124,25 @@ def sick_leave_goal(register: Register) -> str | None:
         if SICK_LEAVE_GOAL_WORD in str(goal.title).casefold():
             return str(goal.ks_id)
     return None
+
+
+def organ_change(table: pd.DataFrame, register: Register) -> float | None:
+    """The organ's sick leave in a sick_leave_table against its latest baseline, in
+    percentage points as shown (points_change); None where the two are not compared: not
+    every department has reported, the figure is hidden or missing, or there is no baseline."""
+    organ = table[table["department"] == WHOLE_ORGAN_CODE].iloc[0]
+    base = baseline_shares(register).get(WHOLE_ORGAN_CODE)
+    if base is None or not all_reported(table) or organ["total_hidden"] or \
+            pd.isna(organ["total"]):
+        return None
+    return points_change(float(organ["total"]), base)
+
+
+def met_while_rising(assessment: object, change: float | None) -> bool:
+    """The owner assesses the sick-leave goal ("Sjukfrånvaron ska minska") as met while the
+    organ's sick leave, as shown, is above its baseline: the committee is told, and the
+    assessment stays the owner's."""
+    return assessment == Assessment.MET and change is not None and change > 0
 
 
 def reported_count(table: pd.DataFrame) -> int:

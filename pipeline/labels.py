@@ -445,6 +445,8 @@ HEADLINE_NONE_ASSESSED = "Av de totalt {total} målen har inget bedömts ännu."
 DISAGREEMENT_REMARK = ("Bedömningen avviker två steg eller mer från förslaget. Bedömningen är "
                        "målägarens och har inte ändrats.")
 OWNER_MISSING_REMARK = "{avdelning} har inte lämnat någon godkänd rapport."
+MET_WHILE_RISING_REMARK = ("Målet bedöms uppfyllt, men sjukfrånvaron har ökat jämfört med "
+                           "basvärdet. Bedömningen är målägarens och har inte ändrats.")
 SICK_LEAVE_GOAL_WORD = "sjukfrånvaro"  # the KS goal whose title contains it gets the indicator
 SICK_LEAVE_INDICATOR = "Sjukfrånvaro {värde} mot {basvärde} {datum}: {förändring} procentenheter"
 SICK_LEAVE_INDICATOR_NO_BASELINE = "Sjukfrånvaro {värde} (basvärde saknas i registret)"

@@ -491,6 +491,44 @@ def test_the_sick_leave_goal_shows_the_computed_indicator(case, request):
                if k != "4.1")
 
 
+@pytest.mark.parametrize(("assessment", "sick_share", "told"), [
+    ("Uppfyllt", 0.12, True),  # 12 % against the baseline's 9,11 %: a rise
+    ("Uppfyllt", 0.05, False),  # a fall: the assessment fits
+    ("Delvis uppfyllt", 0.12, False),  # not met: nothing contradicts
+])
+def test_the_sick_leave_goal_met_while_sick_leave_rose_is_told(complete, tmp_path, assessment,
+                                                               sick_share, told):
+    """The 2023 report's case: "Sjukfrånvaron ska minska" assessed Uppfyllt while the
+    organ's sick leave rose above the baseline. The committee reads it under the goal, in the
+    workbook and in the report; the owner's assessment is kept."""
+    from docx import Document
+
+    from pipeline.publish.report import write_report
+
+    merged = complete.merged
+    goals = merged.goals.copy()
+    goals.loc[goals["ks_id"] == "4.1", "assessment"] = assessment
+    sick = merged.sick_leave.copy()
+    sick["sick_hours"] = sick["ordinary_hours"] * sick_share
+    changed = Merged(merged.period, goals, merged.activities, sick, merged.budget)
+    book_path, report_path = tmp_path / "s.xlsx", tmp_path / "r.docx"
+    write_workbook(book_path, complete.register, changed, complete.submissions,
+                   complete.issues, as_of=AS_OF)
+    write_report(report_path, complete.register, changed, as_of=AS_OF)
+    sentence = "Målet bedöms uppfyllt, men sjukfrånvaron har ökat jämfört med basvärdet."
+    rows = {r["KS-mål-id"]: r for r in header_table(openpyxl.load_workbook(book_path)[
+        "Måluppföljning"])}
+    assert rows["4.1"]["Bedömning"].endswith(assessment)
+    assert (sentence in rows["4.1"]["Anmärkning"]) is told
+    assert not any(sentence in (r["Anmärkning"] or "") for k, r in rows.items() if k != "4.1")
+    paragraphs = [p.text for p in Document(str(report_path)).paragraphs]
+    start = paragraphs.index("4.1 Sjukfrånvaron ska minska")
+    under_goal = paragraphs[start:start + 6]
+    assert any(t.startswith("Nyckeltalet: ") for t in under_goal)
+    assert any(t.startswith(sentence) for t in under_goal) is told
+    assert sum(t.startswith(sentence) for t in paragraphs) == int(told)
+
+
 # --- Aktiviteter ------------------------------------------------------------------------------
 
 def test_one_row_per_activity_and_department_with_flags(partial):

@@ -23,6 +23,8 @@ from ...figures import (
     baseline_shares,
     budget_by_category,
     budget_by_department,
+    met_while_rising,
+    organ_change,
     points_change,
     reported_count,
     rounded_lines,
@@ -32,6 +34,7 @@ from ...figures import (
 from ...labels import (
     ASSESSMENT_MEANING,
     ASSESSMENT_STYLE,
+    MET_WHILE_RISING_REMARK,
     NOT_ASSESSED,
     NOT_REPORTED,
     PERIOD_NAMES,
@@ -252,6 +255,9 @@ class _ReportWriter(_Blocks):
             self._paragraph(part)
         if goal.ks_id == sick_leave_goal(self.register):
             self._paragraph(f"Nyckeltalet: {self._baseline_sentence}", style=REPORT_STYLE_NOTE)
+            if met_while_rising(goal.assessment,
+                                organ_change(self._sick_leave_figures, self.register)):
+                self._paragraph(MET_WHILE_RISING_REMARK, style=REPORT_STYLE_NOTE)
         if goal.disagreement:
             self._paragraph(
                 f"Aktiviteternas status ger förslaget ”{goal.suggestion}”. Bedömningen avviker "

@@ -14,6 +14,7 @@ from ...issues import format_number
 from ...labels import (
     ASSESSMENT_STYLE,
     DISAGREEMENT_REMARK,
+    MET_WHILE_RISING_REMARK,
     NOT_ASSESSED,
     NOT_REPORTED,
     OUTPUT_COLUMNS,
@@ -87,6 +88,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
     indicator_goal = figures.sick_leave_goal(register)
     indicator = sick_leave_indicator(sick_rows, register, _baselines(register)) \
         if indicator_goal else ""
+    change = figures.organ_change(sick_rows, register) if indicator_goal else None
     rows = []
     previous_kf = None
     for goal in merged.goals.itertuples():
@@ -97,8 +99,11 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
             remarks.append(DISAGREEMENT_REMARK)
         if not goal.reported:
             remarks.append(OWNER_MISSING_REMARK.format(avdelning=ctx.name(goal.owner)))
+        rising = goal.ks_id == indicator_goal and figures.met_while_rising(assessment, change)
         if goal.ks_id == indicator_goal:
             remarks.append(indicator)
+        if rising:
+            remarks.append(MET_WHILE_RISING_REMARK)
         counts = {s.name: int(getattr(goal, s.name)) for s in Status}
         row: dict[str, Any] = {
             "kf_id": goal.kf_id, "kf_title": goal.kf_title, "ks_id": goal.ks_id,
@@ -116,7 +121,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
         else:
             style["assessment"] = {"italic": True, "font_color": GREY_TEXT,
                                    "bg_color": NOT_REPORTED_FILL}
-        if goal.disagreement:
+        if goal.disagreement or rising:
             style["remark"] = {"bold": True, "font_color": "#C00000"}
         row["_style"] = style
         style["owner"] = {"font_size": NAME_FONT_SIZE}
