@@ -136,6 +136,7 @@ class StatusReport:
             if self.in_inbox.get(d.code):
                 line += f"; {_waiting_note(self.in_inbox[d.code], '')} ({d.code}/)"
             out.append(line)
+        out.append(self._total_line())
         for shown, nights in self.open_files.items():
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
@@ -149,6 +150,24 @@ class StatusReport:
                        "avdelningarnas mappar")
         return out + self.notes
 
+    def _total_line(self) -> str:
+        """The count a controller of many departments looks for below their lines: how many
+        have a file that counts, and the codes of those without one."""
+        counting = [d for d in self.departments if d.counted is not None
+                    and d.counted.sha256 not in self.harmful | self.lapsed]
+        refused = [d.code for d in self.departments if d not in counting and
+                   (d.counted is not None or d.latest is not None)]
+        missing = [d.code for d in self.departments if d.counted is None and d.latest is None]
+        total = len(self.departments)
+        if len(counting) == total:
+            return f"Sammanlagt: alla {total} avdelningar har en godkänd fil som räknas."
+        line = f"Sammanlagt: {len(counting)} av {total} avdelningar har en godkänd fil som räknas."
+        if refused:
+            line += f" Ingen godkänd fil: {_codes(refused)}."
+        if missing:
+            line += f" Saknas: {_codes(missing)}."
+        return line
+
     def _judged_as(self, arrival: Arrival) -> str:
         """A quarantined file is no refusal to mend but a security matter: the word the
         night's line and the workbook's Inlämningar use (listed below the departments)."""
@@ -161,6 +180,13 @@ class StatusReport:
 QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
                       "file_unsafe_xml": "innehåller DTD eller entiteter i sin XML (något Excel "
                                          "aldrig skriver) "}
+
+
+def _codes(codes: list[str], shown: int = 10) -> str:
+    """Department codes for one line: the first `shown`, then how many more."""
+    if len(codes) <= shown:
+        return ", ".join(codes)
+    return f"{', '.join(codes[:shown])} och {len(codes) - shown} till"
 
 
 def _waiting_note(files: int, where: str) -> str:

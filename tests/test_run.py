@@ -1090,6 +1090,31 @@ def test_status_counts_the_files_waiting_in_the_inbox(workspace):
     assert "ligger i inkorgen" not in run(workspace, "status").output
 
 
+def test_status_ends_the_departments_with_their_count_and_who_has_no_file_that_counts(
+        workspace):
+    """A controller of hundreds of units reads the count below their lines, not the lines."""
+    drop(workspace, "SOC")
+    (workspace / "inbox" / "EKO").mkdir()
+    (workspace / "inbox" / "EKO" / "ekonomi.xlsx").write_bytes(b"inte en arbetsbok")
+    assert run(workspace, "run").exit_code == 1
+    lines = run(workspace, "status").output.splitlines()
+    assert lines[6] == ("Sammanlagt: 1 av 5 avdelningar har en godkänd fil som räknas. "
+                        "Ingen godkänd fil: EKO. Saknas: STAB, UTB, SBA.")
+    for code in ("STAB", "UTB", "SBA", "EKO"):
+        drop(workspace, code)
+    assert run(workspace, "run").exit_code == 0
+    assert "Sammanlagt: alla 5 avdelningar har en godkänd fil som räknas." in \
+        run(workspace, "status").output.splitlines()
+
+
+def test_a_long_list_of_codes_is_cut_with_how_many_more():
+    from pipeline.ledger import _codes
+
+    codes = [f"A{n:03}" for n in range(1, 14)]
+    assert _codes(codes) == "A001, A002, A003, A004, A005, A006, A007, A008, A009, A010 och 3 till"
+    assert _codes(codes[:10]) == ", ".join(codes[:10])
+
+
 def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
     drop(workspace, "SOC")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-17T02:00:00")  # deadline 2024-09-16
