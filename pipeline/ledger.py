@@ -163,9 +163,9 @@ class StatusReport:
             return f"Sammanlagt: alla {total} avdelningar har en godkänd fil som räknas."
         line = f"Sammanlagt: {len(counting)} av {total} avdelningar har en godkänd fil som räknas."
         if refused:
-            line += f" Ingen godkänd fil: {_codes(refused)}."
+            line += f" Ingen godkänd fil: {first_of(refused)}."
         if missing:
-            line += f" Saknas: {_codes(missing)}."
+            line += f" Saknas: {first_of(missing)}."
         return line
 
     def _judged_as(self, arrival: Arrival) -> str:
@@ -182,11 +182,15 @@ QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
                                          "aldrig skriver) "}
 
 
-def _codes(codes: list[str], shown: int = 10) -> str:
-    """Department codes for one line: the first `shown`, then how many more."""
-    if len(codes) <= shown:
-        return ", ".join(codes)
-    return f"{', '.join(codes[:shown])} och {len(codes) - shown} till"
+LISTED = 10  # departments named on one line before "och N till"
+
+
+def first_of(items: list[str], more: str = "till") -> str:
+    """Departments for one line: the first LISTED, then how many more ("och 290 till"), so
+    that a night of hundreds of units stays readable (pipeline status names them all)."""
+    if len(items) <= LISTED:
+        return ", ".join(items)
+    return f"{', '.join(items[:LISTED])} och {len(items) - LISTED} {more}"
 
 
 def _waiting_note(files: int, where: str) -> str:

@@ -47,6 +47,7 @@ from .ledger import (
     SUPERSEDED,
     StatusReport,
     department_status,
+    first_of,
     in_quarantine,
     judged_now,
     order_key,
@@ -360,14 +361,15 @@ class RunSummary:
                        f"behörighet saknas i mappen {folder}. Ge kontot som kör pipeline rätt "
                        "att ändra i mappen, eller ta bort filen; den läses inte in på nytt.")
         out.extend(remark_lines(self.remarks, self.register_name, self.remarks_total))
+        more = "till (pipeline status visar alla)"
         if self.counted:
-            out.append("Gäller: " + ", ".join(
-                f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
-                for code, a in self.counted.items()))
+            out.append("Gäller: " + first_of(
+                [f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
+                 for code, a in self.counted.items()], more=f"avdelningar {more}"))
         if self.refused:
-            out.append(f"Ingen godkänd fil: {', '.join(self.refused)}")
+            out.append(f"Ingen godkänd fil: {first_of(self.refused, more)}")
         if absent := [c for c in self.missing if c not in self.refused]:
-            out.append(f"Saknas: {', '.join(absent)}")
+            out.append(f"Saknas: {first_of(absent, more)}")
         if self.unchanged:
             out.append("Inget har ändrats sedan förra körningen; sammanställningen är "
                        "oförändrad.")

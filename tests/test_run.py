@@ -1108,11 +1108,37 @@ def test_status_ends_the_departments_with_their_count_and_who_has_no_file_that_c
 
 
 def test_a_long_list_of_codes_is_cut_with_how_many_more():
-    from pipeline.ledger import _codes
+    from pipeline.ledger import first_of
 
     codes = [f"A{n:03}" for n in range(1, 14)]
-    assert _codes(codes) == "A001, A002, A003, A004, A005, A006, A007, A008, A009, A010 och 3 till"
-    assert _codes(codes[:10]) == ", ".join(codes[:10])
+    assert first_of(codes) == "A001, A002, A003, A004, A005, A006, A007, A008, A009, A010 och 3 till"
+    assert first_of(codes[:10]) == ", ".join(codes[:10])
+
+
+def test_the_nights_department_lines_name_ten_and_count_the_rest():
+    """At 300 units the lines Gäller, Ingen godkänd fil and Saknas each named every
+    department (12 000 characters on one line of the night's mail)."""
+    from pipeline.archive import Arrival
+    from pipeline.run import RunSummary
+
+    def arrival(code):
+        return Arrival(run="2024-09-17T02:00:00", received="2024-09-17T02:00:00",
+                       name=f"{code}.xlsx", folder=code, sha256="ab" * 32, size=1,
+                       mtime_ns=0, department=code, period="2024-T2", verdict="Godkänd",
+                       errors=0, warnings=0, saved_at=None)
+
+    codes = [f"A{n:03}" for n in range(1, 301)]
+    summary = RunSummary("2024-T2", counted={c: arrival(c) for c in codes[:280]},
+                         refused=codes[280:285], missing=codes[280:])
+    lines = summary.lines()
+    counted = next(line for line in lines if line.startswith("Gäller: "))
+    assert counted.startswith("Gäller: A001 (A001.xlsx, 2024-09-17 02:00), A002 (")
+    assert counted.endswith("A010 (A010.xlsx, 2024-09-17 02:00) och 270 avdelningar till "
+                            "(pipeline status visar alla)")
+    assert "Ingen godkänd fil: A281, A282, A283, A284, A285" in lines
+    assert "Saknas: A286, A287, A288, A289, A290, A291, A292, A293, A294, A295 och 5 till " \
+           "(pipeline status visar alla)" in lines
+    assert max(map(len, lines)) < 500
 
 
 def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
