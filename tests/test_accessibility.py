@@ -345,6 +345,38 @@ def test_every_colour_pair_the_workbook_code_uses_has_at_least_4_5_to_1():
     assert not weak
 
 
+def test_every_text_in_a_template_and_its_feedback_copy_has_at_least_4_5_to_1(register,
+                                                                                tmp_path):
+    """What the departments read: the templates' legend of assessments (light green and
+    orange symbols on white had 1.9 and 2.1 to 1) and the orange header of the columns they
+    fill (4.3 to 1), in every template and in the marked-up copy of a refused one."""
+    import datetime as dt
+
+    from pipeline.cli import main
+    from pipeline.templates import write_templates
+
+    templates = write_templates(register, "2024-T2", tmp_path / "mallar",
+                                created=dt.date(2024, 5, 1))
+    assert len(templates) == 5
+    refused = tmp_path / "SOC.xlsx"
+    book = openpyxl.load_workbook(next(t for t in templates if t.name.startswith("SOC")))
+    book["Aktiviteter"]["H2"] = "Klar"
+    book.save(refused)
+    config = tmp_path / "pipeline.toml"
+    config.write_text(f'register = "{EXAMPLE / "register.xlsx"}"\nperiod = "2024-T2"\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "validate", str(refused),
+                                       "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 1, result.output
+    [feedback] = (tmp_path / "fb").iterdir()
+    for path in (*templates, feedback):
+        pairs = used_text_on_fills(path)
+        assert {ASSESSMENT_STYLE[a][1].lstrip("#") for a in Assessment} <= \
+            {fill for _, fill in pairs}
+        weak = {pair: round(contrast(*pair), 2) for pair in pairs if contrast(*pair) < AA}
+        assert not weak, path.name
+
+
 def data_tables(sheet) -> list[tuple[int, int, int, int]]:
     """(first row, last row, first column, last column) of each table on a sheet: a run of
     header cells (white on blue) and the rows under it down to the first empty one."""
