@@ -2,6 +2,7 @@
 the consolidated workbook, read back from their XML as a screen reader and Word's and Excel's
 accessibility checkers see them."""
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -14,7 +15,14 @@ from click.testing import CliRunner
 from docx import Document
 from lxml import etree
 
-from pipeline.labels import ASSESSMENT_STYLE, NOT_ASSESSED, REPORT_STYLE_ASSESSMENT, Assessment
+from pipeline.labels import (
+    ASSESSMENT_STYLE,
+    NOT_ASSESSED,
+    NOT_REPORTED,
+    REPORT_ACTIVITY_HEADERS,
+    REPORT_STYLE_ASSESSMENT,
+    Assessment,
+)
 from pipeline.publish.report.charts import MISSING_COLOUR
 from pipeline.publish.report.document import LANGUAGE
 from pipeline.publish.workbook import styles as workbook_styles
@@ -467,3 +475,126 @@ def test_the_sick_leave_bars_are_labelled_as_the_alternative_text_says(monkeypat
     described = sick_leave_chart_text(figures, {"B": 0.08}, "förvaltningen", 4)
     assert all(f"{name}: {label}" in described
                for name, label in zip(figures["name"], drawn, strict=True))
+
+
+# --- no merged cells, in the shipped example and a larger municipality -------------------------
+
+LARGER_NAMES = ("Stab", "Ekonomiavdelningen", "Utbildningsavdelningen",
+                "Samhällsbyggnadsavdelningen", "Sociala avdelningen",
+                "Kultur- och fritidsavdelningen", "Räddningstjänsten", "Kostavdelningen",
+                "Lokalförsörjningsavdelningen", "IT-avdelningen", "Personalavdelningen",
+                "Vård- och omsorgsavdelningen")
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory):
+    """A larger municipality than the shipped one, made with pipeline.samples: twelve
+    departments, every activity shared by three of them (whose sample answers differ), and
+    the last two not reported. The night's report and workbook."""
+    from pipeline.cli import main
+    from pipeline.publish.register import write_register
+    from pipeline.register import read_register
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+
+    folder = tmp_path_factory.mktemp("larger")
+    example = openpyxl.load_workbook(EXAMPLE / "register.xlsx")
+    sheets = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)
+                            if any(v is not None for v in row)]
+              for sheet in example.worksheets}
+    codes = [f"A{n:02d}" for n in range(1, len(LARGER_NAMES) + 1)]
+    sheets["Avdelningar"] = [["Avdelningskod", "Avdelning"],
+                             *map(list, zip(codes, LARGER_NAMES, strict=True))]
+    goals = sheets["KS-mål"]
+    owner = goals[0].index("Målägare")
+    for i, row in enumerate(goals[1:]):
+        row[owner] = codes[i % len(codes)]
+    activities = sheets["Aktiviteter"]
+    responsible = activities[0].index("Ansvarig")
+    for i, row in enumerate(activities[1:]):
+        row[responsible] = ";".join(codes[(i + k) % len(codes)] for k in range(3))
+    sheets["Ekonomi"] = [["Avdelningskod", "Kategori", "Budget"],
+                         *([code, category, 10.0 + i] for i, code in enumerate(codes)
+                           for category in ("Barn och unga", "Vuxna"))]
+    sheets["Basvärden"] = [row for row in sheets["Basvärden"]
+                           if row[0] in ("Avdelningskod", "TOTALT")]
+    path = write_register(folder / "register.xlsx", sheets, title="Större kommun 2024",
+                          created=dt.datetime(2024, 1, 1))
+    register = read_register(path)
+    period_end = register.period("2024-T2")["period_end"]
+    for template in write_templates(register, "2024-T2", folder / "mallar", codes[:-2],
+                                    created=dt.date(2024, 5, 2)):
+        code = template.name.split("_")[0]
+        fill_template(template, folder / "inbox" / code / f"{code}.xlsx", department=code,
+                      period_end=period_end)
+    config = folder / "pipeline.toml"
+    config.write_text(f'register = "{path}"\nperiod = "2024-T2"\nreport = true\n'
+                      'settle_seconds = 0\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False,
+                                env={"PIPELINE_NOW": "2024-09-20T02:00"})
+    assert result.exit_code == 0, result.output
+    outbox = folder / "outbox"
+    return outbox / "tertialrapport_2024-T2.docx", outbox / "sammanstallning_2024-T2.xlsx"
+
+
+@pytest.fixture(scope="module", params=["night", "larger"])
+def outputs(request):
+    """Which night, its report and its workbook."""
+    return (request.param, *request.getfixturevalue(request.param))
+
+
+def first_paragraph(tc: etree._Element) -> str:
+    paragraph = tc.find(f"{W}p")
+    return "".join(t.text or "" for t in paragraph.iter(f"{W}t")) if paragraph is not None \
+        else ""
+
+
+def activity_rows(docx: Path) -> list[list[tuple[list[str], etree._Element]]]:
+    """Each activity table's body rows, cell by cell as the XML holds them (python-docx would
+    give a merged cell's text again on every row it spans): the first paragraph's text and
+    the cell."""
+    tables = []
+    for table in xml(docx, "word/document.xml").iter(f"{W}tbl"):
+        header, *rows = table.findall(f"{W}tr")
+        if first_paragraph(header.find(f"{W}tc")) == REPORT_ACTIVITY_HEADERS[0]:
+            tables.append([([first_paragraph(tc) for tc in tr.findall(f"{W}tc")],
+                            tr) for tr in rows])
+    return tables
+
+
+def test_no_table_in_the_report_has_a_merged_cell(outputs):
+    """A title and end date merged down the rows of an activity several departments answered
+    differently: a screen reader read them at the first row only, and Word's checker flags
+    merged cells."""
+    body = xml(outputs[1], "word/document.xml")
+    assert len(list(body.iter(f"{W}tbl"))) > 20
+    merged = [(tag, len(list(body.iter(f"{W}{tag}")))) for tag in ("vMerge", "hMerge",
+                                                                     "gridSpan")]
+    assert merged == [("vMerge", 0), ("hMerge", 0), ("gridSpan", 0)]
+
+
+def test_every_row_of_an_activity_table_names_its_activity_and_end_date(outputs):
+    """Each row says which activity its status is for, and when it ends, as the workbook's
+    Aktiviteter sheet has them; an activity's second and later answers repeat its title and
+    end date in italic grey, read by a screen reader and passed over by the eye."""
+    name, docx, xlsx = outputs
+    sheet = openpyxl.load_workbook(xlsx, read_only=True)["Aktiviteter"]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    title, end, status = (header.index(h) for h in ("Aktivitet", "Slutdatum", "Status"))
+    known = {(row[title], f"{row[end]:%Y-%m-%d}", row[status] or NOT_REPORTED)
+             for row in rows if row[title]}
+    repeated = 0
+    for table in activity_rows(docx):
+        previous = None
+        for texts, tr in table:
+            assert (texts[0], texts[2], texts[1]) in known, texts
+            runs = [tc.find(f"{W}p/{W}r") for tc in tr.findall(f"{W}tc")]
+            quiet = [run.find(f"{W}rPr/{W}i") is not None and
+                     run.find(f"{W}rPr/{W}color").get(f"{W}val") == "595959"
+                     for run in (runs[0], runs[2])]
+            again = previous is not None and previous[0::2] == texts[0:3:2]
+            assert quiet == [again, again], texts
+            repeated += again
+            previous = texts
+    assert repeated >= {"night": 2, "larger": 30}[name]
