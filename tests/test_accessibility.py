@@ -13,6 +13,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.labels import (
@@ -376,24 +378,6 @@ def data_tables(sheet) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def test_no_merged_cell_lies_inside_a_data_table(night):
-    """Excel's checker warns of merged cells: a screen reader loses its place in a table with
-    them. The workbook merges only single lines of text outside its tables (a headline, a
-    note, a date beside its label on Sammanfattning)."""
-    book = openpyxl.load_workbook(night[1])
-    tables = 0
-    for sheet in book.worksheets:
-        for first, last, left, right in data_tables(sheet):
-            tables += 1
-            for merged in sheet.merged_cells.ranges:
-                assert (merged.max_row < first or merged.min_row > last or
-                        merged.max_col < left or merged.min_col > right), (
-                    sheet.title, str(merged), (first, last, left, right))
-        for merged in sheet.merged_cells.ranges:
-            assert merged.min_row == merged.max_row, (sheet.title, str(merged))
-    assert tables >= 9  # two on Sammanfattning and three on Ekonomi among them
-
-
 LIST_SHEETS = ("Måluppföljning", "Aktiviteter", "Sjukfrånvaro", "Inlämningar", "Datakvalitet")
 
 
@@ -598,3 +582,100 @@ def test_every_row_of_an_activity_table_names_its_activity_and_end_date(outputs)
             repeated += again
             previous = texts
     assert repeated >= {"night": 2, "larger": 30}[name]
+
+
+def test_no_cell_in_the_workbook_is_merged(outputs):
+    """Excel's accessibility checker lists every merged cell, also the headline and the notes
+    outside the tables, and a screen reader reads a merged cell's text at its first cell."""
+    book = openpyxl.load_workbook(outputs[2])
+    assert {sheet.title: [str(r) for r in sheet.merged_cells.ranges]
+            for sheet in book.worksheets} == {sheet.title: [] for sheet in book.worksheets}
+
+
+def column_texts(sheet) -> list[str]:
+    """Each column's runs of consecutive text cells, joined with spaces: a note broken into
+    lines reads as its sentence again."""
+    found = []
+    for column in sheet.iter_cols():
+        run: list[str] = []
+        for cell in [*column, None]:
+            if cell is not None and isinstance(cell.value, str) and cell.value:
+                run.append(cell.value)
+            elif run:
+                found.append(" ".join(run))
+                run = []
+    return found
+
+
+def test_the_workbook_still_shows_the_lines_it_merged_whole(outputs):
+    """What the merged cells held, the headline, the notes under the tables and the line of
+    who is missing, is on its sheet in full, in cells that do not wrap it, with nothing in the
+    cells it runs on over, which lie inside the printed columns; the dates beside their labels
+    fit their column."""
+    from pipeline.labels import WorkbookText as WT
+    from pipeline.merge import FAR_AHEAD_DAYS
+    from pipeline.publish.workbook.summary import headline
+
+    night, _, xlsx = outputs
+    book = openpyxl.load_workbook(xlsx)
+    goals = book["Måluppföljning"]
+    column = [c.value for c in goals[1]].index("Bedömning") + 1
+    shown_assessments = [str(goals.cell(r, column).value or "")
+                         for r in range(2, goals.max_row + 1) if goals.cell(r, 1).value
+                         and goals.cell(r, 3).value]
+    assessments = [next((a.value for a in Assessment if text.endswith(a.value)), None)
+                   for text in shown_assessments]
+    missing = {"night": ["Sociala avdelningen"], "larger": list(LARGER_NAMES[-2:])}[night]
+    expected = {
+        "Sammanfattning": [headline(assessments), f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                           WT.MISSING_LINE.format(avdelningar=", ".join(missing))],
+        "Måluppföljning": [WT.COUNTED_PER_DEPARTMENT],
+        "Aktiviteter": [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)],
+        "Sjukfrånvaro": list(WT.SICK_LEAVE_NOTES),
+        "Ekonomi": [WT.BUDGET_NOTE.format(enhet="mnkr", avrundning=WT.BUDGET_ROUNDING[1])],
+        "Inlämningar": [WT.SUBMISSIONS_NOTE],
+    }
+    for name, texts in expected.items():
+        sheet = book[name]
+        shown = column_texts(sheet)
+        for text in texts:
+            assert any(text in found for found in shown), (name, text)
+        tables = data_tables(sheet)
+        last_column = max(right for _, _, _, right in tables)
+        for row in sheet.iter_rows():
+            for cell in row:
+                inside = any(first <= cell.row <= last and left <= cell.column <= right
+                             for first, last, left, right in tables)
+                if inside or not isinstance(cell.value, str) or cell.alignment.wrap_text:
+                    continue
+                # the characters a line needs, at the workbook's own conservative 1.1 a unit
+                need = len(cell.value) * (cell.font.sz or 10) / 10 / 1.1
+                column, room = cell.column, 0.0
+                while room < need:
+                    assert column <= last_column, (name, cell.coordinate, cell.value)
+                    if column > cell.column:
+                        assert sheet.cell(cell.row, column).value in (None, ""), \
+                            (name, cell.coordinate)
+                    room += sheet.column_dimensions[
+                        openpyxl.utils.get_column_letter(column)].width or 8.43
+                    column += 1
+    summary = book["Sammanfattning"]
+    dates = [c for c in summary["B"] if isinstance(c.value, dt.datetime)]
+    assert len(dates) == 3
+    assert summary.column_dimensions["B"].width >= len("2024-09-20 02:00") - 1
+
+
+@given(words=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Z", "C")),
+                              min_size=1, max_size=30), max_size=40),
+       per_line=st.integers(4, 60))
+def test_a_note_broken_into_lines_keeps_every_word_and_fits_them(words, per_line):
+    """A note is written a line to a cell: no word lost or split, no line longer than the room
+    but for a single long word, and as many lines as a wrapped cell of that width shows."""
+    from pipeline.publish.workbook.cells import _lines, _wrap
+
+    text = " ".join(words)
+    lines = _wrap(text, per_line)
+    assert " ".join(lines).split() == words
+    assert all(len(line) <= per_line or " " not in line for line in lines)
+    if all(len(word) <= per_line for word in words):
+        assert len(lines) == _lines(text, per_line)
