@@ -2,6 +2,7 @@
 the consolidated workbook, read back from their XML as a screen reader and Word's and Excel's
 accessibility checkers see them."""
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -12,9 +13,18 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.labels import ASSESSMENT_STYLE, NOT_ASSESSED, REPORT_STYLE_ASSESSMENT, Assessment
+from pipeline.labels import (
+    ASSESSMENT_STYLE,
+    NOT_ASSESSED,
+    NOT_REPORTED,
+    REPORT_ACTIVITY_HEADERS,
+    REPORT_STYLE_ASSESSMENT,
+    Assessment,
+)
 from pipeline.publish.report.charts import MISSING_COLOUR
 from pipeline.publish.report.document import LANGUAGE
 from pipeline.publish.workbook import styles as workbook_styles
@@ -400,24 +410,6 @@ def data_tables(sheet) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def test_no_merged_cell_lies_inside_a_data_table(night):
-    """Excel's checker warns of merged cells: a screen reader loses its place in a table with
-    them. The workbook merges only single lines of text outside its tables (a headline, a
-    note, a date beside its label on Sammanfattning)."""
-    book = openpyxl.load_workbook(night[1])
-    tables = 0
-    for sheet in book.worksheets:
-        for first, last, left, right in data_tables(sheet):
-            tables += 1
-            for merged in sheet.merged_cells.ranges:
-                assert (merged.max_row < first or merged.min_row > last or
-                        merged.max_col < left or merged.min_col > right), (
-                    sheet.title, str(merged), (first, last, left, right))
-        for merged in sheet.merged_cells.ranges:
-            assert merged.min_row == merged.max_row, (sheet.title, str(merged))
-    assert tables >= 9  # two on Sammanfattning and three on Ekonomi among them
-
-
 LIST_SHEETS = ("Måluppföljning", "Aktiviteter", "Sjukfrånvaro", "Inlämningar", "Datakvalitet")
 
 
@@ -499,3 +491,223 @@ def test_the_sick_leave_bars_are_labelled_as_the_alternative_text_says(monkeypat
     described = sick_leave_chart_text(figures, {"B": 0.08}, "förvaltningen", 4)
     assert all(f"{name}: {label}" in described
                for name, label in zip(figures["name"], drawn, strict=True))
+
+
+# --- no merged cells, in the shipped example and a larger municipality -------------------------
+
+LARGER_NAMES = ("Stab", "Ekonomiavdelningen", "Utbildningsavdelningen",
+                "Samhällsbyggnadsavdelningen", "Sociala avdelningen",
+                "Kultur- och fritidsavdelningen", "Räddningstjänsten", "Kostavdelningen",
+                "Lokalförsörjningsavdelningen", "IT-avdelningen", "Personalavdelningen",
+                "Vård- och omsorgsavdelningen")
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory):
+    """A larger municipality than the shipped one, made with pipeline.samples: twelve
+    departments, every activity shared by three of them (whose sample answers differ), and
+    the last two not reported. The night's report and workbook."""
+    from pipeline.cli import main
+    from pipeline.publish.register import write_register
+    from pipeline.register import read_register
+    from pipeline.samples import fill_template
+    from pipeline.templates import write_templates
+
+    folder = tmp_path_factory.mktemp("larger")
+    example = openpyxl.load_workbook(EXAMPLE / "register.xlsx")
+    sheets = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)
+                            if any(v is not None for v in row)]
+              for sheet in example.worksheets}
+    codes = [f"A{n:02d}" for n in range(1, len(LARGER_NAMES) + 1)]
+    sheets["Avdelningar"] = [["Avdelningskod", "Avdelning"],
+                             *map(list, zip(codes, LARGER_NAMES, strict=True))]
+    goals = sheets["KS-mål"]
+    owner = goals[0].index("Målägare")
+    for i, row in enumerate(goals[1:]):
+        row[owner] = codes[i % len(codes)]
+    activities = sheets["Aktiviteter"]
+    responsible = activities[0].index("Ansvarig")
+    for i, row in enumerate(activities[1:]):
+        row[responsible] = ";".join(codes[(i + k) % len(codes)] for k in range(3))
+    sheets["Ekonomi"] = [["Avdelningskod", "Kategori", "Budget"],
+                         *([code, category, 10.0 + i] for i, code in enumerate(codes)
+                           for category in ("Barn och unga", "Vuxna"))]
+    sheets["Basvärden"] = [row for row in sheets["Basvärden"]
+                           if row[0] in ("Avdelningskod", "TOTALT")]
+    path = write_register(folder / "register.xlsx", sheets, title="Större kommun 2024",
+                          created=dt.datetime(2024, 1, 1))
+    register = read_register(path)
+    period_end = register.period("2024-T2")["period_end"]
+    for template in write_templates(register, "2024-T2", folder / "mallar", codes[:-2],
+                                    created=dt.date(2024, 5, 2)):
+        code = template.name.split("_")[0]
+        fill_template(template, folder / "inbox" / code / f"{code}.xlsx", department=code,
+                      period_end=period_end)
+    config = folder / "pipeline.toml"
+    config.write_text(f'register = "{path}"\nperiod = "2024-T2"\nreport = true\n'
+                      'settle_seconds = 0\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False,
+                                env={"PIPELINE_NOW": "2024-09-20T02:00"})
+    assert result.exit_code == 0, result.output
+    outbox = folder / "outbox"
+    return outbox / "tertialrapport_2024-T2.docx", outbox / "sammanstallning_2024-T2.xlsx"
+
+
+@pytest.fixture(scope="module", params=["night", "larger"])
+def outputs(request):
+    """Which night, its report and its workbook."""
+    return (request.param, *request.getfixturevalue(request.param))
+
+
+def first_paragraph(tc: etree._Element) -> str:
+    paragraph = tc.find(f"{W}p")
+    return "".join(t.text or "" for t in paragraph.iter(f"{W}t")) if paragraph is not None \
+        else ""
+
+
+def activity_rows(docx: Path) -> list[list[tuple[list[str], etree._Element]]]:
+    """Each activity table's body rows, cell by cell as the XML holds them (python-docx would
+    give a merged cell's text again on every row it spans): the first paragraph's text and
+    the cell."""
+    tables = []
+    for table in xml(docx, "word/document.xml").iter(f"{W}tbl"):
+        header, *rows = table.findall(f"{W}tr")
+        if first_paragraph(header.find(f"{W}tc")) == REPORT_ACTIVITY_HEADERS[0]:
+            tables.append([([first_paragraph(tc) for tc in tr.findall(f"{W}tc")],
+                            tr) for tr in rows])
+    return tables
+
+
+def test_no_table_in_the_report_has_a_merged_cell(outputs):
+    """A title and end date merged down the rows of an activity several departments answered
+    differently: a screen reader read them at the first row only, and Word's checker flags
+    merged cells."""
+    body = xml(outputs[1], "word/document.xml")
+    assert len(list(body.iter(f"{W}tbl"))) > 20
+    merged = [(tag, len(list(body.iter(f"{W}{tag}")))) for tag in ("vMerge", "hMerge",
+                                                                     "gridSpan")]
+    assert merged == [("vMerge", 0), ("hMerge", 0), ("gridSpan", 0)]
+
+
+def test_every_row_of_an_activity_table_names_its_activity_and_end_date(outputs):
+    """Each row says which activity its status is for, and when it ends, as the workbook's
+    Aktiviteter sheet has them; an activity's second and later answers repeat its title and
+    end date in italic grey, read by a screen reader and passed over by the eye."""
+    name, docx, xlsx = outputs
+    sheet = openpyxl.load_workbook(xlsx, read_only=True)["Aktiviteter"]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    title, end, status = (header.index(h) for h in ("Aktivitet", "Slutdatum", "Status"))
+    known = {(row[title], f"{row[end]:%Y-%m-%d}", row[status] or NOT_REPORTED)
+             for row in rows if row[title]}
+    repeated = 0
+    for table in activity_rows(docx):
+        previous = None
+        for texts, tr in table:
+            assert (texts[0], texts[2], texts[1]) in known, texts
+            runs = [tc.find(f"{W}p/{W}r") for tc in tr.findall(f"{W}tc")]
+            quiet = [run.find(f"{W}rPr/{W}i") is not None and
+                     run.find(f"{W}rPr/{W}color").get(f"{W}val") == "595959"
+                     for run in (runs[0], runs[2])]
+            again = previous is not None and previous[0::2] == texts[0:3:2]
+            assert quiet == [again, again], texts
+            repeated += again
+            previous = texts
+    assert repeated >= {"night": 2, "larger": 30}[name]
+
+
+def test_no_cell_in_the_workbook_is_merged(outputs):
+    """Excel's accessibility checker lists every merged cell, also the headline and the notes
+    outside the tables, and a screen reader reads a merged cell's text at its first cell."""
+    book = openpyxl.load_workbook(outputs[2])
+    assert {sheet.title: [str(r) for r in sheet.merged_cells.ranges]
+            for sheet in book.worksheets} == {sheet.title: [] for sheet in book.worksheets}
+
+
+def column_texts(sheet) -> list[str]:
+    """Each column's runs of consecutive text cells, joined with spaces: a note broken into
+    lines reads as its sentence again."""
+    found = []
+    for column in sheet.iter_cols():
+        run: list[str] = []
+        for cell in [*column, None]:
+            if cell is not None and isinstance(cell.value, str) and cell.value:
+                run.append(cell.value)
+            elif run:
+                found.append(" ".join(run))
+                run = []
+    return found
+
+
+def test_the_workbook_still_shows_the_lines_it_merged_whole(outputs):
+    """What the merged cells held, the headline, the notes under the tables and the line of
+    who is missing, is on its sheet in full, in cells that do not wrap it, with nothing in the
+    cells it runs on over, which lie inside the printed columns; the dates beside their labels
+    fit their column."""
+    from pipeline.labels import WorkbookText as WT
+    from pipeline.merge import FAR_AHEAD_DAYS
+    from pipeline.publish.workbook.summary import headline
+
+    night, _, xlsx = outputs
+    book = openpyxl.load_workbook(xlsx)
+    goals = book["Måluppföljning"]
+    column = [c.value for c in goals[1]].index("Bedömning") + 1
+    shown_assessments = [str(goals.cell(r, column).value or "")
+                         for r in range(2, goals.max_row + 1) if goals.cell(r, 1).value
+                         and goals.cell(r, 3).value]
+    assessments = [next((a.value for a in Assessment if text.endswith(a.value)), None)
+                   for text in shown_assessments]
+    missing = {"night": ["Sociala avdelningen"], "larger": list(LARGER_NAMES[-2:])}[night]
+    expected = {
+        "Sammanfattning": [headline(assessments), f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                           WT.MISSING_LINE.format(avdelningar=", ".join(missing))],
+        "Måluppföljning": [WT.COUNTED_PER_DEPARTMENT],
+        "Aktiviteter": [WT.FLAG_NOTE.format(dagar=FAR_AHEAD_DAYS)],
+        "Sjukfrånvaro": list(WT.SICK_LEAVE_NOTES),
+        "Ekonomi": [WT.BUDGET_NOTE.format(enhet="mnkr", avrundning=WT.BUDGET_ROUNDING[1])],
+        "Inlämningar": [WT.SUBMISSIONS_NOTE],
+    }
+    for name, texts in expected.items():
+        sheet = book[name]
+        shown = column_texts(sheet)
+        for text in texts:
+            assert any(text in found for found in shown), (name, text)
+        tables = data_tables(sheet)
+        last_column = max(right for _, _, _, right in tables)
+        for row in sheet.iter_rows():
+            for cell in row:
+                inside = any(first <= cell.row <= last and left <= cell.column <= right
+                             for first, last, left, right in tables)
+                if inside or not isinstance(cell.value, str) or cell.alignment.wrap_text:
+                    continue
+                # the characters a line needs, at the workbook's own conservative 1.1 a unit
+                need = len(cell.value) * (cell.font.sz or 10) / 10 / 1.1
+                column, room = cell.column, 0.0
+                while room < need:
+                    assert column <= last_column, (name, cell.coordinate, cell.value)
+                    if column > cell.column:
+                        assert sheet.cell(cell.row, column).value in (None, ""), \
+                            (name, cell.coordinate)
+                    room += sheet.column_dimensions[
+                        openpyxl.utils.get_column_letter(column)].width or 8.43
+                    column += 1
+    summary = book["Sammanfattning"]
+    dates = [c for c in summary["B"] if isinstance(c.value, dt.datetime)]
+    assert len(dates) == 3
+    assert summary.column_dimensions["B"].width >= len("2024-09-20 02:00") - 1
+
+
+@given(words=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Z", "C")),
+                              min_size=1, max_size=30), max_size=40),
+       per_line=st.integers(4, 60))
+def test_a_note_broken_into_lines_keeps_every_word_and_fits_them(words, per_line):
+    """A note is written a line to a cell: no word lost or split, no line longer than the room
+    but for a single long word, and as many lines as a wrapped cell of that width shows."""
+    from pipeline.publish.workbook.cells import _lines, _wrap
+
+    text = " ".join(words)
+    lines = _wrap(text, per_line)
+    assert " ".join(lines).split() == words
+    assert all(len(line) <= per_line or " " not in line for line in lines)
+    if all(len(word) <= per_line for word in words):
+        assert len(lines) == _lines(text, per_line)

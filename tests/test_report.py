@@ -387,7 +387,7 @@ def test_an_activity_several_departments_report_on_is_one_row_per_answer(example
     answers = shared[shared["activity_id"] == activity["activity_id"]]
     distinct = answers.drop_duplicates(["status", "comment"])
     rows = [r for r in goal["rows"] if r[0] == activity["title"]]
-    assert len(rows) == len(distinct)  # merged title cell repeats on each answer row
+    assert len(rows) == len(distinct)  # the title is on each answer's row
 
 
 def test_a_report_with_no_submissions_at_all_still_reads(register, tmp_path):

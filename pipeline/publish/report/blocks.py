@@ -19,9 +19,10 @@ from docx.oxml.table import CT_Row
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from ...labels import REPORT_STYLE_NOTE, REPORT_STYLE_TABLE_HEADER, REPORT_STYLE_TABLE_TEXT
-from .document import TABLE_STYLE
+from .document import NOTE_COLOUR, TABLE_STYLE
 
 SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; LibreOffice falls back
 HEADER_FILL = "D9E2F3"
@@ -243,6 +244,37 @@ def _narrow_margins(table: Table) -> None:
         layout.addnext(margins)
     else:
         properties.append(margins)
+
+
+def _quiet(run: Run) -> None:
+    """Text said again (an activity's title on its second answer's row): italic, in the
+    notes' grey, so the eye passes over it and a screen reader still reads it."""
+    run.italic = True
+    run.font.color.rgb = NOTE_COLOUR
+
+
+def _join_down(above: _Cell, below: _Cell) -> None:
+    """No line between two cells of a column, so that they read as one block to the eye,
+    without merging them (a merged cell is read only once by a screen reader)."""
+    for cell, side in ((above, "bottom"), (below, "top")):
+        properties = cell._tc.get_or_add_tcPr()
+        borders = properties.find(qn("w:tcBorders"))
+        if borders is None:
+            borders = OxmlElement("w:tcBorders")
+            # CT_TcPr is a sequence: tcBorders comes after tcW, gridSpan and vMerge
+            earlier = [properties.find(qn(f"w:{tag}")) for tag in ("tcW", "gridSpan", "vMerge")]
+            found = [e for e in earlier if e is not None]
+            if found:
+                found[-1].addnext(borders)
+            else:
+                properties.insert(0, borders)
+        border = OxmlElement(f"w:{side}")
+        border.set(qn("w:val"), "nil")
+        # CT_TcBorders is a sequence too: top before bottom
+        if side == "top":
+            borders.insert(0, border)
+        else:
+            borders.append(border)
 
 
 def _shade(cell: _Cell, fill: str) -> None:

@@ -54,7 +54,7 @@ from ...labels import (
 )
 from ...merge import Flag, Merged
 from ...register import Register
-from .blocks import _Blocks, _field, _keep_together, _symbol_run
+from .blocks import _Blocks, _field, _join_down, _keep_together, _quiet, _symbol_run
 from .charts import (
     CHART_MAX_DEPARTMENTS,
     CHART_MAX_INCHES,
@@ -281,8 +281,10 @@ class _ReportWriter(_Blocks):
         return by_goal
 
     def _activity_table(self, activities: dict[str, list[dict[str, Any]]]) -> None:
-        """One row per activity; an activity several departments report on gets one line per
-        distinct answer, naming the departments, under a title and end date shown once."""
+        """One row per activity; an activity several departments report on gets one row per
+        distinct answer, naming the departments. Every row carries the activity's title and
+        end date, the rows after the first in the quiet note style: a cell merged down the
+        rows was read by a screen reader at the first row only, and Word's checker flags it."""
         table = self._table(REPORT_ACTIVITY_HEADERS, ACTIVITY_WIDTHS, caption=None)
         for reports in activities.values():
             first = reports[0]
@@ -293,13 +295,18 @@ class _ReportWriter(_Blocks):
                 flags = tuple(f for f in SHOWN_FLAGS if f in report["flags"])
                 answers.setdefault((status, plain(report["comment"]), flags), []).append(
                     self.names.get(report["department"], report["department"]))
+            title, end_text = plain(first["title"]), "" if end is None else f"{end:%Y-%m-%d}"
             rows: list[Any] = []
             for (status, comment, flags), departments in answers.items():
                 several = len(reports) > 1
                 cells = self._row(table, (
-                    "" if rows else plain(first["title"]), status or NOT_REPORTED,
-                    "" if rows or end is None else f"{end:%Y-%m-%d}",
+                    "" if rows else title, status or NOT_REPORTED, "" if rows else end_text,
                     "" if several else comment))
+                if rows:  # the same activity again: said again, quietly, in one block
+                    for column, text in ((0, title), (2, end_text)):
+                        _join_down(rows[-1][column], cells[column])
+                        if text:
+                            _quiet(cells[column].paragraphs[0].add_run(text))
                 if status is None:
                     for run in cells[1].paragraphs[0].runs:
                         run.italic = True
@@ -314,9 +321,6 @@ class _ReportWriter(_Blocks):
                 for flag in flags:
                     self._note(cells[1], REPORT_FLAG_TEXT[flag])
                 rows.append(cells)
-            if len(rows) > 1:
-                for column in (0, 2):
-                    rows[0][column].merge(rows[-1][column])
 
     # -- summary
 

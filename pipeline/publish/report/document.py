@@ -27,6 +27,7 @@ from ...labels import (
 
 TABLE_STYLE = "Table Grid"
 LANGUAGE = "sv-SE"
+NOTE_COLOUR = RGBColor(0x59, 0x59, 0x59)  # 7:1 on white
 LIGHT_BLUE, DARK_BLUE = "4F81BD", "365F91"  # python-docx's template: accent1, and its shade
 
 
@@ -154,7 +155,7 @@ def _ensure_styles(doc: DocxDocument) -> None:
 
     def note(style) -> None:  # type: ignore[no-untyped-def]
         style.font.size, style.font.italic = Pt(8.5), True
-        style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        style.font.color.rgb = NOTE_COLOUR
         style.paragraph_format.space_before = Pt(2)
         style.paragraph_format.space_after = Pt(6)
 

@@ -65,4 +65,4 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
     elif earlier is None and ctx.merged.activities["previous_status"].map(
             lambda s: isinstance(s, str)).any():
         notes.append(WT.LAST_YEAR_STATUS)
-    _notes(sheet, ctx, last + 2, len(columns), notes)
+    _notes(sheet, ctx, last + 2, columns, notes)

@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 from ... import figures
 from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText
 from .cells import _bold_width, _height, _missing, _text, _write
-from .layout import _Context, _page
+from .layout import _Context, _page, _text_lines
 from .styles import amount_format
 
 WT = WorkbookText
@@ -32,10 +32,9 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
 
     sheet.write_string(0, 0, WT.BUDGET_TITLE.format(period=ctx.merged.period), styles.title)
     sheet.set_row(0, 24)
-    sheet.merge_range(1, 0, 1, len(widths) - 1, WT.BUDGET_NOTE.format(
-        enhet=unit, avrundning=WT.BUDGET_ROUNDING[decimals].format(enhet=unit)), styles.note)
-    sheet.set_row(1, 30)
-    r = 3
+    r = _text_lines(sheet, 1, 0, WT.BUDGET_NOTE.format(
+        enhet=unit, avrundning=WT.BUDGET_ROUNDING[decimals].format(enhet=unit)), sum(widths),
+        styles.note) + 1
     sheet.write_string(r, 0, WT.PER_DEPARTMENT, styles.section)
     r = _budget_table(sheet, ctx, r + 1, WT.DEPARTMENT, [
         (ctx.name(row["department"]), row) for row in by_department.to_dict("records")],

@@ -73,6 +73,22 @@ def _lines(text: str, per_line: float) -> int:
     return count
 
 
+def _wrap(text: str, per_line: float) -> list[str]:
+    """A text broken between words into lines of at most `per_line` characters (a longer
+    word stands alone on its line), greedy as _lines counts them."""
+    found = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > per_line:
+                found.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        found.append(line)
+    return found
+
+
 def _per_line(width: float) -> float:
     """Characters of running text per line in a column of this width."""
     return max(4.0, width * CHARS_PER_WIDTH)

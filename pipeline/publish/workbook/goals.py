@@ -134,7 +134,7 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
     last = _table(sheet, ctx, 0, columns, rows, header_height=118, empty=WT.NO_GOALS)
     sheet.freeze_panes(1, 0)
     symbols = ", ".join(_assessment_text(a) for a in Assessment)
-    _notes(sheet, ctx, last + 2, len(columns), [
+    _notes(sheet, ctx, last + 2, columns, [
         WT.ASSESSMENT_NOTE.format(symboler=symbols), _suggestion_note(),
         WT.COUNTED_PER_DEPARTMENT])
 

@@ -17,11 +17,12 @@ from ...merge import Merged
 from ...register import Register
 from .cells import (
     FORMULA_START,
+    _bold_width,
     _header_height,
-    _height,
     _lines,
     _lines_height,
     _per_line,
+    _wrap,
     _write,
     _write_date,
 )
@@ -167,11 +168,30 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
     return r
 
 
-def _notes(sheet: Worksheet, ctx: _Context, first: int, width: int,
+def _text_lines(sheet: Worksheet, first: int, col: int, text: str, width: float, fmt: Format,
+                *, size: float = FONT_SIZE, bold: bool = False,
+                height: float | None = None) -> int:
+    """A text outside the tables (a headline, a note) from row `first` in column `col`, a line
+    to a row, each line in one cell and short enough to run on whole over the `width` units
+    of empty columns to its right. Never merged: Excel's accessibility checker flags merged
+    cells, and a screen reader reads a merged cell's text at its first cell only. Returns the
+    row after the last line."""
+    per_line = _per_line(_bold_width(width) if bold else width) * FONT_SIZE / size
+    r = first
+    for line in _wrap(text, per_line):
+        if line:
+            sheet.write_string(r, col, line, fmt)
+        if height is not None:
+            sheet.set_row(r, height)
+        r += 1
+    return r
+
+
+def _notes(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Column],
            lines: Sequence[str]) -> int:
+    """Notes under a table as wide as its columns, each note starting on a row of its own."""
+    width = sum(column.width for column in columns)
     r = first
     for line in lines:
-        sheet.merge_range(r, 0, r, width - 1, line, ctx.styles.note)
-        sheet.set_row(r, _height([(line, 150)]))
-        r += 1
+        r = _text_lines(sheet, r, 0, line, width, ctx.styles.note)
     return r

@@ -132,4 +132,4 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
     if len(dates) > 1:
         notes.append(WT.BASELINE_DATES.format(lista="; ".join(
             f"{ctx.name(code)} {date:%Y-%m-%d}" for code, (_, date) in baselines.items())))
-    _notes(sheet, ctx, r + 2, len(columns), notes)
+    _notes(sheet, ctx, r + 2, columns, notes)

@@ -37,6 +37,7 @@ SEVERITY_FILL = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
 
 
 FONT_SIZE = 10
+HEADLINE_SIZE = 12
 LINE_HEIGHT = 13.0  # points per wrapped line at 10 pt
 CHARS_PER_WIDTH = 1.1  # characters per unit of column width at 10 pt, for a wide font (DejaVu Sans)
 
@@ -55,10 +56,11 @@ class _Styles:
         self.section = self._add({"bold": True, "font_size": 12, "font_color": BLUE})
         self.label = self._add({"bold": True, "valign": "top"})
         self.plain = self._add({"valign": "top"})
-        self.note = self._add({"italic": True, "font_color": GREY_TEXT, "text_wrap": True,
-                               "valign": "top"})
-        self.headline = self._add({"bold": True, "font_size": 12, "text_wrap": True,
-                                   "valign": "top"})
+        # Text outside the tables is written a line a cell, unwrapped, so that it runs on
+        # over the empty cells to its right (a wrapped cell keeps its text inside itself).
+        self.note = self._add({"italic": True, "font_color": GREY_TEXT, "valign": "top"})
+        self.headline = self._add({"bold": True, "font_size": HEADLINE_SIZE, "valign": "top"})
+        self.line = self._add({"bold": True, "valign": "top"})
         self.plain_datetime = self._add({"num_format": DATETIME, "align": "left",
                                          "valign": "top"})
         self.plain_date = self._add({"num_format": DATE, "align": "left", "valign": "top"})

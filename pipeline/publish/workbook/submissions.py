@@ -57,7 +57,7 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_FILES)
     sheet.freeze_panes(1, 0)
     quarantined = any(row["state"] == SubmissionState.QUARANTINED for row in rows)
-    _notes(sheet, ctx, last + 2, len(columns),
+    _notes(sheet, ctx, last + 2, columns,
            [WT.SUBMISSIONS_NOTE, *([WT.QUARANTINE_NOTE] if quarantined else [])])
 
 

@@ -40,8 +40,8 @@ from ...labels import (
 from ...merge import Flag, Merged
 from ...register import Register
 from .cells import _assessment_text, _local, _text, _write
-from .layout import _Column, _Context, _page, _table
-from .styles import BLUE, LINE, NOT_REPORTED_FILL, STATE_FILL
+from .layout import _Column, _Context, _page, _table, _text_lines
+from .styles import BLUE, HEADLINE_SIZE, LINE, NOT_REPORTED_FILL, STATE_FILL
 
 OS, WT = OutputSheet, WorkbookText
 ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
@@ -135,7 +135,7 @@ def _reported_departments(merged: Merged) -> set[str]:
     return reported
 
 
-SUMMARY_WIDTHS = (30, 11, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
+SUMMARY_WIDTHS = (30, 15, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
 
 
 def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
@@ -147,7 +147,6 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     sheet.fit_to_pages(1, 1)
     for c, width in enumerate(SUMMARY_WIDTHS):
         sheet.set_column(c, c, width)
-    last_col = len(SUMMARY_WIDTHS) - 1
 
     sheet.write_string(0, 0, WT.TITLE.format(period=merged.period, organ=settings.organ),
                        styles.title)
@@ -163,19 +162,16 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         (WT.DATA_AS_OF, ctx.as_of, styles.plain_datetime),
     ]
     r = 2
-    for label, value, fmt in facts:
+    for label, value, fmt in facts:  # B is wide enough for a date and time (no ####)
         sheet.write_string(r, 0, label, styles.label)
-        if not isinstance(value, str):  # a date is not allowed to spill into C like text
-            sheet.merge_range(r, 1, r, 2, "", fmt)
         _write(styles, sheet, r, 1, value, fmt)
         r += 1
 
     goals = merged.goals
     assessments = [a if isinstance(a, str) else None for a in goals["assessment"]]
-    r += 1
-    sheet.merge_range(r, 0, r, last_col, headline(assessments), styles.headline)
-    sheet.set_row(r, 22)
-    top = r + 2
+    r = _text_lines(sheet, r + 1, 0, headline(assessments), sum(SUMMARY_WIDTHS),
+                    styles.headline, size=HEADLINE_SIZE, bold=True, height=22)
+    top = r + 1
 
     # Left: goals per assessment, then activities per status.
     sheet.write_string(top, 0, WT.GOALS_PER_ASSESSMENT, styles.section)
@@ -244,12 +240,12 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         lines.append(WT.REJECTED_LINE.format(avdelningar=", ".join(rejected_names)))
     if not missing_names and not rejected_names:
         lines.append(WT.ALL_REPORTED)
-    right += 1  # a row apart: right under the table, a screen reader read them as its rows
+    right += 2  # a row apart: right under the table, a screen reader read them as its rows
     for line in lines:
-        right += 1
-        sheet.merge_range(right, 4, right, last_col, line, styles.get(bold=True, bottom=0))
+        right = _text_lines(sheet, right, 4, line, sum(SUMMARY_WIDTHS[4:]), styles.line,
+                            bold=True)
 
-    right += 2
+    right += 1
     goal_chart = book.add_chart({"type": "bar"})
     # the goals not yet assessed are a bar too (grey), as in the report's chart: without it
     # the chart shows fewer goals than there are
@@ -289,9 +285,8 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     right += math.ceil(chart_height / 20) + 1
 
     r = max(left, right) + 2
-    sheet.merge_range(r, 0, r, last_col, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
-                      styles.note)
-    sheet.set_row(r, 44)
+    _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                sum(SUMMARY_WIDTHS), styles.note)
 
 
 def _chart_description(title: str, counts: Sequence[tuple[str, int]]) -> str:
