@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,7 +184,8 @@ class _Formats:
         self.input_integer = book.add_format({**base, "bg_color": yellow, **border,
                                               "locked": False, "num_format": "0"})
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78",
-                                      "text_wrap": True, "valign": "top"})
+                                      "valign": "top"})
+        self.line = book.add_format({"valign": "top"})  # one line, over the empty cells
         self.subtitle = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         self.text = book.add_format({"text_wrap": True, "valign": "top"})
         self.strong = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -470,14 +472,16 @@ def _write_instructions(sheet: Worksheet, fmt: _Formats, register: Register, per
     sheet.fit_to_pages(1, 0)
     sheet.protect("")
     r = 0
-    # across both columns and wrapped: a long department name ("Samhällsbyggnadsförvaltningen
-    # – plan, bygg, …") ran past column B and was cut off at the printed page's edge
-    title = f"Måluppföljning {period} – {name}"
-    sheet.merge_range(r, 0, r, 1, title, fmt.title)
-    sheet.set_row(r, TITLE_LINE_HEIGHT * math.ceil(len(title) / TITLE_LINE_CHARS) + 4)
-    r += 1
-    sheet.merge_range(r, 0, r, 1, f"{settings.municipality}, {settings.organ}. Perioden "
-                                  f"slutar {period_end:%Y-%m-%d}.", fmt.text)
+    # a line to a cell, running on over column B: a long department name
+    # ("Samhällsbyggnadsförvaltningen – plan, bygg, …") ran past column B and was cut off at
+    # the printed page's edge; the lines were one merged cell, which screen readers and
+    # Excel's accessibility checker take badly
+    for line in textwrap.wrap(f"Måluppföljning {period} – {name}", TITLE_LINE_CHARS):
+        sheet.write_string(r, 0, line, fmt.title)
+        sheet.set_row(r, TITLE_LINE_HEIGHT)
+        r += 1
+    sheet.write_string(r, 0, f"{settings.municipality}, {settings.organ}. Perioden "
+                             f"slutar {period_end:%Y-%m-%d}.", fmt.line)
     r += 2
     sheet.write_string(r, 0, "Sista inlämningsdag:", fmt.deadline)
     sheet.write_string(r, 1, f"{deadline:%Y-%m-%d}", fmt.deadline)

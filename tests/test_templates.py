@@ -261,6 +261,46 @@ def test_a_header_too_long_for_excel_is_cut_short_not_dropped(register_copy, tmp
     assert "…" in shown and shown.endswith("&RSida &P av &N")
 
 
+def test_a_long_title_is_lines_of_their_own_cells_not_one_merged_cell(register_copy,
+                                                                       tmp_path):
+    """Instruktioner's title with a long department name: every word there, a line to a cell
+    that runs on over the empty column B (a merged cell, as it was, is read badly by screen
+    readers and flagged by Excel's accessibility checker), each line within the two printed
+    columns."""
+    import openpyxl
+
+    from pipeline.register import read_register
+    from pipeline.templates import write_templates
+    from tests.conftest import change_register, register_row
+
+    path, _ = register_copy
+    long_name = "Samhällsbyggnadsförvaltningen – plan, bygg, miljö, räddningstjänst och teknisk " \
+                "service med kost- och lokalvårdsenheten"
+
+    def rename(book):
+        sheet = book["Avdelningar"]
+        row = register_row(sheet, "Avdelningskod", "SBA")
+        sheet.cell(row, [c.value for c in sheet[1]].index("Avdelning") + 1).value = long_name
+    change_register(path, rename)
+    [template] = write_templates(read_register(path), "2024-T2", tmp_path, ["SBA"])
+    book = openpyxl.load_workbook(template)
+    for sheet in book:
+        assert not sheet.merged_cells.ranges, sheet.title
+    sheet = book["Instruktioner"]
+    lines = []
+    for row in sheet.iter_rows(max_col=2):
+        if not row[0].font.b or row[0].font.sz != 16:
+            break
+        assert row[1].value is None and not row[0].alignment.wrap_text
+        lines.append(row[0].value)
+    assert len(lines) == 2
+    assert " ".join(lines) == f"Måluppföljning 2024-T2 – {long_name}"
+    width = sheet.column_dimensions["A"].width + sheet.column_dimensions["B"].width
+    assert all(len(line) * 1.5 < width for line in lines)  # 16 pt characters in 11 pt units
+    assert sheet.cell(len(lines) + 1, 1).value == "Ånge kommun, Kommunstyrelsen. Perioden " \
+                                                   "slutar 2024-08-31."
+
+
 def test_a_name_with_an_ampersand_prints_as_typed_in_the_page_header(register_copy, tmp_path):
     """In a page header "&" starts a code (&M, &8, &K…): "Bygg & Miljö" must not become a
     font size or a colour in the printed template."""
