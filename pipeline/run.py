@@ -985,8 +985,10 @@ def _refused_as_a_whole(report: Report) -> bool:
 
 def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
     """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
-    taken too."""
-    safe = re.sub(r"[^\w-]+", "_", Path(file).stem).strip("_")[:60]
+    taken too; a personnummer in the file's name masked (`feedback_name`)."""
+    from .identity import mask_identity_numbers
+
+    safe = re.sub(r"[^\w-]+", "_", Path(mask_identity_numbers(file)).stem).strip("_")[:60]
     safe = safe.encode()[:100].decode("utf-8", "ignore")  # at most 100 bytes: the name fits
     base = f"{Path(name).stem}_{safe}"
     candidate, n = f"{base}.xlsx", 1

@@ -394,3 +394,58 @@ def test_a_file_name_is_never_masked_in_a_message(workspace):
     result = run()
     assert "Filen Stab T2 kopia.xlsx är identisk med STAB/Stab_T2_20240801-0805.xlsx" in \
         result.output, result.output
+
+
+def test_a_personnummer_in_a_files_name_is_masked_in_the_outputs_and_kept_for_the_controller(
+        workspace):
+    """A department names its file after a person ("SOC_T2_850312-1231.xlsx"): the workbook
+    (Sammanfattning, Inlämningar, Datakvalitet) is the committee's and may be published, so it
+    shows the name masked; the night's lines and the ledger keep it as it is, for the
+    controller to find the file. A feedback copy's name, seen by every department on the
+    share, is masked too; its Fel sheet, read by the department, names the file as it is."""
+    from click.testing import CliRunner
+
+    from pipeline.archive import Archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    inbox = workspace / "inbox"
+    (inbox / "SOC").mkdir()
+    shutil.copy(next((EXAMPLE / "inlamningar" / "SOC").glob("*.xlsx")),
+                inbox / "SOC" / "SOC_T2_850312-1231.xlsx")
+    (inbox / "Anna 850312 1231.pdf").write_bytes(b"%PDF-1.4 inte excel")
+    (inbox / "UTB").mkdir()
+    for name in ("Kalle 900101-1239.pdf", "Lisa 19900101 1239.pdf"):
+        (inbox / "UTB" / name).write_bytes(f"%PDF-1.4 {name}".encode())
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run",
+                                       "--report"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "SOC/SOC_T2_850312-1231.xlsx: Godkänd" in result.output
+    assert "Anna 850312 1231.pdf: Ej godkänd" in result.output
+    assert "SOC (SOC_T2_850312-1231.xlsx, " in result.output
+
+    outbox = workspace / "outbox"
+    workbook = outbox / "sammanstallning_2024-T2.xlsx"
+    for output in (workbook, outbox / "tertialrapport_2024-T2.docx"):
+        text = xml_text(output)
+        assert "850312" not in text and "900101" not in text, output.name
+    sheets = openpyxl.load_workbook(workbook, read_only=True)
+    files = [row[1] for row in sheets["Inlämningar"].iter_rows(min_row=2, values_only=True)]
+    assert {"SOC_T2_[personnummer borttaget].xlsx", "Anna [personnummer borttaget].pdf",
+            "Kalle [personnummer borttaget].pdf", "Lisa [personnummer borttaget].pdf"} <= \
+        set(files)
+    summary = [value for row in sheets["Sammanfattning"].iter_rows(values_only=True)
+               for value in row]
+    assert "SOC_T2_[personnummer borttaget].xlsx" in summary
+    messages = [row[5] for row in sheets["Datakvalitet"].iter_rows(values_only=True)]
+    assert any(str(m).startswith("Filen Anna [personnummer borttaget].pdf är ingen Excel-"
+                                 "arbetsbok") for m in messages), messages
+
+    names = {a.name for a in Archive(workspace / "archive").arrivals()}
+    assert {"SOC_T2_850312-1231.xlsx", "Anna 850312 1231.pdf"} <= names
+
+    copies = sorted(p.name for p in (outbox / "feedback").iterdir())
+    assert len(copies) == 3 and "Anna [personnummer borttaget]_fel.xlsx" in copies, copies
+    assert not any(re.search(r"850312|900101|1231|1239", name) for name in copies), copies
+    fel = openpyxl.load_workbook(outbox / "feedback" / "Anna [personnummer borttaget]_fel.xlsx")
+    assert "Filen Anna 850312 1231.pdf" in str(fel.worksheets[0]["A1"].value)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
+from ..identity import mask_identity_numbers
 from ..intake import sheet_parts
 from ..issues import Report
 from ..labels import FEEDBACK_HEADER_ROW, FEEDBACK_HEADERS, FEEDBACK_SHEET, Severity
@@ -63,10 +64,12 @@ STEM_AT_MOST = 120
 
 def feedback_name(report: Report, fallback: str) -> str:
     """The feedback copy's file name: by department and period, else by the file's own name,
-    as a name Windows accepts (the outbox is often a share its users open in Explorer)."""
+    as a name Windows accepts (the outbox is often a share its users open in Explorer), and
+    with a personnummer in it masked: every department that fetches its copy from the share
+    sees the folder's names, while the Fel sheet inside names the file as it is."""
     if report.department and report.period:
         return f"{report.department}_{report.period}_fel.xlsx"
-    stem = Path(_NOT_IN_WINDOWS_NAMES.sub("_", fallback)).stem
+    stem = Path(_NOT_IN_WINDOWS_NAMES.sub("_", mask_identity_numbers(fallback))).stem
     if len(stem.encode("utf-8", "surrogatepass")) > STEM_AT_MOST:
         stem = stem.encode("utf-8", "surrogatepass")[:STEM_AT_MOST].decode("utf-8", "ignore")
     name = f"{stem}_fel.xlsx"
