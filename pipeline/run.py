@@ -1126,7 +1126,8 @@ def _last_year_answers(archive: Archive, register: Register, period: str,
 # a digest of the files (`Archive.cached(digest, _REPORTED)`): every night of the year's first
 # period, `pipeline templates` and `pipeline report` ask for the same, and reading the files
 # again takes about a second at 300 departments.
-_REPORTED = "reported-statuses-2"  # -2: the comments with their personnummer masked
+_REPORTED = "reported-statuses-3"  # -2: the comments with their personnummer masked; -3: also
+# one typed with a space ("850312 1231")
 
 
 def _reported(archive: Archive, counted: dict[str, Arrival]

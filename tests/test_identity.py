@@ -449,3 +449,37 @@ def test_a_personnummer_in_a_files_name_is_masked_in_the_outputs_and_kept_for_th
     assert not any(re.search(r"850312|900101|1231|1239", name) for name in copies), copies
     fel = openpyxl.load_workbook(outbox / "feedback" / "Anna [personnummer borttaget]_fel.xlsx")
     assert "Filen Anna 850312 1231.pdf" in str(fel.worksheets[0]["A1"].value)
+
+
+def test_a_file_judged_before_spaced_numbers_were_found_is_judged_anew(workspace, monkeypatch):
+    """A comment with "850312 1231", accepted by the earlier version (which did not find a
+    number typed with a space) and cached under its cache version: the workbook made by this
+    version, rebuilt from the archive, shows it masked, not the cached result."""
+    from click.testing import CliRunner
+
+    import pipeline.answers
+    import pipeline.archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    book["Aktiviteter"]["I5"] = "Anna S (850312 1231) är långtidssjukskriven."
+    (workspace / "inbox" / "STAB").mkdir()
+    book.save(workspace / "inbox" / "STAB" / "Stab T2 2024.xlsx")
+    workbook = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+
+    def run():
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                  catch_exceptions=False)
+
+    with monkeypatch.context() as earlier:
+        earlier.setattr(pipeline.archive, "CACHE_VERSION", "3")  # 0.2.0's
+        found = pipeline.answers.find_identity_numbers
+        earlier.setattr(pipeline.answers, "find_identity_numbers", lambda text: [
+            n for n in found(text) if not re.search(r"\s", text[n.start:n.end])])
+        assert run().exit_code == 0
+        assert "850312 1231" in xml_text(workbook)
+    workbook.unlink()  # a missing output is rebuilt from the archive
+    assert run().exit_code == 0
+    assert "850312" not in xml_text(workbook)
+    assert "Anna S ([personnummer borttaget]) är långtidssjukskriven." in xml_text(workbook)
