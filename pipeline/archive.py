@@ -37,7 +37,7 @@ try:
 except ImportError:  # Windows: the run's lock is taken with msvcrt instead (`_try_lock`)
     fcntl = None  # type: ignore[assignment]
 
-CACHE_VERSION = "3"  # bump when SubmissionData, validation or the cache key changes shape
+CACHE_VERSION = "4"  # bump when SubmissionData, validation or the cache key changes shape
 
 
 @dataclass(frozen=True)

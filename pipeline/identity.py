@@ -8,7 +8,9 @@ date (2024-01-08), an amount (1 234 567), a phone number (070-123 45 67), a diar
 2024/123) or an activity id must not be taken for one, and a real one must be found in any
 surrounding text. A candidate is ten digits (YYMMDD, a separator or none, NNNN) or twelve
 (with the century), whose date exists (the day plus 60 for a samordningsnummer) and whose
-last digit is the Luhn check digit of the ten.
+last digit is the Luhn check digit of the ten. The separator is a hyphen (or a dash, or "+"),
+or what people type instead: a space ("850312 1231"), a hyphen with spaces around it
+("850312 - 1231"), or, in a file name, an underscore ("Anna_850312_1231.xlsx").
 """
 
 from __future__ import annotations
@@ -36,16 +38,25 @@ class IdentityNumber:
 # "-" is the usual separator, "+" marks someone 100 years or older; Word and some keyboards
 # turn a hyphen into a dash (– or −), which is still read as one.
 SEPARATORS = "-+\u2010\u2011\u2012\u2013\u2212"
+DASHES = SEPARATORS.replace("+", "")
+# A space typed instead of the hyphen (Word's non-breaking ones too), one or two, or spaces
+# around a dash ("850312 - 1231"); never around "+", which is a sum ("240315 + 1500"); and an
+# underscore, as a file's name has it instead of a space ("Anna_850312_1231.xlsx").
+SPACES = " \u00a0\u202f"
+_SEPARATOR = (rf"[{SEPARATORS}_]|[{SPACES}]{{1,2}}|[{SPACES}]?[{DASHES}][{SPACES}]"
+              rf"|[{SPACES}][{DASHES}]")
 _CANDIDATE = re.compile(
     r"(?<!\d)(?<!\d[-./:,])"  # not the end of a longer number: 12-850312…, 1.8503…
-    rf"(?P<century>\d\d)??(?P<date>\d{{6}})(?P<sep>[{SEPARATORS}]?)(?P<serial>\d{{4}})"
+    rf"(?P<century>\d\d)??(?P<date>\d{{6}})(?P<sep>{_SEPARATOR})?(?P<serial>\d{{4}})"
     r"(?!\d)(?![-./:,]\d)")  # nor the beginning of one: …-1234-5, 8503121234,50 (an amount)
 _SIX_DIGITS = re.compile(r"\d{6}")
 # Numbers listed with no space after the comma ("850312-1231,900101-1239"): such a comma (or
 # / or ;) between two whole candidates is read as a space, not as a part of one longer number.
+_ANY_SEP = f"[{SEPARATORS}{SPACES}_]"
 _LIST_JOINT = re.compile(
-    rf"[,/;](?:(?<=\d{{6}}[{SEPARATORS}]\d{{4}}.)|(?<=\d{{10}}.))"  # the mark first: fast
-    rf"(?=(?:\d\d)?\d{{6}}[{SEPARATORS}]?\d{{4}}(?!\d))")
+    rf"[,/;](?:(?<=\d{{6}}{_ANY_SEP}\d{{4}}.)|(?<=\d{{10}}.)"  # the mark first: fast
+    rf"|(?<=\d{{6}}{_ANY_SEP}{{2}}\d{{4}}.)|(?<=\d{{6}}{_ANY_SEP}{{3}}\d{{4}}.))"
+    rf"(?=(?:\d\d)?\d{{6}}(?:{_SEPARATOR})?\d{{4}}(?!\d))")
 # Without a separator, ten digits may be an amount in kronor ("8503121234 kr")…
 _AMOUNT_UNIT = re.compile(r"\s?(kr\b|kronor\b|tkr\b|mnkr\b|mkr\b|sek\b|:-)", re.IGNORECASE)
 # …or a Swedish phone number in national form (every one begins with 0) after a word that
@@ -79,7 +90,7 @@ def mask_identity_numbers(text: str, found: list[IdentityNumber] | None = None) 
 
 
 def _identity(match: re.Match[str]) -> IdentityKind | None:
-    century, date, sep = match["century"], match["date"], match["sep"]
+    century, date, sep = match["century"], match["date"], match["sep"] or ""
     if century is not None and (sep == "+" or century not in ("18", "19", "20")):
         return None
     digits = date + match["serial"]
@@ -108,8 +119,9 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def _other_number(text: str, match: re.Match[str]) -> bool:
-    """Ten or twelve bare digits that the text says are an amount or a phone number."""
-    if match["sep"]:
+    """Ten or twelve digits, bare or with spaces between, that the text says are an amount
+    or a phone number."""
+    if match["sep"] and not match["sep"].isspace():
         return False
     if _AMOUNT_UNIT.match(text, match.end()):
         return True

@@ -122,6 +122,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                                 "egna nya. Skriv {kod} i kolumnen Ansvarig på "
                                                 'fliken "Aktiviteter" för de aktiviteter '
                                                 "avdelningen ska följa upp."),
+    "register_code_windows_device": (W, "Avdelningskoden {kod} är ett av de namn som Windows "
+                                        "reserverar (CON, PRN, AUX, NUL, COM1–COM9 och "
+                                        "LPT1–LPT9, i alla skrivsätt): en mapp {kod} i "
+                                        "inkorgen kan inte skapas i Windows, och en som har "
+                                        "skapats på en annan dator går inte att öppna därifrån. "
+                                        "Mallen och återkopplingen fungerar som vanligt. Be "
+                                        "avdelningen lämna sin fil direkt i inkorgen, inte i en "
+                                        "egen mapp, eller byt koden innan mallarna skickas ut, "
+                                        "här och överallt där den står i registret."),
     "register_code_spaces": (W, 'I kolumnen "{kolumn}" står {vad} med mellanslag före eller '
                                 "efter ({celler}). Vi har läst {dem} utan mellanslagen. Ta bort "
                                 "mellanslagen, så att värdena stämmer också i era egna filter "

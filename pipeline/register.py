@@ -26,6 +26,7 @@ import pandera.pandas as pa
 from schemas import register as schemas
 
 from .errors import RegisterError, UnknownPeriod
+from .filenames import is_windows_device
 from .issues import Issue, make
 from .labels import (
     AMOUNT_UNIT_SPELLINGS,
@@ -244,10 +245,12 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
 
 
 def _code_key() -> str:
-    """Changes to how the register is read (or worded) invalidate cached registers."""
+    """Changes to how the register is read (or worded, or what its messages mask) invalidate
+    cached registers."""
     digest = hashlib.sha256()
-    for module in (Path(__file__), Path(schemas.__file__), Path(__file__).with_name(
-            "labels.py"), Path(__file__).with_name("issues.py")):
+    here = Path(__file__)
+    for module in (here, Path(schemas.__file__), *(here.with_name(name) for name in (
+            "labels.py", "issues.py", "identity.py", "filenames.py"))):
         digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -642,8 +645,9 @@ def _ids_alike(activities: pd.DataFrame, table: Table) -> list[Issue]:
 
 # Register remarks ---------------------------------------------------------------------------
 
-# Remarks about how the register is typed, not about the plan: the committee need not see them.
-CONTROLLER_ONLY = frozenset({"register_code_spaces"})
+# Remarks about how the register is typed, or about folders, not about the plan: the committee
+# need not see them.
+CONTROLLER_ONLY = frozenset({"register_code_spaces", "register_code_windows_device"})
 # More rows than this with the same remark are told in one remark that lists their rows.
 MANY = 3
 # Activities run over the mandate period (the 2023 report's end in 2026 at the latest): an end
@@ -740,6 +744,10 @@ def _remarks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
     owners = set(goals["owner"].tolist())
     departments = tables[S.DEPARTMENTS]
     for row, code, name in _columns(frames[S.DEPARTMENTS], "code", "name"):
+        if _given(code) and is_windows_device(code):  # its drop folder cannot be made
+            remarks.append(make("register_code_windows_device", sheet=S.DEPARTMENTS,
+                                cell=departments.cell("code", row), found=code, kod=code,
+                                kolumn="Avdelningskod"))
         if _given(code) and code not in responsible:
             remarks.append(make("register_department_without_activity", sheet=S.DEPARTMENTS,
                                 cell=departments.cell("code", row), found=code, kod=code,

@@ -987,8 +987,10 @@ def _refused_as_a_whole(report: Report) -> bool:
 
 def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
     """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
-    taken too."""
-    safe = re.sub(r"[^\w-]+", "_", Path(file).stem).strip("_")[:60]
+    taken too; a personnummer in the file's name masked (`feedback_name`)."""
+    from .identity import mask_identity_numbers
+
+    safe = re.sub(r"[^\w-]+", "_", Path(mask_identity_numbers(file)).stem).strip("_")[:60]
     safe = safe.encode()[:100].decode("utf-8", "ignore")  # at most 100 bytes: the name fits
     base = f"{Path(name).stem}_{safe}"
     candidate, n = f"{base}.xlsx", 1
@@ -1126,7 +1128,8 @@ def _last_year_answers(archive: Archive, register: Register, period: str,
 # a digest of the files (`Archive.cached(digest, _REPORTED)`): every night of the year's first
 # period, `pipeline templates` and `pipeline report` ask for the same, and reading the files
 # again takes about a second at 300 departments.
-_REPORTED = "reported-statuses-2"  # -2: the comments with their personnummer masked
+_REPORTED = "reported-statuses-3"  # -2: the comments with their personnummer masked; -3: also
+# one typed with a space ("850312 1231")
 
 
 def _reported(archive: Archive, counted: dict[str, Arrival]

@@ -38,10 +38,23 @@ def identity(born: dt.date, serial: int, *, coordination: bool = False,
             "YYMMDDNNNN": ten,
             "YYYYMMDD-NNNN": f"{born.year // 100}{ten[:6]}-{ten[6:]}",
             "YYYYMMDDNNNN": f"{born.year // 100}{ten}",
-            "YYMMDD–NNNN": f"{ten[:6]}\u2013{ten[6:]}"}[form]
+            "YYMMDD–NNNN": f"{ten[:6]}\u2013{ten[6:]}",
+            # as people type them instead of the hyphen
+            "YYMMDD NNNN": f"{ten[:6]} {ten[6:]}",
+            "YYYYMMDD NNNN": f"{born.year // 100}{ten[:6]} {ten[6:]}",
+            "YYMMDD\u00a0NNNN": f"{ten[:6]}\u00a0{ten[6:]}",
+            "YYMMDD - NNNN": f"{ten[:6]} - {ten[6:]}",
+            "YYYYMMDD - NNNN": f"{born.year // 100}{ten[:6]} - {ten[6:]}",
+            "YYMMDD_NNNN": f"{ten[:6]}_{ten[6:]}"}[form]
 
 
-FORMS = ("YYMMDD-NNNN", "YYMMDDNNNN", "YYYYMMDD-NNNN", "YYYYMMDDNNNN", "YYMMDD–NNNN")
+FORMS = ("YYMMDD-NNNN", "YYMMDDNNNN", "YYYYMMDD-NNNN", "YYYYMMDDNNNN", "YYMMDD–NNNN",
+         "YYMMDD NNNN", "YYYYMMDD NNNN", "YYMMDD\u00a0NNNN", "YYMMDD - NNNN",
+         "YYYYMMDD - NNNN", "YYMMDD_NNNN")
+# written with nothing or only spaces between the date and the last four: after "tel" or
+# before "kr" they may be a phone number or an amount
+BARE_OR_SPACED = ("YYMMDDNNNN", "YYYYMMDDNNNN", "YYMMDD NNNN", "YYYYMMDD NNNN",
+                  "YYMMDD\u00a0NNNN")
 
 
 def kinds(text: str) -> list[IdentityKind]:
@@ -53,6 +66,9 @@ def kinds(text: str) -> list[IdentityKind]:
 @pytest.mark.parametrize("typed", [
     "850312-1231", "8503121231", "19850312-1231", "198503121231", "850312\u20131231",
     "121212+1212",  # Tolvan Tolvansson, Skatteverket's test person, born 1912
+    # a space (or Word's non-breaking one) typed instead of the hyphen, spaces around it
+    "850312 1231", "19850312 1231", "850312\u00a01231", "850312 - 1231", "850312 -1231",
+    "850312- 1231", "850312  1231", "19850312 - 1231", "850312 \u2013 1231",
 ])
 def test_each_way_of_writing_a_personnummer_is_found(typed):
     text = f"Anna S ({typed}) är långtidssjukskriven."
@@ -112,7 +128,7 @@ def test_a_valid_number_is_found_in_any_text_around_it(born, serial, coordinatio
     after = "" if after[:1].isdigit() else after
     text = before + number + " " + after
     # bare digits after "tel" or before "kr" are a phone number or an amount (tested below)
-    assume(form.endswith("-NNNN") or not (
+    assume(form not in BARE_OR_SPACED or not (
         re.search(r"(?i)(tel|tfn|mob|ring|sms|fax|växel|nummer|nås på)\w*[\s.:]*$", before)
         or re.match(r"(?i)\s?(kr|kronor|tkr|mnkr|mkr|sek)\b|:-", " " + after)))
     found = find_identity_numbers(text)
@@ -126,7 +142,9 @@ def test_a_valid_number_is_found_in_any_text_around_it(born, serial, coordinatio
 # --- not taken -----------------------------------------------------------------------------------
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%y%m%d", "%d/%m %Y", "%d.%m.%Y", "%Y-%m-%d %H:%M",
-                "%Y-%m-%dT%H:%M:%S", "%d/%m-%Y", "%Y/%m/%d")
+                "%Y-%m-%dT%H:%M:%S", "%d/%m-%Y", "%Y/%m/%d",
+                # a date and a time of day with a space between, as Swedes write the time
+                "%y%m%d %H:%M", "%Y%m%d %H.%M", "%y%m%d kl. %H.%M", "%Y%m%d kl %H:%M")
 
 
 @settings(max_examples=300, deadline=None)
@@ -144,7 +162,10 @@ def amounts(value: int) -> list[str]:
     return [grouped.replace(",", " "), grouped.replace(",", "\u00a0"),
             grouped.replace(",", "\u202f"), f"{value} kr", f"{value}kr", f"{value} kronor",
             f"{value} tkr", f"{value}:-", f"{value},50", f"{value},5 mnkr", f"{value}.00",
-            f"{grouped.replace(',', ' ')},75 kr", f"−{value} kr", f"{value} SEK"]
+            f"{grouped.replace(',', ' ')},75 kr", f"−{value} kr", f"{value} SEK",
+            # grouped by hand, not by thousands: "850 312 1231 kr", "850312 1231 kr"
+            f"{value // 10**7} {value // 10**4 % 1000:03d} {value % 10**4:04d} kr",
+            f"{value // 10**4} {value % 10**4:04d} kr", f"{value // 10**4} {value % 10**4:04d}:-"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -196,6 +217,34 @@ def test_ten_bare_digits_after_a_phone_word_are_a_phone_number(before):
                              "Fakturanr {y}{n:05d}", "ärende {y}-{n:06d}"]))
 def test_diarienummer_ids_and_references_are_never_taken(year, serial, form):
     assert kinds(form.format(y=year, n=serial)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(s=st.text("0123456789", min_size=7, max_size=7),
+       form=st.sampled_from(["tel 070{a} {b}{c}", "Tel: 070{a} {b}{c}", "mobil 073{a} {b}{c}",
+                             "ring 070{a}\u00a0{b}{c}", "tfn 031{a} {b}{c}"]))
+def test_a_phone_number_with_a_space_after_a_phone_word_is_never_taken(s, form):
+    """"070123 4567" after "tel": a phone number, as the same digits bare are."""
+    phone = form.format(a=s[:3], b=s[3:5], c=s[5:])
+    # the ten digits get the check digit of a personnummer, so that only the date decides
+    digits = re.sub(r"\D", "", phone)
+    phone = phone[:-1] + check_digit(digits[:9])
+    assert kinds(f"Kontakt: Eva Ek, {phone}.") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.integers(1, 999_999), second=st.integers(1, 9_999),
+       form=st.sampled_from(["{a} + {b}", "{a} + {b:04d}", "{a:06d} +{b:04d}",
+                             "{a:06d}/{b:04d}", "{a:06d}.{b:04d}", "{a:06d},{b:04d}",
+                             "{a:06d}:{b:04d}", "{a} {b:04d} kr", "{a:06d} {b:04d} tkr",
+                             "{a:06d} {b:04d},50", "{a:06d} {b:04d}.5", "{a:06d}-{b:04d}-1",
+                             "{a:06d} - {b:04d}-1", "{a:06d}   {b:04d}"]))
+def test_two_numbers_a_sign_or_a_unit_apart_are_never_one(first, second, form):
+    """A sum ("240315 + 1500"), a ratio, a decimal, an amount with its unit, a longer number
+    ("850312 - 1231-1"), numbers set apart in columns: never a personnummer, whatever the
+    digits (six and four digits with one space between, and no more, may be one)."""
+    text = form.format(a=first, b=second)
+    assert kinds(f"Utfall {text} hittills.") == []
 
 
 def test_ten_random_digits_are_seldom_taken():
@@ -345,3 +394,92 @@ def test_a_file_name_is_never_masked_in_a_message(workspace):
     result = run()
     assert "Filen Stab T2 kopia.xlsx är identisk med STAB/Stab_T2_20240801-0805.xlsx" in \
         result.output, result.output
+
+
+def test_a_personnummer_in_a_files_name_is_masked_in_the_outputs_and_kept_for_the_controller(
+        workspace):
+    """A department names its file after a person ("SOC_T2_850312-1231.xlsx"): the workbook
+    (Sammanfattning, Inlämningar, Datakvalitet) is the committee's and may be published, so it
+    shows the name masked; the night's lines and the ledger keep it as it is, for the
+    controller to find the file. A feedback copy's name, seen by every department on the
+    share, is masked too; its Fel sheet, read by the department, names the file as it is."""
+    from click.testing import CliRunner
+
+    from pipeline.archive import Archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    inbox = workspace / "inbox"
+    (inbox / "SOC").mkdir()
+    shutil.copy(next((EXAMPLE / "inlamningar" / "SOC").glob("*.xlsx")),
+                inbox / "SOC" / "SOC_T2_850312-1231.xlsx")
+    (inbox / "Anna 850312 1231.pdf").write_bytes(b"%PDF-1.4 inte excel")
+    (inbox / "UTB").mkdir()
+    for name in ("Kalle 900101-1239.pdf", "Lisa 19900101 1239.pdf"):
+        (inbox / "UTB" / name).write_bytes(f"%PDF-1.4 {name}".encode())
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run",
+                                       "--report"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "SOC/SOC_T2_850312-1231.xlsx: Godkänd" in result.output
+    assert "Anna 850312 1231.pdf: Ej godkänd" in result.output
+    assert "SOC (SOC_T2_850312-1231.xlsx, " in result.output
+
+    outbox = workspace / "outbox"
+    workbook = outbox / "sammanstallning_2024-T2.xlsx"
+    for output in (workbook, outbox / "tertialrapport_2024-T2.docx"):
+        text = xml_text(output)
+        assert "850312" not in text and "900101" not in text, output.name
+    sheets = openpyxl.load_workbook(workbook, read_only=True)
+    files = [row[1] for row in sheets["Inlämningar"].iter_rows(min_row=2, values_only=True)]
+    assert {"SOC_T2_[personnummer borttaget].xlsx", "Anna [personnummer borttaget].pdf",
+            "Kalle [personnummer borttaget].pdf", "Lisa [personnummer borttaget].pdf"} <= \
+        set(files)
+    summary = [value for row in sheets["Sammanfattning"].iter_rows(values_only=True)
+               for value in row]
+    assert "SOC_T2_[personnummer borttaget].xlsx" in summary
+    messages = [row[5] for row in sheets["Datakvalitet"].iter_rows(values_only=True)]
+    assert any(str(m).startswith("Filen Anna [personnummer borttaget].pdf är ingen Excel-"
+                                 "arbetsbok") for m in messages), messages
+
+    names = {a.name for a in Archive(workspace / "archive").arrivals()}
+    assert {"SOC_T2_850312-1231.xlsx", "Anna 850312 1231.pdf"} <= names
+
+    copies = sorted(p.name for p in (outbox / "feedback").iterdir())
+    assert len(copies) == 3 and "Anna [personnummer borttaget]_fel.xlsx" in copies, copies
+    assert not any(re.search(r"850312|900101|1231|1239", name) for name in copies), copies
+    fel = openpyxl.load_workbook(outbox / "feedback" / "Anna [personnummer borttaget]_fel.xlsx")
+    assert "Filen Anna 850312 1231.pdf" in str(fel.worksheets[0]["A1"].value)
+
+
+def test_a_file_judged_before_spaced_numbers_were_found_is_judged_anew(workspace, monkeypatch):
+    """A comment with "850312 1231", accepted by the earlier version (which did not find a
+    number typed with a space) and cached under its cache version: the workbook made by this
+    version, rebuilt from the archive, shows it masked, not the cached result."""
+    from click.testing import CliRunner
+
+    import pipeline.answers
+    import pipeline.archive
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx")))
+    book["Aktiviteter"]["I5"] = "Anna S (850312 1231) är långtidssjukskriven."
+    (workspace / "inbox" / "STAB").mkdir()
+    book.save(workspace / "inbox" / "STAB" / "Stab T2 2024.xlsx")
+    workbook = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+
+    def run():
+        return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                  catch_exceptions=False)
+
+    with monkeypatch.context() as earlier:
+        earlier.setattr(pipeline.archive, "CACHE_VERSION", "3")  # 0.2.0's
+        found = pipeline.answers.find_identity_numbers
+        earlier.setattr(pipeline.answers, "find_identity_numbers", lambda text: [
+            n for n in found(text) if not re.search(r"\s", text[n.start:n.end])])
+        assert run().exit_code == 0
+        assert "850312 1231" in xml_text(workbook)
+    workbook.unlink()  # a missing output is rebuilt from the archive
+    assert run().exit_code == 0
+    assert "850312" not in xml_text(workbook)
+    assert "Anna S ([personnummer borttaget]) är långtidssjukskriven." in xml_text(workbook)

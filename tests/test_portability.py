@@ -324,3 +324,51 @@ def test_a_windows_path_in_double_quotes_is_named_with_how_to_write_it(tmp_path,
     result = CliRunner().invoke(main, ["--config", str(config), "status"])
     assert result.exit_code == 2
     assert result.output == f"Konfigurationsfilen {config}{expected}\n"
+
+
+def test_a_department_coded_con_is_told_of_and_hands_in_without_a_folder_of_its_own(tmp_path):
+    """A register whose Sociala avdelningen has the code CON, a name Windows keeps for a
+    device: `pipeline templates` names the row and says what to do; the names the product
+    makes from the code (the template, the feedback copy) are names Windows accepts; and the
+    department's file, dropped in the inbox itself as the remark says, counts for CON."""
+    import datetime as dt
+    import re
+
+    import openpyxl
+
+    from pipeline.filenames import NOT_IN_WINDOWS_NAMES, is_windows_device
+    from pipeline.issues import Report
+    from pipeline.publish.feedback import feedback_name
+    from pipeline.samples import fill_template
+    from tests.conftest import EXAMPLE_REGISTER
+
+    book = openpyxl.load_workbook(EXAMPLE_REGISTER)
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and re.search(r"\bSOC\b", cell.value):
+                    cell.value = re.sub(r"\bSOC\b", "CON", cell.value)
+    book.save(tmp_path / "register.xlsx")
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "pipeline.toml"
+    config.write_text('register = "register.xlsx"\nperiod = "2024-T2"\nreport = false\n'
+                      "settle_seconds = 0\n", encoding="utf-8")
+
+    made = CliRunner().invoke(main, ["--config", str(config), "templates", "--out",
+                                     str(tmp_path / "mallar")], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert 'Fliken "Avdelningar", rad 6, kolumn "Avdelningskod" (A6): Avdelningskoden CON är ' \
+           "ett av de namn som Windows reserverar" in made.output
+    names = sorted(p.name for p in (tmp_path / "mallar").iterdir())
+    assert "CON_2024-T2_mall.xlsx" in names
+    names.append(feedback_name(Report(file="x.xlsx", department="CON", period="2024-T2"),
+                               "x.xlsx"))
+    assert names[-1] == "CON_2024-T2_fel.xlsx"
+    assert not [n for n in names if is_windows_device(n) or NOT_IN_WINDOWS_NAMES.search(n)]
+
+    fill_template(tmp_path / "mallar" / "CON_2024-T2_mall.xlsx",
+                  tmp_path / "inbox" / "Sociala T2.xlsx", department="CON",
+                  period_end=dt.date(2024, 8, 31))
+    night = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False)
+    assert "Sociala T2.xlsx: Godkänd" in night.output
+    assert "CON (Sociala T2.xlsx, " in night.output

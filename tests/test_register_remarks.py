@@ -273,3 +273,48 @@ def test_a_register_remark_is_told_the_next_night_after_a_run_killed_before_reme
     assert "saknar startdatum" in after.output
     quiet = _run(config, "2024-01-12T02:00")  # told now, and remembered
     assert "oförändrad" in quiet.output and "nmärkningar i registret" not in quiet.output
+
+
+@pytest.mark.parametrize("typed", ["CON", "prn", "Aux", "NUL", "COM1", "com9", "LPT1", "Lpt9"])
+def test_a_code_windows_keeps_for_a_device_is_a_remark_on_its_drop_folder(register_copy,
+                                                                        typed):
+    """A department's own folder in the inbox is named by its code, and Windows can make no
+    folder named CON, PRN, AUX, NUL, COM1–COM9 or LPT1–LPT9, in any case: the controller is
+    told where the code stands and what to do; the register is used, and the committee does
+    not see it."""
+    read = read_register(register_copy[1]({("Avdelningar", "A7"): typed,
+                                           ("Avdelningar", "B7"): "Ny avdelning"}))
+    code = typed.upper()
+    assert code in read.department_codes
+    (remark,) = [r for r in read.remarks if r.code == "register_code_windows_device"]
+    assert remark.severity.value == "Anmärkning"
+    assert remark.describe().startswith(
+        f'Fliken "Avdelningar", rad 7, kolumn "Avdelningskod" (A7): Avdelningskoden {code} är '
+        "ett av de namn som Windows reserverar")
+    assert f"en mapp {code} i inkorgen kan inte skapas i Windows" in remark.message
+    assert "lämna sin fil direkt i inkorgen" in remark.message
+    assert "byt koden innan mallarna skickas ut" in remark.message
+    assert remark.code not in {r.code for r in read.committee_remarks}
+
+
+@pytest.mark.parametrize("code", ["CONS", "COM10", "LPT", "NULL", "AUXI", "KON", "COM_1"])
+def test_a_code_that_only_begins_like_a_device_name_is_no_remark(register_copy, code):
+    read = read_register(register_copy[1]({("Avdelningar", "A7"): code,
+                                           ("Avdelningar", "B7"): "Ny avdelning"}))
+    assert "register_code_windows_device" not in {r.code for r in read.remarks}
+
+
+@pytest.mark.parametrize("typed", [*'<>:"/\\|?*', "SOC.", "SO C", "SOC.xlsx", "CON.xlsx"])
+def test_a_code_with_a_character_windows_refuses_in_a_name_stops_the_register(register_copy,
+                                                                             typed):
+    """A department code becomes a folder's name: a code Windows could not give a folder (one
+    of <>:"/\\|?*, a dot at the end or anywhere) is an error naming the cell and the form a
+    code takes, as the register's pattern has always had it (a guard, not a fix). A space
+    around a code is read away, with a remark."""
+    code = typed if len(typed) > 1 else f"SO{typed}C"
+    with pytest.raises(RegisterError) as caught:
+        read_register(register_copy[1]({("Avdelningar", "A7"): code,
+                                        ("Avdelningar", "B7"): "Ny avdelning"}))
+    (issue,) = [i for i in caught.value.issues if i.cell == "A7"]
+    assert issue.sheet == "Avdelningar" and issue.is_error
+    assert "Avdelningskoden ska vara 2–12 versaler eller siffror, t.ex. SOC." in issue.message

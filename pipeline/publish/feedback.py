@@ -21,6 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_write
+from ..filenames import NOT_IN_WINDOWS_NAMES, is_windows_device
+from ..identity import mask_identity_numbers
 from ..intake import sheet_parts
 from ..issues import Report
 from ..labels import FEEDBACK_HEADER_ROW, FEEDBACK_HEADERS, FEEDBACK_SHEET, Severity
@@ -49,12 +51,6 @@ X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
-# What Windows refuses in a file name (and a share shows to its Windows users under a mangled
-# name): the characters <>:"/\|?* and control characters; and the device names, which are
-# reserved whatever extension follows ("NUL.tar_fel.xlsx").
-_NOT_IN_WINDOWS_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in "123456789"),
-                              *(f"lpt{n}" for n in "123456789")})
 # bytes of UTF-8 of a long file name's stem kept: "_fel.xlsx" then still fits in a name (255
 # bytes on most Linux file systems, 255 characters on Windows), and so does the file's name
 # added again when the name is taken (`run._feedback_name_with`)
@@ -63,14 +59,16 @@ STEM_AT_MOST = 120
 
 def feedback_name(report: Report, fallback: str) -> str:
     """The feedback copy's file name: by department and period, else by the file's own name,
-    as a name Windows accepts (the outbox is often a share its users open in Explorer)."""
+    as a name Windows accepts (the outbox is often a share its users open in Explorer), and
+    with a personnummer in it masked: every department that fetches its copy from the share
+    sees the folder's names, while the Fel sheet inside names the file as it is."""
     if report.department and report.period:
         return f"{report.department}_{report.period}_fel.xlsx"
-    stem = Path(_NOT_IN_WINDOWS_NAMES.sub("_", fallback)).stem
+    stem = Path(NOT_IN_WINDOWS_NAMES.sub("_", mask_identity_numbers(fallback))).stem
     if len(stem.encode("utf-8", "surrogatepass")) > STEM_AT_MOST:
         stem = stem.encode("utf-8", "surrogatepass")[:STEM_AT_MOST].decode("utf-8", "ignore")
     name = f"{stem}_fel.xlsx"
-    return f"_{name}" if name.split(".")[0].rstrip(" ").casefold() in _WINDOWS_DEVICES else name
+    return f"_{name}" if is_windows_device(name) else name
 
 
 def write_feedback(report: Report, content: bytes | None, folder: Path, receipt: str = "",

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from ...identity import mask_identity_numbers
 from ...labels import OUTPUT_SHEETS, OutputSheet, WorkbookText
 from ...merge import Merged
 from ...register import Register
@@ -54,11 +55,27 @@ def _cycle_collection_paused() -> Iterator[None]:
         gc.enable()
 
 
+def _without_identity_numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The frame with a personnummer in a file's name masked, in the Fil column and in the
+    messages that name the file ("Anna 850312-1231.xlsx" → "Anna [personnummer
+    borttaget].xlsx"): the workbook is the committee's, and may be published. The night's
+    lines, the ledger and the log keep the name as it is, for the controller to find the file;
+    so does the feedback copy's Fel sheet, which goes to the department that named it."""
+    if frame.empty:
+        return frame
+    masked = {column: [mask_identity_numbers(v) if isinstance(v, str) else v
+                       for v in frame[column].tolist()]
+              for column in columns if column in frame.columns}
+    return frame.assign(**masked)
+
+
 @_cycle_collection_paused()
 def write_workbook(path: Path, register: Register, merged: Merged, submissions: pd.DataFrame,
                    issues: pd.DataFrame, *, as_of: dt.datetime,
                    previous: Merged | None = None) -> None:
     """Write outbox/sammanstallning_<period>.xlsx (the caller wraps it in an atomic write)."""
+    submissions = _without_identity_numbers(submissions, ("file",))
+    issues = _without_identity_numbers(issues, ("file", "message"))
     settings = register.settings
     as_of_local = _local(as_of) or dt.datetime(settings.year, 1, 1)
     book = xlsxwriter.Workbook(str(path), {
