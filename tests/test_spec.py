@@ -6,6 +6,7 @@ these files, so each list is compared whole."""
 
 from __future__ import annotations
 
+import colorsys
 import shutil
 
 import openpyxl
@@ -111,6 +112,22 @@ def test_the_nights_outputs_have_the_specs_names_sheets_and_columns(workspace):
                                "Sjukfrånvaro", "Ekonomi", "Inlämningar", "Datakvalitet"]
     for name, columns in WORKBOOK.items():
         assert header(book[name]) == columns, name
+    # Bedömning: green, light green, orange, red, each with a symbol of its own
+    shown = {}
+    for cell in next(book["Måluppföljning"].iter_cols(min_col=7, max_col=7, min_row=2)):
+        if isinstance(cell.value, str) and "uppfyllt" in cell.value.casefold():
+            symbol, _, word = cell.value.partition(" ")
+            shown.setdefault(word, set()).add((symbol, cell.fill.fgColor.rgb[-6:]))
+    assert list(map(len, shown.values())) == [1] * 4
+    look = {word: next(iter(pairs)) for word, pairs in shown.items()}
+    assert len({symbol for symbol, _ in look.values()}) == 4
+    hue = {word: colorsys.rgb_to_hls(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+           for word, (_, rgb) in look.items()}
+    assert 80 / 360 < hue["Uppfyllt"][0] < 160 / 360
+    assert 70 / 360 < hue["Delvis uppfyllt"][0] < 160 / 360
+    assert hue["Delvis uppfyllt"][1] > hue["Uppfyllt"][1]  # the lighter green
+    assert 20 / 360 < hue["Knappt uppfyllt"][0] < 50 / 360
+    assert hue["Ej uppfyllt"][0] < 15 / 360 or hue["Ej uppfyllt"][0] > 345 / 360
     facts = [row[0] for row in book["Sammanfattning"].iter_rows(max_col=1, values_only=True)]
     for fact in ("Kommun", "Organ", "Period", "Data per"):
         assert fact in facts
