@@ -260,7 +260,8 @@ def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None
     made = make_templates(settings, departments=departments, out=out)
     for path in made.paths:
         click.echo(f"Skrev {path}")
-    click.echo(f"{len(made.paths)} mallar klara.")
+    made_count = len(made.paths)
+    click.echo("1 mall klar." if made_count == 1 else f"{made_count} mallar klara.")
     for line in remark_lines(made.remarks, settings.register.name):
         click.echo(line)
     notice = register_open(settings)

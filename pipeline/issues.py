@@ -135,6 +135,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "efter ({celler}). Vi har läst {dem} utan mellanslagen. Ta bort "
                                 "mellanslagen, så att värdena stämmer också i era egna filter "
                                 "och formler."),
+    "register_period_end_months": (W, "Periodslut {slut} för {period} ligger inte i {namn}, "
+                                      "som sammanställningen och rapporten kallar perioden. "
+                                      "Kontrollera datumet; stämmer det kan raden stå kvar."),
     "register_period_year": (E, "Perioden {värde} hör inte till verksamhetsåret {år}. Ta bort "
                                 "raden eller rätta året."),
     "register_unknown_period": (E, "Perioden {värde} finns inte på fliken Perioder. Välj en av: "

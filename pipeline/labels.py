@@ -114,6 +114,7 @@ WHOLE_ORGAN_CODE = "TOTALT"
 PERIOD_PATTERN = r"^\d{4}-T[123]$"
 PERIOD_NAMES = {"T1": "tertial 1 (januari–april)", "T2": "tertial 2 (maj–augusti)",
                 "T3": "tertial 3 (september–december)"}
+PERIOD_MONTHS = {"T1": range(1, 5), "T2": range(5, 9), "T3": range(9, 13)}  # as PERIOD_NAMES
 
 
 # --- The register workbook -------------------------------------------------------------------

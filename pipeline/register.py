@@ -34,6 +34,8 @@ from .labels import (
     BUDGET_CATEGORIES,
     GOAL_AREAS,
     GOAL_TYPES,
+    PERIOD_MONTHS,
+    PERIOD_NAMES,
     REGISTER_COLUMNS,
     REGISTER_OPTIONAL,
     REGISTER_SOURCE,
@@ -731,6 +733,16 @@ def _remarks(frames: dict[str, pd.DataFrame], settings: RegisterSettings | None
                  if isinstance(end, dt.date) and end.year < year]
         remarks += _one_or_together(table, "end", "Slutdatum", ended,
                                     "register_ended_before_year", år=year)
+
+    # a period's end outside its tertial's months (a row given the next period's date): the
+    # outputs would name "tertial 2 (maj–augusti)" beside an end in September
+    for row, period, end in _columns(frames[S.PERIODS], "period", "period_end"):
+        if (_given(period) and isinstance(end, dt.date) and str(period)[:4] == str(end.year)
+                and end.month not in PERIOD_MONTHS.get(str(period)[-2:], range(1, 13))):
+            remarks.append(make("register_period_end_months", sheet=S.PERIODS,
+                                cell=tables[S.PERIODS].cell("period_end", row), found=end,
+                                kolumn="Periodslut", slut=end, period=period,
+                                namn=PERIOD_NAMES[str(period)[-2:]]))
 
     linked = {ks for ks_ids in activities["ks_ids"].tolist() for ks in ks_ids or ()}
     goals, goal_table = frames[S.BOARD_GOALS], tables[S.BOARD_GOALS]

@@ -47,6 +47,11 @@ REMARKS = {
                                      "Ansvarig"]),
     "space after a code": ({("Aktiviteter", "G3"): "SOC "}, "Aktiviteter", "G3",
                            ['kolumnen "Ansvarig"', "mellanslag", "G3"]),
+    # SPEC: T2 is May–August; the workbook and the report call it "tertial 2 (maj–augusti)"
+    "period ending outside its tertial": ({("Perioder", "B3"): dt.datetime(2024, 9, 15)},
+                                          "Perioder", "B3",
+                                          ["Periodslut 2024-09-15 för 2024-T2 ligger inte i "
+                                           "tertial 2 (maj–augusti)", "Kontrollera datumet"]),
 }
 
 

@@ -169,6 +169,7 @@ def test_one_department_only(tmp_path):
                                        str(tmp_path)])
     assert result.exit_code == 0
     assert [p.name for p in tmp_path.glob("*.xlsx")] == ["SOC_2024-T2_mall.xlsx"]
+    assert "1 mall klar." in result.output  # not "1 mallar klara."
     result = CliRunner().invoke(main, ["templates", "--department", "KULTUR", "--out",
                                        str(tmp_path)])
     assert result.exit_code == 2 and "KULTUR" in result.output
