@@ -610,8 +610,36 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     soc = next(line for line in status.splitlines() if line.startswith("SOC "))
     assert soc.startswith("SOC    Sociala avdelningen: ingen godkänd fil; senaste (makro.xlsm, ")
     assert soc.endswith(") ligger i karantän"), soc
+    # the committee's first sheet says the same word, and does not count it as a refusal
+    # with errors to mend ("Ingen godkänd fil: 0 fel")
+    rows = sheet_rows(book, "Sammanfattning")
+    summary = {r[4]: r for r in rows if r[4]}
+    assert summary["Sociala avdelningen"][5:10] == [
+        "Karantän", summary["Sociala avdelningen"][6], None, "makro.xlsm",
+        "Ingen godkänd fil: filen ligger i karantän, se fliken Inlämningar."], summary
+    assert summary["Utbildningsavdelningen"][5] == "Ej godkänd"
+    lines = [r[4] for r in rows if r[4] and ":" in str(r[4])]
+    assert "Karantän (ingen godkänd fil): Sociala avdelningen." in lines, lines
+    assert "Ej godkänd (ingen godkänd fil): Utbildningsavdelningen." in lines, lines
+
+
+def test_a_later_file_in_quarantine_is_named_so_on_sammanfattning(workspace, monkeypatch):
+    """A department whose accepted file counts, and whose later file went to quarantine: the
+    committee's first sheet names the later file with the word Inlämningar uses."""
+    from tests import corpus
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-02T02:00")
+    eko = next((SUBMISSIONS / "EKO").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "EKO" / "makro.xlsm").write_bytes(corpus.macros_vba_project(eko))
+    assert run(workspace, "run").exit_code == 1
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
     summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
-    assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
+    assert summary["Ekonomiavdelningen"][5] == "Godkänd", summary
+    assert summary["Ekonomiavdelningen"][9] == \
+        "En senare fil godkändes inte: makro.xlsm (i karantän).", summary
 
 
 def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warning(workspace):

@@ -111,6 +111,9 @@ def test_a_file_the_earlier_version_accepted_that_this_one_finds_harmful_goes_to
     assert archive.ledger_path.read_text(encoding="utf-8") == before
     assert "stab.xlsx | STAB | 2024-09-01 02:00:00 | 2024-08-30 12:00:00 | Karantän | Nej" \
         in inlamningar(workspace)
+    summary = {r[4]: r for r in sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                            "Sammanfattning") if r[4]}
+    assert summary["Stab"][5] == "Karantän", summary
 
     status = run(workspace, "status")
     assert status.exit_code == 0, status.output
