@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_bytes, fsync_dir
-from .errors import LockHeld
+from .errors import ArchiveError, LockHeld
 
 try:
     import fcntl
@@ -105,7 +105,14 @@ class Archive:
         path = self.blob_path(sha256)
         if not path.exists() and self.quarantine_path(sha256).exists():
             path = self.quarantine_path(sha256)  # moved there by `to_quarantine`
-        return path.read_bytes()
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:  # removed by hand: the night cannot judge the file again
+            raise ArchiveError(
+                f"Arkivet saknar filen med kontrollsumma {sha256}: varken "
+                f"{self.blob_path(sha256)} eller {self.quarantine_path(sha256)} finns. "
+                "Filen behövs för att läsa in periodens filer på nytt. Lägg tillbaka den där "
+                "den låg (ur en säkerhetskopia av arkivet) och kör igen.") from None
 
     def to_quarantine(self, sha256: str) -> Path:
         """Move a file's bytes from files/ to the quarantine: one an earlier version archived
