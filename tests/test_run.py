@@ -759,6 +759,7 @@ def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warnin
     assert "SOC/igen.xlsm: Dubblett" in output, output
     assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in output
     assert archive.quarantine_path(digest).read_bytes() == content
+    assert not archive.blob_path(digest).exists()  # no harmful .xlsx left beside it
     assert "Karantän: SOC/makro.xlsm (SOC," in run(workspace, "status").output
     states = {r[1]: r[5] for r in sheet_rows(
         workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")[1:] if r[1]}
