@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_bytes, fsync_dir
-from .errors import LockHeld
+from .errors import ArchiveError, LockHeld
 
 try:
     import fcntl
@@ -99,13 +100,32 @@ class Archive:
         path = self.quarantine_path(sha256) if quarantine else self.blob_path(sha256)
         if not (path.exists() and path.stat().st_size == len(content)):
             atomic_write_bytes(path, content)
+        if quarantine:
+            self._drop_workbook_copy(sha256, path)
         return path
+
+    def _drop_workbook_copy(self, sha256: str, kept: Path) -> None:
+        """The .xlsx an earlier version archived of bytes now in quarantine (a copy of them
+        handed in again joined it there), removed once the quarantine copy is read back whole
+        (its checksum): no harmful workbook is left in files/ to open by a double-click, and
+        nothing is lost."""
+        blob = self.blob_path(sha256)
+        if blob.exists() and hashlib.sha256(kept.read_bytes()).hexdigest() == sha256:
+            blob.unlink(missing_ok=True)
+            fsync_dir(blob.parent)
 
     def read(self, sha256: str) -> bytes:
         path = self.blob_path(sha256)
         if not path.exists() and self.quarantine_path(sha256).exists():
             path = self.quarantine_path(sha256)  # moved there by `to_quarantine`
-        return path.read_bytes()
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:  # removed by hand: the night cannot judge the file again
+            raise ArchiveError(
+                f"Arkivet saknar filen med kontrollsumma {sha256}: varken "
+                f"{self.blob_path(sha256)} eller {self.quarantine_path(sha256)} finns. "
+                "Filen behövs för att läsa in periodens filer på nytt. Lägg tillbaka den där "
+                "den låg (ur en säkerhetskopia av arkivet) och kör igen.") from None
 
     def to_quarantine(self, sha256: str) -> Path:
         """Move a file's bytes from files/ to the quarantine: one an earlier version archived

@@ -39,5 +39,9 @@ class LockHeld(PipelineError):
         )
 
 
+class ArchiveError(PipelineError):
+    """A file the ledger names is gone from the archive (removed by hand)."""
+
+
 class UnknownPeriod(PipelineError):
     pass

@@ -502,13 +502,16 @@ class WorkbookText:
     FILE = "Fil"
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
+    IN_QUARANTINE = " (i karantän)"  # after such a later file's name
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
+    ONLY_QUARANTINED = "Ingen godkänd fil: filen ligger i karantän, se fliken Inlämningar."
     WITH_WARNINGS = ("1 anmärkning, se fliken Datakvalitet.",
                      "{antal} anmärkningar, se fliken Datakvalitet.")
     DEADLINE_PASSED = "Sista inlämningsdag var {datum}."
     DEADLINE_COMING = "Sista inlämningsdag är {datum}."
     MISSING_LINE = "Saknas: {avdelningar}."
     REJECTED_LINE = "Ej godkänd (ingen godkänd fil): {avdelningar}."
+    QUARANTINED_LINE = "Karantän (ingen godkänd fil): {avdelningar}."
     ALL_REPORTED = "Alla avdelningar har lämnat en godkänd rapport."
     SUMMARY_NOTE = ("Bedömningarna och analyserna är målägarnas egna. Förslag, flaggor och "
                     "nyckeltal på flikarna Måluppföljning och Aktiviteter räknas fram av "

@@ -96,6 +96,10 @@ class StatusReport:
     quarantined: list[tuple[Arrival, Path]] = field(default_factory=list)
     # checksums of files an earlier version archived that the last run put in quarantine
     harmful: set[str] = field(default_factory=set)
+    # of the quarantined files, those whose copy the controller has taken out of quarantine
+    # (`archive/quarantine/<checksum>.bin` is gone), each with the latest later hand-in of the
+    # same bytes, which was judged afresh (None: not handed in since)
+    released: dict[tuple[str, str, str, int], Arrival | None] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         days = (self.deadline - self.today).days
@@ -141,10 +145,20 @@ class StatusReport:
             if "/" not in shown:
                 out.append(f"I inkorgen: {_open_note(shown, nights)}")
         for arrival, path in self.quarantined:
-            out.append(f"Karantän: {arrival.shown} ({arrival.department or 'okänd avdelning'}, "
-                       f"{arrival.received[:16].replace('T', ' ')}) "
-                       f"{QUARANTINE_REASONS.get(arrival.quarantine or '', '')}och har "
-                       f"inte lästs in. Den ligger i {path}; öppna den inte.")
+            line = (f"Karantän: {arrival.shown} ({arrival.department or 'okänd avdelning'}, "
+                    f"{arrival.received[:16].replace('T', ' ')}) "
+                    f"{QUARANTINE_REASONS.get(arrival.quarantine or '', '')}och har inte "
+                    "lästs in.")
+            if arrival.identity not in self.released:
+                line += f" Den ligger i {path}; öppna den inte."
+            elif (later := self.released[arrival.identity]) is None:
+                line += (f" Den har tagits ur karantänen ({path} finns inte längre); lämnas "
+                         "samma fil in igen bedöms den på nytt.")
+            else:
+                line += (" Den har tagits ur karantänen; samma fil lämnades in på nytt "
+                         f"{later.run[:16].replace('T', ' ')} ({later.shown}) och "
+                         f"{self._judged_as(later)}.")
+            out.append(line)
         if self.in_inbox.get(""):
             out.append(f"{_waiting_note(self.in_inbox[''], ' direkt')}, utanför "
                        "avdelningarnas mappar")
@@ -171,7 +185,9 @@ class StatusReport:
     def _judged_as(self, arrival: Arrival) -> str:
         """A quarantined file is no refusal to mend but a security matter: the word the
         night's line and the workbook's Inlämningar use (listed below the departments)."""
-        if any(arrival.sha256 == kept.sha256 for kept, _ in self.quarantined):
+        # (by the line, not the checksum: the same bytes taken out of quarantine and handed
+        # in again are judged afresh)
+        if any(arrival.identity == kept.identity for kept, _ in self.quarantined):
             return "ligger i karantän"
         return f"är {arrival.verdict.lower()}"
 

@@ -276,6 +276,9 @@ class RunSummary:
     # files an earlier version archived as workbooks (without quarantine) that this version
     # finds harmful, with the quarantine code: their bytes are moved to the quarantine
     harmful: list[tuple[Arrival, str]] = field(default_factory=list)
+    # files judged afresh, though the same bytes came in before and were put in quarantine
+    # (taken out of it since): their quarantined line, by the new file (`Arrival.identity`)
+    again: dict[tuple[str, str, str, int], Arrival] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -298,6 +301,9 @@ class RunSummary:
                          f"{plural(len(report.warnings), 'anmärkning', 'anmärkningar')})"
             else:
                 detail = ""
+            if (kept := self.again.get(arrival.identity)) is not None:
+                detail += (f"; samma fil lämnades in {kept.run[:10]} ({kept.shown}) och "
+                           "lades då i karantän; den har nu bedömts på nytt")
             earlier = self.replaced.get(arrival.department or "")
             if earlier is not None and self.counted.get(arrival.department or "") is arrival:
                 detail += f"; ersätter inlämningen {earlier.received[:10]} ({earlier.name})"
@@ -492,6 +498,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     if not gc.get_freeze_count():
         gc.freeze()
     known = {a.identity for a in arrivals}
+    # quarantined files the controller has taken out of quarantine (README), seen before the
+    # check stores tonight's bytes: a copy handed in now is judged afresh (`_take`)
+    released = {a.sha256 for a in arrivals if a.quarantine is not None
+                and not archive.quarantine_path(a.sha256).exists()}
     with _phase(archive, "check"):
         checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
@@ -500,7 +510,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
             judged.setdefault(arrival.sha256, []).append(arrival)
         taken = [t for item in ready if (t := _take(archive, item, register, period, own, known,
                                                     arrivals, started, checked, summary,
-                                                    judged)) is not None]
+                                                    judged, released)) is not None]
         # The departments' feedback before the ledger lines: a run stopped in between finds
         # the files in the inbox next night, judges them again and writes it then.
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
@@ -709,6 +719,9 @@ class _Taken:
     report: Report
     data: SubmissionData | None
     content: bytes
+    # the quarantined line of the same bytes, when they were taken out of quarantine and are
+    # judged afresh tonight
+    released: Arrival | None = None
 
 
 def _read_new(item: InboxFile, known: set,  # type: ignore[type-arg]
@@ -740,7 +753,7 @@ def _read_new(item: InboxFile, known: set,  # type: ignore[type-arg]
 def _take(archive: Archive, item: InboxFile, register: Register, period: str,
           own: pd.DataFrame | None, known: set, arrivals: list[Arrival],  # type: ignore[type-arg]
           started: dt.datetime, checked: dict[Path, Checked], summary: RunSummary,
-          judged: dict[str, list[Arrival]]) -> _Taken | None:
+          judged: dict[str, list[Arrival]], released: set[str]) -> _Taken | None:
     """Read one inbox file, judge it and store its bytes in the archive; `_commit` then
     writes the ledger and removes it from the inbox. A file cut off while being copied is
     left for one more night, and a file for a later period until that period is collected
@@ -750,7 +763,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     duplicate (nothing new: an old file handed in again never takes over from its
     replacement), and so is a copy of a file refused for this period in the same context
     (register, folder, own activities). A copy of a file refused in another context (the
-    register was corrected since) or judged for another period is judged again."""
+    register was corrected since) or judged for another period is judged again.
+
+    released: checksums of quarantined files whose copy the controller has taken out of
+    quarantine (`archive/quarantine/<checksum>.bin` gone when the night began): a copy of
+    one is judged afresh, not a Dubblett that joins the quarantine."""
     path = item.path
     read = _read_new(item, known, summary)
     if read is None:
@@ -761,6 +778,11 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     earlier = next((a for a in reversed(judged.get(sha, [])) if a.period == period
                     and (a.verdict in ACCEPTED or a.verdict != DUPLICATE and a.key == key)),
                    None)
+    out_of_quarantine = None
+    if earlier is not None and earlier.quarantine is not None and sha in released:
+        # not a copy of a quarantined file, but judged afresh, scanned as every file is
+        out_of_quarantine, earlier = earlier, None
+        released.discard(sha)  # a second copy tonight is a copy of this one
     if earlier is not None:
         report = Report(file=item.name, department=earlier.department, period=earlier.period)
         report.add(make("file_duplicate", fil=item.name, tidigare=earlier.shown,
@@ -816,7 +838,7 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     arrivals.append(arrival)
     known.add(arrival.identity)
     judged.setdefault(sha, []).append(arrival)
-    return _Taken(item, arrival, report, data, content)
+    return _Taken(item, arrival, report, data, content, out_of_quarantine)
 
 
 def _judged_harmful(outcome: Checked | None, sha: str) -> str | None:
@@ -897,6 +919,10 @@ def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
         for code in _admin_notices(t.report):
             archive.log("admin_notice", code=code, name=t.arrival.name, folder=t.item.folder,
                         sha256=t.arrival.sha256)
+        if t.released is not None:
+            archive.log("judged_again", name=t.arrival.name, folder=t.item.folder,
+                        sha256=t.arrival.sha256, verdict=t.arrival.verdict,
+                        quarantined=t.released.shown, quarantined_run=t.released.run)
         if t.arrival.quarantine is not None:
             archive.log("quarantined", code=t.arrival.quarantine, name=t.arrival.name,
                         folder=t.item.folder, sha256=t.arrival.sha256,
@@ -1224,6 +1250,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
 
     rows, counted = states(in_quarantine(arrivals), period)
     summary.counted = counted
+    summary.again = _judged_again(arrivals, [a for a, _ in summary.new])
     summary.missing = [c for c in register.department_codes if c not in counted]
     fingerprint = _fingerprint(register.checksum, period, arrivals, settings.report)
     outbox = settings.outbox
@@ -1360,6 +1387,24 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
     summary.outputs.append(manifest_path)
+
+
+def _judged_again(arrivals: list[Arrival], new: list[Arrival]
+                  ) -> dict[tuple[str, str, str, int], Arrival]:
+    """Of the `new` files, those judged although the same bytes were put in quarantine on an
+    earlier line of the ledger for the same period (taken out of it since, or judged in
+    another context), with that quarantined line: told from the ledger, also on a later
+    night. (The ledger's order, not the run times: two runs may start in the same second.)"""
+    wanted = {a.identity for a in new if a.verdict != DUPLICATE}
+    quarantined: dict[tuple[str, str | None], Arrival] = {}
+    found = {}
+    for a in arrivals:
+        before = quarantined.get((a.sha256, a.period))
+        if a.identity in wanted and before is not None:
+            found[a.identity] = before
+        if a.quarantine is not None:
+            quarantined[(a.sha256, a.period)] = a
+    return found
 
 
 def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
@@ -1507,6 +1552,12 @@ def submission_status(settings: Settings) -> StatusReport:
          archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
         if a.period == period and (a.quarantine or a.sha256 in harmful)
         and a.verdict != DUPLICATE]
+    for a, path in status.quarantined:
+        if a.sha256 not in harmful and not path.exists():  # taken out of quarantine (`_take`)
+            place = next(i for i, b in enumerate(arrivals) if b.identity == a.identity)
+            status.released[a.identity] = next(
+                (b for b in reversed(arrivals[place + 1:]) if b.sha256 == a.sha256
+                 and b.period == period and b.verdict != DUPLICATE), None)
     try:
         scan = scan_inbox(settings, register.department_codes)
     except ConfigError as exc:  # no inbox: the next run will stop on it

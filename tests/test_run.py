@@ -610,8 +610,125 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     soc = next(line for line in status.splitlines() if line.startswith("SOC "))
     assert soc.startswith("SOC    Sociala avdelningen: ingen godkänd fil; senaste (makro.xlsm, ")
     assert soc.endswith(") ligger i karantän"), soc
+    # the committee's first sheet says the same word, and does not count it as a refusal
+    # with errors to mend ("Ingen godkänd fil: 0 fel")
+    rows = sheet_rows(book, "Sammanfattning")
+    summary = {r[4]: r for r in rows if r[4]}
+    assert summary["Sociala avdelningen"][5:10] == [
+        "Karantän", summary["Sociala avdelningen"][6], None, "makro.xlsm",
+        "Ingen godkänd fil: filen ligger i karantän, se fliken Inlämningar."], summary
+    assert summary["Utbildningsavdelningen"][5] == "Ej godkänd"
+    lines = [r[4] for r in rows if r[4] and ":" in str(r[4])]
+    assert "Karantän (ingen godkänd fil): Sociala avdelningen." in lines, lines
+    assert "Ej godkänd (ingen godkänd fil): Utbildningsavdelningen." in lines, lines
+
+
+def test_a_later_file_in_quarantine_is_named_so_on_sammanfattning(workspace, monkeypatch):
+    """A department whose accepted file counts, and whose later file went to quarantine: the
+    committee's first sheet names the later file with the word Inlämningar uses."""
+    from tests import corpus
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
+    drop(workspace, "EKO")
+    assert run(workspace, "run").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-02T02:00")
+    eko = next((SUBMISSIONS / "EKO").glob("*.xlsx")).read_bytes()
+    (workspace / "inbox" / "EKO" / "makro.xlsm").write_bytes(corpus.macros_vba_project(eko))
+    assert run(workspace, "run").exit_code == 1
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
     summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
-    assert summary["Sociala avdelningen"][5] == "Ej godkänd", summary
+    assert summary["Ekonomiavdelningen"][5] == "Godkänd", summary
+    assert summary["Ekonomiavdelningen"][9] == \
+        "En senare fil godkändes inte: makro.xlsm (i karantän).", summary
+
+
+def test_a_file_taken_out_of_quarantine_is_judged_afresh_when_handed_in_again(
+        workspace, monkeypatch, tmp_path):
+    """A scan too wide put a sound file in quarantine; handed in again unchanged, it is a copy
+    of a quarantined file and joins it, night after night. The controller takes it out of
+    quarantine by moving its .bin away: the next hand-in of the same bytes is judged afresh
+    (and counts), the ledger keeps every earlier line as written, and `pipeline status`, the
+    night and a night rebuilt from the ledger say what happened."""
+    import pipeline.intake
+
+    content = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    archive = Archive(workspace / "archive")
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    with monkeypatch.context() as wide:  # a scan that takes every sheet for a DTD
+        wide.setattr(pipeline.intake, "_UNSAFE_UTF8", (b"<!DOCTYPE", b"<sheetData"))
+        (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+        assert "SOC/soc.xlsx: Karantän" in run(workspace, "run").output
+    (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)  # the scan mended
+    trapped = run(workspace, "run").output
+    assert "SOC/soc.xlsx: Dubblett" in trapped and "Säkerhetsvarning" in trapped, trapped
+    kept = archive.quarantine_path(digest)
+    assert kept.read_bytes() == content
+
+    before = archive.ledger_path.read_text(encoding="utf-8")
+    kept.rename(tmp_path / kept.name)  # the controller takes it out of quarantine
+    status = run(workspace, "status").output
+    assert "Karantän: SOC/soc.xlsx" in status
+    assert f"Den har tagits ur karantänen ({kept} finns inte längre); lämnas samma fil in " \
+           "igen bedöms den på nytt." in status, status
+    assert "öppna den inte" not in status
+    quiet = run(workspace, "run")  # nothing new: the outputs are as they were
+    assert quiet.exit_code == 0 and "Inget har ändrats" in quiet.output, quiet.output
+
+    (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+    night = run(workspace, "run")
+    assert night.exit_code == 0, night.output
+    line = next(x for x in night.output.splitlines() if x.startswith("  SOC/soc.xlsx"))
+    assert line.startswith("  SOC/soc.xlsx: Godkänd; samma fil lämnades in "), line
+    assert line.endswith("och lades då i karantän; den har nu bedömts på nytt"), line
+    assert "Säkerhetsvarning" not in night.output
+    assert "Gäller: SOC (soc.xlsx" in night.output
+    assert archive.blob_path(digest).read_bytes() == content and not kept.exists()
+    after = archive.ledger_path.read_text(encoding="utf-8")
+    assert after.startswith(before)  # append-only: the quarantined lines stay as written
+    assert [a.verdict for a in archive.arrivals()] == ["Ej godkänd", "Dubblett", "Godkänd"]
+    log = [json.loads(x) for x in archive.log_path.read_text(encoding="utf-8").splitlines()]
+    assert [e["name"] for e in log if e["event"] == "judged_again"] == ["soc.xlsx"]
+    status = run(workspace, "status").output
+    soc = next(x for x in status.splitlines() if x.startswith("SOC "))
+    assert soc.startswith("SOC    Sociala avdelningen: Godkänd, "), soc
+    assert "Den har tagits ur karantänen; samma fil lämnades in på nytt " in status, status
+    assert "(SOC/soc.xlsx) och är godkänd." in status, status
+
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+
+    def states():
+        return sorted(r[5:7] for r in sheet_rows(book, "Inlämningar")[1:4])
+
+    assert states() == [["Dubblett", "Nej"], ["Godkänd", "Ja"], ["Karantän", "Nej"]]
+    shutil.rmtree(workspace / "outbox")  # a night rebuilt from the ledger tells the same
+    rebuilt = run(workspace, "run")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Gäller: SOC (soc.xlsx" in rebuilt.output and "Säkerhetsvarning" not in rebuilt.output
+    assert states() == [["Dubblett", "Nej"], ["Godkänd", "Ja"], ["Karantän", "Nej"]]
+
+
+def test_a_file_with_real_macros_taken_out_of_quarantine_goes_back_when_handed_in(workspace):
+    """Taking a file out of quarantine is no pass: its next hand-in is scanned as any file."""
+    from tests import corpus
+
+    content = corpus.macros_vba_project(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes())
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    assert run(workspace, "run").exit_code == 1
+    kept.unlink()  # deleted rather than moved
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    night = run(workspace, "run")
+    assert night.exit_code == 1
+    line = next(x for x in night.output.splitlines() if x.startswith("  SOC/makro.xlsm"))
+    assert line.startswith("  SOC/makro.xlsm: Karantän (se säkerhetsvarningen nedan); samma "
+                           "fil lämnades in "), line
+    assert "Säkerhetsvarning till administratören: SOC/makro.xlsm innehåller makron" \
+        in night.output
+    assert kept.read_bytes() == content  # back in quarantine, byte for byte
+    status = run(workspace, "status").output
+    assert status.count(f"Den ligger i {kept}; öppna den inte.") == 2, status
 
 
 def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warning(workspace):
@@ -642,6 +759,7 @@ def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warnin
     assert "SOC/igen.xlsm: Dubblett" in output, output
     assert "Säkerhetsvarning till administratören: SOC/igen.xlsm innehåller makron" in output
     assert archive.quarantine_path(digest).read_bytes() == content
+    assert not archive.blob_path(digest).exists()  # no harmful .xlsx left beside it
     assert "Karantän: SOC/makro.xlsm (SOC," in run(workspace, "status").output
     states = {r[1]: r[5] for r in sheet_rows(
         workspace / "outbox" / "sammanstallning_2024-T2.xlsx", "Inlämningar")[1:] if r[1]}

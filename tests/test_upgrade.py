@@ -111,6 +111,9 @@ def test_a_file_the_earlier_version_accepted_that_this_one_finds_harmful_goes_to
     assert archive.ledger_path.read_text(encoding="utf-8") == before
     assert "stab.xlsx | STAB | 2024-09-01 02:00:00 | 2024-08-30 12:00:00 | Karantän | Nej" \
         in inlamningar(workspace)
+    summary = {r[4]: r for r in sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                            "Sammanfattning") if r[4]}
+    assert summary["Stab"][5] == "Karantän", summary
 
     status = run(workspace, "status")
     assert status.exit_code == 0, status.output
@@ -188,3 +191,24 @@ def test_status_before_the_first_night_says_the_judgments_are_the_earlier_versio
     after = run(workspace, "status")
     assert "har uppdaterats" not in after.output
     assert "soc.xlsx, 1 anmärkning)" in after.output  # the personnummer remark, judged anew
+
+
+def test_a_harmful_file_of_the_earlier_version_deleted_from_quarantine_stops_with_what_to_do(
+        workspace):
+    """A file 0.1.0 accepted is judged from its bytes on every night that reads the files
+    anew: its copy in quarantine removed by hand (README says to leave it) stops such a
+    night with what is missing and what to do, not a traceback."""
+    harmful = dtd_in_part_not_named_xml(_source("STAB"))
+    archive = old_archive(workspace, [
+        {"department": "STAB", "name": "stab.xlsx", "content": harmful,
+         "received": "2024-09-01T02:00:00", "verdict": "Godkänd"}])
+    assert run(workspace, "run").exit_code == 0
+    sha = hashlib.sha256(harmful).hexdigest()
+    archive.quarantine_path(sha).unlink()
+    for cached in (archive.root / "cache").iterdir():
+        cached.unlink()
+    (workspace / "outbox" / "manifest_2024-T2.json").unlink()
+    result = run(workspace, "run")
+    assert result.exit_code == 2, result.output
+    assert f"Arkivet saknar filen med kontrollsumma {sha}" in result.output
+    assert "Lägg tillbaka den där den låg" in result.output

@@ -98,7 +98,9 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
         if counting:
             best = counting[-1]
             received = _local(best.get("received"))
-            later = [str(r.get("file")) for r in rejected if received and when(r) > received]
+            later = [str(r.get("file")) + (WT.IN_QUARANTINE if r.get("state") ==
+                                           SubmissionState.QUARANTINED.value else "")
+                     for r in rejected if received and when(r) > received]
             # what the remarks are is on Datakvalitet; here the committee sees there are some
             warnings = int(best.get("warnings") or 0)
             notes = [WT.WITH_WARNINGS[warnings != 1].format(antal=warnings)] if warnings else []
@@ -113,10 +115,14 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
             states.append(_DepartmentState(code, SubmissionState.ACCEPTED.value, None, None,
                                            "", ""))
         elif rejected:
+            # the latest refused file, in the word Inlämningar and `pipeline status` use: a
+            # file in quarantine is a security matter, not errors for its department to mend
             last = rejected[-1]
+            quarantined = last.get("state") == SubmissionState.QUARANTINED.value
             states.append(_DepartmentState(
-                code, SUBMISSION_REJECTED, _local(last.get("received")), None,
-                _text(last.get("file")),
+                code, SubmissionState.QUARANTINED.value if quarantined else SUBMISSION_REJECTED,
+                _local(last.get("received")), None, _text(last.get("file")),
+                WT.ONLY_QUARANTINED if quarantined else
                 WT.ONLY_REJECTED.format(fel=int(last.get("errors") or 0))))
         else:
             text = WT.DEADLINE_PASSED if as_of.date() > deadline else WT.DEADLINE_COMING
@@ -233,12 +239,16 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         _Column(WT.FILE, "file", 24), _Column(WT.REMARK, "note", 34)], rows, header_height=17, autofilter=False, col0=4)
     missing_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_MISSING]
     rejected_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_REJECTED]
+    quarantined_names = [ctx.name(s.code) for s in states
+                         if s.state == SubmissionState.QUARANTINED.value]
     lines = []
     if missing_names:
         lines.append(WT.MISSING_LINE.format(avdelningar=", ".join(missing_names)))
     if rejected_names:
         lines.append(WT.REJECTED_LINE.format(avdelningar=", ".join(rejected_names)))
-    if not missing_names and not rejected_names:
+    if quarantined_names:
+        lines.append(WT.QUARANTINED_LINE.format(avdelningar=", ".join(quarantined_names)))
+    if not missing_names and not rejected_names and not quarantined_names:
         lines.append(WT.ALL_REPORTED)
     right += 2  # a row apart: right under the table, a screen reader read them as its rows
     for line in lines:
