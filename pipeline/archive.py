@@ -38,6 +38,7 @@ try:
 except ImportError:  # Windows: the run's lock is taken with msvcrt instead (`_try_lock`)
     fcntl = None  # type: ignore[assignment]
 
+CACHE_KEEP_DAYS = 180  # a cached result no night has used for this long is removed
 CACHE_VERSION = "4"  # bump when SubmissionData, validation or the cache key changes shape
 
 
@@ -259,9 +260,39 @@ class Archive:
         path = self._cache_path(sha256, key)
         try:
             with open(path, "rb") as handle:
-                return pickle.load(handle)  # our own file, written below
+                value = pickle.load(handle)  # our own file, written below
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
+        touch_used(path)
+        return value
+
+    def prune_cache(self, register_key: str, now: float | None = None) -> tuple[int, int]:
+        """Remove what the cache holds that no run reads again: results of another
+        CACHE_VERSION, registers parsed by other code (register.code_key), and entries no
+        night has used for CACHE_KEEP_DAYS (a register edited since, an earlier period: such
+        a file is judged again if it is ever needed). Returns (files, bytes) removed."""
+        folder = self.root / "cache"
+        cutoff = (time.time() if now is None else now) - CACHE_KEEP_DAYS * 86400
+        removed = size = 0
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return 0, 0
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".pkl") or not entry.is_file(follow_symlinks=False):
+                continue  # a temporary file of a run writing now is left to it
+            current = name.endswith(f"-{register_key}.pkl") if name.startswith("register-") \
+                else name.endswith(f"-v{CACHE_VERSION}.pkl")
+            try:
+                status = entry.stat(follow_symlinks=False)
+                if current and status.st_mtime >= cutoff:
+                    continue
+                os.unlink(entry.path)
+            except OSError:
+                continue  # gone meanwhile, or not ours to remove: the next night tries again
+            removed, size = removed + 1, size + status.st_size
+        return removed, size
 
     def cache(self, sha256: str, key: str, value: object) -> None:
         """Renamed into place but not fsynced: the cache can always be recomputed, and a
@@ -271,6 +302,16 @@ class Archive:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
+
+
+def touch_used(path: Path) -> None:
+    """Mark a cache entry as used (its modification time), at most once a day: prune_cache
+    keeps what nights still read."""
+    try:
+        if time.time() - path.stat().st_mtime > 86400:
+            os.utime(path)
+    except OSError:
+        pass  # a read-only archive still runs
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ import pandera.pandas as pa
 
 from schemas import register as schemas
 
+from .archive import touch_used
 from .errors import RegisterError, UnknownPeriod
 from .filenames import is_windows_device
 from .issues import Issue, make
@@ -218,11 +219,13 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
         raise RegisterError(path, [make("register_unreadable", fil=path, orsak=reason)]) \
             from exc
     checksum = hashlib.sha256(content).hexdigest()
-    cache = cache_dir / f"register-{checksum[:16]}-{_code_key()}.pkl" if cache_dir else None
+    cache = cache_dir / f"register-{checksum[:16]}-{code_key()}.pkl" if cache_dir else None
     if cache is not None and cache.exists():
         try:
             with open(cache, "rb") as handle:
-                return replace(pickle.load(handle), source=path)  # our own file
+                register = replace(pickle.load(handle), source=path)  # our own file
+            touch_used(cache)
+            return register
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
     from .intake import open_rows  # the one place that opens xlsx files
@@ -246,7 +249,7 @@ def read_register(path: Path | str, cache_dir: Path | None = None) -> Register:
     return register
 
 
-def _code_key() -> str:
+def code_key() -> str:
     """Changes to how the register is read (or worded, or what its messages mask) invalidate
     cached registers."""
     digest = hashlib.sha256()

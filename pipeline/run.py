@@ -522,6 +522,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival.identity] = (take.report, take.data)
     _publish(settings, archive, register, period, arrivals, own, summary, fresh)
+    from .register import code_key
+
+    files, size = archive.prune_cache(code_key())
+    if files:
+        archive.log("cache_pruned", files=files, bytes=size)
     # told once the outputs are written: a night stopped before tells them the next night
     for remark in summary.remarks:
         archive.log("register_remark", register=str(register.source),

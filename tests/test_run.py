@@ -1259,6 +1259,46 @@ def test_the_nights_department_lines_name_ten_and_count_the_rest():
     assert max(map(len, lines)) < 500
 
 
+def test_a_full_night_prunes_the_cache_of_what_no_night_reads_again(workspace):
+    """archive/cache/ grew by a result per file at every register edit and every release:
+    a full night removes results of another cache version, registers parsed by other code
+    and entries no night has used for half a year; what nights use is kept."""
+    import json
+    import os
+    import time
+
+    from pipeline.archive import CACHE_KEEP_DAYS, CACHE_VERSION
+
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    cache = workspace / "archive" / "cache"
+    used = sorted(cache.glob("*.pkl"))
+    assert len(used) == 2  # SOC's result and the register
+    long_ago = time.time() - 100 * 86400
+    for path in used:  # used again tonight: marked so, and kept
+        os.utime(path, (long_ago, long_ago))
+    old = time.time() - (CACHE_KEEP_DAYS + 1) * 86400
+    stale = {"ab" * 32 + "-0123456789abcdef-v1.pkl": None,  # another cache version
+             "register-0123456789abcdef-000000000000.pkl": None,  # other register code
+             "cd" * 32 + f"-0123456789abcdef-v{CACHE_VERSION}.pkl": old}  # unused for long
+    kept = {"ef" * 32 + f"-0123456789abcdef-v{CACHE_VERSION}.pkl": None,  # used lately
+            ".tmp-of-a-run-writing-now.pkl.123.tmp": old}
+    for name, when in {**stale, **kept}.items():
+        (cache / name).write_bytes(b"x" * 10)
+        if when:
+            os.utime(cache / name, (when, when))
+    drop(workspace, "EKO")  # a full night: reads SOC's cached result again
+    assert run(workspace, "run").exit_code == 0
+    left = {p.name for p in cache.iterdir()}
+    assert not set(stale) & left
+    assert set(kept) <= left and {p.name for p in used} <= left
+    assert all(time.time() - path.stat().st_mtime < 3600 for path in used)
+    events = [json.loads(line) for line in (workspace / "archive" / "log.jsonl").open()]
+    [pruned] = [e for e in events if e["event"] == "cache_pruned"]
+    assert (pruned["files"], pruned["bytes"]) == (3, 30)
+    assert run(workspace, "run").output.count("oförändrad") == 1  # a quiet night after
+
+
 def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace, monkeypatch):
     drop(workspace, "SOC")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-17T02:00:00")  # deadline 2024-09-16
