@@ -176,6 +176,13 @@ class Archive:
             handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Log how long a stage of the run took (the JSON log's "phase" events)."""
+        began = time.perf_counter()
+        yield
+        self.log("phase", name=name, seconds=round(time.perf_counter() - began, 3))
+
+    @contextlib.contextmanager
     def logging_here(self) -> Iterator[None]:
         """The package's log records (an unreadable workbook, a schema check retried file by
         file) go to the run's JSON log while the block runs, also from the worker processes

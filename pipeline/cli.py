@@ -254,7 +254,8 @@ def _quiet_log() -> None:
 @run_guarded
 def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None) -> None:
     """Skapa en ifyllningsmall per avdelning för perioden."""
-    from .run import make_templates, register_open, remark_lines
+    from .night import remark_lines
+    from .run import make_templates, register_open
 
     settings = settings_from(ctx)
     made = make_templates(settings, departments=departments, out=out)

@@ -56,7 +56,7 @@ AS_ON_WINDOWS = textwrap.dedent("""
     for module in pkgutil.walk_packages(pipeline.__path__, "pipeline."):
         if module.name != "pipeline.__main__":  # (which would run the command line)
             importlib.import_module(module.name)
-    pipeline.run.PARALLEL_FROM = 2  # where it can, the run would fork workers for these files
+    pipeline.checking.PARALLEL_FROM = 2  # where it can, the run would fork workers for these files
     if os.environ.get("HOLD_LOCK"):  # hold the run's lock until stdin closes
         from pathlib import Path
         with pipeline.archive.run_lock(Path(os.environ["HOLD_LOCK"]), 0):
@@ -116,7 +116,7 @@ def test_without_fcntl_and_fork_templates_validate_and_the_night_work_as_with_th
     (forked / "pipeline.toml").write_text((workspace / "pipeline.toml").read_text("utf-8"),
                                           encoding="utf-8")
     fill_inbox(forked)
-    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pipeline.checking, "PARALLEL_FROM", 2)
     monkeypatch.setenv("PIPELINE_NOW", NOW)
     methods = []
     get_context = multiprocessing.get_context

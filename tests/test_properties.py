@@ -825,14 +825,14 @@ def test_previous_status_is_what_counted_in_the_previous_period(t1, t2):
 
 @contextmanager
 def in_workers(on: bool):
-    from pipeline import run
+    from pipeline import checking
 
-    before = run.PARALLEL_FROM
-    run.PARALLEL_FROM = 2 if on else 10**9
+    before = checking.PARALLEL_FROM
+    checking.PARALLEL_FROM = 2 if on else 10**9
     try:
         yield
     finally:
-        run.PARALLEL_FROM = before
+        checking.PARALLEL_FROM = before
 
 
 @SETTINGS

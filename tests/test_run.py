@@ -1031,7 +1031,7 @@ def test_a_large_inbox_is_checked_in_worker_processes_with_the_same_result(works
         drop(other, code)
     drop(other, "SOC", name="dubblett.xlsx")
     drop(other, "EKO", name="trasig.xlsx").write_bytes(b"inte excel")
-    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pipeline.checking, "PARALLEL_FROM", 2)
     parallel = run(other, "run")
     assert parallel.exit_code == serial.exit_code == 1
     assert parallel.output.replace(str(other), "") == serial.output.replace(str(workspace), "")
@@ -1043,9 +1043,9 @@ def test_a_file_saved_over_after_its_worker_checked_it_is_judged_on_its_new_byte
         workspace, monkeypatch):
     import pipeline.run
 
-    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pipeline.checking, "PARALLEL_FROM", 2)
     files = {code: drop(workspace, code) for code in ("STAB", "EKO", "UTB", "SBA", "SOC")}
-    check_ready = pipeline.run._check_ready
+    check_ready = pipeline.run.check_ready
 
     def saved_over_meanwhile(ready, *args):
         checked = check_ready(ready, *args)
@@ -1053,7 +1053,7 @@ def test_a_file_saved_over_after_its_worker_checked_it_is_judged_on_its_new_byte
         files["UTB"].write_bytes(b"inte excel")  # ... and then it was saved over
         return checked
 
-    monkeypatch.setattr(pipeline.run, "_check_ready", saved_over_meanwhile)
+    monkeypatch.setattr(pipeline.run, "check_ready", saved_over_meanwhile)
     result = run(workspace, "run")
     assert result.exit_code == 1, result.output
     taken = {a.department: a for a in Archive(workspace / "archive").arrivals()}
@@ -1962,13 +1962,15 @@ def test_a_refused_file_and_its_copy_after_a_register_edit_are_not_checked_every
     drop(workspace, "EKO")
     assert run(workspace, "run").exit_code == 0
     checked = []
-    original = pipeline.run._check_submission
+    original = pipeline.checking.check_submission
 
     def counting(content, name, *args):
         checked.append(name)
         return original(content, name, *args)
 
-    monkeypatch.setattr(pipeline.run, "_check_submission", counting)
+    # the inbox's files (run) and the archived ones judged again (archived)
+    monkeypatch.setattr(pipeline.run, "check_submission", counting)
+    monkeypatch.setattr(pipeline.archived, "check_submission", counting)
     drop(workspace, "UTB")
     assert run(workspace, "run").exit_code == 0
     assert "forsta.xlsx" not in checked and "igen.xlsx" not in checked, checked
