@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import sys
 
+import openpyxl
 import pandas as pd
 import pytest
 from docx import Document
@@ -17,12 +18,13 @@ from pipeline.figures import sick_leave_table
 from pipeline.intake import read_submission
 from pipeline.merge import merge
 from pipeline.publish.report import write_report
+from pipeline.publish.workbook import write_workbook
 from pipeline.register import read_register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
 from pipeline.validate import validate
 from tests.conftest import ROOT
-from tests.test_workbook import COLUMNS
+from tests.test_workbook import COLUMNS, ISSUE_COLUMNS, grid, table
 
 DEPARTMENTS = 45
 PERIOD = "2024-T2"
@@ -82,6 +84,15 @@ def large_report(large, tmp_path_factory):
     path = tmp_path_factory.mktemp("large_report") / "tertialrapport_2024-T2.docx"
     write_report(path, register, merged, as_of=AS_OF)
     return Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def large_book(large, tmp_path_factory):
+    register, merged, submissions = large
+    path = tmp_path_factory.mktemp("large_book") / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, submissions, pd.DataFrame(columns=ISSUE_COLUMNS),
+                   as_of=AS_OF)
+    return openpyxl.load_workbook(path)
 
 
 def pictures(doc):
@@ -170,3 +181,30 @@ def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_other
     notes = [p.text for p in large_report.paragraphs if p.text.startswith("Ingen av de 45")]
     assert notes == ["Ingen av de 45 avdelningarna har ett eget basvärde i registret, och "
                      "jämförs därför inte här; deras sjukfrånvaro står i tabell 4."]
+
+
+# --- the workbook's Sammanfattning ------------------------------------------------------------
+
+def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(large,
+                                                                                large_book):
+    """Fitted to one page, the 45 rows of who has reported shrank the whole Sammanfattning
+    (300 departments: to a tenth, unreadable), the charts under the list. Now the headline,
+    tables and charts come first, then who is missing, then the list, over as many pages as
+    it needs, its header on each."""
+    register, _, _ = large
+    sheet = large_book["Sammanfattning"]
+    setup = sheet.page_setup
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert setup.fitToWidth in (1, None) and setup.fitToHeight == 0
+    rows = grid(sheet)
+    header = next(i for i, row in enumerate(rows) if row[4] == "Avdelning")
+    assert sheet.print_title_rows == f"${header + 1}:${header + 1}"
+    listed = table(sheet, "Avdelning", column=4)
+    assert [row["Avdelning"] for row in listed] == list(register.department_names.values())
+    missing = [i for i, row in enumerate(rows) if row[4] == "Saknas: Enhet A045."]
+    assert missing and missing[0] < header
+    charts = sheet._charts
+    assert len(charts) == 2
+    assert all(chart.anchor._from.row < header - 3 for chart in charts)
+    status_header = next(i for i, row in enumerate(rows) if row[0] == "Status")
+    assert header > status_header + 10  # below the tables on the left, not beside them
