@@ -56,12 +56,10 @@ from ...merge import Flag, Merged
 from ...register import Register
 from .blocks import _Blocks, _field, _join_down, _keep_together, _quiet, _symbol_run
 from .charts import (
-    CHART_MAX_DEPARTMENTS,
-    CHART_MAX_INCHES,
     _assessment_chart,
     _sick_leave_chart,
     assessment_chart_text,
-    sick_leave_chart_height,
+    chart_selection,
     sick_leave_chart_text,
 )
 from .document import _ensure_styles, _utc
@@ -83,6 +81,7 @@ from .text import (
 
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
+NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, not named
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 
 
@@ -427,45 +426,71 @@ class _ReportWriter(_Blocks):
         if notes:
             self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
 
+        figures_table = self.tables
         baselines = baseline_shares(self.register)
         dates = baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
         complete = all_reported(figures)
         self._paragraph(self._baseline_sentence)
-        table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
-                             "Förändring (procentenheter)"),
-                            (max(5.4, name_cm), 2.2, 2.6, 2.2, 3.6 - max(0.0, name_cm - 5.4)),
-                            caption="Total sjukfrånvaro jämfört med basvärdet",
-                            numeric=(1, 3, 4), compact=True)
-        for row in figures.itertuples():
-            base = baselines.get(row.department)
+        # a row per unit with a baseline of its own: at 300 departments without one, five
+        # pages of "saknas" beside figures that table 4 already gives
+        compared = figures[figures["department"].map(lambda code: code in baselines)]
+        without = [str(name) for code, name in zip(figures["department"], figures["name"],
+                                                   strict=True)
+                   if code not in baselines and code != WHOLE_ORGAN_CODE]
+        if not compared.empty:
+            table = self._table(("Enhet", "Basvärde", "Basvärdets datum", "Perioden",
+                                 "Förändring (procentenheter)"),
+                                (max(5.4, name_cm), 2.2, 2.6, 2.2,
+                                 3.6 - max(0.0, name_cm - 5.4)),
+                                caption="Total sjukfrånvaro jämfört med basvärdet",
+                                numeric=(1, 3, 4), compact=True)
+        for row in compared.itertuples():
+            base = baselines[row.department]
             shown = row.reported and not row.total_hidden and not pd.isna(row.total)
             current = percent(row.total) if shown else (
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
             comparable = complete or row.department != WHOLE_ORGAN_CODE  # as the workbook
             change = signed(points_change(row.total, base), 1) \
-                if shown and base is not None and comparable else ""
+                if shown and comparable else ""
             date = dates.get(row.department)
-            cells = self._row(table, (row.name, baseline_text(base) if base is not None else
-                                      REPORT_MISSING, f"{date:%Y-%m-%d}" if date else "",
-                                      current, change))
+            cells = self._row(table, (row.name, baseline_text(base),
+                                      f"{date:%Y-%m-%d}" if date else "", current, change))
             if row.department == WHOLE_ORGAN_CODE:
                 self._bold_row(cells)
-        departments = len(figures) - 1  # the last row is the whole organ
-        if departments > CHART_MAX_DEPARTMENTS:
+        if without:
+            departments = len(figures) - 1
+            theirs = "deras" if len(without) > 1 else "dess"
+            if len(without) == departments and departments > 1:
+                lead = (f"Ingen av de {count_word(departments)} avdelningarna har ett eget "
+                        f"basvärde i registret")
+            else:
+                who = (swedish_list(without) if len(without) <= NAMED_WITHOUT_BASELINE else
+                       f"{number(len(without), 0)} av {number(departments, 0)} avdelningar")
+                lead = f"{who[0].upper()}{who[1:]} har inget eget basvärde i registret"
+            self._paragraph(f"{lead}, och jämförs därför inte här; {theirs} sjukfrånvaro står "
+                            f"i tabell {figures_table}.", style=REPORT_STYLE_NOTE)
+        shown_units, selection = chart_selection(figures, baselines)
+        if len(shown_units) <= 1:  # no department with a figure to draw beside the organ
             self._paragraph(
-                f"Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida "
-                f"(högst {CHART_MAX_DEPARTMENTS} avdelningar). Med {departments} avdelningar "
-                f"finns värdena i tabellerna ovan.", style=REPORT_STYLE_NOTE)
-        elif sick_leave_chart_height(figures) > CHART_MAX_INCHES:  # long names, wrapped
-            self._paragraph(
-                "Diagrammet över sjukfrånvaron per avdelning visas bara när det ryms på en sida, "
-                "och med avdelningarnas långa namn gör det inte det. Värdena finns i tabellerna "
-                "ovan.", style=REPORT_STYLE_NOTE)
+                "Diagrammet över sjukfrånvaron per avdelning visas inte: ingen avdelning har "
+                f"en sjukfrånvaro att visa. Värdena finns i tabell {figures_table}.",
+                style=REPORT_STYLE_NOTE)
+            return
+        in_baseline_table = not compared.empty and set(shown_units["department"]) <= set(
+            compared["department"])
+        table_number = self.tables if in_baseline_table and selection is None \
+            else figures_table
+        if selection is None:
+            caption = "Total sjukfrånvaro per avdelning och basvärdet"
         else:
-            self._picture(_sick_leave_chart(figures, baselines),
-                          "Total sjukfrånvaro per avdelning och basvärdet",
-                          sick_leave_chart_text(figures, baselines, self.organ, self.tables))
+            self._paragraph(
+                f"Alla avdelningar ryms inte i ett diagram. Diagrammet visar {self.organ} och "
+                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}.")
+            caption = f"Total sjukfrånvaro och basvärdet för {self.organ} och {selection}"
+        self._picture(_sick_leave_chart(shown_units, baselines), caption,
+                      sick_leave_chart_text(shown_units, baselines, self.organ, table_number,
+                                            selection))
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...figures import SMALL_GROUP
+from ...figures import SMALL_GROUP, points_change
 from ...labels import (
     ASSESSMENT_STYLE,
     GOAL_AREAS,
@@ -150,17 +150,62 @@ def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> byt
 
 
 def sick_leave_chart_text(figures: pd.DataFrame, baselines: dict[str, float],
-                          organ: str, table: int) -> str:
+                          organ: str, table: int, selection: str | None = None) -> str:
     """The sick-leave chart in words (its alternative text): each unit's bar as it is
-    labelled, and its baseline mark, and where the same figures stand in a table."""
+    labelled, and its baseline mark, and where the same figures stand in a table.
+    `selection`: what a chart of some of the departments shows (chart_selection's words)."""
     parts = []
     for row in figures.itertuples():
         base = baselines.get(row.department)
         parts.append(f"{row.name}: {_bar_text(row)}" + (
             f", basvärde {baseline_text(base)}" if base is not None else "") + ".")
-    return (f"Liggande stapeldiagram över den totala sjukfrånvaron per avdelning och för "
+    which = "per avdelning" if selection is None else f"för {selection}"
+    where = (f"Samma värden står i tabell {table}." if selection is None else
+             f"Alla avdelningars värden står i tabell {table}.")
+    return (f"Liggande stapeldiagram över den totala sjukfrånvaron {which} och för "
             f"{organ}, i procent av ordinarie arbetstid, med basvärdet markerat med ett "
-            f"streck. {' '.join(parts)} Samma värden står i tabell {table}.")
+            f"streck. {' '.join(parts)} {where}")
+
+
+def chart_selection(figures: pd.DataFrame,
+                    baselines: dict[str, float]) -> tuple[pd.DataFrame, str | None]:
+    """The units the sick-leave chart draws, and None when they are all of them; else what
+    the chosen departments are, in words ("de 17 av 300 avdelningar med högst
+    sjukfrånvaro").
+
+    A bar per department fits an A4 page up to CHART_MAX_DEPARTMENTS (fewer with long names,
+    wrapped). Beyond that the chart keeps the whole organ (the last row) and the departments
+    a committee asks about first: where every department with a figure has a baseline of its
+    own, those furthest from it (either way), largest increase at the top; else those with
+    the highest sick leave. A department without a figure (not reported, a small group) is
+    no candidate; the tables keep every department."""
+    if len(figures) - 1 <= CHART_MAX_DEPARTMENTS and \
+            sick_leave_chart_height(figures) <= CHART_MAX_INCHES:
+        return figures, None
+    departments, organ = figures.iloc[:-1], figures.iloc[-1:]
+    candidates = departments[[_shown(row) for row in departments.itertuples()]]
+    own = candidates["department"].map(lambda code: code in baselines)
+    by_baseline = bool(len(candidates)) and bool(own.all())
+    if by_baseline:
+        change = pd.Series([points_change(row.total, baselines[row.department])
+                            for row in candidates.itertuples()], index=candidates.index)
+        ranked = candidates.loc[change.abs().sort_values(ascending=False, kind="stable").index]
+    else:
+        ranked = candidates.sort_values("total", ascending=False, kind="stable")
+    chosen = ranked.iloc[:0]
+    for count in range(1, min(len(ranked), CHART_MAX_DEPARTMENTS) + 1):
+        if sick_leave_chart_height(pd.concat([ranked.iloc[:count], organ])) > CHART_MAX_INCHES:
+            break
+        chosen = ranked.iloc[:count]
+    if by_baseline:
+        order = change[chosen.index].sort_values(ascending=False, kind="stable").index
+        chosen = chosen.loc[order]
+    shown = len(chosen)
+    who = (f"den av de {len(departments)} avdelningarna" if shown == 1 else
+           f"de {shown} av {len(departments)} avdelningar")
+    what = ("som ligger längst från sitt basvärde" if by_baseline else
+            "med högst sjukfrånvaro")
+    return pd.concat([chosen, organ]), f"{who} {what}"
 
 
 def _shown(row: Any) -> bool:

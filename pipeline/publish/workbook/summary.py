@@ -141,6 +141,9 @@ def _reported_departments(merged: Merged) -> set[str]:
     return reported
 
 
+# Up to this many departments the sheet prints on one page, the list of who has reported
+# beside the tables; more, and the list goes below them, over as many pages as it needs.
+SUMMARY_MAX_DEPARTMENTS = 25
 SUMMARY_WIDTHS = (30, 15, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
 
 
@@ -150,7 +153,6 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     settings = register.settings
     period_row = register.period(merged.period)
     _page(sheet, ctx, header_rows=None)
-    sheet.fit_to_pages(1, 1)
     for c, width in enumerate(SUMMARY_WIDTHS):
         sheet.set_column(c, c, width)
 
@@ -216,10 +218,41 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         _Column(WT.STATUS, "label", 30), _Column(WT.COUNT, "count", 11, "int"),
         _Column(WT.SHARE, "share", 9, "share")], rows, header_height=17, autofilter=False)
 
-    # Right: who has reported, then the two charts.
-    sheet.write_string(top, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
+    # Right: who has reported, then the two charts. With many departments the table goes
+    # below everything else, and the sheet prints on as many pages as it needs: fitted to
+    # one page, 300 departments shrank the whole sheet to an unreadable tenth.
     states = department_states(register, merged.period, submissions,
                                _reported_departments(merged), ctx.as_of)
+    long_list = len(states) > SUMMARY_MAX_DEPARTMENTS
+    if long_list:
+        sheet.fit_to_pages(1, 0)
+        right = _summary_charts(book, sheet, top, goal_table, status_table, counts,
+                                unassessed, statuses)
+        r = max(left, right) + 2
+        r = _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                        sum(SUMMARY_WIDTHS), styles.note) + 1
+        sheet.write_string(r, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
+        # who is missing above the list, not after some pages of it
+        r = _submission_lines(sheet, ctx, r + 1, states) + 1
+        _submission_table(sheet, ctx, r, states)
+        sheet.repeat_rows(r)  # the table's header on every printed page
+        return
+    sheet.fit_to_pages(1, 1)
+    sheet.write_string(top, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
+    right = _submission_table(sheet, ctx, top + 1, states)
+    right += 2  # a row apart: right under the table, a screen reader read them as its rows
+    right = _submission_lines(sheet, ctx, right, states)
+    right = _summary_charts(book, sheet, right + 1, goal_table, status_table, counts,
+                            unassessed, statuses)
+
+    r = max(left, right) + 2
+    _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
+                sum(SUMMARY_WIDTHS), styles.note)
+
+
+def _submission_table(sheet: Worksheet, ctx: _Context, first: int,
+                      states: list[_DepartmentState]) -> int:
+    """Who has reported, a row per department from row `first`; the last row written."""
     rows = []
     for state in states:
         if state.state == SUBMISSION_MISSING:
@@ -233,10 +266,17 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
                      "in_time": "" if state.in_time is None else (YES if state.in_time else NO),
                      "file": state.file, "note": state.note,
                      "_style": style})
-    right = _table(sheet, ctx, top + 1, [
+    return _table(sheet, ctx, first, [
         _Column(WT.DEPARTMENT, "name", 27), _Column(WT.SUBMISSION, "state", 23),
         _Column(WT.RECEIVED, "received", 16, "datetime"), _Column(WT.IN_TIME, "in_time", 6),
-        _Column(WT.FILE, "file", 24), _Column(WT.REMARK, "note", 34)], rows, header_height=17, autofilter=False, col0=4)
+        _Column(WT.FILE, "file", 24), _Column(WT.REMARK, "note", 34)], rows, header_height=17,
+        autofilter=False, col0=4)
+
+
+def _submission_lines(sheet: Worksheet, ctx: _Context, first: int,
+                      states: list[_DepartmentState]) -> int:
+    """Who is missing, rejected or in quarantine (or that all have reported), from row
+    `first`; the row after the last line."""
     missing_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_MISSING]
     rejected_names = [ctx.name(s.code) for s in states if s.state == SUBMISSION_REJECTED]
     quarantined_names = [ctx.name(s.code) for s in states
@@ -250,12 +290,18 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         lines.append(WT.QUARANTINED_LINE.format(avdelningar=", ".join(quarantined_names)))
     if not missing_names and not rejected_names and not quarantined_names:
         lines.append(WT.ALL_REPORTED)
-    right += 2  # a row apart: right under the table, a screen reader read them as its rows
+    r = first
     for line in lines:
-        right = _text_lines(sheet, right, 4, line, sum(SUMMARY_WIDTHS[4:]), styles.line,
-                            bold=True)
+        r = _text_lines(sheet, r, 4, line, sum(SUMMARY_WIDTHS[4:]), ctx.styles.line,
+                        bold=True)
+    return r
 
-    right += 1
+
+def _summary_charts(book: xlsxwriter.Workbook, sheet: Worksheet, first: int, goal_table: int,
+                    status_table: int, counts: list[tuple[str, int]], unassessed: int,
+                    statuses: Counter[str | None]) -> int:
+    """The goals and activities charts side by side from row `first` in column E; the row
+    after them."""
     goal_chart = book.add_chart({"type": "bar"})
     # the goals not yet assessed are a bar too (grey), as in the report's chart: without it
     # the chart shows fewer goals than there are
@@ -286,17 +332,13 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     goal_counts = [*counts, *([(NOT_ASSESSED, unassessed)] if unassessed else [])]
     status_counts = [(s.value, statuses[s.value]) for s in Status] + [
         (NOT_REPORTED, statuses[None])]
-    sheet.insert_chart(right, 4, goal_chart, {
+    sheet.insert_chart(first, 4, goal_chart, {
         "x_offset": 0, "y_offset": 4,
         "description": _chart_description(WT.GOALS_PER_ASSESSMENT, goal_counts)})
-    sheet.insert_chart(right, 4, status_chart, {
+    sheet.insert_chart(first, 4, status_chart, {
         "x_offset": 340, "y_offset": 4,
         "description": _chart_description(WT.ACTIVITIES_PER_STATUS, status_counts)})
-    right += math.ceil(chart_height / 20) + 1
-
-    r = max(left, right) + 2
-    _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
-                sum(SUMMARY_WIDTHS), styles.note)
+    return first + math.ceil(chart_height / 20) + 1
 
 
 def _chart_description(title: str, counts: Sequence[tuple[str, int]]) -> str:

@@ -1,0 +1,210 @@
+"""The committee's outputs of a large organisation (issue 7): a register of many departments,
+made with the benchmark's own register builder and pipeline.samples, read as its users read
+it. One department's file is filled and checked; the others' answers are copies of it under
+their own code, each with its own sick leave, so that the night stays fast."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+from docx import Document
+
+from pipeline.figures import sick_leave_table
+from pipeline.intake import read_submission
+from pipeline.merge import merge
+from pipeline.publish.report import write_report
+from pipeline.publish.workbook import write_workbook
+from pipeline.register import read_register
+from pipeline.samples import fill_template
+from pipeline.templates import write_templates
+from pipeline.validate import validate
+from tests.conftest import ROOT
+from tests.test_workbook import COLUMNS, ISSUE_COLUMNS, grid, table
+
+DEPARTMENTS = 45
+PERIOD = "2024-T2"
+AS_OF = dt.datetime(2024, 9, 20, 2, 0)
+
+
+def sick_factor(index: int) -> float:
+    """Each department's sick leave, as a multiple of the sample's: spread, no two alike."""
+    return 0.4 + (index * 17 % DEPARTMENTS) / DEPARTMENTS * 1.6
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A register of 45 departments of two activities each, every department reported but
+    the last (A045); the register, the merged night and the submissions as Inlämningar
+    lists them."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench import build_register
+
+    folder = tmp_path_factory.mktemp("large")
+    build_register(folder / "register.xlsx", DEPARTMENTS, 2)
+    register = read_register(folder / "register.xlsx")
+    period_end = register.period(PERIOD)["period_end"]
+    [template] = write_templates(register, PERIOD, folder / "mallar", ["A001"],
+                                 created=dt.date(2024, 5, 1))
+    filled = fill_template(template, folder / "A001.xlsx", department="A001",
+                           period_end=period_end)
+    report, first = validate(read_submission(filled), register, PERIOD)
+    assert first is not None, [i.describe() for i in report.errors]
+    owners = register.board_goals
+    accepted, submissions = {}, []
+    for index, code in enumerate(register.department_codes[:-1]):
+        own = set(owners.loc[owners["owner"] == code, "ks_id"])
+        assessments = first.assessments.iloc[:0]
+        if own:
+            assessments = pd.DataFrame({"row": range(2, 2 + len(own)), "ks_id": sorted(own),
+                                        "assessment": "Delvis uppfyllt",
+                                        "analysis": "Arbetet pågår enligt plan."})
+        sick = first.sick_leave.copy()
+        sick["sick_hours"] = (sick["sick_hours"] * sick_factor(index)).round()
+        sick["long_term_hours"] = sick[["long_term_hours", "sick_hours"]].min(axis=1)
+        activities = first.activities.assign(
+            activity_id=first.activities["activity_id"].str.replace("A001-", f"{code}-"))
+        accepted[code] = dataclasses.replace(first, department=code, activities=activities,
+                                             assessments=assessments, sick_leave=sick)
+        submissions.append({"department": code, "file": f"{code}.xlsx", "folder": code,
+                            "received": dt.datetime(2024, 9, 10, 9), "saved_at": pd.NaT,
+                            "sha256": "ab" * 32, "state": "Godkänd", "counts": True,
+                            "errors": 0, "warnings": 0})
+    merged = merge(register, PERIOD, accepted)
+    return register, merged, pd.DataFrame(submissions, columns=COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def large_report(large, tmp_path_factory):
+    register, merged, _ = large
+    path = tmp_path_factory.mktemp("large_report") / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=AS_OF)
+    return Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def large_book(large, tmp_path_factory):
+    register, merged, submissions = large
+    path = tmp_path_factory.mktemp("large_book") / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, submissions, pd.DataFrame(columns=ISSUE_COLUMNS),
+                   as_of=AS_OF)
+    return openpyxl.load_workbook(path)
+
+
+def pictures(doc):
+    return [shape for shape in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+
+
+# --- the report's sick-leave chapter ----------------------------------------------------------
+
+def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highest(large,
+                                                                                   large_report):
+    """With 45 departments the chart was left out ("visas bara när det ryms på en sida"): the
+    committee saw no chart at all. It now shows the organ and the departments with the highest
+    sick leave, and says so in its caption, in the text and in its alternative text; the table
+    keeps every department."""
+    register, merged, _ = large
+    figures = sick_leave_table(merged.sick_leave, register)
+    reported = figures.iloc[:-1][figures.iloc[:-1]["reported"]]
+    highest = list(reported.sort_values("total", ascending=False, kind="stable")["name"][:18])
+    captions = [p.text for p in large_report.paragraphs if p.style.name == "Caption"]
+    [caption] = [c for c in captions if c.startswith("Figur 2.")]
+    assert caption == ("Figur 2. Total sjukfrånvaro och basvärdet för kommunstyrelsen och de 18 "
+                       "av 45 avdelningar med högst sjukfrånvaro")
+    number = next(c.split(".")[0].split()[1] for c in captions
+                  if c.endswith("Sjukfrånvaro i procent av ordinarie arbetstid"))
+    assert any(p.text == "Alla avdelningar ryms inte i ett diagram. Diagrammet visar "
+                         "kommunstyrelsen och de 18 av 45 avdelningar med högst sjukfrånvaro; "
+                         f"alla avdelningars sjukfrånvaro står i tabell {number}."
+               for p in large_report.paragraphs)
+    described = pictures(large_report)[1].get("descr")
+    assert described.startswith("Liggande stapeldiagram över den totala sjukfrånvaron för de 18 "
+                                "av 45 avdelningar med högst sjukfrånvaro och för "
+                                "kommunstyrelsen")
+    named = [name for name in register.department_names.values() if f"{name}:" in described]
+    assert sorted(named) == sorted(highest)
+    # drawn highest first, the organ last
+    positions = [described.index(f"{name}:") for name in highest]
+    assert positions == sorted(positions)
+    assert described.index("Kommunstyrelsen:") > positions[-1]
+    assert described.endswith(f"Alla avdelningars värden står i tabell {number}.")
+    table = next(t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
+                 and t.rows[0].cells[1].text == "Totalt")
+    assert len(table.rows) == 1 + DEPARTMENTS + 1
+
+
+def test_departments_with_their_own_baselines_are_charted_by_their_distance_from_it(large):
+    """Where every department has a baseline of its own, the chart shows those furthest from
+    it, either way, the largest increase at the top."""
+    from pipeline.figures import points_change
+    from pipeline.publish.report.charts import chart_selection
+
+    register, merged, _ = large
+    figures = sick_leave_table(merged.sick_leave, register)
+    baselines = {code: 0.06 for code in register.department_codes} | {"TOTALT": 0.08}
+    units, selection = chart_selection(figures, baselines)
+    assert selection == "de 18 av 45 avdelningar som ligger längst från sitt basvärde"
+    changes = {row.department: points_change(row.total, 0.06)
+               for row in figures.iloc[:-1].itertuples() if row.reported}
+    chosen = list(units["department"][:-1])
+    furthest = sorted(changes, key=lambda code: -abs(changes[code]))[:18]
+    assert min(abs(changes[c]) for c in chosen) >= max(
+        abs(changes[c]) for c in changes if c not in chosen)
+    assert sorted(chosen) == sorted(furthest)
+    assert [changes[c] for c in chosen] == sorted((changes[c] for c in chosen), reverse=True)
+    assert units["department"].iloc[-1] == "TOTALT"
+
+
+def test_a_chart_that_fits_shows_every_department_as_before(large):
+    from pipeline.publish.report.charts import chart_selection
+
+    register, merged, _ = large
+    figures = sick_leave_table(merged.sick_leave, register)
+    few = pd.concat([figures.iloc[:5], figures.iloc[-1:]])
+    units, selection = chart_selection(few, {})
+    assert selection is None and list(units["department"]) == list(few["department"])
+
+
+def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_others(large_report):
+    """Only the organ has a baseline in the benchmark's register: the comparison table had 45
+    rows of "saknas" beside figures the table above already gives."""
+    table = next(t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
+                 and t.rows[0].cells[1].text == "Basvärde")
+    assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
+        ["Kommunstyrelsen", "8,0\u00a0%", "2023-09-30",
+         table.rows[1].cells[3].text, ""]]
+    notes = [p.text for p in large_report.paragraphs if p.text.startswith("Ingen av de 45")]
+    assert notes == ["Ingen av de 45 avdelningarna har ett eget basvärde i registret, och "
+                     "jämförs därför inte här; deras sjukfrånvaro står i tabell 4."]
+
+
+# --- the workbook's Sammanfattning ------------------------------------------------------------
+
+def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(large,
+                                                                                large_book):
+    """Fitted to one page, the 45 rows of who has reported shrank the whole Sammanfattning
+    (300 departments: to a tenth, unreadable), the charts under the list. Now the headline,
+    tables and charts come first, then who is missing, then the list, over as many pages as
+    it needs, its header on each."""
+    register, _, _ = large
+    sheet = large_book["Sammanfattning"]
+    setup = sheet.page_setup
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert setup.fitToWidth in (1, None) and setup.fitToHeight == 0
+    rows = grid(sheet)
+    header = next(i for i, row in enumerate(rows) if row[4] == "Avdelning")
+    assert sheet.print_title_rows == f"${header + 1}:${header + 1}"
+    listed = table(sheet, "Avdelning", column=4)
+    assert [row["Avdelning"] for row in listed] == list(register.department_names.values())
+    missing = [i for i, row in enumerate(rows) if row[4] == "Saknas: Enhet A045."]
+    assert missing and missing[0] < header
+    charts = sheet._charts
+    assert len(charts) == 2
+    assert all(chart.anchor._from.row < header - 3 for chart in charts)
+    status_header = next(i for i, row in enumerate(rows) if row[0] == "Status")
+    assert header > status_header + 10  # below the tables on the left, not beside them
