@@ -40,11 +40,18 @@ def in_quarantine(arrivals: list[Arrival]) -> list[Arrival]:
     """The arrivals with the quarantine they are in. A line an earlier version wrote has no
     quarantine key; once a copy of its bytes has been judged to be harmful (its own line has
     the key), the refused file of that line is in quarantine too: told from its line, never
-    read again. (A line's file accepted then stays as it was judged.)"""
-    codes = {a.sha256: a.quarantine for a in arrivals if a.quarantine is not None}
-    return [replace(a, quarantine=codes[a.sha256]) if a.quarantine is None
-            and a.sha256 in codes and a.verdict == Verdict.REJECTED.value else a
-            for a in arrivals]
+    read again. (A line's file accepted then stays as it was judged.) Only the lines before
+    the first that put the bytes in quarantine, in the ledger's order: a later line was
+    written by a version that knows quarantine, and a refused one there is the same bytes
+    taken out of quarantine and judged afresh, refused for their errors."""
+    first: dict[str, tuple[int, str]] = {}
+    for place, a in enumerate(arrivals):
+        if a.quarantine is not None and a.sha256 not in first:
+            first[a.sha256] = (place, a.quarantine)
+    return [replace(a, quarantine=first[a.sha256][1]) if a.quarantine is None
+            and a.sha256 in first and place < first[a.sha256][0]
+            and a.verdict == Verdict.REJECTED.value else a
+            for place, a in enumerate(arrivals)]
 
 
 def order_key(arrival: Arrival) -> tuple[str, str, int, str]:

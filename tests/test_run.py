@@ -2017,3 +2017,36 @@ def test_a_quarantined_file_outside_the_drop_folders_asks_who_handed_it_in(works
     assert "avdelningen" not in root and "vem som lämnade in den" in root, root
     folder = next(x for x in lines if ": SOC/makro.xlsm innehåller" in x)
     assert folder.endswith("fråga SOC om filen kommer därifrån."), folder
+
+
+def test_a_file_taken_out_of_quarantine_and_refused_for_its_errors_is_no_longer_karantan(
+        workspace, monkeypatch, tmp_path):
+    """A file the scan took wrongly for a harmful one was never validated. Taken out of
+    quarantine and handed in again, it is judged afresh and refused for its errors: the night
+    says Ej godkänd, and so must Inlämningar, Sammanfattning and `pipeline status` (the bytes
+    are in files/, the department has errors to mend), not Karantän."""
+    import pipeline.intake
+    from tests import corpus
+
+    content = corpus.cells(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes(),
+                           "Aktiviteter", {"H5": "pågånde"})
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    with monkeypatch.context() as wide:  # a scan that takes every sheet for a DTD
+        wide.setattr(pipeline.intake, "_UNSAFE_UTF8", (b"<!DOCTYPE", b"<sheetData"))
+        (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+        assert "SOC/soc.xlsx: Karantän" in run(workspace, "run").output
+    kept.rename(tmp_path / kept.name)  # the controller takes it out of quarantine
+    (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+    night = run(workspace, "run")
+    assert night.exit_code == 1, night.output
+    line = next(x for x in night.output.splitlines() if x.startswith("  SOC/soc.xlsx"))
+    assert line.startswith("  SOC/soc.xlsx: Ej godkänd"), line
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    states = sorted(r[5] for r in sheet_rows(book, "Inlämningar")[1:3])
+    assert states == ["Ej godkänd", "Karantän"], states
+    soc = next(r for r in sheet_rows(book, "Sammanfattning") if "Sociala avdelningen" in r)
+    assert "Karantän" not in soc and "Ej godkänd" in soc, soc
+    status = run(workspace, "status").output
+    assert status.count("Karantän: SOC/soc.xlsx") == 1, status
+    assert "(SOC/soc.xlsx) och är ej godkänd." in status, status
