@@ -2050,3 +2050,20 @@ def test_a_file_taken_out_of_quarantine_and_refused_for_its_errors_is_no_longer_
     status = run(workspace, "status").output
     assert status.count("Karantän: SOC/soc.xlsx") == 1, status
     assert "(SOC/soc.xlsx) och är ej godkänd." in status, status
+
+
+def test_one_department_more_on_the_galler_line_is_said_in_the_singular():
+    """Eleven departments with a file that counts ended the night's Gäller line in
+    'och 1 avdelningar till'."""
+    from pipeline.archive import Arrival
+    from pipeline.run import RunSummary
+
+    codes = [f"A{n:03}" for n in range(1, 12)]
+    counted = {c: Arrival(run="2024-09-17T02:00:00", received="2024-09-17T02:00:00",
+                          name=f"{c}.xlsx", folder=c, sha256="ab" * 32, size=1, mtime_ns=0,
+                          department=c, period="2024-T2", verdict="Godkänd", errors=0,
+                          warnings=0, saved_at=None) for c in codes}
+    line = next(x for x in RunSummary("2024-T2", counted=counted).lines()
+                if x.startswith("Gäller: "))
+    assert line.endswith("(A010.xlsx, 2024-09-17 02:00) och 1 avdelning till (pipeline status "
+                         "visar alla)"), line
