@@ -193,8 +193,10 @@ class StatusReport:
         """A quarantined file is no refusal to mend but a security matter: the word the
         night's line and the workbook's Inlämningar use (listed below the departments)."""
         # (by the line, not the checksum: the same bytes taken out of quarantine and handed
-        # in again are judged afresh)
-        if any(arrival.identity == kept.identity for kept, _ in self.quarantined):
+        # in again are judged afresh; not by Arrival.identity either: a copy in Explorer keeps
+        # the file's name and time)
+        if any(replace(arrival, quarantine=kept.quarantine) == kept
+               for kept, _ in self.quarantined):
             return "ligger i karantän"
         return f"är {arrival.verdict.lower()}"
 

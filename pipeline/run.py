@@ -497,11 +497,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
     if not gc.get_freeze_count():
         gc.freeze()
-    known = {a.identity for a in arrivals}
     # quarantined files the controller has taken out of quarantine (README), seen before the
     # check stores tonight's bytes: a copy handed in now is judged afresh (`_take`)
-    released = {a.sha256 for a in arrivals if a.quarantine is not None
-                and not archive.quarantine_path(a.sha256).exists()}
+    released = _released(archive, arrivals)
+    known = _known(arrivals, released)
     with _phase(archive, "check"):
         checked = _check_ready(ready, register, period, own, archive, progress)
     with _phase(archive, "archive"):
@@ -516,11 +515,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period)
         _commit(archive, taken, summary)
-    fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
+    fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
-            fresh[take.arrival.identity] = (take.report, take.data)
+            fresh[take.arrival] = (take.report, take.data)
     _publish(settings, archive, register, period, arrivals, own, summary, fresh)
     from .register import code_key
 
@@ -589,8 +588,8 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read
         _tell_inbox(summary, scan, nights_open, codes)
         held = manifest.get("held")
-        if not _nothing_to_read(scan.ready, arrivals, held if isinstance(held, list) else [],
-                                summary):
+        if not _nothing_to_read(scan.ready, arrivals, _released(archive, arrivals),
+                                held if isinstance(held, list) else [], summary):
             return None
     elif first.ready:  # a manifest of an earlier version: the full run tells
         return None
@@ -612,18 +611,32 @@ def _in_shape(manifest: object) -> bool:
         all(isinstance(r, str) for r in remarks)
 
 
-def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
+def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival], released: set[str],
                      held: list[dict[str, Any]], summary: RunSummary) -> bool:
     """Whether the full run would take none of the `ready` files (`_read_new` as `_take`
     calls it): each is one the run may not read, one still being written, one already in
     the ledger, byte for byte (removed now, or named as stuck if the run still may not), or
     one the night that wrote the outputs left to wait (`held`) and that still waits."""
-    known = {a.identity for a in arrivals}
+    known = _known(arrivals, released)
     for item in ready:
         read = _read_new(item, known, summary)
         if read is not None and not _still_held(item, read[2], read[1], held, summary):
             return False
     return True
+
+
+def _released(archive: Archive, arrivals: list[Arrival]) -> set[str]:
+    """Checksums of quarantined files the controller has taken out of quarantine (README:
+    `archive/quarantine/<checksum>.bin` moved away)."""
+    return {a.sha256 for a in arrivals if a.quarantine is not None
+            and not archive.quarantine_path(a.sha256).exists()}
+
+
+def _known(arrivals: list[Arrival], released: set[str]) -> set:  # type: ignore[type-arg]
+    """The ledger's files, which `_read_new` removes from the inbox as a stopped run's
+    leftovers; not those taken out of quarantine: the department's copy of the same file
+    (Explorer keeps its name and time) is judged afresh."""
+    return {a.identity for a in arrivals if a.sha256 not in released}
 
 
 # Files are read and validated in worker processes when there are many (validation is pure;
@@ -1247,10 +1260,11 @@ def _own_activities(archive: Archive, register: Register, period: str,
 
 def _publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
-             fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]]
+             fresh: dict[Arrival, tuple[Report, SubmissionData | None]]
              ) -> None:
-    """fresh: this night's results by arrival (`Arrival.identity`), so that they are not read
-    back from the cache."""
+    """fresh: this night's results by ledger line (the Arrival, not its identity: a file
+    taken out of quarantine and copied in again keeps the quarantined line's), so that they
+    are not read back from the cache."""
     import pandas as pd
 
     rows, counted = states(in_quarantine(arrivals), period)
@@ -1288,7 +1302,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
 
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
-    counts: dict[tuple[str, str, str, int], tuple[int, int]] = {}  # errors, warnings now
+    counts: dict[Arrival, tuple[int, int]] = {}  # errors, warnings now
     # Files that an earlier run took from the inbox but stopped (killed, disk full) before
     # writing the outputs: the controller has not been told of them, so tonight's run does.
     # (Without a manifest, a first night or an emptied outbox, there is nothing to go by.)
@@ -1298,7 +1312,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
     untold: list[tuple[Arrival, Report]] = []
     for arrival, state in rows:
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
-            fresh.get(arrival.identity) or _load(archive, register, period, arrival, own)
+            fresh.get(arrival) or _load(archive, register, period, arrival, own)
         if before and arrival.identity not in tonight and (
                 arrival.name, arrival.folder, arrival.sha256, arrival.received) not in written:
             untold.append((arrival, report or Report(file=arrival.name)))
@@ -1311,7 +1325,7 @@ def _publish(settings: Settings, archive: Archive, register: Register, period: s
             summary.quarantined[arrival.sha256] = archive.to_quarantine(arrival.sha256)
             summary.harmful.append((arrival, report.quarantine))
         if report is not None:
-            counts[arrival.identity] = (len(report.errors), len(report.warnings))
+            counts[arrival] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
             # a file refused before its _meta was trusted belongs to its drop folder (`_take`);
             # a report from the cache may carry the name of a copy of the same bytes, checked
@@ -1425,7 +1439,7 @@ def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
 
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival],
-                       counts: dict[tuple[str, str, str, int], tuple[int, int]],
+                       counts: dict[Arrival, tuple[int, int]],
                        harmful: set[tuple[str, str, str, int]] | None = None
                        ) -> pd.DataFrame:
     """Inlämningar. counts: each file's errors and warnings as judged now (against tonight's
@@ -1437,7 +1451,7 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     for a, state in rows:
         # a copy's one notice is its state, Dubblett: nothing Datakvalitet lists
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
-            counts.get(a.identity, (a.errors, a.warnings))
+            counts.get(a, (a.errors, a.warnings))
         state = judged_now(state, errors, warnings)  # beside the counts it is shown with
         if state == Verdict.REJECTED.value and a.quarantine is not None or \
                 a.identity in (harmful or ()):

@@ -2067,3 +2067,42 @@ def test_one_department_more_on_the_galler_line_is_said_in_the_singular():
                 if x.startswith("Gäller: "))
     assert line.endswith("(A010.xlsx, 2024-09-17 02:00) och 1 avdelning till (pipeline status "
                          "visar alla)"), line
+
+
+def test_a_file_taken_out_of_quarantine_is_judged_when_copied_in_again_with_its_own_time(
+        workspace, monkeypatch, tmp_path):
+    """The department hands in "the same file again" as README asks: a copy in Explorer
+    keeps the file's name and modification time, so the copy was taken for the quarantined
+    line's own file left by a stopped run, removed from the inbox without a word, and never
+    judged; `pipeline status` kept saying it would be."""
+    import pipeline.intake
+
+    content = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    path = workspace / "inbox" / "SOC" / "soc.xlsx"
+    path.parent.mkdir(parents=True)
+    saved = 1_725_000_000_000_000_000  # the department's file's own modification time
+
+    def hand_in():
+        path.write_bytes(content)
+        os.utime(path, ns=(saved, saved))
+
+    with monkeypatch.context() as wide:  # a scan that takes every sheet for a DTD
+        wide.setattr(pipeline.intake, "_UNSAFE_UTF8", (b"<!DOCTYPE", b"<sheetData"))
+        hand_in()
+        assert "SOC/soc.xlsx: Karantän" in run(workspace, "run").output
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    [quarantined] = sheet_rows(book, "Inlämningar")[1:2]
+    kept.rename(tmp_path / kept.name)  # the controller takes it out of quarantine
+    hand_in()
+    night = run(workspace, "run")
+    assert night.exit_code == 0, night.output
+    assert "  SOC/soc.xlsx: Godkänd; samma fil lämnades in " in night.output, night.output
+    assert "Gäller: SOC (soc.xlsx" in night.output
+    status = run(workspace, "status").output
+    soc = next(x for x in status.splitlines() if x.startswith("SOC "))
+    assert soc.startswith("SOC    Sociala avdelningen: Godkänd, "), soc
+    assert "(SOC/soc.xlsx) och är godkänd." in status, status
+    rows = sheet_rows(book, "Inlämningar")[1:3]
+    assert sorted(r[5:7] for r in rows) == [["Godkänd", "Ja"], ["Karantän", "Nej"]]
+    assert next(r for r in rows if r[5] == "Karantän")[:9] == quarantined[:9]
