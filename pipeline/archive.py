@@ -261,7 +261,10 @@ class Archive:
     # with (run.validation_key: the register, the period, the drop folder, the earlier own
     # activities): the same bytes judged for another period or folder are another result.
     def _cache_path(self, sha256: str, key: str) -> Path:
-        return self.root / "cache" / f"{sha256}-{key[:16]}-v{CACHE_VERSION}.pkl"
+        # the key's digest, not its first characters: "reported-statuses-2" and "-3" were one
+        # name, and bumping such a key read the old result on
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return self.root / "cache" / f"{sha256}-{digest}-v{CACHE_VERSION}.pkl"
 
     def cached(self, sha256: str, key: str):  # type: ignore[no-untyped-def]
         path = self._cache_path(sha256, key)

@@ -40,11 +40,18 @@ def in_quarantine(arrivals: list[Arrival]) -> list[Arrival]:
     """The arrivals with the quarantine they are in. A line an earlier version wrote has no
     quarantine key; once a copy of its bytes has been judged to be harmful (its own line has
     the key), the refused file of that line is in quarantine too: told from its line, never
-    read again. (A line's file accepted then stays as it was judged.)"""
-    codes = {a.sha256: a.quarantine for a in arrivals if a.quarantine is not None}
-    return [replace(a, quarantine=codes[a.sha256]) if a.quarantine is None
-            and a.sha256 in codes and a.verdict == Verdict.REJECTED.value else a
-            for a in arrivals]
+    read again. (A line's file accepted then stays as it was judged.) Only the lines before
+    the first that put the bytes in quarantine, in the ledger's order: a later line was
+    written by a version that knows quarantine, and a refused one there is the same bytes
+    taken out of quarantine and judged afresh, refused for their errors."""
+    first: dict[str, tuple[int, str]] = {}
+    for place, a in enumerate(arrivals):
+        if a.quarantine is not None and a.sha256 not in first:
+            first[a.sha256] = (place, a.quarantine)
+    return [replace(a, quarantine=first[a.sha256][1]) if a.quarantine is None
+            and a.sha256 in first and place < first[a.sha256][0]
+            and a.verdict == Verdict.REJECTED.value else a
+            for place, a in enumerate(arrivals)]
 
 
 def order_key(arrival: Arrival) -> tuple[str, str, int, str]:
@@ -186,8 +193,10 @@ class StatusReport:
         """A quarantined file is no refusal to mend but a security matter: the word the
         night's line and the workbook's Inlämningar use (listed below the departments)."""
         # (by the line, not the checksum: the same bytes taken out of quarantine and handed
-        # in again are judged afresh)
-        if any(arrival.identity == kept.identity for kept, _ in self.quarantined):
+        # in again are judged afresh; not by Arrival.identity either: a copy in Explorer keeps
+        # the file's name and time)
+        if any(replace(arrival, quarantine=kept.quarantine) == kept
+               for kept, _ in self.quarantined):
             return "ligger i karantän"
         return f"är {arrival.verdict.lower()}"
 
@@ -201,12 +210,15 @@ QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
 LISTED = 10  # departments named on one line before "och N till"
 
 
-def first_of(items: list[str], more: str = "till") -> str:
-    """Departments for one line: the first LISTED, then how many more ("och 290 till"), so
-    that a night of hundreds of units stays readable (pipeline status names them all)."""
+def first_of(items: list[str], more: str = "till", *, departments: bool = False) -> str:
+    """Departments for one line: the first LISTED, then how many more ("och 290 till", with
+    departments "och 1 avdelning till"), so that a night of hundreds of units stays readable
+    (pipeline status names them all)."""
     if len(items) <= LISTED:
         return ", ".join(items)
-    return f"{', '.join(items[:LISTED])} och {len(items) - LISTED} {more}"
+    rest = len(items) - LISTED
+    count = plural(rest, "avdelning", "avdelningar") if departments else str(rest)
+    return f"{', '.join(items[:LISTED])} och {count} {more}"
 
 
 def _waiting_note(files: int, where: str) -> str:

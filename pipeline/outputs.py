@@ -52,10 +52,11 @@ def in_shape(manifest: object) -> bool:
 
 def publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
-             fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]]
+             fresh: dict[Arrival, tuple[Report, SubmissionData | None]]
              ) -> None:
-    """fresh: this night's results by arrival (`Arrival.identity`), so that they are not read
-    back from the cache."""
+    """fresh: this night's results by ledger line (the Arrival, not its identity: a file
+    taken out of quarantine and copied in again keeps the quarantined line's), so that they
+    are not read back from the cache."""
     import pandas as pd
 
     rows, counted = states(in_quarantine(arrivals), period)
@@ -93,7 +94,7 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
 
     accepted: dict[str, SubmissionData] = {}
     issues: list[Issue] = []
-    counts: dict[tuple[str, str, str, int], tuple[int, int]] = {}  # errors, warnings now
+    counts: dict[Arrival, tuple[int, int]] = {}  # errors, warnings now
     # Files that an earlier run took from the inbox but stopped (killed, disk full) before
     # writing the outputs: the controller has not been told of them, so tonight's run does.
     # (Without a manifest, a first night or an emptied outbox, there is nothing to go by.)
@@ -103,7 +104,7 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
     untold: list[tuple[Arrival, Report]] = []
     for arrival, state in rows:
         report, data = (None, None) if arrival.verdict == DUPLICATE else \
-            fresh.get(arrival.identity) or load_judged(archive, register, period, arrival, own)
+            fresh.get(arrival) or load_judged(archive, register, period, arrival, own)
         if before and arrival.identity not in tonight and (
                 arrival.name, arrival.folder, arrival.sha256, arrival.received) not in written:
             untold.append((arrival, report or Report(file=arrival.name)))
@@ -116,7 +117,7 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
             summary.quarantined[arrival.sha256] = archive.to_quarantine(arrival.sha256)
             summary.harmful.append((arrival, report.quarantine))
         if report is not None:
-            counts[arrival.identity] = (len(report.errors), len(report.warnings))
+            counts[arrival] = (len(report.errors), len(report.warnings))
         if report is not None and state != SUPERSEDED:
             # a file refused before its _meta was trusted belongs to its drop folder (`_take`);
             # a report from the cache may carry the name of a copy of the same bytes, checked
@@ -230,7 +231,7 @@ def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
 
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival],
-                       counts: dict[tuple[str, str, str, int], tuple[int, int]],
+                       counts: dict[Arrival, tuple[int, int]],
                        harmful: set[tuple[str, str, str, int]] | None = None
                        ) -> pd.DataFrame:
     """Inlämningar. counts: each file's errors and warnings as judged now (against tonight's
@@ -242,7 +243,7 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
     for a, state in rows:
         # a copy's one notice is its state, Dubblett: nothing Datakvalitet lists
         errors, warnings = (0, 0) if a.verdict == DUPLICATE else \
-            counts.get(a.identity, (a.errors, a.warnings))
+            counts.get(a, (a.errors, a.warnings))
         state = judged_now(state, errors, warnings)  # beside the counts it is shown with
         if state == Verdict.REJECTED.value and a.quarantine is not None or \
                 a.identity in (harmful or ()):

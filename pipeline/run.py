@@ -259,11 +259,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
     if not gc.get_freeze_count():
         gc.freeze()
-    known = {a.identity for a in arrivals}
     # quarantined files the controller has taken out of quarantine (README), seen before the
     # check stores tonight's bytes: a copy handed in now is judged afresh (`_take`)
-    released = {a.sha256 for a in arrivals if a.quarantine is not None
-                and not archive.quarantine_path(a.sha256).exists()}
+    released = _released(archive, arrivals)
+    known = _known(arrivals, released)
     with archive.phase("check"):
         checked = check_ready(ready, register, period, own, archive, progress)
     with archive.phase("archive"):
@@ -278,11 +277,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period)
         _commit(archive, taken, summary)
-    fresh: dict[tuple[str, str, str, int], tuple[Report, SubmissionData | None]] = {}
+    fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
-            fresh[take.arrival.identity] = (take.report, take.data)
+            fresh[take.arrival] = (take.report, take.data)
     publish(settings, archive, register, period, arrivals, own, summary, fresh)
     from .register import code_key
 
@@ -351,8 +350,8 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read
         _tell_inbox(summary, scan, nights_open, codes)
         held = manifest.get("held")
-        if not _nothing_to_read(scan.ready, arrivals, held if isinstance(held, list) else [],
-                                summary):
+        if not _nothing_to_read(scan.ready, arrivals, _released(archive, arrivals),
+                                held if isinstance(held, list) else [], summary):
             return None
     elif first.ready:  # a manifest of an earlier version: the full run tells
         return None
@@ -363,18 +362,32 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     return summary
 
 
-def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival],
+def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival], released: set[str],
                      held: list[dict[str, Any]], summary: RunSummary) -> bool:
     """Whether the full run would take none of the `ready` files (`_read_new` as `_take`
     calls it): each is one the run may not read, one still being written, one already in
     the ledger, byte for byte (removed now, or named as stuck if the run still may not), or
     one the night that wrote the outputs left to wait (`held`) and that still waits."""
-    known = {a.identity for a in arrivals}
+    known = _known(arrivals, released)
     for item in ready:
         read = _read_new(item, known, summary)
         if read is not None and not _still_held(item, read[2], read[1], held, summary):
             return False
     return True
+
+
+def _released(archive: Archive, arrivals: list[Arrival]) -> set[str]:
+    """Checksums of quarantined files the controller has taken out of quarantine (README:
+    `archive/quarantine/<checksum>.bin` moved away)."""
+    return {a.sha256 for a in arrivals if a.quarantine is not None
+            and not archive.quarantine_path(a.sha256).exists()}
+
+
+def _known(arrivals: list[Arrival], released: set[str]) -> set:  # type: ignore[type-arg]
+    """The ledger's files, which `_read_new` removes from the inbox as a stopped run's
+    leftovers; not those taken out of quarantine: the department's copy of the same file
+    (Explorer keeps its name and time) is judged afresh."""
+    return {a.identity for a in arrivals if a.sha256 not in released}
 
 
 @dataclass

@@ -2019,3 +2019,92 @@ def test_a_quarantined_file_outside_the_drop_folders_asks_who_handed_it_in(works
     assert "avdelningen" not in root and "vem som lämnade in den" in root, root
     folder = next(x for x in lines if ": SOC/makro.xlsm innehåller" in x)
     assert folder.endswith("fråga SOC om filen kommer därifrån."), folder
+
+
+def test_a_file_taken_out_of_quarantine_and_refused_for_its_errors_is_no_longer_karantan(
+        workspace, monkeypatch, tmp_path):
+    """A file the scan took wrongly for a harmful one was never validated. Taken out of
+    quarantine and handed in again, it is judged afresh and refused for its errors: the night
+    says Ej godkänd, and so must Inlämningar, Sammanfattning and `pipeline status` (the bytes
+    are in files/, the department has errors to mend), not Karantän."""
+    import pipeline.intake
+    from tests import corpus
+
+    content = corpus.cells(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes(),
+                           "Aktiviteter", {"H5": "pågånde"})
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    with monkeypatch.context() as wide:  # a scan that takes every sheet for a DTD
+        wide.setattr(pipeline.intake, "_UNSAFE_UTF8", (b"<!DOCTYPE", b"<sheetData"))
+        (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+        assert "SOC/soc.xlsx: Karantän" in run(workspace, "run").output
+    kept.rename(tmp_path / kept.name)  # the controller takes it out of quarantine
+    (workspace / "inbox" / "SOC" / "soc.xlsx").write_bytes(content)
+    night = run(workspace, "run")
+    assert night.exit_code == 1, night.output
+    line = next(x for x in night.output.splitlines() if x.startswith("  SOC/soc.xlsx"))
+    assert line.startswith("  SOC/soc.xlsx: Ej godkänd"), line
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    states = sorted(r[5] for r in sheet_rows(book, "Inlämningar")[1:3])
+    assert states == ["Ej godkänd", "Karantän"], states
+    soc = next(r for r in sheet_rows(book, "Sammanfattning") if "Sociala avdelningen" in r)
+    assert "Karantän" not in soc and "Ej godkänd" in soc, soc
+    status = run(workspace, "status").output
+    assert status.count("Karantän: SOC/soc.xlsx") == 1, status
+    assert "(SOC/soc.xlsx) och är ej godkänd." in status, status
+
+
+def test_one_department_more_on_the_galler_line_is_said_in_the_singular():
+    """Eleven departments with a file that counts ended the night's Gäller line in
+    'och 1 avdelningar till'."""
+    from pipeline.archive import Arrival
+    from pipeline.run import RunSummary
+
+    codes = [f"A{n:03}" for n in range(1, 12)]
+    counted = {c: Arrival(run="2024-09-17T02:00:00", received="2024-09-17T02:00:00",
+                          name=f"{c}.xlsx", folder=c, sha256="ab" * 32, size=1, mtime_ns=0,
+                          department=c, period="2024-T2", verdict="Godkänd", errors=0,
+                          warnings=0, saved_at=None) for c in codes}
+    line = next(x for x in RunSummary("2024-T2", counted=counted).lines()
+                if x.startswith("Gäller: "))
+    assert line.endswith("(A010.xlsx, 2024-09-17 02:00) och 1 avdelning till (pipeline status "
+                         "visar alla)"), line
+
+
+def test_a_file_taken_out_of_quarantine_is_judged_when_copied_in_again_with_its_own_time(
+        workspace, monkeypatch, tmp_path):
+    """The department hands in "the same file again" as README asks: a copy in Explorer
+    keeps the file's name and modification time, so the copy was taken for the quarantined
+    line's own file left by a stopped run, removed from the inbox without a word, and never
+    judged; `pipeline status` kept saying it would be."""
+    import pipeline.intake
+
+    content = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    kept = Archive(workspace / "archive").quarantine_path(hashlib.sha256(content).hexdigest())
+    path = workspace / "inbox" / "SOC" / "soc.xlsx"
+    path.parent.mkdir(parents=True)
+    saved = 1_725_000_000_000_000_000  # the department's file's own modification time
+
+    def hand_in():
+        path.write_bytes(content)
+        os.utime(path, ns=(saved, saved))
+
+    with monkeypatch.context() as wide:  # a scan that takes every sheet for a DTD
+        wide.setattr(pipeline.intake, "_UNSAFE_UTF8", (b"<!DOCTYPE", b"<sheetData"))
+        hand_in()
+        assert "SOC/soc.xlsx: Karantän" in run(workspace, "run").output
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    [quarantined] = sheet_rows(book, "Inlämningar")[1:2]
+    kept.rename(tmp_path / kept.name)  # the controller takes it out of quarantine
+    hand_in()
+    night = run(workspace, "run")
+    assert night.exit_code == 0, night.output
+    assert "  SOC/soc.xlsx: Godkänd; samma fil lämnades in " in night.output, night.output
+    assert "Gäller: SOC (soc.xlsx" in night.output
+    status = run(workspace, "status").output
+    soc = next(x for x in status.splitlines() if x.startswith("SOC "))
+    assert soc.startswith("SOC    Sociala avdelningen: Godkänd, "), soc
+    assert "(SOC/soc.xlsx) och är godkänd." in status, status
+    rows = sheet_rows(book, "Inlämningar")[1:3]
+    assert sorted(r[5:7] for r in rows) == [["Godkänd", "Ja"], ["Karantän", "Nej"]]
+    assert next(r for r in rows if r[5] == "Karantän")[:9] == quarantined[:9]

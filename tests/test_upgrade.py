@@ -212,3 +212,14 @@ def test_a_harmful_file_of_the_earlier_version_deleted_from_quarantine_stops_wit
     assert result.exit_code == 2, result.output
     assert f"Arkivet saknar filen med kontrollsumma {sha}" in result.output
     assert "Lägg tillbaka den där den låg" in result.output
+
+
+def test_a_cache_key_bumped_for_a_release_is_not_read_as_the_old_one(tmp_path):
+    """Last year's comments are cached under 'reported-statuses-2', bumped to '-3' so that a
+    personnummer typed with a space is masked: the cache named a key by its first 16
+    characters, the same for both, and the old comments, the number unmasked, were read on."""
+    archive = Archive(tmp_path / "archive")
+    digest = "ab" * 32
+    archive.cache(digest, "reported-statuses-2", ["Ring 850312 1231"])
+    assert archive.cached(digest, "reported-statuses-2") == ["Ring 850312 1231"]
+    assert archive.cached(digest, "reported-statuses-3") is None
