@@ -103,6 +103,8 @@ class StatusReport:
     quarantined: list[tuple[Arrival, Path]] = field(default_factory=list)
     # checksums of files an earlier version archived that the last run put in quarantine
     harmful: set[str] = field(default_factory=set)
+    # of them, those whose copy in quarantine is gone: the only copy of their bytes
+    lost: set[str] = field(default_factory=set)
     # of the quarantined files, those whose copy the controller has taken out of quarantine
     # (`archive/quarantine/<checksum>.bin` is gone), each with the latest later hand-in of the
     # same bytes, which was judged afresh (None: not handed in since)
@@ -156,7 +158,11 @@ class StatusReport:
                     f"{arrival.received[:16].replace('T', ' ')}) "
                     f"{QUARANTINE_REASONS.get(arrival.quarantine or '', '')}och har inte "
                     "lästs in.")
-            if arrival.identity not in self.released:
+            if arrival.sha256 in self.lost:
+                line += (f" Kopian i karantänen ({path}) saknas. Den är den enda kopian av en "
+                         "fil som en tidigare version godkände: lägg tillbaka den där, annars "
+                         "stannar nästa körning som läser periodens filer på nytt.")
+            elif arrival.identity not in self.released:
                 line += f" Den ligger i {path}; öppna den inte."
             elif (later := self.released[arrival.identity]) is None:
                 line += (f" Den har tagits ur karantänen ({path} finns inte längre); lämnas "
@@ -181,8 +187,10 @@ class StatusReport:
         missing = [d.code for d in self.departments if d.counted is None and d.latest is None]
         total = len(self.departments)
         if len(counting) == total:
-            return f"Sammanlagt: alla {total} avdelningar har en godkänd fil som räknas."
-        line = f"Sammanlagt: {len(counting)} av {total} avdelningar har en godkänd fil som räknas."
+            return ("Sammanlagt: avdelningen har en godkänd fil som räknas." if total == 1 else
+                    f"Sammanlagt: alla {total} avdelningar har en godkänd fil som räknas.")
+        line = (f"Sammanlagt: {len(counting)} av {plural(total, 'avdelning', 'avdelningar')} "
+                "har en godkänd fil som räknas.")
         if refused:
             line += f" Ingen godkänd fil: {first_of(refused)}."
         if missing:

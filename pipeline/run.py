@@ -747,7 +747,9 @@ def submission_status(settings: Settings) -> StatusReport:
         if a.period == period and (a.quarantine or a.sha256 in harmful)
         and a.verdict != DUPLICATE]
     for a, path in status.quarantined:
-        if a.sha256 not in harmful and not path.exists():  # taken out of quarantine (`_take`)
+        if a.sha256 in harmful and not path.exists():  # the only copy (README: Upgrading)
+            status.lost.add(a.sha256)
+        elif a.sha256 not in harmful and not path.exists():  # taken out of quarantine (`_take`)
             place = next(i for i, b in enumerate(arrivals) if b.identity == a.identity)
             status.released[a.identity] = next(
                 (b for b in reversed(arrivals[place + 1:]) if b.sha256 == a.sha256

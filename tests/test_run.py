@@ -1225,6 +1225,19 @@ def test_status_ends_the_departments_with_their_count_and_who_has_no_file_that_c
         run(workspace, "status").output.splitlines()
 
 
+def test_the_count_of_an_organ_of_one_department_is_said_in_the_singular():
+    import datetime as dt
+
+    from pipeline.ledger import DepartmentStatus, StatusReport
+
+    def count(departments):
+        return StatusReport("2024-T2", dt.date(2024, 9, 16), dt.date(2024, 9, 1),
+                            departments).lines()[-1]
+
+    assert count([DepartmentStatus("KS", "Kansliet", None, None)]) == \
+        "Sammanlagt: 0 av 1 avdelning har en godkänd fil som räknas. Saknas: KS."
+
+
 def test_a_long_list_of_codes_is_cut_with_how_many_more():
     from pipeline.ledger import first_of
 

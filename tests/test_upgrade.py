@@ -205,6 +205,11 @@ def test_a_harmful_file_of_the_earlier_version_deleted_from_quarantine_stops_wit
     assert run(workspace, "run").exit_code == 0
     sha = hashlib.sha256(harmful).hexdigest()
     archive.quarantine_path(sha).unlink()
+    status = run(workspace, "status").output
+    assert (f"Kopian i karantänen ({archive.quarantine_path(sha)}) saknas. Den är den enda "
+            "kopian av en fil som en tidigare version godkände: lägg tillbaka den där, annars "
+            "stannar nästa körning som läser periodens filer på nytt.") in status
+    assert "Karantän: STAB/stab.xlsx" in status and "Den ligger i" not in status
     for cached in (archive.root / "cache").iterdir():
         cached.unlink()
     (workspace / "outbox" / "manifest_2024-T2.json").unlink()
