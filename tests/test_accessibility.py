@@ -62,16 +62,22 @@ def test_the_contrast_formula_gives_wcags_reference_values():
 def night(tmp_path_factory):
     """The shipped example's night with every department but SOC (so goals are not assessed,
     activities not reported and a department missing): the report and the workbook."""
-    from pipeline.cli import main
 
     folder = tmp_path_factory.mktemp("night")
     (folder / "inbox").mkdir()
     for source in sorted((EXAMPLE / "inlamningar").iterdir()):
         if source.name != "SOC":
             shutil.copytree(source, folder / "inbox" / source.name)
+    return run_night(folder, EXAMPLE / "register.xlsx")
+
+
+def run_night(folder: Path, register: Path) -> tuple[Path, Path]:
+    """`pipeline run` for 2024-T2 on folder's inbox, with the report: (report, workbook)."""
+    from pipeline.cli import main
+
     config = folder / "pipeline.toml"
-    config.write_text(f'register = "{EXAMPLE / "register.xlsx"}"\nperiod = "2024-T2"\n'
-                      'report = true\nsettle_seconds = 0\n', encoding="utf-8")
+    config.write_text(f'register = "{register}"\nperiod = "2024-T2"\nreport = true\n'
+                      'settle_seconds = 0\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False,
                                 env={"PIPELINE_NOW": "2024-09-20T02:00"})
     assert result.exit_code == 0, result.output
@@ -507,7 +513,6 @@ def larger(tmp_path_factory):
     """A larger municipality than the shipped one, made with pipeline.samples: twelve
     departments, every activity shared by three of them (whose sample answers differ), and
     the last two not reported. The night's report and workbook."""
-    from pipeline.cli import main
     from pipeline.publish.register import write_register
     from pipeline.register import read_register
     from pipeline.samples import fill_template
@@ -543,14 +548,7 @@ def larger(tmp_path_factory):
         code = template.name.split("_")[0]
         fill_template(template, folder / "inbox" / code / f"{code}.xlsx", department=code,
                       period_end=period_end)
-    config = folder / "pipeline.toml"
-    config.write_text(f'register = "{path}"\nperiod = "2024-T2"\nreport = true\n'
-                      'settle_seconds = 0\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["--config", str(config), "run"], catch_exceptions=False,
-                                env={"PIPELINE_NOW": "2024-09-20T02:00"})
-    assert result.exit_code == 0, result.output
-    outbox = folder / "outbox"
-    return outbox / "tertialrapport_2024-T2.docx", outbox / "sammanstallning_2024-T2.xlsx"
+    return run_night(folder, path)
 
 
 @pytest.fixture(scope="module", params=["night", "larger"])
