@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from .click_sv import Seconds, SwedishGroup, SwedishPath
-from .config import Settings, load_settings
+from .click_sv import OneOf, Seconds, SwedishGroup, SwedishPath
+from .config import REPORT_ACTIVITIES, Settings, load_settings
 from .errors import PipelineError, RegisterError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED = 0, 1, 2
@@ -78,6 +78,13 @@ RUN_OPTIONS = [
     _override("lock_wait_seconds", "--lock-wait-seconds", type=Seconds(), metavar="SEKUNDER",
               help="Så länge körningen väntar när en annan körning pågår, innan den avslutas "
                    "med kod 2 (standard: lock_wait_seconds i konfigurationen, annars 10)."),
+]
+# The keys of the tertial report, which the nightly run and `pipeline report` write.
+REPORT_OPTIONS = [
+    _override("report_activities", "--report-activities", type=OneOf(list(REPORT_ACTIVITIES)),
+              help="Vilka aktiviteter rapportens målkapitel listar: all (alla) eller deviations "
+                   "(bara de som inte pågår eller är avslutade enligt plan; standard: "
+                   "report_activities i konfigurationen, annars all)."),
 ]
 
 
@@ -300,7 +307,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None)
 
 
 @main.command()
-@command_options(*RUN_OPTIONS)
+@command_options(*RUN_OPTIONS, *REPORT_OPTIONS)
 @click.pass_context
 @run_guarded
 def run(ctx: click.Context) -> None:
@@ -353,6 +360,7 @@ def status(ctx: click.Context) -> None:
 @command_options(
     click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
                  metavar="FIL", help="Word-mall (.docx) vars formatmallar används."),
+    *REPORT_OPTIONS,
 )
 @click.pass_context
 @run_guarded

@@ -103,6 +103,18 @@ class Seconds(click.ParamType):
         return number
 
 
+class OneOf(click.Choice):  # type: ignore[type-arg]
+    """click.Choice (the values shown in the help as [a|b]) that complains in Swedish."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if value in self.choices:
+            return value
+        listed = [str(choice) for choice in self.choices]
+        self.fail(f'"{value}" är inget av de tillåtna värdena. Ange {", ".join(listed[:-1])} '
+                  f"eller {listed[-1]}.", param, ctx)
+
+
 class SwedishCommand(click.Command):
     """A command whose help and usage errors are Swedish."""
 

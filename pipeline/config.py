@@ -24,7 +24,10 @@ DEFAULT_CONFIG = Path("pipeline.toml")
 CLOCK_VARIABLE = "PIPELINE_NOW"
 PATH_KEYS = ("register", "inbox", "outbox", "archive")
 SECONDS_KEYS = ("settle_seconds", "lock_wait_seconds")
-KNOWN_KEYS = (*PATH_KEYS, "period", "report", *SECONDS_KEYS)
+KNOWN_KEYS = (*PATH_KEYS, "period", "report", "report_activities", *SECONDS_KEYS)
+# Which activities the report's goal chapters list: every one, or only those not going to plan
+# (each value with what it means, for the messages).
+REPORT_ACTIVITIES = {"all": "alla aktiviteter", "deviations": "bara avvikelserna"}
 # What each key looks like when written right: the examples in the messages.
 EXAMPLES = {"register": '"register.xlsx"', "inbox": '"inbox"', "outbox": '"outbox"',
             "archive": '"archive"', "period": '"2024-T2"', "settle_seconds": "300",
@@ -40,6 +43,7 @@ class Settings:
     archive: Path
     period: str | None = None
     report: bool = True
+    report_activities: str = "all"
     # A file changed more recently than this is left for the next night (still being written).
     settle_seconds: float = 300.0
     # How long a second run waits for the lock before giving up with exit code 2.
@@ -55,6 +59,8 @@ class Settings:
                 given[key] = Path(given[key]).resolve()  # type: ignore[arg-type]
         if "period" in given:
             check_period(str(given["period"]))
+        if "report_activities" in given:
+            check_report_activities(str(given["report_activities"]))
         return replace(self, **given)  # type: ignore[arg-type]
 
 
@@ -64,6 +70,21 @@ def check_period(period: str) -> str:
             f'Perioden "{period}" har fel format. Skriv den som {PERIOD_FORM}, t.ex. 2024-T2.'
         )
     return period
+
+
+def allowed_values(key: str, choices: Mapping[str, str]) -> str:
+    """'key = "all" (alla aktiviteter) eller key = "deviations" (bara avvikelserna)'."""
+    written = [f'{key} = "{value}" ({meaning})' for value, meaning in choices.items()]
+    return f"{', '.join(written[:-1])} eller {written[-1]}"
+
+
+def check_report_activities(value: str) -> str:
+    """A value given on the command line (the option checks it too) or to load_settings."""
+    if value not in REPORT_ACTIVITIES:
+        raise ConfigError(
+            f'report_activities "{value}" är inget av de tillåtna värdena. Skriv '
+            f"{allowed_values('report_activities', REPORT_ACTIVITIES)}.")
+    return value
 
 
 def check_clock(environ: Mapping[str, str] = os.environ) -> None:
@@ -130,6 +151,7 @@ def load_settings(path: Path | str | None = None, **overrides: object) -> Settin
         archive=folder("archive", "archive"),
         period=values.period(),
         report=values.boolean("report", True),
+        report_activities=values.choice("report_activities", REPORT_ACTIVITIES, "all"),
         settle_seconds=values.seconds("settle_seconds", 300.0),
         lock_wait_seconds=values.seconds("lock_wait_seconds", 10.0),
         config_path=config_path.resolve(),
@@ -210,6 +232,13 @@ class _Values:
         if not isinstance(value, bool):
             raise self.wrong(key, "är inte true eller false", f"Skriv {key} = true eller "
                              f"{key} = false, utan citattecken.")
+        return value
+
+    def choice(self, key: str, choices: Mapping[str, str], default: str) -> str:
+        value = self.data.get(key, default)
+        if value not in choices or not isinstance(value, str):
+            raise self.wrong(key, "är inget av de tillåtna värdena",
+                             f"Skriv {allowed_values(key, choices)}, inom citattecken.")
         return value
 
     def seconds(self, key: str, default: float) -> float:

@@ -63,7 +63,8 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
     summary.counted = counted
     summary.again = _judged_again(arrivals, [a for a, _ in summary.new])
     summary.missing = [c for c in register.department_codes if c not in counted]
-    fingerprint = outputs_fingerprint(register.checksum, period, arrivals, settings.report)
+    fingerprint = outputs_fingerprint(register.checksum, period, arrivals, settings.report,
+                                      settings.report_activities)
     outbox = settings.outbox
     workbook_path = outbox / f"sammanstallning_{period}.xlsx"
     report_path = outbox / f"tertialrapport_{period}.docx"
@@ -169,7 +170,8 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
         from .publish.report import write_report as write_docx
 
         with archive.phase("report"), atomic_write(report_path) as tmp:
-            write_docx(tmp, register, merged, as_of=as_of, refused=summary.refused)
+            write_docx(tmp, register, merged, as_of=as_of, refused=summary.refused,
+                       activities=settings.report_activities)
         summary.outputs.append(report_path)
     manifest = {
         "version": MANIFEST_VERSION, "period": period, "fingerprint": fingerprint,
@@ -265,11 +267,16 @@ def installed_version() -> str:
     return version("malsystem")
 
 
-def outputs_fingerprint(register_sha: str, period: str, arrivals: list[Arrival], report: bool) -> str:
+def outputs_fingerprint(register_sha: str, period: str, arrivals: list[Arrival], report: bool,
+                        report_activities: str = "all") -> str:
     """What the period's outputs are made from: the register, and the files of the period and
     of the periods before it, with their states (the earlier ones give Föregående status, and
-    a late file counted for one of them with `--period` must show in this period's outputs)."""
+    a late file counted for one of them with `--period` must show in this period's outputs),
+    and the settings that shape them (a changed report_activities writes the report anew;
+    the default adds nothing, so the fingerprints of earlier nights still hold)."""
     parts = [register_sha, period, str(report), installed_version()]
+    if report and report_activities != "all":
+        parts.append(f"report_activities={report_activities}")
     for each in sorted({a.period for a in arrivals if a.period and a.period <= period}):
         rows, _ = states(arrivals, each)
         parts += [f"{each}:{a.sha256}:{a.received}:{state}" for a, state in rows]

@@ -337,7 +337,8 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         return None
     arrivals = archive.arrivals()
     rows, counted = states(arrivals, settings.period)
-    fingerprint = outputs_fingerprint(register_sha, settings.period, arrivals, settings.report)
+    fingerprint = outputs_fingerprint(register_sha, settings.period, arrivals, settings.report,
+                                      settings.report_activities)
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
@@ -788,6 +789,7 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
         path = settings.outbox / f"tertialrapport_{period}.docx"
         with atomic_write(path) as tmp:
             write_docx(tmp, register, merged, as_of=data_as_of(register, period, counted),
-                       template=docx_template, refused={c for c in refused if c})
+                       template=docx_template, refused={c for c in refused if c},
+                       activities=settings.report_activities)
     return path
 

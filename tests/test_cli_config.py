@@ -70,6 +70,11 @@ def assert_refused(result, message):
     ("inbox", "true", 'inbox = true är inte en sökväg. Skriv sökvägen inom citattecken, t.ex. '
                       'inbox = "inbox".'),
     ("outbox", '""', 'outbox = "" är tom.'),
+    ("report_activities", '"avvikelser"',
+     'report_activities = "avvikelser" är inget av de tillåtna värdena. Skriv '
+     'report_activities = "all" (alla aktiviteter) eller report_activities = "deviations" '
+     "(bara avvikelserna), inom citattecken."),
+    ("report_activities", "true", "report_activities = true är inget av de tillåtna värdena."),
 ])
 def test_a_wrongly_typed_config_value_is_named_with_its_line_and_stops_with_exit_2(
         workspace, key, value, message):
@@ -254,6 +259,40 @@ def test_run_report_and_no_report_override_the_config(workspace):
     assert result.exit_code == 0, result.output
     assert (workspace / "ut" / "sammanstallning_2024-T2.xlsx").is_file()
     assert not (workspace / "ut" / "tertialrapport_2024-T2.docx").exists()
+
+
+def report_tables(path):
+    """The rows of the report's activity tables."""
+    from docx import Document
+
+    return sum(len(table.rows) for table in Document(str(path)).tables
+               if table.rows[0].cells[0].text == "Verksamhetens aktiviteter")
+
+
+def test_report_activities_from_the_config_and_the_command_line(workspace):
+    """report_activities = "deviations" shortens the night's report; "all" on the command
+    line of the next night writes the whole report again, though no file came in (the night
+    is not taken for one with nothing new), and so does `pipeline report`."""
+    drop(workspace, "SOC")
+    configure(workspace, report="true", report_activities='"deviations"')
+    report = workspace / "outbox" / "tertialrapport_2024-T2.docx"
+    assert invoke(workspace, "run").exit_code == 0
+    short = report_tables(report)
+    assert invoke(workspace, "run", "--report-activities", "all").exit_code == 0
+    whole = report_tables(report)
+    assert whole > short
+    assert invoke(workspace, "report").exit_code == 0
+    assert report_tables(report) == short
+    assert invoke(workspace, "report", "--report-activities", "all").exit_code == 0
+    assert report_tables(report) == whole
+
+
+def test_report_activities_on_the_command_line_is_checked(workspace):
+    result = invoke(workspace, "report", "--report-activities", "avvikelser")
+    assert result.exit_code == 2
+    assert ("Fel: Ogiltigt värde för '--report-activities': \"avvikelser\" är inget av de "
+            "tillåtna värdena. Ange all eller deviations.") in result.output
+    assert "Traceback" not in result.output
 
 
 def test_run_settle_seconds_on_the_command_line_leaves_a_fresh_file(workspace):

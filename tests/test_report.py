@@ -28,7 +28,7 @@ from pipeline.labels import (
     Assessment,
 )
 from pipeline.publish.report import build_report, write_report
-from pipeline.publish.report.text import headline
+from pipeline.publish.report.text import count_word, headline
 from tests.conftest import to_pdf
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
@@ -711,3 +711,112 @@ def test_short_tables_are_kept_on_one_page(example_doc):
         for row in table.rows[:-1]:
             assert all(p.paragraph_format.keep_with_next for c in row.cells
                        for p in c.paragraphs), caption
+
+
+# --- report_activities = "deviations": a large organisation's report ---------------------------
+
+ON_PLAN = ("Pågående enligt plan", "Avslutad enligt plan")
+ACTIVITIES_ONLY_DEVIATIONS = "Tabellerna över aktiviteterna tar bara upp aktiviteter som avviker"
+
+
+def goal_blocks(doc):
+    """KS goal id -> (its activity table's titles, the paragraphs after the analysis)."""
+    blocks, current = {}, None
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph):
+            if block.style.name == "Heading 1" or block.text.startswith("Sammanfattning"):
+                current = None
+            elif block.style.name == "Heading 2" and block.text[:1].isdigit():
+                current = blocks[block.text.split(" ", 1)[0]] = {"titles": [], "after": []}
+            elif current is not None and block.text:
+                current["after"].append(block.text)
+        elif current is not None:
+            titles = [text_of(row.cells[0]) for row in block.rows[1:]]
+            current["titles"] += list(dict.fromkeys(titles))  # an activity's rows, once
+    return blocks
+
+
+def test_by_default_the_report_lists_every_activity_as_before(example, example_doc):
+    """The default is today's report byte for byte (Ånge reads every activity)."""
+    register, merged = example
+    as_of = dt.datetime(2024, 9, 20, 2, 0)
+    default = build_report(register, merged, as_of=as_of)
+    assert build_report(register, merged, as_of=as_of, activities="all") == default
+    texts = [p.text for p in example_doc.paragraphs]
+    assert not any(ACTIVITIES_ONLY_DEVIATIONS in t or t.startswith("Därutöver") for t in texts)
+    blocks = goal_blocks(example_doc)
+    for ks_id, block in blocks.items():
+        listed = merged.activities[merged.activities["ks_ids"].map(lambda ids, k=ks_id: k in ids)]
+        assert block["titles"] == list(dict.fromkeys(listed["title"])), ks_id
+
+
+def test_deviations_lists_only_activities_off_plan_and_counts_the_rest(example):
+    """report_activities = "deviations": under each goal the activities some department has
+    not reported, or reported other than "Pågående enligt plan" or "Avslutad enligt plan",
+    then one sentence counting the rest; the introduction says so once."""
+    register, merged = example
+    doc = Document(io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2),
+                                           activities="deviations")))
+    texts = [p.text for p in doc.paragraphs]
+    intro = [t for t in texts if ACTIVITIES_ONLY_DEVIATIONS in t]
+    assert len(intro) == 1 and intro[0].endswith(
+        "alla aktiviteter står på fliken Aktiviteter i sammanställningen "
+        "(sammanstallning_2024-T2.xlsx).")
+    words = {"en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+             "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "enda": 1}
+    activities = merged.activities
+    blocks = goal_blocks(doc)
+    seen_deviating = seen_on_plan = 0
+    for ks_id, block in blocks.items():
+        mine = activities[activities["ks_ids"].map(lambda ids, k=ks_id: k in ids)]
+        off_plan = mine.groupby("activity_id", sort=False)["status"].agg(
+            lambda statuses: any(s not in ON_PLAN for s in statuses))
+        deviating = [mine.loc[mine["activity_id"] == a, "title"].iloc[0]
+                     for a, off in off_plan.items() if off]
+        on_plan = int((~off_plan).sum())
+        assert block["titles"] == deviating, ks_id
+        if mine.empty:
+            assert block["after"][-1] == "Inga aktiviteter är kopplade till målet."
+            continue
+        sentence = block["after"][-1]
+        if not deviating:
+            assert sentence.startswith("Målets "), sentence
+            assert words[sentence.split()[1]] == on_plan
+            assert sentence.endswith(" enligt plan; alla aktiviteter står på fliken Aktiviteter "
+                                     "i sammanställningen.")
+        elif on_plan:
+            one = on_plan == 1
+            assert sentence == (
+                f"Därutöver finns {count_word(on_plan)} "
+                f"{'aktivitet som pågår eller är avslutad' if one else 'aktiviteter som pågår eller är avslutade'} "
+                "enligt plan; alla aktiviteter står på fliken Aktiviteter i sammanställningen.")
+        else:
+            assert sentence == "Ingen av målets aktiviteter pågår eller är avslutad enligt plan."
+        seen_deviating += bool(deviating)
+        seen_on_plan += bool(on_plan)
+    assert seen_deviating > 5 and seen_on_plan > 5  # the example has both kinds
+    # the summary still counts every activity
+    assert f"Förvaltningen redovisar {len(activities)} aktiviteter" in " ".join(texts)
+    # SOC has not reported: its activities are deviations ("Ej rapporterad")
+    soc = activities[activities["department"] == "SOC"]
+    listed = {t for b in blocks.values() for t in b["titles"]}
+    assert set(soc["title"]) <= listed
+
+
+def test_the_count_of_activities_on_plan_reads_as_swedish_prose():
+    from pipeline.publish.report.chapters import _on_plan_sentence
+
+    where = "; alla aktiviteter står på fliken Aktiviteter i sammanställningen."
+    assert _on_plan_sentence(1066, 1500) == ("Därutöver finns 1\u00a0066 aktiviteter som pågår "
+                                             f"eller är avslutade enligt plan{where}")
+    assert _on_plan_sentence(1, 3) == ("Därutöver finns en aktivitet som pågår eller är "
+                                       f"avslutad enligt plan{where}")
+    assert _on_plan_sentence(2, 2) == f"Målets två aktiviteter pågår eller är avslutade enligt " \
+                                      f"plan{where}"
+    assert _on_plan_sentence(1, 1).startswith("Målets enda aktivitet pågår eller är avslutad ")
+
+
+def test_an_unknown_activities_setting_is_refused(example):
+    register, merged = example
+    with pytest.raises(ValueError, match="deviations"):
+        build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2), activities="avvik")

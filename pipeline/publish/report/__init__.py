@@ -28,19 +28,24 @@ from .document import _fixed_zip, _open
 
 
 def write_report(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
-                 template: Path | None = None, refused: Collection[str] = ()) -> None:
+                 template: Path | None = None, refused: Collection[str] = (),
+                 activities: str = "all") -> None:
     """Write the tertial report .docx to path (the caller wraps it in an atomic write).
     refused: departments that handed in only refused files (said apart from those that sent
-    nothing)."""
+    nothing). activities: "all" lists every activity under its goal, "deviations" only those
+    not going to plan (pipeline.toml's report_activities)."""
     Path(path).write_bytes(build_report(register, merged, as_of=as_of, template=template,
-                                        refused=refused))
+                                        refused=refused, activities=activities))
 
 
 def build_report(register: Register, merged: Merged, *, as_of: dt.datetime,
-                 template: Path | None = None, refused: Collection[str] = ()) -> bytes:
+                 template: Path | None = None, refused: Collection[str] = (),
+                 activities: str = "all") -> bytes:
+    if activities not in ("all", "deviations"):
+        raise ValueError(f"activities must be 'all' or 'deviations', not {activities!r}")
     doc = _open(template)
     _ReportWriter(doc, register, merged, as_of, own_footer=template is None,
-                  refused=refused).write()
+                  refused=refused, deviations_only=activities == "deviations").write()
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)

@@ -49,6 +49,7 @@ from ...labels import (
     REPORT_TOTAL,
     WHOLE_ORGAN_CODE,
     Assessment,
+    OutputSheet,
     ReportHeading,
     Status,
 )
@@ -64,6 +65,7 @@ from .charts import (
 )
 from .document import _ensure_styles, _utc
 from .text import (
+    NUMBER_WORDS,
     _paragraphs,
     administration,
     baseline_text,
@@ -83,13 +85,18 @@ ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to th
 FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, not named
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
+# The statuses of work going to plan, which report_activities = "deviations" leaves out of the
+# goals' activity tables (and counts under them).
+ON_PLAN = (Status.ON_TRACK.value, Status.DONE.value)
 
 
 class _ReportWriter(_Blocks):
     def __init__(self, doc: DocxDocument, register: Register, merged: Merged,
-                 as_of: dt.datetime, own_footer: bool, refused: Collection[str] = ()):
+                 as_of: dt.datetime, own_footer: bool, refused: Collection[str] = (),
+                 deviations_only: bool = False):
         super().__init__(doc)
         self.refused = set(refused)
+        self.deviations_only = deviations_only
         self.register = register
         self.merged = merged
         self.as_of = as_of
@@ -195,6 +202,15 @@ class _ReportWriter(_Blocks):
             f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin.")
+        if self.deviations_only:
+            self._paragraph(
+                "Tabellerna över aktiviteterna tar bara upp aktiviteter som avviker från planen: "
+                "de som inte pågår eller är avslutade enligt plan (en aktivitet med flera "
+                "ansvariga avdelningar tas upp med alla sina svar om någon avdelning har "
+                "angett en avvikelse eller inte har rapporterat). Under varje mål står hur "
+                "många aktiviteter som pågår eller är avslutade enligt plan; alla aktiviteter "
+                f"står på fliken {OutputSheet.ACTIVITIES} i sammanställningen "
+                f"(sammanstallning_{self.merged.period}.xlsx).")
         self._paragraph(self._coverage())
 
     def _coverage(self) -> str:
@@ -265,7 +281,14 @@ class _ReportWriter(_Blocks):
         if not activities:
             self._paragraph("Inga aktiviteter är kopplade till målet.")
             return
-        self._activity_table(activities)
+        if not self.deviations_only:
+            self._activity_table(activities)
+            return
+        deviating = {activity: reports for activity, reports in activities.items()
+                     if any(report["status"] not in ON_PLAN for report in reports)}
+        if deviating:
+            self._activity_table(deviating)
+        self._paragraph(_on_plan_sentence(len(activities) - len(deviating), len(activities)))
 
     @functools.cached_property
     def _activities_by_goal(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -582,6 +605,27 @@ class _ReportWriter(_Blocks):
             for name, category, row in zip(departments, categories, comments.itertuples(),
                                            strict=True):
                 self._row(table, (name, category, plain(row.comment)))
+
+
+def _on_plan_sentence(on_plan: int, total: int) -> str:
+    """What report_activities = "deviations" says of a goal's activities left out of its
+    table: after the table, or instead of it when none deviates."""
+    where = f"alla aktiviteter står på fliken {OutputSheet.ACTIVITIES} i sammanställningen."
+
+    def count(n: int) -> str:  # "41", "1 066": a large count with its thousands apart
+        return count_word(n) if n < len(NUMBER_WORDS) else number(n, 0)
+
+    if on_plan == total:
+        if total == 1:
+            return f"Målets enda aktivitet pågår eller är avslutad enligt plan; {where}"
+        return (f"Målets {count(total)} aktiviteter pågår eller är avslutade enligt plan; "
+                f"{where}")
+    if on_plan == 0:
+        return "Ingen av målets aktiviteter pågår eller är avslutad enligt plan."
+    if on_plan == 1:
+        return f"Därutöver finns en aktivitet som pågår eller är avslutad enligt plan; {where}"
+    return (f"Därutöver finns {count(on_plan)} aktiviteter som pågår eller är avslutade "
+            f"enligt plan; {where}")
 
 
 def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
