@@ -769,8 +769,10 @@ def test_deviations_lists_only_activities_off_plan_and_counts_the_rest(example):
     seen_deviating = seen_on_plan = 0
     for ks_id, block in blocks.items():
         mine = activities[activities["ks_ids"].map(lambda ids, k=ks_id: k in ids)]
-        off_plan = mine.groupby("activity_id", sort=False)["status"].agg(
-            lambda statuses: any(s not in ON_PLAN for s in statuses))
+        flagged = mine["flags"].map(lambda flags: bool({"end_passed", "worse",
+                                                         "done_far_ahead"} & set(flags)))
+        off_plan = (~mine["status"].isin(ON_PLAN) | flagged).groupby(
+            mine["activity_id"], sort=False).any()
         deviating = [mine.loc[mine["activity_id"] == a, "title"].iloc[0]
                      for a, off in off_plan.items() if off]
         on_plan = int((~off_plan).sum())
@@ -795,12 +797,35 @@ def test_deviations_lists_only_activities_off_plan_and_counts_the_rest(example):
         seen_deviating += bool(deviating)
         seen_on_plan += bool(on_plan)
     assert seen_deviating > 5 and seen_on_plan > 5  # the example has both kinds
+
     # the summary still counts every activity
     assert f"Förvaltningen redovisar {len(activities)} aktiviteter" in " ".join(texts)
     # SOC has not reported: its activities are deviations ("Ej rapporterad")
     soc = activities[activities["department"] == "SOC"]
     listed = {t for b in blocks.values() for t in b["titles"]}
     assert set(soc["title"]) <= listed
+
+
+def test_deviations_lists_an_activity_on_plan_whose_end_date_has_passed(example):
+    """"Pågående enligt plan" past its end date is flagged in the table ("Slutdatum
+    passerat"): a deviation the committee must see, listed with its flag."""
+    from pipeline.merge import Flag
+
+    register, merged = example
+    activities = merged.activities.copy()
+    on_plan = activities.index[activities["status"] == "Pågående enligt plan"]
+    late = on_plan[0]
+    activities.at[late, "flags"] = (*activities.at[late, "flags"], Flag.END_PASSED)
+    changed = dataclasses.replace(merged, activities=activities)
+    doc = Document(io.BytesIO(build_report(register, changed, as_of=dt.datetime(2024, 9, 20, 2),
+                                           activities="deviations")))
+    listed = {t for block in goal_blocks(doc).values() for t in block["titles"]}
+    assert activities.at[late, "title"] in listed
+    untouched = Document(io.BytesIO(build_report(register, merged,
+                                                 as_of=dt.datetime(2024, 9, 20, 2),
+                                                 activities="deviations")))
+    assert activities.at[late, "title"] not in {
+        t for block in goal_blocks(untouched).values() for t in block["titles"]}
 
 
 def test_the_count_of_activities_on_plan_reads_as_swedish_prose():

@@ -205,7 +205,9 @@ class _ReportWriter(_Blocks):
         if self.deviations_only:
             self._paragraph(
                 "Tabellerna över aktiviteterna tar bara upp aktiviteter som avviker från planen: "
-                "de som inte pågår eller är avslutade enligt plan (en aktivitet med flera "
+                "de som inte pågår eller är avslutade enligt plan, och de som har passerat sitt "
+                "slutdatum, är sämre än förra perioden eller är avslutade långt före sitt "
+                "slutdatum (en aktivitet med flera "
                 "ansvariga avdelningar tas upp med alla sina svar om någon avdelning har "
                 "angett en avvikelse eller inte har rapporterat). Under varje mål står hur "
                 "många aktiviteter som pågår eller är avslutade enligt plan; alla aktiviteter "
@@ -285,7 +287,7 @@ class _ReportWriter(_Blocks):
             self._activity_table(activities)
             return
         deviating = {activity: reports for activity, reports in activities.items()
-                     if any(report["status"] not in ON_PLAN for report in reports)}
+                     if any(_deviates(report) for report in reports)}
         if deviating:
             self._activity_table(deviating)
         self._paragraph(_on_plan_sentence(len(activities) - len(deviating), len(activities)))
@@ -605,6 +607,13 @@ class _ReportWriter(_Blocks):
             for name, category, row in zip(departments, categories, comments.itertuples(),
                                            strict=True):
                 self._row(table, (name, category, plain(row.comment)))
+
+
+def _deviates(report: dict[str, Any]) -> bool:
+    """A department's answer report_activities = "deviations" lists: a status off plan (or
+    none), or one on plan with a flag the table shows (an end date passed, worse than the
+    period before, done long before its end date)."""
+    return report["status"] not in ON_PLAN or any(f in report["flags"] for f in SHOWN_FLAGS)
 
 
 def _on_plan_sentence(on_plan: int, total: int) -> str:
