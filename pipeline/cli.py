@@ -83,8 +83,8 @@ RUN_OPTIONS = [
 REPORT_OPTIONS = [
     _override("report_activities", "--report-activities", type=OneOf(list(REPORT_ACTIVITIES)),
               help="Vilka aktiviteter rapportens målkapitel listar: all (alla) eller deviations "
-                   "(bara de som inte pågår eller är avslutade enligt plan; standard: "
-                   "report_activities i konfigurationen, annars all)."),
+                   "(bara avvikelserna från planen; standard: report_activities i "
+                   "konfigurationen, annars all)."),
 ]
 
 
