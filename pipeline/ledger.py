@@ -218,15 +218,14 @@ QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
 LISTED = 10  # departments named on one line before "och N till"
 
 
-def first_of(items: list[str], more: str = "till", *, departments: bool = False) -> str:
-    """Departments for one line: the first LISTED, then how many more ("och 290 till", with
-    departments "och 1 avdelning till"), so that a night of hundreds of units stays readable
+def first_of(items: list[str], more: str = "till") -> str:
+    """Departments for one line: the first LISTED, then how many more ("och 290 avdelningar
+    till", "och 1 avdelning till"), so that a night of hundreds of units stays readable
     (pipeline status names them all)."""
     if len(items) <= LISTED:
         return ", ".join(items)
     rest = len(items) - LISTED
-    count = plural(rest, "avdelning", "avdelningar") if departments else str(rest)
-    return f"{', '.join(items[:LISTED])} och {count} {more}"
+    return f"{', '.join(items[:LISTED])} och {plural(rest, 'avdelning', 'avdelningar')} {more}"
 
 
 def _waiting_note(files: int, where: str) -> str:

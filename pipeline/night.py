@@ -178,7 +178,7 @@ class RunSummary:
         if self.counted:
             out.append("Gäller: " + first_of(
                 [f"{code} ({a.name}, {a.received[:16].replace('T', ' ')})"
-                 for code, a in self.counted.items()], more, departments=True))
+                 for code, a in self.counted.items()], more))
         if self.refused:
             out.append(f"Ingen godkänd fil: {first_of(self.refused, more)}")
         if absent := [c for c in self.missing if c not in self.refused]:

@@ -1242,7 +1242,8 @@ def test_a_long_list_of_codes_is_cut_with_how_many_more():
     from pipeline.ledger import first_of
 
     codes = [f"A{n:03}" for n in range(1, 14)]
-    assert first_of(codes) == "A001, A002, A003, A004, A005, A006, A007, A008, A009, A010 och 3 till"
+    assert first_of(codes) == ("A001, A002, A003, A004, A005, A006, A007, A008, A009, A010 "
+                              "och 3 avdelningar till")
     assert first_of(codes[:10]) == ", ".join(codes[:10])
 
 
@@ -1267,7 +1268,8 @@ def test_the_nights_department_lines_name_ten_and_count_the_rest():
     assert counted.endswith("A010 (A010.xlsx, 2024-09-17 02:00) och 270 avdelningar till "
                             "(pipeline status visar alla)")
     assert "Ingen godkänd fil: A281, A282, A283, A284, A285" in lines
-    assert "Saknas: A286, A287, A288, A289, A290, A291, A292, A293, A294, A295 och 5 till " \
+    assert "Saknas: A286, A287, A288, A289, A290, A291, A292, A293, A294, A295 och 5 " \
+           "avdelningar till " \
            "(pipeline status visar alla)" in lines
     assert max(map(len, lines)) < 500
 
