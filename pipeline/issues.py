@@ -370,7 +370,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # on Datakvalitet, in the same public workbook as the text (a birth date beside a name
     # is personal data too).
     "personal_identity_number": (W, "Texten i {cell} ({kolumn}) innehåller {vad}. Det ni skriver "
-                                    "i mallen delas med utskottet och kan publiceras, t.ex. på "
+                                    "i mallen delas med de förtroendevalda och kan publiceras, t.ex. på "
                                     "kommunens webbplats, och där får inga personnummer stå. I "
                                     "sammanställningen och tertialrapporten står därför "
                                     "{ersättning} i stället för {numret}, men filen sparas som "
@@ -432,7 +432,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "varför i Kommentar."),
     "deviation_unexplained": (W, 'Aktiviteten {värde} ({cell}) har status "{status}" men ingen '
                                  "kommentar. Skriv i Kommentar vad avvikelsen beror på och vad "
-                                 "som görs; utskottet behöver en förklaring."),
+                                 "som görs; de förtroendevalda behöver en förklaring."),
     "started_before_year": (W, "Aktiviteten {värde} ({cell}) startade {start}, före "
                                "verksamhetsåret {år}."),
     "end_passed_not_finished": (W, "Aktiviteten {värde} ({cell}) skulle vara klar {slut} men har "

@@ -194,7 +194,7 @@ def test_a_deviation_without_a_comment_is_remarked(check, status, comment):
     assert issue.cell == "I3" and not issue.is_error
     assert f'Aktiviteten A3.1.1-04 (Aktiviteter!I3) har status "{status}" men ingen ' \
            "kommentar" in issue.message
-    assert "utskottet behöver en förklaring" in issue.message
+    assert "de förtroendevalda behöver en förklaring" in issue.message
 
 
 def test_a_deviation_with_a_comment_or_a_plan_kept_without_one_is_not_remarked(check):
@@ -311,7 +311,7 @@ def test_a_personnummer_in_a_text_is_a_remark_naming_the_cell_and_is_masked(
     assert not issue.is_error and (issue.sheet, issue.cell) == (sheet, cell)
     assert issue.message.startswith(
         f"Texten i {sheet}!{cell} ({column}) innehåller ett personnummer. Det ni skriver i "
-        "mallen delas med utskottet och kan publiceras")
+        "mallen delas med de förtroendevalda och kan publiceras")
     assert '"[personnummer borttaget]" i stället för numret' in issue.message
     assert issue.message.endswith("Ta bort numret ur texten och lämna in filen igen.")
     # the message is listed on the committee's Datakvalitet: not even the birth date
