@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import math
 import numbers
+import textwrap
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,17 +77,9 @@ def _lines(text: str, per_line: float) -> int:
 def _wrap(text: str, per_line: float) -> list[str]:
     """A text broken between words into lines of at most `per_line` characters (a longer
     word stands alone on its line), greedy as _lines counts them."""
-    found = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            if line and len(line) + 1 + len(word) > per_line:
-                found.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        found.append(line)
-    return found
+    return [line for paragraph in text.split("\n") for line in textwrap.wrap(
+        " ".join(paragraph.split()), int(per_line), break_long_words=False,
+        break_on_hyphens=False) or [""]]
 
 
 def _per_line(width: float) -> float:
