@@ -370,8 +370,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # on Datakvalitet, in the same public workbook as the text (a birth date beside a name
     # is personal data too).
     "personal_identity_number": (W, "Texten i {cell} ({kolumn}) innehåller {vad}. Det ni skriver "
-                                    "i mallen delas med de förtroendevalda och kan publiceras, t.ex. på "
-                                    "kommunens webbplats, och där får inga personnummer stå. I "
+                                    "i mallen delas med de förtroendevalda och kan publiceras, "
+                                    "t.ex. på kommunens webbplats, och där får inga personnummer "
+                                    "stå. I "
                                     "sammanställningen och tertialrapporten står därför "
                                     "{ersättning} i stället för {numret}, men filen sparas som "
                                     "ni lämnade in den. Ta bort {numret} ur texten och lämna in "

@@ -65,7 +65,6 @@ from .charts import (
 )
 from .document import _ensure_styles, _utc
 from .text import (
-    NUMBER_WORDS,
     _paragraphs,
     administration,
     baseline_text,
@@ -207,9 +206,9 @@ class _ReportWriter(_Blocks):
                 "Tabellerna över aktiviteterna tar bara upp aktiviteter som avviker från planen: "
                 "de som inte pågår eller är avslutade enligt plan, och de som har passerat sitt "
                 "slutdatum, är sämre än förra perioden eller är avslutade långt före sitt "
-                "slutdatum (en aktivitet med flera "
-                "ansvariga avdelningar tas upp med alla sina svar om någon avdelning har "
-                "angett en avvikelse eller inte har rapporterat). Under varje mål står hur "
+                "slutdatum (en aktivitet med flera ansvariga avdelningar tas upp med alla sina "
+                "svar om någon avdelning har angett en avvikelse eller inte har rapporterat). "
+                "Under varje mål står hur "
                 "många aktiviteter som pågår eller är avslutade enligt plan; alla aktiviteter "
                 f"står på fliken {OutputSheet.ACTIVITIES} i sammanställningen "
                 f"(sammanstallning_{self.merged.period}.xlsx).")
@@ -621,19 +620,16 @@ def _on_plan_sentence(on_plan: int, total: int) -> str:
     table: after the table, or instead of it when none deviates."""
     where = f"alla aktiviteter står på fliken {OutputSheet.ACTIVITIES} i sammanställningen."
 
-    def count(n: int) -> str:  # "41", "1 066": a large count with its thousands apart
-        return count_word(n) if n < len(NUMBER_WORDS) else number(n, 0)
-
     if on_plan == total:
         if total == 1:
             return f"Målets enda aktivitet pågår eller är avslutad enligt plan; {where}"
-        return (f"Målets {count(total)} aktiviteter pågår eller är avslutade enligt plan; "
+        return (f"Målets {count_word(total)} aktiviteter pågår eller är avslutade enligt plan; "
                 f"{where}")
     if on_plan == 0:
         return "Ingen av målets aktiviteter pågår eller är avslutad enligt plan."
     if on_plan == 1:
         return f"Därutöver finns en aktivitet som pågår eller är avslutad enligt plan; {where}"
-    return (f"Därutöver finns {count(on_plan)} aktiviteter som pågår eller är avslutade "
+    return (f"Därutöver finns {count_word(on_plan)} aktiviteter som pågår eller är avslutade "
             f"enligt plan; {where}")
 
 

@@ -51,10 +51,11 @@ NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta
 
 def count_word(count: int, *, neuter: bool = False) -> str:
     """A count in running text as Swedish prose writes it (the 2024 plan: "fem avdelningar",
-    "sju mål"): a word up to twelve, digits above; ett for a neuter noun (ett mål)."""
+    "sju mål"): a word up to twelve, digits above, their thousands apart ("1 066"); ett for a
+    neuter noun (ett mål)."""
     if count == 1 and neuter:
         return "ett"
-    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else number(count, 0)
 
 
 def swedish_list(items: Sequence[str]) -> str:
