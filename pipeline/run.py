@@ -32,6 +32,7 @@ from .atomic import atomic_write, sweep_temporary
 from .checking import Checked, Progress, check_ready, check_submission, in_parallel, validation_key
 from .config import Settings
 from .errors import ConfigError
+from .identity import mask_identity_numbers
 from .inbox import (
     InboxFile,
     InboxScan,
@@ -695,8 +696,6 @@ def _refused_as_a_whole(report: Report) -> bool:
 def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
     """KOD_period_fel.xlsx → KOD_period_fel_<the file's name>.xlsx, numbered if that is
     taken too; a personnummer in the file's name masked (`feedback_name`)."""
-    from .identity import mask_identity_numbers
-
     safe = re.sub(r"[^\w-]+", "_", Path(mask_identity_numbers(file)).stem).strip("_")[:60]
     safe = safe.encode()[:100].decode("utf-8", "ignore")  # at most 100 bytes: the name fits
     base = f"{Path(name).stem}_{safe}"
