@@ -11,11 +11,24 @@ surrounding text. A candidate is ten digits (YYMMDD, a separator or none, NNNN) 
 last digit is the Luhn check digit of the ten. The separator is a hyphen (or a dash, or "+"),
 or what people type instead: a space ("850312 1231"), a hyphen with spaces around it
 ("850312 - 1231"), or, in a file name, an underscore ("Anna_850312_1231.xlsx").
+
+Two kinds of look-alike are left alone. A program's time stamp in a file's name
+("SOC_T2_20240801-0805.xlsx", "Export_240801_0805.xlsx"): a date of this year or the two
+before it, up to today, then "-", "_" or nothing and a time of day (00:00–23:59), in a name
+that runs on with no space to its extension (.xlsx, .csv …). Its check digit fits about one
+time in ten; a young child's personnummer typed the same way into a file's name (with no
+space, and last four that read as a time) is the price. And ten digits, bare or with spaces,
+that a word right before says are something else: a phone number ("tel 0701234567"), an
+amount ("Summa 240315 1200", or "kr" after it), a reference ("Faktura 240315 1200") or a date
+and time ("Möte 240315 1200"), as a personnummer is never called. Without such a word, six
+digits, a space and four are taken when the date and check digit fit: that is how people
+type one.
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -66,24 +79,43 @@ _PHONE_WORD = re.compile(r"\b(tel|tfn|telefon\w*|mobil\w*|mob|ring\w*|sms\w*|fax
                          r"direktnummer|nås)[\s.:]*((på|till|nr|nummer)[\s.:]*)?$",
                          re.IGNORECASE)
 _PHONE_CONTEXT = 24  # characters before the digits in which such a word is looked for
+# A word that says what ten digits, bare or spaced, are if not a person: an amount, a
+# reference or a date and time. Whole words only ("Referensperson 850312 1231" is taken).
+_OTHER_WORD = re.compile(
+    r"\b(summa|summan|totalt|total|belopp|beloppet|kostnad|kostnaden|utfall|utfallet|"
+    r"budget|budgeten|intäkt|intäkter|faktura|fakturan|fakturanr|fakturanummer|order|ordern|"
+    r"ordernr|ordernummer|ref|referens|referensnr|referensnummer|ver|vernr|verifikation|"
+    r"verifikationsnr|verifikationsnummer|konto|kontonr|kontonummer|bg|pg|bankgiro|plusgiro|"
+    r"datum|tidpunkt|möte|mötet|sammanträde|sammanträdet)[\s.:]*(nr\.?[\s.:]*)?$",
+    re.IGNORECASE)
+# A program's time stamp in a file's name: what follows the digits up to the extension holds
+# no space. Separators a program writes; a space is how a person types a personnummer.
+TIME_STAMP_YEARS = 2  # a date of this year or the two before it
+_TIME_STAMP_SEPARATORS = ("", "-", "_")
+_FILE_NAME_REST = re.compile(
+    r"[^\s\\/]*?\.(xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv|txt|pdf|docx|doc|zip)(?![\w.])",
+    re.IGNORECASE)
 
 
-def find_identity_numbers(text: str) -> list[IdentityNumber]:
-    """Every personnummer and samordningsnummer in the text, in order."""
+def find_identity_numbers(text: str, *, today: dt.date | None = None) -> list[IdentityNumber]:
+    """Every personnummer and samordningsnummer in the text, in order. today (the clock's
+    date if not given) dates the time stamps in file names that are left alone."""
     if not isinstance(text, str) or len(text) < 10 or _SIX_DIGITS.search(text) is None:
         return []  # most texts: a scan for six digits in a row costs a fifth of the full one
     found = []
     scanned = _LIST_JOINT.sub(" ", text)  # as long as the text: the places stay the same
     for match in _CANDIDATE.finditer(scanned):
         kind = _identity(match)
-        if kind is not None and not _other_number(text, match):
+        if kind is not None and not _other_number(text, match) and not (
+                kind is IdentityKind.PERSONAL and _time_stamp(text, match, today)):
             found.append(IdentityNumber(match.start(), match.end(), kind))
     return found
 
 
-def mask_identity_numbers(text: str, found: list[IdentityNumber] | None = None) -> str:
+def mask_identity_numbers(text: str, found: list[IdentityNumber] | None = None, *,
+                          today: dt.date | None = None) -> str:
     """The text with each number replaced by IDENTITY_MASKS ("[personnummer borttaget]")."""
-    found = find_identity_numbers(text) if found is None else found
+    found = find_identity_numbers(text, today=today) if found is None else found
     for number in reversed(found):
         text = text[:number.start] + IDENTITY_MASKS[number.kind] + text[number.end:]
     return text
@@ -119,11 +151,31 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def _other_number(text: str, match: re.Match[str]) -> bool:
-    """Ten or twelve digits, bare or with spaces between, that the text says are an amount
-    or a phone number."""
+    """Ten or twelve digits, bare or with spaces between, that the text says are an amount,
+    a phone number, a reference or a date and time."""
     if match["sep"] and not match["sep"].isspace():
         return False
     if _AMOUNT_UNIT.match(text, match.end()):
         return True
     before = text[max(0, match.start() - _PHONE_CONTEXT):match.start()]
+    if _OTHER_WORD.search(before) is not None:
+        return True
     return text[match.start()] == "0" and _PHONE_WORD.search(before) is not None
+
+
+def _time_stamp(text: str, match: re.Match[str], today: dt.date | None) -> bool:
+    """A date of this year or the TIME_STAMP_YEARS before it and a time of day, joined as a
+    program joins them, in a file's name ("SOC_T2_20240801-0805.xlsx")."""
+    serial, date = match["serial"], match["date"]
+    if (match["sep"] or "") not in _TIME_STAMP_SEPARATORS or int(serial[:2]) > 23 \
+            or int(serial[2:]) > 59 or not _FILE_NAME_REST.match(text, match.end()):
+        return False
+    today = today or dt.date.today()
+    try:
+        day = dt.date(int(match["century"] or "20") * 100 + int(date[:2]), int(date[2:4]),
+                      int(date[4:6]))
+    except ValueError:
+        return False
+    # never a day to come (a clock or a time zone a day ahead aside): "261215-1234" of
+    # someone born in December 1926 is 99 years old, not a time stamp of next month
+    return today.year - TIME_STAMP_YEARS <= day.year and day <= today + dt.timedelta(days=1)

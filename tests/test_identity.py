@@ -15,6 +15,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.identity import _OTHER_WORD as OTHER_WORD
 from pipeline.identity import IdentityKind, find_identity_numbers, mask_identity_numbers
 
 PERSONAL, COORDINATION = IdentityKind.PERSONAL, IdentityKind.COORDINATION
@@ -130,6 +131,7 @@ def test_a_valid_number_is_found_in_any_text_around_it(born, serial, coordinatio
     # bare digits after "tel" or before "kr" are a phone number or an amount (tested below)
     assume(form not in BARE_OR_SPACED or not (
         re.search(r"(?i)(tel|tfn|mob|ring|sms|fax|växel|nummer|nås på)\w*[\s.:]*$", before)
+        or OTHER_WORD.search(before)  # "Summa", "Faktura", "Möte" …
         or re.match(r"(?i)\s?(kr|kronor|tkr|mnkr|mkr|sek)\b|:-", " " + after)))
     found = find_identity_numbers(text)
     expected = COORDINATION if coordination else PERSONAL
@@ -249,11 +251,13 @@ def test_two_numbers_a_sign_or_a_unit_apart_are_never_one(first, second, form):
 
 def test_ten_random_digits_are_seldom_taken():
     """A date (about 8 % of random digits, with samordningsnummer) and a check digit (1 in
-    10) leave well under 1 in 100; seeded, so the test cannot flake."""
+    10) leave well under 1 in 100; seeded, so the test cannot flake. After a word that says
+    what they are ("Ordernummer"), none."""
     rng = random.Random(2024)
     samples = ["".join(rng.choice("0123456789") for _ in range(10)) for _ in range(20_000)]
-    taken = sum(bool(kinds(f"Ordernummer {s} gäller.")) for s in samples)
+    taken = sum(bool(kinds(f"Numret {s} gäller.")) for s in samples)
     assert 0 < taken < 0.012 * len(samples)
+    assert not any(kinds(f"Ordernummer {s} gäller.") for s in samples)
 
 
 def test_an_organisationsnummer_is_not_a_personnummer():
@@ -371,6 +375,97 @@ def test_numbers_listed_without_a_space_are_each_found(joint):
     assert kinds(f"Nr 12{joint}850312-1231-5") == []
 
 
+# --- a date and time where a personnummer could be ------------------------------------------
+
+TODAY = dt.date(2026, 11, 23)
+# the ways a program writes a date and time of day into a file's name
+STAMPS = ("%Y%m%d-%H%M", "%Y%m%d_%H%M", "%Y%m%d%H%M", "%y%m%d-%H%M", "%y%m%d_%H%M", "%y%m%d%H%M")
+
+
+def fitting(moment: dt.datetime, stamp: str) -> dt.datetime:
+    """The first minute from moment on whose digits, written so, pass the check digit."""
+    while not kinds(f"Nr {moment:{stamp}}".replace("_", "-")):
+        moment += dt.timedelta(minutes=1)
+    return moment
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2026, 11, 22)),
+       stamp=st.sampled_from(STAMPS),
+       name=st.sampled_from(["SOC_T2_{}.xlsx", "Export {}.xlsx", "rapport-{}-final.XLSX",
+                             "STAB/Stab_{}.xlsx", "{}.csv", "utdrag_{}_v2.xlsx"]))
+@example(moment=dt.datetime(2024, 8, 1, 8, 5), stamp="%Y%m%d-%H%M", name="SOC_T2_{}.xlsx")
+def test_a_programs_time_stamp_in_a_file_name_is_not_taken(moment, stamp, name):
+    """A date of this year or the two before it, up to today, and a time of day, joined by
+    "-", "_" or nothing in a file's name, as programs stamp their exports: its check digit
+    fits about one time in ten, and the workbook then named a file that no one could find."""
+    moment = fitting(moment, stamp)
+    file_name = name.format(f"{moment:{stamp}}")
+    assert find_identity_numbers(file_name, today=TODAY) == []
+    assert mask_identity_numbers(file_name, today=TODAY) == file_name
+    # in a message that names the file, as the workbook's Datakvalitet has it
+    message = f"Filen {file_name} är identisk med en tidigare fil."
+    assert mask_identity_numbers(message, today=TODAY) == message
+
+
+def test_the_same_digits_are_a_personnummer_outside_a_file_name_or_its_years():
+    """The rule is narrow: a child's personnummer in a text, one typed with a space, one whose
+    last four are no time of day, one born before the years a time stamp may have, and a
+    samordningsnummer are still masked, in a file's name too."""
+    stamp = f"{fitting(dt.datetime(2024, 8, 1, 8, 5), '%Y%m%d-%H%M'):%Y%m%d-%H%M}"
+    assert stamp == "20240801-0805"
+    assert kinds(f"Barnet {stamp} har fått plats.") == [PERSONAL]
+    assert kinds(f"Barnet {stamp[2:]}, Ulla") == [PERSONAL]
+    assert kinds(f"Se bilagan {stamp}.") == [PERSONAL]  # a sentence's full stop, no extension
+    for name in (f"SOC {stamp[:8]} {stamp[9:]}.xlsx",  # a space: as a person types one
+                 # a date three years before the night's
+                 f"SOC_T2_{fitting(dt.datetime(2023, 8, 1, 8), '%Y%m%d-%H%M'):%Y%m%d-%H%M}.xlsx",
+                 f"Anna_{identity(dt.date(1985, 3, 12), 123, form='YYYYMMDD-NNNN')}.xlsx",
+                 f"Anna_{identity(dt.date(2024, 8, 1), 999, form='YYYYMMDD-NNNN')}.xlsx",
+                 f"Anna_{identity(dt.date(2024, 8, 1), 80, coordination=True)}.xlsx"):
+        found = find_identity_numbers(name, today=TODAY)
+        assert len(found) == 1, name
+        assert "[" in mask_identity_numbers(name, today=TODAY), name
+    # what is left alone moves with the clock: two years on, the stamp is taken again
+    assert find_identity_numbers(f"SOC_T2_{stamp}.xlsx", today=dt.date(2027, 1, 1))
+    # nor a day still to come: someone born in December 1926, 99 years old on TODAY
+    old = identity(dt.date(1926, 12, 15), 123, form="YYMMDDNNNN")
+    assert int(old[6:8]) <= 23 and int(old[8:]) <= 59  # its last four read as a time
+    assert kinds(f"{old}.xlsx") == [PERSONAL]
+    assert find_identity_numbers(f"{old}.xlsx", today=TODAY) != []
+    assert find_identity_numbers(f"{old}.xlsx", today=dt.date(2026, 12, 20)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=st.dates(dt.date(1927, 1, 1), dt.date(2023, 12, 31)), serial=st.integers(0, 999),
+       form=st.sampled_from(["YYMMDD-NNNN", "YYMMDDNNNN", "YYYYMMDD-NNNN", "YYYYMMDDNNNN",
+                             "YYMMDD_NNNN", "YYMMDD NNNN", "YYYYMMDD NNNN"]),
+       name=st.sampled_from(["Anna_{}.xlsx", "SOC_T2_{}.xlsx", "{}.xlsx", "Lisa {}.csv"]))
+def test_a_personnummer_of_someone_born_before_those_years_is_masked_in_a_file_name(
+        born, serial, form, name):
+    """(Ten digits of someone born in 1924–1926, whose years read as 2024–2026, are masked
+    only with their "+" or when the day is still to come in 2026: tested above.)"""
+    file_name = name.format(identity(born, serial, form=form))
+    assert len(find_identity_numbers(file_name, today=TODAY)) == 1
+
+
+@pytest.mark.parametrize("word", ["Summa", "Totalt:", "Belopp", "Utfall", "Faktura",
+                                  "Fakturanr", "Order nr", "Referens:", "Ref.", "Konto",
+                                  "Verifikation", "Datum", "Möte", "Sammanträdet"])
+def test_ten_digits_after_a_word_that_says_what_they_are_are_not_taken(word):
+    """"Möte 240315 1200", "Summa 240315 1200": six digits, a space and four, whose date and
+    check digit happen to fit, after a word that says they are an amount, a reference or a
+    date and time; written with a hyphen, or after any other word, they are still taken."""
+    digits = f"{fitting(dt.datetime(2024, 3, 15, 12), '%y%m%d%H%M'):%y%m%d%H%M}"
+    spaced = f"{digits[:6]} {digits[6:]}"
+    assert spaced == "240315 1208"
+    assert kinds(f"{word} {spaced} enligt underlaget.") == []
+    assert kinds(f"{word} {digits} enligt underlaget.") == []
+    assert kinds(f"{word} {digits[:6]}-{digits[6:]} enligt underlaget.") == [PERSONAL]
+    assert kinds(f"Klart {spaced}.") == [PERSONAL]
+    assert kinds(f"Referensperson {spaced}.") == [PERSONAL]  # whole words only
+
+
 def test_a_file_name_is_never_masked_in_a_message(workspace):
     """A name with a date and time in it ("…_20240801-0805") may pass for a personnummer;
     the name stands as it is in the Fil column, the night's lines and the ledger, so a
@@ -394,6 +489,36 @@ def test_a_file_name_is_never_masked_in_a_message(workspace):
     result = run()
     assert "Filen Stab T2 kopia.xlsx är identisk med STAB/Stab_T2_20240801-0805.xlsx" in \
         result.output, result.output
+
+
+def test_a_file_named_with_a_time_stamp_keeps_its_name_in_the_workbook(workspace):
+    """An export stamped with this year's date and a time ("Stab_T2_20260102-0907.xlsx",
+    one whose check digit fits) is named as it is on Sammanfattning and Inlämningar: masked,
+    it was a file the controller could not find, and a remark-free file seemed to hold a
+    personnummer."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from tests.conftest import EXAMPLE
+
+    moment = fitting(dt.datetime.combine(dt.date.today().replace(month=1, day=2), dt.time(9)),
+                     "%Y%m%d-%H%M")
+    name = f"Stab_T2_{moment:%Y%m%d-%H%M}.xlsx"
+    folder = workspace / "inbox" / "STAB"
+    folder.mkdir()
+    handed_in = next((EXAMPLE / "inlamningar" / "STAB").glob("*.xlsx"))
+    shutil.copy(handed_in, folder / name)
+    result = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sheets = openpyxl.load_workbook(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                                    read_only=True)
+    files = [row[1] for row in sheets["Inlämningar"].iter_rows(min_row=2, values_only=True)]
+    assert name in files, files
+    summary = [value for row in sheets["Sammanfattning"].iter_rows(values_only=True)
+               for value in row]
+    assert name in summary
+    assert "personnummer" not in xml_text(workspace / "outbox" / "sammanstallning_2024-T2.xlsx")
 
 
 def test_a_personnummer_in_a_files_name_is_masked_in_the_outputs_and_kept_for_the_controller(
