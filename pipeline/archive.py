@@ -105,15 +105,43 @@ class Archive:
             self._drop_workbook_copy(sha256, path)
         return path
 
-    def _drop_workbook_copy(self, sha256: str, kept: Path) -> None:
+    def _drop_workbook_copy(self, sha256: str, kept: Path) -> bool:
         """The .xlsx an earlier version archived of bytes now in quarantine (a copy of them
         handed in again joined it there), removed once the quarantine copy is read back whole
         (its checksum): no harmful workbook is left in files/ to open by a double-click, and
-        nothing is lost."""
+        nothing is lost. Whether it was removed."""
         blob = self.blob_path(sha256)
-        if blob.exists() and hashlib.sha256(kept.read_bytes()).hexdigest() == sha256:
+        try:
+            whole = blob.exists() and hashlib.sha256(kept.read_bytes()).hexdigest() == sha256
+        except OSError:  # the quarantine copy unreadable or gone: the .xlsx is kept
+            return False
+        if whole:
             blob.unlink(missing_ok=True)
             fsync_dir(blob.parent)
+        return whole
+
+    def released(self, arrivals: list[Arrival], harmful: Iterable[str] = ()) -> set[str]:
+        """Checksums of the quarantined files (Arrival.quarantine) that the controller has
+        taken out of quarantine: `quarantine/<checksum>.bin` is gone (README). harmful: the
+        checksums of files an earlier version archived that a later night put in quarantine
+        (`RunSummary.harmful`, from the manifest): that copy is their only one, and gone it
+        is lost, not released. The night (`run._take`), the Inlämningar note and `pipeline
+        status` all ask this."""
+        excluded = set(harmful)
+        return {a.sha256 for a in arrivals if a.quarantine is not None
+                and a.sha256 not in excluded and not self.quarantine_path(a.sha256).exists()}
+
+    def tidy_quarantine(self, arrivals: list[Arrival]) -> list[str]:
+        """Remove the .xlsx an earlier version (0.1.0, or one before copies were tidied on
+        arrival) left in files/ beside a quarantine copy of the same bytes, once that copy's
+        checksum is verified (`_drop_workbook_copy`): only for bytes whose latest ledger line
+        is in quarantine, so a file taken out of quarantine and accepted since (its bytes in
+        files/ as any file's) is left alone, and never when the quarantine copy is missing.
+        Returns the checksums tidied."""
+        latest = {a.sha256: a for a in arrivals}
+        return [sha for sha, a in latest.items() if a.quarantine is not None
+                and self.blob_path(sha).exists() and self.quarantine_path(sha).exists()
+                and self._drop_workbook_copy(sha, self.quarantine_path(sha))]
 
     def read(self, sha256: str) -> bytes:
         path = self.blob_path(sha256)

@@ -575,4 +575,9 @@ class WorkbookText:
                        "arkivet och ska inte öppnas; administratören har fått en "
                        "säkerhetsvarning. Avdelningen behöver lämna in filen på nytt, sparad "
                        "som Excel-arbetsbok (.xlsx).")
+    # the same line's file, taken out of quarantine by the administrator since (README)
+    RELEASED_NOTE = ("Karantän, sedan tagen ur karantänen: {filer}. Filen lades i karantän och "
+                     "lästes inte in; administratören har sedan tagit den ur karantänen. "
+                     "Lämnas samma fil in på nytt bedöms den som varje annan fil, och den nya "
+                     "inlämningen står på en egen rad.")
     NO_ISSUES = "Inga fel eller anmärkningar."

@@ -152,8 +152,9 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
     with archive.phase("merge"):
         merged, previous = merge_with_previous(archive, register, period, accepted, arrivals)
     as_of = data_as_of(register, period, counted)
-    submissions = _submissions_frame(rows, counted, counts,
-                                     {a.identity for a, _ in summary.harmful})
+    submissions = _submissions_frame(
+        rows, counted, counts, {a.identity for a, _ in summary.harmful},
+        archive.released(arrivals, {a.sha256 for a, _ in summary.harmful}))
     issue_frame = pd.DataFrame(
         [{"department": i.department, "file": i.file, "severity": i.severity.value,
           "sheet": i.sheet or "", "cell": i.cell or "", "message": i.message}
@@ -234,11 +235,13 @@ def _replaced(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival]
 
 def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arrival],
                        counts: dict[Arrival, tuple[int, int]],
-                       harmful: set[tuple[str, str, str, int]] | None = None
-                       ) -> pd.DataFrame:
+                       harmful: set[tuple[str, str, str, int]] | None = None,
+                       released: set[str] | None = None) -> pd.DataFrame:
     """Inlämningar. counts: each file's errors and warnings as judged now (against tonight's
     register), the ones Datakvalitet lists; the ledger's are from when it came in. harmful:
-    the files an earlier version archived that this one put in quarantine."""
+    the files an earlier version archived that this one put in quarantine. released: the
+    checksums of quarantined files taken out of quarantine since (`Archive.released`): their
+    line stays Karantän, and the note below the table says they are no longer there."""
     import pandas as pd
 
     records = []
@@ -255,9 +258,11 @@ def _submissions_frame(rows: list[tuple[Arrival, str]], counted: dict[str, Arriv
             "received": dt.datetime.fromisoformat(a.received),
             "saved_at": pd.Timestamp(a.saved_at).tz_localize(None) if a.saved_at else pd.NaT,
             "sha256": a.sha256, "state": state, "counts": counted.get(a.department or "") is a,
-            "errors": errors, "warnings": warnings})
+            "errors": errors, "warnings": warnings,
+            "released": state == SubmissionState.QUARANTINED.value
+            and a.sha256 in (released or ())})
     columns = ["department", "file", "folder", "received", "saved_at", "sha256", "state",
-               "counts", "errors", "warnings"]
+               "counts", "errors", "warnings", "released"]
     return pd.DataFrame(records, columns=columns)
 
 

@@ -262,7 +262,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         gc.freeze()
     # quarantined files the controller has taken out of quarantine (README), seen before the
     # check stores tonight's bytes: a copy handed in now is judged afresh (`_take`)
-    released = _released(archive, arrivals)
+    released = archive.released(arrivals)
     known = _known(arrivals, released)
     with archive.phase("check"):
         checked = check_ready(ready, register, period, own, archive, progress)
@@ -289,6 +289,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     files, size = archive.prune_cache(code_key())
     if files:
         archive.log("cache_pruned", files=files, bytes=size)
+    for sha in archive.tidy_quarantine(arrivals):  # an earlier version's .xlsx beside it
+        archive.log("quarantine_tidied", sha256=sha, removed=str(archive.blob_path(sha)))
     # told once the outputs are written: a night stopped before tells them the next night
     for remark in summary.remarks:
         archive.log("register_remark", register=str(register.source),
@@ -352,7 +354,7 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read
         _tell_inbox(summary, scan, nights_open, codes)
         held = manifest.get("held")
-        if not _nothing_to_read(scan.ready, arrivals, _released(archive, arrivals),
+        if not _nothing_to_read(scan.ready, arrivals, archive.released(arrivals),
                                 held if isinstance(held, list) else [], summary):
             return None
     elif first.ready:  # a manifest of an earlier version: the full run tells
@@ -376,13 +378,6 @@ def _nothing_to_read(ready: list[InboxFile], arrivals: list[Arrival], released: 
         if read is not None and not _still_held(item, read[2], read[1], held, summary):
             return False
     return True
-
-
-def _released(archive: Archive, arrivals: list[Arrival]) -> set[str]:
-    """Checksums of quarantined files the controller has taken out of quarantine (README:
-    `archive/quarantine/<checksum>.bin` moved away)."""
-    return {a.sha256 for a in arrivals if a.quarantine is not None
-            and not archive.quarantine_path(a.sha256).exists()}
 
 
 def _known(arrivals: list[Arrival], released: set[str]) -> set:  # type: ignore[type-arg]
@@ -746,10 +741,11 @@ def submission_status(settings: Settings) -> StatusReport:
          archive.quarantine_path(a.sha256)) for a in in_quarantine(arrivals)
         if a.period == period and (a.quarantine or a.sha256 in harmful)
         and a.verdict != DUPLICATE]
+    released = archive.released(arrivals, harmful)  # as the night tells them (`_take`)
     for a, path in status.quarantined:
         if a.sha256 in harmful and not path.exists():  # the only copy (README: Upgrading)
             status.lost.add(a.sha256)
-        elif a.sha256 not in harmful and not path.exists():  # taken out of quarantine (`_take`)
+        elif a.sha256 in released:  # taken out of quarantine
             place = next(i for i, b in enumerate(arrivals) if b.identity == a.identity)
             status.released[a.identity] = next(
                 (b for b in reversed(arrivals[place + 1:]) if b.sha256 == a.sha256

@@ -701,11 +701,17 @@ def test_a_file_taken_out_of_quarantine_is_judged_afresh_when_handed_in_again(
         return sorted(r[5:7] for r in sheet_rows(book, "Inlämningar")[1:4])
 
     assert states() == [["Dubblett", "Nej"], ["Godkänd", "Ja"], ["Karantän", "Nej"]]
+    # the Karantän line's note says where its file is now, not "ligger avskild i arkivet"
+    note = " ".join(inlamningar(workspace).replace(" | ", " ").split())
+    assert "Karantän, sedan tagen ur karantänen: soc.xlsx. Filen lades i karantän och " \
+           "lästes inte in; administratören har sedan tagit den ur karantänen." in note, note
+    assert "ligger avskild" not in note, note
     shutil.rmtree(workspace / "outbox")  # a night rebuilt from the ledger tells the same
     rebuilt = run(workspace, "run")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "Gäller: SOC (soc.xlsx" in rebuilt.output and "Säkerhetsvarning" not in rebuilt.output
     assert states() == [["Dubblett", "Nej"], ["Godkänd", "Ja"], ["Karantän", "Nej"]]
+    assert "ligger avskild" not in inlamningar(workspace)
 
 
 def test_a_file_with_real_macros_taken_out_of_quarantine_goes_back_when_handed_in(workspace):
@@ -729,6 +735,70 @@ def test_a_file_with_real_macros_taken_out_of_quarantine_goes_back_when_handed_i
     assert kept.read_bytes() == content  # back in quarantine, byte for byte
     status = run(workspace, "status").output
     assert status.count(f"Den ligger i {kept}; öppna den inte.") == 2, status
+    note = inlamningar(workspace)  # both lines' file is kept apart again, as the note says
+    assert "ligger avskild i" in note and "sedan tagen ur" not in note, note
+
+
+def test_released_is_one_test_for_the_night_the_workbook_and_status(tmp_path):
+    """A quarantined file (its ledger line has the code) whose .bin is gone has been taken
+    out of quarantine; one whose .bin is there has not; a file never in quarantine never
+    was; and the bytes of a file an earlier version archived, put in quarantine later
+    (`harmful`), are lost when their .bin is gone, not released: `pipeline status` says to
+    put that copy back (tests/test_upgrade.py), as the night that needs it stops."""
+    from pipeline.archive import Arrival
+
+    archive = Archive(tmp_path / "archive")
+
+    def line(sha, quarantine=None, verdict="Ej godkänd"):
+        return Arrival(run="2024-09-01T02:00:00", received="2024-09-01T01:00:00",
+                       name=f"{sha[:3]}.xlsx", folder="SOC", sha256=sha, size=1, mtime_ns=1,
+                       department="SOC", period="2024-T2", verdict=verdict, errors=1,
+                       warnings=0, saved_at=None, quarantine=quarantine)
+
+    held, taken_out, harmful, sound = "a" * 64, "b" * 64, "c" * 64, "d" * 64
+    archive.store(b"held", held, quarantine=True)
+    arrivals = [line(held, "file_macros"), line(taken_out, "file_macros"),
+                line(taken_out, "file_macros", "Dubblett"), line(harmful, verdict="Godkänd"),
+                line(harmful, "file_unsafe_xml", "Dubblett"), line(sound, verdict="Godkänd")]
+    assert archive.released(arrivals) == {taken_out, harmful}  # as the night reads the inbox
+    assert archive.released(arrivals, {harmful}) == {taken_out}  # as status and Inlämningar
+
+
+def test_a_full_night_removes_an_earlier_versions_xlsx_beside_a_quarantine_copy(workspace):
+    """An archive upgraded through a version that put a copy in quarantine without removing
+    the .xlsx 0.1.0 had archived of the same bytes: a harmful workbook lay in files/, to be
+    opened by a double-click, until the same bytes came in again. A full night removes it once
+    the quarantine copy's checksum is verified; never when that copy is missing or altered
+    (it would be the only one), nor for bytes taken out of quarantine and accepted since."""
+    from tests import corpus
+
+    content = corpus.macros_vba_project(next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes())
+    digest = hashlib.sha256(content).hexdigest()
+    archive = Archive(workspace / "archive")
+    (workspace / "inbox" / "SOC").mkdir(parents=True)
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(content)
+    assert run(workspace, "run").exit_code == 1
+    kept, blob = archive.quarantine_path(digest), archive.blob_path(digest)
+    blob.parent.mkdir(parents=True)
+    blob.write_bytes(content)  # as the earlier version left it beside the quarantine copy
+
+    kept.write_bytes(content[:-1] + b"x")  # the quarantine copy altered: not the same bytes
+    drop(workspace, "EKO")  # a full night
+    assert "Inget har ändrats" not in run(workspace, "run").output
+    assert blob.read_bytes() == content
+    kept.write_bytes(content)
+    drop(workspace, "UTB")
+    assert "Inget har ändrats" not in run(workspace, "run").output
+    assert not blob.exists() and kept.read_bytes() == content
+    log = [json.loads(x) for x in archive.log_path.read_text(encoding="utf-8").splitlines()]
+    assert [e["sha256"] for e in log if e["event"] == "quarantine_tidied"] == [digest]
+    assert "Den ligger i" in run(workspace, "status").output
+
+    kept.unlink()  # taken out of quarantine (and lost): nothing beside it to remove
+    blob.write_bytes(content)
+    drop(workspace, "STAB")
+    run(workspace, "run")
+    assert blob.read_bytes() == content
 
 
 def test_a_copy_of_a_macro_file_an_earlier_version_archived_is_a_security_warning(workspace):

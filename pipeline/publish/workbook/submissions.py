@@ -56,9 +56,15 @@ def _write_submissions(sheet: Worksheet, ctx: _Context, submissions: pd.DataFram
                      "sha256": _text(sub.get("sha256")), "_style": style})
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_FILES)
     sheet.freeze_panes(1, 0)
-    quarantined = any(row["state"] == SubmissionState.QUARANTINED for row in rows)
+    # a quarantined line's note says where its file is now: still kept apart, or taken out
+    # of quarantine by the administrator since (the line stays Karantän, as it was judged)
+    quarantined = [s for s in records if s.get("state") == SubmissionState.QUARANTINED]
+    released = [_text(s.get("file")) for s in quarantined if s.get("released")]
     _notes(sheet, ctx, last + 2, columns,
-           [WT.SUBMISSIONS_NOTE, *([WT.QUARANTINE_NOTE] if quarantined else [])])
+           [WT.SUBMISSIONS_NOTE,
+            *([WT.QUARANTINE_NOTE] if len(released) < len(quarantined) else []),
+            *([WT.RELEASED_NOTE.format(filer=", ".join(dict.fromkeys(released)))]
+              if released else [])])
 
 
 def _write_issues(sheet: Worksheet, ctx: _Context, issues: pd.DataFrame) -> None:
