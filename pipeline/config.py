@@ -87,6 +87,16 @@ def check_report_activities(value: str) -> str:
     return value
 
 
+def clock() -> dt.datetime:
+    """The run's clock; PIPELINE_NOW (ISO time) pins it for reproducible runs and tests."""
+    pinned = os.environ.get(CLOCK_VARIABLE)
+    if pinned:
+        value = dt.datetime.fromisoformat(pinned)
+        # the run's times are local and naive, as the ledger and Excel have them
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+    return dt.datetime.now().replace(microsecond=0)
+
+
 def check_clock(environ: Mapping[str, str] = os.environ) -> None:
     """PIPELINE_NOW, if set, must be a time the run can use as its clock."""
     value = environ.get(CLOCK_VARIABLE)

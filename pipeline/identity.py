@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .config import clock
 from .labels import IDENTITY_MASKS
 
 
@@ -170,7 +171,7 @@ def _time_stamp(text: str, match: re.Match[str], today: dt.date | None) -> bool:
     if (match["sep"] or "") not in _TIME_STAMP_SEPARATORS or int(serial[:2]) > 23 \
             or int(serial[2:]) > 59 or not _FILE_NAME_REST.match(text, match.end()):
         return False
-    today = today or dt.date.today()
+    today = today or clock().date()  # PIPELINE_NOW pins it, as for every date of a run
     try:
         day = dt.date(int(match["century"] or "20") * 100 + int(date[:2]), int(date[2:4]),
                       int(date[4:6]))

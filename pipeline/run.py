@@ -31,6 +31,7 @@ from .archived import data_as_of, last_year_answers, merge_period, own_activitie
 from .atomic import atomic_write, sweep_temporary
 from .checking import Checked, Progress, check_ready, check_submission, in_parallel, validation_key
 from .config import Settings
+from .config import clock as now
 from .errors import ConfigError
 from .identity import mask_identity_numbers
 from .inbox import (
@@ -79,17 +80,6 @@ def read_register(settings: Settings) -> Register:
     from .register import read_register as read
 
     return read(settings.register, cache_dir=settings.archive / "cache")
-
-
-
-def now() -> dt.datetime:
-    """The run's clock; PIPELINE_NOW (ISO time) pins it for reproducible runs and tests."""
-    pinned = os.environ.get("PIPELINE_NOW")
-    if pinned:
-        value = dt.datetime.fromisoformat(pinned)
-        # the run's times are local and naive, as the ledger and Excel have them
-        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def require_period(settings: Settings, register: Register) -> str:

@@ -491,8 +491,8 @@ def test_a_file_name_is_never_masked_in_a_message(workspace):
         result.output, result.output
 
 
-def test_a_file_named_with_a_time_stamp_keeps_its_name_in_the_workbook(workspace):
-    """An export stamped with this year's date and a time ("Stab_T2_20260102-0907.xlsx",
+def test_a_file_named_with_a_time_stamp_keeps_its_name_in_the_workbook(workspace, monkeypatch):
+    """An export stamped with the night's year and a time ("Stab_T2_20240830-0907.xlsx",
     one whose check digit fits) is named as it is on Sammanfattning and Inlämningar: masked,
     it was a file the controller could not find, and a remark-free file seemed to hold a
     personnummer."""
@@ -501,8 +501,8 @@ def test_a_file_named_with_a_time_stamp_keeps_its_name_in_the_workbook(workspace
     from pipeline.cli import main
     from tests.conftest import EXAMPLE
 
-    moment = fitting(dt.datetime.combine(dt.date.today().replace(month=1, day=2), dt.time(9)),
-                     "%Y%m%d-%H%M")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")  # the rule reads the run's clock
+    moment = fitting(dt.datetime(2024, 8, 30, 9), "%Y%m%d-%H%M")
     name = f"Stab_T2_{moment:%Y%m%d-%H%M}.xlsx"
     folder = workspace / "inbox" / "STAB"
     folder.mkdir()
@@ -608,3 +608,14 @@ def test_a_file_judged_before_spaced_numbers_were_found_is_judged_anew(workspace
     assert run().exit_code == 0
     assert "850312" not in xml_text(workbook)
     assert "Anna S ([personnummer borttaget]) är långtidssjukskriven." in xml_text(workbook)
+
+
+def test_the_time_stamp_window_follows_the_runs_clock(monkeypatch):
+    """A rebuilt or pinned night (PIPELINE_NOW) judges a stamp by its own date, not the
+    computer's: the same workbook comes out whenever it is made."""
+    moment = fitting(dt.datetime(2021, 8, 30, 9), "%Y%m%d-%H%M")
+    name = f"SOC_T2_{moment:%Y%m%d-%H%M}.xlsx"
+    monkeypatch.setenv("PIPELINE_NOW", "2021-09-01T02:00")
+    assert find_identity_numbers(name) == []
+    monkeypatch.setenv("PIPELINE_NOW", "2031-09-01T02:00")
+    assert find_identity_numbers(name) != []
