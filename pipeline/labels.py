@@ -503,8 +503,11 @@ class WorkbookText:
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
     IN_QUARANTINE = " (i karantän)"  # after such a later file's name
+    RELEASED = " (i karantän, sedan tagen ur den)"  # … if the administrator released it since
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
     ONLY_QUARANTINED = "Ingen godkänd fil: filen ligger i karantän, se fliken Inlämningar."
+    ONLY_RELEASED = ("Ingen godkänd fil: filen lades i karantän och har sedan tagits ur "
+                     "karantänen, men har inte lämnats in på nytt. Se fliken Inlämningar.")
     WITH_WARNINGS = ("1 anmärkning, se fliken Datakvalitet.",
                      "{antal} anmärkningar, se fliken Datakvalitet.")
     DEADLINE_PASSED = "Sista inlämningsdag var {datum}."

@@ -584,6 +584,30 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
     assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
+def test_a_later_file_taken_out_of_quarantine_is_said_so_on_sammanfattning(workspace):
+    """A department's accepted file counts; a later file of its went to quarantine and the
+    administrator has taken it out since: Sammanfattning's note on the department no longer
+    says that later file is in quarantine."""
+    from tests import corpus
+
+    valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
+    drop(workspace, "SOC")
+    assert run(workspace, "run").exit_code == 0
+    (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    run(workspace, "run")
+    book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
+    soc = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}["Sociala avdelningen"]
+    assert soc[9] == "En senare fil godkändes inte: makro.xlsm (i karantän).", soc
+    [kept] = (workspace / "archive" / "quarantine").glob("*.bin")
+    kept.rename(workspace / kept.name)
+    drop(workspace, "STAB")
+    assert run(workspace, "run").exit_code == 0
+    soc = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}["Sociala avdelningen"]
+    assert soc[5] == "Godkänd", soc
+    assert soc[9] == ("En senare fil godkändes inte: makro.xlsm (i karantän, sedan tagen ur "
+                      "den)."), soc
+
+
 def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(workspace):
     """The committee and the controller see the same word: a file with macros is no error for
     its department to mend in a cell but a security matter (Karantän), on the workbook's
@@ -621,6 +645,17 @@ def test_a_quarantined_file_is_karantan_on_inlamningar_as_in_pipeline_status(wor
     lines = [r[4] for r in rows if r[4] and ":" in str(r[4])]
     assert "Karantän (ingen godkänd fil): Sociala avdelningen." in lines, lines
     assert "Ej godkänd (ingen godkänd fil): Utbildningsavdelningen." in lines, lines
+
+    # the administrator takes the file out of quarantine and nobody hands it in again: at the
+    # next full night Sammanfattning no longer says the file lies in quarantine
+    [kept] = (workspace / "archive" / "quarantine").glob("*.bin")
+    kept.rename(workspace / kept.name)
+    drop(workspace, "STAB")
+    assert run(workspace, "run").exit_code == 0
+    summary = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}
+    assert summary["Sociala avdelningen"][9] == (
+        "Ingen godkänd fil: filen lades i karantän och har sedan tagits ur karantänen, men "
+        "har inte lämnats in på nytt. Se fliken Inlämningar."), summary["Sociala avdelningen"]
 
 
 def test_a_later_file_in_quarantine_is_named_so_on_sammanfattning(workspace, monkeypatch):

@@ -98,8 +98,7 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
         if counting:
             best = counting[-1]
             received = _local(best.get("received"))
-            later = [str(r.get("file")) + (WT.IN_QUARANTINE if r.get("state") ==
-                                           SubmissionState.QUARANTINED.value else "")
+            later = [str(r.get("file")) + _quarantine_suffix(r)
                      for r in rejected if received and when(r) > received]
             # what the remarks are is on Datakvalitet; here the committee sees there are some
             warnings = int(best.get("warnings") or 0)
@@ -122,13 +121,21 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
             states.append(_DepartmentState(
                 code, SubmissionState.QUARANTINED.value if quarantined else SUBMISSION_REJECTED,
                 _local(last.get("received")), None, _text(last.get("file")),
-                WT.ONLY_QUARANTINED if quarantined else
-                WT.ONLY_REJECTED.format(fel=int(last.get("errors") or 0))))
+                (WT.ONLY_RELEASED if last.get("released") else WT.ONLY_QUARANTINED)
+                if quarantined else WT.ONLY_REJECTED.format(fel=int(last.get("errors") or 0))))
         else:
             text = WT.DEADLINE_PASSED if as_of.date() > deadline else WT.DEADLINE_COMING
             states.append(_DepartmentState(code, SUBMISSION_MISSING, None, None, "",
                                            text.format(datum=f"{deadline:%Y-%m-%d}")))
     return states
+
+
+def _quarantine_suffix(record: dict[str, Any]) -> str:
+    """After a later refused file's name: whether it is in quarantine, or was and has been
+    taken out of it since (`Archive.released`)."""
+    if record.get("state") != SubmissionState.QUARANTINED.value:
+        return ""
+    return WT.RELEASED if record.get("released") else WT.IN_QUARANTINE
 
 
 def _reported_departments(merged: Merged) -> set[str]:
