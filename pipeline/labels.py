@@ -543,6 +543,8 @@ class WorkbookText:
                           "godkänd rapport från den perioden.")
     PART_OF_ORGAN = ("Avser {antal} av {av} avdelningar. Förändringarna visas när alla har "
                      "rapporterat.")
+    PREVIOUS_PART_OF_ORGAN = ("Alla avdelningar rapporterade inte för {period}, så den "
+                              "periodens siffra för hela organet visas inte och jämförs inte.")
     SICK_LEAVE_NOTES = (
         "Sjukfrånvaro i procent av ordinarie arbetstid: summan av sjukfrånvarotimmarna delad "
         "med summan av den ordinarie arbetstiden för gruppen, inte ett medelvärde av "
