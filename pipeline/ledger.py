@@ -60,8 +60,15 @@ def order_key(arrival: Arrival) -> tuple[str, str, int, str]:
 
 def states(arrivals: list[Arrival], period: str) -> tuple[list[tuple[Arrival, str]],
                                                            dict[str, Arrival]]:
-    """Each arrival for the period with its state, and the file that counts per department."""
-    mine = [a for a in arrivals if a.period == period]
+    """Each arrival for the period with its state, and the file that counts per department.
+
+    A file refused for the period whose very bytes were later accepted for another (a late
+    report counted for its own period with `--period`, README) is that period's file: it
+    was refused here only for being another period's template, and no department's attempt
+    at this period's report, so it is left out of this period's states."""
+    elsewhere = {a.sha256 for a in arrivals if a.period != period and a.verdict in ACCEPTED}
+    mine = [a for a in arrivals if a.period == period
+            and not (a.verdict == Verdict.REJECTED.value and a.sha256 in elsewhere)]
     counts: dict[str, Arrival] = {}
     for arrival in sorted(mine, key=order_key):
         if arrival.department and arrival.verdict in ACCEPTED:

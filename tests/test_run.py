@@ -976,6 +976,32 @@ def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspa
                                     if line.startswith("SOC"))
 
 
+def test_a_late_file_counted_for_its_own_period_is_no_refused_report_of_the_current_one(
+        workspace, monkeypatch):
+    """SOC's T2 report came in after the move to T3 and was refused there; once the
+    controller has counted it for T2, T3's status, night and workbook no longer say that SOC
+    handed in a refused T3 file: SOC has not handed in for T3 at all."""
+    target = drop(workspace, "SOC", name="sen T2.xlsx")
+    digest = sha(target)
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00")
+    assert run(workspace, "run").exit_code == 1
+    shutil.copy(Archive(workspace / "archive").blob_path(digest), target)
+    assert run(workspace, "run", "--period", "2024-T2").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-21T02:00")
+    night = run(workspace, "run")
+    assert night.exit_code == 0, night.output
+    assert "Ingen godkänd fil" not in night.output
+    assert "Saknas: STAB, EKO, UTB, SBA, SOC" in night.output
+    status = run(workspace, "status").output
+    assert "SOC    Sociala avdelningen: saknas" in status.splitlines()
+    summary = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T3.xlsx",
+                         "Sammanfattning")
+    soc = next(r for r in summary if "Sociala avdelningen" in r)
+    assert "Ej godkänd" not in soc and "Saknas" in soc
+
+
 def test_wrong_period_is_refused(workspace):
     drop(workspace, "SOC")
     config = workspace / "pipeline.toml"
