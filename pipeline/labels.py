@@ -502,6 +502,8 @@ class WorkbookText:
     FILE = "Fil"
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
+    CORRECTED_AFTER_DEADLINE = ("Rättad efter sista inlämningsdag; den första godkända filen "
+                                "kom i tid ({datum}).")
     IN_QUARANTINE = " (i karantän)"  # after such a later file's name
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
     ONLY_QUARANTINED = "Ingen godkänd fil: filen ligger i karantän, se fliken Inlämningar."

@@ -89,6 +89,9 @@ class DepartmentStatus:
     name: str
     counted: Arrival | None
     latest: Arrival | None
+    # the first accepted file's day (the counted one or one it superseded), if in time: a
+    # correction after the deadline is then no late report
+    first_in_time: str | None = None
 
 
 @dataclass
@@ -132,7 +135,9 @@ class StatusReport:
                 line += (f", {plural(warnings, 'anmärkning', 'anmärkningar')})"
                          if warnings and not errors else ")")
                 if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
-                    line += " (försenad)"
+                    line += (" (försenad)" if d.first_in_time is None else
+                             " (rättelse efter sista inlämningsdag; den första godkända filen "
+                             f"kom i tid, {d.first_in_time})")
                 if d.counted.sha256 in self.harmful:
                     line += ("; ligger nu i karantän (se nedan) och räknas inte: den här "
                              "versionen av Målsystem bedömer att filen kan skada den som "
@@ -249,11 +254,14 @@ def department_status(register: Register, arrivals: list[Arrival], period: str,
                       today: dt.date, open_files: dict[str, int] | None = None,
                       lapsed: set[str] | None = None) -> StatusReport:
     rows, counts = states(arrivals, period)
+    deadline = register.period(period)["deadline"]
     departments = []
     for code in register.department_codes:
         mine = [a for a, _ in rows if a.department == code and a.verdict != DUPLICATE]
         latest = max(mine, key=order_key) if mine else None
-        departments.append(DepartmentStatus(code, register.department_names[code],
-                                            counts.get(code), latest))
-    return StatusReport(period, register.period(period)["deadline"], today, departments,
+        first = min((a.received[:10] for a in mine if a.verdict in ACCEPTED), default=None)
+        departments.append(DepartmentStatus(
+            code, register.department_names[code], counts.get(code), latest,
+            first if first is not None and dt.date.fromisoformat(first) <= deadline else None))
+    return StatusReport(period, deadline, today, departments,
                         dict(open_files or {}), set(lapsed or ()))

@@ -1354,6 +1354,40 @@ def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace,
     assert "(om 1 dag)." in run(workspace, "status").output.splitlines()[0]
 
 
+def test_a_correction_after_the_deadline_of_a_report_handed_in_in_time_is_not_late(
+        workspace, monkeypatch):
+    """EKO reported in time and corrected its report after the deadline (after the workbook
+    went out); SOC reported only after the deadline. EKO has not missed the deadline: the
+    status says it is a correction, and Sammanfattning's I tid says Ja with a note, while
+    SOC is late in both."""
+    source = drop(workspace, "EKO")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")  # deadline 2024-09-16
+    assert run(workspace, "run").exit_code == 0
+    book = openpyxl.load_workbook(next((SUBMISSIONS / "EKO").glob("*.xlsx")))
+    budget = book["Ekonomi"]
+    comment = [c.value for c in budget[1]].index("Kommentar") + 1
+    budget.cell(2, comment).value = "Prognosen rättad efter nytt avtal."
+    book.save(source.with_name("EKO rättelse.xlsx"))
+    drop(workspace, "SOC")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00:00")
+    assert run(workspace, "run").exit_code == 0
+    lines = run(workspace, "status").output.splitlines()
+    eko = next(line for line in lines if line.startswith("EKO "))
+    assert eko.endswith("(EKO rättelse.xlsx) (rättelse efter sista inlämningsdag; den första "
+                        "godkända filen kom i tid, 2024-09-10)")
+    assert next(line for line in lines if line.startswith("SOC ")).endswith("(försenad)")
+    summary = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                         "Sammanfattning")
+    header = next(r for r in summary if "I tid" in r)
+    on_time, note = header.index("I tid"), header.index("Anmärkning", header.index("I tid"))
+    eko_row = next(r for r in summary if "Ekonomiavdelningen" in r)
+    soc_row = next(r for r in summary if "Sociala avdelningen" in r)
+    assert eko_row[on_time] == "Ja"
+    assert ("Rättad efter sista inlämningsdag; den första godkända filen kom i tid "
+            "(2024-09-10).") in eko_row[note]
+    assert soc_row[on_time] == "Nej"
+
+
 def test_a_broken_register_stops_the_run_and_says_the_files_wait(workspace, register_copy):
     path, edit = register_copy
     edit({("KS-mål", "F3"): "XYZ"})
