@@ -272,6 +272,8 @@ def templates(ctx: click.Context, departments: tuple[str, ...], out: Path | None
     click.echo("1 mall klar." if made_count == 1 else f"{made_count} mallar klara.")
     for line in remark_lines(made.remarks, settings.register.name):
         click.echo(line)
+    for passed in made.notices:
+        click.echo(f"Obs: {passed.message}")
     notice = register_open(settings)
     if notice is not None:
         click.echo(f"Obs: {notice.message}")

@@ -63,6 +63,16 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                          "bredvid det). Mallarna är gjorda från den senast sparade versionen: har "
                          "du ändrat något som inte är sparat, spara registret och kör pipeline "
                          "templates igen."),
+    "templates_period_passed": (W, "Sista inlämningsdag för {period} var {deadline}. Är det "
+                                   "mallarna för nästa period, {nästa}, du vill göra: ändra "
+                                   'period i pipeline.toml till "{nästa}" (eller skriv --period '
+                                   "{nästa}) och kör pipeline templates igen."),
+    "templates_year_passed": (W, "Sista inlämningsdag för {period}, årets sista period i "
+                                 "registret {fil}, var {deadline}. Är det mallarna för nästa år "
+                                 "du vill göra: gör nästa års register (se avsnittet "
+                                 '"A new year" i README), låt register och period i '
+                                 "pipeline.toml peka på det och dess första period, och kör "
+                                 "pipeline templates igen."),
     "register_bad_period": (E, 'Perioden "{värde}" har fel format. Skriv den som ÅÅÅÅ-T1, ÅÅÅÅ-T2 '
                                "eller ÅÅÅÅ-T3, t.ex. 2024-T2."),
     "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '

@@ -502,6 +502,8 @@ class WorkbookText:
     FILE = "Fil"
     REMARK = "Anmärkning"
     LATER_REJECTED = "En senare fil godkändes inte: {filer}."
+    CORRECTED_AFTER_DEADLINE = ("Rättad efter sista inlämningsdag; den första godkända filen "
+                                "kom i tid ({datum}).")
     IN_QUARANTINE = " (i karantän)"  # after such a later file's name
     RELEASED = " (i karantän, sedan tagen ur den)"  # … if the administrator released it since
     ONLY_REJECTED = "Ingen godkänd fil: {fel} fel, se fliken Datakvalitet."
@@ -546,6 +548,8 @@ class WorkbookText:
                           "godkänd rapport från den perioden.")
     PART_OF_ORGAN = ("Avser {antal} av {av} avdelningar. Förändringarna visas när alla har "
                      "rapporterat.")
+    PREVIOUS_PART_OF_ORGAN = ("Alla avdelningar rapporterade inte för {period}, så den "
+                              "periodens siffra för hela organet visas inte och jämförs inte.")
     SICK_LEAVE_NOTES = (
         "Sjukfrånvaro i procent av ordinarie arbetstid: summan av sjukfrånvarotimmarna delad "
         "med summan av den ordinarie arbetstiden för gruppen, inte ett medelvärde av "

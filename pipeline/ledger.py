@@ -60,8 +60,15 @@ def order_key(arrival: Arrival) -> tuple[str, str, int, str]:
 
 def states(arrivals: list[Arrival], period: str) -> tuple[list[tuple[Arrival, str]],
                                                            dict[str, Arrival]]:
-    """Each arrival for the period with its state, and the file that counts per department."""
-    mine = [a for a in arrivals if a.period == period]
+    """Each arrival for the period with its state, and the file that counts per department.
+
+    A file refused for the period whose very bytes were later accepted for another (a late
+    report counted for its own period with `--period`, README) is that period's file: it
+    was refused here only for being another period's template, and no department's attempt
+    at this period's report, so it is left out of this period's states."""
+    elsewhere = {a.sha256 for a in arrivals if a.period != period and a.verdict in ACCEPTED}
+    mine = [a for a in arrivals if a.period == period
+            and not (a.verdict == Verdict.REJECTED.value and a.sha256 in elsewhere)]
     counts: dict[str, Arrival] = {}
     for arrival in sorted(mine, key=order_key):
         if arrival.department and arrival.verdict in ACCEPTED:
@@ -82,6 +89,9 @@ class DepartmentStatus:
     name: str
     counted: Arrival | None
     latest: Arrival | None
+    # the first accepted file's day (the counted one or one it superseded), if in time: a
+    # correction after the deadline is then no late report
+    first_in_time: str | None = None
 
 
 @dataclass
@@ -125,7 +135,9 @@ class StatusReport:
                 line += (f", {plural(warnings, 'anmärkning', 'anmärkningar')})"
                          if warnings and not errors else ")")
                 if dt.date.fromisoformat(d.counted.received[:10]) > self.deadline:
-                    line += " (försenad)"
+                    line += (" (försenad)" if d.first_in_time is None else
+                             " (rättelse efter sista inlämningsdag; den första godkända filen "
+                             f"kom i tid, {d.first_in_time})")
                 if d.counted.sha256 in self.harmful:
                     line += ("; ligger nu i karantän (se nedan) och räknas inte: den här "
                              "versionen av Målsystem bedömer att filen kan skada den som "
@@ -242,11 +254,14 @@ def department_status(register: Register, arrivals: list[Arrival], period: str,
                       today: dt.date, open_files: dict[str, int] | None = None,
                       lapsed: set[str] | None = None) -> StatusReport:
     rows, counts = states(arrivals, period)
+    deadline = register.period(period)["deadline"]
     departments = []
     for code in register.department_codes:
         mine = [a for a, _ in rows if a.department == code and a.verdict != DUPLICATE]
         latest = max(mine, key=order_key) if mine else None
-        departments.append(DepartmentStatus(code, register.department_names[code],
-                                            counts.get(code), latest))
-    return StatusReport(period, register.period(period)["deadline"], today, departments,
+        first = min((a.received[:10] for a in mine if a.verdict in ACCEPTED), default=None)
+        departments.append(DepartmentStatus(
+            code, register.department_names[code], counts.get(code), latest,
+            first if first is not None and dt.date.fromisoformat(first) <= deadline else None))
+    return StatusReport(period, deadline, today, departments,
                         dict(open_files or {}), set(lapsed or ()))

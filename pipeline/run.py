@@ -96,6 +96,8 @@ def require_period(settings: Settings, register: Register) -> str:
 class MadeTemplates:
     paths: list[Path]
     remarks: tuple[Issue, ...]  # the register's: the controller reads them before sending
+    # what the controller should know before sending them (a period long over)
+    notices: tuple[Issue, ...] = ()
 
 
 def make_templates(settings: Settings, departments: Sequence[str] = (),
@@ -109,7 +111,23 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     paths = write_templates(register, period, out_dir, departments or None,
                             history=load_history(settings, register, period),
                             created=now().date())  # PIPELINE_NOW, as for every command
-    return MadeTemplates(paths, register.remarks)
+    return MadeTemplates(paths, register.remarks, _period_passed(register, period))
+
+
+def _period_passed(register: Register, period: str) -> tuple[Issue, ...]:
+    """Templates for a period whose deadline has passed while the register already has the
+    next one: most likely pipeline.toml's period was not moved on, and the templates that went
+    out for the period (and were filled) have just been made again instead of the next's."""
+    ids = register.period_ids
+    deadline = register.period(period)["deadline"]
+    if now().date() <= deadline:
+        return ()
+    later = ids[ids.index(period) + 1:]
+    if not later:
+        return (make("templates_year_passed", period=period, deadline=f"{deadline:%Y-%m-%d}",
+                     fil=register.source.name),)
+    return (make("templates_period_passed", period=period, deadline=f"{deadline:%Y-%m-%d}",
+                 nästa=later[0]),)
 
 
 def register_open(settings: Settings) -> Issue | None:

@@ -1081,6 +1081,32 @@ def test_a_late_file_for_the_previous_period_can_still_be_counted_for_it(workspa
                                     if line.startswith("SOC"))
 
 
+def test_a_late_file_counted_for_its_own_period_is_no_refused_report_of_the_current_one(
+        workspace, monkeypatch):
+    """SOC's T2 report came in after the move to T3 and was refused there; once the
+    controller has counted it for T2, T3's status, night and workbook no longer say that SOC
+    handed in a refused T3 file: SOC has not handed in for T3 at all."""
+    target = drop(workspace, "SOC", name="sen T2.xlsx")
+    digest = sha(target)
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00")
+    assert run(workspace, "run").exit_code == 1
+    shutil.copy(Archive(workspace / "archive").blob_path(digest), target)
+    assert run(workspace, "run", "--period", "2024-T2").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-21T02:00")
+    night = run(workspace, "run")
+    assert night.exit_code == 0, night.output
+    assert "Ingen godkänd fil" not in night.output
+    assert "Saknas: STAB, EKO, UTB, SBA, SOC" in night.output
+    status = run(workspace, "status").output
+    assert "SOC    Sociala avdelningen: saknas" in status.splitlines()
+    summary = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T3.xlsx",
+                         "Sammanfattning")
+    soc = next(r for r in summary if "Sociala avdelningen" in r)
+    assert "Ej godkänd" not in soc and "Saknas" in soc
+
+
 def test_wrong_period_is_refused(workspace):
     drop(workspace, "SOC")
     config = workspace / "pipeline.toml"
@@ -1431,6 +1457,40 @@ def test_status_marks_a_late_accepted_file_and_counts_days_in_swedish(workspace,
     assert stab.endswith(": saknas (försenad)")
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-15T12:00:00")
     assert "(om 1 dag)." in run(workspace, "status").output.splitlines()[0]
+
+
+def test_a_correction_after_the_deadline_of_a_report_handed_in_in_time_is_not_late(
+        workspace, monkeypatch):
+    """EKO reported in time and corrected its report after the deadline (after the workbook
+    went out); SOC reported only after the deadline. EKO has not missed the deadline: the
+    status says it is a correction, and Sammanfattning's I tid says Ja with a note, while
+    SOC is late in both."""
+    source = drop(workspace, "EKO")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")  # deadline 2024-09-16
+    assert run(workspace, "run").exit_code == 0
+    book = openpyxl.load_workbook(next((SUBMISSIONS / "EKO").glob("*.xlsx")))
+    budget = book["Ekonomi"]
+    comment = [c.value for c in budget[1]].index("Kommentar") + 1
+    budget.cell(2, comment).value = "Prognosen rättad efter nytt avtal."
+    book.save(source.with_name("EKO rättelse.xlsx"))
+    drop(workspace, "SOC")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00:00")
+    assert run(workspace, "run").exit_code == 0
+    lines = run(workspace, "status").output.splitlines()
+    eko = next(line for line in lines if line.startswith("EKO "))
+    assert eko.endswith("(EKO rättelse.xlsx) (rättelse efter sista inlämningsdag; den första "
+                        "godkända filen kom i tid, 2024-09-10)")
+    assert next(line for line in lines if line.startswith("SOC ")).endswith("(försenad)")
+    summary = sheet_rows(workspace / "outbox" / "sammanstallning_2024-T2.xlsx",
+                         "Sammanfattning")
+    header = next(r for r in summary if "I tid" in r)
+    on_time, note = header.index("I tid"), header.index("Anmärkning", header.index("I tid"))
+    eko_row = next(r for r in summary if "Ekonomiavdelningen" in r)
+    soc_row = next(r for r in summary if "Sociala avdelningen" in r)
+    assert eko_row[on_time] == "Ja"
+    assert ("Rättad efter sista inlämningsdag; den första godkända filen kom i tid "
+            "(2024-09-10).") in eko_row[note]
+    assert soc_row[on_time] == "Nej"
 
 
 def test_a_broken_register_stops_the_run_and_says_the_files_wait(workspace, register_copy):

@@ -325,3 +325,32 @@ def test_a_name_with_an_ampersand_prints_as_typed_in_the_page_header(register_co
         sheet = archive.read("xl/worksheets/sheet2.xml").decode("utf-8")
     header = re.search(r"<oddHeader>(.*?)</oddHeader>", sheet).group(1)
     assert "&amp;CBygg &amp;&amp;Miljö &amp;&amp;8: måluppföljning 2024-T2" in header
+
+
+@pytest.mark.parametrize(("today", "period", "told"), [
+    ("2024-05-15T16:00", "2024-T1", None),  # the deadline day: still this period's
+    ("2024-06-10T10:00", "2024-T1",
+     'Obs: Sista inlämningsdag för 2024-T1 var 2024-05-15. Är det mallarna för nästa period, '
+     '2024-T2, du vill göra: ändra period i pipeline.toml till "2024-T2" (eller skriv --period '
+     '2024-T2) och kör pipeline templates igen.'),
+    ("2025-02-10T10:00", "2024-T3",
+     "Obs: Sista inlämningsdag för 2024-T3, årets sista period i registret register.xlsx, var "
+     "2025-01-20. Är det mallarna för nästa år du vill göra: gör nästa års register"),
+])
+def test_templates_for_a_period_whose_deadline_has_passed_say_so(register_copy, tmp_path,
+                                                                 monkeypatch, today, period,
+                                                                 told):
+    """A controller who forgot to move pipeline.toml's period on made the sent (and filled)
+    templates of the period over again without a word; the templates are still made, and
+    the output says which period comes next and how to make its templates."""
+    path, _ = register_copy
+    monkeypatch.setenv("PIPELINE_NOW", today)
+    result = CliRunner().invoke(main, [
+        "templates", "--register", str(path), "--period", period, "--department", "SOC",
+        "--out", str(tmp_path / "mallar")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mallar" / f"SOC_{period}_mall.xlsx").exists()
+    if told is None:
+        assert "Obs" not in result.output
+    else:
+        assert told in result.output

@@ -628,6 +628,34 @@ def test_sick_leave_sheet_has_the_seven_figures_hidden_groups_and_changes(partia
     assert any(n.startswith("– Gruppen har 10 anställda eller färre") for n in notes)
 
 
+def test_the_organs_previous_figure_is_not_shown_when_a_department_missed_that_period(
+        register, complete, tmp_path):
+    """2024-T2 with all five departments after a 2024-T1 without EKO: T1's figure for the
+    organ would cover four departments, not the figure T1's own workbook showed; the row
+    shows none, and says why. Each department's own T1 figure is still compared."""
+    from dataclasses import replace
+
+    accepted, submissions, issues = collect(register, "2024-T2", dt.date(2024, 8, 31),
+                                            tmp_path, register.department_codes, seed=2)
+    merged = merge(register, "2024-T2", accepted, complete.merged.activities)
+    t1 = complete.merged
+    without_eko = replace(t1, sick_leave=t1.sick_leave[t1.sick_leave["department"] != "EKO"])
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, pd.DataFrame(submissions, columns=COLUMNS),
+                   pd.DataFrame(issues, columns=ISSUE_COLUMNS), as_of=AS_OF,
+                   previous=without_eko)
+    rows = {r["Avdelning"]: r for r in header_table(openpyxl.load_workbook(path)["Sjukfrånvaro"])}
+    organ = rows["Kommunstyrelsen"]
+    assert organ["Föregående period 2024-T1"] is None
+    assert organ["Förändring mot föregående period, procentenheter"] is None
+    assert organ["Anmärkning"] == ("Alla avdelningar rapporterade inte för 2024-T1, så den "
+                                   "periodens siffra för hela organet visas inte och jämförs "
+                                   "inte.")
+    stab = rows[names(register)["STAB"]]
+    assert isinstance(stab["Föregående period 2024-T1"], float)
+    assert isinstance(stab["Förändring mot föregående period, procentenheter"], int | float)
+
+
 def test_shipped_example_shows_every_figure_and_the_change_against_the_baseline(complete):
     sheet = complete.book["Sjukfrånvaro"]
     rows = header_table(sheet)

@@ -59,7 +59,10 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
         change_baseline.append(figures.points_change(row.total, base[0])
                                if shown and base and (complete or not organ) else float("nan"))
         before = float("nan")
-        if previous is not None and row.department in previous.index:
+        # (the organ's figure of a period some department did not report in covers fewer
+        # departments than the organ: not the figure that period's own workbook showed)
+        if previous is not None and row.department in previous.index \
+                and (not organ or previous_complete):
             prev = previous.loc[row.department]
             if not prev["total_hidden"] and not _missing(prev["total"]):
                 before = figures.round_half_up(float(prev["total"]), 3)
@@ -69,7 +72,8 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
                                if shown and not _missing(before) and comparable
                                else float("nan"))
     return table.assign(baseline=baseline_share, change_baseline=change_baseline,
-                        previous_total=previous_total, change_previous=change_previous)
+                        previous_total=previous_total, change_previous=change_previous,
+                        previous_complete=previous_complete)
 
 
 def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> None:
@@ -109,6 +113,8 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
             reported = figures.reported_count(rows)
             if reported < len(register.department_codes):
                 note = WT.PART_OF_ORGAN.format(antal=reported, av=len(register.department_codes))
+            elif previous_period and not row["previous_complete"]:
+                note = WT.PREVIOUS_PART_OF_ORGAN.format(period=previous_period)
         for c, column in enumerate(columns):
             value = row.get(column.key)
             if column.key == "name":

@@ -105,11 +105,18 @@ def department_states(register: Register, period: str, submissions: pd.DataFrame
             notes = [WT.WITH_WARNINGS[warnings != 1].format(antal=warnings)] if warnings else []
             if later:
                 notes.append(WT.LATER_REJECTED.format(filer=", ".join(later)))
+            # a department that reported in time and corrected its report after the deadline
+            # (a superseded file was accepted then) has not missed the deadline
+            first = next((when(r) for r in mine if r.get("state") in
+                          (*ACCEPTED_STATES, SubmissionState.SUPERSEDED.value)
+                          and _local(r.get("received")) is not None), None)
+            in_time = None if received is None else received.date() <= deadline
+            if in_time is False and first is not None and first.date() <= deadline:
+                in_time = True
+                notes.append(WT.CORRECTED_AFTER_DEADLINE.format(datum=f"{first:%Y-%m-%d}"))
             note = " ".join(notes)
             states.append(_DepartmentState(
-                code, str(best["state"]), received,
-                None if received is None else received.date() <= deadline,
-                _text(best.get("file")), note))
+                code, str(best["state"]), received, in_time, _text(best.get("file")), note))
         elif code in reported:  # accepted according to the merge, though no file is listed
             states.append(_DepartmentState(code, SubmissionState.ACCEPTED.value, None, None,
                                            "", ""))
