@@ -584,7 +584,8 @@ def test_a_file_with_macros_or_unsafe_xml_is_quarantined_and_never_opened_again(
     assert any("xxe.xlsx innehåller tekniskt innehåll" in str(r) for r in rows)
 
 
-def test_a_later_file_taken_out_of_quarantine_is_said_so_on_sammanfattning(workspace):
+def test_a_later_file_taken_out_of_quarantine_is_said_so_on_sammanfattning(workspace,
+                                                                           monkeypatch):
     """A department's accepted file counts; a later file of its went to quarantine and the
     administrator has taken it out since: Sammanfattning's note on the department no longer
     says that later file is in quarantine."""
@@ -592,8 +593,10 @@ def test_a_later_file_taken_out_of_quarantine_is_said_so_on_sammanfattning(works
 
     valid = next((SUBMISSIONS / "SOC").glob("*.xlsx")).read_bytes()
     drop(workspace, "SOC")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-08-30T02:00")
     assert run(workspace, "run").exit_code == 0
     (workspace / "inbox" / "SOC" / "makro.xlsm").write_bytes(corpus.macros_vba_project(valid))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-08-31T02:00")  # a later night: a later file
     run(workspace, "run")
     book = workspace / "outbox" / "sammanstallning_2024-T2.xlsx"
     soc = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}["Sociala avdelningen"]
@@ -601,6 +604,7 @@ def test_a_later_file_taken_out_of_quarantine_is_said_so_on_sammanfattning(works
     [kept] = (workspace / "archive" / "quarantine").glob("*.bin")
     kept.rename(workspace / kept.name)
     drop(workspace, "STAB")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
     assert run(workspace, "run").exit_code == 0
     soc = {r[4]: r for r in sheet_rows(book, "Sammanfattning") if r[4]}["Sociala avdelningen"]
     assert soc[5] == "Godkänd", soc
