@@ -15,14 +15,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ...figures import headline
 from ...labels import (
     ASSESSMENT_STYLE,
-    HEADLINE,
-    HEADLINE_NEGATIVE,
-    HEADLINE_NO_GOALS,
-    HEADLINE_NONE_ASSESSED,
-    HEADLINE_POSITIVE,
-    HEADLINE_UNASSESSED,
     NO,
     NOT_ASSESSED,
     NOT_REPORTED,
@@ -45,25 +40,6 @@ from .styles import BLUE, HEADLINE_SIZE, LINE, NOT_REPORTED_FILL, STATE_FILL
 
 OS, WT = OutputSheet, WorkbookText
 ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
-
-
-def headline(assessments: Sequence[str | None]) -> str:
-    """The report's own summary sentence, e.g. "Av de totalt 21 målen är 14 uppfyllda eller
-    delvis uppfyllda och 7 knappt eller ej uppfyllda."""
-    total = len(assessments)
-    if total == 0:
-        return HEADLINE_NO_GOALS
-    positive = sum(1 for a in assessments if a and Assessment(a).positive)
-    negative = sum(1 for a in assessments if a and not Assessment(a).positive)
-    unassessed = total - positive - negative
-    if unassessed == total:
-        return HEADLINE_NONE_ASSESSED.format(total=total)
-    parts = [f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
-             f"{negative} {HEADLINE_NEGATIVE[negative != 1]}"]
-    if unassessed:
-        parts.append(f"{unassessed} {HEADLINE_UNASSESSED}")
-    text = ", ".join(parts[:-1]) + " och " + parts[-1]
-    return HEADLINE.format(total=total, parts=text)
 
 
 @dataclass
