@@ -314,9 +314,13 @@ def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
     shown = {row["Status"]: row for row in table(sheet, "Status")}
     for status in STATUS_NAMES:
         assert shown[status]["Antal"] == statuses.count(status)
-        assert shown[status]["Andel"] == pytest.approx(statuses.count(status) / len(statuses))
+        # a whole per cent, within one of the exact share; together they make the 100 %
+        assert shown[status]["Andel"] * 100 == pytest.approx(round(shown[status]["Andel"] * 100))
+        assert abs(shown[status]["Andel"] - statuses.count(status) / len(statuses)) < 0.01
     assert shown["Ej rapporterad"]["Antal"] == sum(not isinstance(s, str) for s in statuses)
     assert shown["Summa"]["Antal"] == len(statuses)
+    assert sum(row["Andel"] for label, row in shown.items() if label != "Summa") == \
+        pytest.approx(shown["Summa"]["Andel"]) == 1
     # more than the register's activities (shared ones count once per department): said so
     assert len(statuses) > partial.register.activities["activity_id"].nunique()
     for name in ("Sammanfattning", "Måluppföljning"):

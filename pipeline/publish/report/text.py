@@ -40,6 +40,12 @@ def percent(share: float) -> str:
     return f"{number(share * 100, 1)}{NBSP}%"
 
 
+def whole_percent(share: float) -> str:
+    """A share already rounded to a whole per cent (figures.shares), as the workbook's
+    Andel shows it: 48 %."""
+    return f"{number(share * 100, 0)}{NBSP}%"
+
+
 def baseline_text(share: float) -> str:
     """A baseline as the register gives it (9,11 %), as the workbook shows it too."""
     return f"{number(*baseline_percent(share))}{NBSP}%"
