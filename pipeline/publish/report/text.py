@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from ...figures import baseline_percent
+from ...figures import baseline_percent, round_half_up
 from ...figures import headline as goals_headline
 
 NBSP = "\u00a0"
@@ -37,7 +37,9 @@ def signed(value: float, decimals: int) -> str:
 
 
 def percent(share: float) -> str:
-    return f"{number(share * 100, 1)}{NBSP}%"
+    """A share as a per cent to one decimal, rounded as on paper like the workbook's cells
+    (4,25 % is 4,3 %; Python's own rounding made it 4,2 % here and 4,3 % in the workbook)."""
+    return f"{number(round_half_up(share * 100, 1), 1)}{NBSP}%"
 
 
 def whole_percent(share: float) -> str:
