@@ -1,4 +1,5 @@
-"""Sick leave and budget figures, counted as the law and the finance office count them (pure).
+"""Sick leave and budget figures, counted as the law and the finance office count them, and
+the goal counts' headline (pure): what the workbook and the report both show, worked out once.
 
 Sick leave: the seven standard figures of a Swedish municipal annual report, each a ratio of
 summed hours (never a mean of percentages): total sick hours ÷ ordinary hours; the same for
@@ -14,6 +15,7 @@ estimated from them, so the smallest remaining group of that partition is hidden
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -24,6 +26,13 @@ import pandas as pd
 from .labels import (
     AGE_GROUPS,
     AMOUNT_DECIMALS,
+    HEADLINE,
+    HEADLINE_NEGATIVE,
+    HEADLINE_NO_GOALS,
+    HEADLINE_NONE_ASSESSED,
+    HEADLINE_OPENING,
+    HEADLINE_POSITIVE,
+    HEADLINE_UNASSESSED,
     SEXES,
     SICK_LEAVE_GOAL_WORD,
     WHOLE_ORGAN_CODE,
@@ -116,6 +125,44 @@ def sick_leave_table(sick: pd.DataFrame, register: Register) -> pd.DataFrame:
             row[f"{figure}_hidden"] = bool(value and value.hidden)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def headline(assessments: Sequence[str | None]) -> str:
+    """The goals' summary sentence, in the report and on Sammanfattning alike: "Av de totalt 21
+    målen är 14 uppfyllda eller delvis uppfyllda och 7 knappt eller ej uppfyllda." (seed
+    002), then how many lack an assessment."""
+    total = len(assessments)
+    if total == 0:
+        return HEADLINE_NO_GOALS
+    assessed = [Assessment(a) for a in assessments if isinstance(a, str)]
+    if not assessed:
+        return HEADLINE_NONE_ASSESSED[total > 1].format(total=total)
+    positive = sum(a.positive for a in assessed)
+    negative = len(assessed) - positive
+    sentence = HEADLINE.format(
+        opening=HEADLINE_OPENING[total > 1].format(total=total),
+        positive=f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
+        negative=f"{negative} {HEADLINE_NEGATIVE[negative != 1]}")
+    missing = total - len(assessed)
+    if missing:
+        sentence += " " + HEADLINE_UNASSESSED[missing > 1].format(count=missing)
+    return sentence
+
+
+def shares(counts: Sequence[int]) -> list[float]:
+    """Each count's share of their sum in whole per cent, as the workbook and the report show
+    a table of goals per assessment or activities per status: rounded so that the rows add
+    up to the 100 % of the total row (largest remainder; the larger count first on a tie).
+    Rounded each on its own, three thirds showed 33 % + 33 % + 33 % above 100 %."""
+    total = sum(counts)
+    if total == 0:
+        return [0.0] * len(counts)
+    exact = [count * 100 / total for count in counts]
+    whole = [int(value) for value in exact]
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - whole[i]), -counts[i], i))
+    for i in order[:100 - sum(whole)]:
+        whole[i] += 1
+    return [value / 100 for value in whole]
 
 
 def sick_leave_goal(register: Register) -> str | None:

@@ -435,13 +435,17 @@ YES, NO = "Ja", "Nej"
 TOTAL = "Summa"
 UNKNOWN_DEPARTMENT = "Okänd"
 
-# The report's own headline (seed 002): "Av de totalt 21 målen … är 14 … och 7 …".
-HEADLINE = "Av de totalt {total} målen är {parts}."
+# The report's own headline (seed 002): "Av de totalt 21 målen … är 14 … och 7 …", the same
+# sentence in the report and on Sammanfattning (figures.headline); [0] for one, [1] for more.
+HEADLINE = "Av {opening} är {positive} och {negative}."
+HEADLINE_OPENING = ("det enda målet", "de totalt {total} målen")
 HEADLINE_POSITIVE = ("uppfyllt eller delvis uppfyllt", "uppfyllda eller delvis uppfyllda")
 HEADLINE_NEGATIVE = ("knappt eller ej uppfyllt", "knappt eller ej uppfyllda")
-HEADLINE_UNASSESSED = "har ännu inte bedömts"
-HEADLINE_NO_GOALS = "Registret har inga KS-mål."
-HEADLINE_NONE_ASSESSED = "Av de totalt {total} målen har inget bedömts ännu."
+HEADLINE_UNASSESSED = ("För {count} mål saknas bedömning.",
+                       "För {count} av målen saknas bedömning.")
+HEADLINE_NO_GOALS = "Det finns inga mål att redovisa för perioden."
+HEADLINE_NONE_ASSESSED = ("Det enda målet har inte bedömts ännu.",
+                          "Av de totalt {total} målen har inget bedömts ännu.")
 
 DISAGREEMENT_REMARK = ("Bedömningen avviker två steg eller mer från förslaget. Bedömningen är "
                        "målägarens och har inte ändrats.")

@@ -397,8 +397,7 @@ def test_a_report_with_no_submissions_at_all_still_reads(register, tmp_path):
     path = tmp_path / "r.docx"
     write_report(path, register, merged, as_of=dt.datetime(2024, 5, 2, 2, 0))
     texts = [p.text for p in Document(str(path)).paragraphs]
-    assert "Av de totalt 20 målen är 0 uppfyllda eller delvis uppfyllda och 0 knappt eller ej " \
-           "uppfyllda. För 20 av målen saknas bedömning." in texts
+    assert "Av de totalt 20 målen har inget bedömts ännu." in texts
 
 
 def test_department_text_goes_in_as_plain_text(example, tmp_path):
@@ -429,6 +428,10 @@ def test_headline_sentence_agrees_in_number():
                                "knappt eller ej uppfyllt. För 1 mål saknas bedömning.")
     assert headline(pd.DataFrame({"assessment": ["Delvis uppfyllt"]})) == \
         "Av det enda målet är 1 uppfyllt eller delvis uppfyllt och 0 knappt eller ej uppfyllda."
+    assert headline(pd.DataFrame({"assessment": [None]})) == \
+        "Det enda målet har inte bedömts ännu."
+    assert headline(pd.DataFrame({"assessment": []})) == \
+        "Det finns inga mål att redovisa för perioden."
 
 
 def make_template(path, *, drop=()):

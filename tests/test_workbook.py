@@ -200,11 +200,10 @@ def expected_headline(assessments):
     positive = sum(a in ("Uppfyllt", "Delvis uppfyllt") for a in assessments)
     negative = sum(a in ("Knappt uppfyllt", "Ej uppfyllt") for a in assessments)
     rest = total - positive - negative
-    parts = [f"{positive} uppfyllda eller delvis uppfyllda",
-             f"{negative} knappt eller ej uppfyllda"]
-    if rest:
-        parts.append(f"{rest} har ännu inte bedömts")
-    return f"Av de totalt {total} målen är {', '.join(parts[:-1])} och {parts[-1]}."
+    sentence = (f"Av de totalt {total} målen är {positive} uppfyllda eller delvis uppfyllda "
+                f"och {negative} knappt eller ej uppfyllda.")
+    which = "mål" if rest == 1 else "av målen"
+    return sentence + (f" För {rest} {which} saknas bedömning." if rest else "")
 
 
 def names(register):
@@ -300,7 +299,7 @@ def test_summary_facts_and_the_headline_in_the_reports_words(partial):
     assessments = [a for a in partial.merged.goals["assessment"]]
     headline = expected_headline([a if isinstance(a, str) else None for a in assessments])
     assert headline in [row[0] for row in rows]
-    assert "har ännu inte bedömts" in headline  # EKO's goals have no assessment
+    assert "saknas bedömning" in headline  # EKO's goals have no assessment
 
 
 def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
@@ -315,9 +314,13 @@ def test_summary_counts_goals_per_assessment_and_activities_per_status(partial):
     shown = {row["Status"]: row for row in table(sheet, "Status")}
     for status in STATUS_NAMES:
         assert shown[status]["Antal"] == statuses.count(status)
-        assert shown[status]["Andel"] == pytest.approx(statuses.count(status) / len(statuses))
+        # a whole per cent, within one of the exact share; together they make the 100 %
+        assert shown[status]["Andel"] * 100 == pytest.approx(round(shown[status]["Andel"] * 100))
+        assert abs(shown[status]["Andel"] - statuses.count(status) / len(statuses)) < 0.01
     assert shown["Ej rapporterad"]["Antal"] == sum(not isinstance(s, str) for s in statuses)
     assert shown["Summa"]["Antal"] == len(statuses)
+    assert sum(row["Andel"] for label, row in shown.items() if label != "Summa") == \
+        pytest.approx(shown["Summa"]["Andel"]) == 1
     # more than the register's activities (shared ones count once per department): said so
     assert len(statuses) > partial.register.activities["activity_id"].nunique()
     for name in ("Sammanfattning", "Måluppföljning"):
@@ -440,7 +443,8 @@ def test_one_row_per_goal_with_assessment_suggestion_analysis_and_counts(partial
             assert row["Bedömning"] == f"{SYMBOL[goal['assessment']]} {goal['assessment']}"
             assert row["Analys"] == (goal["analysis"] or None)
         else:
-            assert row["Bedömning"] == "Ej rapporterad" and goal["owner"] == "EKO"
+            # "Ej bedömd", as Sammanfattning and the report count it; the remark says why
+            assert row["Bedömning"] == "Ej bedömd" and goal["owner"] == "EKO"
             assert f"{named['EKO']} har inte lämnat" in row["Anmärkning"]
         suggestion = goal["suggestion"]
         assert row["Förslag"] == (f"{SYMBOL[suggestion]} {suggestion}"
@@ -768,7 +772,7 @@ def test_a_night_before_any_file_has_arrived(register, tmp_path):
     assert "Sista inlämningsdag är 2024-09-16." in departments[0]["Anmärkning"]
     goals = {r["KS-mål-id"]: r for r in header_table(book["Måluppföljning"])}
     assert "Sjukfrånvaro: inga godkända uppgifter ännu" in goals["4.1"]["Anmärkning"]
-    assert {r["Bedömning"] for r in goals.values()} == {"Ej rapporterad"}
+    assert {r["Bedömning"] for r in goals.values()} == {"Ej bedömd"}
     sick = header_table(book["Sjukfrånvaro"])
     assert {r["Anmärkning"] for r in sick} == {"Ej rapporterad"}
     budget = {r["Avdelning"]: r for r in table(book["Ekonomi"], "Avdelning")}

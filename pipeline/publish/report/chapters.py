@@ -28,6 +28,7 @@ from ...figures import (
     points_change,
     reported_count,
     rounded_lines,
+    shares,
     sick_leave_goal,
     sick_leave_table,
 )
@@ -78,6 +79,7 @@ from .text import (
     plain,
     signed,
     swedish_list,
+    whole_percent,
 )
 
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
@@ -356,16 +358,19 @@ class _ReportWriter(_Blocks):
                             caption="Målen per bedömning", numeric=(1, 2))
         total = len(goals)
         counts = goals["assessment"].value_counts()
-        for assessment in Assessment:
-            count = int(counts.get(assessment.value, 0))
-            cells = self._row(table, ("", str(count), percent(count / total) if total else ""))
+        missing = int(goals["assessment"].map(lambda a: not isinstance(a, str)).sum())
+        numbers = [int(counts.get(a.value, 0)) for a in Assessment] + [missing]
+        # whole per cents that add up to 100 %, as on the workbook's Sammanfattning
+        shown = [whole_percent(share) if total else "" for share in shares(numbers)]
+        for assessment, count, share in zip(Assessment, numbers, shown, strict=False):
+            cells = self._row(table, ("", str(count), share))
             symbol, colour = ASSESSMENT_STYLE[assessment]
             _symbol_run(cells[0].paragraphs[0], symbol, colour)
             cells[0].paragraphs[0].add_run(f" {assessment.value}")
-        missing = int(goals["assessment"].map(lambda a: not isinstance(a, str)).sum())
         if missing:
-            self._row(table, (NOT_ASSESSED, str(missing), percent(missing / total)))
-        self._bold_row(self._row(table, (REPORT_TOTAL, str(total), percent(1) if total else "")))
+            self._row(table, (NOT_ASSESSED, str(missing), shown[-1]))
+        self._bold_row(self._row(table, (REPORT_TOTAL, str(total),
+                                         whole_percent(1) if total else "")))
         self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
                       assessment_chart_text(goals))
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from ...figures import baseline_percent
-from ...labels import Assessment
+from ...figures import baseline_percent, round_half_up
+from ...figures import headline as goals_headline
 
 NBSP = "\u00a0"
 # Characters XML 1.0 cannot hold; Excel lets them through in pasted text.
@@ -37,7 +37,15 @@ def signed(value: float, decimals: int) -> str:
 
 
 def percent(share: float) -> str:
-    return f"{number(share * 100, 1)}{NBSP}%"
+    """A share as a per cent to one decimal, rounded as on paper like the workbook's cells
+    (4,25 % is 4,3 %; Python's own rounding made it 4,2 % here and 4,3 % in the workbook)."""
+    return f"{number(round_half_up(share * 100, 1), 1)}{NBSP}%"
+
+
+def whole_percent(share: float) -> str:
+    """A share already rounded to a whole per cent (figures.shares), as the workbook's
+    Andel shows it: 48 %."""
+    return f"{number(share * 100, 0)}{NBSP}%"
 
 
 def baseline_text(share: float) -> str:
@@ -93,24 +101,8 @@ def administration(department_names: Iterable[str]) -> tuple[str, str]:
 
 
 def headline(goals: pd.DataFrame) -> str:
-    """ "Av de totalt 21 målen är 14 uppfyllda eller delvis uppfyllda och 7 knappt eller ej
-    uppfyllda." (plus how many lack an assessment)."""
-    total = len(goals)
-    if total == 0:
-        return "Det finns inga mål att redovisa för perioden."
-    assessed = [Assessment(a) for a in goals["assessment"] if isinstance(a, str)]
-    good = sum(a.positive for a in assessed)
-    bad = len(assessed) - good
-    good_text = f"{good} uppfyllt eller delvis uppfyllt" if good == 1 else \
-        f"{good} uppfyllda eller delvis uppfyllda"
-    bad_text = f"{bad} knappt eller ej uppfyllt" if bad == 1 else \
-        f"{bad} knappt eller ej uppfyllda"
-    opening = "Av det enda målet" if total == 1 else f"Av de totalt {total} målen"
-    sentence = f"{opening} är {good_text} och {bad_text}."
-    missing = total - len(assessed)
-    if missing:
-        sentence += f" För {missing} {'mål' if missing == 1 else 'av målen'} saknas bedömning."
-    return sentence
+    """The goals' summary sentence, as on the workbook's Sammanfattning (figures.headline)."""
+    return goals_headline([a if isinstance(a, str) else None for a in goals["assessment"]])
 
 
 def period_title(period: str) -> str:

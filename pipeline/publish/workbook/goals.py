@@ -16,7 +16,6 @@ from ...labels import (
     DISAGREEMENT_REMARK,
     MET_WHILE_RISING_REMARK,
     NOT_ASSESSED,
-    NOT_REPORTED,
     OUTPUT_COLUMNS,
     OWNER_MISSING_REMARK,
     SICK_LEAVE_INDICATOR,
@@ -108,8 +107,9 @@ def _write_goals(sheet: Worksheet, ctx: _Context, sick_rows: pd.DataFrame) -> No
         row: dict[str, Any] = {
             "kf_id": goal.kf_id, "kf_title": goal.kf_title, "ks_id": goal.ks_id,
             "title": goal.title, "area": goal.area, "owner": ctx.name(goal.owner),
-            "assessment": _assessment_text(assessment) or (
-                NOT_ASSESSED if goal.reported else NOT_REPORTED),
+            # as the report and Sammanfattning count it; the remark says when the owner
+            # has not reported at all
+            "assessment": _assessment_text(assessment) or NOT_ASSESSED,
             "suggestion": _assessment_text(suggestion), "remark": "\n".join(remarks),
             "analysis": _text(goal.analysis), "activities": int(goal.activities), **counts,
             "unreported": int(goal.activities) - sum(counts.values()),

@@ -15,14 +15,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ...figures import headline, shares
 from ...labels import (
     ASSESSMENT_STYLE,
-    HEADLINE,
-    HEADLINE_NEGATIVE,
-    HEADLINE_NO_GOALS,
-    HEADLINE_NONE_ASSESSED,
-    HEADLINE_POSITIVE,
-    HEADLINE_UNASSESSED,
     NO,
     NOT_ASSESSED,
     NOT_REPORTED,
@@ -45,25 +40,6 @@ from .styles import BLUE, HEADLINE_SIZE, LINE, NOT_REPORTED_FILL, STATE_FILL
 
 OS, WT = OutputSheet, WorkbookText
 ACCEPTED_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.ACCEPTED_WITH_WARNINGS.value)
-
-
-def headline(assessments: Sequence[str | None]) -> str:
-    """The report's own summary sentence, e.g. "Av de totalt 21 målen är 14 uppfyllda eller
-    delvis uppfyllda och 7 knappt eller ej uppfyllda."""
-    total = len(assessments)
-    if total == 0:
-        return HEADLINE_NO_GOALS
-    positive = sum(1 for a in assessments if a and Assessment(a).positive)
-    negative = sum(1 for a in assessments if a and not Assessment(a).positive)
-    unassessed = total - positive - negative
-    if unassessed == total:
-        return HEADLINE_NONE_ASSESSED.format(total=total)
-    parts = [f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
-             f"{negative} {HEADLINE_NEGATIVE[negative != 1]}"]
-    if unassessed:
-        parts.append(f"{unassessed} {HEADLINE_UNASSESSED}")
-    text = ", ".join(parts[:-1]) + " och " + parts[-1]
-    return HEADLINE.format(total=total, parts=text)
 
 
 @dataclass
@@ -198,14 +174,15 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     # Left: goals per assessment, then activities per status.
     sheet.write_string(top, 0, WT.GOALS_PER_ASSESSMENT, styles.section)
     counts = [(a.value, sum(1 for x in assessments if x == a.value)) for a in Assessment]
-    rows: list[dict[str, Any]] = [
-        {"label": _assessment_text(a), "count": n, "share": _share(n, len(assessments)),
-         "_style": {"label": {"bold": True, "bg_color": ASSESSMENT_STYLE[Assessment(a)][1]}}}
-        for a, n in counts]
     unassessed = sum(1 for x in assessments if x is None)
+    # whole per cents that add up to the total's 100 %, as the report's table shows them
+    goal_shares = _shares([n for _, n in counts] + [unassessed])
+    rows: list[dict[str, Any]] = [
+        {"label": _assessment_text(a), "count": n, "share": share,
+         "_style": {"label": {"bold": True, "bg_color": ASSESSMENT_STYLE[Assessment(a)][1]}}}
+        for (a, n), share in zip(counts, goal_shares, strict=False)]
     if unassessed:
-        rows.append({"label": NOT_ASSESSED, "count": unassessed,
-                     "share": _share(unassessed, len(assessments)),
+        rows.append({"label": NOT_ASSESSED, "count": unassessed, "share": goal_shares[-1],
                      "_style": {"label": {"italic": True}}})
     rows.append({"label": TOTAL, "count": len(assessments),
                  "share": _share(len(assessments), len(assessments)),
@@ -220,10 +197,11 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     statuses = Counter(s if isinstance(s, str) else None
                        for s in merged.activities["status"].tolist())
     total = statuses.total()
-    rows = [{"label": s.value, "count": statuses[s.value],
-             "share": _share(statuses[s.value], total)} for s in Status]
     missing = statuses[None]
-    rows.append({"label": NOT_REPORTED, "count": missing, "share": _share(missing, total),
+    status_shares = _shares([statuses[s.value] for s in Status] + [missing])
+    rows = [{"label": s.value, "count": statuses[s.value], "share": share}
+            for s, share in zip(Status, status_shares, strict=False)]
+    rows.append({"label": NOT_REPORTED, "count": missing, "share": status_shares[-1],
                  "_style": {"label": {"italic": True}}})
     rows.append({"label": TOTAL, "count": total, "share": _share(total, total),
                  "_row": {"bold": True, "top": 1}})
@@ -363,6 +341,11 @@ def _chart_description(title: str, counts: Sequence[tuple[str, int]]) -> str:
 
 def _share(count: int, total: int) -> float | None:
     return count / total if total else None
+
+
+def _shares(counts: list[int]) -> list[float | None]:
+    """figures.shares, or empty cells where there is nothing to share."""
+    return list(shares(counts)) if sum(counts) else [None] * len(counts)
 
 
 def _count_step(largest: int) -> int:
