@@ -3,6 +3,8 @@ append-only ledger of arrivals and verdicts; a cache of validation results; the 
 
 Layout under the archive folder:
     files/ab/<sha256>.xlsx     the original bytes (content-addressed, written atomically)
+    incoming/                  the night's new files on their way to files/ (`Archive.settle`);
+                               what a run killed meanwhile left here is removed by the next
     quarantine/<sha256>.bin    the original bytes of a file refused as possibly harmful (macros,
                                DTDs or entities): kept, never opened again, and named so that
                                no one opens it in Excel by a double-click
@@ -30,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_bytes, fsync_dir
+from .atomic import atomic_write_bytes, fsync_dir, sync_file_system
 from .errors import ArchiveError, LockHeld
 
 try:
@@ -90,6 +92,8 @@ class Archive:
         self.root = root
         self.ledger_path = root / "ledger.jsonl"
         self.log_path = root / "log.jsonl"
+        # files stored with settle_later, not yet in place: final path -> staged copy
+        self._pending: dict[Path, Path] = {}
 
     def blob_path(self, sha256: str) -> Path:
         return self.root / "files" / sha256[:2] / f"{sha256}.xlsx"
@@ -97,13 +101,65 @@ class Archive:
     def quarantine_path(self, sha256: str) -> Path:
         return self.root / "quarantine" / f"{sha256}.bin"
 
-    def store(self, content: bytes, sha256: str, *, quarantine: bool = False) -> Path:
+    def store(self, content: bytes, sha256: str, *, quarantine: bool = False,
+              settle_later: bool = False) -> Path:
+        """The bytes at their place in the archive, durable. settle_later (only under the
+        run's lock): written to incoming/ now, and made durable and moved into place with the
+        night's other files by `settle`, which the next ledger write calls first (one sync of
+        the file system for the night's files instead of two fsyncs each)."""
         path = self.quarantine_path(sha256) if quarantine else self.blob_path(sha256)
-        if not (path.exists() and path.stat().st_size == len(content)):
-            atomic_write_bytes(path, content)
+        if path in self._pending:
+            return path
+        try:
+            there = path.stat().st_size
+        except FileNotFoundError:
+            there = None
+        if there != len(content):
+            if settle_later and there is None and not quarantine:
+                self._pending[path] = self._stage(content, sha256)
+            else:
+                atomic_write_bytes(path, content)
         if quarantine:
+            staged = self._pending.pop(self.blob_path(sha256), None)
+            if staged is not None:  # a copy stored tonight, found harmful now: none in files/
+                staged.unlink(missing_ok=True)
             self._drop_workbook_copy(sha256, path)
         return path
+
+    def _stage(self, content: bytes, sha256: str) -> Path:
+        folder = self.root / "incoming"
+        if not self._pending:  # the night's first: what a killed run left is of no use
+            try:
+                for left in os.scandir(folder):
+                    with contextlib.suppress(OSError):
+                        os.unlink(left.path)
+            except FileNotFoundError:
+                folder.mkdir(parents=True, exist_ok=True)
+        staged = folder / f"{sha256}-{len(self._pending)}.tmp"
+        staged.write_bytes(content)  # 0o666 less the umask, as atomic_write gives a new file
+        return staged
+
+    def settle(self) -> None:
+        """The files stored with settle_later made durable, then moved into place, durable
+        too: a file in files/ is always whole, as atomic_write leaves it. On Linux one syncfs
+        before the moves and one after; elsewhere an fsync per file and per folder."""
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        staged = self.root / "incoming"
+        if not sync_file_system(staged):
+            for copy in pending.values():
+                with open(copy, "rb+") as handle:
+                    os.fsync(handle.fileno())
+        folders = {path.parent for path in pending}
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        for path, copy in pending.items():
+            os.replace(copy, path)
+        devices = {folder.stat().st_dev: folder for folder in folders}
+        if not all(sync_file_system(folder) for folder in devices.values()):
+            for folder in folders:
+                fsync_dir(folder)
 
     def _drop_workbook_copy(self, sha256: str, kept: Path) -> bool:
         """The .xlsx an earlier version archived of bytes now in quarantine (a copy of them
@@ -180,6 +236,7 @@ class Archive:
 
     def append(self, *arrivals: Arrival) -> None:
         """Append arrivals to the ledger in one durable write (one fsync however many)."""
+        self.settle()  # the files these lines name are durable first
         if not arrivals:
             return
         self.root.mkdir(parents=True, exist_ok=True)

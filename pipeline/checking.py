@@ -1,6 +1,6 @@
 """Checking the night's inbox files: read and validate each (pure), in worker processes when
-there are many, store their bytes in the archive and cache each result under the file's
-checksum and validation_key (what else it was judged with)."""
+there are many, and cache each result under the file's checksum and validation_key (what else
+it was judged with). The main process stores the bytes (`run._take`)."""
 
 from __future__ import annotations
 
@@ -84,9 +84,9 @@ def _worker_init(register: Register, period: str, own: pd.DataFrame | None,
 
 
 def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
-    """Read and validate a chunk of files, store their bytes in the archive and fill the
-    validation cache; the ledger and the inbox are left to the main process, which reads
-    each file again and judges it anew if its bytes changed since."""
+    """Read and validate a chunk of files and fill the validation cache; storing the bytes,
+    the ledger and the inbox are left to the main process, which reads each file again and
+    judges it anew if its bytes changed since."""
     from .intake import parse_submission
     from .validate import validate_many
 
@@ -105,8 +105,6 @@ def _worker_check(jobs: list[tuple[Path, str]]) -> list[tuple[Path, Checked]]:
     outcomes: list[tuple[Path, Checked]] = []
     for (path, folder, submission), (report, data) in zip(read, checked, strict=True):
         sha = submission.sha256
-        # durable before its ledger line (`_take`)
-        archive.store(submission.content, sha, quarantine=report.quarantine is not None)
         archive.cache(sha, validation_key(register, _WORKER["period"],  # type: ignore[arg-type]
                                           folder, _WORKER["own"]),  # type: ignore[arg-type]
                       (report, data))

@@ -200,6 +200,8 @@ def _with_known_errors(archive: zipfile.ZipFile, read: Callable[[str], bytes],
     CALAMINE_ERRORS): Excel 365's #SPILL!, a value with spaces around it, or one no Excel
     writes. Cells of other types are left as they are: a formula's text "#SPILL!" is text.
     None when the file shows no such value."""
+    if all(error in CALAMINE_ERRORS for scan in scans.values() for error in scan.raw_errors):
+        return None  # (nearly every file: its sheets' parts need not be looked up again)
     patch = {part for name, part in sheet_parts(read).items()
              if name in scans and any(error not in CALAMINE_ERRORS
                                       for error in scans[name].raw_errors)}
@@ -362,6 +364,9 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
                     else "Ta bort bilder och inklistrade objekt ur filen"), []
     # (a picture the workbook's relationships name, as a sheet, is read as one)
     named = archive.read(_WORKBOOK_RELS) if _WORKBOOK_RELS in names else b""
+    # the UTF-8 markers begin with "<!", which Excel's parts hardly ever hold: one pass over
+    # a part that has none, instead of one per marker
+    shared = b"<!" if all(marker.startswith(b"<!") for marker in _UNSAFE_UTF8) else b""
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             head = unpacked[info.filename] = archive.read(info.filename)
@@ -371,7 +376,8 @@ def _check_parts(archive: zipfile.ZipFile, name: str,
         else:  # the relationships may name any part as a sheet (a .dat): no reader goes by
             head = archive.read(info.filename)  # the name, so neither does the scan
         wide = b"\x00" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
-        if any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
+        if (wide or shared in head) and \
+                any(marker in head for marker in (_UNSAFE_MARKERS if wide else _UNSAFE_UTF8)):
             return make("file_unsafe_xml", fil=name, orsak="DTD eller entiteter"), []
     if unpacked["xl/workbook.xml"].find(STRICT_NS.encode()) >= 0:
         return make("file_wrong_format", fil=name, format="Strict Open XML"), []

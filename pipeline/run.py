@@ -502,7 +502,8 @@ def _take(archive: Archive, item: InboxFile, register: Register, period: str,
     # as the check of every inbox file (`check_ready`) finds it harmful
     quarantine = report.quarantine if earlier is None else \
         earlier.quarantine or _judged_harmful(checked.get(path), sha)
-    stored = archive.store(content, sha, quarantine=quarantine is not None)
+    # durable, with the night's other files, before its ledger line (`_commit`)
+    stored = archive.store(content, sha, quarantine=quarantine is not None, settle_later=True)
     if quarantine is not None:
         summary.quarantined[sha] = stored
     if verdict != DUPLICATE and \
@@ -593,9 +594,9 @@ def _remove_from_inbox(item: InboxFile, summary: RunSummary, size: int, mtime_ns
 
 
 def _commit(archive: Archive, taken: list[_Taken], summary: RunSummary) -> None:
-    """The night's ledger lines in one durable write; only then leave the inbox. A run
-    killed before this point finds the files still in the inbox (and their bytes already
-    archived) next night."""
+    """The night's ledger lines in one durable write, after the files' bytes (`Archive.append`
+    settles them); only then leave the inbox. A run killed before this point finds the files
+    still in the inbox next night."""
     archive.append(*(t.arrival for t in taken))
     for t in taken:
         archive.log("file_taken", name=t.arrival.name, folder=t.item.folder,

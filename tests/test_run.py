@@ -1244,6 +1244,7 @@ def test_a_full_disk_stops_the_run_with_exit_2_and_loses_nothing(workspace, monk
         raise OSError(errno.ENOSPC, "No space left on device", str(workspace / "archive"))
 
     monkeypatch.setattr(pipeline.archive, "atomic_write_bytes", full)
+    monkeypatch.setattr(pipeline.archive.Archive, "_stage", full)  # the night's new files
     result = run(workspace, "run")
     assert result.exit_code == 2
     assert "disken är full" in result.output
