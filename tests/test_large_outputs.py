@@ -138,6 +138,29 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     assert len(table.rows) == 1 + DEPARTMENTS + 1
 
 
+def test_the_tall_chart_and_its_caption_fit_a_page_with_room_to_spare(large_report):
+    """The 18-department chart was 24.1 cm tall on a page of 25.3 cm of text, single-spaced
+    nowhere: Word and LibreOffice space a picture's line by 1.15 of its height, so with its
+    caption it outgrew the page (reported as an empty page before it). Every picture's line is now
+    single-spaced, and a figure is kept 2.5 cm under the text's height, for its caption."""
+    from docx.shared import Cm
+
+    section = large_report.sections[0]
+    text_height = section.page_height - section.top_margin - section.bottom_margin
+    shapes = large_report.inline_shapes
+    assert len(shapes) == 2
+    for shape in shapes:
+        assert shape.height <= text_height - Cm(2.5)
+        assert shape.width <= section.page_width - section.left_margin - section.right_margin
+    tall = shapes[1]
+    assert tall.height > Cm(20)  # still most of a page: the bars are not squeezed
+    pictures_lines = [p for p in large_report.paragraphs
+                      if p._p.findall(".//" + "{http://schemas.openxmlformats.org/"
+                                     "wordprocessingml/2006/main}drawing")]
+    assert len(pictures_lines) == 2
+    assert all(p.paragraph_format.line_spacing == 1.0 for p in pictures_lines)
+
+
 def test_departments_with_their_own_baselines_are_charted_by_their_distance_from_it(large):
     """Where every department has a baseline of its own, the chart shows those furthest from
     it, either way, the largest increase at the top."""

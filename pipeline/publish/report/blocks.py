@@ -27,7 +27,9 @@ from .document import NOTE_COLOUR, TABLE_STYLE
 SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; LibreOffice falls back
 HEADER_FILL = "D9E2F3"
 COMPACT_SIZE = Pt(8)
-KEEP_TOGETHER_ROWS = 15  # a captioned table this short is not split over two pages
+KEEP_TOGETHER_ROWS = 15
+# Below a figure on its page: its two-line caption, the spacing around it and a margin.
+FIGURE_CAPTION_ROOM = Cm(2.5)  # a captioned table this short is not split over two pages
 
 
 @dataclass
@@ -54,6 +56,11 @@ class _Blocks:
         self.width: Length = (Emu(page - left - right)
                               if page is not None and left is not None and right is not None
                               else Cm(16))
+        height, top, bottom = section.page_height, section.top_margin, section.bottom_margin
+        # the text's height on a page, if the section gives it (a figure is kept under it)
+        self.height: Length | None = (Emu(height - top - bottom)
+                                      if height is not None and top is not None and
+                                      bottom is not None else None)
 
     def _style(self, paragraph: Paragraph, name: str) -> None:
         # python-docx looks a style up by scanning every style; thousands of cells add up.
@@ -147,7 +154,16 @@ class _Blocks:
         self.figures += 1
         picture = self._paragraph()
         picture.paragraph_format.keep_with_next = True
+        # single-spaced: Word spaces a line "multiple 1.15" (the default) by its tallest
+        # thing, and a chart of a page's height then outgrew the page
+        picture.paragraph_format.line_spacing = 1.0
         shape = picture.add_run().add_picture(io.BytesIO(png), width=Emu(int(self.width)))
+        if self.height is not None and shape.height > self.height - FIGURE_CAPTION_ROOM:
+            # a chart of 18 departments with its caption filled the page to the last
+            # millimetre: narrower, so that both fit with room to spare
+            tall = shape.height
+            shape.height = Emu(int(self.height - FIGURE_CAPTION_ROOM))
+            shape.width = Emu(int(shape.width * shape.height / tall))
         properties = shape._inline.docPr
         properties.set("name", f"Figur {self.figures}")
         properties.set("title", f"Figur {self.figures}. {caption}")
