@@ -208,6 +208,33 @@ def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_other
 
 # --- the workbook's Sammanfattning ------------------------------------------------------------
 
+def test_the_summary_writes_thousands_apart(large):
+    """300 departments: "Förvaltningen redovisar 15000 aktiviteter" and a status table of
+    "1850" and "15000", beside budget tables of "4 844 850": counts of a thousand or more
+    are written with their thousands apart, as every other figure of the report."""
+    from pipeline.publish.report.chapters import _ReportWriter
+    from pipeline.publish.report.document import _ensure_styles, _open
+    from tests.test_report import table_after_caption
+
+    register, merged, _ = large
+    copies = [merged.activities.assign(
+        activity_id=merged.activities["activity_id"] + f"-{n}") for n in range(12)]
+    activities = pd.concat(copies, ignore_index=True)
+    writer = _ReportWriter(_open(None), register,
+                           dataclasses.replace(merged, activities=activities), AS_OF,
+                           own_footer=True)
+    _ensure_styles(writer.doc)
+    writer._summary()
+    total = len(activities)
+    assert total >= 1000
+    shown = f"{total // 1000}\u00a0{total % 1000:03d}"
+    assert any(p.text.startswith(f"Förvaltningen redovisar {shown} aktiviteter")
+               for p in writer.doc.paragraphs)
+    rows = table_after_caption(writer.doc, "Aktiviteterna per status")
+    assert rows[-1] == ["Totalt", shown]
+    assert all(len(count) < 4 or "\u00a0" in count for _, count in rows[1:])
+
+
 # --- the report's budget chapter -------------------------------------------------------------
 
 def budget_blocks(doc):

@@ -366,32 +366,33 @@ class _ReportWriter(_Blocks):
         counts = goals["assessment"].value_counts()
         for assessment in Assessment:
             count = int(counts.get(assessment.value, 0))
-            cells = self._row(table, ("", str(count), percent(count / total) if total else ""))
+            cells = self._row(table, ("", number(count, 0), percent(count / total) if total else ""))
             symbol, colour = ASSESSMENT_STYLE[assessment]
             _symbol_run(cells[0].paragraphs[0], symbol, colour)
             cells[0].paragraphs[0].add_run(f" {assessment.value}")
         missing = int(goals["assessment"].map(lambda a: not isinstance(a, str)).sum())
         if missing:
-            self._row(table, (NOT_ASSESSED, str(missing), percent(missing / total)))
-        self._bold_row(self._row(table, (REPORT_TOTAL, str(total), percent(1) if total else "")))
+            self._row(table, (NOT_ASSESSED, number(missing, 0), percent(missing / total)))
+        self._bold_row(self._row(table, (REPORT_TOTAL, number(total, 0), percent(1) if total else "")))
         self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
                       assessment_chart_text(goals))
 
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
         self._paragraph(
-            f"{self.administration.capitalize()} redovisar {len(activities)} aktiviteter (en aktivitet med flera "
-            f"ansvariga avdelningar räknas en gång per avdelning).")
+            f"{self.administration.capitalize()} redovisar {number(len(activities), 0)} "
+            f"aktiviteter (en aktivitet med flera ansvariga avdelningar räknas en gång per "
+            f"avdelning).")
         table = self._table(("Status", "Antal aktiviteter"), (6.0, 3.0),
                             caption="Aktiviteterna per status", numeric=(1,))
         for status in Status:
             count = int(statuses.get(status.value, 0))
             if count:
-                self._row(table, (status.value, str(count)))
+                self._row(table, (status.value, number(count, 0)))
         not_reported = int(activities["status"].map(lambda s: not isinstance(s, str)).sum())
         if not_reported:
-            self._row(table, (NOT_REPORTED, str(not_reported)))
-        self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
+            self._row(table, (NOT_REPORTED, number(not_reported, 0)))
+        self._bold_row(self._row(table, (REPORT_TOTAL, number(len(activities), 0))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
             self._paragraph(  # a sentence does not start with a digit
