@@ -233,6 +233,13 @@ def test_the_summary_writes_thousands_apart(large):
     rows = table_after_caption(writer.doc, "Aktiviteterna per status")
     assert rows[-1] == ["Totalt", shown]
     assert all(len(count) < 4 or "\u00a0" in count for _, count in rows[1:])
+    # a sentence does not start with a digit ("538 aktiviteter har passerat …")
+    late = int(activities["flags"].map(lambda f: "end_passed" in f).sum())
+    assert late > 12
+    body = [p.text for p in writer.doc.paragraphs if p.style.name == "Normal"]
+    assert f"Av aktiviteterna har {late} passerat sitt slutdatum utan att vara avslutade." \
+        in body
+    assert not any(t[:1].isdigit() for t in body)
 
 
 # --- the report's budget chapter -------------------------------------------------------------

@@ -65,6 +65,7 @@ from .charts import (
 )
 from .document import _ensure_styles, _utc
 from .text import (
+    NUMBER_WORDS,
     _paragraphs,
     administration,
     baseline_text,
@@ -395,10 +396,14 @@ class _ReportWriter(_Blocks):
         self._bold_row(self._row(table, (REPORT_TOTAL, number(len(activities), 0))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
-            self._paragraph(  # a sentence does not start with a digit
+            # a sentence does not start with a digit ("538 aktiviteter har …")
+            self._paragraph(
                 f"{count_word(late).capitalize()} "
                 f"{'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
-                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}.")
+                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}."
+                if late < len(NUMBER_WORDS) else
+                f"Av aktiviteterna har {count_word(late)} passerat sitt slutdatum utan att "
+                f"vara avslutade.")
 
         flagged = goals[goals["disagreement"].astype(bool)]
         if not flagged.empty:
