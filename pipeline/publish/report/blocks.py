@@ -27,9 +27,10 @@ from .document import NOTE_COLOUR, TABLE_STYLE
 SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; LibreOffice falls back
 HEADER_FILL = "D9E2F3"
 COMPACT_SIZE = Pt(8)
-KEEP_TOGETHER_ROWS = 15
-# Below a figure on its page: its two-line caption, the spacing around it and a margin.
-FIGURE_CAPTION_ROOM = Cm(2.5)  # a captioned table this short is not split over two pages
+KEEP_TOGETHER_ROWS = 15  # a captioned table this short is not split over two pages
+# Beside a figure on its page: its two-line caption and a few lines introducing it (the
+# 18-department chart, at 24 cm, went to a page of its own after a page of three lines).
+FIGURE_ROOM = Cm(5)
 
 
 @dataclass
@@ -158,11 +159,11 @@ class _Blocks:
         # thing, and a chart of a page's height then outgrew the page
         picture.paragraph_format.line_spacing = 1.0
         shape = picture.add_run().add_picture(io.BytesIO(png), width=Emu(int(self.width)))
-        if self.height is not None and shape.height > self.height - FIGURE_CAPTION_ROOM:
-            # a chart of 18 departments with its caption filled the page to the last
-            # millimetre: narrower, so that both fit with room to spare
+        if self.height is not None and shape.height > self.height - FIGURE_ROOM:
+            # a chart of 18 departments with its caption filled a page to the last
+            # millimetre: smaller, so that it fits with its caption and its introduction
             tall = shape.height
-            shape.height = Emu(int(self.height - FIGURE_CAPTION_ROOM))
+            shape.height = Emu(int(self.height - FIGURE_ROOM))
             shape.width = Emu(int(shape.width * shape.height / tall))
         properties = shape._inline.docPr
         properties.set("name", f"Figur {self.figures}")

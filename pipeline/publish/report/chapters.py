@@ -524,7 +524,8 @@ class _ReportWriter(_Blocks):
         else:
             self._paragraph(
                 f"Alla avdelningar ryms inte i ett diagram. Diagrammet visar {self.organ} och "
-                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}.")
+                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}."
+            ).paragraph_format.keep_with_next = True  # on the chart's page, not alone
             caption = f"Total sjukfrånvaro och basvärdet för {self.organ} och {selection}"
         self._picture(_sick_leave_chart(shown_units, baselines), caption,
                       sick_leave_chart_text(shown_units, baselines, self.organ, table_number,
