@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...figures import (
@@ -263,7 +264,7 @@ class _ReportWriter(_Blocks):
             self._board_goal(goal)
 
     def _board_goal(self, goal) -> None:  # type: ignore[no-untyped-def]
-        self.doc.add_heading(f"{goal.ks_id} {plain(goal.title)}", level=2)
+        heading = self.doc.add_heading(f"{goal.ks_id} {plain(goal.title)}", level=2)
         paragraph = self._paragraph(style=REPORT_STYLE_ASSESSMENT)
         owner = self.names.get(goal.owner, goal.owner)
         if isinstance(goal.assessment, str):
@@ -292,11 +293,13 @@ class _ReportWriter(_Blocks):
             self._paragraph("Inga aktiviteter är kopplade till målet.")
             return
         if not self.deviations_only:
+            _keep_with_next(heading._p.itersiblings())
             self._activity_table(activities)
             return
         deviating = {activity: reports for activity, reports in activities.items()
                      if any(_deviates(report) for report in reports)}
         if deviating:
+            _keep_with_next(heading._p.itersiblings())
             self._activity_table(deviating)
         self._paragraph(_on_plan_sentence(len(activities) - len(deviating), len(activities)))
 
@@ -698,6 +701,14 @@ class _ReportWriter(_Blocks):
         for name, category, row in zip(departments, categories, comments.itertuples(),
                                        strict=True):
             self._row(table, (name, category, plain(row.comment)))
+
+
+def _keep_with_next(elements: Iterable[Any]) -> None:
+    """A goal's assessment, analysis and notes kept with its activity table: at a page's foot
+    they were parted from it, and the next page began with a table of no goal's name."""
+    for element in elements:
+        if element.tag == qn("w:p"):
+            element.get_or_add_pPr().keepNext_val = True
 
 
 def _deviates(report: dict[str, Any]) -> bool:
