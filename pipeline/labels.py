@@ -314,6 +314,8 @@ class ReportHeading:
     BUDGET = "Ekonomi"
     BUDGET_BY_DEPARTMENT = "Per avdelning"
     BUDGET_BY_CATEGORY = "Per kategori"
+    BUDGET_LARGEST = "Störst avvikelse"
+    BUDGET_APPENDIX = "Bilaga: Ekonomi per avdelning"
     SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
 
 

@@ -138,6 +138,51 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     assert len(table.rows) == 1 + DEPARTMENTS + 1
 
 
+def test_the_tall_chart_fits_a_page_with_its_caption_and_introduction(large_report):
+    """The 18-department chart was 24.1 cm tall on a page of 25.3 cm of text, on a line spaced
+    1.15 of its height: it took a page of its own, and the three lines introducing it were
+    left on a page before it, otherwise empty. Every picture's line is now single-spaced, a
+    figure is kept 5 cm under the text's height (its caption and a few lines), and the
+    paragraph introducing the selection is kept with it."""
+    from docx.shared import Cm
+
+    section = large_report.sections[0]
+    text_height = section.page_height - section.top_margin - section.bottom_margin
+    shapes = large_report.inline_shapes
+    assert len(shapes) == 2
+    for shape in shapes:
+        assert shape.height <= text_height - Cm(5)
+        assert shape.width <= section.page_width - section.left_margin - section.right_margin
+    introduction = next(p for p in large_report.paragraphs
+                        if p.text.startswith("Alla avdelningar ryms inte i ett diagram."))
+    assert introduction.paragraph_format.keep_with_next
+    tall = shapes[1]
+    assert tall.height > Cm(18)  # still most of a page: the bars are not squeezed
+    pictures_lines = [p for p in large_report.paragraphs
+                      if p._p.findall(".//" + "{http://schemas.openxmlformats.org/"
+                                     "wordprocessingml/2006/main}drawing")]
+    assert len(pictures_lines) == 2
+    assert all(p.paragraph_format.line_spacing == 1.0 for p in pictures_lines)
+
+
+@pytest.mark.libreoffice
+def test_the_chart_is_printed_on_the_page_of_its_introduction(large, tmp_path):
+    """As LibreOffice prints it: the lines introducing the chart of the highest departments
+    stood at the foot of the table's last page, the chart alone on the next."""
+    import subprocess
+
+    from tests.conftest import to_pdf
+
+    register, merged, _ = large
+    path = tmp_path / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=AS_OF)
+    [pdf] = to_pdf(path, tmp_path)
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    [page] = [p for p in pages if "Figur 2." in p]
+    assert "Alla avdelningar ryms inte i ett diagram." in page
+
+
 def test_departments_with_their_own_baselines_are_charted_by_their_distance_from_it(large):
     """Where every department has a baseline of its own, the chart shows those furthest from
     it, either way, the largest increase at the top."""
@@ -184,6 +229,134 @@ def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_other
 
 
 # --- the workbook's Sammanfattning ------------------------------------------------------------
+
+def test_the_summary_writes_thousands_apart(large):
+    """300 departments: "Förvaltningen redovisar 15000 aktiviteter" and a status table of
+    "1850" and "15000", beside budget tables of "4 844 850": counts of a thousand or more
+    are written with their thousands apart, as every other figure of the report."""
+    from pipeline.publish.report.chapters import _ReportWriter
+    from pipeline.publish.report.document import _ensure_styles, _open
+    from tests.test_report import table_after_caption
+
+    register, merged, _ = large
+    copies = [merged.activities.assign(
+        activity_id=merged.activities["activity_id"] + f"-{n}") for n in range(12)]
+    activities = pd.concat(copies, ignore_index=True)
+    writer = _ReportWriter(_open(None), register,
+                           dataclasses.replace(merged, activities=activities), AS_OF,
+                           own_footer=True)
+    _ensure_styles(writer.doc)
+    writer._summary()
+    total = len(activities)
+    assert total >= 1000
+    shown = f"{total // 1000}\u00a0{total % 1000:03d}"
+    assert any(p.text.startswith(f"Förvaltningen redovisar {shown} aktiviteter")
+               for p in writer.doc.paragraphs)
+    rows = table_after_caption(writer.doc, "Aktiviteterna per status")
+    assert rows[-1] == ["Totalt", shown]
+    assert all(len(count) < 4 or "\u00a0" in count for _, count in rows[1:])
+    # a sentence does not start with a digit ("538 aktiviteter har passerat …")
+    late = int(activities["flags"].map(lambda f: "end_passed" in f).sum())
+    assert late > 12
+    body = [p.text for p in writer.doc.paragraphs if p.style.name == "Normal"]
+    assert f"Av aktiviteterna har {late} passerat sitt slutdatum utan att vara avslutade." \
+        in body
+    assert not any(t[:1].isdigit() for t in body)
+
+
+# --- the report's budget chapter -------------------------------------------------------------
+
+def budget_blocks(doc):
+    """The budget chapter and the appendix after it: (heading or caption text, table rows)
+    pairs in the order a reader meets them, and the chapter's plain paragraphs."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from tests.test_report import text_of
+
+    blocks = list(doc.iter_inner_content())
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph)
+                 and b.style.name == "Heading 1" and b.text == "Ekonomi")
+    order, texts = [], []
+    for block in blocks[start:]:
+        if isinstance(block, Table):
+            order.append([[text_of(c) for c in row.cells] for row in block.rows])
+        elif block.style.name.startswith("Heading") or block.style.name == "Caption":
+            order.append(block.text)
+        elif block.text:
+            texts.append(block.text)
+    return order, texts
+
+
+@pytest.fixture(scope="module")
+def varied_budget(large, tmp_path_factory):
+    """The large night with forecasts spread around the budgets (the sample's are alike), a
+    comment on every third line; its merged night and its report."""
+    register, merged, _ = large
+    budget = merged.budget.copy()
+    spread = [(index * 7 % 11 - 5) / 100 for index in range(len(budget))]
+    budget["forecast"] = (budget["budget"] * (1 + pd.Series(spread, index=budget.index))
+                          ).round(1).where(budget["forecast"].notna())
+    budget["comment"] = [f"Kommentar {index}." if index % 3 == 0 else ""
+                         for index in range(len(budget))]
+    merged = dataclasses.replace(merged, budget=budget)
+    path = tmp_path_factory.mktemp("varied_budget") / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=AS_OF)
+    return merged, Document(str(path))
+
+
+def test_a_large_organs_budget_shows_its_totals_and_largest_deviations_first(large,
+                                                                              varied_budget):
+    """At 300 departments the budget chapter ran to 13 pages: a row per department, then every
+    comment. An organ of more than 30 departments gets its totals per category first, then
+    the ten departments whose forecast deviates most from their budget (either way) with
+    their comments; every department's line is in an appendix at the end."""
+    from pipeline.figures import amount_decimals, budget_by_department, rounded_lines
+    from pipeline.publish.report.text import number
+
+    register = large[0]
+    merged, large_report = varied_budget
+    budget = rounded_lines(merged.budget, amount_decimals(register.settings.unit))
+    frame = budget_by_department(budget, register).iloc[:-1]
+    ranked = frame.dropna(subset=["deviation"])
+    ranked = ranked.loc[ranked["deviation"].abs().sort_values(ascending=False,
+                                                                kind="stable").index]
+    largest = [register.department_names[c] for c in ranked["department"][:10]]
+    order, texts = budget_blocks(large_report)
+    captions = [b for b in order if isinstance(b, str) and b.startswith("Tabell")]
+    assert [c.split(". ", 1)[1] for c in captions][:2] == [
+        "Ekonomi för hela kommunstyrelsen per kategori (tkr)",
+        "De tio största avvikelserna per avdelning (tkr)"]
+    assert order[0:2] == ["Ekonomi", "Per kategori"]
+    category = order[3]
+    assert category[-1][0] == "Totalt" and {r[0] for r in category[1:-1]} <= {
+        "Barn och unga", "Vuxna"}
+    assert "Störst avvikelse" in order
+    deviations = order[order.index(captions[1]) + 1]
+    assert [row[0] for row in deviations[1:]] == largest
+    assert deviations[1][4] == number(ranked["deviation"].iloc[0], 0)
+    over = frame[frame["deviation"] < 0]
+    assert (f"Prognosen för helåret är högre än budgeten för {len(over)} av 45 avdelningar, "
+            f"sammanlagt {number(-over['deviation'].sum(), 0)} tkr över budgeten. För en "
+            f"avdelning saknas hela eller delar av prognosen.") in texts
+    # every department in the appendix, after the chapter, with the organ's total
+    appendix = order.index("Bilaga: Ekonomi per avdelning")
+    assert appendix > order.index(captions[1])
+    full = order[appendix + 2]
+    assert [row[0] for row in full[1:]] == [
+        *register.department_names.values(), "Totalt"]
+    assert full[-1][1:] == category[-1][1:]
+    headings_1 = [p.text for p in large_report.paragraphs if p.style.name == "Heading 1"]
+    assert headings_1[-2:] == ["Ekonomi", "Bilaga: Ekonomi per avdelning"]
+    # the comments of the ten beside them, in the same order; every comment in the appendix
+    [theirs] = [order[order.index(c) + 1] for c in captions
+                if c.endswith("Kommentarer till de största avvikelserna")]
+    names = [row[0] for row in theirs[1:]]
+    assert names == sorted(names, key=largest.index) and set(names) <= set(largest)
+    commented = budget[budget["comment"] != ""]
+    assert len(order[-1]) - 1 == len(commented) and order[-2].endswith(
+        "Kommentarer till ekonomin")
+
 
 def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(large,
                                                                                 large_book):

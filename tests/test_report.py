@@ -692,6 +692,26 @@ def test_small_counts_in_running_text_are_words(example, example_doc):
     assert not any(t[:1].isdigit() for t in body)
 
 
+def test_a_goals_text_is_kept_with_its_activity_table(example_doc):
+    """At a page's foot a goal's heading, assessment and analysis were parted from its table
+    (Ånge's page 8, 300 departments' page 379): the next page began with a table that named no
+    goal. Every paragraph between a goal's heading and its table is kept with the next."""
+    blocks = list(example_doc.iter_inner_content())
+    goals = 0
+    for index, block in enumerate(blocks):
+        if not (isinstance(block, Paragraph) and block.style.name == "Heading 2"
+                and block.text[:1].isdigit()):
+            continue
+        following = blocks[index + 1:]
+        end = next(i for i, b in enumerate(following)
+                   if isinstance(b, Table) or b.style.name.startswith("Heading"))
+        if not isinstance(following[end], Table):
+            continue
+        goals += 1
+        assert all(p.paragraph_format.keep_with_next for p in following[:end]), block.text
+    assert goals >= 15
+
+
 def test_count_words():
     from pipeline.publish.report.text import count_word
 

@@ -28,6 +28,9 @@ SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; Libre
 HEADER_FILL = "D9E2F3"
 COMPACT_SIZE = Pt(8)
 KEEP_TOGETHER_ROWS = 15  # a captioned table this short is not split over two pages
+# Beside a figure on its page: its two-line caption and a few lines introducing it (the
+# 18-department chart, at 24 cm, went to a page of its own after a page of three lines).
+FIGURE_ROOM = Cm(5)
 
 
 @dataclass
@@ -54,6 +57,11 @@ class _Blocks:
         self.width: Length = (Emu(page - left - right)
                               if page is not None and left is not None and right is not None
                               else Cm(16))
+        height, top, bottom = section.page_height, section.top_margin, section.bottom_margin
+        # the text's height on a page, if the section gives it (a figure is kept under it)
+        self.height: Length | None = (Emu(height - top - bottom)
+                                      if height is not None and top is not None and
+                                      bottom is not None else None)
 
     def _style(self, paragraph: Paragraph, name: str) -> None:
         # python-docx looks a style up by scanning every style; thousands of cells add up.
@@ -147,7 +155,16 @@ class _Blocks:
         self.figures += 1
         picture = self._paragraph()
         picture.paragraph_format.keep_with_next = True
+        # single-spaced: Word spaces a line "multiple 1.15" (the default) by its tallest
+        # thing, and a chart of a page's height then outgrew the page
+        picture.paragraph_format.line_spacing = 1.0
         shape = picture.add_run().add_picture(io.BytesIO(png), width=Emu(int(self.width)))
+        if self.height is not None and shape.height > self.height - FIGURE_ROOM:
+            # a chart of 18 departments with its caption filled a page to the last
+            # millimetre: smaller, so that it fits with its caption and its introduction
+            tall = shape.height
+            shape.height = Emu(int(self.height - FIGURE_ROOM))
+            shape.width = Emu(int(shape.width * shape.height / tall))
         properties = shape._inline.docPr
         properties.set("name", f"Figur {self.figures}")
         properties.set("title", f"Figur {self.figures}. {caption}")

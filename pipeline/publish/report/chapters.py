@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...figures import (
@@ -66,6 +67,7 @@ from .charts import (
 )
 from .document import _ensure_styles, _utc
 from .text import (
+    NUMBER_WORDS,
     _paragraphs,
     administration,
     baseline_text,
@@ -85,6 +87,10 @@ from .text import (
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, not named
+# An organ of more departments gets its budget chapter as the organ's totals and the largest
+# deviations, and every department's budget in an appendix (300 departments: 13 pages).
+BUDGET_ALL_DEPARTMENTS = 30
+BUDGET_LARGEST_DEVIATIONS = 10
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 # The statuses of work going to plan, which report_activities = "deviations" leaves out of the
 # goals' activity tables (and counts under them).
@@ -121,6 +127,8 @@ class _ReportWriter(_Blocks):
         self._summary()
         self._sick_leave()
         self._budget()
+        if self._budget_in_appendix:
+            self._budget_appendix()
         for grid in self.captioned:
             _keep_together(grid.table)
 
@@ -202,7 +210,9 @@ class _ReportWriter(_Blocks):
         self._paragraph(
             f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
-            "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin.")
+            "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin"
+            + (", och en bilaga med varje avdelnings ekonomi." if self._budget_in_appendix
+               else "."))
         if self.deviations_only:
             self._paragraph(
                 "Tabellerna över aktiviteterna tar bara upp aktiviteter som avviker från planen: "
@@ -256,7 +266,7 @@ class _ReportWriter(_Blocks):
             self._board_goal(goal)
 
     def _board_goal(self, goal) -> None:  # type: ignore[no-untyped-def]
-        self.doc.add_heading(f"{goal.ks_id} {plain(goal.title)}", level=2)
+        heading = self.doc.add_heading(f"{goal.ks_id} {plain(goal.title)}", level=2)
         paragraph = self._paragraph(style=REPORT_STYLE_ASSESSMENT)
         owner = self.names.get(goal.owner, goal.owner)
         if isinstance(goal.assessment, str):
@@ -285,11 +295,13 @@ class _ReportWriter(_Blocks):
             self._paragraph("Inga aktiviteter är kopplade till målet.")
             return
         if not self.deviations_only:
+            _keep_with_next(heading._p.itersiblings())
             self._activity_table(activities)
             return
         deviating = {activity: reports for activity, reports in activities.items()
                      if any(_deviates(report) for report in reports)}
         if deviating:
+            _keep_with_next(heading._p.itersiblings())
             self._activity_table(deviating)
         self._paragraph(_on_plan_sentence(len(activities) - len(deviating), len(activities)))
 
@@ -363,13 +375,13 @@ class _ReportWriter(_Blocks):
         # whole per cents that add up to 100 %, as on the workbook's Sammanfattning
         shown = [whole_percent(share) if total else "" for share in shares(numbers)]
         for assessment, count, share in zip(Assessment, numbers, shown, strict=False):
-            cells = self._row(table, ("", str(count), share))
+            cells = self._row(table, ("", number(count, 0), share))
             symbol, colour = ASSESSMENT_STYLE[assessment]
             _symbol_run(cells[0].paragraphs[0], symbol, colour)
             cells[0].paragraphs[0].add_run(f" {assessment.value}")
         if missing:
-            self._row(table, (NOT_ASSESSED, str(missing), shown[-1]))
-        self._bold_row(self._row(table, (REPORT_TOTAL, str(total),
+            self._row(table, (NOT_ASSESSED, number(missing, 0), shown[-1]))
+        self._bold_row(self._row(table, (REPORT_TOTAL, number(total, 0),
                                          whole_percent(1) if total else "")))
         self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
                       assessment_chart_text(goals))
@@ -377,24 +389,29 @@ class _ReportWriter(_Blocks):
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
         self._paragraph(
-            f"{self.administration.capitalize()} redovisar {len(activities)} aktiviteter (en aktivitet med flera "
-            f"ansvariga avdelningar räknas en gång per avdelning).")
+            f"{self.administration.capitalize()} redovisar {number(len(activities), 0)} "
+            f"aktiviteter (en aktivitet med flera ansvariga avdelningar räknas en gång per "
+            f"avdelning).")
         table = self._table(("Status", "Antal aktiviteter"), (6.0, 3.0),
                             caption="Aktiviteterna per status", numeric=(1,))
         for status in Status:
             count = int(statuses.get(status.value, 0))
             if count:
-                self._row(table, (status.value, str(count)))
+                self._row(table, (status.value, number(count, 0)))
         not_reported = int(activities["status"].map(lambda s: not isinstance(s, str)).sum())
         if not_reported:
-            self._row(table, (NOT_REPORTED, str(not_reported)))
-        self._bold_row(self._row(table, (REPORT_TOTAL, str(len(activities)))))
+            self._row(table, (NOT_REPORTED, number(not_reported, 0)))
+        self._bold_row(self._row(table, (REPORT_TOTAL, number(len(activities), 0))))
         late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
         if late:
-            self._paragraph(  # a sentence does not start with a digit
+            # a sentence does not start with a digit ("538 aktiviteter har …")
+            self._paragraph(
                 f"{count_word(late).capitalize()} "
                 f"{'aktivitet har' if late == 1 else 'aktiviteter har'} passerat sitt "
-                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}.")
+                f"slutdatum utan att vara {'avslutad' if late == 1 else 'avslutade'}."
+                if late < len(NUMBER_WORDS) else
+                f"Av aktiviteterna har {count_word(late)} passerat sitt slutdatum utan att "
+                f"vara avslutade.")
 
         flagged = goals[goals["disagreement"].astype(bool)]
         if not flagged.empty:
@@ -515,7 +532,8 @@ class _ReportWriter(_Blocks):
         else:
             self._paragraph(
                 f"Alla avdelningar ryms inte i ett diagram. Diagrammet visar {self.organ} och "
-                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}.")
+                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}."
+            ).paragraph_format.keep_with_next = True  # on the chart's page, not alone
             caption = f"Total sjukfrånvaro och basvärdet för {self.organ} och {selection}"
         self._picture(_sick_leave_chart(shown_units, baselines), caption,
                       sick_leave_chart_text(shown_units, baselines, self.organ, table_number,
@@ -559,58 +577,143 @@ class _ReportWriter(_Blocks):
     # -- budget
 
     def _budget(self) -> None:
+        """Budget per department and per category, with the departments' comments. An organ of
+        more departments than BUDGET_ALL_DEPARTMENTS gets the organ's totals per category
+        first, then the departments whose forecast deviates most from their budget (and their
+        comments); every department's table and comments go to an appendix."""
         unit = self.settings.unit
-        decimals = amount_decimals(unit)
         # rounded as shown before summing, as in the workbook: the totals agree with the rows
         # and with the workbook's
-        budget = rounded_lines(self.merged.budget, decimals)
+        budget = rounded_lines(self.merged.budget, amount_decimals(unit))
         self.doc.add_heading(ReportHeading.BUDGET, level=1)
         self._paragraph(
             f"Budget, utfall hittills och prognos för helåret i {unit}, som nettokostnad. "
             f"Avvikelsen är budget minus prognos: ett negativt tal betyder att prognosen är "
             f"högre än budgeten.")
-        headers = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
-        incomplete = False
-        for heading, frame, key, label in (
-                (ReportHeading.BUDGET_BY_DEPARTMENT,
-                 budget_by_department(budget, self.register), "department", "Avdelning"),
-                (ReportHeading.BUDGET_BY_CATEGORY,
-                 budget_by_category(budget, self.register), "category", "Kategori")):
-            self.doc.add_heading(heading, level=2)
-            table = self._table((label, *headers), (5.6, 2.6, 2.6, 2.6, 2.6),
-                                caption=f"Ekonomi {heading.lower()} ({unit})",
-                                numeric=(1, 2, 3, 4))
-            for row in frame.to_dict("records"):
-                total = row[key] == WHOLE_ORGAN_CODE
-                name = REPORT_TOTAL if total else (
-                    self.names.get(row[key], row[key]) if key == "department" else row[key])
-                amounts = [row["budget"], row["outcome"], row["forecast"], row["deviation"]]
-                texts = [REPORT_MISSING if pd.isna(v) else number(v, decimals) for v in amounts]
-                cells = self._row(table, (name, *texts))
-                if total:
-                    self._bold_row(cells)
-                incomplete = incomplete or not row["complete"]
+        by_department = budget_by_department(budget, self.register)
+        by_category = budget_by_category(budget, self.register)
+        comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
+        if not self._budget_in_appendix:
+            incomplete = False
+            for heading, frame, key in (
+                    (ReportHeading.BUDGET_BY_DEPARTMENT, by_department, "department"),
+                    (ReportHeading.BUDGET_BY_CATEGORY, by_category, "category")):
+                self.doc.add_heading(heading, level=2)
+                incomplete = self._budget_table(
+                    frame, key, f"Ekonomi {heading.lower()} ({unit})") or incomplete
+            if incomplete:
+                self._budget_missing_note()
+            if not comments.empty:
+                self._budget_comments(comments, "Avdelningarnas kommentarer till ekonomin:",
+                                      "Kommentarer till ekonomin")
+            return
+        self.doc.add_heading(ReportHeading.BUDGET_BY_CATEGORY, level=2)
+        incomplete = self._budget_table(by_category, "category",
+                                        f"Ekonomi för hela {self.organ} per kategori ({unit})")
+        departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
+        deviations = departments["deviation"].dropna()
+        over = deviations[deviations < 0]
+        of = count_word(len(departments))
+        sentence = (f"Prognosen för helåret är högre än budgeten för {count_word(len(over))} av "
+                    f"{of} avdelningar, sammanlagt {number(-over.sum(), 0)} {unit} över "
+                    f"budgeten." if len(over) else
+                    f"Prognosen för helåret är inte högre än budgeten för någon av de {of} "
+                    f"avdelningarna.")
+        unreported = len(departments) - len(deviations)
+        if unreported:
+            sentence += (f" För {count_word(unreported)} "
+                         f"{'avdelning' if unreported == 1 else 'avdelningar'} saknas hela "
+                         f"eller delar av prognosen.")
+        self._paragraph(sentence)
         if incomplete:
+            self._budget_missing_note()
+        largest = departments.loc[deviations.abs().sort_values(
+            ascending=False, kind="stable").index[:BUDGET_LARGEST_DEVIATIONS]]
+        if not largest.empty:
+            self.doc.add_heading(ReportHeading.BUDGET_LARGEST, level=2)
+            shown = count_word(len(largest))
             self._paragraph(
-                f"{REPORT_MISSING} = uppgiften har inte rapporterats. Summorna av utfall och "
-                f"prognos omfattar bara det som har rapporterats, och avvikelsen visas bara där "
-                f"alla har rapporterat.", style=REPORT_STYLE_NOTE)
+                f"Tabellen visar de {shown} avdelningar vars prognos avviker mest från "
+                f"budgeten, uppåt eller nedåt. Alla {count_word(len(departments))} avdelningars "
+                f"budget, utfall och prognos, och alla kommentarer, står i bilagan sist i "
+                f"rapporten och på fliken {OutputSheet.BUDGET} i sammanställningen "
+                f"(sammanstallning_{self.merged.period}.xlsx).")
+            self._budget_table(largest, "department",
+                               f"De {shown} största avvikelserna per avdelning ({unit})")
+            rank = {code: place for place, code in enumerate(largest["department"])}
+            theirs = comments[comments["department"].isin(set(rank))].sort_values(
+                "department", key=lambda codes: codes.map(rank), kind="stable")
+            if not theirs.empty:
+                self._budget_comments(theirs, "Dessa avdelningars kommentarer till ekonomin:",
+                                      "Kommentarer till de största avvikelserna")
+
+    @functools.cached_property
+    def _budget_in_appendix(self) -> bool:
+        return len(self.register.department_codes) > BUDGET_ALL_DEPARTMENTS
+
+    def _budget_appendix(self) -> None:
+        """Every department's budget line and comment, behind the report (a large organ's)."""
+        unit = self.settings.unit
+        budget = rounded_lines(self.merged.budget, amount_decimals(unit))
+        self.doc.add_page_break()
+        self.doc.add_heading(ReportHeading.BUDGET_APPENDIX, level=1)
+        if self._budget_table(budget_by_department(budget, self.register), "department",
+                              f"Ekonomi per avdelning ({unit})"):
+            self._budget_missing_note()
         comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
         if not comments.empty:
-            lead = self._paragraph("Avdelningarnas kommentarer till ekonomin:")
-            lead.paragraph_format.keep_with_next = True  # not left alone at a page's foot
-            departments = [self.names.get(code, code) for code in comments["department"]]
-            categories = comments["category"].astype(str).tolist()
-            # name and category whole (they were broken inside "Samhällsbyggnadsavdelningen"
-            # and "Affärsverksamhet"), the comment gets what is left of 16 cm
-            name_cm = max(5.0, _longest_word_cm(departments))
-            category_cm = max(3.0, _longest_word_cm(categories))
-            table = self._table(("Avdelning", "Kategori", "Kommentar"),
-                                (name_cm, category_cm, max(6.0, 16.0 - name_cm - category_cm)),
-                                caption="Kommentarer till ekonomin")
-            for name, category, row in zip(departments, categories, comments.itertuples(),
-                                           strict=True):
-                self._row(table, (name, category, plain(row.comment)))
+            self._budget_comments(comments, "Avdelningarnas kommentarer till ekonomin:",
+                                  "Kommentarer till ekonomin")
+
+    def _budget_table(self, frame: pd.DataFrame, key: str, caption: str) -> bool:
+        """A budget table (per department or per category, with its Totalt row if the frame
+        has one); whether some line in it was not reported."""
+        decimals = amount_decimals(self.settings.unit)
+        label = "Avdelning" if key == "department" else "Kategori"
+        table = self._table((label, "Budget", "Utfall hittills", "Prognos helår", "Avvikelse"),
+                            (5.6, 2.6, 2.6, 2.6, 2.6), caption=caption, numeric=(1, 2, 3, 4))
+        incomplete = False
+        for row in frame.to_dict("records"):
+            total = row[key] == WHOLE_ORGAN_CODE
+            name = REPORT_TOTAL if total else (
+                self.names.get(row[key], row[key]) if key == "department" else row[key])
+            amounts = [row["budget"], row["outcome"], row["forecast"], row["deviation"]]
+            texts = [REPORT_MISSING if pd.isna(v) else number(v, decimals) for v in amounts]
+            cells = self._row(table, (name, *texts))
+            if total:
+                self._bold_row(cells)
+            incomplete = incomplete or not row["complete"]
+        return incomplete
+
+    def _budget_missing_note(self) -> None:
+        self._paragraph(
+            f"{REPORT_MISSING} = uppgiften har inte rapporterats. Summorna av utfall och "
+            f"prognos omfattar bara det som har rapporterats, och avvikelsen visas bara där "
+            f"alla har rapporterat.", style=REPORT_STYLE_NOTE)
+
+    def _budget_comments(self, comments: pd.DataFrame, lead_text: str, caption: str) -> None:
+        lead = self._paragraph(lead_text)
+        lead.paragraph_format.keep_with_next = True  # not left alone at a page's foot
+        departments = [self.names.get(code, code) for code in comments["department"]]
+        categories = comments["category"].astype(str).tolist()
+        # name and category whole (they were broken inside "Samhällsbyggnadsavdelningen"
+        # and "Affärsverksamhet"), the comment gets what is left of 16 cm
+        name_cm = max(5.0, _longest_word_cm(departments))
+        category_cm = max(3.0, _longest_word_cm(categories))
+        table = self._table(("Avdelning", "Kategori", "Kommentar"),
+                            (name_cm, category_cm, max(6.0, 16.0 - name_cm - category_cm)),
+                            caption=caption)
+        for name, category, row in zip(departments, categories, comments.itertuples(),
+                                       strict=True):
+            self._row(table, (name, category, plain(row.comment)))
+
+
+def _keep_with_next(elements: Iterable[Any]) -> None:
+    """A goal's assessment, analysis and notes kept with its activity table: at a page's foot
+    they were parted from it, and the next page began with a table of no goal's name."""
+    for element in elements:
+        if element.tag == qn("w:p"):
+            element.get_or_add_pPr().keepNext_val = True
 
 
 def _deviates(report: dict[str, Any]) -> bool:
