@@ -1,0 +1,171 @@
+"""A night killed at each step of storing its files (staged in archive/incoming/, synced, moved
+into files/, synced, named in the ledger, removed from the inbox) loses nothing, and the next
+night finishes the work as an uninterrupted one would have."""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline.archive
+import pipeline.run
+from pipeline.archive import Archive, Arrival
+from pipeline.cli import main
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
+
+CODES = ("STAB", "EKO", "SOC")
+
+
+class Killed(BaseException):
+    """The process ends here (a kill or a power cut): nothing after it runs, no handler."""
+
+
+def make_workspace(root: Path) -> Path:
+    (root / "inbox").mkdir(parents=True)
+    (root / "pipeline.toml").write_text(
+        f'register = "{EXAMPLE_REGISTER}"\ninbox = "inbox"\noutbox = "outbox"\n'
+        'archive = "archive"\nperiod = "2024-T2"\nreport = false\nsettle_seconds = 0\n',
+        encoding="utf-8")
+    return root
+
+
+def night(workspace: Path):
+    return CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "run"],
+                              catch_exceptions=False)
+
+
+def put(workspace: Path) -> dict[str, str]:
+    """The departments' files in their drop folders: name -> checksum."""
+    dropped = {}
+    for code in CODES:
+        source = next((EXAMPLE / "inlamningar" / code).glob("*.xlsx"))
+        (workspace / "inbox" / code).mkdir(exist_ok=True)
+        shutil.copy(source, workspace / "inbox" / code / source.name)
+        dropped[source.name] = hashlib.sha256(source.read_bytes()).hexdigest()
+    return dropped
+
+
+def ledger(workspace: Path) -> list[tuple[str, str, str]]:
+    return sorted((a.name, a.sha256, a.verdict)
+                  for a in Archive(workspace / "archive").arrivals())
+
+
+def nothing_lost(workspace: Path, dropped: dict[str, str]) -> None:
+    """Each file handed in is still in the inbox, byte for byte, or named in the ledger with
+    its bytes whole in files/; and no file in files/ is anything but whole."""
+    archive = Archive(workspace / "archive")
+    named = {a.sha256 for a in archive.arrivals()}
+    for name, sha in dropped.items():
+        in_inbox = [p for p in (workspace / "inbox").rglob(name)
+                    if hashlib.sha256(p.read_bytes()).hexdigest() == sha]
+        blob = archive.blob_path(sha)
+        archived = sha in named and blob.exists() and \
+            hashlib.sha256(blob.read_bytes()).hexdigest() == sha
+        assert in_inbox or archived, f"{name} is neither in the inbox nor in the archive"
+    for blob in (workspace / "archive" / "files").rglob("*.xlsx"):
+        assert hashlib.sha256(blob.read_bytes()).hexdigest() == blob.stem, blob
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    workspace = make_workspace(tmp_path_factory.mktemp("uninterrupted"))
+    put(workspace)
+    assert night(workspace).exit_code == 0
+    return ledger(workspace)
+
+
+def _kill_when_settling(patch):
+    def settle(self):
+        if self._pending:
+            raise Killed
+
+    patch.setattr(Archive, "settle", settle)
+
+
+def _kill_after_the_first_move(patch):
+    real = os.replace
+    moved = []
+
+    def replace(source, target, *args, **kwargs):
+        if Path(source).parent.name == "incoming":
+            if moved:
+                raise Killed
+            moved.append(target)
+        return real(source, target, *args, **kwargs)
+
+    patch.setattr(os, "replace", replace)
+
+
+def _kill_before_the_second_sync(patch):
+    real = pipeline.archive.sync_file_system
+
+    def sync(folder):
+        if Path(folder).name != "incoming":  # the sync after the moves
+            raise Killed
+        return real(folder)
+
+    patch.setattr(pipeline.archive, "sync_file_system", sync)
+
+
+def _kill_before_the_ledger_line(patch):
+    def append(self, *arrivals):
+        self.settle()  # the files are in place and durable; the ledger is not written
+        raise Killed
+
+    patch.setattr(Archive, "append", append)
+
+
+def _kill_before_leaving_the_inbox(patch):
+    def remove(*args, **kwargs):
+        raise Killed
+
+    patch.setattr(pipeline.run, "_remove_from_inbox", remove)
+
+
+@pytest.mark.parametrize("kill", [_kill_when_settling, _kill_after_the_first_move,
+                                  _kill_before_the_second_sync, _kill_before_the_ledger_line,
+                                  _kill_before_leaving_the_inbox])
+def test_a_night_killed_while_storing_its_files_loses_nothing_and_the_next_one_recovers(
+        tmp_path, monkeypatch, uninterrupted, kill):
+    workspace = make_workspace(tmp_path)
+    dropped = put(workspace)
+    with monkeypatch.context() as patch:
+        kill(patch)
+        with pytest.raises(Killed):
+            night(workspace)
+    nothing_lost(workspace, dropped)
+    status = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "status"])
+    assert status.exit_code in (0, 1) and "Traceback" not in status.output, status.output
+
+    result = night(workspace)  # the next night
+    assert result.exit_code == 0, result.output
+    nothing_lost(workspace, dropped)
+    assert not list((workspace / "inbox").rglob("*.xlsx"))
+    assert ledger(workspace) == uninterrupted  # each file once, judged as without the kill
+    assert not list((workspace / "archive").glob("incoming/*"))
+    status = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "status"])
+    for code in CODES:
+        assert code in status.output
+
+
+def test_the_same_bytes_stored_twice_in_a_night_are_staged_once(tmp_path):
+    archive = Archive(tmp_path / "archive")
+    content = b"one department's file, handed in under two names"
+    sha = hashlib.sha256(content).hexdigest()
+    first = archive.store(content, sha, settle_later=True)
+    assert archive.store(content, sha, settle_later=True) == first
+    assert len(list((tmp_path / "archive" / "incoming").iterdir())) == 1
+    archive.append(_arrival(sha, "a.xlsx"), _arrival(sha, "b.xlsx"))
+    assert archive.read(sha) == content
+    assert not list((tmp_path / "archive" / "incoming").iterdir())
+
+
+def _arrival(sha: str, name: str) -> Arrival:
+    return Arrival(run="2024-09-10T22:00:00", received="2024-09-10T21:00:00", name=name,
+                   folder="", sha256=sha, size=1, mtime_ns=0, department=None, period=None,
+                   verdict="Godkänd", errors=0, warnings=0, saved_at=None)
+
+
