@@ -26,24 +26,58 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+# File systems whose syncfs writes every file's data and metadata through to the disk, as an
+# fsync of each would (statfs's f_type): ext2/3/4, XFS, Btrfs, F2FS, tmpfs. Elsewhere syncfs
+# may do less than fsync: a network share (CIFS) or a FUSE file system returns without
+# asking the server or the program behind it to make anything durable.
+SYNCFS_FILE_SYSTEMS = frozenset({0xEF53, 0x58465342, 0x9123683E, 0xF2F52010, 0x01021994})
+# syncfs reports a file's failed writeback only from Linux 5.8 (before it returned 0)
+SYNCFS_REPORTS_ERRORS = (5, 8)
+
+
 def sync_file_system(folder: Path) -> bool:
     """Write out everything the file system holding `folder` has not yet written, and wait
     for it (Linux's syncfs: one call, however many files were written). False where the
-    platform has no syncfs or it failed: the caller then fsyncs file by file, which raises
-    what went wrong."""
-    if not sys.platform.startswith("linux"):
+    platform has no syncfs, where it may not make files durable or not report a failed
+    write (SYNCFS_FILE_SYSTEMS, SYNCFS_REPORTS_ERRORS), or where it failed: the caller then
+    fsyncs file by file, which raises what went wrong."""
+    if not sys.platform.startswith("linux") or _kernel() < SYNCFS_REPORTS_ERRORS:
         return False
     try:
         import ctypes
 
-        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
         fd = os.open(folder, os.O_RDONLY)
     except (OSError, AttributeError):
         return False
     try:
+        if file_system_type(fd) not in SYNCFS_FILE_SYSTEMS:
+            return False
         return bool(syncfs(fd) == 0)
     finally:
         os.close(fd)
+
+
+def _kernel() -> tuple[int, int]:
+    """The running Linux kernel's version, (major, minor); (0, 0) if it cannot be read."""
+    found = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+def file_system_type(fd: int) -> int | None:
+    """The magic number of the file system holding the open file `fd` (Linux's fstatfs
+    f_type, the first field of struct statfs), or None if it cannot be read."""
+    import ctypes
+
+    try:
+        fstatfs = ctypes.CDLL(None, use_errno=True).fstatfs
+    except (OSError, AttributeError):
+        return None
+    buffer = ctypes.create_string_buffer(256)  # struct statfs is 120 bytes on 64-bit Linux
+    if fstatfs(fd, buffer) != 0:
+        return None
+    return ctypes.c_ulong.from_buffer(buffer).value & 0xFFFFFFFF
 
 
 def _mode_for(target: Path) -> int:

@@ -1,16 +1,19 @@
 """A night killed at each step of storing its files (staged in archive/incoming/, synced, moved
 into files/, synced, named in the ledger, removed from the inbox) loses nothing, and the next
-night finishes the work as an uninterrupted one would have."""
+night finishes the work as an uninterrupted one would have. The night's files are made durable
+by one syncfs only where syncfs does what an fsync of each file does."""
 
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import pipeline.archive
+import pipeline.atomic
 import pipeline.run
 from pipeline.archive import Archive, Arrival
 from pipeline.cli import main
@@ -169,3 +172,51 @@ def _arrival(sha: str, name: str) -> Arrival:
                    verdict="Godkänd", errors=0, warnings=0, saved_at=None)
 
 
+def _fsynced_paths(monkeypatch) -> list[str]:
+    paths: list[str] = []
+    real = os.fsync
+
+    def fsync(fd):
+        paths.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return paths
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+@pytest.mark.parametrize("where", ["a network share", "a kernel before 5.8"])
+def test_where_syncfs_may_not_make_the_files_durable_or_report_it_each_is_fsynced(
+        tmp_path, monkeypatch, where):
+    """On a CIFS share (or a FUSE file system) syncfs returns without having the server make
+    the files durable, and before Linux 5.8 it returned 0 though a file's writeback failed:
+    there each staged file is fsynced, as before the night's single sync."""
+    if where == "a network share":
+        monkeypatch.setattr(pipeline.atomic, "file_system_type", lambda fd: 0xFF534D42)
+    else:
+        monkeypatch.setattr(os, "uname", lambda: os.uname_result(
+            ("Linux", "host", "4.19.0-26-amd64", "#1 SMP", "x86_64")))
+    assert pipeline.atomic.sync_file_system(tmp_path) is False
+    archive = Archive(tmp_path / "archive")
+    contents = [b"one", b"two", b"three"]
+    staged = []
+    for content in contents:
+        archive.store(content, hashlib.sha256(content).hexdigest(), settle_later=True)
+    staged = [str(p) for p in (tmp_path / "archive" / "incoming").iterdir()]
+    fsynced = _fsynced_paths(monkeypatch)
+    archive.append(*(_arrival(hashlib.sha256(c).hexdigest(), "a.xlsx") for c in contents))
+    assert set(staged) <= set(fsynced)
+    for content in contents:
+        assert archive.read(hashlib.sha256(content).hexdigest()) == content
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_a_local_disk_of_a_current_kernel_is_synced_once(tmp_path):
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        local = pipeline.atomic.file_system_type(fd) in pipeline.atomic.SYNCFS_FILE_SYSTEMS
+    finally:
+        os.close(fd)
+    if not local or pipeline.atomic._kernel() < (5, 8):
+        pytest.skip("the tests' folder is not on a local disk of a current kernel")
+    assert pipeline.atomic.sync_file_system(tmp_path) is True
