@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -155,7 +156,7 @@ class Archive:
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
         for path, copy in pending.items():
-            os.replace(copy, path)
+            _move_into_place(copy, path)
         devices = {folder.stat().st_dev: folder for folder in folders}
         if not all(sync_file_system(folder) for folder in devices.values()):
             for folder in folders:
@@ -397,6 +398,21 @@ class Archive:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
+
+
+def _move_into_place(copy: Path, path: Path) -> None:
+    """A staged copy (already durable) renamed to its place in the archive. A failure names
+    the place, not the staged copy: the folder in files/ is what the user must mend (its
+    permissions), and the copy is removed by the next night. A files/ on another disk than
+    incoming/ (a link) cannot take a rename: the bytes are written there atomically."""
+    try:
+        os.replace(copy, path)
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            atomic_write_bytes(path, copy.read_bytes())
+            copy.unlink(missing_ok=True)
+            return
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def touch_used(path: Path) -> None:

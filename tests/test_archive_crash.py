@@ -3,6 +3,7 @@ into files/, synced, named in the ledger, removed from the inbox) loses nothing,
 night finishes the work as an uninterrupted one would have. The night's files are made durable
 by one syncfs only where syncfs does what an fsync of each file does."""
 
+import errno
 import hashlib
 import os
 import shutil
@@ -152,6 +153,55 @@ def test_a_night_killed_while_storing_its_files_loses_nothing_and_the_next_one_r
     status = CliRunner().invoke(main, ["--config", str(workspace / "pipeline.toml"), "status"])
     for code in CODES:
         assert code in status.output
+
+
+def test_a_night_that_may_not_move_its_files_into_place_names_that_folder(
+        workspace, monkeypatch):
+    """A folder in archive/files/ the account may not write in: the night stops, names that
+    folder (not the copy waiting in archive/incoming/, which the next night removes) and
+    loses nothing."""
+    dropped = put(workspace)
+    real = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(source).parent.name == "incoming":
+            raise PermissionError(errno.EACCES, "Permission denied", str(source), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = night(workspace)
+    assert result.exit_code == 2
+    folder = Archive(workspace / "archive").blob_path(next(iter(dropped.values()))).parent
+    assert "behörighet saknas i mappen" in result.output
+    assert any(str(Archive(workspace / "archive").blob_path(sha).parent) in result.output
+               for sha in dropped.values()), result.output
+    assert "incoming" not in result.output, result.output
+    assert folder.parent == workspace / "archive" / "files"
+    nothing_lost(workspace, dropped)
+    assert len(list((workspace / "inbox").rglob("*.xlsx"))) == len(CODES)
+
+
+def test_files_on_another_disk_than_the_archives_incoming_folder_are_stored_whole(
+        workspace, monkeypatch):
+    """archive/files/ a link to another disk: a rename from archive/incoming/ cannot cross
+    it (EXDEV); the night writes the bytes there instead, and finishes."""
+    dropped = put(workspace)
+    real = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(source).parent.name == "incoming":
+            raise OSError(errno.EXDEV, "Invalid cross-device link", str(source), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = night(workspace)
+    assert result.exit_code == 0, result.output
+    archive = Archive(workspace / "archive")
+    for sha in dropped.values():
+        assert hashlib.sha256(archive.blob_path(sha).read_bytes()).hexdigest() == sha
+    assert sorted(a.sha256 for a in archive.arrivals()) == sorted(dropped.values())
+    assert not list((workspace / "archive").glob("incoming/*"))
+    assert not list((workspace / "inbox").rglob("*.xlsx"))
 
 
 def test_the_same_bytes_stored_twice_in_a_night_are_staged_once(tmp_path):
