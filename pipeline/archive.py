@@ -142,8 +142,9 @@ class Archive:
 
     def settle(self) -> None:
         """The files stored with settle_later made durable, then moved into place, durable
-        too: a file in files/ is always whole, as atomic_write leaves it. On Linux one syncfs
-        before the moves and one after; elsewhere an fsync per file and per folder."""
+        too: a file in files/ is always whole, as atomic_write leaves it. One syncfs before
+        the moves and one after where it makes files durable (`sync_file_system`: Linux 5.8 or
+        later, a local disk); elsewhere an fsync per file and per folder."""
         pending, self._pending = self._pending, {}
         if not pending:
             return
