@@ -381,3 +381,25 @@ def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(l
     assert all(chart.anchor._from.row < header - 3 for chart in charts)
     status_header = next(i for i, row in enumerate(rows) if row[0] == "Status")
     assert header > status_header + 10  # below the tables on the left, not beside them
+
+
+def test_a_large_organ_in_millions_says_its_overrun_with_the_tables_decimal(large, tmp_path):
+    """An organ that counts in mnkr: departments each a few hundred thousand kronor over
+    budget were said to be 'sammanlagt 1 mnkr över budgeten' (or 0 mnkr), whole millions,
+    beside tables with one decimal."""
+    from pipeline.publish.report.text import number
+
+    register, merged, _ = large
+    register = dataclasses.replace(
+        register, settings=dataclasses.replace(register.settings, unit="mnkr"))
+    budget = merged.budget.copy()
+    budget["forecast"] = budget["budget"].where(budget["forecast"].notna())
+    first = budget.index[budget["department"] == "A001"][0]
+    budget.loc[first, "forecast"] = budget.loc[first, "budget"] + 0.4
+    merged = dataclasses.replace(merged, budget=budget)
+    path = tmp_path / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=AS_OF)
+    said = [p.text for p in Document(str(path)).paragraphs if "över budgeten" in p.text]
+    assert len(said) == 1 and said[0].startswith(
+        "Prognosen för helåret är högre än budgeten för en av 45 avdelningar, sammanlagt "
+        f"{number(0.4, 1)} mnkr över budgeten."), said

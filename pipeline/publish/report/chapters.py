@@ -615,8 +615,8 @@ class _ReportWriter(_Blocks):
         over = deviations[deviations < 0]
         of = count_word(len(departments))
         sentence = (f"Prognosen för helåret är högre än budgeten för {count_word(len(over))} av "
-                    f"{of} avdelningar, sammanlagt {number(-over.sum(), 0)} {unit} över "
-                    f"budgeten." if len(over) else
+                    f"{of} avdelningar, sammanlagt {number(-over.sum(), amount_decimals(unit))} "
+                    f"{unit} över budgeten." if len(over) else
                     f"Prognosen för helåret är inte högre än budgeten för någon av de {of} "
                     f"avdelningarna.")
         unreported = len(departments) - len(deviations)
