@@ -231,3 +231,16 @@ def test_the_boundaries_of_the_registers_date_rules_are_accepted(register_copy):
     one_day = read.activities.set_index("activity_id").loc["A3.1.1-06"]
     assert one_day["start"] == one_day["end"] == dt.date(2024, 3, 1)
     assert read.period("2024-T2")["deadline"] == dt.date(2024, 8, 31)
+
+
+def test_a_budget_line_given_twice_stops_the_register_naming_both_rows(register_copy):
+    """Two Ekonomi rows for STAB / Vuxna: the department's template would ask for the line
+    twice and the committee's totals would count it twice. The controller is told which rows,
+    and the register is not used."""
+    path, edit = register_copy
+    edit({("Ekonomi", "B2"): "Vuxna"})  # row 3 is STAB / Vuxna already
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    [issue] = caught.value.issues
+    assert (issue.sheet, issue.cell) == ("Ekonomi", "B3")
+    assert '"STAB / Vuxna" finns på flera rader (2, 3)' in issue.describe()
