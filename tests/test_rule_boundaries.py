@@ -1,0 +1,74 @@
+"""Business rules at their edges, found unguarded by a mutation audit of the suite: each test
+pins what a department or the committee sees on either side of a rule's boundary (a remark
+or none, a figure shown or hidden, which file counts).
+
+The validation tests change a few cells of Stab's filled template (2024-T2, which ends
+2024-08-31; amounts in mnkr), as test_validate_messages does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.intake import parse_submission
+from pipeline.validate import validate
+from tests import corpus
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory):
+    return corpus.make_valid(tmp_path_factory.mktemp("valid")).read_bytes()
+
+
+@pytest.fixture
+def check(valid, register):
+    def run(changes: dict[str, dict[str, object]]):
+        content = valid
+        for sheet, values in changes.items():
+            content = corpus.cells(content, sheet, values)
+        report, _ = validate(parse_submission(content, name="STAB.xlsx"), register,
+                             corpus.PERIOD)
+        return report
+
+    return run
+
+
+def codes(report, code):
+    return [i for i in report.issues if i.code == code]
+
+
+# --- an end date and the period's end -------------------------------------------------------
+
+def own(valid: bytes, register, **values: object):
+    """Stab's file with an own activity (on row corpus.FIRST_OWN_ROW, its dates its own)."""
+    content = corpus.own_activity(valid, **values)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    return report
+
+
+@pytest.mark.parametrize(("end", "remarked"), [
+    (dt.datetime(2024, 8, 30), True), (dt.datetime(2024, 8, 31), False),
+    (dt.datetime(2024, 9, 1), False)])
+def test_an_activity_ending_on_the_periods_last_day_is_not_yet_late(valid, register, end,
+                                                                    remarked):
+    """"Pågående enligt plan" on an activity ending the day the period ends: it may still
+    finish on time, and the department is not told its end date has passed; a day earlier it
+    has."""
+    report = own(valid, register, end=end)
+    assert report.accepted
+    told = codes(report, "end_passed_not_finished")
+    assert [i.cell for i in told] == ([f"H{corpus.FIRST_OWN_ROW}"] if remarked else [])
+
+
+@pytest.mark.parametrize(("end", "remarked"), [
+    (dt.datetime(2024, 8, 31), False), (dt.datetime(2024, 9, 1), True)])
+def test_done_to_plan_is_remarked_only_with_an_end_date_after_the_period(valid, register, end,
+                                                                        remarked):
+    """"Avslutad enligt plan" with an end date after the period's last day is remarked; one
+    ending on the last day is the plan kept."""
+    report = own(valid, register, end=end, status="Avslutad enligt plan")
+    assert report.accepted
+    told = codes(report, "status_contradicts_end")
+    assert [i.cell for i in told] == ([f"H{corpus.FIRST_OWN_ROW}"] if remarked else [])
