@@ -72,3 +72,28 @@ def test_done_to_plan_is_remarked_only_with_an_end_date_after_the_period(valid, 
     assert report.accepted
     told = codes(report, "status_contradicts_end")
     assert [i.cell for i in told] == ([f"H{corpus.FIRST_OWN_ROW}"] if remarked else [])
+
+
+# --- sick leave ----------------------------------------------------------------------------------
+
+def test_long_term_hours_in_a_group_without_sick_hours_are_refused(check):
+    """Sjukfrånvaro 0 and Varav 60 dagar eller mer 40: the long-term hours are part of the
+    sick hours, so one of the two is wrong (and the long-term share would be 40 of 0)."""
+    report = check({"Sjukfrånvaro": {"E5": 0, "F5": 40}})
+    assert not report.accepted
+    [issue] = codes(report, "long_exceeds_sick")
+    assert issue.cell == "F5"
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+def test_all_outcomes_negative_beside_a_zero_are_a_sign_convention(valid, register):
+    """Utfall typed as negative costs on every line that has one, and 0 on a line with no
+    cost yet: the department's sign convention, read as positive with a remark, not refused
+    as mixed signs (a zero has no sign)."""
+    content = corpus.cells(valid, "Ekonomi", {"C2": 0, "C3": -9.5, "C4": -20.3, "C5": -19})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    assert [i.code for i in report.issues] == ["budget_all_negative"]
+    assert list(data.budget["outcome"]) == [0.0, 9.5, 20.3, 19.0]
