@@ -97,3 +97,27 @@ def test_all_outcomes_negative_beside_a_zero_are_a_sign_convention(valid, regist
     assert report.accepted
     assert [i.code for i in report.issues] == ["budget_all_negative"]
     assert list(data.budget["outcome"]) == [0.0, 9.5, 20.3, 19.0]
+
+
+# --- finished statuses -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("status", "finished"), [
+    ("Avbruten", True), ("Avslutad med avvikelse", True), ("Avslutad enligt plan", True),
+    ("Försenad", False)])
+def test_a_cancelled_or_finished_activity_past_its_end_date_is_not_late(valid, register, status,
+                                                                       finished):
+    """A3.4.7-02 ends 2024-05-31, before the period's end. Cancelled or finished (with a
+    comment saying why), nothing is late: no remark to the department, and the workbook's
+    Aktiviteter does not flag "Slutdatum passerat men inte avslutad". "Försenad" is told
+    honestly (no remark) but is still flagged for the committee."""
+    from pipeline.merge import Flag, merge
+
+    content = corpus.cells(valid, "Aktiviteter", {
+        "H14": status, "I14": "Avbröts i maj: regionen drog tillbaka överenskommelsen."})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.issues == []
+    activities = merge(register, corpus.PERIOD, {"STAB": data}).activities
+    [flags] = activities.loc[(activities["activity_id"] == "A3.4.7-02")
+                             & (activities["department"] == "STAB"), "flags"]
+    assert (Flag.END_PASSED in flags) is not finished
