@@ -121,3 +121,14 @@ def test_a_cancelled_or_finished_activity_past_its_end_date_is_not_late(valid, r
     [flags] = activities.loc[(activities["activity_id"] == "A3.4.7-02")
                              & (activities["department"] == "STAB"), "flags"]
     assert (Flag.END_PASSED in flags) is not finished
+
+
+def test_working_hours_in_a_group_without_employees_are_refused(check):
+    """Antal anställda 0 beside 3 272 ordinary hours: one of them is wrong, and the hours
+    would count in the organ's figures without anyone to have worked them."""
+    report = check({"Sjukfrånvaro": {"C5": 0}})
+    assert not report.accepted
+    [issue] = codes(report, "hours_without_employees")
+    assert issue.cell == "D5"
+    assert issue.message == ("Sjukfrånvaro!D5 anger 3 272 timmar men antal anställda är 0 "
+                             "(Sjukfrånvaro!C5). Kontrollera uppgifterna.")
