@@ -132,3 +132,15 @@ def test_working_hours_in_a_group_without_employees_are_refused(check):
     assert issue.cell == "D5"
     assert issue.message == ("Sjukfrånvaro!D5 anger 3 272 timmar men antal anställda är 0 "
                              "(Sjukfrånvaro!C5). Kontrollera uppgifterna.")
+
+
+@pytest.mark.parametrize(("hours", "remarked"), [(6600, False), (6700, True)])
+def test_more_than_2200_ordinary_hours_per_employee_are_remarked(check, hours, remarked):
+    """A full year's ordinary hours are about 1 700–2 100 per employee: for 3 employees, 6 600
+    hours pass and 6 700 are remarked (accepted: perhaps overtime, perhaps a slip)."""
+    report = check({"Sjukfrånvaro": {"D5": hours}})
+    assert report.accepted
+    told = codes(report, "hours_high")
+    assert [i.cell for i in told] == (["D5"] if remarked else [])
+    if remarked:
+        assert "ovanligt högt (6 700) för 3 anställda" in told[0].message
