@@ -144,3 +144,25 @@ def test_more_than_2200_ordinary_hours_per_employee_are_remarked(check, hours, r
     assert [i.cell for i in told] == (["D5"] if remarked else [])
     if remarked:
         assert "ovanligt högt (6 700) för 3 anställda" in told[0].message
+
+
+@pytest.mark.parametrize(("forecast", "remarked"), [(13.9, False), (14.3, True)])
+def test_a_forecast_more_than_ten_per_cent_from_its_budget_needs_a_comment(check, forecast,
+                                                                           remarked):
+    """Barn och unga (budget 12,7 mnkr, no comment): a forecast of 13,9 is 9 % over and
+    passes; 14,3 is 13 % over and the department is asked to comment the deviation."""
+    report = check({"Ekonomi": {"D2": forecast}})
+    assert report.accepted
+    told = codes(report, "forecast_far_from_budget")
+    assert [i.cell for i in told] == (["D2"] if remarked else [])
+    if remarked:
+        assert "13 %" in told[0].message and "Kommentera avvikelsen" in told[0].message
+
+
+def test_employees_as_full_time_equivalents_are_refused(check):
+    """Antal anställda is a head count (the small-group rule counts people): 19,5, perhaps
+    full-time equivalents, is refused with what to type."""
+    report = check({"Sjukfrånvaro": {"C3": "19,5"}})
+    assert not report.accepted
+    [issue] = codes(report, "number_not_whole")
+    assert issue.message == "Antal anställda i Sjukfrånvaro!C3 är 19,5. Skriv ett heltal, t.ex. 12."
