@@ -99,6 +99,16 @@ def test_all_outcomes_negative_beside_a_zero_are_a_sign_convention(valid, regist
     assert list(data.budget["outcome"]) == [0.0, 9.5, 20.3, 19.0]
 
 
+
+def test_a_one_day_activity_of_the_departments_own_is_accepted(valid, register):
+    """An own activity that starts and ends the same day (a theme day) is no "Slutdatum före
+    startdatum"; a day earlier is."""
+    day = dt.datetime(2024, 3, 12)
+    assert own(valid, register, start=day, end=day, status="Avslutad enligt plan").issues == []
+    report = own(valid, register, start=day, end=day - dt.timedelta(days=1))
+    assert [i.cell for i in codes(report, "end_before_start")] == [f"E{corpus.FIRST_OWN_ROW}"]
+
+
 # --- finished statuses -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("status", "finished"), [
@@ -166,3 +176,4 @@ def test_employees_as_full_time_equivalents_are_refused(check):
     assert not report.accepted
     [issue] = codes(report, "number_not_whole")
     assert issue.message == "Antal anställda i Sjukfrånvaro!C3 är 19,5. Skriv ett heltal, t.ex. 12."
+
