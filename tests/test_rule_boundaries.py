@@ -177,3 +177,15 @@ def test_employees_as_full_time_equivalents_are_refused(check):
     [issue] = codes(report, "number_not_whole")
     assert issue.message == "Antal anställda i Sjukfrånvaro!C3 är 19,5. Skriv ett heltal, t.ex. 12."
 
+
+
+@pytest.mark.parametrize(("end", "refused"), [
+    (dt.datetime(2034, 12, 31), False), (dt.datetime(2035, 1, 1), True)])
+def test_an_end_date_more_than_ten_years_from_the_business_year_is_refused(valid, register, end,
+                                                                           refused):
+    """Real plans run over several years (an own activity ending 2034 is accepted); a year
+    more than ten from 2024 is a typing slip (2035 for 2025) and refused."""
+    report = own(valid, register, end=end)
+    assert report.accepted is not refused
+    assert [i.cell for i in codes(report, "date_implausible")] == \
+        ([f"E{corpus.FIRST_OWN_ROW}"] if refused else [])
