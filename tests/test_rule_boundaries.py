@@ -189,3 +189,20 @@ def test_an_end_date_more_than_ten_years_from_the_business_year_is_refused(valid
     assert report.accepted is not refused
     assert [i.cell for i in codes(report, "date_implausible")] == \
         ([f"E{corpus.FIRST_OWN_ROW}"] if refused else [])
+
+# --- the suggested assessment (Förslag) ---------------------------------------------------------
+
+@pytest.mark.parametrize(("statuses", "suggested"), [
+    (["Avslutad enligt plan", "Avslutad med avvikelse"], "Uppfyllt"),  # mean 0,8
+    (["Pågående enligt plan"], "Delvis uppfyllt"),  # 0,75
+    (["Avslutad med avvikelse"], "Delvis uppfyllt"),  # 0,6
+    (["Pågående med avvikelse"], "Knappt uppfyllt"),  # 0,4
+    (["Pågående med avvikelse", "Ej påbörjad"], "Ej uppfyllt"),  # 0,325
+])
+def test_the_suggestion_follows_the_documented_thresholds(statuses, suggested):
+    """merge's rule, as the instructions and the workbook explain it: the mean score of the
+    goal's activities, ≥ 0,8 Uppfyllt, ≥ 0,6 Delvis, ≥ 0,35 Knappt, else Ej uppfyllt."""
+    from pipeline.merge import suggest
+
+    started = [dt.date(2024, 1, 1)] * len(statuses)
+    assert suggest(statuses, started, dt.date(2024, 8, 31)) == suggested
