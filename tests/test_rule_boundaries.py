@@ -206,3 +206,16 @@ def test_the_suggestion_follows_the_documented_thresholds(statuses, suggested):
 
     started = [dt.date(2024, 1, 1)] * len(statuses)
     assert suggest(statuses, started, dt.date(2024, 8, 31)) == suggested
+
+
+def test_an_activity_not_yet_due_to_start_does_not_lower_the_suggestion():
+    """"Ej påbörjad" on an activity that starts after the period is on plan, and left out;
+    one that should have started counts (0,25)."""
+    from pipeline.merge import suggest
+
+    statuses = ["Avslutad enligt plan", "Ej påbörjad"]
+    period_end = dt.date(2024, 8, 31)
+    assert suggest(statuses, [dt.date(2024, 1, 1), dt.date(2024, 9, 1)], period_end) == \
+        "Uppfyllt"
+    assert suggest(statuses, [dt.date(2024, 1, 1), dt.date(2024, 8, 1)], period_end) == \
+        "Delvis uppfyllt"
