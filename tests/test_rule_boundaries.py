@@ -219,3 +219,64 @@ def test_an_activity_not_yet_due_to_start_does_not_lower_the_suggestion():
         "Uppfyllt"
     assert suggest(statuses, [dt.date(2024, 1, 1), dt.date(2024, 8, 1)], period_end) == \
         "Delvis uppfyllt"
+
+
+@pytest.mark.parametrize(("assessment", "flagged"), [
+    ("Delvis uppfyllt", False), ("Knappt uppfyllt", True)])
+def test_an_assessment_two_steps_from_the_suggestion_is_flagged(valid, register, assessment,
+                                                               flagged):
+    """Goal 3.4.7's activities (two on plan, one done) suggest Uppfyllt. The owner's
+    assessment one step away is the owner's call; two steps away the committee is told."""
+    from pipeline.merge import merge
+
+    content = corpus.cells(valid, "Målbedömning", {"D5": assessment})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    goals = merge(register, corpus.PERIOD, {"STAB": data}).goals.set_index("ks_id")
+    assert goals.loc["3.4.7", "suggestion"] == "Uppfyllt"
+    assert goals.loc["3.4.7", "assessment"] == assessment  # never overwritten
+    assert bool(goals.loc["3.4.7", "disagreement"]) is flagged
+
+
+@pytest.mark.parametrize(("outcome", "remarked"), [(85, False), (86, True)])
+def test_an_outcome_more_than_three_times_its_budget_is_remarked(check, outcome, remarked):
+    """Tillväxt's budget is 28,6 mnkr: an outcome of 85 (under three times) passes without a
+    word, 86 (over) is remarked, and the file is accepted either way."""
+    report = check({"Ekonomi": {"C5": outcome}})
+    assert report.accepted
+    told = codes(report, "outcome_far_above_budget")
+    assert [i.cell for i in told] == (["C5"] if remarked else [])
+
+
+def test_a_budget_cell_changed_by_a_tenth_is_remarked_and_the_registers_budget_used(valid,
+                                                                                    register):
+    """The locked Budget cell of Barn och unga (12,7 mnkr in the register) typed over as
+    12,8: the department is told, and the register's budget is what the workbook shows."""
+    content = corpus.cells(valid, "Ekonomi", {"B2": 12.8})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    [issue] = codes(report, "budget_changed")
+    assert issue.cell == "B2" and "registrets budget är 12,7 mnkr" in issue.message
+    assert data.budget.loc[data.budget["category"] == "Barn och unga", "budget"].item() == 12.7
+
+
+# --- small groups ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("women", "shown"), [(10, False), (11, True)])
+def test_a_group_of_ten_employees_is_never_shown(women, shown):
+    """SPEC: a group of 10 employees or fewer is shown as "–", never as a number. Ten women
+    (and thirty men) in one department: the women's figure is hidden, and so, as the smaller
+    of the pair beside the total, is the men's; eleven women are shown."""
+    from pipeline import figures
+    from pipeline.labels import AGE_GROUPS, SEXES
+
+    counts = {SEXES[0]: (women - 5, 5, 0), SEXES[1]: (10, 10, 10)}
+    rows = [{"sex": sex, "age_group": age, "employees": float(n), "ordinary_hours": 1000.0 * n,
+             "sick_hours": 50.0 * n, "long_term_hours": 10.0 * n}
+            for sex, by_age in counts.items()
+            for age, n in zip(AGE_GROUPS, by_age, strict=True)]
+    found = figures.unit_figures(rows)
+    assert found["women"].employees == women
+    assert found["women"].hidden is not shown and found["men"].hidden is not shown
+    assert (found["women"].value is None) is not shown
