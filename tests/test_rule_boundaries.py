@@ -261,6 +261,17 @@ def test_a_budget_cell_changed_by_a_tenth_is_remarked_and_the_registers_budget_u
     assert data.budget.loc[data.budget["category"] == "Barn och unga", "budget"].item() == 12.7
 
 
+
+@pytest.mark.parametrize(("outcome", "refused"), [(1269, False), (1270, True)])
+def test_an_amount_a_hundred_times_its_budget_is_refused_as_another_unit(check, outcome,
+                                                                         refused):
+    """Barn och unga's budget is 12,7 mnkr: 1 270 is a hundred times it, an amount typed in
+    another unit, and refused; 1 269 is only remarked as far above the budget."""
+    report = check({"Ekonomi": {"C2": outcome}})
+    assert report.accepted is not refused
+    assert bool(codes(report, "amount_unit_slip")) is refused
+    assert bool(codes(report, "outcome_far_above_budget")) is not refused
+
 # --- small groups ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("women", "shown"), [(10, False), (11, True)])
