@@ -291,3 +291,50 @@ def test_a_group_of_ten_employees_is_never_shown(women, shown):
     assert found["women"].employees == women
     assert found["women"].hidden is not shown and found["men"].hidden is not shown
     assert (found["women"].value is None) is not shown
+
+
+# --- the period before ---------------------------------------------------------------------------
+
+def test_the_organs_change_since_the_period_before_needs_every_department_then_too(
+        tmp_path, register):
+    """All five departments report now, but EKO's file for the period before was missing:
+    the organ's figure then covered four departments, and a change against it would be EKO's
+    absence, not a change in sick leave. Each department's own change is shown; the organ's
+    is not."""
+    import dataclasses
+
+    import pandas as pd
+
+    from pipeline.merge import merge
+    from pipeline.publish.workbook import write_workbook
+    from tests.test_workbook import COLUMNS, ISSUE_COLUMNS, collect, header_table
+
+    accepted, submissions, _ = collect(register, "2024-T2", dt.date(2024, 8, 31), tmp_path,
+                                       register.department_codes, seed=3)
+    now = merge(register, "2024-T2", accepted)
+    sick = now.sick_leave
+    before = dataclasses.replace(now, period="2024-T1",
+                                 sick_leave=sick[sick["department"] != "EKO"])
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, now, pd.DataFrame(submissions, columns=COLUMNS),
+                   pd.DataFrame([], columns=ISSUE_COLUMNS),
+                   as_of=dt.datetime(2024, 9, 17, 2), previous=before)
+    import openpyxl
+
+    rows = {r["Avdelning"]: r for r in header_table(openpyxl.load_workbook(path)["Sjukfrånvaro"])}
+    change = "Förändring mot föregående period, procentenheter"
+    assert rows["Kommunstyrelsen"][change] is None
+    names = register.department_names
+    assert rows[names["STAB"]][change] == 0  # the same hours then and now
+    assert rows[names["EKO"]][change] is None  # EKO has no figure then
+
+
+@pytest.mark.parametrize(("assessment", "change", "told"), [
+    ("Uppfyllt", 0.1, True), ("Uppfyllt", 0.0, False), ("Uppfyllt", -0.3, False),
+    ("Uppfyllt", None, False), ("Delvis uppfyllt", 0.4, False)])
+def test_met_while_sick_leave_rises_is_told_only_for_a_rise(assessment, change, told):
+    """"Sjukfrånvaron ska minska" assessed Uppfyllt: the committee is told when the organ's
+    sick leave, as shown, is above its baseline; unchanged (±0,0) is no rise."""
+    from pipeline.figures import met_while_rising
+
+    assert met_while_rising(assessment, change) is told
