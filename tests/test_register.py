@@ -218,3 +218,29 @@ def test_a_baseline_is_read_as_the_per_cent_the_controller_typed(register_copy, 
     edit({("Basvärden", f"C{row}"): typed})
     baselines = read_register(path).baselines.set_index("department")["sick_leave_share"]
     assert baselines["EKO"] == pytest.approx(share)
+
+
+def test_the_boundaries_of_the_registers_date_rules_are_accepted(register_copy):
+    """A one-day activity (a theme day, a training day) ends the day it starts, and a
+    deadline may be the period's last day: both are a register the controller can run, not
+    "Slutdatum före startdatum" or "Sista inlämningsdag före periodens slut"."""
+    path, edit = register_copy
+    edit({("Aktiviteter", "F7"): dt.datetime(2024, 3, 1),  # starts 2024-03-01 (E7)
+          ("Perioder", "C3"): dt.datetime(2024, 8, 31)})  # 2024-T2 ends 2024-08-31
+    read = read_register(path)
+    one_day = read.activities.set_index("activity_id").loc["A3.1.1-06"]
+    assert one_day["start"] == one_day["end"] == dt.date(2024, 3, 1)
+    assert read.period("2024-T2")["deadline"] == dt.date(2024, 8, 31)
+
+
+def test_a_budget_line_given_twice_stops_the_register_naming_both_rows(register_copy):
+    """Two Ekonomi rows for STAB / Vuxna: the department's template would ask for the line
+    twice and the committee's totals would count it twice. The controller is told which rows,
+    and the register is not used."""
+    path, edit = register_copy
+    edit({("Ekonomi", "B2"): "Vuxna"})  # row 3 is STAB / Vuxna already
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    [issue] = caught.value.issues
+    assert (issue.sheet, issue.cell) == ("Ekonomi", "B3")
+    assert '"STAB / Vuxna" finns på flera rader (2, 3)' in issue.describe()

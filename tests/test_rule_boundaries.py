@@ -1,0 +1,361 @@
+"""Business rules at their edges, found unguarded by a mutation audit of the suite: each test
+pins what a department or the committee sees on either side of a rule's boundary (a remark
+or none, a figure shown or hidden, which file counts).
+
+The validation tests change a few cells of Stab's filled template (2024-T2, which ends
+2024-08-31; amounts in mnkr), as test_validate_messages does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.intake import parse_submission
+from pipeline.validate import validate
+from tests import corpus
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory):
+    return corpus.make_valid(tmp_path_factory.mktemp("valid")).read_bytes()
+
+
+@pytest.fixture
+def check(valid, register):
+    def run(changes: dict[str, dict[str, object]]):
+        content = valid
+        for sheet, values in changes.items():
+            content = corpus.cells(content, sheet, values)
+        report, _ = validate(parse_submission(content, name="STAB.xlsx"), register,
+                             corpus.PERIOD)
+        return report
+
+    return run
+
+
+def codes(report, code):
+    return [i for i in report.issues if i.code == code]
+
+
+# --- an end date and the period's end -------------------------------------------------------
+
+def own(valid: bytes, register, **values: object):
+    """Stab's file with an own activity (on row corpus.FIRST_OWN_ROW, its dates its own)."""
+    content = corpus.own_activity(valid, **values)
+    report, _ = validate(parse_submission(content, name="STAB.xlsx"), register, corpus.PERIOD)
+    return report
+
+
+@pytest.mark.parametrize(("end", "remarked"), [
+    (dt.datetime(2024, 8, 30), True), (dt.datetime(2024, 8, 31), False),
+    (dt.datetime(2024, 9, 1), False)])
+def test_an_activity_ending_on_the_periods_last_day_is_not_yet_late(valid, register, end,
+                                                                    remarked):
+    """"Pågående enligt plan" on an activity ending the day the period ends: it may still
+    finish on time, and the department is not told its end date has passed; a day earlier it
+    has."""
+    report = own(valid, register, end=end)
+    assert report.accepted
+    told = codes(report, "end_passed_not_finished")
+    assert [i.cell for i in told] == ([f"H{corpus.FIRST_OWN_ROW}"] if remarked else [])
+
+
+@pytest.mark.parametrize(("end", "remarked"), [
+    (dt.datetime(2024, 8, 31), False), (dt.datetime(2024, 9, 1), True)])
+def test_done_to_plan_is_remarked_only_with_an_end_date_after_the_period(valid, register, end,
+                                                                        remarked):
+    """"Avslutad enligt plan" with an end date after the period's last day is remarked; one
+    ending on the last day is the plan kept."""
+    report = own(valid, register, end=end, status="Avslutad enligt plan")
+    assert report.accepted
+    told = codes(report, "status_contradicts_end")
+    assert [i.cell for i in told] == ([f"H{corpus.FIRST_OWN_ROW}"] if remarked else [])
+
+
+# --- sick leave ----------------------------------------------------------------------------------
+
+def test_long_term_hours_in_a_group_without_sick_hours_are_refused(check):
+    """Sjukfrånvaro 0 and Varav 60 dagar eller mer 40: the long-term hours are part of the
+    sick hours, so one of the two is wrong (and the long-term share would be 40 of 0)."""
+    report = check({"Sjukfrånvaro": {"E5": 0, "F5": 40}})
+    assert not report.accepted
+    [issue] = codes(report, "long_exceeds_sick")
+    assert issue.cell == "F5"
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+def test_all_outcomes_negative_beside_a_zero_are_a_sign_convention(valid, register):
+    """Utfall typed as negative costs on every line that has one, and 0 on a line with no
+    cost yet: the department's sign convention, read as positive with a remark, not refused
+    as mixed signs (a zero has no sign)."""
+    content = corpus.cells(valid, "Ekonomi", {"C2": 0, "C3": -9.5, "C4": -20.3, "C5": -19})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    assert [i.code for i in report.issues] == ["budget_all_negative"]
+    assert list(data.budget["outcome"]) == [0.0, 9.5, 20.3, 19.0]
+
+
+
+def test_a_one_day_activity_of_the_departments_own_is_accepted(valid, register):
+    """An own activity that starts and ends the same day (a theme day) is no "Slutdatum före
+    startdatum"; a day earlier is."""
+    day = dt.datetime(2024, 3, 12)
+    assert own(valid, register, start=day, end=day, status="Avslutad enligt plan").issues == []
+    report = own(valid, register, start=day, end=day - dt.timedelta(days=1))
+    assert [i.cell for i in codes(report, "end_before_start")] == [f"E{corpus.FIRST_OWN_ROW}"]
+
+
+# --- finished statuses -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("status", "finished"), [
+    ("Avbruten", True), ("Avslutad med avvikelse", True), ("Avslutad enligt plan", True),
+    ("Försenad", False)])
+def test_a_cancelled_or_finished_activity_past_its_end_date_is_not_late(valid, register, status,
+                                                                       finished):
+    """A3.4.7-02 ends 2024-05-31, before the period's end. Cancelled or finished (with a
+    comment saying why), nothing is late: no remark to the department, and the workbook's
+    Aktiviteter does not flag "Slutdatum passerat men inte avslutad". "Försenad" is told
+    honestly (no remark) but is still flagged for the committee."""
+    from pipeline.merge import Flag, merge
+
+    content = corpus.cells(valid, "Aktiviteter", {
+        "H14": status, "I14": "Avbröts i maj: regionen drog tillbaka överenskommelsen."})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.issues == []
+    activities = merge(register, corpus.PERIOD, {"STAB": data}).activities
+    [flags] = activities.loc[(activities["activity_id"] == "A3.4.7-02")
+                             & (activities["department"] == "STAB"), "flags"]
+    assert (Flag.END_PASSED in flags) is not finished
+
+
+def test_working_hours_in_a_group_without_employees_are_refused(check):
+    """Antal anställda 0 beside 3 272 ordinary hours: one of them is wrong, and the hours
+    would count in the organ's figures without anyone to have worked them."""
+    report = check({"Sjukfrånvaro": {"C5": 0}})
+    assert not report.accepted
+    [issue] = codes(report, "hours_without_employees")
+    assert issue.cell == "D5"
+    assert issue.message == ("Sjukfrånvaro!D5 anger 3 272 timmar men antal anställda är 0 "
+                             "(Sjukfrånvaro!C5). Kontrollera uppgifterna.")
+
+
+@pytest.mark.parametrize(("hours", "remarked"), [(6600, False), (6700, True)])
+def test_more_than_2200_ordinary_hours_per_employee_are_remarked(check, hours, remarked):
+    """A full year's ordinary hours are about 1 700–2 100 per employee: for 3 employees, 6 600
+    hours pass and 6 700 are remarked (accepted: perhaps overtime, perhaps a slip)."""
+    report = check({"Sjukfrånvaro": {"D5": hours}})
+    assert report.accepted
+    told = codes(report, "hours_high")
+    assert [i.cell for i in told] == (["D5"] if remarked else [])
+    if remarked:
+        assert "ovanligt högt (6 700) för 3 anställda" in told[0].message
+
+
+@pytest.mark.parametrize(("forecast", "remarked"), [(13.9, False), (14.3, True)])
+def test_a_forecast_more_than_ten_per_cent_from_its_budget_needs_a_comment(check, forecast,
+                                                                           remarked):
+    """Barn och unga (budget 12,7 mnkr, no comment): a forecast of 13,9 is 9 % over and
+    passes; 14,3 is 13 % over and the department is asked to comment the deviation."""
+    report = check({"Ekonomi": {"D2": forecast}})
+    assert report.accepted
+    told = codes(report, "forecast_far_from_budget")
+    assert [i.cell for i in told] == (["D2"] if remarked else [])
+    if remarked:
+        assert "13 %" in told[0].message and "Kommentera avvikelsen" in told[0].message
+
+
+def test_employees_as_full_time_equivalents_are_refused(check):
+    """Antal anställda is a head count (the small-group rule counts people): 19,5, perhaps
+    full-time equivalents, is refused with what to type."""
+    report = check({"Sjukfrånvaro": {"C3": "19,5"}})
+    assert not report.accepted
+    [issue] = codes(report, "number_not_whole")
+    assert issue.message == "Antal anställda i Sjukfrånvaro!C3 är 19,5. Skriv ett heltal, t.ex. 12."
+
+
+
+@pytest.mark.parametrize(("end", "refused"), [
+    (dt.datetime(2034, 12, 31), False), (dt.datetime(2035, 1, 1), True)])
+def test_an_end_date_more_than_ten_years_from_the_business_year_is_refused(valid, register, end,
+                                                                           refused):
+    """Real plans run over several years (an own activity ending 2034 is accepted); a year
+    more than ten from 2024 is a typing slip (2035 for 2025) and refused."""
+    report = own(valid, register, end=end)
+    assert report.accepted is not refused
+    assert [i.cell for i in codes(report, "date_implausible")] == \
+        ([f"E{corpus.FIRST_OWN_ROW}"] if refused else [])
+
+# --- the suggested assessment (Förslag) ---------------------------------------------------------
+
+@pytest.mark.parametrize(("statuses", "suggested"), [
+    (["Avslutad enligt plan", "Avslutad med avvikelse"], "Uppfyllt"),  # mean 0,8
+    (["Pågående enligt plan"], "Delvis uppfyllt"),  # 0,75
+    (["Avslutad med avvikelse"], "Delvis uppfyllt"),  # 0,6
+    (["Pågående med avvikelse"], "Knappt uppfyllt"),  # 0,4
+    (["Pågående med avvikelse", "Ej påbörjad"], "Ej uppfyllt"),  # 0,325
+])
+def test_the_suggestion_follows_the_documented_thresholds(statuses, suggested):
+    """merge's rule, as the instructions and the workbook explain it: the mean score of the
+    goal's activities, ≥ 0,8 Uppfyllt, ≥ 0,6 Delvis, ≥ 0,35 Knappt, else Ej uppfyllt."""
+    from pipeline.merge import suggest
+
+    started = [dt.date(2024, 1, 1)] * len(statuses)
+    assert suggest(statuses, started, dt.date(2024, 8, 31)) == suggested
+
+
+def test_an_activity_not_yet_due_to_start_does_not_lower_the_suggestion():
+    """"Ej påbörjad" on an activity that starts after the period is on plan, and left out;
+    one that should have started counts (0,25)."""
+    from pipeline.merge import suggest
+
+    statuses = ["Avslutad enligt plan", "Ej påbörjad"]
+    period_end = dt.date(2024, 8, 31)
+    assert suggest(statuses, [dt.date(2024, 1, 1), dt.date(2024, 9, 1)], period_end) == \
+        "Uppfyllt"
+    assert suggest(statuses, [dt.date(2024, 1, 1), dt.date(2024, 8, 1)], period_end) == \
+        "Delvis uppfyllt"
+
+
+@pytest.mark.parametrize(("assessment", "flagged"), [
+    ("Delvis uppfyllt", False), ("Knappt uppfyllt", True)])
+def test_an_assessment_two_steps_from_the_suggestion_is_flagged(valid, register, assessment,
+                                                               flagged):
+    """Goal 3.4.7's activities (two on plan, one done) suggest Uppfyllt. The owner's
+    assessment one step away is the owner's call; two steps away the committee is told."""
+    from pipeline.merge import merge
+
+    content = corpus.cells(valid, "Målbedömning", {"D5": assessment})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    goals = merge(register, corpus.PERIOD, {"STAB": data}).goals.set_index("ks_id")
+    assert goals.loc["3.4.7", "suggestion"] == "Uppfyllt"
+    assert goals.loc["3.4.7", "assessment"] == assessment  # never overwritten
+    assert bool(goals.loc["3.4.7", "disagreement"]) is flagged
+
+
+@pytest.mark.parametrize(("outcome", "remarked"), [(85, False), (86, True)])
+def test_an_outcome_more_than_three_times_its_budget_is_remarked(check, outcome, remarked):
+    """Tillväxt's budget is 28,6 mnkr: an outcome of 85 (under three times) passes without a
+    word, 86 (over) is remarked, and the file is accepted either way."""
+    report = check({"Ekonomi": {"C5": outcome}})
+    assert report.accepted
+    told = codes(report, "outcome_far_above_budget")
+    assert [i.cell for i in told] == (["C5"] if remarked else [])
+
+
+def test_a_budget_cell_changed_by_a_tenth_is_remarked_and_the_registers_budget_used(valid,
+                                                                                    register):
+    """The locked Budget cell of Barn och unga (12,7 mnkr in the register) typed over as
+    12,8: the department is told, and the register's budget is what the workbook shows."""
+    content = corpus.cells(valid, "Ekonomi", {"B2": 12.8})
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    [issue] = codes(report, "budget_changed")
+    assert issue.cell == "B2" and "registrets budget är 12,7 mnkr" in issue.message
+    assert data.budget.loc[data.budget["category"] == "Barn och unga", "budget"].item() == 12.7
+
+
+
+@pytest.mark.parametrize(("outcome", "refused"), [(1269, False), (1270, True)])
+def test_an_amount_a_hundred_times_its_budget_is_refused_as_another_unit(check, outcome,
+                                                                         refused):
+    """Barn och unga's budget is 12,7 mnkr: 1 270 is a hundred times it, an amount typed in
+    another unit, and refused; 1 269 is only remarked as far above the budget."""
+    report = check({"Ekonomi": {"C2": outcome}})
+    assert report.accepted is not refused
+    assert bool(codes(report, "amount_unit_slip")) is refused
+    assert bool(codes(report, "outcome_far_above_budget")) is not refused
+
+# --- small groups ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("women", "shown"), [(10, False), (11, True)])
+def test_a_group_of_ten_employees_is_never_shown(women, shown):
+    """SPEC: a group of 10 employees or fewer is shown as "–", never as a number. Ten women
+    (and thirty men) in one department: the women's figure is hidden, and so, as the smaller
+    of the pair beside the total, is the men's; eleven women are shown."""
+    from pipeline import figures
+    from pipeline.labels import AGE_GROUPS, SEXES
+
+    counts = {SEXES[0]: (women - 5, 5, 0), SEXES[1]: (10, 10, 10)}
+    rows = [{"sex": sex, "age_group": age, "employees": float(n), "ordinary_hours": 1000.0 * n,
+             "sick_hours": 50.0 * n, "long_term_hours": 10.0 * n}
+            for sex, by_age in counts.items()
+            for age, n in zip(AGE_GROUPS, by_age, strict=True)]
+    found = figures.unit_figures(rows)
+    assert found["women"].employees == women
+    assert found["women"].hidden is not shown and found["men"].hidden is not shown
+    assert (found["women"].value is None) is not shown
+
+
+# --- the period before ---------------------------------------------------------------------------
+
+def test_the_organs_change_since_the_period_before_needs_every_department_then_too(
+        tmp_path, register):
+    """All five departments report now, but EKO's file for the period before was missing:
+    the organ's figure then covered four departments, and a change against it would be EKO's
+    absence, not a change in sick leave. Each department's own change is shown; the organ's
+    is not."""
+    import dataclasses
+
+    import pandas as pd
+
+    from pipeline.merge import merge
+    from pipeline.publish.workbook import write_workbook
+    from tests.test_workbook import COLUMNS, ISSUE_COLUMNS, collect, header_table
+
+    accepted, submissions, _ = collect(register, "2024-T2", dt.date(2024, 8, 31), tmp_path,
+                                       register.department_codes, seed=3)
+    now = merge(register, "2024-T2", accepted)
+    sick = now.sick_leave
+    before = dataclasses.replace(now, period="2024-T1",
+                                 sick_leave=sick[sick["department"] != "EKO"])
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, now, pd.DataFrame(submissions, columns=COLUMNS),
+                   pd.DataFrame([], columns=ISSUE_COLUMNS),
+                   as_of=dt.datetime(2024, 9, 17, 2), previous=before)
+    import openpyxl
+
+    rows = {r["Avdelning"]: r for r in header_table(openpyxl.load_workbook(path)["Sjukfrånvaro"])}
+    change = "Förändring mot föregående period, procentenheter"
+    assert rows["Kommunstyrelsen"][change] is None
+    names = register.department_names
+    assert rows[names["STAB"]][change] == 0  # the same hours then and now
+    assert rows[names["EKO"]][change] is None  # EKO has no figure then
+
+
+@pytest.mark.parametrize(("assessment", "change", "told"), [
+    ("Uppfyllt", 0.1, True), ("Uppfyllt", 0.0, False), ("Uppfyllt", -0.3, False),
+    ("Uppfyllt", None, False), ("Delvis uppfyllt", 0.4, False)])
+def test_met_while_sick_leave_rises_is_told_only_for_a_rise(assessment, change, told):
+    """"Sjukfrånvaron ska minska" assessed Uppfyllt: the committee is told when the organ's
+    sick leave, as shown, is above its baseline; unchanged (±0,0) is no rise."""
+    from pipeline.figures import met_while_rising
+
+    assert met_while_rising(assessment, change) is told
+
+
+def test_the_organs_change_against_its_baseline_waits_for_every_department(register):
+    """With EKO missing, the organ's figure covers four departments: no change against the
+    organ's baseline (9,11 %), so no "met while rising" remark built on it; once all five
+    have reported, there is one."""
+    import pandas as pd
+
+    from pipeline.figures import organ_change, sick_leave_table
+    from pipeline.labels import AGE_GROUPS, SEXES
+
+    def unit(code):
+        return [{"department": code, "sex": sex, "age_group": age, "employees": 20.0,
+                 "ordinary_hours": 20000.0, "sick_hours": 2000.0, "long_term_hours": 500.0}
+                for sex in SEXES for age in AGE_GROUPS]
+
+    codes = register.department_codes
+    partly = pd.DataFrame([r for code in codes if code != "EKO" for r in unit(code)])
+    everyone = pd.DataFrame([r for code in codes for r in unit(code)])
+    assert organ_change(sick_leave_table(partly, register), register) is None
+    assert organ_change(sick_leave_table(everyone, register), register) == pytest.approx(0.9)
