@@ -30,6 +30,7 @@ from .labels import (
     HEADLINE_NEGATIVE,
     HEADLINE_NO_GOALS,
     HEADLINE_NONE_ASSESSED,
+    HEADLINE_ONE,
     HEADLINE_OPENING,
     HEADLINE_POSITIVE,
     HEADLINE_UNASSESSED,
@@ -139,8 +140,11 @@ def headline(assessments: Sequence[str | None]) -> str:
         return HEADLINE_NONE_ASSESSED[total > 1].format(total=total)
     positive = sum(a.positive for a in assessed)
     negative = len(assessed) - positive
+    if total == 1:  # not "Av det enda målet är 1 uppfyllt … och 0 knappt …"
+        return HEADLINE_ONE.format(
+            bedomning=HEADLINE_POSITIVE[0] if positive else HEADLINE_NEGATIVE[0])
     sentence = HEADLINE.format(
-        opening=HEADLINE_OPENING[total > 1].format(total=total),
+        opening=HEADLINE_OPENING.format(total=total),
         positive=f"{positive} {HEADLINE_POSITIVE[positive != 1]}",
         negative=f"{negative} {HEADLINE_NEGATIVE[negative != 1]}")
     missing = total - len(assessed)

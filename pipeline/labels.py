@@ -438,9 +438,11 @@ TOTAL = "Summa"
 UNKNOWN_DEPARTMENT = "Okänd"
 
 # The report's own headline (seed 002): "Av de totalt 21 målen … är 14 … och 7 …", the same
-# sentence in the report and on Sammanfattning (figures.headline); [0] for one, [1] for more.
+# sentence in the report and on Sammanfattning (figures.headline); [0] for one, [1] for more;
+# a register of one goal reads "Det enda målet är …" (HEADLINE_ONE).
 HEADLINE = "Av {opening} är {positive} och {negative}."
-HEADLINE_OPENING = ("det enda målet", "de totalt {total} målen")
+HEADLINE_OPENING = "de totalt {total} målen"
+HEADLINE_ONE = "Det enda målet är {bedomning}."
 HEADLINE_POSITIVE = ("uppfyllt eller delvis uppfyllt", "uppfyllda eller delvis uppfyllda")
 HEADLINE_NEGATIVE = ("knappt eller ej uppfyllt", "knappt eller ej uppfyllda")
 HEADLINE_UNASSESSED = ("För {count} mål saknas bedömning.",

@@ -427,7 +427,9 @@ def test_headline_sentence_agrees_in_number():
     assert headline(frame) == ("Av de totalt 3 målen är 1 uppfyllt eller delvis uppfyllt och 1 "
                                "knappt eller ej uppfyllt. För 1 mål saknas bedömning.")
     assert headline(pd.DataFrame({"assessment": ["Delvis uppfyllt"]})) == \
-        "Av det enda målet är 1 uppfyllt eller delvis uppfyllt och 0 knappt eller ej uppfyllda."
+        "Det enda målet är uppfyllt eller delvis uppfyllt."
+    assert headline(pd.DataFrame({"assessment": ["Knappt uppfyllt"]})) == \
+        "Det enda målet är knappt eller ej uppfyllt."
     assert headline(pd.DataFrame({"assessment": [None]})) == \
         "Det enda målet har inte bedömts ännu."
     assert headline(pd.DataFrame({"assessment": []})) == \
