@@ -308,6 +308,7 @@ class Severity(StrEnum):
 # --- The tertial report (publish/report/) ----------------------------------------------------
 
 class ReportHeading:
+    CONTENTS = "Innehåll"
     INTRODUCTION = "Inledning"
     SUMMARY = "Sammanfattning"
     SICK_LEAVE = "Sjukfrånvaro"

@@ -381,3 +381,79 @@ def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(l
     assert all(chart.anchor._from.row < header - 3 for chart in charts)
     status_header = next(i for i, row in enumerate(rows) if row[0] == "Status")
     assert header > status_header + 10  # below the tables on the left, not beside them
+
+
+# --- the table of contents --------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def contents_entries(doc):
+    """The table of contents' lines: (style, text, the bookmark it links to, the bookmark its
+    PAGEREF field names)."""
+    entries = []
+    for p in doc.paragraphs:
+        if not p.style.name.startswith("toc "):
+            continue
+        [link] = p._p.findall(f"{W}hyperlink")
+        instruction = "".join(t.text for t in link.iter(f"{W}instrText")).split()
+        text = "".join(t.text or "" for t in link.iter(f"{W}t"))
+        entries.append((p.style.name, text, link.get(f"{W}anchor"), instruction[1]
+                        if instruction[:1] == ["PAGEREF"] else None))
+    return entries
+
+
+def test_a_large_organs_report_has_a_table_of_contents_linking_every_chapter_and_goal(
+        large_report):
+    """At 300 departments the report ran to 893 pages without a table of contents. After the
+    title page comes one: every chapter and goal heading in order, each line a link to a
+    bookmark on its heading and a page reference to the same bookmark. Its title is no
+    heading (not in the navigation pane, the PDF's bookmarks, nor in itself)."""
+    doc = large_report
+    paragraphs = doc.paragraphs
+    title = next(i for i, p in enumerate(paragraphs) if p.text == "Innehåll")
+    assert paragraphs[title].style.name == "TOC Heading"
+    assert not paragraphs[title].style.name.startswith("Heading")
+    assert paragraphs[title - 1].text == ""  # the title page's page break
+    assert "Datum: 2024-09-20" in [p.text for p in paragraphs[:title]]
+    headings = [(p, int(p.style.name[-1])) for p in paragraphs
+                if p.style.name in ("Heading 1", "Heading 2")]
+    assert headings[0][0].text == "Inledning" and len(headings) > 30
+    entries = contents_entries(doc)
+    assert [(style, text) for style, text, _, _ in entries] == [
+        (f"toc {level}", p.text) for p, level in headings]
+    for (p, _), (_, _, anchor, page_of) in zip(headings, entries, strict=True):
+        marks = [b.get(f"{W}name") for b in p._p.iter(f"{W}bookmarkStart")]
+        assert marks == [anchor] and page_of == anchor
+    # the contents stand before the introduction, and end with a page break
+    first = paragraphs.index(next(p for p in paragraphs if p.style.name == "toc 1"))
+    introduction = paragraphs.index(headings[0][0])
+    assert title < first < introduction
+    assert any(br.get(f"{W}type") == "page" for p in paragraphs[first:introduction]
+               for br in p._p.iter(f"{W}br"))
+
+
+@pytest.mark.libreoffice
+def test_the_table_of_contents_prints_with_the_page_of_each_chapter(large_report, tmp_path):
+    """LibreOffice (and its PDF) works the page numbers out as it lays the pages out; each
+    chapter's line gives the page the chapter starts on, and links to it."""
+    import re
+    import subprocess
+
+    from tests.conftest import to_pdf
+
+    path = tmp_path / "tertialrapport_2024-T2.docx"
+    large_report.save(str(path))
+    [pdf] = to_pdf(path, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    chapters = ("Inledning", "Sammanfattning", "Sjukfrånvaro", "Ekonomi",
+                "Bilaga: Ekonomi per avdelning")
+    for chapter in chapters:
+        [line] = [m for m in re.findall(rf"^{re.escape(chapter)}\.{{5,}}\s*(\d+)$",
+                                        "\n".join(pages[1:3]), re.MULTILINE)]
+        starts = [n for n, page in enumerate(pages, start=1)
+                  if re.search(rf"^{re.escape(chapter)}\s*$", page, re.MULTILINE)]
+        assert int(line) == starts[-1], (chapter, line, starts)
+    assert pdf.read_bytes().count(b"/Link") >= 30

@@ -868,3 +868,15 @@ def test_an_unknown_activities_setting_is_refused(example):
     register, merged = example
     with pytest.raises(ValueError, match="deviations"):
         build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2), activities="avvik")
+
+
+def test_a_small_organs_report_has_no_table_of_contents(example_doc):
+    """Ånge's five departments give a report of 15 pages, in the shape of its own reports,
+    which have none: the title page is followed by the introduction, as before. Its headings
+    are Word's, for the navigation pane and the PDF's bookmarks."""
+    paragraphs = example_doc.paragraphs
+    assert not any(p.style.name.lower().startswith("toc") for p in paragraphs)
+    assert "Innehåll" not in [p.text for p in paragraphs]
+    texts = [p for p in paragraphs if p.text]
+    facts = next(i for i, p in enumerate(texts) if p.text.startswith("Underlag: "))
+    assert texts[facts + 1].style.name == "Heading 1" and texts[facts + 1].text == "Inledning"

@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from docx.text.paragraph import Paragraph
 
 from ...figures import (
     FIGURES,
@@ -57,7 +58,16 @@ from ...labels import (
 )
 from ...merge import Flag, Merged
 from ...register import Register
-from .blocks import _Blocks, _field, _join_down, _keep_together, _quiet, _symbol_run
+from .blocks import (
+    _Blocks,
+    _bookmark,
+    _contents_entry,
+    _field,
+    _join_down,
+    _keep_together,
+    _quiet,
+    _symbol_run,
+)
 from .charts import (
     _assessment_chart,
     _sick_leave_chart,
@@ -65,7 +75,7 @@ from .charts import (
     chart_selection,
     sick_leave_chart_text,
 )
-from .document import _ensure_styles, _utc
+from .document import _ensure_contents_styles, _ensure_styles, _utc
 from .text import (
     NUMBER_WORDS,
     _paragraphs,
@@ -87,9 +97,11 @@ from .text import (
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, not named
-# An organ of more departments gets its budget chapter as the organ's totals and the largest
-# deviations, and every department's budget in an appendix (300 departments: 13 pages).
-BUDGET_ALL_DEPARTMENTS = 30
+# An organ of more departments gets a large organ's report: a table of contents after the
+# title page (300 departments: 893 pages, with report_activities = "deviations" 324), and its
+# budget chapter as the organ's totals and the largest deviations, with every department's
+# budget in an appendix (300 departments: 13 pages).
+LARGE_ORGAN = 30
 BUDGET_LARGEST_DEVIATIONS = 10
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 # The statuses of work going to plan, which report_activities = "deviations" leaves out of the
@@ -121,16 +133,19 @@ class _ReportWriter(_Blocks):
         self._properties()
         self._footer()
         self._title_page()
+        contents = self._paragraph() if self._large_organ else None
         self._introduction()
         for council in self.register.council_goals.itertuples():
             self._council_chapter(council.kf_id, council.title)
         self._summary()
         self._sick_leave()
         self._budget()
-        if self._budget_in_appendix:
+        if self._large_organ:
             self._budget_appendix()
         for grid in self.captioned:
             _keep_together(grid.table)
+        if contents is not None:
+            self._contents(contents)
 
     # -- frame and front matter
 
@@ -182,6 +197,32 @@ class _ReportWriter(_Blocks):
             paragraph.add_run(value)
         self.doc.add_page_break()
 
+    def _contents(self, place: Paragraph) -> None:
+        """A large organ's table of contents, on its own page(s) where `place` stands: every
+        chapter and goal (Heading 1 and 2), each line a link to its heading with the page it
+        is on. Word's navigation pane and the PDF's bookmarks come from the headings."""
+        _ensure_contents_styles(self.doc)
+        levels = {self.doc.styles[f"Heading {level}"].style_id: level for level in (1, 2)}
+        headings = [(p, levels[p.style]) for p in place._p.itersiblings(qn("w:p"))
+                    if p.style in levels]
+        self._style(place, "TOC Heading")
+        place.add_run(ReportHeading.CONTENTS)
+        after = place._p
+        for index, (heading, level) in enumerate(headings, start=1):
+            bookmark = f"_Toc{index:08d}"
+            _bookmark(heading, bookmark, index)
+            entry = self.doc.add_paragraph()
+            self._style(entry, f"toc {level}")
+            entry.paragraph_format.tab_stops.add_tab_stop(
+                self.width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            _contents_entry(entry, "".join(t.text or "" for t in heading.iter(qn("w:t"))),
+                            bookmark)
+            after.addnext(entry._p)
+            after = entry._p
+        end = self.doc.add_paragraph()
+        end.add_run().add_break(WD_BREAK.PAGE)
+        after.addnext(end._p)
+
     def _introduction(self) -> None:
         s = self.settings
         organ, who, whose = self.organ, self.administration, self.administrations
@@ -211,7 +252,7 @@ class _ReportWriter(_Blocks):
             f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin"
-            + (", och en bilaga med varje avdelnings ekonomi." if self._budget_in_appendix
+            + (", och en bilaga med varje avdelnings ekonomi." if self._large_organ
                else "."))
         if self.deviations_only:
             self._paragraph(
@@ -578,7 +619,7 @@ class _ReportWriter(_Blocks):
 
     def _budget(self) -> None:
         """Budget per department and per category, with the departments' comments. An organ of
-        more departments than BUDGET_ALL_DEPARTMENTS gets the organ's totals per category
+        more departments than LARGE_ORGAN gets the organ's totals per category
         first, then the departments whose forecast deviates most from their budget (and their
         comments); every department's table and comments go to an appendix."""
         unit = self.settings.unit
@@ -593,7 +634,7 @@ class _ReportWriter(_Blocks):
         by_department = budget_by_department(budget, self.register)
         by_category = budget_by_category(budget, self.register)
         comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
-        if not self._budget_in_appendix:
+        if not self._large_organ:
             incomplete = False
             for heading, frame, key in (
                     (ReportHeading.BUDGET_BY_DEPARTMENT, by_department, "department"),
@@ -648,8 +689,8 @@ class _ReportWriter(_Blocks):
                                       "Kommentarer till de största avvikelserna")
 
     @functools.cached_property
-    def _budget_in_appendix(self) -> bool:
-        return len(self.register.department_codes) > BUDGET_ALL_DEPARTMENTS
+    def _large_organ(self) -> bool:
+        return len(self.register.department_codes) > LARGE_ORGAN
 
     def _budget_appendix(self) -> None:
         """Every department's budget line and comment, behind the report (a large organ's)."""
