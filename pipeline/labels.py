@@ -317,6 +317,7 @@ class ReportHeading:
     BUDGET_BY_CATEGORY = "Per kategori"
     BUDGET_LARGEST = "Störst avvikelse"
     BUDGET_APPENDIX = "Bilaga: Ekonomi per avdelning"
+    SICK_LEAVE_APPENDIX = "Bilaga: Sjukfrånvaro per avdelning"
     SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
 
 

@@ -116,11 +116,11 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     [caption] = [c for c in captions if c.startswith("Figur 2.")]
     assert caption == ("Figur 2. Total sjukfrånvaro och basvärdet för kommunstyrelsen och de 18 "
                        "av 45 avdelningar med högst sjukfrånvaro")
-    number = next(c.split(".")[0].split()[1] for c in captions
-                  if c.endswith("Sjukfrånvaro i procent av ordinarie arbetstid"))
+    # every department's figures are in the appendix (a large organ's), said by its name
+    where = "bilagan ”Sjukfrånvaro per avdelning”"
     assert any(p.text == "Alla avdelningar ryms inte i ett diagram. Diagrammet visar "
                          "kommunstyrelsen och de 18 av 45 avdelningar med högst sjukfrånvaro; "
-                         f"alla avdelningars sjukfrånvaro står i tabell {number}."
+                         f"alla avdelningars sjukfrånvaro står i {where}."
                for p in large_report.paragraphs)
     described = pictures(large_report)[1].get("descr")
     assert described.startswith("Liggande stapeldiagram över den totala sjukfrånvaron för de 18 "
@@ -132,9 +132,9 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     positions = [described.index(f"{name}:") for name in highest]
     assert positions == sorted(positions)
     assert described.index("Kommunstyrelsen:") > positions[-1]
-    assert described.endswith(f"Alla avdelningars värden står i tabell {number}.")
-    table = next(t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
-                 and t.rows[0].cells[1].text == "Totalt")
+    assert described.endswith(f"Alla avdelningars värden står i {where}.")
+    table = [t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
+             and t.rows[0].cells[1].text == "Totalt"][-1]
     assert len(table.rows) == 1 + DEPARTMENTS + 1
 
 
@@ -215,6 +215,48 @@ def test_a_chart_that_fits_shows_every_department_as_before(large):
     assert selection is None and list(units["department"]) == list(few["department"])
 
 
+def test_a_large_organs_sick_leave_chapter_keeps_the_organ_and_moves_the_departments_to_an_appendix(
+        large, large_report):
+    """At 300 departments the table of every department's seven figures took six pages of the
+    chapter. Above 30 departments, as for the budget, the chapter keeps the organ's row, the
+    comparison with the baseline and the chart of the highest departments, and says where
+    the rest stand; the appendix after the budget chapter holds every department's row and
+    the organ's, the same figures as the chapter's."""
+    from docx.table import Table
+
+    from tests.test_report import text_of
+
+    register, _, _ = large
+    order = [[[text_of(c) for c in row.cells] for row in block.rows]
+             if isinstance(block, Table) else block.text
+             for block in large_report.iter_inner_content()]
+    order = [block for block in order if block]
+    chapter = order.index("Sjukfrånvaro")
+    budget = order.index("Ekonomi")
+    appendix = order.index("Bilaga: Sjukfrånvaro per avdelning")
+    assert chapter < budget < appendix < order.index("Bilaga: Ekonomi per avdelning")
+    tables = [(i, block) for i, block in enumerate(order) if isinstance(block, list)
+              and block[0][:2] == ["Enhet", "Totalt"]]
+    [(at, organ_only), (at_appendix, every)] = tables
+    assert chapter < at < budget and at_appendix > appendix
+    assert [row[0] for row in organ_only[1:]] == ["Kommunstyrelsen"]
+    assert [row[0] for row in every[1:]] == [*register.department_names.values(),
+                                             "Kommunstyrelsen"]
+    assert every[-1] == organ_only[-1]
+    assert every[-2][1:] == ["saknas"] * 7  # A045 has not reported
+    assert order[at - 1] == ("Tabell 4. Sjukfrånvaro för hela kommunstyrelsen i procent av "
+                             "ordinarie arbetstid")
+    assert order[at_appendix - 1].endswith(
+        ". Sjukfrånvaro per avdelning i procent av ordinarie arbetstid")
+    texts = [b for b in order[at:budget] if isinstance(b, str)]
+    assert ("Raden för kommunstyrelsen omfattar bara de 44 av 45 avdelningar som har "
+            "rapporterat.") in texts
+    assert ("Alla 45 avdelningars sjukfrånvaro står i bilagan ”Sjukfrånvaro per avdelning” "
+            "efter kapitlet Ekonomi och på fliken Sjukfrånvaro i sammanställningen "
+            "(sammanstallning_2024-T2.xlsx).") in texts
+    assert any(b.startswith("Figur 2. Total sjukfrånvaro") for b in texts)  # the chart stays
+
+
 def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_others(large_report):
     """Only the organ has a baseline in the benchmark's register: the comparison table had 45
     rows of "saknas" beside figures the table above already gives."""
@@ -225,7 +267,8 @@ def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_other
          table.rows[1].cells[3].text, ""]]
     notes = [p.text for p in large_report.paragraphs if p.text.startswith("Ingen av de 45")]
     assert notes == ["Ingen av de 45 avdelningarna har ett eget basvärde i registret, och "
-                     "jämförs därför inte här; deras sjukfrånvaro står i tabell 4."]
+                     "jämförs därför inte här; deras sjukfrånvaro står i bilagan "
+                     "”Sjukfrånvaro per avdelning”."]
 
 
 # --- the workbook's Sammanfattning ------------------------------------------------------------
@@ -347,7 +390,8 @@ def test_a_large_organs_budget_shows_its_totals_and_largest_deviations_first(lar
         *register.department_names.values(), "Totalt"]
     assert full[-1][1:] == category[-1][1:]
     headings_1 = [p.text for p in large_report.paragraphs if p.style.name == "Heading 1"]
-    assert headings_1[-2:] == ["Ekonomi", "Bilaga: Ekonomi per avdelning"]
+    assert headings_1[-3:] == ["Ekonomi", "Bilaga: Sjukfrånvaro per avdelning",
+                               "Bilaga: Ekonomi per avdelning"]
     # the comments of the ten beside them, in the same order; every comment in the appendix
     [theirs] = [order[order.index(c) + 1] for c in captions
                 if c.endswith("Kommentarer till de största avvikelserna")]

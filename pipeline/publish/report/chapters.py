@@ -141,6 +141,7 @@ class _ReportWriter(_Blocks):
         self._sick_leave()
         self._budget()
         if self._large_organ:
+            self._sick_leave_appendix()
             self._budget_appendix()
         for grid in self.captioned:
             _keep_together(grid.table)
@@ -252,7 +253,8 @@ class _ReportWriter(_Blocks):
             f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin"
-            + (", och en bilaga med varje avdelnings ekonomi." if self._large_organ
+            + (", och två bilagor med varje avdelnings sjukfrånvaro och ekonomi."
+               if self._large_organ
                else "."))
         if self.deviations_only:
             self._paragraph(
@@ -476,44 +478,23 @@ class _ReportWriter(_Blocks):
             f"{self.organ}. Varje andel är kvoten av summerade timmar, "
             f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
             f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
-        headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
-        # a name's longest word whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm);
-        # the seven figures share what is left of 16 cm
-        name_cm = min(16.0 - FIGURE_MIN_CM * len(FIGURES),
-                      max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
-        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
-                                      len(FIGURES)),
-                            caption="Sjukfrånvaro i procent av ordinarie arbetstid",
-                            numeric=tuple(range(1, len(headers))), compact=True)
-        any_hidden = any_missing = False
-        for row in figures.itertuples():
-            values = []
-            for figure in FIGURES:
-                if not row.reported:
-                    values.append(REPORT_MISSING)
-                    any_missing = True
-                elif getattr(row, f"{figure}_hidden"):
-                    values.append(REPORT_HIDDEN)
-                    any_hidden = True
-                else:
-                    value = getattr(row, figure)
-                    values.append(REPORT_MISSING if pd.isna(value) else percent(value))
-            cells = self._row(table, (row.name, *values))
-            if row.department == WHOLE_ORGAN_CODE:
-                self._bold_row(cells)
-        notes = []
-        if any_hidden:
-            notes.append(f"{REPORT_HIDDEN} = gruppen har {SMALL_GROUP} anställda eller färre, "
-                         f"eller skulle kunna räknas fram ur de andra grupperna, och redovisas "
-                         f"därför inte.")
-        if any_missing:
-            notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
-                         f"perioden. Raden för {self.organ} omfattar bara "
-                         f"de avdelningar som har rapporterat.")
-        if notes:
-            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
-
-        figures_table = self.tables
+        if self._large_organ:
+            # 300 departments: six pages of rows in the chapter; the organ's row here, every
+            # department's in an appendix, as the budget's
+            self._sick_leave_table(
+                figures[figures["department"] == WHOLE_ORGAN_CODE],
+                f"Sjukfrånvaro för hela {self.organ} i procent av ordinarie arbetstid")
+            every = count_word(len(self.register.department_codes))
+            self._paragraph(
+                f"Alla {every} avdelningars sjukfrånvaro står i bilagan "
+                f"”{ReportHeading.SICK_LEAVE_APPENDIX.removeprefix('Bilaga: ')}” efter kapitlet "
+                f"{ReportHeading.BUDGET} och på fliken {OutputSheet.SICK_LEAVE} i "
+                f"sammanställningen (sammanstallning_{self.merged.period}.xlsx).")
+            where = f"bilagan ”{ReportHeading.SICK_LEAVE_APPENDIX.removeprefix('Bilaga: ')}”"
+        else:
+            self._sick_leave_table(figures, "Sjukfrånvaro i procent av ordinarie arbetstid")
+            where = f"tabell {self.tables}"
+        name_cm = _sick_leave_name_cm(figures)
         baselines = baseline_shares(self.register)
         dates = baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
@@ -556,29 +537,83 @@ class _ReportWriter(_Blocks):
                        f"{number(len(without), 0)} av {number(departments, 0)} avdelningar")
                 lead = f"{who[0].upper()}{who[1:]} har inget eget basvärde i registret"
             self._paragraph(f"{lead}, och jämförs därför inte här; {theirs} sjukfrånvaro står "
-                            f"i tabell {figures_table}.", style=REPORT_STYLE_NOTE)
+                            f"i {where}.", style=REPORT_STYLE_NOTE)
         shown_units, selection = chart_selection(figures, baselines)
         if len(shown_units) <= 1:  # no department with a figure to draw beside the organ
             self._paragraph(
                 "Diagrammet över sjukfrånvaron per avdelning visas inte: ingen avdelning har "
-                f"en sjukfrånvaro att visa. Värdena finns i tabell {figures_table}.",
+                f"en sjukfrånvaro att visa. Värdena finns i {where}.",
                 style=REPORT_STYLE_NOTE)
             return
         in_baseline_table = not compared.empty and set(shown_units["department"]) <= set(
             compared["department"])
-        table_number = self.tables if in_baseline_table and selection is None \
-            else figures_table
+        table_where = f"tabell {self.tables}" if in_baseline_table and selection is None \
+            else where
         if selection is None:
             caption = "Total sjukfrånvaro per avdelning och basvärdet"
         else:
             self._paragraph(
                 f"Alla avdelningar ryms inte i ett diagram. Diagrammet visar {self.organ} och "
-                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}."
+                f"{selection}; alla avdelningars sjukfrånvaro står i {where}."
             ).paragraph_format.keep_with_next = True  # on the chart's page, not alone
             caption = f"Total sjukfrånvaro och basvärdet för {self.organ} och {selection}"
         self._picture(_sick_leave_chart(shown_units, baselines), caption,
-                      sick_leave_chart_text(shown_units, baselines, self.organ, table_number,
+                      sick_leave_chart_text(shown_units, baselines, self.organ, table_where,
                                             selection))
+
+    def _sick_leave_table(self, figures: pd.DataFrame, caption: str) -> None:
+        """The seven figures of each unit in `figures` (a sick_leave_table's rows), and the
+        notes on its dashes."""
+        headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
+        name_cm = _sick_leave_name_cm(figures)
+        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
+                                      len(FIGURES)),
+                            caption=caption,
+                            numeric=tuple(range(1, len(headers))), compact=True)
+        any_hidden = any_missing = False
+        for row in figures.itertuples():
+            values = []
+            for figure in FIGURES:
+                if not row.reported:
+                    values.append(REPORT_MISSING)
+                    any_missing = True
+                elif getattr(row, f"{figure}_hidden"):
+                    values.append(REPORT_HIDDEN)
+                    any_hidden = True
+                else:
+                    value = getattr(row, figure)
+                    values.append(REPORT_MISSING if pd.isna(value) else percent(value))
+            cells = self._row(table, (row.name, *values))
+            if row.department == WHOLE_ORGAN_CODE:
+                self._bold_row(cells)
+        notes = []
+        if any_hidden:
+            notes.append(f"{REPORT_HIDDEN} = gruppen har {SMALL_GROUP} anställda eller färre, "
+                         f"eller skulle kunna räknas fram ur de andra grupperna, och redovisas "
+                         f"därför inte.")
+        if any_missing:
+            notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
+                         f"perioden. Raden för {self.organ} omfattar bara "
+                         f"de avdelningar som har rapporterat.")
+        if notes:
+            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+        if not any_missing and not all_reported(self._sick_leave_figures) and \
+                not figures["department"].ne(WHOLE_ORGAN_CODE).any():
+            # the organ's row alone: who it covers
+            reported = reported_count(self._sick_leave_figures)
+            self._paragraph(
+                f"Raden för {self.organ} omfattar bara de {count_word(reported)} av "
+                f"{count_word(len(self.register.department_codes))} avdelningar som har "
+                f"rapporterat.", style=REPORT_STYLE_NOTE)
+
+    def _sick_leave_appendix(self) -> None:
+        """Every department's seven figures, behind the report (a large organ's): what they
+        are is said in the chapter, as for the budget's appendix."""
+        self.doc.add_page_break()
+        self.doc.add_heading(ReportHeading.SICK_LEAVE_APPENDIX, level=1)
+        self._sick_leave_table(self._sick_leave_figures,
+                               "Sjukfrånvaro per avdelning i procent av ordinarie arbetstid")
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:
@@ -787,6 +822,14 @@ def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
     `compact`) must be to hold the longest word of `texts` on one line, with the margins."""
     longest = max((len(word) for text in texts for word in str(text).split()), default=0)
     return longest * 0.165 + 0.25 if compact else longest * 0.19 + 0.45
+
+
+def _sick_leave_name_cm(figures: pd.DataFrame) -> float:
+    """The sick-leave tables' name column (cm, at a 16 cm text width): a name's longest word
+    whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm); the seven figures share
+    what is left of 16 cm."""
+    return min(16.0 - FIGURE_MIN_CM * len(FIGURES),
+               max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
 
 
 def _reporting_departments(merged: Merged) -> set[str]:
