@@ -319,6 +319,7 @@ class ReportHeading:
     BUDGET_APPENDIX = "Bilaga: Ekonomi per avdelning"
     SICK_LEAVE_APPENDIX = "Bilaga: Sjukfrånvaro per avdelning"
     SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
+    SICK_LEAVE_PREVIOUS = "Jämfört med föregående period"
 
 
 # The columns of a goal's activity table, as in Ånge's annual goal report.

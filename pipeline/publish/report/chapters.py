@@ -28,6 +28,7 @@ from ...figures import (
     met_while_rising,
     organ_change,
     points_change,
+    previous_change,
     reported_count,
     rounded_lines,
     shares,
@@ -112,8 +113,9 @@ ON_PLAN = (Status.ON_TRACK.value, Status.DONE.value)
 class _ReportWriter(_Blocks):
     def __init__(self, doc: DocxDocument, register: Register, merged: Merged,
                  as_of: dt.datetime, own_footer: bool, refused: Collection[str] = (),
-                 deviations_only: bool = False):
+                 deviations_only: bool = False, previous: Merged | None = None):
         super().__init__(doc)
+        self.previous = previous
         self.refused = set(refused)
         self.deviations_only = deviations_only
         self.register = register
@@ -139,6 +141,7 @@ class _ReportWriter(_Blocks):
             self._council_chapter(council.kf_id, council.title)
         self._summary()
         self._sick_leave()
+        self._sick_leave_previous()
         self._budget()
         if self._large_organ:
             self._sick_leave_appendix()
@@ -560,6 +563,70 @@ class _ReportWriter(_Blocks):
         self._picture(_sick_leave_chart(shown_units, baselines), caption,
                       sick_leave_chart_text(shown_units, baselines, self.organ, table_where,
                                             selection))
+
+    def _sick_leave_previous(self) -> None:
+        """The total sick leave against the period before, by the workbook's rule: a unit's
+        figure of then where it was shown then, the organ's only if every department reported
+        then (else it covers fewer departments than the figure that period's workbook showed),
+        and the organ's change only when all have reported, then and now. A large organ's
+        chapter gives the organ's row; every department's is on the workbook's sheet."""
+        earlier = self.register.previous_period(self.merged.period)
+        self.doc.add_heading(ReportHeading.SICK_LEAVE_PREVIOUS, level=2)
+        if earlier is None:
+            self._paragraph(
+                f"{period_title(self.merged.period)} är årets första period, och sjukfrånvaron "
+                f"jämförs därför inte med en föregående period, bara med basvärdet.")
+            return
+        if self.previous is None:
+            self._paragraph(
+                f"Sjukfrånvaron jämförs inte med föregående period ({earlier}): det finns "
+                f"ingen godkänd rapport från den perioden.")
+            return
+        figures = self._sick_leave_figures
+        before = sick_leave_table(self.previous.sick_leave, self.register)
+        complete, before_complete = all_reported(figures), all_reported(before)
+        earlier_end = self.register.period(earlier)["period_end"]
+        self._paragraph(
+            f"Total sjukfrånvaro till och med {self.period_end:%Y-%m-%d} jämfört med "
+            f"föregående period, {earlier} (till och med {earlier_end:%Y-%m-%d}). Båda avser "
+            f"tiden från årets början.").paragraph_format.keep_with_next = True  # with its table
+        rows = figures[figures["department"] == WHOLE_ORGAN_CODE] if self._large_organ \
+            else figures
+        then = before.set_index("department")
+        table = self._table(("Enhet", f"Föregående period ({earlier})", "Perioden",
+                             "Förändring (procentenheter)"),
+                            (max(5.4, _sick_leave_name_cm(rows)), 3.4, 2.6, 3.6),
+                            caption="Total sjukfrånvaro jämfört med föregående period",
+                            numeric=(1, 2, 3), compact=True)
+        for row in rows.itertuples():
+            organ = row.department == WHOLE_ORGAN_CODE
+            shown = row.reported and not row.total_hidden and not pd.isna(row.total)
+            current = percent(row.total) if shown else (
+                REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
+            prev = then.loc[row.department]
+            had = (bool(prev["reported"]) and not prev["total_hidden"]
+                   and not pd.isna(prev["total"]) and (not organ or before_complete))
+            previous_text = percent(prev["total"]) if had else (
+                "" if organ else REPORT_HIDDEN if prev["total_hidden"] else REPORT_MISSING)
+            comparable = not organ or (complete and before_complete)
+            change = signed(previous_change(row.total, prev["total"]), 1) \
+                if shown and had and comparable else ""
+            cells = self._row(table, (row.name, previous_text, current, change))
+            if organ:
+                self._bold_row(cells)
+        notes = []
+        if not before_complete:
+            notes.append(f"Alla avdelningar rapporterade inte för {earlier}, så den periodens "
+                         f"siffra för {self.organ} visas inte och jämförs inte.")
+        elif not complete:
+            notes.append(f"Förändringen för {self.organ} visas när alla avdelningar har "
+                         f"rapporterat: utan en avdelning skulle skillnaden visa en förändring "
+                         f"som inte finns.")
+        if self._large_organ:
+            notes.append(f"Varje avdelnings sjukfrånvaro jämfört med {earlier} står på fliken "
+                         f"{OutputSheet.SICK_LEAVE} i sammanställningen.")
+        if notes:
+            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
 
     def _sick_leave_table(self, figures: pd.DataFrame, caption: str) -> None:
         """The seven figures of each unit in `figures` (a sick_leave_table's rows), and the
