@@ -234,6 +234,12 @@ def points_change(share: float, base: float) -> float:
     return round_half_up(round_half_up(share * 100, 1) - base * 100, 1) + 0.0
 
 
+def previous_change(share: float, before: float) -> float:
+    """The change from the period before in percentage points, as the workbook's Sjukfrånvaro
+    prints it: the two shares as shown (to a tenth of a per cent), subtracted."""
+    return round_half_up((round_half_up(share, 3) - round_half_up(before, 3)) * 100, 1) + 0.0
+
+
 def round_half_up(value: float, decimals: int = 1) -> float:
     """Rounding as on paper (2,25 → 2,3), not Python's round-half-to-even on binary floats."""
     if pd.isna(value):

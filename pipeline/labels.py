@@ -308,6 +308,7 @@ class Severity(StrEnum):
 # --- The tertial report (publish/report/) ----------------------------------------------------
 
 class ReportHeading:
+    CONTENTS = "Innehåll"
     INTRODUCTION = "Inledning"
     SUMMARY = "Sammanfattning"
     SICK_LEAVE = "Sjukfrånvaro"
@@ -316,7 +317,9 @@ class ReportHeading:
     BUDGET_BY_CATEGORY = "Per kategori"
     BUDGET_LARGEST = "Störst avvikelse"
     BUDGET_APPENDIX = "Bilaga: Ekonomi per avdelning"
+    SICK_LEAVE_APPENDIX = "Bilaga: Sjukfrånvaro per avdelning"
     SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
+    SICK_LEAVE_PREVIOUS = "Jämfört med föregående period"
 
 
 # The columns of a goal's activity table, as in Ånge's annual goal report.

@@ -172,7 +172,7 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
 
         with archive.phase("report"), atomic_write(report_path) as tmp:
             write_docx(tmp, register, merged, as_of=as_of, refused=summary.refused,
-                       activities=settings.report_activities)
+                       activities=settings.report_activities, previous=previous)
         summary.outputs.append(report_path)
     manifest = {
         "version": MANIFEST_VERSION, "period": period, "fingerprint": fingerprint,

@@ -788,12 +788,15 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
             from .merge import merge
 
             merged = merge(register, period, {})
+        earlier = register.previous_period(period)  # as the night's workbook compares
+        previous = None if earlier is None else merge_period(archive, register, earlier,
+                                                             arrivals, previous=False)
         rows, counted = states(arrivals, period)
         refused = tried(rows) - set(counted)
         path = settings.outbox / f"tertialrapport_{period}.docx"
         with atomic_write(path) as tmp:
             write_docx(tmp, register, merged, as_of=data_as_of(register, period, counted),
                        template=docx_template, refused={c for c in refused if c},
-                       activities=settings.report_activities)
+                       activities=settings.report_activities, previous=previous)
     return path
 

@@ -116,11 +116,11 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     [caption] = [c for c in captions if c.startswith("Figur 2.")]
     assert caption == ("Figur 2. Total sjukfrånvaro och basvärdet för kommunstyrelsen och de 18 "
                        "av 45 avdelningar med högst sjukfrånvaro")
-    number = next(c.split(".")[0].split()[1] for c in captions
-                  if c.endswith("Sjukfrånvaro i procent av ordinarie arbetstid"))
+    # every department's figures are in the appendix (a large organ's), said by its name
+    where = "bilagan ”Sjukfrånvaro per avdelning”"
     assert any(p.text == "Alla avdelningar ryms inte i ett diagram. Diagrammet visar "
                          "kommunstyrelsen och de 18 av 45 avdelningar med högst sjukfrånvaro; "
-                         f"alla avdelningars sjukfrånvaro står i tabell {number}."
+                         f"alla avdelningars sjukfrånvaro står i {where}."
                for p in large_report.paragraphs)
     described = pictures(large_report)[1].get("descr")
     assert described.startswith("Liggande stapeldiagram över den totala sjukfrånvaron för de 18 "
@@ -132,9 +132,9 @@ def test_the_sick_leave_chart_of_many_departments_shows_the_organ_and_the_highes
     positions = [described.index(f"{name}:") for name in highest]
     assert positions == sorted(positions)
     assert described.index("Kommunstyrelsen:") > positions[-1]
-    assert described.endswith(f"Alla avdelningars värden står i tabell {number}.")
-    table = next(t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
-                 and t.rows[0].cells[1].text == "Totalt")
+    assert described.endswith(f"Alla avdelningars värden står i {where}.")
+    table = [t for t in large_report.tables if t.rows[0].cells[0].text == "Enhet"
+             and t.rows[0].cells[1].text == "Totalt"][-1]
     assert len(table.rows) == 1 + DEPARTMENTS + 1
 
 
@@ -215,6 +215,48 @@ def test_a_chart_that_fits_shows_every_department_as_before(large):
     assert selection is None and list(units["department"]) == list(few["department"])
 
 
+def test_a_large_organs_sick_leave_chapter_keeps_the_organ_and_moves_the_departments_to_an_appendix(
+        large, large_report):
+    """At 300 departments the table of every department's seven figures took six pages of the
+    chapter. Above 30 departments, as for the budget, the chapter keeps the organ's row, the
+    comparison with the baseline and the chart of the highest departments, and says where
+    the rest stand; the appendix after the budget chapter holds every department's row and
+    the organ's, the same figures as the chapter's."""
+    from docx.table import Table
+
+    from tests.test_report import text_of
+
+    register, _, _ = large
+    order = [[[text_of(c) for c in row.cells] for row in block.rows]
+             if isinstance(block, Table) else block.text
+             for block in large_report.iter_inner_content()]
+    order = [block for block in order if block]
+    chapter = order.index("Sjukfrånvaro")
+    budget = order.index("Ekonomi")
+    appendix = order.index("Bilaga: Sjukfrånvaro per avdelning")
+    assert chapter < budget < appendix < order.index("Bilaga: Ekonomi per avdelning")
+    tables = [(i, block) for i, block in enumerate(order) if isinstance(block, list)
+              and block[0][:2] == ["Enhet", "Totalt"]]
+    [(at, organ_only), (at_appendix, every)] = tables
+    assert chapter < at < budget and at_appendix > appendix
+    assert [row[0] for row in organ_only[1:]] == ["Kommunstyrelsen"]
+    assert [row[0] for row in every[1:]] == [*register.department_names.values(),
+                                             "Kommunstyrelsen"]
+    assert every[-1] == organ_only[-1]
+    assert every[-2][1:] == ["saknas"] * 7  # A045 has not reported
+    assert order[at - 1] == ("Tabell 4. Sjukfrånvaro för hela kommunstyrelsen i procent av "
+                             "ordinarie arbetstid")
+    assert order[at_appendix - 1].endswith(
+        ". Sjukfrånvaro per avdelning i procent av ordinarie arbetstid")
+    texts = [b for b in order[at:budget] if isinstance(b, str)]
+    assert ("Raden för kommunstyrelsen omfattar bara de 44 av 45 avdelningar som har "
+            "rapporterat.") in texts
+    assert ("Alla 45 avdelningars sjukfrånvaro står i bilagan ”Sjukfrånvaro per avdelning” "
+            "efter kapitlet Ekonomi och på fliken Sjukfrånvaro i sammanställningen "
+            "(sammanstallning_2024-T2.xlsx).") in texts
+    assert any(b.startswith("Figur 2. Total sjukfrånvaro") for b in texts)  # the chart stays
+
+
 def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_others(large_report):
     """Only the organ has a baseline in the benchmark's register: the comparison table had 45
     rows of "saknas" beside figures the table above already gives."""
@@ -225,7 +267,8 @@ def test_the_baseline_table_lists_the_units_with_a_baseline_and_counts_the_other
          table.rows[1].cells[3].text, ""]]
     notes = [p.text for p in large_report.paragraphs if p.text.startswith("Ingen av de 45")]
     assert notes == ["Ingen av de 45 avdelningarna har ett eget basvärde i registret, och "
-                     "jämförs därför inte här; deras sjukfrånvaro står i tabell 4."]
+                     "jämförs därför inte här; deras sjukfrånvaro står i bilagan "
+                     "”Sjukfrånvaro per avdelning”."]
 
 
 # --- the workbook's Sammanfattning ------------------------------------------------------------
@@ -347,7 +390,8 @@ def test_a_large_organs_budget_shows_its_totals_and_largest_deviations_first(lar
         *register.department_names.values(), "Totalt"]
     assert full[-1][1:] == category[-1][1:]
     headings_1 = [p.text for p in large_report.paragraphs if p.style.name == "Heading 1"]
-    assert headings_1[-2:] == ["Ekonomi", "Bilaga: Ekonomi per avdelning"]
+    assert headings_1[-3:] == ["Ekonomi", "Bilaga: Sjukfrånvaro per avdelning",
+                               "Bilaga: Ekonomi per avdelning"]
     # the comments of the ten beside them, in the same order; every comment in the appendix
     [theirs] = [order[order.index(c) + 1] for c in captions
                 if c.endswith("Kommentarer till de största avvikelserna")]
@@ -403,3 +447,79 @@ def test_a_large_organ_in_millions_says_its_overrun_with_the_tables_decimal(larg
     assert len(said) == 1 and said[0].startswith(
         "Prognosen för helåret är högre än budgeten för en av 45 avdelningar, sammanlagt "
         f"{number(0.4, 1)} mnkr över budgeten."), said
+
+
+# --- the table of contents --------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def contents_entries(doc):
+    """The table of contents' lines: (style, text, the bookmark it links to, the bookmark its
+    PAGEREF field names)."""
+    entries = []
+    for p in doc.paragraphs:
+        if not p.style.name.startswith("toc "):
+            continue
+        [link] = p._p.findall(f"{W}hyperlink")
+        instruction = "".join(t.text for t in link.iter(f"{W}instrText")).split()
+        text = "".join(t.text or "" for t in link.iter(f"{W}t"))
+        entries.append((p.style.name, text, link.get(f"{W}anchor"), instruction[1]
+                        if instruction[:1] == ["PAGEREF"] else None))
+    return entries
+
+
+def test_a_large_organs_report_has_a_table_of_contents_linking_every_chapter_and_goal(
+        large_report):
+    """At 300 departments the report ran to 893 pages without a table of contents. After the
+    title page comes one: every chapter and goal heading in order, each line a link to a
+    bookmark on its heading and a page reference to the same bookmark. Its title is no
+    heading (not in the navigation pane, the PDF's bookmarks, nor in itself)."""
+    doc = large_report
+    paragraphs = doc.paragraphs
+    title = next(i for i, p in enumerate(paragraphs) if p.text == "Innehåll")
+    assert paragraphs[title].style.name == "TOC Heading"
+    assert not paragraphs[title].style.name.startswith("Heading")
+    assert paragraphs[title - 1].text == ""  # the title page's page break
+    assert "Datum: 2024-09-20" in [p.text for p in paragraphs[:title]]
+    headings = [(p, int(p.style.name[-1])) for p in paragraphs
+                if p.style.name in ("Heading 1", "Heading 2")]
+    assert headings[0][0].text == "Inledning" and len(headings) > 30
+    entries = contents_entries(doc)
+    assert [(style, text) for style, text, _, _ in entries] == [
+        (f"toc {level}", p.text) for p, level in headings]
+    for (p, _), (_, _, anchor, page_of) in zip(headings, entries, strict=True):
+        marks = [b.get(f"{W}name") for b in p._p.iter(f"{W}bookmarkStart")]
+        assert marks == [anchor] and page_of == anchor
+    # the contents stand before the introduction, and end with a page break
+    first = paragraphs.index(next(p for p in paragraphs if p.style.name == "toc 1"))
+    introduction = paragraphs.index(headings[0][0])
+    assert title < first < introduction
+    assert any(br.get(f"{W}type") == "page" for p in paragraphs[first:introduction]
+               for br in p._p.iter(f"{W}br"))
+
+
+@pytest.mark.libreoffice
+def test_the_table_of_contents_prints_with_the_page_of_each_chapter(large_report, tmp_path):
+    """LibreOffice (and its PDF) works the page numbers out as it lays the pages out; each
+    chapter's line gives the page the chapter starts on, and links to it."""
+    import re
+    import subprocess
+
+    from tests.conftest import to_pdf
+
+    path = tmp_path / "tertialrapport_2024-T2.docx"
+    large_report.save(str(path))
+    [pdf] = to_pdf(path, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    chapters = ("Inledning", "Sammanfattning", "Sjukfrånvaro", "Ekonomi",
+                "Bilaga: Ekonomi per avdelning")
+    for chapter in chapters:
+        [line] = [m for m in re.findall(rf"^{re.escape(chapter)}\.{{5,}}\s*(\d+)$",
+                                        "\n".join(pages[1:3]), re.MULTILINE)]
+        starts = [n for n, page in enumerate(pages, start=1)
+                  if re.search(rf"^{re.escape(chapter)}\s*$", page, re.MULTILINE)]
+        assert int(line) == starts[-1], (chapter, line, starts)
+    assert pdf.read_bytes().count(b"/Link") >= 30

@@ -870,3 +870,52 @@ def test_an_unknown_activities_setting_is_refused(example):
     register, merged = example
     with pytest.raises(ValueError, match="deviations"):
         build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2), activities="avvik")
+
+
+def test_a_small_organs_report_has_no_table_of_contents(example_doc):
+    """Ånge's five departments give a report of 15 pages, in the shape of its own reports,
+    which have none: the title page is followed by the introduction, as before. Its headings
+    are Word's, for the navigation pane and the PDF's bookmarks."""
+    paragraphs = example_doc.paragraphs
+    assert not any(p.style.name.lower().startswith("toc") for p in paragraphs)
+    assert "Innehåll" not in [p.text for p in paragraphs]
+    texts = [p for p in paragraphs if p.text]
+    facts = next(i for i, p in enumerate(texts) if p.text.startswith("Underlag: "))
+    assert texts[facts + 1].style.name == "Heading 1" and texts[facts + 1].text == "Inledning"
+
+
+def test_sick_leave_is_compared_with_the_previous_period_by_the_workbooks_rule(example,
+                                                                               tmp_path):
+    """The chapter compared only with the baseline. With the period before (2024-T1, where
+    EKO did not report) each department's figure then and its change stand beside this
+    period's; the organ's T1 figure covered four of five departments and is not shown (as on
+    the workbook's sheet since 6dfe4b3), and the note says why. Tertial 1 says it has no
+    period before it."""
+    from pipeline.merge import merge
+
+    register, merged = example
+    sick = merged.sick_leave
+    earlier = dataclasses.replace(merged, period="2024-T1", sick_leave=sick.assign(
+        sick_hours=sick["sick_hours"] * 1.2)[sick["department"] != "EKO"])
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=earlier)
+    doc = Document(str(path))
+    rows = table_after_caption(doc, "Total sjukfrånvaro jämfört med föregående period")
+    assert rows[0] == ["Enhet", "Föregående period (2024-T1)", "Perioden",
+                       "Förändring (procentenheter)"]
+    by_name = {row[0]: row[1:] for row in rows[1:]}
+    stab = by_name[register.department_names["STAB"]]
+    assert stab[0].endswith("%") and stab[1].endswith("%") and stab[2].startswith("−")
+    assert by_name[register.department_names["EKO"]][0] == "saknas"
+    assert by_name["Kommunstyrelsen"][0] == "" and by_name["Kommunstyrelsen"][2] == ""
+    assert any(p.text == "Alla avdelningar rapporterade inte för 2024-T1, så den periodens "
+                         "siffra för kommunstyrelsen visas inte och jämförs inte."
+               for p in doc.paragraphs)
+
+    first = Document(io.BytesIO(build_report(register, merge(register, "2024-T1", {}),
+                                             as_of=dt.datetime(2024, 5, 20))))
+    texts = [p.text for p in first.paragraphs]
+    assert texts[texts.index("Jämfört med föregående period") + 1] == (
+        "Tertialrapport 1 2024 är årets första period, och sjukfrånvaron jämförs därför inte "
+        "med en föregående period, bara med basvärdet.")

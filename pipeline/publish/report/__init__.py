@@ -29,23 +29,26 @@ from .document import _fixed_zip, _open
 
 def write_report(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
                  template: Path | None = None, refused: Collection[str] = (),
-                 activities: str = "all") -> None:
+                 activities: str = "all", previous: Merged | None = None) -> None:
     """Write the tertial report .docx to path (the caller wraps it in an atomic write).
     refused: departments that handed in only refused files (said apart from those that sent
     nothing). activities: "all" lists every activity under its goal, "deviations" only those
-    not going to plan (pipeline.toml's report_activities)."""
+    not going to plan (pipeline.toml's report_activities). previous: the period before,
+    merged (as the workbook gets it), for the sick leave's change since then."""
     Path(path).write_bytes(build_report(register, merged, as_of=as_of, template=template,
-                                        refused=refused, activities=activities))
+                                        refused=refused, activities=activities,
+                                        previous=previous))
 
 
 def build_report(register: Register, merged: Merged, *, as_of: dt.datetime,
                  template: Path | None = None, refused: Collection[str] = (),
-                 activities: str = "all") -> bytes:
+                 activities: str = "all", previous: Merged | None = None) -> bytes:
     if activities not in ("all", "deviations"):
         raise ValueError(f"activities must be 'all' or 'deviations', not {activities!r}")
     doc = _open(template)
     _ReportWriter(doc, register, merged, as_of, own_footer=template is None,
-                  refused=refused, deviations_only=activities == "deviations").write()
+                  refused=refused, deviations_only=activities == "deviations",
+                  previous=previous).write()
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)

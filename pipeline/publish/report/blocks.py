@@ -9,6 +9,7 @@ import copy
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -206,6 +207,11 @@ def _symbol_run(paragraph: Paragraph, symbol: str, colour: str) -> None:
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A field as Word writes it (begin, instruction, separate, result, end), so the result
     reads as ordinary text and Word can update it (F9)."""
+    _field_runs(paragraph._p, instruction, shown)
+
+
+def _field_runs(parent: Any, instruction: str, shown: str) -> None:
+    """_field's runs, appended to a paragraph's or a hyperlink's element."""
     def run(child: str, **attributes: str) -> None:
         element = OxmlElement("w:r")
         inner = OxmlElement(child)
@@ -217,13 +223,50 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
         elif child == "w:t":
             inner.text = shown
         element.append(inner)
-        paragraph._p.append(element)
+        parent.append(element)
 
     run("w:fldChar", **{"w:fldCharType": "begin"})
     run("w:instrText")
     run("w:fldChar", **{"w:fldCharType": "separate"})
     run("w:t")
     run("w:fldChar", **{"w:fldCharType": "end"})
+
+
+def _bookmark(p: Any, name: str, ident: int) -> None:
+    """A bookmark around a paragraph's text (a heading's), for a link to jump to and a page
+    reference to find."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    properties = p.pPr
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def _contents_entry(paragraph: Paragraph, text: str, bookmark: str) -> None:
+    """A line of the table of contents: the heading's text and, after a dotted tab, its page,
+    the whole line a link to the heading. The page is a PAGEREF field without a result:
+    LibreOffice works it out as it lays the pages out (so its PDF has every page number),
+    Word when it prints or saves a PDF, or on F9. A TOC field instead kept in LibreOffice the
+    result it was written with, and Word asks before it updates one."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), bookmark)
+    link.set(qn("w:history"), "1")
+    for child, value in (("w:t", text), ("w:tab", None)):
+        run = OxmlElement("w:r")
+        inner = OxmlElement(child)
+        if value is not None:
+            inner.text = value
+            inner.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.append(inner)
+        link.append(run)
+    _field_runs(link, rf"PAGEREF {bookmark} \h", "")
+    paragraph._p.append(link)
 
 
 def _keep_together(table: Table) -> None:

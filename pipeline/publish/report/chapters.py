@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from docx.text.paragraph import Paragraph
 
 from ...figures import (
     FIGURES,
@@ -27,6 +28,7 @@ from ...figures import (
     met_while_rising,
     organ_change,
     points_change,
+    previous_change,
     reported_count,
     rounded_lines,
     shares,
@@ -57,7 +59,16 @@ from ...labels import (
 )
 from ...merge import Flag, Merged
 from ...register import Register
-from .blocks import _Blocks, _field, _join_down, _keep_together, _quiet, _symbol_run
+from .blocks import (
+    _Blocks,
+    _bookmark,
+    _contents_entry,
+    _field,
+    _join_down,
+    _keep_together,
+    _quiet,
+    _symbol_run,
+)
 from .charts import (
     _assessment_chart,
     _sick_leave_chart,
@@ -65,7 +76,7 @@ from .charts import (
     chart_selection,
     sick_leave_chart_text,
 )
-from .document import _ensure_styles, _utc
+from .document import _ensure_contents_styles, _ensure_styles, _utc
 from .text import (
     NUMBER_WORDS,
     _paragraphs,
@@ -87,9 +98,11 @@ from .text import (
 ACTIVITY_WIDTHS = (4.5, 2.8, 2.5, 6.2)  # cm at a 16 cm text width; scaled to the page
 FIGURE_MIN_CM = 1.5  # a sick-leave figure's column: "Kvinnor" whole in the 8 pt header
 NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, not named
-# An organ of more departments gets its budget chapter as the organ's totals and the largest
-# deviations, and every department's budget in an appendix (300 departments: 13 pages).
-BUDGET_ALL_DEPARTMENTS = 30
+# An organ of more departments gets a large organ's report: a table of contents after the
+# title page (300 departments: 893 pages, with report_activities = "deviations" 324), and its
+# budget chapter as the organ's totals and the largest deviations, with every department's
+# budget in an appendix (300 departments: 13 pages).
+LARGE_ORGAN = 30
 BUDGET_LARGEST_DEVIATIONS = 10
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 # The statuses of work going to plan, which report_activities = "deviations" leaves out of the
@@ -100,8 +113,9 @@ ON_PLAN = (Status.ON_TRACK.value, Status.DONE.value)
 class _ReportWriter(_Blocks):
     def __init__(self, doc: DocxDocument, register: Register, merged: Merged,
                  as_of: dt.datetime, own_footer: bool, refused: Collection[str] = (),
-                 deviations_only: bool = False):
+                 deviations_only: bool = False, previous: Merged | None = None):
         super().__init__(doc)
+        self.previous = previous
         self.refused = set(refused)
         self.deviations_only = deviations_only
         self.register = register
@@ -121,16 +135,21 @@ class _ReportWriter(_Blocks):
         self._properties()
         self._footer()
         self._title_page()
+        contents = self._paragraph() if self._large_organ else None
         self._introduction()
         for council in self.register.council_goals.itertuples():
             self._council_chapter(council.kf_id, council.title)
         self._summary()
         self._sick_leave()
+        self._sick_leave_previous()
         self._budget()
-        if self._budget_in_appendix:
+        if self._large_organ:
+            self._sick_leave_appendix()
             self._budget_appendix()
         for grid in self.captioned:
             _keep_together(grid.table)
+        if contents is not None:
+            self._contents(contents)
 
     # -- frame and front matter
 
@@ -182,6 +201,32 @@ class _ReportWriter(_Blocks):
             paragraph.add_run(value)
         self.doc.add_page_break()
 
+    def _contents(self, place: Paragraph) -> None:
+        """A large organ's table of contents, on its own page(s) where `place` stands: every
+        chapter and goal (Heading 1 and 2), each line a link to its heading with the page it
+        is on. Word's navigation pane and the PDF's bookmarks come from the headings."""
+        _ensure_contents_styles(self.doc)
+        levels = {self.doc.styles[f"Heading {level}"].style_id: level for level in (1, 2)}
+        headings = [(p, levels[p.style]) for p in place._p.itersiblings(qn("w:p"))
+                    if p.style in levels]
+        self._style(place, "TOC Heading")
+        place.add_run(ReportHeading.CONTENTS)
+        after = place._p
+        for index, (heading, level) in enumerate(headings, start=1):
+            bookmark = f"_Toc{index:08d}"
+            _bookmark(heading, bookmark, index)
+            entry = self.doc.add_paragraph()
+            self._style(entry, f"toc {level}")
+            entry.paragraph_format.tab_stops.add_tab_stop(
+                self.width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            _contents_entry(entry, "".join(t.text or "" for t in heading.iter(qn("w:t"))),
+                            bookmark)
+            after.addnext(entry._p)
+            after = entry._p
+        end = self.doc.add_paragraph()
+        end.add_run().add_break(WD_BREAK.PAGE)
+        after.addnext(end._p)
+
     def _introduction(self) -> None:
         s = self.settings
         organ, who, whose = self.organ, self.administration, self.administrations
@@ -211,7 +256,8 @@ class _ReportWriter(_Blocks):
             f"Bedömningen baseras på {whose} genomförda och planerade aktiviteter. Varje "
             "bedömning har också en symbol, så att den går att läsa även i svartvitt. Rapporten "
             "avslutas med en sammanfattning av bedömningarna, sjukfrånvaron och ekonomin"
-            + (", och en bilaga med varje avdelnings ekonomi." if self._budget_in_appendix
+            + (", och två bilagor med varje avdelnings sjukfrånvaro och ekonomi."
+               if self._large_organ
                else "."))
         if self.deviations_only:
             self._paragraph(
@@ -435,44 +481,23 @@ class _ReportWriter(_Blocks):
             f"{self.organ}. Varje andel är kvoten av summerade timmar, "
             f"aldrig ett medelvärde av procentsatser. Långtidssjukfrånvaron är andelen av den "
             f"totala sjukfrånvaron som avser sjukfrånvaro i 60 dagar eller mer.")
-        headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
-        # a name's longest word whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm);
-        # the seven figures share what is left of 16 cm
-        name_cm = min(16.0 - FIGURE_MIN_CM * len(FIGURES),
-                      max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
-        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
-                                      len(FIGURES)),
-                            caption="Sjukfrånvaro i procent av ordinarie arbetstid",
-                            numeric=tuple(range(1, len(headers))), compact=True)
-        any_hidden = any_missing = False
-        for row in figures.itertuples():
-            values = []
-            for figure in FIGURES:
-                if not row.reported:
-                    values.append(REPORT_MISSING)
-                    any_missing = True
-                elif getattr(row, f"{figure}_hidden"):
-                    values.append(REPORT_HIDDEN)
-                    any_hidden = True
-                else:
-                    value = getattr(row, figure)
-                    values.append(REPORT_MISSING if pd.isna(value) else percent(value))
-            cells = self._row(table, (row.name, *values))
-            if row.department == WHOLE_ORGAN_CODE:
-                self._bold_row(cells)
-        notes = []
-        if any_hidden:
-            notes.append(f"{REPORT_HIDDEN} = gruppen har {SMALL_GROUP} anställda eller färre, "
-                         f"eller skulle kunna räknas fram ur de andra grupperna, och redovisas "
-                         f"därför inte.")
-        if any_missing:
-            notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
-                         f"perioden. Raden för {self.organ} omfattar bara "
-                         f"de avdelningar som har rapporterat.")
-        if notes:
-            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
-
-        figures_table = self.tables
+        if self._large_organ:
+            # 300 departments: six pages of rows in the chapter; the organ's row here, every
+            # department's in an appendix, as the budget's
+            self._sick_leave_table(
+                figures[figures["department"] == WHOLE_ORGAN_CODE],
+                f"Sjukfrånvaro för hela {self.organ} i procent av ordinarie arbetstid")
+            every = count_word(len(self.register.department_codes))
+            self._paragraph(
+                f"Alla {every} avdelningars sjukfrånvaro står i bilagan "
+                f"”{ReportHeading.SICK_LEAVE_APPENDIX.removeprefix('Bilaga: ')}” efter kapitlet "
+                f"{ReportHeading.BUDGET} och på fliken {OutputSheet.SICK_LEAVE} i "
+                f"sammanställningen (sammanstallning_{self.merged.period}.xlsx).")
+            where = f"bilagan ”{ReportHeading.SICK_LEAVE_APPENDIX.removeprefix('Bilaga: ')}”"
+        else:
+            self._sick_leave_table(figures, "Sjukfrånvaro i procent av ordinarie arbetstid")
+            where = f"tabell {self.tables}"
+        name_cm = _sick_leave_name_cm(figures)
         baselines = baseline_shares(self.register)
         dates = baseline_dates(self.register)
         self.doc.add_heading(ReportHeading.SICK_LEAVE_BASELINE, level=2)
@@ -515,29 +540,147 @@ class _ReportWriter(_Blocks):
                        f"{number(len(without), 0)} av {number(departments, 0)} avdelningar")
                 lead = f"{who[0].upper()}{who[1:]} har inget eget basvärde i registret"
             self._paragraph(f"{lead}, och jämförs därför inte här; {theirs} sjukfrånvaro står "
-                            f"i tabell {figures_table}.", style=REPORT_STYLE_NOTE)
+                            f"i {where}.", style=REPORT_STYLE_NOTE)
         shown_units, selection = chart_selection(figures, baselines)
         if len(shown_units) <= 1:  # no department with a figure to draw beside the organ
             self._paragraph(
                 "Diagrammet över sjukfrånvaron per avdelning visas inte: ingen avdelning har "
-                f"en sjukfrånvaro att visa. Värdena finns i tabell {figures_table}.",
+                f"en sjukfrånvaro att visa. Värdena finns i {where}.",
                 style=REPORT_STYLE_NOTE)
             return
         in_baseline_table = not compared.empty and set(shown_units["department"]) <= set(
             compared["department"])
-        table_number = self.tables if in_baseline_table and selection is None \
-            else figures_table
+        table_where = f"tabell {self.tables}" if in_baseline_table and selection is None \
+            else where
         if selection is None:
             caption = "Total sjukfrånvaro per avdelning och basvärdet"
         else:
             self._paragraph(
                 f"Alla avdelningar ryms inte i ett diagram. Diagrammet visar {self.organ} och "
-                f"{selection}; alla avdelningars sjukfrånvaro står i tabell {figures_table}."
+                f"{selection}; alla avdelningars sjukfrånvaro står i {where}."
             ).paragraph_format.keep_with_next = True  # on the chart's page, not alone
             caption = f"Total sjukfrånvaro och basvärdet för {self.organ} och {selection}"
         self._picture(_sick_leave_chart(shown_units, baselines), caption,
-                      sick_leave_chart_text(shown_units, baselines, self.organ, table_number,
+                      sick_leave_chart_text(shown_units, baselines, self.organ, table_where,
                                             selection))
+
+    def _sick_leave_previous(self) -> None:
+        """The total sick leave against the period before, by the workbook's rule: a unit's
+        figure of then where it was shown then, the organ's only if every department reported
+        then (else it covers fewer departments than the figure that period's workbook showed),
+        and the organ's change only when all have reported, then and now. A large organ's
+        chapter gives the organ's row; every department's is on the workbook's sheet."""
+        earlier = self.register.previous_period(self.merged.period)
+        self.doc.add_heading(ReportHeading.SICK_LEAVE_PREVIOUS, level=2)
+        if earlier is None:
+            self._paragraph(
+                f"{period_title(self.merged.period)} är årets första period, och sjukfrånvaron "
+                f"jämförs därför inte med en föregående period, bara med basvärdet.")
+            return
+        if self.previous is None:
+            self._paragraph(
+                f"Sjukfrånvaron jämförs inte med föregående period ({earlier}): det finns "
+                f"ingen godkänd rapport från den perioden.")
+            return
+        figures = self._sick_leave_figures
+        before = sick_leave_table(self.previous.sick_leave, self.register)
+        complete, before_complete = all_reported(figures), all_reported(before)
+        earlier_end = self.register.period(earlier)["period_end"]
+        self._paragraph(
+            f"Total sjukfrånvaro till och med {self.period_end:%Y-%m-%d} jämfört med "
+            f"föregående period, {earlier} (till och med {earlier_end:%Y-%m-%d}). Båda avser "
+            f"tiden från årets början.").paragraph_format.keep_with_next = True  # with its table
+        rows = figures[figures["department"] == WHOLE_ORGAN_CODE] if self._large_organ \
+            else figures
+        then = before.set_index("department")
+        table = self._table(("Enhet", f"Föregående period ({earlier})", "Perioden",
+                             "Förändring (procentenheter)"),
+                            (max(5.4, _sick_leave_name_cm(rows)), 3.4, 2.6, 3.6),
+                            caption="Total sjukfrånvaro jämfört med föregående period",
+                            numeric=(1, 2, 3), compact=True)
+        for row in rows.itertuples():
+            organ = row.department == WHOLE_ORGAN_CODE
+            shown = row.reported and not row.total_hidden and not pd.isna(row.total)
+            current = percent(row.total) if shown else (
+                REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
+            prev = then.loc[row.department]
+            had = (bool(prev["reported"]) and not prev["total_hidden"]
+                   and not pd.isna(prev["total"]) and (not organ or before_complete))
+            previous_text = percent(prev["total"]) if had else (
+                "" if organ else REPORT_HIDDEN if prev["total_hidden"] else REPORT_MISSING)
+            comparable = not organ or (complete and before_complete)
+            change = signed(previous_change(row.total, prev["total"]), 1) \
+                if shown and had and comparable else ""
+            cells = self._row(table, (row.name, previous_text, current, change))
+            if organ:
+                self._bold_row(cells)
+        notes = []
+        if not before_complete:
+            notes.append(f"Alla avdelningar rapporterade inte för {earlier}, så den periodens "
+                         f"siffra för {self.organ} visas inte och jämförs inte.")
+        elif not complete:
+            notes.append(f"Förändringen för {self.organ} visas när alla avdelningar har "
+                         f"rapporterat: utan en avdelning skulle skillnaden visa en förändring "
+                         f"som inte finns.")
+        if self._large_organ:
+            notes.append(f"Varje avdelnings sjukfrånvaro jämfört med {earlier} står på fliken "
+                         f"{OutputSheet.SICK_LEAVE} i sammanställningen.")
+        if notes:
+            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+    def _sick_leave_table(self, figures: pd.DataFrame, caption: str) -> None:
+        """The seven figures of each unit in `figures` (a sick_leave_table's rows), and the
+        notes on its dashes."""
+        headers = ("Enhet", *(REPORT_SICK_LEAVE_HEADERS[f] for f in FIGURES))
+        name_cm = _sick_leave_name_cm(figures)
+        table = self._table(headers, (name_cm, *((16.0 - name_cm) / len(FIGURES),) *
+                                      len(FIGURES)),
+                            caption=caption,
+                            numeric=tuple(range(1, len(headers))), compact=True)
+        any_hidden = any_missing = False
+        for row in figures.itertuples():
+            values = []
+            for figure in FIGURES:
+                if not row.reported:
+                    values.append(REPORT_MISSING)
+                    any_missing = True
+                elif getattr(row, f"{figure}_hidden"):
+                    values.append(REPORT_HIDDEN)
+                    any_hidden = True
+                else:
+                    value = getattr(row, figure)
+                    values.append(REPORT_MISSING if pd.isna(value) else percent(value))
+            cells = self._row(table, (row.name, *values))
+            if row.department == WHOLE_ORGAN_CODE:
+                self._bold_row(cells)
+        notes = []
+        if any_hidden:
+            notes.append(f"{REPORT_HIDDEN} = gruppen har {SMALL_GROUP} anställda eller färre, "
+                         f"eller skulle kunna räknas fram ur de andra grupperna, och redovisas "
+                         f"därför inte.")
+        if any_missing:
+            notes.append(f"{REPORT_MISSING} = avdelningen har inte lämnat uppgifter för "
+                         f"perioden. Raden för {self.organ} omfattar bara "
+                         f"de avdelningar som har rapporterat.")
+        if notes:
+            self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+        if not any_missing and not all_reported(self._sick_leave_figures) and \
+                not figures["department"].ne(WHOLE_ORGAN_CODE).any():
+            # the organ's row alone: who it covers
+            reported = reported_count(self._sick_leave_figures)
+            self._paragraph(
+                f"Raden för {self.organ} omfattar bara de {count_word(reported)} av "
+                f"{count_word(len(self.register.department_codes))} avdelningar som har "
+                f"rapporterat.", style=REPORT_STYLE_NOTE)
+
+    def _sick_leave_appendix(self) -> None:
+        """Every department's seven figures, behind the report (a large organ's): what they
+        are is said in the chapter, as for the budget's appendix."""
+        self.doc.add_page_break()
+        self.doc.add_heading(ReportHeading.SICK_LEAVE_APPENDIX, level=1)
+        self._sick_leave_table(self._sick_leave_figures,
+                               "Sjukfrånvaro per avdelning i procent av ordinarie arbetstid")
 
     @functools.cached_property
     def _sick_leave_figures(self) -> pd.DataFrame:
@@ -578,7 +721,7 @@ class _ReportWriter(_Blocks):
 
     def _budget(self) -> None:
         """Budget per department and per category, with the departments' comments. An organ of
-        more departments than BUDGET_ALL_DEPARTMENTS gets the organ's totals per category
+        more departments than LARGE_ORGAN gets the organ's totals per category
         first, then the departments whose forecast deviates most from their budget (and their
         comments); every department's table and comments go to an appendix."""
         unit = self.settings.unit
@@ -593,7 +736,7 @@ class _ReportWriter(_Blocks):
         by_department = budget_by_department(budget, self.register)
         by_category = budget_by_category(budget, self.register)
         comments = budget[budget["comment"].map(lambda c: bool(plain(c)))]
-        if not self._budget_in_appendix:
+        if not self._large_organ:
             incomplete = False
             for heading, frame, key in (
                     (ReportHeading.BUDGET_BY_DEPARTMENT, by_department, "department"),
@@ -648,8 +791,8 @@ class _ReportWriter(_Blocks):
                                       "Kommentarer till de största avvikelserna")
 
     @functools.cached_property
-    def _budget_in_appendix(self) -> bool:
-        return len(self.register.department_codes) > BUDGET_ALL_DEPARTMENTS
+    def _large_organ(self) -> bool:
+        return len(self.register.department_codes) > LARGE_ORGAN
 
     def _budget_appendix(self) -> None:
         """Every department's budget line and comment, behind the report (a large organ's)."""
@@ -746,6 +889,14 @@ def _longest_word_cm(texts: Iterable[str], *, compact: bool = False) -> float:
     `compact`) must be to hold the longest word of `texts` on one line, with the margins."""
     longest = max((len(word) for text in texts for word in str(text).split()), default=0)
     return longest * 0.165 + 0.25 if compact else longest * 0.19 + 0.45
+
+
+def _sick_leave_name_cm(figures: pd.DataFrame) -> float:
+    """The sick-leave tables' name column (cm, at a 16 cm text width): a name's longest word
+    whole ("Samhällsbyggnadsförvaltninge / n" at a fixed 4.8 cm); the seven figures share
+    what is left of 16 cm."""
+    return min(16.0 - FIGURE_MIN_CM * len(FIGURES),
+               max(4.8, _longest_word_cm(figures["name"].astype(str), compact=True)))
 
 
 def _reporting_departments(merged: Merged) -> set[str]:

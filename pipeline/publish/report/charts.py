@@ -150,18 +150,20 @@ def _sick_leave_chart(figures: pd.DataFrame, baselines: dict[str, float]) -> byt
 
 
 def sick_leave_chart_text(figures: pd.DataFrame, baselines: dict[str, float],
-                          organ: str, table: int, selection: str | None = None) -> str:
+                          organ: str, table: int | str, selection: str | None = None) -> str:
     """The sick-leave chart in words (its alternative text): each unit's bar as it is
     labelled, and its baseline mark, and where the same figures stand in a table.
-    `selection`: what a chart of some of the departments shows (chart_selection's words)."""
+    `selection`: what a chart of some of the departments shows (chart_selection's words).
+    `table`: the table's number, or where the figures stand in words ("bilagan")."""
+    where_text = f"tabell {table}" if isinstance(table, int) else table
     parts = []
     for row in figures.itertuples():
         base = baselines.get(row.department)
         parts.append(f"{row.name}: {_bar_text(row)}" + (
             f", basvärde {baseline_text(base)}" if base is not None else "") + ".")
     which = "per avdelning" if selection is None else f"för {selection}"
-    where = (f"Samma värden står i tabell {table}." if selection is None else
-             f"Alla avdelningars värden står i tabell {table}.")
+    where = (f"Samma värden står i {where_text}." if selection is None else
+             f"Alla avdelningars värden står i {where_text}.")
     return (f"Liggande stapeldiagram över den totala sjukfrånvaron {which} och för "
             f"{organ}, i procent av ordinarie arbetstid, med basvärdet markerat med ett "
             f"streck. {' '.join(parts)} {where}")

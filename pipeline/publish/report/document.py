@@ -192,6 +192,30 @@ def _ensure_styles(doc: DocxDocument) -> None:
             f'</w:tblCellMar></w:tblPr></w:style>'))
 
 
+def _ensure_contents_styles(doc: DocxDocument) -> None:
+    """The table of contents' styles, under Word's own names so that Word treats them as its
+    own: TOC Heading (Heading 1's look, but no heading itself: not in the navigation pane,
+    the PDF's bookmarks or the contents) and toc 1–2, the entries of either level."""
+    names = {style.name for style in doc.styles}
+    for level in (1, 2):
+        if f"toc {level}" in names:
+            continue
+        doc.styles.element.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="TOC{level}">'
+            f'<w:name w:val="toc {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+            f'<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+            f'<w:pPr><w:spacing w:before="{60 if level == 1 else 0}" w:after="60"/>'
+            # a line that wraps ends short of the page numbers
+            f'<w:ind w:left="{(level - 1) * 284}" w:right="567"/></w:pPr></w:style>'))
+    if "TOC Heading" not in names:
+        base = doc.styles["Heading 1"].style_id
+        doc.styles.element.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="TOCHeading">'
+            f'<w:name w:val="TOC Heading"/><w:basedOn w:val="{base}"/>'
+            f'<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+            f'<w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>'))
+
+
 def _utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         return moment
