@@ -202,7 +202,7 @@ class Archive:
                 and self._drop_workbook_copy(sha, self.quarantine_path(sha))]
 
     def read(self, sha256: str) -> bytes:
-        path = self.blob_path(sha256)
+        path = self._pending.get(self.blob_path(sha256), self.blob_path(sha256))  # stored tonight
         if not path.exists() and self.quarantine_path(sha256).exists():
             path = self.quarantine_path(sha256)  # moved there by `to_quarantine`
         try:

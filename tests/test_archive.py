@@ -73,6 +73,7 @@ def test_files_stored_for_the_night_are_in_place_and_synced_before_their_ledger_
     for content in contents:
         path = archive.store(content, digest(content), settle_later=True)
         assert not path.exists()  # not in files/ until it is durable
+        assert archive.read(digest(content)) == content  # yet readable: no "Arkivet saknar"
     events: list[tuple[str, object]] = []
     real_sync = pipeline.archive.sync_file_system
 
