@@ -697,3 +697,34 @@ def test_two_new_activities_of_the_same_title_and_start_stay_two(workspace):
     assert own == [("3.1.1", dt.date(2024, 6, 1), "Avslutad enligt plan"),
                    ("3.1.2", dt.date(2024, 12, 1), "Försenad")]
     assert len({r["Aktivitets-id"] for r in rows if r["Aktivitet"] == "Stödsamtal"}) == 2
+
+
+def test_a_register_edit_of_other_departments_rows_is_no_remark_on_a_file(workspace,
+                                                                            register_copy):
+    """The controller gives A3.4.1-01 from SBA to SOC and renames UTB: STAB's file, whose rows
+    did not change, stays Godkänd; EKO's, whose activity A3.1.1-02 came from STAB, is told its
+    template was made from an older register."""
+    register_path, _ = register_copy
+    config = accepted_stab_and_eko(workspace, register_path)
+    before = {r["Avdelning"]: (r["Utfall"], r["Anmärkningar"])
+              for r in workbook_rows(workspace, "Inlämningar")}
+
+    def edit(book):
+        move_activity(book, "A3.4.1-01", "SOC")
+        departments = book["Avdelningar"]
+        departments.cell(register_row(departments, "Avdelningskod", "UTB"), 2).value = \
+            "Utbildningsförvaltningen"
+    change_register(register_path, edit)
+    assert invoke(config, "run").exit_code == 0
+    after = {r["Avdelning"]: (r["Utfall"], r["Anmärkningar"])
+             for r in workbook_rows(workspace, "Inlämningar")}
+    assert after == before
+    assert not any("äldre version av registret" in (r["Meddelande"] or "")
+                   for r in workbook_rows(workspace, "Datakvalitet"))
+
+    change_register(register_path, lambda book: move_activity(book, "A3.1.1-02", "EKO"))
+    assert invoke(config, "run").exit_code == 0
+    told = {r["Avdelning"] for r in workbook_rows(workspace, "Datakvalitet")
+            if (r["Meddelande"] or "").startswith("Mallen gjordes från en äldre version av")}
+    assert told == {"Stab", "Ekonomiavdelningen"}
+
