@@ -728,3 +728,37 @@ def test_a_register_edit_of_other_departments_rows_is_no_remark_on_a_file(worksp
             if (r["Meddelande"] or "").startswith("Mallen gjordes från en äldre version av")}
     assert told == {"Stab", "Ekonomiavdelningen"}
 
+
+def rename_code(book, old, new):
+    """Every `old` department code in the register (Avdelningar, Ansvarig lists, Målägare,
+    Ekonomi, Basvärden) written as `new`."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and old in cell.value.split(";"):
+                    cell.value = ";".join(new if c == old else c for c in cell.value.split(";"))
+
+
+def test_a_department_code_changed_in_the_register_is_told_its_history_is_lost(
+        workspace, register_copy):
+    """SOC handed in for T1; the controller then renames its code SOC → SOCF. Its T2
+    template has no Föregående status, and templates and the night say why and what to do."""
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    change_register(register_path, lambda book: rename_code(book, "SOC", "SOCF"))
+
+    remark = ("Avdelningskoden SOC finns inte längre i registret, men arkivet har godkända "
+              "filer från SOC för 2024-T1. Föregående status och kommentar i mallen")
+    out = workspace / "mallar"
+    result = invoke(config, "templates", "--department", "SOCF", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert remark in result.output
+    assert "Behåll koden SOC och byt bara namnet i kolumnen Avdelning" in result.output
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert remark in result.output
+    assert remark not in invoke(config, "run").output  # told once, as every register remark
