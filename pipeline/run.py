@@ -318,7 +318,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         # The departments' feedback before the ledger lines: a run stopped in between finds
         # the files in the inbox next night, judges them again and writes it then.
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
-                                                                  taken, period)
+                                                                  taken, period, arrivals)
         _commit(archive, taken, summary)
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
@@ -657,8 +657,8 @@ def _in_use(exc: OSError) -> bool:
     return isinstance(exc, PermissionError) or exc.errno in (errno.EBUSY, errno.ETXTBSY)
 
 
-def _write_feedback(folder: Path, taken: list[_Taken], period: str
-                    ) -> tuple[list[Path], list[Path]]:
+def _write_feedback(folder: Path, taken: list[_Taken], period: str,
+                    arrivals: Sequence[Arrival] = ()) -> tuple[list[Path], list[Path]]:
     """A marked-up copy of each file refused tonight, for its department.
 
     `<KOD>_<period>_fel.xlsx` is the copy of the department's report: its newest file of
@@ -676,7 +676,12 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         from .publish.feedback import feedback_name, write_feedback
     groups: dict[str, list[_Taken]] = {}
     for t in refused:
-        groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
+        # a late file refused as another period's is about that period's report: its copy
+        # bears that period, and goes when the file is counted for it (`run --period`)
+        late = _period_found(t.report, "file_wrong_period")
+        name = f"{t.report.department}_{late}_fel.xlsx" if late and t.report.department else \
+            feedback_name(t.report, t.report.file)
+        groups.setdefault(name, []).append(t)
     names: set[str] = set()  # written tonight
     written: list[Path] = []
     left: list[Path] = []
@@ -708,9 +713,10 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         except OSError:  # no feedback folder yet: no copies
             earlier = []
         ours = re.compile(rf"(.+)_{re.escape(period)}_fel.*\.xlsx")  # codes may hold "_"
+        outdated = _late_copies(earlier, taken, period, arrivals)
         for old in earlier:
             match = ours.fullmatch(old.name)
-            if match and match[1] in reported:
+            if match and match[1] in reported or old in outdated:
                 try:
                     old.unlink(missing_ok=True)
                 except OSError as exc:
@@ -718,6 +724,33 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
                         raise
                     left.append(old)
     return written, left
+
+
+def _late_copies(copies: list[Path], taken: list[_Taken], period: str,
+                 arrivals: Sequence[Arrival]) -> set[Path]:
+    """The feedback copies an earlier version wrote, under the period then collected, for a
+    file refused as another period's that is accepted tonight (counted for its own period
+    with --period): found by the receipt (the checksum's start) on their Fel sheet."""
+    from .intake import open_rows
+
+    counted = {(t.arrival.department, t.arrival.sha256) for t in taken
+               if t.arrival.verdict in ACCEPTED}
+    names = {(a.department, a.period, a.sha256[:10]) for a in arrivals
+             if (a.department, a.sha256) in counted and a.period != period
+             and a.verdict == Verdict.REJECTED.value}
+    found: set[Path] = set()
+    for code, earlier, receipt in names:
+        for copy in copies:
+            if not copy.name.startswith(f"{code}_{earlier}_fel"):
+                continue
+            try:
+                with open(copy, "rb") as handle:
+                    first = next(iter(open_rows(handle).values()), [])
+            except Exception:  # noqa: BLE001 (not a workbook we can read: left as it is)
+                continue
+            if any(f"Kvittonummer: {receipt}." in str(v) for row in first[:3] for v in row):
+                found.add(copy)
+    return found
 
 
 def _to_mark_up(report: Report, content: bytes) -> bytes | None:

@@ -190,7 +190,7 @@ def test_a_t1_file_dropped_again_in_t2_is_refused_and_t1_keeps_its_data(workspac
     assert result.exit_code == 1, result.output  # refused: it is T1's file, not a duplicate
     assert "SOC/igen.xlsx: Ej godkänd" in result.output
     assert previous_column(workspace) == before
-    assert (workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx").exists()
+    assert (workspace / "outbox" / "feedback" / "SOC_2024-T1_fel.xlsx").exists()  # its period
 
 
 def test_a_late_file_counted_for_the_previous_period_shows_in_this_periods_outputs(
@@ -762,3 +762,39 @@ def test_a_department_code_changed_in_the_register_is_told_its_history_is_lost(
     assert result.exit_code == 0, result.output
     assert remark in result.output
     assert remark not in invoke(config, "run").output  # told once, as every register remark
+
+
+def test_a_late_files_feedback_copy_bears_its_period_and_goes_when_it_is_counted(workspace):
+    """SOC's T1 report comes in during T2 and is refused as T1's: its copy is named for T1
+    (not for SOC's T2 report, which was accepted), and once the controller counts the file
+    for T1 with --period, the copy, which no longer tells the truth, is gone."""
+    config = workspace / "pipeline.toml"
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
+    night_with(workspace, config, "SOC", "t2.xlsx", t2)
+    output = night_with(workspace, config, "SOC", "t1.xlsx", t1, exit_code=1)
+    feedback = workspace / "outbox" / "feedback"
+    assert sorted(p.name for p in feedback.iterdir()) == ["SOC_2024-T1_fel.xlsx"]
+    assert f"Återkoppling: {feedback / 'SOC_2024-T1_fel.xlsx'}" in output
+
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    result = invoke(config, "run", "--period", "2024-T1")
+    assert result.exit_code == 0, result.output
+    assert "SOC/t1.xlsx: Godkänd" in result.output
+    assert list(feedback.iterdir()) == []
+
+
+def test_a_late_files_copy_an_earlier_version_named_goes_when_the_file_is_counted(workspace):
+    """An earlier version named the late file's copy for the period collected then
+    (SOC_2024-T2_fel.xlsx): it goes too once the file counts for T1, found by its receipt; a
+    copy of another file under such a name stays."""
+    config = workspace / "pipeline.toml"
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    night_with(workspace, config, "SOC", "t1.xlsx", t1, exit_code=1)
+    feedback = workspace / "outbox" / "feedback"
+    (feedback / "SOC_2024-T1_fel.xlsx").rename(feedback / "SOC_2024-T2_fel.xlsx")
+    shutil.copy(feedback / "SOC_2024-T2_fel.xlsx", feedback / "UTB_2024-T2_fel.xlsx")
+
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    assert [p.name for p in feedback.iterdir()] == ["UTB_2024-T2_fel.xlsx"]
