@@ -67,6 +67,36 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "mallarna för nästa period, {nästa}, du vill göra: ändra "
                                    'period i pipeline.toml till "{nästa}" (eller skriv --period '
                                    "{nästa}) och kör pipeline templates igen."),
+    # A period read against another register than the one its outputs were written with
+    # (kept_registers.for_period): what the night says before its other lines.
+    "period_over_register_kept": (W, "Perioden {period} är avslutad ({senare} har samlats in "
+                                     "sedan dess), och registret {fil} har ändrats sedan "
+                                     "periodens sammanställning skrevs ({ändringar}). "
+                                     "Perioden läses därför mot registret som det var då, som "
+                                     "arkivet har kvar ({arkiverat}): det utskottet har fått "
+                                     "ändras bara av de filer som räknas för {period} nu. "
+                                     "Ändringarna i registret gäller från {senare}."),
+    "period_over_register_changed": (W, "Obs: Perioden {period} är avslutad ({senare} har "
+                                        "samlats in sedan dess), och registret {fil} har ändrats "
+                                        "sedan periodens sammanställning skrevs. Registret som "
+                                        "den skrevs med (kontrollsumma {kontrollsumma}) finns "
+                                        "inte i arkivet, eftersom en tidigare version av "
+                                        "Målsystem inte sparade registren. Därför skrivs "
+                                        "{utdata} för {period} nu om mot det ändrade registret "
+                                        "({ändringar}), och de kan skilja sig från det utskottet "
+                                        "redan har fått. Har du kvar en kopia av registret som "
+                                        "det var: kör pipeline run --register <kopian> --period "
+                                        "{period}, så skrivs perioden om mot den, och arkivet "
+                                        "sparar den till nästa gång."),
+    "period_register_changed_after_deadline": (W, "Obs: Registret {fil} har ändrats sedan "
+                                                  "sammanställningen för {period} skrevs "
+                                                  "({ändringar}), och sista inlämningsdag för "
+                                                  "{period} var {deadline}. Nu skrivs {utdata} "
+                                                  "för {period} om mot det ändrade "
+                                                  "registret. Är ändringen till för {nästa}: "
+                                                  'ändra period i pipeline.toml till "{nästa}" '
+                                                  "och skriv om {period} mot registret som det "
+                                                  "var ({igen})."),
     "templates_year_passed": (W, "Sista inlämningsdag för {period}, årets sista period i "
                                  "registret {fil}, var {deadline}. Är det mallarna för nästa år "
                                  "du vill göra: gör nästa års register (se avsnittet "
@@ -132,6 +162,16 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                                 "egna nya. Skriv {kod} i kolumnen Ansvarig på "
                                                 'fliken "Aktiviteter" för de aktiviteter '
                                                 "avdelningen ska följa upp."),
+    "register_department_history_lost": (W, "Avdelningskoden {kod} finns inte längre i "
+                                            "registret, men arkivet har godkända filer från "
+                                            "{kod} för {perioder}. Föregående status och "
+                                            "kommentar i mallen, och jämförelsen med föregående "
+                                            "periods sjukfrånvaro, hämtas med avdelningskoden: "
+                                            "har avdelningen fått en ny kod börjar dess historik "
+                                            "om, och mallen får tomma Föregående-kolumner. "
+                                            "Behåll koden {kod} och byt bara namnet i kolumnen "
+                                            "Avdelning om det är samma avdelning, eller låt "
+                                            "historiken börja om med den nya koden."),
     "register_code_windows_device": (W, "Avdelningskoden {kod} är ett av de namn som Windows "
                                         "reserverar (CON, PRN, AUX, NUL, COM1–COM9 och "
                                         "LPT1–LPT9, i alla skrivsätt): en mapp {kod} i "
@@ -566,7 +606,7 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
 # A file's name is told as it is: the Fil column, the night's lines and the ledger show it so,
 # and a name with a date and time in it ("Stab_20240801-0805.xlsx") may pass for a
 # personnummer; masked, it would name a file no one can find.
-FILE_NAMES = frozenset({"fil", "fil1", "fil2", "tidigare"})
+FILE_NAMES = frozenset({"fil", "fil1", "fil2", "tidigare", "arkiverat", "igen", "kontrollsumma"})
 
 
 def _shown(value: object) -> str:

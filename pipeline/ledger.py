@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .archive import Arrival
+from .issues import Issue, make
 from .labels import Verdict
 
 if TYPE_CHECKING:
@@ -228,6 +229,21 @@ QUARANTINE_REASONS = {"file_macros": "innehåller makron ",
 
 
 LISTED = 10  # departments named on one line before "och N till"
+
+
+def history_lost(register: Register, arrivals: list[Arrival]) -> list[Issue]:
+    """A register remark for each department code with accepted files in the archive for the
+    register's year that the register no longer has: Föregående status and the previous
+    sick leave are found by the code, so a department given a new code starts over."""
+    year = f"{register.settings.year}-"
+    periods: dict[str, set[str]] = {}
+    for a in arrivals:
+        if a.department and a.period and a.period.startswith(year) and a.verdict in ACCEPTED \
+                and a.department not in register.department_codes:
+            periods.setdefault(a.department, set()).add(a.period)
+    return [make("register_department_history_lost", sheet="Avdelningar", kod=code,
+                 perioder=", ".join(sorted(found)), kolumn="Avdelningskod")
+            for code, found in sorted(periods.items())]
 
 
 def first_of(items: list[str], more: str = "till") -> str:

@@ -79,6 +79,9 @@ class RunSummary:
     register_name: str = ""
     remarks: list[Issue] = field(default_factory=list)
     remarks_total: int = 0
+    # the register the period is read against, when it is not simply the configured one
+    # (kept_registers.for_period): told first, before what the outputs now say
+    register_notices: list[Issue] = field(default_factory=list)
     quarantined: dict[str, Path] = field(default_factory=dict)  # checksum: where its bytes are
     # files an earlier version archived as workbooks (without quarantine) that this version
     # finds harmful, with the quarantine code: their bytes are moved to the quarantine
@@ -93,6 +96,7 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         out = [f"Period {self.period}."]
+        out.extend(notice.message for notice in self.register_notices)
         if not self.new:
             out.append("Inga nya filer i inkorgen.")
         notices = []

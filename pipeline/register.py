@@ -652,7 +652,8 @@ def _ids_alike(activities: pd.DataFrame, table: Table) -> list[Issue]:
 
 # Remarks about how the register is typed, or about folders, not about the plan: the committee
 # need not see them.
-CONTROLLER_ONLY = frozenset({"register_code_spaces", "register_code_windows_device"})
+CONTROLLER_ONLY = frozenset({"register_code_spaces", "register_code_windows_device",
+                             "register_department_history_lost"})
 # More rows than this with the same remark are told in one remark that lists their rows.
 MANY = 3
 # Activities run over the mandate period (the 2023 report's end in 2026 at the latest): an end

@@ -46,12 +46,15 @@ from .inbox import (
     unknown_folder,
 )
 from .issues import Issue, Report, make
+from .kept_registers import PeriodRegister, for_period, keep
+from .kept_registers import remember as remember_register
 from .labels import Verdict
 from .ledger import (
     ACCEPTED,
     DUPLICATE,
     StatusReport,
     department_status,
+    history_lost,
     in_quarantine,
     order_key,
     states,
@@ -106,6 +109,11 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
 
     register = read_register(settings)
     period = require_period(settings, register)
+    try:  # the register the templates' _meta names by its checksum, byte for byte
+        keep(settings.archive, register)
+    except OSError:  # (the night keeps it too)
+        pass
+    register = with_history_remarks(register, Archive(settings.archive).arrivals())
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     paths = write_templates(register, period, out_dir, departments or None,
@@ -128,6 +136,24 @@ def _period_passed(register: Register, period: str) -> tuple[Issue, ...]:
                      fil=register.source.name),)
     return (make("templates_period_passed", period=period, deadline=f"{deadline:%Y-%m-%d}",
                  nästa=later[0]),)
+
+
+def with_history_remarks(register: Register, arrivals: list[Arrival]) -> Register:
+    """The register with a remark for each department code that has files in the archive
+    for its year but is no longer in it (ledger.history_lost)."""
+    lost = history_lost(register, arrivals)
+    return replace(register, remarks=(*register.remarks, *lost)) if lost else register
+
+
+def period_register(settings: Settings, register: Register, period: str,
+                    arrivals: list[Arrival], manifest: dict[str, Any] | None = None
+                    ) -> PeriodRegister:
+    """The register `period` is read against: the configured one, or for a period that is
+    over, the one its outputs were written with (kept_registers.for_period)."""
+    if manifest is None:
+        manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
+    return for_period(register, period, settings.archive, arrivals, manifest, now().date(),
+                      report=settings.report)
 
 
 def register_open(settings: Settings) -> Issue | None:
@@ -249,11 +275,19 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     with archive.phase("register"):
         register = read_register(settings)
     period = require_period(settings, register)
+    arrivals = archive.arrivals()
+    keep(settings.archive, register)  # byte for byte, for the periods written with it
+    chosen = period_register(settings, register, period, arrivals)
+    register = chosen.register if chosen.kept else with_history_remarks(register, arrivals)
     summary = RunSummary(period, register_name=register.source.name,
                          remarks_total=len(register.remarks))
-    told = archive.told_remarks(register.source)
+    if chosen.notice is not None:
+        summary.register_notices.append(chosen.notice)
+    # a period that is over, read against the register it was written with: that register's
+    # remarks were told while it was in use
+    told = set(map(remark_key, register.remarks)) if chosen.kept else \
+        archive.told_remarks(register.source)
     summary.remarks = [r for r in register.remarks if remark_key(r) not in told]
-    arrivals = archive.arrivals()
     scan = scan_inbox(settings, register.department_codes)
     ready = scan.ready
     _tell_inbox(summary, scan, nights_open, register.department_codes)
@@ -284,7 +318,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         # The departments' feedback before the ledger lines: a run stopped in between finds
         # the files in the inbox next night, judges them again and writes it then.
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
-                                                                  taken, period)
+                                                                  taken, period, arrivals)
         _commit(archive, taken, summary)
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
@@ -292,6 +326,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival] = (take.report, take.data)
     publish(settings, archive, register, period, arrivals, own, summary, fresh)
+    remember_register(settings.archive, period, chosen.to_remember)
     from .register import code_key
 
     files, size = archive.prune_cache(code_key())
@@ -304,7 +339,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         archive.log("register_remark", register=str(register.source),
                     sha256=register.checksum, code=remark.code, sheet=remark.sheet,
                     cell=remark.cell, message=remark.message)
-    archive.remember_remarks(register.source, map(remark_key, register.remarks))
+    if not chosen.kept:
+        archive.remember_remarks(register.source, map(remark_key, register.remarks))
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
@@ -622,8 +658,8 @@ def _in_use(exc: OSError) -> bool:
     return isinstance(exc, PermissionError) or exc.errno in (errno.EBUSY, errno.ETXTBSY)
 
 
-def _write_feedback(folder: Path, taken: list[_Taken], period: str
-                    ) -> tuple[list[Path], list[Path]]:
+def _write_feedback(folder: Path, taken: list[_Taken], period: str,
+                    arrivals: Sequence[Arrival] = ()) -> tuple[list[Path], list[Path]]:
     """A marked-up copy of each file refused tonight, for its department.
 
     `<KOD>_<period>_fel.xlsx` is the copy of the department's report: its newest file of
@@ -641,7 +677,12 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         from .publish.feedback import feedback_name, write_feedback
     groups: dict[str, list[_Taken]] = {}
     for t in refused:
-        groups.setdefault(feedback_name(t.report, t.report.file), []).append(t)
+        # a late file refused as another period's is about that period's report: its copy
+        # bears that period, and goes when the file is counted for it (`run --period`)
+        late = _period_found(t.report, "file_wrong_period")
+        name = f"{t.report.department}_{late}_fel.xlsx" if late and t.report.department else \
+            feedback_name(t.report, t.report.file)
+        groups.setdefault(name, []).append(t)
     names: set[str] = set()  # written tonight
     written: list[Path] = []
     left: list[Path] = []
@@ -673,9 +714,10 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
         except OSError:  # no feedback folder yet: no copies
             earlier = []
         ours = re.compile(rf"(.+)_{re.escape(period)}_fel.*\.xlsx")  # codes may hold "_"
+        outdated = _late_copies(earlier, taken, period, arrivals)
         for old in earlier:
             match = ours.fullmatch(old.name)
-            if match and match[1] in reported:
+            if match and match[1] in reported or old in outdated:
                 try:
                     old.unlink(missing_ok=True)
                 except OSError as exc:
@@ -683,6 +725,33 @@ def _write_feedback(folder: Path, taken: list[_Taken], period: str
                         raise
                     left.append(old)
     return written, left
+
+
+def _late_copies(copies: list[Path], taken: list[_Taken], period: str,
+                 arrivals: Sequence[Arrival]) -> set[Path]:
+    """The feedback copies an earlier version wrote, under the period then collected, for a
+    file refused as another period's that is accepted tonight (counted for its own period
+    with --period): found by the receipt (the checksum's start) on their Fel sheet."""
+    from .intake import open_rows
+
+    counted = {(t.arrival.department, t.arrival.sha256) for t in taken
+               if t.arrival.verdict in ACCEPTED}
+    names = {(a.department, a.period, a.sha256[:10]) for a in arrivals
+             if (a.department, a.sha256) in counted and a.period != period
+             and a.verdict == Verdict.REJECTED.value}
+    found: set[Path] = set()
+    for code, earlier, receipt in names:
+        for copy in copies:
+            if not copy.name.startswith(f"{code}_{earlier}_fel"):
+                continue
+            try:
+                with open(copy, "rb") as handle:
+                    first = next(iter(open_rows(handle).values()), [])
+            except Exception:  # noqa: BLE001 (not a workbook we can read: left as it is)
+                continue
+            if any(f"Kvittonummer: {receipt}." in str(v) for row in first[:3] for v in row):
+                found.add(copy)
+    return found
 
 
 def _to_mark_up(report: Report, content: bytes) -> bytes | None:
@@ -719,10 +788,12 @@ def submission_status(settings: Settings) -> StatusReport:
     period = require_period(settings, register)
     archive = Archive(settings.archive)
     manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
+    arrivals = archive.arrivals()
+    chosen = period_register(settings, register, period, arrivals, manifest)
+    register = chosen.register
     edited = bool(manifest) and manifest.get("register", {}).get("sha256") != register.checksum
     if edited:
         manifest = {}  # written against another register: its findings may not hold
-    arrivals = archive.arrivals()
     status = department_status(register, arrivals, period, now().date(),
                                archive.open_files(),
                                {str(i.get("sha256")) for i in manifest.get("lapsed", [])})
@@ -737,6 +808,8 @@ def submission_status(settings: Settings) -> StatusReport:
                             "Godkännanden och anmärkningar ovan är den tidigare versionens; "
                             "nästa körning läser alla filer på nytt med den här versionens "
                             "kontroller och skriver sammanställningen på nytt.")
+    if chosen.notice is not None:
+        status.notes.append(chosen.notice.message)
     if edited:
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
@@ -783,6 +856,7 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
     with run_lock(settings.archive, settings.lock_wait_seconds):
         archive = Archive(settings.archive)
         arrivals = archive.arrivals()
+        register = period_register(settings, register, period, arrivals).register
         merged = merge_period(archive, register, period, arrivals)
         if merged is None:
             from .merge import merge

@@ -569,9 +569,22 @@ def _check_meta(sub, lookups: _Lookups,  # type: ignore[no-untyped-def]
         report.add(make("file_later_period" if later else "file_wrong_period",
                         found=file_period, period_i_fil=file_period, period=period))
         ok = False
-    if ok and _made_from_other_register(sub, lookups):
+    if ok and _made_from_other_register(sub, lookups) and \
+            _own_rows_changed(sub.meta, lookups.register, department):
         report.add(make("file_register_changed"))
     return ok
+
+
+def _own_rows_changed(meta: dict[str, str], register: Register, department: str) -> bool:
+    """Whether the register's edit changed the department's own rows (its activities, the
+    goals it owns, its budget categories) from those its template listed: an edit of other
+    departments' rows is no remark on this one's file (a remark makes it "Godkänd med
+    anmärkningar"). A template from before _meta listed them may have had other rows."""
+    had = _template_rows(meta)
+    now = {"activities": register.activities_for(department)["activity_id"],
+           "goals": register.goals_owned_by(department)["ks_id"],
+           "categories": register.budget_for(department)["category"]}
+    return any(kind not in had or had[kind] != set(rows) for kind, rows in now.items())
 
 
 def _made_from_other_register(sub, lookups: _Lookups) -> bool:  # type: ignore[no-untyped-def]

@@ -437,7 +437,16 @@ def newer_template_version(valid: bytes) -> bytes:
 
 @case("F22")
 def register_changed_since_template(valid: bytes) -> bytes:
-    return cells(valid, "_meta", {"B6": "0" * 64})
+    """Made from a register that gave the department one more activity, since removed (an
+    edit of other departments' rows alone is no remark)."""
+
+    def change(book: openpyxl.Workbook) -> None:
+        meta = book["_meta"]
+        assert meta["A8"].value == "Registrets aktiviteter", meta["A8"].value
+        set_cell(meta["B6"], "0" * 64)
+        set_cell(meta["B8"], f"{meta['B8'].value};A9.9.9-99")
+
+    return edit(valid, change)
 
 
 @case("F23")

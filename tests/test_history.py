@@ -190,7 +190,7 @@ def test_a_t1_file_dropped_again_in_t2_is_refused_and_t1_keeps_its_data(workspac
     assert result.exit_code == 1, result.output  # refused: it is T1's file, not a duplicate
     assert "SOC/igen.xlsx: Ej godkänd" in result.output
     assert previous_column(workspace) == before
-    assert (workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx").exists()
+    assert (workspace / "outbox" / "feedback" / "SOC_2024-T1_fel.xlsx").exists()  # its period
 
 
 def test_a_late_file_counted_for_the_previous_period_shows_in_this_periods_outputs(
@@ -491,7 +491,9 @@ def test_status_shows_the_remarks_of_the_last_run_not_those_of_the_day_a_file_ca
     lines = {line.split()[0]: line for line in status.splitlines()[1:]}
     assert "STAB   Stab: Godkänd med anmärkningar, " in lines["STAB"]
     assert "(Stab T2 2024.xlsx, 2 anmärkningar)" in lines["STAB"]
-    assert "(ekonomi_tertial2.xlsx, 1 anmärkning)" in lines["EKO"]
+    # the edit changed none of EKO's rows: no remark on its file
+    assert "EKO    Ekonomiavdelningen: Godkänd, " in lines["EKO"]
+    assert "(ekonomi_tertial2.xlsx)" in lines["EKO"] and "anmärkning" not in lines["EKO"]
     assert "Registret har ändrats" not in status
 
 
@@ -611,7 +613,7 @@ def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(work
     assert "sen.xlsx: gäller 2024-T3" in late.output
     assert "pipeline run --register <registret för 2024> --period 2024-T3" in late.output
     fel = "\n".join(" ".join(str(v) for v in row if v is not None) for row in openpyxl.load_workbook(
-        workspace / "outbox" / "feedback" / "SOC_2025-T1_fel.xlsx")["Fel"].iter_rows(
+        workspace / "outbox" / "feedback" / "SOC_2024-T3_fel.xlsx")["Fel"].iter_rows(
         values_only=True))
     assert "insamlingen för 2024-T3 är avslutad" in fel
     assert "finns inte i registret" not in fel
@@ -697,3 +699,104 @@ def test_two_new_activities_of_the_same_title_and_start_stay_two(workspace):
     assert own == [("3.1.1", dt.date(2024, 6, 1), "Avslutad enligt plan"),
                    ("3.1.2", dt.date(2024, 12, 1), "Försenad")]
     assert len({r["Aktivitets-id"] for r in rows if r["Aktivitet"] == "Stödsamtal"}) == 2
+
+
+def test_a_register_edit_of_other_departments_rows_is_no_remark_on_a_file(workspace,
+                                                                            register_copy):
+    """The controller gives A3.4.1-01 from SBA to SOC and renames UTB: STAB's file, whose rows
+    did not change, stays Godkänd; EKO's, whose activity A3.1.1-02 came from STAB, is told its
+    template was made from an older register."""
+    register_path, _ = register_copy
+    config = accepted_stab_and_eko(workspace, register_path)
+    before = {r["Avdelning"]: (r["Utfall"], r["Anmärkningar"])
+              for r in workbook_rows(workspace, "Inlämningar")}
+
+    def edit(book):
+        move_activity(book, "A3.4.1-01", "SOC")
+        departments = book["Avdelningar"]
+        departments.cell(register_row(departments, "Avdelningskod", "UTB"), 2).value = \
+            "Utbildningsförvaltningen"
+    change_register(register_path, edit)
+    assert invoke(config, "run").exit_code == 0
+    after = {r["Avdelning"]: (r["Utfall"], r["Anmärkningar"])
+             for r in workbook_rows(workspace, "Inlämningar")}
+    assert after == before
+    assert not any("äldre version av registret" in (r["Meddelande"] or "")
+                   for r in workbook_rows(workspace, "Datakvalitet"))
+
+    change_register(register_path, lambda book: move_activity(book, "A3.1.1-02", "EKO"))
+    assert invoke(config, "run").exit_code == 0
+    told = {r["Avdelning"] for r in workbook_rows(workspace, "Datakvalitet")
+            if (r["Meddelande"] or "").startswith("Mallen gjordes från en äldre version av")}
+    assert told == {"Stab", "Ekonomiavdelningen"}
+
+
+def rename_code(book, old, new):
+    """Every `old` department code in the register (Avdelningar, Ansvarig lists, Målägare,
+    Ekonomi, Basvärden) written as `new`."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and old in cell.value.split(";"):
+                    cell.value = ";".join(new if c == old else c for c in cell.value.split(";"))
+
+
+def test_a_department_code_changed_in_the_register_is_told_its_history_is_lost(
+        workspace, register_copy):
+    """SOC handed in for T1; the controller then renames its code SOC → SOCF. Its T2
+    template has no Föregående status, and templates and the night say why and what to do."""
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    change_register(register_path, lambda book: rename_code(book, "SOC", "SOCF"))
+
+    remark = ("Avdelningskoden SOC finns inte längre i registret, men arkivet har godkända "
+              "filer från SOC för 2024-T1. Föregående status och kommentar i mallen")
+    out = workspace / "mallar"
+    result = invoke(config, "templates", "--department", "SOCF", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert remark in result.output
+    assert "Behåll koden SOC och byt bara namnet i kolumnen Avdelning" in result.output
+    result = invoke(config, "run")
+    assert result.exit_code == 0, result.output
+    assert remark in result.output
+    assert remark not in invoke(config, "run").output  # told once, as every register remark
+
+
+def test_a_late_files_feedback_copy_bears_its_period_and_goes_when_it_is_counted(workspace):
+    """SOC's T1 report comes in during T2 and is refused as T1's: its copy is named for T1
+    (not for SOC's T2 report, which was accepted), and once the controller counts the file
+    for T1 with --period, the copy, which no longer tells the truth, is gone."""
+    config = workspace / "pipeline.toml"
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    t2 = filled(workspace, config, "2024-T2", dt.date(2024, 8, 31))
+    night_with(workspace, config, "SOC", "t2.xlsx", t2)
+    output = night_with(workspace, config, "SOC", "t1.xlsx", t1, exit_code=1)
+    feedback = workspace / "outbox" / "feedback"
+    assert sorted(p.name for p in feedback.iterdir()) == ["SOC_2024-T1_fel.xlsx"]
+    assert f"Återkoppling: {feedback / 'SOC_2024-T1_fel.xlsx'}" in output
+
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    result = invoke(config, "run", "--period", "2024-T1")
+    assert result.exit_code == 0, result.output
+    assert "SOC/t1.xlsx: Godkänd" in result.output
+    assert list(feedback.iterdir()) == []
+
+
+def test_a_late_files_copy_an_earlier_version_named_goes_when_the_file_is_counted(workspace):
+    """An earlier version named the late file's copy for the period collected then
+    (SOC_2024-T2_fel.xlsx): it goes too once the file counts for T1, found by its receipt; a
+    copy of another file under such a name stays."""
+    config = workspace / "pipeline.toml"
+    t1 = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
+    night_with(workspace, config, "SOC", "t1.xlsx", t1, exit_code=1)
+    feedback = workspace / "outbox" / "feedback"
+    (feedback / "SOC_2024-T1_fel.xlsx").rename(feedback / "SOC_2024-T2_fel.xlsx")
+    shutil.copy(feedback / "SOC_2024-T2_fel.xlsx", feedback / "UTB_2024-T2_fel.xlsx")
+
+    hand_in(workspace, "SOC", "t1.xlsx", t1)
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    assert [p.name for p in feedback.iterdir()] == ["UTB_2024-T2_fel.xlsx"]

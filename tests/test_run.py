@@ -243,12 +243,13 @@ def test_a_file_refused_as_a_whole_never_replaces_the_copy_of_the_report(workspa
     book.save(workspace / "inbox" / "UTB" / "T1.xlsx")
     assert run(workspace, "run").exit_code == 1
     assert report_copy.read_bytes() == before
+    # last period's template is about last period's report: its copy bears that period
     assert sorted(p.name for p in feedback.iterdir()) == [
-        "UTB_2024-T2_fel.xlsx", "UTB_2024-T2_fel_T1.xlsx", "UTB_2024-T2_fel_protokoll.xlsx"]
+        "UTB_2024-T1_fel.xlsx", "UTB_2024-T2_fel.xlsx", "UTB_2024-T2_fel_protokoll.xlsx"]
 
     drop(workspace, "UTB", name="rattad.xlsx")
     assert run(workspace, "run").exit_code == 0
-    assert list(feedback.iterdir()) == []
+    assert [p.name for p in feedback.iterdir()] == ["UTB_2024-T1_fel.xlsx"]  # still refused
 
 
 def test_earlier_feedback_goes_also_for_a_department_code_with_an_underscore(
@@ -1118,19 +1119,19 @@ def test_wrong_period_is_refused(workspace):
     result = run(workspace, "run")
     assert result.exit_code == 1
     fel = "\n".join(str(r) for r in sheet_rows(
-        workspace / "outbox" / "feedback" / "SOC_2024-T3_fel.xlsx", "Fel"))
+        workspace / "outbox" / "feedback" / "SOC_2024-T2_fel.xlsx", "Fel"))
     assert "Filen gäller 2024-T2, men nu samlar vi in uppgifter för 2024-T3" in fel
 
 
 def test_a_file_for_another_period_is_refused_in_its_departments_name(workspace):
     """Handed in directly in inbox/ (no drop folder): the department comes from _meta, and
-    the feedback is named after it and the period being collected, not after the file."""
+    the feedback is named after it and the file's own period, not after the file's name."""
     drop(workspace, "SOC", name="late_T2.xlsx", folder=False)
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text().replace('period = "2024-T2"', 'period = "2024-T3"'))
     assert run(workspace, "run").exit_code == 1
     feedback = workspace / "outbox" / "feedback"
-    assert sorted(p.name for p in feedback.iterdir()) == ["SOC_2024-T3_fel.xlsx"]
+    assert sorted(p.name for p in feedback.iterdir()) == ["SOC_2024-T2_fel.xlsx"]
     [arrival] = Archive(workspace / "archive").arrivals()
     assert (arrival.department, arrival.period, arrival.verdict) == ("SOC", "2024-T3",
                                                                      "Ej godkänd")

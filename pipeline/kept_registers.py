@@ -1,0 +1,199 @@
+"""The registers the periods' outputs were written with, kept byte for byte in the archive.
+
+    archive/registers/<sha256>.xlsx   each register a night or `pipeline templates` read
+    archive/registers/periods.json    per period, the register its outputs were written with
+
+The register is edited during the year (a goal retired, an activity added or moved, a
+department renamed) for the periods to come. A period that is over, whose workbook and report
+the committee already has, is rebuilt now and then (a late file counted for it with `run
+--period`): it is read against the register its outputs were written with, not against the
+edited one, which would turn its goals, activities and departments into the later period's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .atomic import atomic_write_bytes
+from .errors import RegisterError
+from .issues import Issue, make
+
+if TYPE_CHECKING:
+    from .archive import Arrival
+    from .register import Register
+
+FOLDER = "registers"
+PERIODS = "periods.json"
+
+
+def kept_path(archive: Path, sha256: str) -> Path:
+    return archive / FOLDER / f"{sha256}.xlsx"
+
+
+def keep(archive: Path, register: Register) -> None:
+    """The register's bytes in the archive (once per version); not when the file has been
+    saved again since it was read."""
+    path = kept_path(archive, register.checksum)
+    if path.exists():
+        return
+    try:
+        content = register.source.read_bytes()
+    except OSError:
+        return
+    if hashlib.sha256(content).hexdigest() == register.checksum:
+        atomic_write_bytes(path, content)
+
+
+def written_with(archive: Path) -> dict[str, str]:
+    try:
+        found = json.loads((archive / FOLDER / PERIODS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, str)} \
+        if isinstance(found, dict) else {}
+
+
+def remember(archive: Path, period: str, sha256: str) -> None:
+    state = written_with(archive)
+    if state.get(period) == sha256:
+        return
+    state[period] = sha256
+    atomic_write_bytes(archive / FOLDER / PERIODS,
+                       json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def collected_since(period: str, arrivals: list[Arrival], written: dict[str, str]
+                    ) -> str | None:
+    """The latest period collected after `period` (files judged for it, or outputs written
+    for it): `period` is over. None while it is the latest."""
+    later = {a.period for a in arrivals if a.period and a.period > period} | \
+        {p for p in written if p > period}
+    return max(later) if later else None
+
+
+@dataclass
+class PeriodRegister:
+    register: Register  # what the period is read against
+    kept: bool  # the register the period's outputs were written with, from the archive
+    notice: Issue | None  # what the controller is told about it
+    # the latest period collected since (`collected_since`): None while it is collected
+    over: str | None = None
+    written: str | None = None  # the checksum its outputs were written with, where known
+
+    @property
+    def to_remember(self) -> str:
+        """The register to keep as the one the period's outputs were written with, once they
+        are: the one read for a period collected now; for a period that is over, the one
+        they were written with before (though it is not in the archive: a copy of it given
+        with --register then matches)."""
+        return self.written if self.over and self.written else self.register.checksum
+
+
+def for_period(register: Register, period: str, archive: Path, arrivals: list[Arrival],
+               manifest: dict[str, object], today: dt.date, *, report: bool = True
+               ) -> PeriodRegister:
+    """The register a night (or `pipeline report`, `status`) reads `period` against.
+
+    An edited register (its checksum is not the one the period's outputs were written with:
+    `periods.json`, or an earlier version's manifest) is used as it is for the period being
+    collected, where an edit is meant to count. For a period that is over, the register the
+    outputs were written with is read from the archive; an archive without it (kept from
+    this version on) means the outputs are rewritten against the edited register, and the
+    controller is told so, with what changed."""
+    written = written_with(archive)
+    recorded = manifest.get("register")
+    before = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
+                                     else None)
+    later = collected_since(period, arrivals, written)
+    if not isinstance(before, str) or before == register.checksum:
+        return PeriodRegister(register, False, None, later,
+                              before if isinstance(before, str) else None)
+    old = _read_kept(archive, before, register)
+    codes = manifest.get("departments")
+    changes = describe_changes(old, codes if isinstance(codes, list) else None, register)
+    name = register.source.name
+    outputs = "sammanställningen och rapporten" if report else "sammanställningen"
+    if later is None:
+        deadline = register.period(period)["deadline"]
+        ids = register.period_ids
+        following = ids[ids.index(period) + 1:]
+        if today <= deadline or not following:
+            return PeriodRegister(register, False, None, None, before)
+        archived = kept_path(archive, before)
+        again = f"kör pipeline run --register {archived} --period {period}" if old is not None \
+            else f"kör pipeline run --register <en kopia av registret som det var> --period " \
+                 f"{period}"
+        return PeriodRegister(register, False, make(
+            "period_register_changed_after_deadline", fil=name, period=period,
+            ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following[0],
+            utdata=outputs, igen=again), None, before)
+    if old is not None:
+        return PeriodRegister(old, True, make(
+            "period_over_register_kept", fil=name, period=period, senare=later,
+            ändringar=changes, arkiverat=kept_path(archive, before)), later, before)
+    return PeriodRegister(register, False, make(
+        "period_over_register_changed", fil=name, period=period, senare=later,
+        ändringar=changes, utdata=outputs, kontrollsumma=before[:10]), later, before)
+
+
+def _read_kept(archive: Path, sha256: str, current: Register) -> Register | None:
+    """The archived register of that checksum, named as the configured one (the outputs and
+    Datakvalitet name the file the controller knows); None when the archive lacks it."""
+    from .register import read_register
+
+    path = kept_path(archive, sha256)
+    if not path.exists():
+        return None
+    try:
+        return replace(read_register(path, cache_dir=archive / "cache"), source=current.source)
+    except RegisterError:  # (it was read without errors once; a newer check may refuse it)
+        return None
+
+
+def describe_changes(old: Register | None, old_codes: list[object] | None,
+                     new: Register) -> str:
+    """What an edit changed that shows in a period's outputs, in Swedish: the counts of goals,
+    activities and departments, the departments' codes, and the activities given to other
+    departments or goals."""
+    parts: list[str] = []
+    if old is not None:
+        for label, before, now in (
+                ("KS-mål", len(old.board_goals), len(new.board_goals)),
+                ("aktiviteter", len(old.activities), len(new.activities))):
+            if before != now:
+                parts.append(f"{now} {label} i stället för {before}")
+        was = {r.activity_id: (r.ks_ids, r.responsible, r.start, r.end)
+               for r in old.activities.itertuples()}
+        moved = sum(1 for r in new.activities.itertuples()
+                    if r.activity_id in was and was[r.activity_id] != (r.ks_ids, r.responsible,
+                                                                       r.start, r.end))
+        if moved:
+            parts.append(f"{moved} {'aktivitet' if moved == 1 else 'aktiviteter'} med annan "
+                         "ansvarig, andra mål eller andra datum")
+        old_codes = list(old.department_codes)
+        renamed = [c for c in new.department_codes if c in old.department_names
+                   and old.department_names[c] != new.department_names[c]]
+    else:
+        renamed = []
+    if old_codes is not None:
+        gone = [str(c) for c in old_codes if c not in new.department_codes]
+        added = [c for c in new.department_codes if c not in old_codes]
+        if gone:
+            parts.append(f"avdelning{'' if len(gone) == 1 else 'ar'} borttagen"
+                         f"{'' if len(gone) == 1 else 'a'}: {', '.join(gone)}")
+        if added:
+            parts.append(f"ny{'' if len(added) == 1 else 'a'} avdelning"
+                         f"{'' if len(added) == 1 else 'ar'}: {', '.join(added)}")
+    if renamed:
+        parts.append("nytt namn: " + ", ".join(f"{c} ({new.department_names[c]})"
+                                               for c in renamed))
+    if old is None:
+        parts.append(f"registret har nu {len(new.board_goals)} KS-mål, "
+                     f"{len(new.activities)} aktiviteter och {len(new.department_codes)} "
+                     "avdelningar")
+    return "; ".join(parts) or "ändringar i annat än mål, aktiviteter och avdelningar"
