@@ -302,8 +302,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     # `nightly_run` unfreezes them. (A caller that freezes its own heap is left to it.)
     if not gc.get_freeze_count():
         gc.freeze()
-    # quarantined files the controller has taken out of quarantine (README), seen before the
-    # check stores tonight's bytes: a copy handed in now is judged afresh (`_take`)
+    # quarantined files the controller has taken out of quarantine (README), seen before
+    # `_take` stores tonight's bytes: a copy handed in now is judged afresh
     released = archive.released(arrivals)
     known = _known(arrivals, released)
     with archive.phase("check"):
