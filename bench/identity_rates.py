@@ -16,7 +16,7 @@ import argparse
 import datetime as dt
 import random
 
-from pipeline.identity import find_identity_numbers
+from pipeline.identity import check_digit, find_identity_numbers
 
 FILE_FORMATS = ("%Y%m%d-%H%M", "%Y%m%d_%H%M", "%Y%m%d%H%M", "%y%m%d-%H%M", "%y%m%d_%H%M",
                 "%y%m%d%H%M", "%Y%m%d_%H%M%S", "%Y%m%d-%H%M%S", "%Y-%m-%d_%H%M",
@@ -28,14 +28,6 @@ TEXT_FORMATS = ("%y%m%d %H%M", "%Y%m%d %H%M")
 PNR_FORMS = ("{yy}{mmdd}-{n}", "{yy}{mmdd}{n}", "{cc}{yy}{mmdd}-{n}", "{cc}{yy}{mmdd}{n}",
              "{yy}{mmdd} {n}", "{cc}{yy}{mmdd} {n}", "{yy}{mmdd} - {n}", "{yy}{mmdd}_{n}")
 PNR_PLACES = ("Anna S ({}) är sjukskriven.", "Kontakt: {}", "Anna_{}.xlsx", "SOC T2 {}.xlsx")
-
-
-def check_digit(nine: str) -> str:
-    total = 0
-    for position, char in enumerate(nine):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
 
 
 def personnummer(rng: random.Random, born: dt.date, form: str, today: dt.date) -> str:

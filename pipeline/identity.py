@@ -144,11 +144,16 @@ def _identity(match: re.Match[str]) -> IdentityKind | None:
 
 def _luhn_ok(digits: str) -> bool:
     """The last of the ten digits is the Luhn check digit of the nine before it."""
+    return check_digit(digits[:9]) == digits[9]
+
+
+def check_digit(nine: str) -> str:
+    """The Luhn check digit of a personnummer's first nine digits (YYMMDDNNN)."""
     total = 0
-    for position, char in enumerate(digits):
+    for position, char in enumerate(nine):
         value = int(char) * (2 if position % 2 == 0 else 1)
         total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    return str((10 - total % 10) % 10)
 
 
 def _other_number(text: str, match: re.Match[str]) -> bool:

@@ -45,14 +45,18 @@ def register_copy(tmp_path):
 @pytest.fixture
 def workspace(tmp_path):
     """A project folder with its own pipeline.toml, inbox, outbox and archive."""
-    (tmp_path / "inbox").mkdir()
-    config = tmp_path / "pipeline.toml"
-    config.write_text(
-        f'register = "{EXAMPLE_REGISTER}"\ninbox = "inbox"\noutbox = "outbox"\n'
-        'archive = "archive"\nperiod = "2024-T2"\nreport = false\nsettle_seconds = 0\n',
-        encoding="utf-8",
-    )
-    return tmp_path
+    return make_workspace(tmp_path)
+
+
+def make_workspace(folder: Path, register: Path = EXAMPLE_REGISTER, *,
+                   report: bool = False) -> Path:
+    """`folder` made a project folder (the `workspace` fixture's) for period 2024-T2."""
+    (folder / "inbox").mkdir(parents=True)
+    (folder / "pipeline.toml").write_text(
+        f'register = "{register}"\ninbox = "inbox"\noutbox = "outbox"\n'
+        f'archive = "archive"\nperiod = "2024-T2"\nreport = {str(report).lower()}\n'
+        'settle_seconds = 0\n', encoding="utf-8")
+    return folder
 
 
 def soffice() -> str | None:

@@ -18,22 +18,13 @@ import pipeline.atomic
 import pipeline.run
 from pipeline.archive import Archive, Arrival
 from pipeline.cli import main
-from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
+from tests.conftest import EXAMPLE, make_workspace
 
 CODES = ("STAB", "EKO", "SOC")
 
 
 class Killed(BaseException):
     """The process ends here (a kill or a power cut): nothing after it runs, no handler."""
-
-
-def make_workspace(root: Path) -> Path:
-    (root / "inbox").mkdir(parents=True)
-    (root / "pipeline.toml").write_text(
-        f'register = "{EXAMPLE_REGISTER}"\ninbox = "inbox"\noutbox = "outbox"\n'
-        'archive = "archive"\nperiod = "2024-T2"\nreport = false\nsettle_seconds = 0\n',
-        encoding="utf-8")
-    return root
 
 
 def night(workspace: Path):
@@ -155,20 +146,26 @@ def test_a_night_killed_while_storing_its_files_loses_nothing_and_the_next_one_r
         assert code in status.output
 
 
+def moves_from_incoming_fail(monkeypatch, error: type[OSError], code: int, text: str) -> None:
+    """os.replace raises `error` for a file moved out of archive/incoming/, as the system
+    would (errno `code`); other moves go ahead."""
+    real = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(source).parent.name == "incoming":
+            raise error(code, text, str(source), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_a_night_that_may_not_move_its_files_into_place_names_that_folder(
         workspace, monkeypatch):
     """A folder in archive/files/ the account may not write in: the night stops, names that
     folder (not the copy waiting in archive/incoming/, which the next night removes) and
     loses nothing."""
     dropped = put(workspace)
-    real = os.replace
-
-    def replace(source, target, *args, **kwargs):
-        if Path(source).parent.name == "incoming":
-            raise PermissionError(errno.EACCES, "Permission denied", str(source), str(target))
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    moves_from_incoming_fail(monkeypatch, PermissionError, errno.EACCES, "Permission denied")
     result = night(workspace)
     assert result.exit_code == 2
     folder = Archive(workspace / "archive").blob_path(next(iter(dropped.values()))).parent
@@ -186,14 +183,7 @@ def test_files_on_another_disk_than_the_archives_incoming_folder_are_stored_whol
     """archive/files/ a link to another disk: a rename from archive/incoming/ cannot cross
     it (EXDEV); the night writes the bytes there instead, and finishes."""
     dropped = put(workspace)
-    real = os.replace
-
-    def replace(source, target, *args, **kwargs):
-        if Path(source).parent.name == "incoming":
-            raise OSError(errno.EXDEV, "Invalid cross-device link", str(source), str(target))
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    moves_from_incoming_fail(monkeypatch, OSError, errno.EXDEV, "Invalid cross-device link")
     result = night(workspace)
     assert result.exit_code == 0, result.output
     archive = Archive(workspace / "archive")

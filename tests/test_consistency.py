@@ -40,7 +40,7 @@ from pipeline.publish.workbook import write_workbook
 from pipeline.run import make_templates, nightly_run
 from pipeline.samples import fill_template
 from pipeline.validate import validate
-from tests.conftest import EXAMPLE, EXAMPLE_REGISTER
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, make_workspace
 from tests.replay2023 import build_replay
 
 PERIOD_END = {"2024-T1": dt.date(2024, 4, 30), "2024-T2": dt.date(2024, 8, 31),
@@ -88,12 +88,7 @@ class Night:
 
 
 def workspace(folder: Path, register: Path = EXAMPLE_REGISTER) -> Path:
-    (folder / "inbox").mkdir(parents=True)
-    (folder / "pipeline.toml").write_text(
-        f'register = "{register}"\ninbox = "inbox"\noutbox = "outbox"\n'
-        'archive = "archive"\nperiod = "2024-T2"\nreport = true\nsettle_seconds = 0\n',
-        encoding="utf-8")
-    return folder
+    return make_workspace(folder, register, report=True)
 
 
 def column(sheet, header: str) -> int:
