@@ -73,8 +73,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                      "sedan dess), och registret {fil} har ändrats sedan "
                                      "periodens sammanställning skrevs ({ändringar}). "
                                      "Perioden läses därför mot registret som det var då, som "
-                                     "arkivet har kvar ({arkiverat}): det utskottet har fått "
-                                     "ändras bara av de filer som räknas för {period} nu. "
+                                     "arkivet har kvar ({arkiverat}): det de förtroendevalda "
+                                     "har fått ändras bara av de filer som räknas för "
+                                     "{period} nu. "
                                      "Ändringarna i registret gäller från {senare}."),
     "period_over_register_changed": (W, "Obs: Perioden {period} är avslutad ({senare} har "
                                         "samlats in sedan dess), och registret {fil} har ändrats "
@@ -83,8 +84,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                         "inte i arkivet, eftersom en tidigare version av "
                                         "Målsystem inte sparade registren. Därför skrivs "
                                         "{utdata} för {period} nu om mot det ändrade registret "
-                                        "({ändringar}), och de kan skilja sig från det utskottet "
-                                        "redan har fått. Har du kvar en kopia av registret som "
+                                        "({ändringar}), och de kan skilja sig från det de "
+                                        "förtroendevalda redan har fått. Har du kvar en kopia "
+                                        "av registret som "
                                         "det var: kör pipeline run --register <kopian> --period "
                                         "{period}, så skrivs perioden om mot den, och arkivet "
                                         "sparar den till nästa gång."),
@@ -94,9 +96,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                                   "{period} var {deadline}. Nu skrivs {utdata} "
                                                   "för {period} om mot det ändrade "
                                                   "registret. Är ändringen till för {nästa}: "
-                                                  'ändra period i pipeline.toml till "{nästa}" '
-                                                  "och skriv om {period} mot registret som det "
-                                                  "var ({igen})."),
+                                                  "skriv först om {period} mot registret som "
+                                                  "det var ({igen}), och ändra sedan period i "
+                                                  'pipeline.toml till "{nästa}".'),
     "templates_year_passed": (W, "Sista inlämningsdag för {period}, årets sista period i "
                                  "registret {fil}, var {deadline}. Är det mallarna för nästa år "
                                  "du vill göra: gör nästa års register (se avsnittet "

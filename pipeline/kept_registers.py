@@ -122,7 +122,10 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
         deadline = register.period(period)["deadline"]
         ids = register.period_ids
         following = ids[ids.index(period) + 1:]
-        if today <= deadline or not following:
+        restoring = register.source.parent.resolve() == (archive / FOLDER).resolve()
+        if today <= deadline or not following or restoring:
+            # restoring: the controller follows the notice below, with the register as it
+            # was, before the next period is collected: nothing to warn of
             return PeriodRegister(register, False, None, None, before)
         archived = kept_path(archive, before)
         again = f"kör pipeline run --register {archived} --period {period}" if old is not None \

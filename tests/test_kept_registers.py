@@ -110,3 +110,38 @@ def test_an_archive_without_the_periods_register_warns_before_rewriting(workspac
     assert "registret har nu 19 KS-mål, 77 aktiviteter och 5 avdelningar" in notice
     assert "pipeline run --register <kopian> --period 2024-T1" in notice
     assert len(t1_goals(workspace)) == 19  # rewritten, as it says
+
+
+def test_the_after_deadline_notice_gives_advice_that_works(workspace, register_copy):
+    """The register edited for T2 while pipeline.toml still says T1, past T1's deadline: the
+    night rewrites T1 against the edited register and says how to put it back. Followed as
+    written (first T1 against the archived register, then the period moved on), T1 keeps its
+    20 goals, also when it is written anew after T2's first night."""
+    import re
+
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        next(line for line in config.read_text(encoding="utf-8").splitlines()
+             if line.startswith("register")), f'register = "{register_path}"'),
+        encoding="utf-8")
+    set_period(config, "2024-T1")
+    hand_in(workspace, "SOC", "soc t1.xlsx",
+            filled(workspace, config, "2024-T1", dt.date(2024, 4, 30)))
+    assert invoke(config, "run").exit_code == 0
+    assert len(t1_goals(workspace)) == 20
+    change_register(register_path, edit_for_t2)
+    told = invoke(config, "run").output
+    assert "Obs: Registret" in told and "skriv först om 2024-T1" in told, told
+    advice = re.search(r"\((kör pipeline run --register \S+ --period 2024-T1)\)", told)
+    assert advice, told
+    restored = invoke(config, *advice[1].split()[2:])
+    assert restored.exit_code == 0, restored.output
+    assert "har ändrats" not in restored.output, restored.output  # nothing to warn of now
+    assert len(t1_goals(workspace)) == 20
+    set_period(config, "2024-T2")
+    hand_in(workspace, "SOC", "soc t2.xlsx",
+            filled(workspace, config, "2024-T2", dt.date(2024, 8, 31)))
+    assert invoke(config, "run").exit_code == 0
+    assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
+    assert len(t1_goals(workspace)) == 20  # read against the register T1 was written with
