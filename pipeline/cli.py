@@ -371,7 +371,7 @@ def report(ctx: click.Context, docx_template: Path | None) -> None:
     from .run import write_report
 
     settings = settings_from(ctx)
-    path = write_report(settings, docx_template=docx_template)
+    path = write_report(settings, docx_template=docx_template, tell=click.echo)
     click.echo(f"Skrev {path}")
 
 

@@ -21,7 +21,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -810,7 +810,7 @@ def submission_status(settings: Settings) -> StatusReport:
                             "kontroller och skriver sammanställningen på nytt.")
     if chosen.notice is not None:
         status.notes.append(chosen.notice.message)
-    if edited:
+    if edited:  # (a notice says what the night does; this, what the lines above are)
         status.notes.append("Registret har ändrats sedan den senaste körningen. Godkännanden "
                             "och anmärkningar ovan gäller registret som det var; nästa körning "
                             "läser filerna mot det ändrade registret.")
@@ -846,7 +846,10 @@ def submission_status(settings: Settings) -> StatusReport:
     return status
 
 
-def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
+def write_report(settings: Settings, docx_template: Path | None = None,
+                 tell: Callable[[str], None] | None = None) -> Path:
+    """The period's tertial report from the archive. tell: given what the controller is told
+    first, as the night tells it (a period read against another register than its own)."""
     from .publish.report import write_report as write_docx
 
     register = read_register(settings)
@@ -856,7 +859,10 @@ def write_report(settings: Settings, docx_template: Path | None = None) -> Path:
     with run_lock(settings.archive, settings.lock_wait_seconds):
         archive = Archive(settings.archive)
         arrivals = archive.arrivals()
-        register = period_register(settings, register, period, arrivals).register
+        chosen = period_register(settings, register, period, arrivals)
+        if chosen.notice is not None and tell is not None:
+            tell(chosen.notice.message)
+        register = chosen.register
         merged = merge_period(archive, register, period, arrivals)
         if merged is None:
             from .merge import merge

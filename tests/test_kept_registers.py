@@ -110,6 +110,11 @@ def test_an_archive_without_the_periods_register_warns_before_rewriting(workspac
     assert "registret har nu 19 KS-mål, 77 aktiviteter och 5 avdelningar" in notice
     assert "pipeline run --register <kopian> --period 2024-T1" in notice
     assert len(t1_goals(workspace)) == 19  # rewritten, as it says
+    # pipeline report says it too, as the night and pipeline status do
+    report = invoke(config, "report", "--period", "2024-T1")
+    assert report.exit_code == 0, report.output
+    assert report.output.startswith(notice), report.output
+    assert notice in invoke(config, "status", "--period", "2024-T1").output
 
 
 def test_the_after_deadline_notice_gives_advice_that_works(workspace, register_copy):
