@@ -234,10 +234,33 @@ def points_change(share: float, base: float) -> float:
     return round_half_up(round_half_up(share * 100, 1) - base * 100, 1) + 0.0
 
 
-def previous_change(share: float, before: float) -> float:
-    """The change from the period before in percentage points, as the workbook's Sjukfrånvaro
-    prints it: the two shares as shown (to a tenth of a per cent), subtracted."""
-    return round_half_up((round_half_up(share, 3) - round_half_up(before, 3)) * 100, 1) + 0.0
+def previous_comparison(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's total sick leave against the period before (both sick_leave_tables against
+    the same register), as the workbook's Sjukfrånvaro and the report print it: a row per
+    row of `now`, its index, with `previous_total` (the share of then as shown, to a tenth of
+    a per cent) and `change_previous` (the two shares as shown, subtracted, in percentage
+    points), NaN where not shown. A unit's figure of then is shown where it was shown then;
+    the organ's only if every department reported then (else it covers fewer departments
+    than the figure that period's own workbook showed); the organ's change only when all
+    have reported, then and now."""
+    complete, before_complete = all_reported(now), all_reported(before)
+    then = before.set_index("department")
+    previous_total, change_previous = [], []
+    for row in now.itertuples():
+        organ = row.department == WHOLE_ORGAN_CODE
+        was = float("nan")
+        if row.department in then.index and (not organ or before_complete):
+            prev = then.loc[row.department]
+            if not prev["total_hidden"] and not pd.isna(prev["total"]):
+                was = round_half_up(float(prev["total"]), 3)
+        shown = not row.total_hidden and not pd.isna(row.total)
+        comparable = not organ or (complete and before_complete)
+        previous_total.append(was)
+        change_previous.append(
+            round_half_up((round_half_up(row.total, 3) - was) * 100, 1) + 0.0
+            if shown and not pd.isna(was) and comparable else float("nan"))
+    return pd.DataFrame({"previous_total": previous_total, "change_previous": change_previous},
+                        index=now.index)
 
 
 def round_half_up(value: float, decimals: int = 1) -> float:

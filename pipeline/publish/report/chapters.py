@@ -28,7 +28,7 @@ from ...figures import (
     met_while_rising,
     organ_change,
     points_change,
-    previous_change,
+    previous_comparison,
     reported_count,
     rounded_lines,
     shares,
@@ -585,6 +585,7 @@ class _ReportWriter(_Blocks):
         figures = self._sick_leave_figures
         before = sick_leave_table(self.previous.sick_leave, self.register)
         complete, before_complete = all_reported(figures), all_reported(before)
+        compared = previous_comparison(figures, before)  # the workbook's rule and figures
         earlier_end = self.register.period(earlier)["period_end"]
         self._paragraph(
             f"Total sjukfrånvaro till och med {self.period_end:%Y-%m-%d} jämfört med "
@@ -603,15 +604,12 @@ class _ReportWriter(_Blocks):
             shown = row.reported and not row.total_hidden and not pd.isna(row.total)
             current = percent(row.total) if shown else (
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
-            prev = then.loc[row.department]
-            had = (bool(prev["reported"]) and not prev["total_hidden"]
-                   and not pd.isna(prev["total"]) and (not organ or before_complete))
-            previous_text = percent(prev["total"]) if had else (
-                "" if organ else REPORT_HIDDEN if prev["total_hidden"] else REPORT_MISSING)
-            comparable = not organ or (complete and before_complete)
-            change = signed(previous_change(row.total, prev["total"]), 1) \
-                if shown and had and comparable else ""
-            cells = self._row(table, (row.name, previous_text, current, change))
+            was, change = compared.loc[row.Index]
+            previous_text = percent(was) if not pd.isna(was) else (
+                "" if organ else REPORT_HIDDEN if then.loc[row.department, "total_hidden"]
+                else REPORT_MISSING)
+            cells = self._row(table, (row.name, previous_text, current,
+                                      "" if pd.isna(change) else signed(change, 1)))
             if organ:
                 self._bold_row(cells)
         notes = []

@@ -45,12 +45,7 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
     # period that covered them all, a missing department would show as a change that is not
     # there. Its changes are shown when all have reported, then and now.
     complete = figures.all_reported(table)
-    previous, previous_complete = None, False
-    if ctx.previous is not None:
-        earlier = figures.sick_leave_table(ctx.previous.sick_leave, register)
-        previous_complete = figures.all_reported(earlier)
-        previous = earlier.set_index("department")
-    change_baseline, previous_total, change_previous, baseline_share = [], [], [], []
+    change_baseline, baseline_share = [], []
     for row in table.itertuples():
         shown = not row.total_hidden and not _missing(row.total)
         organ = row.department == WHOLE_ORGAN_CODE
@@ -58,22 +53,13 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
         baseline_share.append(base[0] if base else float("nan"))
         change_baseline.append(figures.points_change(row.total, base[0])
                                if shown and base and (complete or not organ) else float("nan"))
-        before = float("nan")
-        # (the organ's figure of a period some department did not report in covers fewer
-        # departments than the organ: not the figure that period's own workbook showed)
-        if previous is not None and row.department in previous.index \
-                and (not organ or previous_complete):
-            prev = previous.loc[row.department]
-            if not prev["total_hidden"] and not _missing(prev["total"]):
-                before = figures.round_half_up(float(prev["total"]), 3)
-        previous_total.append(before)
-        comparable = not organ or (complete and previous_complete)
-        change_previous.append(figures.round_half_up((row.total - before) * 100, 1) + 0.0
-                               if shown and not _missing(before) and comparable
-                               else float("nan"))
-    return table.assign(baseline=baseline_share, change_baseline=change_baseline,
-                        previous_total=previous_total, change_previous=change_previous,
-                        previous_complete=previous_complete)
+    table = table.assign(baseline=baseline_share, change_baseline=change_baseline)
+    if ctx.previous is None:
+        return table.assign(previous_total=float("nan"), change_previous=float("nan"),
+                            previous_complete=False)
+    earlier = figures.sick_leave_table(ctx.previous.sick_leave, register)
+    return table.join(figures.previous_comparison(table, earlier)).assign(
+        previous_complete=figures.all_reported(earlier))
 
 
 def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> None:
