@@ -120,10 +120,9 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     outputs = "sammanställningen och rapporten" if report else "sammanställningen"
     if later is None:
         deadline = register.period(period)["deadline"]
-        ids = register.period_ids
-        following = ids[ids.index(period) + 1:]
+        following = register.next_period(period)
         restoring = register.source.parent.resolve() == (archive / FOLDER).resolve()
-        if today <= deadline or not following or restoring:
+        if today <= deadline or following is None or restoring:
             # restoring: the controller follows the notice below, with the register as it
             # was, before the next period is collected: nothing to warn of
             return PeriodRegister(register, False, None, None, before)
@@ -133,7 +132,7 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
                  f"{period}"
         return PeriodRegister(register, False, make(
             "period_register_changed_after_deadline", fil=name, period=period,
-            ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following[0],
+            ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following,
             utdata=outputs, igen=again), None, before)
     if old is not None:
         return PeriodRegister(old, True, make(

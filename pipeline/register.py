@@ -158,6 +158,12 @@ class Register:
         index = ids.index(period) if period in ids else -1
         return ids[index - 1] if index > 0 else None
 
+    def next_period(self, period: str) -> str | None:
+        """The register's period after `period`; None after the year's last."""
+        ids = self.period_ids
+        index = ids.index(period) if period in ids else len(ids)
+        return ids[index + 1] if index + 1 < len(ids) else None
+
     def activities_for(self, department: str) -> pd.DataFrame:
         return self._of_department("activities", department, self.activities)
 

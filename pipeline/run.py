@@ -126,16 +126,15 @@ def _period_passed(register: Register, period: str) -> tuple[Issue, ...]:
     """Templates for a period whose deadline has passed while the register already has the
     next one: most likely pipeline.toml's period was not moved on, and the templates that went
     out for the period (and were filled) have just been made again instead of the next's."""
-    ids = register.period_ids
     deadline = register.period(period)["deadline"]
     if now().date() <= deadline:
         return ()
-    later = ids[ids.index(period) + 1:]
-    if not later:
+    following = register.next_period(period)
+    if following is None:
         return (make("templates_year_passed", period=period, deadline=f"{deadline:%Y-%m-%d}",
                      fil=register.source.name),)
     return (make("templates_period_passed", period=period, deadline=f"{deadline:%Y-%m-%d}",
-                 nästa=later[0]),)
+                 nästa=following),)
 
 
 def with_history_remarks(register: Register, arrivals: list[Arrival]) -> Register:
