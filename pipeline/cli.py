@@ -375,6 +375,29 @@ def report(ctx: click.Context, docx_template: Path | None) -> None:
     click.echo(f"Skrev {path}")
 
 
+@main.command()
+@command_options(
+    click.option("--template", "docx_template", type=SwedishPath(exists=True, dir_okay=False),
+                 metavar="FIL", help="Word-mall (.docx) för tjänsteskrivelser, till exempel "
+                                     "med kommunens sidhuvud."),
+)
+@click.pass_context
+@run_guarded
+def memo(ctx: click.Context, docx_template: Path | None) -> None:
+    """Skriv ett utkast till tjänsteskrivelse (Word).
+
+    Tjänsteskrivelsen lämnar över tertialrapporten till de förtroendevalda: förslag till
+    beslut, ärendet i korthet med målens bedömning, och siffrorna förvaltningens övervägande
+    vilar på. Övervägandet skriver förvaltningen själv, där utkastet har ett gulmarkerat
+    stycke."""
+    from .run import write_memo
+
+    settings = settings_from(ctx)
+    path = write_memo(settings, docx_template=docx_template, tell=click.echo)
+    click.echo(f"Skrev {path}")
+    click.echo("Utkastet har ett gulmarkerat stycke där förvaltningens övervägande ska skrivas.")
+
+
 def _printable_output() -> None:
     """Output that is not UTF-8 (on Windows, a night's output redirected to a file or a pipe
     is in the code page, cp1252) cannot hold every character a message may carry: a file name

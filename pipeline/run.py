@@ -13,6 +13,7 @@ period's archived results, merged), outputs.py (workbook, report, manifest) and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import gc
@@ -21,7 +22,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -845,16 +846,26 @@ def submission_status(settings: Settings) -> StatusReport:
     return status
 
 
-def write_report(settings: Settings, docx_template: Path | None = None,
-                 tell: Callable[[str], None] | None = None) -> Path:
-    """The period's tertial report from the archive. tell: given what the controller is told
-    first, as the night tells it (a period read against another register than its own)."""
-    from .publish.report import write_report as write_docx
+@dataclass(frozen=True)
+class _Period:
+    """A period as the archive holds it, for a document written outside the night."""
+    register: Register
+    period: str
+    merged: Any  # merge.Merged
+    previous: Any  # merge.Merged | None: the period before, as the night's workbook compares
+    refused: set[str]
+    as_of: dt.datetime
 
+
+@contextlib.contextmanager
+def _archived_period(settings: Settings,
+                     tell: Callable[[str], None] | None) -> Iterator[_Period]:
+    """The period merged from the archive, under the run's lock while the caller writes: a
+    document written beside a night's run could replace the night's with one from before the
+    night's files. tell: given what the controller is told first, as the night tells it (a
+    period read against another register than its own)."""
     register = read_register(settings)
     period = require_period(settings, register)
-    # under the run's lock: a report written beside a night's run could replace the night's
-    # report with one from before the night's files
     with run_lock(settings.archive, settings.lock_wait_seconds):
         archive = Archive(settings.archive)
         arrivals = archive.arrivals()
@@ -867,15 +878,39 @@ def write_report(settings: Settings, docx_template: Path | None = None,
             from .merge import merge
 
             merged = merge(register, period, {})
-        earlier = register.previous_period(period)  # as the night's workbook compares
+        earlier = register.previous_period(period)
         previous = None if earlier is None else merge_period(archive, register, earlier,
                                                              arrivals, previous=False)
         rows, counted = states(arrivals, period)
-        refused = tried(rows) - set(counted)
-        path = settings.outbox / f"tertialrapport_{period}.docx"
+        refused = {c for c in tried(rows) - set(counted) if c}
+        yield _Period(register, period, merged, previous, refused,
+                      data_as_of(register, period, counted))
+
+
+def write_report(settings: Settings, docx_template: Path | None = None,
+                 tell: Callable[[str], None] | None = None) -> Path:
+    """The period's tertial report from the archive (tell: as _archived_period's)."""
+    from .publish.report import write_report as write_docx
+
+    with _archived_period(settings, tell) as got:
+        path = settings.outbox / f"tertialrapport_{got.period}.docx"
         with atomic_write(path) as tmp:
-            write_docx(tmp, register, merged, as_of=data_as_of(register, period, counted),
-                       template=docx_template, refused={c for c in refused if c},
-                       activities=settings.report_activities, previous=previous)
+            write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,
+                       refused=got.refused, activities=settings.report_activities,
+                       previous=got.previous)
+    return path
+
+
+def write_memo(settings: Settings, docx_template: Path | None = None,
+               tell: Callable[[str], None] | None = None) -> Path:
+    """A draft of the decision memo that carries the period's report to the committee."""
+    from .publish.report.memo import memo_name
+    from .publish.report.memo import write_memo as write_docx
+
+    with _archived_period(settings, tell) as got:
+        path = settings.outbox / memo_name(got.period)
+        with atomic_write(path) as tmp:
+            write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,
+                       refused=got.refused)
     return path
 

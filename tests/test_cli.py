@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.click_sv import SwedishCommand
 
-COMMANDS = ["templates", "validate", "run", "status", "report"]
+COMMANDS = sorted(main.commands)  # every command, a new one included
 ENGLISH = ["Usage:", "Options:", "Commands:", "Error:", "Try '", "No such", "Missing",
            "Invalid value", "Did you mean", "does not exist", "unexpected", "Aborted"]
 

@@ -14,7 +14,7 @@ from pipeline.archive import run_lock
 from pipeline.cli import main
 from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, ROOT
 
-COMMANDS = ["templates", "validate", "run", "status", "report"]
+COMMANDS = sorted(main.commands)  # every command, a new one included
 SUBMISSIONS = EXAMPLE / "inlamningar"
 
 

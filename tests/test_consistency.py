@@ -724,6 +724,69 @@ def test_budget_agrees_with_the_workbook_the_files_and_itself(night):
     assert comments == listed
 
 
+# --- the decision memo's draft ---------------------------------------------------------------
+
+def read_memo(path: Path) -> dict[str, list[str]]:
+    """Heading -> its paragraphs' texts, in order ("" for the lines above the first)."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for paragraph in Document(str(path)).paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            current = paragraph.text
+            sections[current] = []
+        elif paragraph.text:
+            sections[current].append(paragraph.text)
+    return sections
+
+
+def test_the_memo_says_what_the_report_and_the_workbook_say(night):
+    from pipeline.run import write_memo
+
+    settings = load_settings(night.folder / "pipeline.toml", period=night.period)
+    memo = read_memo(write_memo(settings))
+    report, book = night.report, night.book
+    year, tertial = night.period.split("-")
+    brief = memo["Ärendet i korthet"]
+    ordinal = {"T1": "första", "T2": "andra", "T3": "tredje"}[tertial]
+    assert brief[0].startswith(f"Ärendet avser årets {ordinal} uppföljning av "
+                               f"kommunstyrelsens mål för {year}")
+    # the headline and who reported, word for word as in the report
+    assert brief[1] == report.after("Av de")
+    assert brief[2] in report.texts() and brief[2].startswith(("Rapporten bygger", "Ingen av"))
+
+    considered = memo["Förvaltningens övervägande"]
+    assert considered[0].startswith("[Skriv här förvaltningens övervägande")
+    goals = table_after(book["Måluppföljning"], "KF-mål-id")
+    for assessment in ("Ej uppfyllt", "Knappt uppfyllt"):
+        ids = [row["KS-mål-id"].value for row in goals
+               if (row["Bedömning"].value or "").lstrip(SYMBOLS).strip() == assessment]
+        named = []
+        if ids:
+            start = considered.index(f"{assessment}, {len(ids)} mål:")
+            named = [line.split(" ", 1)[0] for line in considered[start + 1:start + 1 + len(ids)]]
+        else:
+            assert not any(line.startswith(f"{assessment},") for line in considered)
+        assert named == ids, assessment
+    # sick leave against its baseline, in the report's words
+    sick = next(line for line in considered
+                if line.startswith(("Sjukfrånvaron", "Uppgifter om sjukfrånvaron")))
+    assert sick in report.texts()
+    # the year's forecast against the budget, as the workbook's Ekonomi totals show them
+    total = by_first(table_after(book["Ekonomi"], "Avdelning"), "Avdelning")["Summa"]
+    deviation = shown(total["Avvikelse"])
+    money = next(line for line in considered if line.startswith("Prognosen för helåret"))
+    if deviation is None:
+        assert "går inte att jämföra med budgeten" in money
+    else:
+        said = [report_number(n) for n in re.findall(r"−?[\d\u00a0]+,\d", money)]
+        assert said[:2] == [shown(total["Prognos helår"]), shown(total["Budget"])], money
+        assert said[2] == abs(deviation), money
+        assert ("över budgeten" in money) == (deviation < 0), money
+    assert memo["Bilagor"] == [
+        f"{report.paragraphs[1][1]} (tertialrapport_{night.period}.docx)",
+        f"Sammanställning av inlämningarna (sammanstallning_{night.period}.xlsx)"]
+
+
 def test_a_share_on_a_half_tenth_is_rounded_alike_in_both(register, tmp_path):
     """4,25 % is 4,3 % in the workbook's cell; the report said 4,2 % (Python rounds half to
     even), beside a change worked out from 4,3."""

@@ -8,7 +8,7 @@ from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["templates", "validate", "run", "status", "report"]
+COMMANDS = sorted(main.commands)  # every command, a new one included
 
 
 @pytest.mark.parametrize("command", COMMANDS)

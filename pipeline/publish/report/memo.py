@@ -1,0 +1,155 @@
+"""A draft of the decision memo (tjänsteskrivelse) that carries the tertial report to the
+committee, in the shape of Ånge's own (seed 000): the proposed decision, the matter in brief,
+the administration's considerations, and the attachments.
+
+What the data says is written out (the goals' headline, the goals not met, who reported, sick
+leave against its baseline, the forecast against the budget); what only the administration can
+write, its own considerations, is left as a highlighted place to fill in. A municipality's own
+sections (its vision, its focus areas) are for the controller to add: they are not in the
+register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Collection
+from pathlib import Path
+
+from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Cm, Pt
+
+from ...figures import amount_decimals, budget_by_department, headline, rounded_lines
+from ...labels import WHOLE_ORGAN_CODE, Assessment
+from ...merge import Flag, Merged
+from ...register import Register
+from .chapters import _ReportWriter
+from .document import _ensure_styles, _fixed_zip, _open, _utc
+from .text import genitive, number, period_title, plain
+
+ORDINALS = {"T1": "första", "T2": "andra", "T3": "tredje"}
+# What the administration writes itself: shown highlighted, in brackets, so that it is seen
+# and not sent on as it is.
+TO_WRITE = ("[Skriv här förvaltningens övervägande: vad bedömningarna och siffrorna nedan "
+            "säger om arbetet mot målen, och vad förvaltningen gör åt det som inte går enligt "
+            "plan.]")
+MEMO_TITLE = "Tjänsteskrivelse"
+
+
+class MemoHeading:
+    PROPOSAL = "Förslag till beslut"
+    IN_BRIEF = "Ärendet i korthet"
+    CONSIDERATIONS = "Förvaltningens övervägande"
+    ATTACHMENTS = "Bilagor"
+
+
+def memo_name(period: str) -> str:
+    return f"tjansteskrivelse_{period}.docx"
+
+
+def write_memo(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
+               template: Path | None = None, refused: Collection[str] = ()) -> None:
+    """Write the memo draft .docx to path (the caller wraps it in an atomic write)."""
+    Path(path).write_bytes(build_memo(register, merged, as_of=as_of, template=template,
+                                      refused=refused))
+
+
+def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
+               template: Path | None = None, refused: Collection[str] = ()) -> bytes:
+    doc = _open(template)
+    _ensure_styles(doc)
+    # the report's writer, for the sentences the memo shares with the report (who reported,
+    # sick leave against its baseline): said once, in the same words
+    report = _ReportWriter(doc, register, merged, as_of, own_footer=template is None,
+                           refused=refused)
+    s = register.settings
+    organ, who = report.organ, report.administration
+    year, tertial = merged.period.split("-")
+    props = doc.core_properties
+    props.title = f"{MEMO_TITLE}: {genitive(s.organ)} måluppföljning " \
+                  f"{period_title(merged.period).lower()}"
+    props.author = f"{s.municipality}, {s.organ}"
+    props.last_modified_by = "Målsystem"
+    props.language = "sv-SE"
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = props.last_printed = _utc(as_of)
+
+    report._paragraph(f"{s.municipality}, {s.organ}")
+    report._paragraph(f"{MEMO_TITLE}, {as_of:%Y-%m-%d}")
+    report._paragraph(f"{genitive(s.organ)} måluppföljning "
+                      f"{period_title(merged.period).lower()}", style="Title")
+
+    doc.add_heading(MemoHeading.PROPOSAL, level=1)
+    report._paragraph(f"{who.capitalize()} föreslår {organ} besluta att")
+    report._paragraph("1. Godkänna redovisningen.")
+
+    doc.add_heading(MemoHeading.IN_BRIEF, level=1)
+    report._paragraph(f"Ärendet avser årets {ORDINALS[tertial]} uppföljning av "
+                      f"{genitive(organ)} mål för {year}"
+                      + (", och uppföljningen av helåret." if tertial == "T3" else "."))
+    report._paragraph(headline(merged.goals["assessment"].tolist()))
+    report._paragraph(report._coverage())
+
+    doc.add_heading(MemoHeading.CONSIDERATIONS, level=1)
+    placeholder = report._paragraph()
+    placeholder.add_run(TO_WRITE).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    for sentence, level in _facts(report, register, merged):
+        _bullet(report, sentence, level)
+
+    doc.add_heading(MemoHeading.ATTACHMENTS, level=1)
+    _bullet(report, f"{period_title(merged.period)} (tertialrapport_{merged.period}.docx)")
+    _bullet(report, f"Sammanställning av inlämningarna (sammanstallning_{merged.period}.xlsx)")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _fixed_zip(buffer.getvalue(), as_of)
+
+
+def _bullet(report: _ReportWriter, text: str, level: int = 1) -> None:
+    """A list item in Word's list style; in a municipality's template without it, a dash."""
+    style = "List Bullet" if level == 1 else f"List Bullet {level}"
+    try:
+        report.doc.styles[style]
+    except KeyError:
+        paragraph = report._paragraph(f"– {text}")
+        paragraph.paragraph_format.left_indent = Cm(0.63 * (level - 1))
+    else:
+        paragraph = report._paragraph(text, style=style)
+    paragraph.paragraph_format.space_after = Pt(2)
+
+
+def _facts(report: _ReportWriter, register: Register,
+           merged: Merged) -> list[tuple[str, int]]:
+    """The figures the considerations rest on, a sentence each (with its list level), as the
+    report gives them: first the goals assessed as not or barely met, each by name."""
+    goals = merged.goals
+    facts = []
+    for assessment in (Assessment.NOT_MET, Assessment.BARELY):
+        these = goals[goals["assessment"] == assessment.value]
+        if these.empty:
+            continue
+        facts.append((f"{assessment.value}, {len(these)} mål:", 1))
+        facts.extend((f"{goal.ks_id} {plain(goal.title).rstrip('.')}", 2)
+                     for goal in these.itertuples())
+    activities = merged.activities
+    late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
+    facts.append(("Ingen aktivitet har passerat sitt slutdatum utan att vara avslutad." if not late
+                 else f"Aktiviteter som har passerat sitt slutdatum utan att vara avslutade: "
+                      f"{number(late, 0)} av {number(len(activities), 0)}.", 1))
+    facts.append((report._baseline_sentence, 1))
+    unit = register.settings.unit
+    decimals = amount_decimals(unit)
+    budget = budget_by_department(rounded_lines(merged.budget, decimals), register)
+    organ = budget[budget["department"] == WHOLE_ORGAN_CODE].iloc[0]
+    if organ["complete"]:
+        deviation = float(organ["deviation"])
+        facts.append((
+            f"Prognosen för helåret är {number(organ['forecast'], decimals)} {unit} mot en "
+            f"budget på {number(organ['budget'], decimals)} {unit}: "
+            + (f"{number(-deviation, decimals)} {unit} över budgeten." if deviation < 0 else
+               f"{number(deviation, decimals)} {unit} under budgeten." if deviation > 0 else
+               "i nivå med budgeten."), 1))
+    else:
+        facts.append(("Prognosen för helåret går inte att jämföra med budgeten: den saknas "
+                     "helt eller delvis för någon avdelning.", 1))
+    return facts

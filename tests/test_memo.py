@@ -1,0 +1,102 @@
+"""The draft of the decision memo (`pipeline memo`): what it says when little is in, its bytes,
+and a municipality's own template. What it says on real nights, against the report and the
+workbook, is in test_consistency."""
+
+import datetime as dt
+import io
+import os
+import shutil
+
+from click.testing import CliRunner
+from docx import Document
+from docx.enum.text import WD_COLOR_INDEX
+
+from pipeline.cli import main
+from pipeline.labels import Assessment
+from pipeline.merge import merge
+from pipeline.publish.report.memo import build_memo
+from tests.conftest import EXAMPLE
+
+
+def texts(path):
+    return [p.text for p in Document(str(path)).paragraphs if p.text]
+
+
+def test_pipeline_memo_drafts_the_memo_before_anything_is_accepted(workspace, monkeypatch):
+    monkeypatch.chdir(workspace)
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
+    result = CliRunner().invoke(main, ["memo"], prog_name="pipeline")
+    assert result.exit_code == 0, result.output
+    path = workspace / "outbox" / "tjansteskrivelse_2024-T2.docx"
+    assert f"Skrev {path}" in result.output
+    said = texts(path)
+    assert "Kommunstyrelsens måluppföljning tertialrapport 2 2024" in said
+    assert "Förvaltningen föreslår kommunstyrelsen besluta att" in said
+    assert "1. Godkänna redovisningen." in said
+    assert any(line.startswith("Ingen av de fem avdelningarna har lämnat en godkänd rapport")
+               for line in said), said
+    assert "Uppgifter om sjukfrånvaron för kommunstyrelsen saknas för perioden." in said
+    assert any("går inte att jämföra med budgeten" in line for line in said), said
+    assert not any(line.startswith(("Ej uppfyllt", "Knappt uppfyllt")) for line in said)
+    # the administration's own part is marked, to be written before the memo is sent
+    doc = Document(str(path))
+    marked = [r for p in doc.paragraphs for r in p.runs
+              if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+    assert [r.text for r in marked] == [next(t for t in said if t.startswith("[Skriv här"))]
+
+
+def test_the_memo_is_the_same_bytes_for_the_same_night(register):
+    merged = merge(register, "2024-T3", {})
+    as_of = dt.datetime(2025, 1, 21, 2, 0)
+    first = build_memo(register, merged, as_of=as_of)
+    assert build_memo(register, merged, as_of=as_of) == first
+    doc = Document(io.BytesIO(first))
+    said = [p.text for p in doc.paragraphs]
+    assert ("Ärendet avser årets tredje uppföljning av kommunstyrelsens mål för 2024, och "
+            "uppföljningen av helåret.") in said
+    # dated by the data, not by the clock of the day it was drafted
+    assert doc.core_properties.created.date() == dt.date(2025, 1, 21)
+    assert "Tjänsteskrivelse, 2025-01-21" in said
+
+
+def test_a_memo_template_keeps_its_header_and_lacks_no_list(register, tmp_path):
+    from tests.test_report import make_template
+
+    template = make_template(tmp_path / "mall.docx", drop=("List Bullet", "List Bullet 2"))
+    doc = Document(str(template))
+    doc.sections[0].header.paragraphs[0].text = "Ånge kommun · Kommunförvaltningen"
+    doc.save(str(template))
+    merged = merge(register, "2024-T2", {})
+    merged.goals.loc[merged.goals.index[:2], "assessment"] = Assessment.NOT_MET.value
+    out = Document(io.BytesIO(build_memo(
+        register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0), template=template)))
+    assert out.sections[0].header.paragraphs[0].text == "Ånge kommun · Kommunförvaltningen"
+    paragraphs = [p for p in out.paragraphs if p.text]
+    said = [p.text for p in paragraphs]
+    assert "MALLENS EGEN TEXT" not in said
+    start = said.index("– Ej uppfyllt, 2 mål:")
+    first, second = merged.goals.iloc[0], merged.goals.iloc[1]
+    assert said[start + 1:start + 3] == [f"– {first.ks_id} {first.title.rstrip('.')}",
+                                         f"– {second.ks_id} {second.title.rstrip('.')}"]
+    assert paragraphs[start + 1].paragraph_format.left_indent > 0  # under their heading
+    assert "– Tertialrapport 2 2024 (tertialrapport_2024-T2.docx)" in said
+
+
+def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, monkeypatch):
+    """The README's example, run and then drafted: the goals not met are named."""
+    for name in ("pipeline.toml",):
+        shutil.copy(EXAMPLE.parent.parent / name, tmp_path / name)
+    os.symlink(EXAMPLE.parent.parent / "examples", tmp_path / "examples")
+    shutil.copytree(EXAMPLE / "inlamningar", tmp_path / "inbox")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
+    assert CliRunner().invoke(main, ["run", "--no-report"]).exit_code == 0
+    result = CliRunner().invoke(main, ["memo"], prog_name="pipeline")
+    assert result.exit_code == 0, result.output
+    said = texts(tmp_path / "outbox" / "tjansteskrivelse_2024-T2.docx")
+    start = said.index("Ej uppfyllt, 2 mål:")
+    assert said[start + 1:start + 3] == [
+        "3.4.2 Påbörja byggprocesser för minst 30 nya bostäder under året",
+        "3.4.4 Identifiera minst 100 Ha ny industrimark"]
+    assert "Prognosen för helåret är 703,1 mnkr mot en budget på 707,7 mnkr: 4,6 mnkr under " \
+           "budgeten." in said
