@@ -98,7 +98,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "periodens sammanställning skrevs med, som arkivet har kvar "
                                    "({arkiverat}), och inte från {fil}: perioden är avslutad "
                                    "({sedan}), och {fil} har ändrats sedan dess ({ändringar}). "
-                                   "Det är mot det registret filerna för {period} bedöms."),
+                                   "Det är mot det arkiverade registret som filerna för "
+                                   "{period} bedöms."),
     "templates_register_given": (W, "Mallarna för {period} är gjorda från {fil}, som angavs med "
                                     "--register. Men perioden är avslutad ({sedan}), och filerna "
                                     "för {period} bedöms mot registret som periodens "
@@ -121,7 +122,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                               "som gäller {år}. Mallarna är därför gjorda från "
                                               "registret som perioden skrevs med, som arkivet "
                                               "har kvar ({arkiverat}), och det är mot det "
-                                              "registret filerna för {period} bedöms."),
+                                              "arkiverade registret som filerna för {period} "
+                                              "bedöms."),
     "period_register_changed_after_deadline": (W, "Obs: Registret {fil} har ändrats sedan "
                                                   "sammanställningen för {period} skrevs "
                                                   "({ändringar}), och sista inlämningsdag för "

@@ -198,7 +198,7 @@ def test_templates_for_a_period_that_is_over_are_made_from_its_kept_register(
             f"skrevs med, som arkivet har kvar ({archived}), och inte från register.xlsx: "
             "perioden är avslutad (2024-T2 har samlats in sedan dess), och register.xlsx har "
             "ändrats sedan dess (19 KS-mål i stället för 20;") in result.output, result.output
-    assert "Det är mot det registret filerna för 2024-T1 bedöms." in result.output
+    assert "Det är mot det arkiverade registret som filerna för 2024-T1 bedöms." in result.output
     # (no "is it the next period's templates you want?": the controller has moved on)
     assert "Sista inlämningsdag" not in result.output
     # the late file from that template counts against the same register, without remarks
