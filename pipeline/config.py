@@ -49,6 +49,12 @@ class Settings:
     # How long a second run waits for the lock before giving up with exit code 2.
     lock_wait_seconds: float = 10.0
     config_path: Path | None = None
+    # The period pipeline.toml collects (its `period`), whatever --period says: a period before
+    # it is over, so an edit of the register is not for it (kept_registers.for_period).
+    collecting: str | None = None
+    # --register given (on the command line, or to load_settings): `pipeline templates` then
+    # makes the templates from it, not from the register a period that is over was written with.
+    register_given: bool = False
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Command-line values (None: not given); their paths are relative to the current
@@ -61,6 +67,8 @@ class Settings:
             check_period(str(given["period"]))
         if "report_activities" in given:
             check_report_activities(str(given["report_activities"]))
+        if "register" in given:
+            given["register_given"] = True
         return replace(self, **given)  # type: ignore[arg-type]
 
 
@@ -160,6 +168,7 @@ def load_settings(path: Path | str | None = None, **overrides: object) -> Settin
         outbox=folder("outbox", "outbox"),
         archive=folder("archive", "archive"),
         period=values.period(),
+        collecting=values.period(),
         report=values.boolean("report", True),
         report_activities=values.choice("report_activities", REPORT_ACTIVITIES, "all"),
         settle_seconds=values.seconds("settle_seconds", 300.0),

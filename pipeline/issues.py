@@ -69,16 +69,16 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "{nästa}) och kör pipeline templates igen."),
     # A period read against another register than the one its outputs were written with
     # (kept_registers.for_period): what the night says before its other lines.
-    "period_over_register_kept": (W, "Perioden {period} är avslutad ({senare} har samlats in "
-                                     "sedan dess), och registret {fil} har ändrats sedan "
+    "period_over_register_kept": (W, "Perioden {period} är avslutad ({sedan}), och registret "
+                                     "{fil} har ändrats sedan "
                                      "periodens sammanställning skrevs ({ändringar}). "
                                      "Perioden läses därför mot registret som det var då, som "
                                      "arkivet har kvar ({arkiverat}): det de förtroendevalda "
                                      "har fått ändras bara av de filer som räknas för "
                                      "{period} nu. "
                                      "Ändringarna i registret gäller från {senare}."),
-    "period_over_register_changed": (W, "Obs: Perioden {period} är avslutad ({senare} har "
-                                        "samlats in sedan dess), och registret {fil} har ändrats "
+    "period_over_register_changed": (W, "Obs: Perioden {period} är avslutad ({sedan}), och "
+                                        "registret {fil} har ändrats "
                                         "sedan periodens sammanställning skrevs. Registret som "
                                         "den skrevs med (kontrollsumma {kontrollsumma}) finns "
                                         "inte i arkivet, eftersom en tidigare version av "
@@ -90,6 +90,40 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                         "det var: kör pipeline run --register <kopian> --period "
                                         "{period}, så skrivs perioden om mot den, och arkivet "
                                         "sparar den till nästa gång."),
+    "period_of_another_year": (W, "Perioden {period} finns inte i registret {fil}, som gäller "
+                                  "{år}. Den läses därför mot registret som perioden skrevs med, "
+                                  "som arkivet har kvar ({arkiverat})."),
+    # The same, as `pipeline templates` tells it: which register the templates were made from.
+    "templates_register_kept": (W, "Mallarna för {period} är gjorda från registret som "
+                                   "periodens sammanställning skrevs med, som arkivet har kvar "
+                                   "({arkiverat}), och inte från {fil}: perioden är avslutad "
+                                   "({sedan}), och {fil} har ändrats sedan dess ({ändringar}). "
+                                   "Det är mot det arkiverade registret som filerna för "
+                                   "{period} bedöms."),
+    "templates_register_given": (W, "Mallarna för {period} är gjorda från {fil}, som angavs med "
+                                    "--register. Men perioden är avslutad ({sedan}), och filerna "
+                                    "för {period} bedöms mot registret som periodens "
+                                    "sammanställning skrevs med, som arkivet har kvar "
+                                    "({arkiverat}); {fil} skiljer sig från det ({ändringar}). Ska "
+                                    "mallarna stämma med det som filerna bedöms mot: kör "
+                                    "pipeline templates utan --register."),
+    "templates_register_not_kept": (W, "Perioden {period} är avslutad ({sedan}), och registret "
+                                       "{fil} har ändrats sedan periodens sammanställning "
+                                       "skrevs. Registret som den skrevs med (kontrollsumma "
+                                       "{kontrollsumma}) finns inte i arkivet, eftersom en "
+                                       "tidigare version av Målsystem inte sparade registren. "
+                                       "Mallarna är därför gjorda från {fil} som det är nu, och "
+                                       "filerna för {period} bedöms mot det. Har du kvar en "
+                                       "kopia av registret som det var: kör pipeline templates "
+                                       "--register <kopian> --period {period}, så görs mallarna "
+                                       "från den, och arkivet sparar den, så att filerna för "
+                                       "{period} bedöms mot den."),
+    "templates_register_of_another_year": (W, "Perioden {period} finns inte i registret {fil}, "
+                                              "som gäller {år}. Mallarna är därför gjorda från "
+                                              "registret som perioden skrevs med, som arkivet "
+                                              "har kvar ({arkiverat}), och det är mot det "
+                                              "arkiverade registret som filerna för {period} "
+                                              "bedöms."),
     "period_register_changed_after_deadline": (W, "Obs: Registret {fil} har ändrats sedan "
                                                   "sammanställningen för {period} skrevs "
                                                   "({ändringar}), och sista inlämningsdag för "

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import atomic_write_bytes
-from .errors import RegisterError
+from .errors import RegisterError, UnknownPeriod
 from .issues import Issue, make
 
 if TYPE_CHECKING:
@@ -95,29 +95,52 @@ class PeriodRegister:
 
 
 def for_period(register: Register, period: str, archive: Path, arrivals: list[Arrival],
-               manifest: dict[str, object], today: dt.date, *, report: bool = True
-               ) -> PeriodRegister:
-    """The register a night (or `pipeline report`, `status`) reads `period` against.
+               manifest: dict[str, object], today: dt.date, *, report: bool = True,
+               collecting: str | None = None, command: str = "run", templates: bool = False,
+               given: bool = False) -> PeriodRegister:
+    """The register a night (or `pipeline report`, `status`, `templates`) reads `period`
+    against.
 
     An edited register (its checksum is not the one the period's outputs were written with:
     `periods.json`, or an earlier version's manifest) is used as it is for the period being
-    collected, where an edit is meant to count. For a period that is over, the register the
+    collected, where an edit is meant to count. For a period that is over (a later one has
+    been collected, or `collecting`, pipeline.toml's period, is a later one), the register the
     outputs were written with is read from the archive; an archive without it (kept from
     this version on) means the outputs are rewritten against the edited register, and the
-    controller is told so, with what changed."""
+    controller is told so, with what changed. A period the register does not have (last
+    year's, once the register is next year's) is read against the one it was written with,
+    from the archive; without it, the command stops (UnknownPeriod) and says to give last
+    year's register with --register (`command`: the command to give it to).
+
+    `templates`: for `pipeline templates`, which makes a period's templates from the register
+    its files will be judged against, and tells so in words of its own; `given`: its register
+    was given with --register, and is used as it is (with a word when the night would judge
+    the period's files against another)."""
     written = written_with(archive)
     recorded = manifest.get("register")
     before = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
                                      else None)
     later = collected_since(period, arrivals, written)
+    if period not in register.period_ids:
+        return _another_year(register, period, archive, manifest, before, later, command,
+                             templates)
+    # the controller has moved pipeline.toml on: the period is over, though the next one's
+    # first night has not been yet
+    moved = collecting if later is None and collecting is not None and collecting > period \
+        else None
+    since = f"{later} har samlats in sedan dess" if later is not None else \
+        f"period i pipeline.toml är nu {moved}"
+    later = later or moved
     if not isinstance(before, str) or before == register.checksum:
         return PeriodRegister(register, False, None, later,
                               before if isinstance(before, str) else None)
-    old = _read_kept(archive, before, register)
+    old = _read_kept(archive, before, register.source)
     codes = manifest.get("departments")
     changes = describe_changes(old, codes if isinstance(codes, list) else None, register)
     name = register.source.name
     outputs = "sammanställningen och rapporten" if report else "sammanställningen"
+    if later is None and templates:  # (the templates tell of the deadline themselves)
+        return PeriodRegister(register, False, None, None, before)
     if later is None:
         deadline = register.period(period)["deadline"]
         following = register.next_period(period)
@@ -134,25 +157,67 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
             "period_register_changed_after_deadline", fil=name, period=period,
             ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following,
             utdata=outputs, igen=again), None, before)
+    archived = kept_path(archive, before)
+    if old is not None and templates:
+        if given:
+            return PeriodRegister(register, False, make(
+                "templates_register_given", fil=name, period=period, sedan=since,
+                ändringar=changes, arkiverat=archived), later, before)
+        return PeriodRegister(old, True, make(
+            "templates_register_kept", fil=name, period=period, sedan=since,
+            ändringar=changes, arkiverat=archived), later, before)
+    if templates:
+        return PeriodRegister(register, False, make(
+            "templates_register_not_kept", fil=name, period=period, sedan=since,
+            kontrollsumma=before[:10]), later, before)
     if old is not None:
         return PeriodRegister(old, True, make(
-            "period_over_register_kept", fil=name, period=period, senare=later,
-            ändringar=changes, arkiverat=kept_path(archive, before)), later, before)
+            "period_over_register_kept", fil=name, period=period, senare=later, sedan=since,
+            ändringar=changes, arkiverat=archived), later, before)
     return PeriodRegister(register, False, make(
-        "period_over_register_changed", fil=name, period=period, senare=later,
+        "period_over_register_changed", fil=name, period=period, sedan=since,
         ändringar=changes, utdata=outputs, kontrollsumma=before[:10]), later, before)
 
 
-def _read_kept(archive: Path, sha256: str, current: Register) -> Register | None:
-    """The archived register of that checksum, named as the configured one (the outputs and
-    Datakvalitet name the file the controller knows); None when the archive lacks it."""
+def _another_year(register: Register, period: str, archive: Path, manifest: dict[str, object],
+                  before: object, later: str | None, command: str, templates: bool
+                  ) -> PeriodRegister:
+    """`period` is not in the register: last year's, read against the register it was written
+    with (named as the period's manifest names it, the file the controller knew), from the
+    archive. Without it, the command stops, saying to give last year's register."""
+    recorded = manifest.get("register")
+    old = None
+    if isinstance(before, str):
+        named = recorded.get("path") if isinstance(recorded, dict) \
+            and recorded.get("sha256") == before else None
+        old = _read_kept(archive, before, Path(named) if isinstance(named, str) and named
+                         else kept_path(archive, before))
+    year = register.settings.year
+    if old is None:
+        if period[:4] >= str(year):
+            register.period(period)  # raises UnknownPeriod, naming the register's periods
+        raise UnknownPeriod(
+            f"Perioden {period} finns inte i registret {register.source.name}, som gäller "
+            f"{year}, och arkivet ({archive}) har inget register sparat för perioden. Ange "
+            f"registret för {period[:4]}: pipeline {command} --register <registret för "
+            f"{period[:4]}> --period {period}.")
+    return PeriodRegister(old, True, make(
+        "templates_register_of_another_year" if templates else "period_of_another_year",
+        period=period, fil=register.source.name, år=year,
+        arkiverat=kept_path(archive, str(before))), later, str(before))
+
+
+def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:
+    """The archived register of that checksum, named `source` (the outputs and Datakvalitet
+    name the file the controller knows: the configured one, or last year's as the period's
+    manifest names it); None when the archive lacks it."""
     from .register import read_register
 
     path = kept_path(archive, sha256)
     if not path.exists():
         return None
     try:
-        return replace(read_register(path, cache_dir=archive / "cache"), source=current.source)
+        return replace(read_register(path, cache_dir=archive / "cache"), source=source)
     except RegisterError:  # (it was read without errors once; a newer check may refuse it)
         return None
 

@@ -86,11 +86,12 @@ def read_register(settings: Settings) -> Register:
     return read(settings.register, cache_dir=settings.archive / "cache")
 
 
-def require_period(settings: Settings, register: Register) -> str:
+def named_period(settings: Settings) -> str:
+    """The period asked for, which the register need not have (last year's: its register is
+    in the archive, `period_register`)."""
     if settings.period is None:
         raise ConfigError("Ingen period är angiven. Ange --period, t.ex. --period 2024-T2, "
                           "eller skriv period i pipeline.toml.")
-    register.period(settings.period)
     return settings.period
 
 
@@ -109,17 +110,24 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
     from .templates import write_templates
 
     register = read_register(settings)
-    period = require_period(settings, register)
+    period = named_period(settings)
     try:  # the register the templates' _meta names by its checksum, byte for byte
         keep(settings.archive, register)
     except OSError:  # (the night keeps it too)
         pass
-    register = with_history_remarks(register, Archive(settings.archive).arrivals())
+    arrivals = Archive(settings.archive).arrivals()
+    # the register the period's files will be judged against: for a period that is over, the
+    # one its outputs were written with (unless --register says which)
+    chosen = period_register(settings, register, period, arrivals, command="templates",
+                             templates=True)
+    register = chosen.register if chosen.kept else with_history_remarks(register, arrivals)
     out_dir = out or settings.outbox / "mallar" / period
     sweep_temporary(out_dir)  # what a `templates` killed while writing left for departments
     paths = write_templates(register, period, out_dir, departments or None,
                             history=load_history(settings, register, period),
                             created=now().date())  # PIPELINE_NOW, as for every command
+    if chosen.notice is not None:  # it tells why the period is read as it is: no more to say
+        return MadeTemplates(paths, () if chosen.kept else register.remarks, (chosen.notice,))
     return MadeTemplates(paths, register.remarks, _period_passed(register, period))
 
 
@@ -146,14 +154,16 @@ def with_history_remarks(register: Register, arrivals: list[Arrival]) -> Registe
 
 
 def period_register(settings: Settings, register: Register, period: str,
-                    arrivals: list[Arrival], manifest: dict[str, Any] | None = None
-                    ) -> PeriodRegister:
+                    arrivals: list[Arrival], manifest: dict[str, Any] | None = None, *,
+                    command: str = "run", templates: bool = False) -> PeriodRegister:
     """The register `period` is read against: the configured one, or for a period that is
-    over, the one its outputs were written with (kept_registers.for_period)."""
+    over (or last year's), the one its outputs were written with (kept_registers.for_period).
+    `command`: the command run, for the advice when last year's register is not kept."""
     if manifest is None:
         manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
     return for_period(register, period, settings.archive, arrivals, manifest, now().date(),
-                      report=settings.report)
+                      report=settings.report, collecting=settings.collecting,
+                      command=command, templates=templates, given=settings.register_given)
 
 
 def register_open(settings: Settings) -> Issue | None:
@@ -202,9 +212,14 @@ def validate_files(settings: Settings, files: Sequence[Path],
     from .validate import validate_many
 
     register = read_register(settings)
-    period = require_period(settings, register)
+    period = named_period(settings)
     archive = Archive(settings.archive)
-    own = own_activities(archive, register, period, archive.arrivals())
+    arrivals = archive.arrivals()
+    # as the night reads the period: a period that is over (or last year's) against the
+    # register its outputs were written with
+    register = period_register(settings, register, period, arrivals,
+                               command="validate").register
+    own = own_activities(archive, register, period, arrivals)
     results: list[FileResult] = []
     readable: list[tuple[int, Path, bytes]] = []
     for path in files:
@@ -274,7 +289,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         return unchanged
     with archive.phase("register"):
         register = read_register(settings)
-    period = require_period(settings, register)
+    period = named_period(settings)
     arrivals = archive.arrivals()
     keep(settings.archive, register)  # byte for byte, for the periods written with it
     chosen = period_register(settings, register, period, arrivals)
@@ -785,11 +800,11 @@ def _feedback_name_with(name: str, file: str, taken: set[str]) -> str:
 
 def submission_status(settings: Settings) -> StatusReport:
     register = read_register(settings)
-    period = require_period(settings, register)
+    period = named_period(settings)
     archive = Archive(settings.archive)
     manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
     arrivals = archive.arrivals()
-    chosen = period_register(settings, register, period, arrivals, manifest)
+    chosen = period_register(settings, register, period, arrivals, manifest, command="status")
     register = chosen.register
     edited = bool(manifest) and manifest.get("register", {}).get("sha256") != register.checksum
     if edited:
@@ -858,18 +873,19 @@ class _Period:
 
 
 @contextlib.contextmanager
-def _archived_period(settings: Settings,
-                     tell: Callable[[str], None] | None) -> Iterator[_Period]:
+def _archived_period(settings: Settings, tell: Callable[[str], None] | None,
+                     command: str) -> Iterator[_Period]:
     """The period merged from the archive, under the run's lock while the caller writes: a
     document written beside a night's run could replace the night's with one from before the
     night's files. tell: given what the controller is told first, as the night tells it (a
-    period read against another register than its own)."""
+    period read against another register than its own). command: the command's name, for
+    the advice in what is told."""
     register = read_register(settings)
-    period = require_period(settings, register)
+    period = named_period(settings)
     with run_lock(settings.archive, settings.lock_wait_seconds):
         archive = Archive(settings.archive)
         arrivals = archive.arrivals()
-        chosen = period_register(settings, register, period, arrivals)
+        chosen = period_register(settings, register, period, arrivals, command=command)
         if chosen.notice is not None and tell is not None:
             tell(chosen.notice.message)
         register = chosen.register
@@ -892,7 +908,7 @@ def write_report(settings: Settings, docx_template: Path | None = None,
     """The period's tertial report from the archive (tell: as _archived_period's)."""
     from .publish.report import write_report as write_docx
 
-    with _archived_period(settings, tell) as got:
+    with _archived_period(settings, tell, "report") as got:
         path = settings.outbox / f"tertialrapport_{got.period}.docx"
         with atomic_write(path) as tmp:
             write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,
@@ -907,7 +923,7 @@ def write_memo(settings: Settings, docx_template: Path | None = None,
     from .publish.report.memo import memo_name
     from .publish.report.memo import write_memo as write_docx
 
-    with _archived_period(settings, tell) as got:
+    with _archived_period(settings, tell, "memo") as got:
         path = settings.outbox / memo_name(got.period)
         with atomic_write(path) as tmp:
             write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,

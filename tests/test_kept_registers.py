@@ -2,8 +2,14 @@
 against the register the controller has edited since for a later period."""
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 
+import openpyxl
+
+from pipeline.labels import MetaKey
+from pipeline.samples import fill_template
 from tests.conftest import change_register, register_row
 from tests.test_history import filled, hand_in, invoke, move_activity, rows_of, set_period
 
@@ -25,25 +31,33 @@ def edit_for_t2(book):
         "Socialförvaltningen"
 
 
-def t1_collected_then_t2(workspace, register_copy):
+def t1_collected_then_t2(workspace, register_copy, monkeypatch=None):
     """SOC hands in for T1 and T2; STAB's T1 file is made from T1's register but comes in
     late, after the controller has edited the register for T2. Returns the config and
-    STAB's T1 file."""
+    STAB's T1 file. With `monkeypatch`, each night has its own clock (PIPELINE_NOW), and
+    what follows runs on 2024-09-20."""
+    def at(when):
+        if monkeypatch is not None:
+            monkeypatch.setenv("PIPELINE_NOW", when)
+
     register_path, _ = register_copy
     config = workspace / "pipeline.toml"
     config.write_text(config.read_text().replace(
         next(line for line in config.read_text().splitlines() if line.startswith("register")),
         f'register = "{register_path}"'))
     set_period(config, "2024-T1")
+    at("2024-05-02T02:00")
     soc = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
     stab = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30), code="STAB")
     hand_in(workspace, "SOC", "soc t1.xlsx", soc)
     assert invoke(config, "run").exit_code == 0
     set_period(config, "2024-T2")
+    at("2024-09-02T02:00")
     hand_in(workspace, "SOC", "soc t2.xlsx", filled(workspace, config, "2024-T2",
                                                     dt.date(2024, 8, 31)))
     assert invoke(config, "run").exit_code == 0
     change_register(register_path, edit_for_t2)
+    at("2024-09-20T10:00")
     return config, stab
 
 
@@ -150,3 +164,225 @@ def test_the_after_deadline_notice_gives_advice_that_works(workspace, register_c
     assert invoke(config, "run").exit_code == 0
     assert invoke(config, "run", "--period", "2024-T1").exit_code == 0
     assert len(t1_goals(workspace)) == 20  # read against the register T1 was written with
+
+
+def template_checksum(path):
+    """The register checksum a template's _meta names (the register it was made from)."""
+    meta = openpyxl.load_workbook(path)["_meta"]
+    return next(row[1] for row in meta.iter_rows(values_only=True)
+                if row[0] == MetaKey.REGISTER_CHECKSUM)
+
+
+def sha256_of(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_templates_for_a_period_that_is_over_are_made_from_its_kept_register(
+        workspace, register_copy, monkeypatch):
+    """A fresh template for a late department of T1, made after the register was edited for
+    T2: made from the register T1 was written with (the one its file will be judged against),
+    and the controller is told so. With --register, the given register is used, and the
+    output says the files will be judged against another."""
+    config, _ = t1_collected_then_t2(workspace, register_copy, monkeypatch)
+    register_path, _ = register_copy
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T1"]
+    assert kept != sha256_of(register_path)  # edited since
+    out = workspace / "sent"
+    result = invoke(config, "templates", "--period", "2024-T1", "--department", "UTB", "--out",
+                    str(out))
+    assert result.exit_code == 0, result.output
+    assert template_checksum(out / "UTB_2024-T1_mall.xlsx") == kept
+    archived = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    assert (f"Obs: Mallarna för 2024-T1 är gjorda från registret som periodens sammanställning "
+            f"skrevs med, som arkivet har kvar ({archived}), och inte från register.xlsx: "
+            "perioden är avslutad (2024-T2 har samlats in sedan dess), och register.xlsx har "
+            "ändrats sedan dess (19 KS-mål i stället för 20;") in result.output, result.output
+    assert "Det är mot det arkiverade registret som filerna för 2024-T1 bedöms." in result.output
+    # (no "is it the next period's templates you want?": the controller has moved on)
+    assert "Sista inlämningsdag" not in result.output
+    # the late file from that template counts against the same register, without remarks
+    utb = fill_template(out / "UTB_2024-T1_mall.xlsx", workspace / "utb.xlsx",
+                        department="UTB", period_end=dt.date(2024, 4, 30))
+    hand_in(workspace, "UTB", "utb t1.xlsx", utb)
+    night = invoke(config, "run", "--period", "2024-T1")
+    assert "UTB/utb t1.xlsx: Godkänd\n" in night.output, night.output
+
+    given = invoke(config, "templates", "--register", str(register_path), "--period", "2024-T1",
+                   "--department", "UTB", "--out", str(workspace / "given"))
+    assert given.exit_code == 0, given.output
+    assert template_checksum(workspace / "given" / "UTB_2024-T1_mall.xlsx") == \
+        sha256_of(register_path)
+    assert ("Obs: Mallarna för 2024-T1 är gjorda från register.xlsx, som angavs med --register. "
+            "Men perioden är avslutad") in given.output, given.output
+    assert "kör pipeline templates utan --register." in given.output
+
+    # the period being collected is made from the register as edited
+    t2 = invoke(config, "templates", "--department", "UTB", "--out", str(workspace / "t2"))
+    assert t2.exit_code == 0 and "Mallarna för" not in t2.output, t2.output
+    assert template_checksum(workspace / "t2" / "UTB_2024-T2_mall.xlsx") == \
+        sha256_of(register_path)
+
+
+def test_templates_for_a_period_over_without_its_kept_register_say_how_to_get_it(
+        workspace, register_copy, monkeypatch):
+    """An archive from before registers were kept: the templates are made from the register
+    as it is (what the night will judge against), and the output says so, with how to make
+    them from a copy of the register as it was, which the archive then keeps."""
+    config, _ = t1_collected_then_t2(workspace, register_copy, monkeypatch)
+    register_path, _ = register_copy
+    copy = workspace / "register-som-det-var.xlsx"
+    periods = json.loads(
+        (workspace / "archive" / "registers" / "periods.json").read_text())
+    shutil.copy(workspace / "archive" / "registers" / f"{periods['2024-T1']}.xlsx", copy)
+    shutil.rmtree(workspace / "archive" / "registers")
+    (workspace / "archive" / "registers").mkdir()
+    (workspace / "archive" / "registers" / "periods.json").write_text(
+        json.dumps(periods))
+    result = invoke(config, "templates", "--period", "2024-T1", "--department", "UTB",
+                    "--out", str(workspace / "a"))
+    assert result.exit_code == 0, result.output
+    assert template_checksum(workspace / "a" / "UTB_2024-T1_mall.xlsx") == \
+        sha256_of(register_path)
+    assert ("Obs: Perioden 2024-T1 är avslutad (2024-T2 har samlats in sedan dess), och "
+            "registret register.xlsx har ändrats sedan periodens sammanställning skrevs. "
+            "Registret som den skrevs med (kontrollsumma") in result.output, result.output
+    assert ("Mallarna är därför gjorda från register.xlsx som det är nu, och filerna för "
+            "2024-T1 bedöms mot det.") in result.output
+    assert "kör pipeline templates --register <kopian> --period 2024-T1" in result.output
+    # followed: the templates are made from the copy, and the archive keeps it for T1
+    followed = invoke(config, "templates", "--register", str(copy), "--period", "2024-T1",
+                      "--department", "UTB", "--out", str(workspace / "b"))
+    assert followed.exit_code == 0 and "Obs: Perioden" not in followed.output, followed.output
+    again = invoke(config, "templates", "--period", "2024-T1", "--department", "UTB",
+                   "--out", str(workspace / "c"))
+    assert template_checksum(workspace / "c" / "UTB_2024-T1_mall.xlsx") == periods["2024-T1"]
+    assert "som arkivet har kvar" in again.output, again.output
+
+
+def last_year_then_next_year(workspace, register_copy, monkeypatch):
+    """2024-T3 collected with the 2024 register (SOC's file), then the controller moves on to
+    the 2025 register, register-2025.xlsx, and 2025-T1. Returns the config and STAB's 2024-T3
+    file, made from the 2024 register, that comes in late."""
+    from tests.conftest import EXAMPLE_REGISTER
+    from tests.test_history import next_year_register, night_with, soc_2024_t3
+
+    config = workspace / "pipeline.toml"
+    monkeypatch.setenv("PIPELINE_NOW", "2025-01-10T02:00")
+    _, t3 = soc_2024_t3(workspace, config)
+    stab = filled(workspace, config, "2024-T3", dt.date(2024, 12, 31), code="STAB")
+    night_with(workspace, config, "SOC", "t3.xlsx", t3)
+    register_2025 = next_year_register(register_copy[0], carried=["A3.1.1-03"]).rename(
+        workspace / "register-2025.xlsx")
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_2025)))
+    set_period(config, "2025-T1")
+    monkeypatch.setenv("PIPELINE_NOW", "2025-01-25T02:00")
+    return config, stab
+
+
+def test_last_years_t3_is_read_against_last_years_register_from_the_archive(
+        workspace, register_copy, monkeypatch):
+    """Last year's T3, once pipeline.toml names next year's register: run, report, status and
+    templates for 2024-T3 read the 2024 register the archive keeps, and say so, instead of
+    stopping because the 2025 register has no 2024-T3."""
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    checked = invoke(config, "validate", "--period", "2024-T3", str(stab))
+    assert checked.exit_code == 0 and "STAB 2024-T3.xlsx: Godkänd\n" in checked.output, \
+        checked.output
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T3"]
+    notice = ("Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. Den "
+              "läses därför mot registret som perioden skrevs med, som arkivet har kvar "
+              f"({workspace / 'archive' / 'registers' / kept}.xlsx).")
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    result = invoke(config, "run", "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == notice, result.output
+    assert "STAB/stab t3.xlsx: Godkänd\n" in result.output
+    goals = [r["KS-mål-id"] for r in rows_of(workspace / "outbox" / "sammanstallning_2024-T3.xlsx",
+                                             "Måluppföljning") if r["KS-mål-id"]]
+    assert len(goals) == 20
+    states = {r["Avdelning"]: r["Utfall"] for r in rows_of(
+        workspace / "outbox" / "sammanstallning_2024-T3.xlsx", "Inlämningar")}
+    assert states["Stab"] == "Godkänd" and states["Sociala avdelningen"] == "Godkänd", states
+
+    report = invoke(config, "report", "--period", "2024-T3")
+    assert report.exit_code == 0 and report.output.startswith(notice), report.output
+    status = invoke(config, "status", "--period", "2024-T3")
+    assert status.exit_code == 0 and notice in status.output, status.output
+    assert "STAB" in status.output and "stab t3.xlsx" in status.output
+
+    made = invoke(config, "templates", "--period", "2024-T3", "--department", "UTB", "--out",
+                  str(workspace / "sena"))
+    assert made.exit_code == 0, made.output
+    assert template_checksum(workspace / "sena" / "UTB_2024-T3_mall.xlsx") == kept
+    assert ("Obs: Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. "
+            "Mallarna är därför gjorda från registret som perioden skrevs med") in made.output
+    assert "gör nästa års register" not in made.output  # the controller has made it
+
+
+def test_last_years_t3_without_its_kept_register_stops_with_what_to_give(
+        workspace, register_copy, monkeypatch):
+    """An archive without the 2024 register (an earlier version's, or another archive folder):
+    the command stops, saying to give last year's register, for the command run."""
+    config, _ = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    shutil.rmtree(workspace / "archive" / "registers")
+    for command in ("run", "status", "report", "templates"):
+        result = invoke(config, command, "--period", "2024-T3")
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == (
+            "Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025, och "
+            f"arkivet ({workspace / 'archive'}) har inget register sparat för perioden. Ange "
+            f"registret för 2024: pipeline {command} --register <registret för 2024> --period "
+            "2024-T3."), result.output
+    # given as it says, the run counts the period against it
+    from tests.conftest import EXAMPLE_REGISTER
+
+    result = invoke(config, "run", "--register", str(EXAMPLE_REGISTER), "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert "finns inte i registret" not in result.output
+
+
+def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_copy,
+                                                          monkeypatch):
+    """The controller moves pipeline.toml on to T2 and edits the register for T2 on the same
+    day; a late T1 file is counted with `run --period 2024-T1` before T2's first night. T1 is
+    over all the same: read against the register it was written with, not rewritten with
+    T2's (it was, with advice to move pipeline.toml on, which was done), and the archive keeps
+    that register as T1's, for T2's first night and every rebuild of T1 after it."""
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(
+        next(line for line in config.read_text().splitlines() if line.startswith("register")),
+        f'register = "{register_path}"'))
+    set_period(config, "2024-T1")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-02T02:00")
+    hand_in(workspace, "SOC", "soc t1.xlsx",
+            filled(workspace, config, "2024-T1", dt.date(2024, 4, 30)))
+    stab = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30), code="STAB")
+    assert invoke(config, "run").exit_code == 0
+    t1_register = sha256_of(register_path)
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-20T10:00")  # past T1's deadline, 2024-05-15
+    set_period(config, "2024-T2")
+    change_register(register_path, edit_for_t2)
+    hand_in(workspace, "STAB", "stab t1.xlsx", stab)
+    late = invoke(config, "run", "--period", "2024-T1")
+    assert late.exit_code == 0, late.output
+    assert late.output.splitlines()[1].startswith(
+        "Perioden 2024-T1 är avslutad (period i pipeline.toml är nu 2024-T2), och registret "
+        "register.xlsx har ändrats sedan periodens sammanställning skrevs (19 KS-mål i stället "
+        "för 20;"), late.output
+    assert "Ändringarna i registret gäller från 2024-T2." in late.output
+    assert "STAB/stab t1.xlsx: Godkänd\n" in late.output  # judged as its template was made
+    assert len(t1_goals(workspace)) == 20
+
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-21T02:00")  # T2's first night
+    assert invoke(config, "run").exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-22T02:00")
+    again = invoke(config, "run", "--period", "2024-T1")
+    assert again.exit_code == 0, again.output
+    assert "(2024-T2 har samlats in sedan dess)" in again.output
+    assert len(t1_goals(workspace)) == 20
+    periods = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())
+    assert periods["2024-T1"] == t1_register != periods["2024-T2"]
