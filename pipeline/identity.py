@@ -50,8 +50,9 @@ class IdentityNumber:
 
 
 # "-" is the usual separator, "+" marks someone 100 years or older; Word and some keyboards
-# turn a hyphen into a dash (– or −), which is still read as one.
-SEPARATORS = "-+\u2010\u2011\u2012\u2013\u2212"
+# turn a hyphen into a dash (– or −), and Word and a Mac "--" into an em dash (—), which are
+# still read as one.
+SEPARATORS = "-+\u2010\u2011\u2012\u2013\u2014\u2212"
 DASHES = SEPARATORS.replace("+", "")
 # A space typed instead of the hyphen (Word's non-breaking ones too), one or two, or spaces
 # around a dash ("850312 - 1231"); never around "+", which is a sum ("240315 + 1500"); and an

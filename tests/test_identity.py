@@ -70,6 +70,8 @@ def kinds(text: str) -> list[IdentityKind]:
     # a space (or Word's non-breaking one) typed instead of the hyphen, spaces around it
     "850312 1231", "19850312 1231", "850312\u00a01231", "850312 - 1231", "850312 -1231",
     "850312- 1231", "850312  1231", "19850312 - 1231", "850312 \u2013 1231",
+    # an em dash: what Word and a Mac make of "--", and what a text copied from the web has
+    "850312\u20141231", "850312 \u2014 1231", "19850312\u20141231",
 ])
 def test_each_way_of_writing_a_personnummer_is_found(typed):
     text = f"Anna S ({typed}) är långtidssjukskriven."
