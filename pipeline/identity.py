@@ -94,8 +94,10 @@ _OTHER_WORD = re.compile(
 # no space. Separators a program writes; a space is how a person types a personnummer.
 TIME_STAMP_YEARS = 2  # a date of this year or the two before it
 _TIME_STAMP_SEPARATORS = ("", "-", "_")
+# A file's name is at most 255 characters: the extension is looked for no further (read on
+# to the end of a long text with no space, every date and time in it cost the text's length).
 _FILE_NAME_REST = re.compile(
-    r"[^\s\\/]*?\.(xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv|txt|pdf|docx|doc|zip)(?![\w.])",
+    r"[^\s\\/]{0,255}?\.(xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv|txt|pdf|docx|doc|zip)(?![\w.])",
     re.IGNORECASE)
 
 
