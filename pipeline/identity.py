@@ -50,8 +50,9 @@ class IdentityNumber:
 
 
 # "-" is the usual separator, "+" marks someone 100 years or older; Word and some keyboards
-# turn a hyphen into a dash (– or −), which is still read as one.
-SEPARATORS = "-+\u2010\u2011\u2012\u2013\u2212"
+# turn a hyphen into a dash (– or −), and Word and a Mac "--" into an em dash (—), which are
+# still read as one.
+SEPARATORS = "-+\u2010\u2011\u2012\u2013\u2014\u2212"
 DASHES = SEPARATORS.replace("+", "")
 # A space typed instead of the hyphen (Word's non-breaking ones too), one or two, or spaces
 # around a dash ("850312 - 1231"); never around "+", which is a sum ("240315 + 1500"); and an
@@ -93,8 +94,10 @@ _OTHER_WORD = re.compile(
 # no space. Separators a program writes; a space is how a person types a personnummer.
 TIME_STAMP_YEARS = 2  # a date of this year or the two before it
 _TIME_STAMP_SEPARATORS = ("", "-", "_")
+# A file's name is at most 255 characters: the extension is looked for no further (read on
+# to the end of a long text with no space, every date and time in it cost the text's length).
 _FILE_NAME_REST = re.compile(
-    r"[^\s\\/]*?\.(xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv|txt|pdf|docx|doc|zip)(?![\w.])",
+    r"[^\s\\/]{0,255}?\.(xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv|txt|pdf|docx|doc|zip)(?![\w.])",
     re.IGNORECASE)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 from .atomic import atomic_write_bytes
 from .errors import RegisterError, UnknownPeriod
 from .issues import Issue, make
+from .labels import PERIOD_PATTERN
 
 if TYPE_CHECKING:
     from .archive import Arrival
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
 
 FOLDER = "registers"
 PERIODS = "periods.json"
+_CHECKSUM = re.compile(r"[0-9a-f]{64}")
+
+log = logging.getLogger(__name__)
 
 
 def kept_path(archive: Path, sha256: str) -> Path:
@@ -50,12 +56,28 @@ def keep(archive: Path, register: Register) -> None:
 
 
 def written_with(archive: Path) -> dict[str, str]:
+    """periods.json: per period, the checksum of the register its outputs were written with.
+    A file cut off or edited by hand never stops a night: what cannot be read, and an entry
+    that is not a period and a checksum (a shortened checksum, a path), is left out, and the
+    period's manifest names its register instead (`for_period`). The night's log says so."""
+    path = archive / FOLDER / PERIODS
     try:
-        found = json.loads((archive / FOLDER / PERIODS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, str)} \
-        if isinstance(found, dict) else {}
+    except (OSError, ValueError) as exc:
+        log.warning("%s cannot be read (%s): the periods' manifests name their registers",
+                    path, exc)
+        return {}
+    if not isinstance(found, dict):
+        log.warning("%s holds no periods: the periods' manifests name their registers", path)
+        return {}
+    kept = {k: v for k, v in found.items() if isinstance(k, str) and re.match(PERIOD_PATTERN, k)
+            and isinstance(v, str) and _CHECKSUM.fullmatch(v)}
+    if len(kept) < len(found):
+        log.warning("%s: entries left out, not a period and a register's checksum: %s", path,
+                    sorted(set(found) - set(kept)))
+    return kept
 
 
 def remember(archive: Path, period: str, sha256: str) -> None:

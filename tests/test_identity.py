@@ -70,6 +70,8 @@ def kinds(text: str) -> list[IdentityKind]:
     # a space (or Word's non-breaking one) typed instead of the hyphen, spaces around it
     "850312 1231", "19850312 1231", "850312\u00a01231", "850312 - 1231", "850312 -1231",
     "850312- 1231", "850312  1231", "19850312 - 1231", "850312 \u2013 1231",
+    # an em dash: what Word and a Mac make of "--", and what a text copied from the web has
+    "850312\u20141231", "850312 \u2014 1231", "19850312\u20141231",
 ])
 def test_each_way_of_writing_a_personnummer_is_found(typed):
     text = f"Anna S ({typed}) är långtidssjukskriven."
@@ -619,3 +621,24 @@ def test_the_time_stamp_window_follows_the_runs_clock(monkeypatch):
     assert find_identity_numbers(name) == []
     monkeypatch.setenv("PIPELINE_NOW", "2031-09-01T02:00")
     assert find_identity_numbers(name) != []
+
+
+@pytest.mark.parametrize("listed", [
+    pytest.param("{date:%y%m%d-%H%M}", id="date-times joined by commas"),
+    pytest.param("{date:%y%m%d%H%M}", id="bare ten digits joined by commas"),
+])
+def test_a_full_cell_of_numbers_with_no_space_is_read_in_well_under_a_second(listed):
+    """A cell as long as Excel allows (32 767 characters) of numbers joined by commas and no
+    space, each of which reads as a date and a time of day: each was checked for a file's
+    extension by reading on to the cell's end (four seconds a cell, a night's hours for a
+    file of such cells). A file's name is at most 255 characters."""
+    import time
+
+    stamp = fitting(dt.datetime(2024, 8, 1, 8, 5), "%y%m%d%H%M")
+    text = ",".join(listed.format(date=stamp) for _ in range(3000))[:32767]
+    began = time.perf_counter()
+    found = find_identity_numbers(text, today=TODAY)
+    assert time.perf_counter() - began < 1.0
+    assert len(found) > 2500  # not a file's name: every one is taken
+    named = "x" * 240 + f"_{stamp:%Y%m%d-%H%M}.xlsx"
+    assert find_identity_numbers(named, today=TODAY) == []  # a long name still has its stamp
