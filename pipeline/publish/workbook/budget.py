@@ -158,7 +158,10 @@ def _amount_header(sheet: Worksheet, ctx: _Context, r: int, headers: list[str],
         if c == last:  # apart from the right-aligned header before it, as its cells are
             fmt = ctx.styles.get(**{**ctx.styles.header_props(), **INDENTED})
         sheet.write_string(r, c, header, fmt)
-    sheet.set_row(r, max(17.0, _header_height(zip(headers, widths, strict=True))))
+    # the four amounts' headers fit one line (the estimate would give "Utfall hittills" two);
+    # the period before's are made to wrap
+    extra = list(zip(headers, widths, strict=True))[1 + len(AMOUNT_KEYS):-1]
+    sheet.set_row(r, max(17.0, _header_height(extra)) if extra else 17)
 
 
 def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
