@@ -408,7 +408,6 @@ def budget_against_previous(budget: pd.DataFrame, before: pd.DataFrame | None,
         forecast_change_totals(budget_by_category(lines, register), lines, "category"))
 
 
-
 def worsened_most(by_department: pd.DataFrame, count: int) -> pd.DataFrame:
     """The departments (not the organ's row) whose forecast rose most since the period before,
     largest rise first (register order on a tie), at most `count`: a higher forecast of net

@@ -863,6 +863,25 @@ def test_the_organ_forecast_change_agrees_when_all_have_reported(register, tmp_p
             "Utbildningsavdelningen (+1\u00a0200,0 mnkr), Sociala avdelningen (+6,6 mnkr) och "
             "Stab (+1,2 mnkr).") in section, section
 
+    # SBA silent then: no organ's sum of then, in either, and the report says who lacked one
+    before.loc[before["department"] == "SBA", "forecast"] = float("nan")
+    silent = dataclasses.replace(previous, budget=before)
+    write_report(tmp_path / "s.docx", register, merged, as_of=as_of, previous=silent)
+    write_workbook(tmp_path / "s.xlsx", register, merged, pd.DataFrame(columns=SUBMISSIONS),
+                   pd.DataFrame(columns=ISSUES), as_of=as_of, previous=silent)
+    report = read_report(tmp_path / "s.docx")
+    texts = report.texts()
+    section = texts[texts.index("Prognosen jämfört med föregående period") + 1]
+    assert section.startswith(
+        "Prognosen för kommunstyrelsen som helhet jämförs inte med 2024-T1: "
+        "Samhällsbyggnadsavdelningen hade ingen prognos då, så den periodens summa omfattar "
+        "inte alla. Prognosen har ökat sedan 2024-T1 för tre av de fyra avdelningar vars "
+        "prognos kan jämföras: Utbildningsavdelningen"), section
+    total = report.tables["Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"][-1]
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["Ekonomi"]
+    summa = by_first(table_after(sheet, "Avdelning"), "Avdelning")["Summa"]
+    assert total[1] == total[3] == "" and shown(summa["Prognos helår 2024-T1"]) is None
+
     first = dataclasses.replace(merged, period="2024-T1")
     write_report(tmp_path / "t1.docx", register, first, as_of=as_of)
     write_workbook(tmp_path / "t1.xlsx", register, first, pd.DataFrame(columns=SUBMISSIONS),
