@@ -327,3 +327,91 @@ def _sums(part: dict[str, np.ndarray], label: dict[str, str]) -> dict[str, objec
     deviation = round(budget - forecast, 6) if complete else float("nan")
     return {**label, "budget": budget, "outcome": outcome, "forecast": forecast,
             "deviation": deviation, "complete": complete}
+
+
+# -- the forecast against the period before's ------------------------------------------------
+#
+# At T2 and T3 the committee reads how each forecast moved since the year's period before
+# (seed 004: "Budget 2023 / Prognos 23-08-31"), a worsening forecast being its early warning.
+# Both periods' lines are the same register's (the budget frames are the year's), each rounded
+# as shown before anything is summed or subtracted, so a reader's own sums agree.
+
+
+def previous_forecasts(lines: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Each budget line of `lines` with the forecast of the period before (`before`: that
+    period's lines; both rounded_lines of the same register's lines): `previous_forecast`
+    (NaN where there was none then: the department did not report, or its report had no
+    forecast for the category), `change_forecast` (forecast now − then, NaN unless both) and
+    `previous_reported` (the department had a forecast for some line then)."""
+    then = {(d, c): f for d, c, f in zip(before["department"], before["category"],
+                                         before["forecast"], strict=True)}
+    reported_then = set(before.loc[before["forecast"].notna(), "department"])
+    previous = [float(then.get((d, c), float("nan")))
+                for d, c in zip(lines["department"], lines["category"], strict=True)]
+    frame = lines.assign(previous_forecast=previous)
+    change = (frame["forecast"] - frame["previous_forecast"]).round(6) + 0.0
+    return frame.assign(change_forecast=change,
+                        previous_reported=frame["department"].isin(reported_then))
+
+
+def forecast_change_totals(totals: pd.DataFrame, compared: pd.DataFrame,
+                           key: str) -> pd.DataFrame:
+    """A budget_by_department or budget_by_category frame (`key` "department" or "category")
+    with each row's forecast of the period before and the change, from previous_forecasts'
+    `compared` lines. Like with like, as previous_comparison's organ row: a row's forecast of
+    then is shown only when every line it covers had a forecast then (else it covers fewer
+    lines than this period's sum), its change only when every line has one then and now. Then
+    each total is the sum of its rows, the change of the total the sum of their changes.
+    Adds `previous_forecast`, `change_forecast`, `previous_complete` (every line had one then)
+    and `previous_missing` (the departments with a line without a forecast then)."""
+    positions = compared.groupby(key, sort=False).indices
+    everything = np.arange(len(compared))
+    before = compared["previous_forecast"].to_numpy(dtype=float)
+    now = compared["forecast"].to_numpy(dtype=float)
+    departments = compared["department"].to_numpy(dtype=object)
+    previous, change, complete, missing = [], [], [], []
+    for value in totals[key]:
+        part = everything if value == WHOLE_ORGAN_CODE else positions.get(
+            value, np.array([], dtype=np.intp))
+        gaps = np.isnan(before[part])
+        whole_then = len(part) > 0 and not gaps.any()
+        then = round(float(before[part].sum()), 6) if whole_then else float("nan")
+        previous.append(then)
+        change.append(round(float(now[part].sum()) - then, 6) + 0.0
+                      if whole_then and not np.isnan(now[part]).any() else float("nan"))
+        complete.append(whole_then)
+        missing.append(sorted(set(departments[part][gaps])))
+    return totals.assign(previous_forecast=previous, change_forecast=change,
+                         previous_complete=complete, previous_missing=missing)
+
+
+@dataclass(frozen=True)
+class BudgetComparison:
+    lines: pd.DataFrame  # rounded_lines with previous_forecasts' columns
+    by_department: pd.DataFrame  # budget_by_department with forecast_change_totals' columns
+    by_category: pd.DataFrame
+
+
+def budget_against_previous(budget: pd.DataFrame, before: pd.DataFrame | None,
+                            register: Register) -> BudgetComparison | None:
+    """The period's budget lines (Merged.budget) against the period before's, as the
+    workbook's Ekonomi and the report both show them: rounded as shown, compared line by line
+    and in the totals per department and per category by forecast_change_totals' rule. None
+    without a period before (the year's first, or nothing counted then)."""
+    if before is None:
+        return None
+    decimals = amount_decimals(register.settings.unit)
+    lines = previous_forecasts(rounded_lines(budget, decimals), rounded_lines(before, decimals))
+    return BudgetComparison(
+        lines,
+        forecast_change_totals(budget_by_department(lines, register), lines, "department"),
+        forecast_change_totals(budget_by_category(lines, register), lines, "category"))
+
+
+def worsened_most(by_department: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The departments (not the organ's row) whose forecast rose most since the period before,
+    largest rise first (register order on a tie), at most `count`: a higher forecast of net
+    cost is the worsening the committee acts on."""
+    rows = by_department[(by_department["department"] != WHOLE_ORGAN_CODE)
+                         & (by_department["change_forecast"] > 0)]
+    return rows.sort_values("change_forecast", ascending=False, kind="stable").head(count)

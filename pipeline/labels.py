@@ -320,6 +320,7 @@ class ReportHeading:
     SICK_LEAVE_APPENDIX = "Bilaga: Sjukfrånvaro per avdelning"
     SICK_LEAVE_BASELINE = "Jämfört med basvärdet"
     SICK_LEAVE_PREVIOUS = "Jämfört med föregående period"
+    BUDGET_PREVIOUS = "Prognosen jämfört med föregående period"
 
 
 # The columns of a goal's activity table, as in Ånge's annual goal report.
@@ -583,6 +584,22 @@ class WorkbookText:
     AMOUNTS = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
     COMMENT = "Kommentar"
     INCOMPLETE = "Ofullständig: {avdelningar} har inte rapporterat."
+    # the forecast against the period before's (figures.budget_against_previous)
+    PREVIOUS_FORECAST = "Prognos helår {period}"
+    CHANGE_FORECAST = "Förändring av prognosen sedan {period}"
+    PREVIOUS_FORECAST_NOTE = (
+        "Prognos helår {period}: prognosen i de godkända rapporterna för föregående period. "
+        "Förändring = Prognos helår − Prognos helår {period}; ett positivt tal betyder att "
+        "prognosen har ökat, alltså högre kostnad. En summa för {period} visas bara när alla "
+        "rader i den hade en prognos då, och förändringen bara när de har en prognos både då "
+        "och nu.")
+    FIRST_PERIOD_FORECAST = ("{period} är årets första period, så prognosen jämförs inte med "
+                             "en föregående period.")
+    NO_PREVIOUS_FORECAST = ("Prognosen jämförs inte med föregående period ({period}): det "
+                            "finns ingen godkänd rapport från den perioden.")
+    PREVIOUS_FORECAST_MISSING = "Ingen prognos för {period}."
+    PREVIOUS_FORECAST_MISSING_LINES = "Ingen prognos för {kategorier} för {period}."
+    PREVIOUS_FORECAST_INCOMPLETE = "Ingen summa för {period}: {avdelningar} saknade prognos då."
 
     NO_FILES = "Inga filer har kommit in för perioden."
     SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "

@@ -69,6 +69,7 @@ class Night:
     refused: set[str] = field(default_factory=set)  # codes whose only file was refused
     late: set[str] = field(default_factory=set)
     register: Path = EXAMPLE_REGISTER
+    before: dict[str, Path] = field(default_factory=dict)  # the period before's counted files
 
     @property
     def report(self) -> ReadReport:
@@ -175,7 +176,7 @@ def nights(tmp_path_factory) -> dict[str, Night]:
     varied = Night("T1", "2024-T1", workspace(tmp_path_factory.mktemp("varied")))
     hand_in(varied, "2024-05-10T02:00", monkeypatch,
             {code: () for code in ("STAB", "EKO", "UTB", "SBA", "SOC")}, seed=1)
-    varied = Night("varied", "2024-T2", varied.folder)
+    varied = Night("varied", "2024-T2", varied.folder, before=varied.counted)
     hand_in(varied, "2024-09-10T02:00", monkeypatch, {"SOC": (sick(0.8),)}, seed=2)
     hand_in(varied, "2024-09-20T02:00", monkeypatch,
             {"STAB": (remark, forecast(1.08), sick(0.6)), "UTB": (forecast(0.9), sick(1.5)),
@@ -785,6 +786,175 @@ def test_the_memo_says_what_the_report_and_the_workbook_say(night):
     assert memo["Bilagor"] == [
         f"{report.paragraphs[1][1]} (tertialrapport_{night.period}.docx)",
         f"Sammanställning av inlämningarna (sammanstallning_{night.period}.xlsx)"]
+def forecasts_handed_in(files: dict[str, Path]) -> dict[str, dict[str, float]]:
+    """Per department code, per category: the forecast in `files`, rounded as shown."""
+    found = {}
+    for code, path in files.items():
+        sheet = openpyxl.load_workbook(path, data_only=True)["Ekonomi"]
+        headers = [c.value for c in sheet[1]]
+        rows = [dict(zip(headers, row, strict=False))
+                for row in sheet.iter_rows(min_row=2, values_only=True)]
+        found[code] = {r["Kategori"]: half_up(r["Prognos helår"], 1) for r in rows
+                       if r.get("Kategori")}
+    return found
+
+
+def sheet_notes(sheet) -> str:
+    """The notes under a sheet's title, their lines joined."""
+    lines = []
+    for row in rows_of(sheet)[1:]:
+        if row[0].value is None:
+            break
+        lines.append(row[0].value)
+    return " ".join(lines)
+
+
+def test_the_forecast_against_the_period_before_agrees_with_the_files_and_the_report(night):
+    """Ekonomi's forecast of the period before and its change, per department, per category
+    and in the totals, are the forecasts handed in then and now, as shown; the report's table
+    and sentences say the same. Only the varied night has the period before (T1 from all
+    five; in T2 EKO is missing and SBA refused, so the organ's change waits)."""
+    report, sheet, named = night.report, night.book["Ekonomi"], names(night)
+    earlier = {"2024-T2": "2024-T1", "2024-T3": "2024-T2", "2023-T3": "2023-T2"}[night.period]
+    previous, change = f"Prognos helår {earlier}", f"Förändring av prognosen sedan {earlier}"
+    texts = report.texts()
+    section = texts[texts.index("Prognosen jämfört med föregående period") + 1]
+    departments = by_first(table_after(sheet, "Avdelning"), "Avdelning")
+    if not night.before:
+        assert previous not in next(iter(departments.values()))
+        said = (f"Prognosen jämförs inte med föregående period ({earlier}): det finns ingen "
+                f"godkänd rapport från den perioden.")
+        assert section == said
+        assert said in sheet_notes(sheet)  # the sheet says so too
+        return
+    then, now = forecasts_handed_in(night.before), forecasts_handed_in(night.counted)
+    codes = {name: code for code, name in named.items()}
+    compared = 0
+    for name, row in departments.items():
+        if name == "Summa":
+            continue
+        code = codes[name]
+        was, change_shown = shown(row[previous]), shown(row[change])
+        assert was == half_up(sum(then[code].values()), 1), name  # T1: all five
+        if code in now:
+            assert change_shown == half_up(shown(row["Prognos helår"]) - was, 1), name
+            compared += 1
+        else:
+            assert change_shown is None, name
+    assert compared == 3
+    total = departments["Summa"]
+    rows = [r for n, r in departments.items() if n != "Summa"]
+    assert shown(total[previous]) == half_up(sum(shown(r[previous]) for r in rows), 1)
+    assert shown(total[change]) is None  # EKO and SBA have no forecast now
+    categories = by_first(table_after(sheet, "Kategori"), "Kategori")
+    for name, row in categories.items():
+        if name == "Summa":
+            continue
+        assert shown(row[previous]) == half_up(sum(lines[name] for lines in then.values()
+                                                   if name in lines), 1), name
+        if shown(row[change]) is not None:
+            assert shown(row[change]) == half_up(shown(row["Prognos helår"]) -
+                                                 shown(row[previous]), 1), name
+    assert shown(categories["Summa"][previous]) == shown(total[previous])
+
+    table = report.tables[f"Prognos helår per avdelning jämfört med {earlier} (mnkr)"]
+    assert table[0] == ["Avdelning", previous, f"Prognos helår {night.period}", "Förändring"]
+    for name, was, is_, moved in table[1:]:
+        row = departments["Summa" if name == "Totalt" else name]
+        assert report_number(was) == shown(row[previous]), name
+        assert report_number(is_) == shown(row["Prognos helår"]), name
+        assert report_number(moved) == shown(row[change]), name
+    organ_then = f"{shown(total[previous]):,.1f}".replace(",", "\u00a0").replace(".", ",")
+    assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then} "
+                              f"mnkr vid föregående period, {earlier}. Förändringen visas när "
+                              f"alla avdelningar har rapporterat"), section
+    risen = sorted(((shown(r[change]), n) for n, r in departments.items()
+                    if n != "Summa" and (shown(r[change]) or 0) > 0), reverse=True)
+    assert risen, "the varied night has forecasts that rose (STAB by 8 %)"
+    named_in_text = [f"{n} (+{c:.1f} mnkr)".replace(".", ",") for c, n in risen[:3]]
+    assert all(text in section for text in named_in_text), section
+    assert not re.search(r"(^|\. )\d", section)  # no sentence starts with a digit
+
+
+def test_the_organ_forecast_change_agrees_when_all_have_reported(register, tmp_path):
+    """Every department reported then and now: the organ's change is shown, the sum of the
+    departments' and of the categories' changes, in both outputs; the report's sentence says
+    how much higher and names the departments whose forecast rose most. In the year's first
+    period both say there is nothing to compare with."""
+    accepted = {}
+    for path in sorted((EXAMPLE / "inlamningar").rglob("*.xlsx")):
+        data = validate(read_submission(path), register, "2024-T2")[1]
+        accepted[data.department] = data
+    merged = merge(register, "2024-T2", accepted)
+    rises = {"STAB": 0.3, "EKO": -0.2, "UTB": 1200.0, "SBA": 0.0, "SOC": 2.2}  # per line
+    before = merged.budget.copy()
+    before["forecast"] = [f - rises[d] if d != "UTB" else f for d, f in zip(
+        before["department"], before["forecast"], strict=True)]
+    budget = merged.budget.copy()  # UTB's forecast 1 200 higher now: a thousands figure
+    budget.loc[budget["department"] == "UTB", "forecast"] += rises["UTB"]
+    merged = dataclasses.replace(merged, budget=budget)
+    previous = dataclasses.replace(merged, period="2024-T1", budget=before)
+    as_of = dt.datetime(2024, 9, 20, 2, 0)
+    write_report(tmp_path / "r.docx", register, merged, as_of=as_of, previous=previous)
+    write_workbook(tmp_path / "w.xlsx", register, merged, pd.DataFrame(columns=SUBMISSIONS),
+                   pd.DataFrame(columns=ISSUES), as_of=as_of, previous=previous)
+    report = read_report(tmp_path / "r.docx")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Ekonomi"]
+    change = "Förändring av prognosen sedan 2024-T1"
+    departments = by_first(table_after(sheet, "Avdelning"), "Avdelning")
+    categories = by_first(table_after(sheet, "Kategori"), "Kategori")
+    organ = shown(departments["Summa"][change])
+    assert organ == shown(categories["Summa"][change]) == half_up(sum(
+        shown(r[change]) for n, r in departments.items() if n != "Summa"), 1) == half_up(sum(
+        shown(r[change]) for n, r in categories.items() if n != "Summa"), 1)
+    lines = merged.budget.groupby("department").size()
+    assert organ == half_up(sum(rises[code] * count for code, count in lines.items()), 1)
+    table = report.tables["Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"]
+    assert table[-1][0] == "Totalt" and report_number(table[-1][3]) == organ
+    texts = report.texts()
+    section = texts[texts.index("Prognosen jämfört med föregående period") + 1]
+    now = shown(departments["Summa"]["Prognos helår"])
+    swedish = lambda v: f"{v:,.1f}".replace(",", "\u00a0").replace(".", ",")  # noqa: E731
+    assert section.startswith(
+        f"Prognosen för helåret för kommunstyrelsen är {swedish(now)} mnkr, {swedish(organ)} "
+        f"mnkr högre än vid föregående period, 2024-T1 "
+        f"({swedish(shown(departments['Summa']['Prognos helår 2024-T1']))} mnkr)."), section
+    # UTB's 1 200 a line makes a thousands figure; SBA unchanged and EKO lower are not named
+    assert ("Prognosen har ökat sedan 2024-T1 för tre av fem avdelningar: "
+            "Utbildningsavdelningen (+1\u00a0200,0 mnkr), Sociala avdelningen (+6,6 mnkr) och "
+            "Stab (+1,2 mnkr).") in section, section
+
+    # SBA silent then: no organ's sum of then, in either, and the report says who lacked one
+    before.loc[before["department"] == "SBA", "forecast"] = float("nan")
+    silent = dataclasses.replace(previous, budget=before)
+    write_report(tmp_path / "s.docx", register, merged, as_of=as_of, previous=silent)
+    write_workbook(tmp_path / "s.xlsx", register, merged, pd.DataFrame(columns=SUBMISSIONS),
+                   pd.DataFrame(columns=ISSUES), as_of=as_of, previous=silent)
+    report = read_report(tmp_path / "s.docx")
+    texts = report.texts()
+    section = texts[texts.index("Prognosen jämfört med föregående period") + 1]
+    assert section.startswith(
+        "Prognosen för kommunstyrelsen som helhet jämförs inte med 2024-T1: "
+        "Samhällsbyggnadsavdelningen hade ingen prognos då, så den periodens summa omfattar "
+        "inte alla. Prognosen har ökat sedan 2024-T1 för tre av de fyra avdelningar vars "
+        "prognos kan jämföras: Utbildningsavdelningen"), section
+    total = report.tables["Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"][-1]
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["Ekonomi"]
+    summa = by_first(table_after(sheet, "Avdelning"), "Avdelning")["Summa"]
+    assert total[1] == total[3] == "" and shown(summa["Prognos helår 2024-T1"]) is None
+
+    first = dataclasses.replace(merged, period="2024-T1")
+    write_report(tmp_path / "t1.docx", register, first, as_of=as_of)
+    write_workbook(tmp_path / "t1.xlsx", register, first, pd.DataFrame(columns=SUBMISSIONS),
+                   pd.DataFrame(columns=ISSUES), as_of=as_of)
+    texts = read_report(tmp_path / "t1.docx").texts()
+    said = texts[texts.index("Prognosen jämfört med föregående period") + 1]
+    assert said == ("Tertialrapport 1 2024 är årets första period, och prognosen jämförs "
+                    "därför inte med en föregående period.")
+    sheet = openpyxl.load_workbook(tmp_path / "t1.xlsx")["Ekonomi"]
+    assert ("2024-T1 är årets första period, så prognosen jämförs inte med en föregående "
+            "period.") in sheet_notes(sheet)
+    assert "Prognos helår 2024-T1" not in table_after(sheet, "Avdelning")[0]
 
 
 def test_a_share_on_a_half_tenth_is_rounded_alike_in_both(register, tmp_path):

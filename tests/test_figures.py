@@ -178,3 +178,82 @@ def test_amounts_round_half_up_per_line_so_shown_totals_add_up(register):
     assert total.loc[WHOLE_ORGAN_CODE, "budget"] == pytest.approx(4.6)  # 2,3 + 2,3, not 4,5
     assert figures.round_half_up(-0.05, 1) == pytest.approx(-0.1)
     assert math.isnan(figures.round_half_up(float("nan")))
+
+
+# -- the forecast against the period before's --------------------------------------------------
+
+def _then(lines, **forecasts):
+    """LINES as the period before reported them: `forecasts` (department → a forecast per
+    line, None for none), every other department's lines without a forecast."""
+    before = LINES.copy()
+    before["forecast"] = float("nan")
+    for code, values in forecasts.items():
+        before.loc[before["department"] == code, "forecast"] = [
+            float("nan") if v is None else v for v in values]
+    return before
+
+
+def test_each_forecast_is_compared_with_the_period_before_and_totals_are_the_sum_of_rows(
+        register):
+    before = _then(LINES, STAB=[15.0, 28.0], UTB=[260.0], SOC=[15.2, 61.0])
+    lines = figures.previous_forecasts(LINES, before)
+    stab = lines[lines["department"] == "STAB"]
+    assert list(stab["previous_forecast"]) == [15.0, 28.0]
+    assert list(stab["change_forecast"]) == pytest.approx([0.4, 0.0])
+    departments = by(figures.forecast_change_totals(
+        figures.budget_by_department(lines, register), lines, "department"), "department")
+    assert departments.loc["STAB", "previous_forecast"] == pytest.approx(43.0)
+    assert departments.loc["STAB", "change_forecast"] == pytest.approx(0.4)  # 43,4 − 43,0
+    assert departments.loc["SOC", "change_forecast"] == pytest.approx(-0.3)  # 75,9 − 76,2
+    # EKO and SBA have no lines: nothing to compare, and they are no gap in the organ's sum
+    organ = departments.loc[WHOLE_ORGAN_CODE]
+    assert organ["previous_complete"]
+    assert organ["previous_forecast"] == pytest.approx(43.0 + 260.0 + 76.2)
+    assert organ["change_forecast"] == pytest.approx(371.8 - 379.2)
+    assert organ["change_forecast"] == pytest.approx(departments.drop(WHOLE_ORGAN_CODE)[
+        "change_forecast"].sum())
+    categories = by(figures.forecast_change_totals(
+        figures.budget_by_category(lines, register), lines, "category"), "category")
+    assert categories.loc[WHOLE_ORGAN_CODE, "change_forecast"] == pytest.approx(
+        organ["change_forecast"])
+    assert categories.loc["Barn och unga", "previous_forecast"] == pytest.approx(260.0 + 15.2)
+
+
+def test_a_total_is_compared_only_like_with_like(register):
+    """A department that did not report then, or a category without a forecast then: its
+    rows are blank, and so is every total that covers them (as the sick-leave organ's figure
+    of then, shown only when every department reported then); a line without a forecast now
+    leaves the change blank where the forecast of then is shown."""
+    before = _then(LINES, STAB=[None, 27.5], UTB=[260.0])  # SOC silent, STAB's Vuxna new
+    now = LINES.copy()
+    now.loc[now["department"] == "UTB", "forecast"] = float("nan")  # UTB silent now
+    lines = figures.previous_forecasts(now, before)
+    assert list(lines.loc[lines["department"] == "SOC", "previous_reported"]) == [False] * 2
+    assert list(lines.loc[lines["department"] == "STAB", "previous_reported"]) == [True] * 2
+    departments = by(figures.forecast_change_totals(
+        figures.budget_by_department(lines, register), lines, "department"), "department")
+    assert math.isnan(departments.loc["STAB", "previous_forecast"])  # Vuxna had none then
+    assert math.isnan(departments.loc["SOC", "previous_forecast"])
+    assert departments.loc["UTB", "previous_forecast"] == 260.0
+    assert math.isnan(departments.loc["UTB", "change_forecast"])  # no forecast now
+    organ = departments.loc[WHOLE_ORGAN_CODE]
+    assert math.isnan(organ["previous_forecast"]) and not organ["previous_complete"]
+    assert organ["previous_missing"] == ["SOC", "STAB"]
+    categories = by(figures.forecast_change_totals(
+        figures.budget_by_category(lines, register), lines, "category"), "category")
+    assert categories.loc["Tillväxt", "change_forecast"] == pytest.approx(0.5)  # STAB alone
+    assert categories.loc["Vuxna", "previous_missing"] == ["SOC", "STAB"]
+
+
+def test_the_departments_whose_forecast_rose_most_come_first(register):
+    before = _then(LINES, STAB=[14.0, 28.0], UTB=[244.3], SOC=[15.9, 60.0])
+    compared = figures.previous_forecasts(LINES, before)
+    departments = figures.forecast_change_totals(
+        figures.budget_by_department(compared, register), compared, "department")
+    worst = figures.worsened_most(departments, 2)
+    assert list(worst["department"]) == ["UTB", "STAB"]  # +8,2 and +1,4; SOC unchanged
+    assert figures.worsened_most(departments, 5)["department"].tolist() == ["UTB", "STAB"]
+
+
+def test_without_a_period_before_nothing_is_compared(register):
+    assert figures.budget_against_previous(LINES.assign(comment=""), None, register) is None

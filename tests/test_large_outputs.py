@@ -402,6 +402,52 @@ def test_a_large_organs_budget_shows_its_totals_and_largest_deviations_first(lar
         "Kommentarer till ekonomin")
 
 
+def test_a_large_organs_forecast_against_the_period_before_names_the_largest_rises(
+        large, varied_budget, tmp_path):
+    """45 departments: the organ's total against the period before in a sentence, the three
+    largest rises named, a table of the ten largest rises (not all 45: they are on the
+    workbook's Ekonomi), and nothing more in the appendix."""
+    from pipeline.figures import budget_against_previous
+    from pipeline.publish.report.text import number
+
+    register = large[0]
+    merged, _ = varied_budget
+    before = merged.budget.copy()
+    # every line reported then (A045 too), each a little lower or higher than now
+    before["forecast"] = before["budget"] * [1 - (i * 5 % 13 - 4) / 100
+                                             for i in range(len(before))]
+    previous = dataclasses.replace(merged, period="2024-T1", budget=before)
+    path = tmp_path / "tertialrapport_2024-T2.docx"
+    write_report(path, register, merged, as_of=AS_OF, previous=previous)
+    order, texts = budget_blocks(Document(str(path)))
+    compared = budget_against_previous(merged.budget, before, register).by_department
+    departments = compared.iloc[:-1]
+    risen = departments[departments["change_forecast"] > 0].sort_values(
+        "change_forecast", ascending=False, kind="stable")
+    caption = next(b for b in order if isinstance(b, str)
+                   and b.endswith("De tio största ökningarna av prognosen sedan 2024-T1 (tkr)"))
+    rows = order[order.index(caption) + 1]
+    names = register.department_names
+    assert rows[0] == ["Avdelning", "Prognos helår 2024-T1", "Prognos helår 2024-T2",
+                       "Förändring"]
+    assert [row[0] for row in rows[1:]] == [names[c] for c in risen["department"][:10]]
+    assert rows[1][3] == "+" + number(risen["change_forecast"].iloc[0], 0)
+    organ = compared.iloc[-1]
+    assert organ["previous_complete"] and pd.isna(organ["change_forecast"])  # A045 silent now
+    [said] = [t for t in texts if t.startswith("Prognosen för helåret för kommunstyrelsen var")]
+    assert f"var {number(organ['previous_forecast'], 0)} tkr vid föregående period" in said
+    top = [f"{names[row.department]} (+{number(row.change_forecast, 0)} tkr)"
+           for row in risen.head(3).itertuples()]
+    comparable = int(departments["change_forecast"].notna().sum())
+    assert (f"Prognosen har ökat sedan 2024-T1 för {len(risen)} av de {comparable} "
+            f"avdelningar vars prognos kan jämföras, mest för {top[0]}, {top[1]} och "
+            f"{top[2]}.") in said
+    assert any("på fliken Ekonomi i sammanställningen" in t and "2024-T1" in t for t in texts)
+    appendix = order.index("Bilaga: Ekonomi per avdelning")
+    assert order.index(caption) < appendix
+    assert not any("2024-T1" in str(block) for block in order[appendix:])
+
+
 def test_the_summary_of_many_departments_prints_readably_with_the_charts_first(large,
                                                                                 large_book):
     """Fitted to one page, the 45 rows of who has reported shrank the whole Sammanfattning

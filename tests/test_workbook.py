@@ -4,6 +4,7 @@ here from the inputs (merged frames, register, submissions), not by the code und
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -719,6 +720,45 @@ def test_budget_of_a_missing_department_is_shown_as_not_reported(partial):
     assert rows[named["EKO"]]["Anmärkning"] == "Ej rapporterad"
     assert rows["Summa"]["Avvikelse"] is None
     assert named["EKO"] in rows["Summa"]["Anmärkning"]
+
+
+def test_a_forecast_without_one_then_is_blank_and_says_why(partial, tmp_path):
+    """T2 against T1: a department that did not report then, and a category a department had
+    no forecast for then, leave their forecast of then and its change blank, with a remark;
+    a total that covers them has no sum of then (like with like), and says who lacked one."""
+    register, merged = partial.register, partial.merged
+    before = partial.previous.budget.copy()
+    before.loc[before["department"] == "SBA", "forecast"] = float("nan")  # SBA silent then
+    stab = before.index[before["department"] == "STAB"]
+    before.loc[stab[1], "forecast"] = float("nan")  # STAB's second category new since
+    previous = dataclasses.replace(partial.previous, budget=before)
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, partial.submissions, partial.issues, as_of=AS_OF,
+                   previous=previous)
+    sheet = openpyxl.load_workbook(path)["Ekonomi"]
+    named = names(register)
+    then, change = "Prognos helår 2024-T1", "Förändring av prognosen sedan 2024-T1"
+    rows = {r["Avdelning"]: r for r in table(sheet, "Avdelning")}
+    new_category = before.loc[stab[1], "category"]
+    assert rows[named["STAB"]][then] is None and rows[named["STAB"]][change] is None
+    assert rows[named["STAB"]]["Anmärkning"] == f"Ingen prognos för {new_category} för 2024-T1."
+    assert rows[named["SBA"]][then] is None
+    assert rows[named["SBA"]]["Anmärkning"] == "Ingen prognos för 2024-T1."
+    utb = merged.budget[merged.budget["department"] == "UTB"]
+    was = partial.previous.budget.loc[partial.previous.budget["department"] == "UTB",
+                                      "forecast"].sum()
+    assert rows[named["UTB"]][then] == pytest.approx(round(was, 1))
+    assert rows[named["UTB"]][change] == pytest.approx(round(utb["forecast"].sum(), 1)
+                                                       - round(was, 1))
+    assert rows["Summa"][then] is None and rows["Summa"][change] is None
+    assert rows["Summa"]["Anmärkning"].endswith(
+        f"Ingen summa för 2024-T1: {named['STAB']}, {named['SBA']} saknade prognos då.")
+    lines = grid(sheet)
+    stab_row = next(row for row in lines if row[0] == named["STAB"] and row[7] is not None
+                    and "Ingen prognos" in str(row[7]))
+    assert stab_row  # the line table's department row says it too
+    assert any(str(line[0]).startswith("Prognos helår 2024-T1: prognosen i de godkända")
+               for line in lines[:6])
 
 
 # --- Inlämningar and Datakvalitet -------------------------------------------------------------

@@ -23,6 +23,7 @@ from ...figures import (
     amount_decimals,
     baseline_dates,
     baseline_shares,
+    budget_against_previous,
     budget_by_category,
     budget_by_department,
     met_while_rising,
@@ -34,6 +35,7 @@ from ...figures import (
     shares,
     sick_leave_goal,
     sick_leave_table,
+    worsened_most,
 )
 from ...labels import (
     ASSESSMENT_MEANING,
@@ -104,6 +106,8 @@ NAMED_WITHOUT_BASELINE = 10  # more departments without a baseline are counted, 
 # budget in an appendix (300 departments: 13 pages).
 LARGE_ORGAN = 30
 BUDGET_LARGEST_DEVIATIONS = 10
+BUDGET_WORSENED_NAMED = 3  # the departments whose forecast rose most, named in a sentence
+NAMED_WITHOUT_FORECAST = 10  # more departments without a forecast then are counted, not named
 SHOWN_FLAGS = (Flag.END_PASSED, Flag.WORSE, Flag.DONE_FAR_AHEAD)
 # The statuses of work going to plan, which report_activities = "deviations" leaves out of the
 # goals' activity tables (and counts under them).
@@ -143,6 +147,7 @@ class _ReportWriter(_Blocks):
         self._sick_leave()
         self._sick_leave_previous()
         self._budget()
+        self._budget_previous()
         if self._large_organ:
             self._sick_leave_appendix()
             self._budget_appendix()
@@ -787,6 +792,117 @@ class _ReportWriter(_Blocks):
             if not theirs.empty:
                 self._budget_comments(theirs, "Dessa avdelningars kommentarer till ekonomin:",
                                       "Kommentarer till de största avvikelserna")
+
+    def _budget_previous(self) -> None:
+        """The forecast against the period before's (T2, T3), by the workbook's rule
+        (figures.budget_against_previous): how the organ's total moved, the departments whose
+        forecast rose most, and a table of every department's (a large organ's: the largest
+        rises; every department's is on the workbook's Ekonomi)."""
+        earlier = self.register.previous_period(self.merged.period)
+        self.doc.add_heading(ReportHeading.BUDGET_PREVIOUS, level=2)
+        if earlier is None:
+            self._paragraph(
+                f"{period_title(self.merged.period)} är årets första period, och prognosen "
+                f"jämförs därför inte med en föregående period.")
+            return
+        compared = budget_against_previous(
+            self.merged.budget, None if self.previous is None else self.previous.budget,
+            self.register)
+        if compared is None:
+            self._paragraph(
+                f"Prognosen jämförs inte med föregående period ({earlier}): det finns ingen "
+                f"godkänd rapport från den perioden.")
+            return
+        unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
+        by_department = compared.by_department
+        departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
+        organ = by_department[by_department["department"] == WHOLE_ORGAN_CODE].iloc[0]
+        self._paragraph(" ".join((self._organ_forecast_sentence(organ, earlier),
+                                  self._worsened_sentence(departments, earlier))))
+        if self._large_organ:
+            rows = worsened_most(departments, BUDGET_LARGEST_DEVIATIONS)
+            if rows.empty:
+                return
+            shown = count_word(len(rows))
+            caption = (f"De {shown} största ökningarna av prognosen sedan {earlier} ({unit})"
+                       if len(rows) > 1 else f"Ökningen av prognosen sedan {earlier} ({unit})")
+        else:
+            rows = by_department
+            caption = f"Prognos helår per avdelning jämfört med {earlier} ({unit})"
+        table = self._table(("Avdelning", f"Prognos helår {earlier}",
+                             f"Prognos helår {self.merged.period}",
+                             "Förändring"), (7.0, 3.0, 3.0, 3.0), caption=caption,
+                            numeric=(1, 2, 3))
+        for row in rows.to_dict("records"):
+            total = row["department"] == WHOLE_ORGAN_CODE
+            then = row["previous_forecast"]
+            cells = self._row(table, (
+                REPORT_TOTAL if total else self.names.get(row["department"], row["department"]),
+                ("" if total else REPORT_MISSING) if pd.isna(then) else number(then, decimals),
+                REPORT_MISSING if pd.isna(row["forecast"]) else number(row["forecast"],
+                                                                       decimals),
+                "" if pd.isna(row["change_forecast"]) else signed(row["change_forecast"],
+                                                                  decimals)))
+            if total:
+                self._bold_row(cells)
+        notes = [f"Förändring = prognosen nu minus prognosen för {earlier}; ett positivt tal "
+                 f"betyder att prognosen har ökat, alltså högre kostnad."]
+        if rows["previous_forecast"].isna().any() or rows["change_forecast"].isna().any():
+            notes.append(f"{REPORT_MISSING.capitalize()} = ingen prognos för perioden. En "
+                         f"summa för {earlier} visas bara när alla avdelningar hade en prognos "
+                         f"då, och förändringen bara när alla har en prognos både då och nu.")
+        if self._large_organ:
+            notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
+                         f"{OutputSheet.BUDGET} i sammanställningen.")
+        self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+    def _organ_forecast_sentence(self, organ: pd.Series, earlier: str) -> str:
+        """How the organ's forecast for the year moved since the period before, or why it is
+        not compared (like with like: figures.forecast_change_totals)."""
+        unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
+        then, change = organ["previous_forecast"], organ["change_forecast"]
+        if not pd.isna(change):
+            now = (f"Prognosen för helåret för {self.organ} är "
+                   f"{number(organ['forecast'], decimals)} {unit}")
+            if change == 0:
+                return f"{now}, samma som vid föregående period, {earlier}."
+            return (f"{now}, {number(abs(change), decimals)} {unit} "
+                    f"{'högre' if change > 0 else 'lägre'} än vid föregående period, "
+                    f"{earlier} ({number(then, decimals)} {unit}).")
+        if pd.isna(then):
+            gone = [c for c in self.register.department_codes if c in
+                    set(organ["previous_missing"])]
+            who = (swedish_list([self.names.get(c, c) for c in gone])
+                   if len(gone) <= NAMED_WITHOUT_FORECAST else
+                   f"{count_word(len(gone))} avdelningar")
+            return (f"Prognosen för {self.organ} som helhet jämförs inte med {earlier}: {who} "
+                    f"hade ingen prognos då, så den periodens summa omfattar inte alla.")
+        return (f"Prognosen för helåret för {self.organ} var {number(then, decimals)} {unit} "
+                f"vid föregående period, {earlier}. Förändringen visas när alla avdelningar "
+                f"har rapporterat: utan en avdelning skulle skillnaden visa en förändring som "
+                f"inte finns.")
+
+    def _worsened_sentence(self, departments: pd.DataFrame, earlier: str) -> str:
+        """The departments whose forecast rose most since the period before, named."""
+        unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
+        comparable = departments["change_forecast"].notna()
+        risen = worsened_most(departments, len(departments))
+        if not comparable.any():
+            return f"Ingen avdelnings prognos kan jämföras med {earlier}."
+        if risen.empty:
+            return f"Ingen avdelnings prognos har ökat sedan {earlier}."
+        named = swedish_list([
+            f"{self.names.get(row.department, row.department)} "
+            f"({signed(row.change_forecast, decimals)} {unit})"
+            for row in risen.head(BUDGET_WORSENED_NAMED).itertuples()])
+        count = len(risen)
+        if count == 1:
+            return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
+        of = int(comparable.sum())
+        among = f"{count_word(of)} avdelningar" if of == len(departments) else \
+            f"de {count_word(of)} avdelningar vars prognos kan jämföras"
+        return (f"Prognosen har ökat sedan {earlier} för {count_word(count)} av {among}"
+                f"{', mest för ' if count > BUDGET_WORSENED_NAMED else ': '}{named}.")
 
     @functools.cached_property
     def _large_organ(self) -> bool:

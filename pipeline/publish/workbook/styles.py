@@ -18,6 +18,8 @@ PERCENT_BASELINE = SV + "0.0# %"
 POINTS = SV + '+0.0;"−"0.0;0.0'
 AMOUNT = SV + '#,##0.0;"−"#,##0.0;0.0'
 WHOLE_AMOUNT = SV + '#,##0;"−"#,##0;0'
+CHANGE_AMOUNT = SV + '+#,##0.0;"−"#,##0.0;0.0'  # a change of an amount, its sign shown
+CHANGE_WHOLE_AMOUNT = SV + '+#,##0;"−"#,##0;0'
 INTEGER = SV + "#,##0"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
@@ -73,8 +75,13 @@ class _Styles:
     def header(self, rotate: bool = False, right: bool = False) -> Format:
         extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
             {"align": "right"} if right else {})
-        return self.get(bold=True, font_color="#FFFFFF", bg_color=BLUE, border=1,
-                        border_color="#FFFFFF", **extra)
+        return self.get(**self.header_props(), **extra)
+
+    @staticmethod
+    def header_props() -> dict[str, Any]:
+        """What a table's header cell is made from (header), for a variant of it."""
+        return {"bold": True, "font_color": "#FFFFFF", "bg_color": BLUE, "border": 1,
+                "border_color": "#FFFFFF"}
 
     def get(self, **props: Any) -> Format:
         merged = {**self.BASE, **props}
@@ -97,6 +104,11 @@ class _Styles:
 def amount_format(decimals: int) -> str:
     """The number format of amounts shown with `decimals` (figures.amount_decimals)."""
     return WHOLE_AMOUNT if decimals == 0 else AMOUNT
+
+
+def change_format(decimals: int) -> str:
+    """The number format of a change of amounts shown with `decimals`: +1,2 or −0,4."""
+    return CHANGE_WHOLE_AMOUNT if decimals == 0 else CHANGE_AMOUNT
 
 
 NAME_FONT_SIZE = 9  # department names in the long tables
