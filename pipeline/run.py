@@ -308,7 +308,9 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     _tell_inbox(summary, scan, nights_open, register.department_codes)
     with archive.phase("earlier_periods"):
         own = own_activities(archive, register, period, arrivals)
-    if in_parallel(len(ready)):  # workers will be forked: load their checks once, here
+    if in_parallel(len(ready)):  # workers will be forked: load their reader and checks once, here
+        # (the reader is imported here anyway, later: in each worker it cost 0.05-0.1 s more)
+        from . import intake  # noqa: F401
         from .validate import load_checks
 
         load_checks()
