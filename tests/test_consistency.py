@@ -36,6 +36,7 @@ from pipeline.intake import read_submission
 from pipeline.labels import REPORT_STYLE_ASSESSMENT, REPORT_STYLE_NOTE
 from pipeline.merge import merge
 from pipeline.publish.report import write_report
+from pipeline.publish.report.text import period_title
 from pipeline.publish.workbook import write_workbook
 from pipeline.run import make_templates, nightly_run
 from pipeline.samples import fill_template
@@ -783,9 +784,19 @@ def test_the_memo_says_what_the_report_and_the_workbook_say(night):
         assert said[:2] == [shown(total["Prognos helår"]), shown(total["Budget"])], money
         assert said[2] == abs(deviation), money
         assert ("över budgeten" in money) == (deviation < 0), money
+    # how the forecast moved since the period before, in the budget chapter's words
+    heading = report.paragraphs.index(("Heading 2", "Prognosen jämfört med föregående period"))
+    moved = report.paragraphs[heading + 1][1]
+    compared = not moved.startswith((period_title(night.period), "Prognosen jämförs inte"))
+    if compared:
+        assert moved in considered
+    else:  # the year's first period, or nothing counted then (the example, annual, 2023)
+        assert not any("föregående period" in line for line in considered), considered
     assert memo["Bilagor"] == [
-        f"{report.paragraphs[1][1]} (tertialrapport_{night.period}.docx)",
+        f"{period_title(night.period)} (tertialrapport_{night.period}.docx)",
         f"Sammanställning av inlämningarna (sammanstallning_{night.period}.xlsx)"]
+
+
 def forecasts_handed_in(files: dict[str, Path]) -> dict[str, dict[str, float]]:
     """Per department code, per category: the forecast in `files`, rounded as shown."""
     found = {}

@@ -816,9 +816,7 @@ class _ReportWriter(_Blocks):
         unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
         by_department = compared.by_department
         departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
-        organ = by_department[by_department["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        self._paragraph(" ".join((self._organ_forecast_sentence(organ, earlier),
-                                  self._worsened_sentence(departments, earlier))))
+        self._paragraph(self._forecast_moved(by_department, earlier))
         if self._large_organ:
             rows = worsened_most(departments, BUDGET_LARGEST_DEVIATIONS)
             if rows.empty:
@@ -855,6 +853,23 @@ class _ReportWriter(_Blocks):
             notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
                          f"{OutputSheet.BUDGET} i sammanställningen.")
         self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+    def forecast_against_previous(self) -> str | None:
+        """How the forecast moved since the period before (the organ's, and the departments'
+        whose rose most), as the budget chapter says it; None when there is nothing to compare
+        with (the year's first period, or nothing counted then). The decision memo's too."""
+        earlier = self.register.previous_period(self.merged.period)
+        compared = None if earlier is None or self.previous is None else \
+            budget_against_previous(self.merged.budget, self.previous.budget, self.register)
+        if earlier is None or compared is None:
+            return None
+        return self._forecast_moved(compared.by_department, earlier)
+
+    def _forecast_moved(self, by_department: pd.DataFrame, earlier: str) -> str:
+        departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
+        organ = by_department[by_department["department"] == WHOLE_ORGAN_CODE].iloc[0]
+        return " ".join((self._organ_forecast_sentence(organ, earlier),
+                         self._worsened_sentence(departments, earlier)))
 
     def _organ_forecast_sentence(self, organ: pd.Series, earlier: str) -> str:
         """How the organ's forecast for the year moved since the period before, or why it is

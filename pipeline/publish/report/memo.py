@@ -48,20 +48,23 @@ def memo_name(period: str) -> str:
 
 
 def write_memo(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
-               template: Path | None = None, refused: Collection[str] = ()) -> None:
-    """Write the memo draft .docx to path (the caller wraps it in an atomic write)."""
+               template: Path | None = None, refused: Collection[str] = (),
+               previous: Merged | None = None) -> None:
+    """Write the memo draft .docx to path (the caller wraps it in an atomic write). previous:
+    the period before, merged, as the report gets it (the forecast's change since then)."""
     Path(path).write_bytes(build_memo(register, merged, as_of=as_of, template=template,
-                                      refused=refused))
+                                      refused=refused, previous=previous))
 
 
 def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
-               template: Path | None = None, refused: Collection[str] = ()) -> bytes:
+               template: Path | None = None, refused: Collection[str] = (),
+               previous: Merged | None = None) -> bytes:
     doc = _open(template)
     _ensure_styles(doc)
     # the report's writer, for the sentences the memo shares with the report (who reported,
     # sick leave against its baseline): said once, in the same words
     report = _ReportWriter(doc, register, merged, as_of, own_footer=template is None,
-                           refused=refused)
+                           refused=refused, previous=previous)
     s = register.settings
     organ, who = report.organ, report.administration
     year, tertial = merged.period.split("-")
@@ -152,4 +155,7 @@ def _facts(report: _ReportWriter, register: Register,
     else:
         facts.append(("Prognosen för helåret går inte att jämföra med budgeten: den saknas "
                      "helt eller delvis för någon avdelning.", 1))
+    moved = report.forecast_against_previous()
+    if moved:
+        facts.append((moved, 1))
     return facts
