@@ -18,6 +18,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.errors import PipelineError
+from pipeline.figures import AreaCounts
 from pipeline.labels import (
     ASSESSMENT_STYLE,
     NOT_ASSESSED,
@@ -28,7 +29,7 @@ from pipeline.labels import (
     Assessment,
 )
 from pipeline.publish.report import build_report, write_report
-from pipeline.publish.report.text import count_word, headline
+from pipeline.publish.report.text import area_sentences, count_word, headline
 from tests.conftest import to_pdf
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
@@ -544,7 +545,7 @@ def test_a_sick_leave_chart_of_more_departments_than_a_page_holds_shows_the_high
     texts = [p.text for p in doc.paragraphs]
     assert "Alla avdelningar ryms inte i ett diagram. Diagrammet visar kommunstyrelsen och de " \
            "18 av 21 avdelningar med högst sjukfrånvaro; alla avdelningars sjukfrånvaro står " \
-           "i tabell 3." in texts
+           "i tabell 4." in texts
     rows = table_after_caption(doc, "Sjukfrånvaro i procent av ordinarie arbetstid")
     assert len(rows) == 1 + 21 + 1  # header, every department, the organ
     # left out: SOC, which has not reported, EKO, the lowest, and the last of the seventeen
@@ -919,3 +920,46 @@ def test_sick_leave_is_compared_with_the_previous_period_by_the_workbooks_rule(e
     assert texts[texts.index("Jämfört med föregående period") + 1] == (
         "Tertialrapport 1 2024 är årets första period, och sjukfrånvaron jämförs därför inte "
         "med en föregående period, bara med basvärdet.")
+
+
+# --- the goals per goal area ------------------------------------------------------------------
+
+def area(name, met=0, partly=0, barely=0, not_met=0, unassessed=0):
+    return AreaCounts(name, (met, partly, barely, not_met), unassessed)
+
+
+def test_the_summary_names_the_area_with_most_goals_not_met_and_the_one_all_met():
+    """Ånge 2024-T2: Tillväxt has six of its seven goals knappt or ej uppfyllda; the one goal
+    of God ekonomisk hushållning is uppfyllt. The others are mixed: no sentence of theirs."""
+    rows = [area("Barn och unga", partly=4, barely=1), area("Vuxna", 1, 1, 2),
+            area("Äldre 65+", partly=2, barely=1), area("Tillväxt", 1, 0, 4, 2),
+            area("God ekonomisk hushållning", met=1)]
+    assert area_sentences(rows) == [
+        "Flest mål som är knappt eller ej uppfyllda finns inom målområdet Tillväxt (sex av "
+        "sju).",
+        "Inom målområdet God ekonomisk hushållning är målet uppfyllt."]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # a tie: both are named, each with its own share
+    ([area("Barn och unga", partly=4, barely=1), area("Vuxna", 2, 4, 3),
+      area("Tillväxt", 2, 2, 3)],
+     ["Flest mål som är knappt eller ej uppfyllda finns inom målområdena Vuxna (tre av nio) "
+      "och Tillväxt (tre av sju)."]),
+    # one goal not met in all: not "flest … (ett av fem)"
+    ([area("Barn och unga", partly=4, not_met=1), area("Vuxna", 2, 1)],
+     ["Det enda målet som är knappt eller ej uppfyllt hör till målområdet Barn och unga.",
+      "Inom målområdet Vuxna är alla mål uppfyllda eller delvis uppfyllda."]),
+    # every area as bad as the other: "flest" would name them all and say nothing
+    ([area("Vuxna", 1, 0, 1), area("Tillväxt", 0, 2, 0, 1)], []),
+    # a department that has not reported leaves its area without an assessment
+    ([area("Barn och unga", 1, 2), area("Äldre 65+", unassessed=3),
+      area("Tillväxt", unassessed=1)],
+     ["Inom målområdet Barn och unga är alla mål uppfyllda eller delvis uppfyllda.",
+      "Inom målområdena Äldre 65+ och Tillväxt är inget mål bedömt."]),
+    # nothing assessed anywhere, or a single area: the headline says it all
+    ([area("Vuxna", unassessed=2), area("Tillväxt", unassessed=1)], []),
+    ([area("Tillväxt", 1, 0, 4, 2)], []),
+])
+def test_a_sentence_about_the_goal_areas_only_where_it_tells_something(rows, expected):
+    assert area_sentences(rows) == expected

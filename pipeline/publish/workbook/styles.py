@@ -70,9 +70,10 @@ class _Styles:
         self._props[id(fmt)] = props
         return fmt
 
-    def header(self, rotate: bool = False, right: bool = False) -> Format:
+    def header(self, rotate: bool = False, right: bool = False,
+               center: bool = False) -> Format:
         extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
-            {"align": "right"} if right else {})
+            {"align": "center"} if center else {"align": "right"} if right else {})
         return self.get(bold=True, font_color="#FFFFFF", bg_color=BLUE, border=1,
                         border_color="#FFFFFF", **extra)
 
