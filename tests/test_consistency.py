@@ -506,6 +506,19 @@ def test_goals_per_area_agree(night):
     assert book_total["Summa"] == int(report_total["Totalt"]) == organ_book["Summa"] == \
         organ_report["Totalt"] == len(goals)
 
+    # the report's sentence on the area with most goals knappt or ej uppfyllda names the
+    # areas the workbook's table has most of them in
+    negative = {row["Målområde"]: row["Knappt uppfyllt"] + row["Ej uppfyllt"] for row in in_book}
+    most = max(negative.values())
+    top = {area for area, n in negative.items() if n == most}
+    said = re.search(r"Flest mål som är knappt eller ej uppfyllda finns inom (.*?\))\.",
+                     " ".join(report.texts()))
+    if most and len(top) < len(negative) and sum(negative.values()) > 1:
+        assert said, report.texts()[:12]
+        assert {area for area in negative if area in said[1]} == top, said[1]
+    else:
+        assert said is None
+
 
 def test_activity_counts_agree(night):
     report, book = night.report, night.book

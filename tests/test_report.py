@@ -217,6 +217,25 @@ def test_summary_counts_goals_per_assessment(replay):
                         "Totalt": "87"}
 
 
+def test_summary_gives_the_2023_goals_per_area_under_the_headline_and_as_a_table(replay):
+    """Seed 002's 21 goals in three areas: Vuxna and Tillväxt have three goals knappt
+    uppfyllda each, said in the sentence under the headline; the table under the area chart
+    gives the chart's figures."""
+    doc = Document(str(replay[2]))
+    texts = [p.text for p in doc.paragraphs if p.text]
+    at = texts.index(HEADLINE_2023)
+    assert texts[at + 1] == ("Flest mål som är knappt eller ej uppfyllda finns inom "
+                             "målområdena Vuxna (tre av nio) och Tillväxt (tre av sju).")
+    assert table_after_caption(doc, "Målen per målområde och bedömning") == [
+        ["Målområde", "Uppfyllt", "Delvis uppfyllt", "Knappt uppfyllt", "Ej uppfyllt",
+         "Totalt"],
+        ["Barn och unga", "0", "4", "1", "0", "5"], ["Vuxna", "2", "4", "3", "0", "9"],
+        ["Tillväxt", "2", "2", "3", "0", "7"], ["Totalt", "4", "10", "7", "0", "21"]]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions.index("Figur 1. Bedömningarna per målområde (antal mål)") + 1 == \
+        captions.index("Tabell 2. Målen per målområde och bedömning")
+
+
 def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
     register, merged, path = replay
     doc = Document(str(path))

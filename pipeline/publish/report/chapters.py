@@ -415,6 +415,7 @@ class _ReportWriter(_Blocks):
         self.doc.add_page_break()
         self.doc.add_heading(ReportHeading.SUMMARY, level=1)
         self._paragraph(headline(goals))
+        self._goal_area_sentences()
         table = self._table(("Bedömning", "Antal mål", "Andel"), (6.0, 2.5, 2.5),
                             caption="Målen per bedömning", numeric=(1, 2))
         total = len(goals)
@@ -434,7 +435,7 @@ class _ReportWriter(_Blocks):
                                          whole_percent(1) if total else "")))
         self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
                       assessment_chart_text(goals))
-        self._goal_areas()
+        self._goal_area_table()
 
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
@@ -474,9 +475,16 @@ class _ReportWriter(_Blocks):
                 self._row(table, (f"{goal.ks_id} {plain(goal.title)}", goal.assessment,
                                   goal.suggestion))
 
-    def _goal_areas(self) -> None:
-        """The chart's figures as a table, a row per goal area (figures.goals_by_area, as on
-        the workbook's Sammanfattning), and what it says that the headline does not."""
+    def _goal_area_sentences(self) -> None:
+        """Under the headline, what the goals per goal area tell that it does not (the area
+        with most goals not met, …), where they tell something."""
+        sentences = area_sentences(goals_by_area(self.merged.goals))
+        if sentences:
+            self._paragraph(" ".join(sentences))
+
+    def _goal_area_table(self) -> None:
+        """The area chart's figures as a table, a row per goal area (figures.goals_by_area, as
+        on the workbook's Sammanfattning)."""
         rows = goals_by_area(self.merged.goals)
         if not rows:
             return
@@ -497,9 +505,6 @@ class _ReportWriter(_Blocks):
             self._row(table, (row.area, *(number(n, 0) for n in values(row))))
         totals = [sum(column) for column in zip(*map(values, rows), strict=True)]
         self._bold_row(self._row(table, (REPORT_TOTAL, *(number(n, 0) for n in totals))))
-        sentences = area_sentences(rows)
-        if sentences:
-            self._paragraph(" ".join(sentences))
 
     # -- sick leave
 
