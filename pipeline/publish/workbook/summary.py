@@ -134,7 +134,9 @@ def _reported_departments(merged: Merged) -> set[str]:
 # Up to this many departments the sheet prints on one page, the list of who has reported
 # beside the tables; more, and the list goes below them, over as many pages as it needs.
 SUMMARY_MAX_DEPARTMENTS = 25
-SUMMARY_WIDTHS = (30, 15, 9, 9, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
+# A–C goals and statuses, D a gap, E–J submissions; below them A–G the goals per area (D
+# holds its Knappt uppfyllt: at 3 wide, as a gap alone, it showed "◑ Kna")
+SUMMARY_WIDTHS = (30, 15, 9, 9, 27, 23, 16, 6, 24, 34)
 
 
 def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
@@ -245,8 +247,11 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
 def _area_table(sheet: Worksheet, ctx: _Context, first: int) -> int:
     """The goals per goal area and assessment (figures.goals_by_area, as the report's summary
     shows them) under a heading in row `first`, across the sheet from column A; the last row
-    written. Its Summa row is the table Mål per bedömning's counts."""
+    written (without goals, nothing: two rows above `first`). Its Summa row is the table Mål
+    per bedömning's counts."""
     rows = goals_by_area(ctx.merged.goals)
+    if not rows:  # no goals: the headline says so
+        return first - 2
     unassessed = any(row.not_assessed for row in rows)
     keys = [f"a{i}" for i in range(len(Assessment))]
     columns = [_Column(WT.GOAL_AREA, "area", SUMMARY_WIDTHS[0]),
