@@ -1,5 +1,6 @@
 """Sick leave and budget figures, counted as the law and the finance office count them, and
-the goal counts' headline (pure): what the workbook and the report both show, worked out once.
+the goal counts' headline and goals per goal area (pure): what the workbook and the report
+both show, worked out once.
 
 Sick leave: the seven standard figures of a Swedish municipal annual report, each a ratio of
 summed hours (never a mean of percentages): total sick hours ÷ ordinary hours; the same for
@@ -15,6 +16,7 @@ estimated from them, so the smallest remaining group of that partition is hidden
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +28,7 @@ import pandas as pd
 from .labels import (
     AGE_GROUPS,
     AMOUNT_DECIMALS,
+    GOAL_AREAS,
     HEADLINE,
     HEADLINE_NEGATIVE,
     HEADLINE_NO_GOALS,
@@ -151,6 +154,42 @@ def headline(assessments: Sequence[str | None]) -> str:
     if missing:
         sentence += " " + HEADLINE_UNASSESSED[missing > 1].format(count=missing)
     return sentence
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """One goal area's KS goals per assessment, as Sammanfattning and the report's summary
+    both show them."""
+
+    area: str
+    assessed: tuple[int, ...]  # per Assessment, in its order
+    not_assessed: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.assessed) + self.not_assessed
+
+    @property
+    def negative(self) -> int:
+        """Goals knappt or ej uppfyllda (the headline's second group)."""
+        return sum(n for a, n in zip(Assessment, self.assessed, strict=True) if not a.positive)
+
+
+def goals_by_area(goals: pd.DataFrame) -> list[AreaCounts]:
+    """The goals (merged goals: `area`, `assessment`) counted per goal area: the areas in the
+    order of GOAL_AREAS (the SPEC's, the plan's, the report's chart's), then any other in
+    alphabetical order. An area without goals has no row: a municipality that sets no goal in
+    one of the five areas does not see it listed as empty every tertial. Summed, the rows are
+    the organ's goals per assessment."""
+    areas = [str(a) for a in goals["area"]]
+    assessments = [a if isinstance(a, str) else None for a in goals["assessment"]]
+    present = set(areas)
+    order = [a for a in GOAL_AREAS if a in present] + sorted(present - set(GOAL_AREAS))
+    tally: dict[str, Counter[str | None]] = {area: Counter() for area in order}
+    for area, assessment in zip(areas, assessments, strict=True):
+        tally[area][assessment] += 1
+    return [AreaCounts(area, tuple(tally[area][a.value] for a in Assessment),
+                       tally[area][None]) for area in order]
 
 
 def shares(counts: Sequence[int]) -> list[float]:

@@ -496,6 +496,8 @@ class WorkbookText:
     DEADLINE = "Sista inlämningsdag"
 
     GOALS_PER_ASSESSMENT = "Mål per bedömning"
+    GOALS_PER_AREA = "Mål per målområde"
+    GOAL_AREA = "Målområde"
     ACTIVITIES_PER_STATUS = "Aktiviteter per status"
     # a chart's alternative text, read by a screen reader instead of the chart
     CHART_DESCRIPTION = ("Liggande stapeldiagram, {rubrik}: {värden}. Samma siffror står i "

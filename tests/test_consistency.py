@@ -461,6 +461,67 @@ def test_goal_assessments_agree(night):
         assert row[2] == suggestion.lstrip(SYMBOLS).strip()
 
 
+def test_goals_per_area_agree(night):
+    """The table of goals per goal area (figures.goals_by_area) on Sammanfattning and in the
+    report's summary: the same areas in the same order, the same counts, each a count of the
+    Måluppföljning rows, and totals that are the organ's goals per assessment on both."""
+    report, book = night.report, night.book
+    goals = table_after(book["Måluppföljning"], "KF-mål-id")
+    expected: dict[str, Counter] = {}
+    for row in goals:
+        assessment = (row["Bedömning"].value or NOT_ASSESSED).lstrip(SYMBOLS).strip()
+        expected.setdefault(row["Målområde"].value, Counter())[assessment] += 1
+    plan_order = ["Barn och unga", "Vuxna", "Äldre 65+", "Tillväxt",
+                  "God ekonomisk hushållning"]
+
+    summary = book["Sammanfattning"]
+    book_rows = table_after(summary, "Målområde")
+    in_book = [{name.lstrip(SYMBOLS).strip(): cell.value for name, cell in row.items()}
+               for row in book_rows]
+    in_report = [dict(zip(report.tables["Målen per målområde och bedömning"][0], row,
+                          strict=True))
+                 for row in report.tables["Målen per målområde och bedömning"][1:]]
+    book_total, report_total = in_book.pop(), in_report.pop()
+    assert book_total["Målområde"] == "Summa" and report_total["Målområde"] == "Totalt"
+    areas = [row["Målområde"] for row in in_book]
+    assert areas == [row["Målområde"] for row in in_report] == \
+        [a for a in plan_order if a in expected]
+    columns = ["Uppfyllt", "Delvis uppfyllt", "Knappt uppfyllt", "Ej uppfyllt"]
+    if any(NOT_ASSESSED in per for per in expected.values()):
+        columns.append(NOT_ASSESSED)
+    assert list(in_book[0]) == ["Målområde", *columns, "Summa"]
+    assert list(in_report[0]) == ["Målområde", *columns, "Totalt"]
+    for book_row, report_row in zip(in_book, in_report, strict=True):
+        per = expected[book_row["Målområde"]]
+        assert [book_row[c] for c in columns] == [int(report_row[c]) for c in columns] == \
+            [per[c] for c in columns], book_row["Målområde"]
+        assert book_row["Summa"] == int(report_row["Totalt"]) == sum(per.values())
+
+    # the totals are the organ's goals per assessment, as both already show them
+    organ_book = {row["Bedömning"].value.lstrip(SYMBOLS).strip(): row["Antal mål"].value
+                  for row in table_after(summary, "Bedömning")}
+    organ_report = {row[0].lstrip(SYMBOLS).strip(): int(row[1])
+                    for row in report.tables["Målen per bedömning"][1:]}
+    for column in columns:
+        assert book_total[column] == int(report_total[column]) == organ_book[column] == \
+            organ_report[column], column
+    assert book_total["Summa"] == int(report_total["Totalt"]) == organ_book["Summa"] == \
+        organ_report["Totalt"] == len(goals)
+
+    # the report's sentence on the area with most goals knappt or ej uppfyllda names the
+    # areas the workbook's table has most of them in
+    negative = {row["Målområde"]: row["Knappt uppfyllt"] + row["Ej uppfyllt"] for row in in_book}
+    most = max(negative.values())
+    top = {area for area, n in negative.items() if n == most}
+    said = re.search(r"Flest mål som är knappt eller ej uppfyllda finns inom (.*?\))\.",
+                     " ".join(report.texts()))
+    if most and len(top) < len(negative) and sum(negative.values()) > 1:
+        assert said, report.texts()[:12]
+        assert {area for area in negative if area in said[1]} == top, said[1]
+    else:
+        assert said is None
+
+
 def test_activity_counts_agree(night):
     report, book = night.report, night.book
     listed = table_after(book["Aktiviteter"], "Aktivitets-id")

@@ -1,13 +1,16 @@
-"""Sick-leave and budget figures against values computed by hand."""
+"""Sick-leave and budget figures, and goals per goal area, against values computed by hand."""
 
 import dataclasses
 import math
+from collections import Counter
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import figures
-from pipeline.labels import AGE_GROUPS, SEXES, WHOLE_ORGAN_CODE
+from pipeline.labels import AGE_GROUPS, GOAL_AREAS, SEXES, WHOLE_ORGAN_CODE, Assessment
 
 W, M = SEXES
 Y, MID, OLD = AGE_GROUPS
@@ -257,3 +260,39 @@ def test_the_departments_whose_forecast_rose_most_come_first(register):
 
 def test_without_a_period_before_nothing_is_compared(register):
     assert figures.budget_against_previous(LINES.assign(comment=""), None, register) is None
+
+
+# --- goals per goal area ---------------------------------------------------------------------
+
+def goals(*pairs):
+    return pd.DataFrame(pairs, columns=["area", "assessment"])
+
+
+def test_goals_per_area_follow_the_plans_order_and_leave_out_an_area_without_goals():
+    """Ånge's register lists Vuxna first (its goals come under KF-mål 3.1); the plan, the
+    report's chart and the tables list Barn och unga first. Äldre 65+ has no goal here and
+    gets no row of zeros."""
+    rows = figures.goals_by_area(goals(
+        ("Vuxna", "Uppfyllt"), ("Tillväxt", "Ej uppfyllt"), ("Barn och unga", None),
+        ("Vuxna", "Knappt uppfyllt"), ("God ekonomisk hushållning", "Delvis uppfyllt"),
+        ("Tillväxt", "Ej uppfyllt")))
+    assert [(r.area, r.assessed, r.not_assessed, r.total, r.negative) for r in rows] == [
+        ("Barn och unga", (0, 0, 0, 0), 1, 1, 0),
+        ("Vuxna", (1, 0, 1, 0), 0, 2, 1),
+        ("Tillväxt", (0, 0, 0, 2), 0, 2, 2),
+        ("God ekonomisk hushållning", (0, 1, 0, 0), 0, 1, 0)]
+
+
+@given(st.lists(st.tuples(st.sampled_from([*GOAL_AREAS, "Kultur"]),
+                          st.sampled_from([*(a.value for a in Assessment), None])),
+                max_size=40))
+def test_goals_per_area_add_up_to_the_organs_goals_per_assessment(pairs):
+    rows = figures.goals_by_area(goals(*pairs) if pairs else goals())
+    organ = Counter(assessment for _, assessment in pairs)
+    assert [sum(r.assessed[i] for r in rows) for i in range(len(Assessment))] == \
+        [organ[a.value] for a in Assessment]
+    assert sum(r.not_assessed for r in rows) == organ[None]
+    assert sum(r.total for r in rows) == len(pairs)
+    assert all(r.total for r in rows)
+    assert [r.area for r in rows] == [a for a in GOAL_AREAS if a in {p[0] for p in pairs}] + \
+        (["Kultur"] if "Kultur" in {p[0] for p in pairs} else [])

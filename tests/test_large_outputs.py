@@ -244,7 +244,7 @@ def test_a_large_organs_sick_leave_chapter_keeps_the_organ_and_moves_the_departm
                                              "Kommunstyrelsen"]
     assert every[-1] == organ_only[-1]
     assert every[-2][1:] == ["saknas"] * 7  # A045 has not reported
-    assert order[at - 1] == ("Tabell 4. Sjukfrånvaro för hela kommunstyrelsen i procent av "
+    assert order[at - 1] == ("Tabell 5. Sjukfrånvaro för hela kommunstyrelsen i procent av "
                              "ordinarie arbetstid")
     assert order[at_appendix - 1].endswith(
         ". Sjukfrånvaro per avdelning i procent av ordinarie arbetstid")

@@ -416,6 +416,23 @@ def test_the_report_speaks_of_the_administrations_of_a_municipality_with_several
     assert not re.findall(r"\bförvaltningens?\b", text, flags=re.IGNORECASE)
 
 
+def test_the_goals_per_area_are_bräckes_three_areas_without_the_two_it_has_no_goals_in(night):
+    """Bräcke sets goals in three of the five goal areas: the committee sees those three, in
+    the plan's order, not Vuxna and Tillväxt as rows of zeros every tertial."""
+    folder, _ = night
+    areas = ["Barn och unga", "Äldre 65+", "God ekonomisk hushållning"]
+    book = openpyxl.load_workbook(folder / "outbox" / "sammanstallning_2025-T1.xlsx")
+    rows = [row for row in book["Sammanfattning"].iter_rows(values_only=True)]
+    top = next(i for i, row in enumerate(rows) if row[0] == "Målområde")
+    listed = [row[0] for row in rows[top + 1:top + 5]]
+    assert listed == [*areas, "Summa"]
+    assert [[v for v in row if v is not None][-1] for row in rows[top + 1:top + 5]] == \
+        [1, 1, 1, 3]  # each row's Summa
+    [table] = [t for t in report_tables(folder) if t[0][0] == "Målområde"]
+    assert [row[0] for row in table[1:]] == [*areas, "Totalt"]
+    assert [row[-1] for row in table[1:]] == ["1", "1", "1", "3"]
+
+
 @pytest.mark.parametrize(("organ", "municipality", "written"), [
     ("Kommunstyrelsen", "Bräcke kommun", "kommunstyrelsen"),
     ("Barn- och utbildningsnämnden", "Bräcke kommun", "barn- och utbildningsnämnden"),

@@ -48,6 +48,8 @@ MISTAKES = {
     "negative budget": ({("Ekonomi", "C4"): -5}, "Ekonomi", "C4", ["negativ", "positiv"]),
     "unknown goal area": ({("KS-mål", "D5"): "Kultur"}, "KS-mål", "D5",
                           ['"Kultur"', "Barn och unga"]),
+    # every goal has its area: the goals per area add up to all goals (figures.goals_by_area)
+    "no goal area": ({("KS-mål", "D6"): None}, "KS-mål", "D6", ['"Målområde" är tom']),
     "empty title": ({("KF-mål", "B3"): None}, "KF-mål", "B3", ['"KF-mål" är tom']),
     "duplicate department": ({("Avdelningar", "A3"): "STAB"}, "Avdelningar", "A2",
                              ['"STAB"', "2, 3"]),

@@ -18,6 +18,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.errors import PipelineError
+from pipeline.figures import AreaCounts
 from pipeline.labels import (
     ASSESSMENT_STYLE,
     NOT_ASSESSED,
@@ -28,7 +29,7 @@ from pipeline.labels import (
     Assessment,
 )
 from pipeline.publish.report import build_report, write_report
-from pipeline.publish.report.text import count_word, headline
+from pipeline.publish.report.text import area_sentences, count_word, headline
 from tests.conftest import to_pdf
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
@@ -214,6 +215,25 @@ def test_summary_counts_goals_per_assessment(replay):
     assert statuses == {"Pågående enligt plan": "22", "Pågående med avvikelse": "7",
                         "Försenad": "3", "Vänteläge": "7", "Avslutad enligt plan": "48",
                         "Totalt": "87"}
+
+
+def test_summary_gives_the_2023_goals_per_area_under_the_headline_and_as_a_table(replay):
+    """Seed 002's 21 goals in three areas: Vuxna and Tillväxt have three goals knappt
+    uppfyllda each, said in the sentence under the headline; the table under the area chart
+    gives the chart's figures."""
+    doc = Document(str(replay[2]))
+    texts = [p.text for p in doc.paragraphs if p.text]
+    at = texts.index(HEADLINE_2023)
+    assert texts[at + 1] == ("Flest mål som är knappt eller ej uppfyllda finns inom "
+                             "målområdena Vuxna (tre av nio) och Tillväxt (tre av sju).")
+    assert table_after_caption(doc, "Målen per målområde och bedömning") == [
+        ["Målområde", "Uppfyllt", "Delvis uppfyllt", "Knappt uppfyllt", "Ej uppfyllt",
+         "Totalt"],
+        ["Barn och unga", "0", "4", "1", "0", "5"], ["Vuxna", "2", "4", "3", "0", "9"],
+        ["Tillväxt", "2", "2", "3", "0", "7"], ["Totalt", "4", "10", "7", "0", "21"]]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions.index("Figur 1. Bedömningarna per målområde (antal mål)") + 1 == \
+        captions.index("Tabell 2. Målen per målområde och bedömning")
 
 
 def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
@@ -544,7 +564,7 @@ def test_a_sick_leave_chart_of_more_departments_than_a_page_holds_shows_the_high
     texts = [p.text for p in doc.paragraphs]
     assert "Alla avdelningar ryms inte i ett diagram. Diagrammet visar kommunstyrelsen och de " \
            "18 av 21 avdelningar med högst sjukfrånvaro; alla avdelningars sjukfrånvaro står " \
-           "i tabell 3." in texts
+           "i tabell 4." in texts
     rows = table_after_caption(doc, "Sjukfrånvaro i procent av ordinarie arbetstid")
     assert len(rows) == 1 + 21 + 1  # header, every department, the organ
     # left out: SOC, which has not reported, EKO, the lowest, and the last of the seventeen
@@ -919,3 +939,46 @@ def test_sick_leave_is_compared_with_the_previous_period_by_the_workbooks_rule(e
     assert texts[texts.index("Jämfört med föregående period") + 1] == (
         "Tertialrapport 1 2024 är årets första period, och sjukfrånvaron jämförs därför inte "
         "med en föregående period, bara med basvärdet.")
+
+
+# --- the goals per goal area ------------------------------------------------------------------
+
+def area(name, met=0, partly=0, barely=0, not_met=0, unassessed=0):
+    return AreaCounts(name, (met, partly, barely, not_met), unassessed)
+
+
+def test_the_summary_names_the_area_with_most_goals_not_met_and_the_one_all_met():
+    """Ånge 2024-T2: Tillväxt has six of its seven goals knappt or ej uppfyllda; the one goal
+    of God ekonomisk hushållning is uppfyllt. The others are mixed: no sentence of theirs."""
+    rows = [area("Barn och unga", partly=4, barely=1), area("Vuxna", 1, 1, 2),
+            area("Äldre 65+", partly=2, barely=1), area("Tillväxt", 1, 0, 4, 2),
+            area("God ekonomisk hushållning", met=1)]
+    assert area_sentences(rows) == [
+        "Flest mål som är knappt eller ej uppfyllda finns inom målområdet Tillväxt (sex av "
+        "sju).",
+        "Inom målområdet God ekonomisk hushållning är målet uppfyllt."]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # a tie: both are named, each with its own share
+    ([area("Barn och unga", partly=4, barely=1), area("Vuxna", 2, 4, 3),
+      area("Tillväxt", 2, 2, 3)],
+     ["Flest mål som är knappt eller ej uppfyllda finns inom målområdena Vuxna (tre av nio) "
+      "och Tillväxt (tre av sju)."]),
+    # one goal not met in all: not "flest … (ett av fem)"
+    ([area("Barn och unga", partly=4, not_met=1), area("Vuxna", 2, 1)],
+     ["Det enda målet som är knappt eller ej uppfyllt hör till målområdet Barn och unga.",
+      "Inom målområdet Vuxna är alla mål uppfyllda eller delvis uppfyllda."]),
+    # every area as bad as the other: "flest" would name them all and say nothing
+    ([area("Vuxna", 1, 0, 1), area("Tillväxt", 0, 2, 0, 1)], []),
+    # a department that has not reported leaves its area without an assessment
+    ([area("Barn och unga", 1, 2), area("Äldre 65+", unassessed=3),
+      area("Tillväxt", unassessed=1)],
+     ["Inom målområdet Barn och unga är alla mål uppfyllda eller delvis uppfyllda.",
+      "Inom målområdena Äldre 65+ och Tillväxt är inget mål bedömt."]),
+    # nothing assessed anywhere, or a single area: the headline says it all
+    ([area("Vuxna", unassessed=2), area("Tillväxt", unassessed=1)], []),
+    ([area("Tillväxt", 1, 0, 4, 2)], []),
+])
+def test_a_sentence_about_the_goal_areas_only_where_it_tells_something(rows, expected):
+    assert area_sentences(rows) == expected

@@ -875,6 +875,29 @@ def test_printed_department_names_are_not_broken_inside_a_word(partial, tmp_path
     assert "Anmärknin\n" not in text
 
 
+@pytest.mark.libreoffice
+def test_the_goals_per_area_print_whole_on_sammanfattnings_one_page(partial, tmp_path):
+    """The table of goals per goal area goes under the tables and charts, across the sheet:
+    Sammanfattning still prints on one page, every area and header word whole (the partial
+    night has goals not assessed, so the table has its widest form, with Ej bedömd)."""
+    [pdf] = to_pdf(partial.path, tmp_path)
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Mål per målområde" in page
+    for text in ("Barn och unga", "Vuxna", "Äldre 65+", "Tillväxt", "God ekonomisk hushållning",
+                 "Ej bedömd", "Summa"):
+        assert text in page, text
+    # a header cut off in a narrow column ("◑ Kna"), or broken inside a word
+    cut = [token for token in page.split() for word in ("Uppfyllt", "Delvis", "Knappt",
+                                                        "uppfyllt", "bedömd")
+           if 2 <= len(token) < len(word) and word.startswith(token)]
+    assert not cut, cut
+    assert "Bedömningarna och analyserna är målägarnas egna" in page  # the note, last
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "Mål per målområde" not in second and "Måluppföljning" in second
+
+
 def test_sick_leave_says_why_there_is_no_comparison_with_the_previous_period(partial, complete,
                                                                              tmp_path):
     """2024-T2 without an accepted 2024-T1 report: no columns for T1, and a note that says

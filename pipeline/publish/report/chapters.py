@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from ...figures import (
     FIGURES,
     SMALL_GROUP,
+    AreaCounts,
     all_reported,
     amount_decimals,
     baseline_dates,
@@ -26,6 +27,7 @@ from ...figures import (
     budget_against_previous,
     budget_by_category,
     budget_by_department,
+    goals_by_area,
     met_while_rising,
     organ_change,
     points_change,
@@ -83,6 +85,7 @@ from .text import (
     NUMBER_WORDS,
     _paragraphs,
     administration,
+    area_sentences,
     baseline_text,
     count_word,
     genitive,
@@ -417,6 +420,7 @@ class _ReportWriter(_Blocks):
         self.doc.add_page_break()
         self.doc.add_heading(ReportHeading.SUMMARY, level=1)
         self._paragraph(headline(goals))
+        self._goal_area_sentences()
         table = self._table(("Bedömning", "Antal mål", "Andel"), (6.0, 2.5, 2.5),
                             caption="Målen per bedömning", numeric=(1, 2))
         total = len(goals)
@@ -436,6 +440,7 @@ class _ReportWriter(_Blocks):
                                          whole_percent(1) if total else "")))
         self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
                       assessment_chart_text(goals))
+        self._goal_area_table()
 
         activities = self.merged.activities
         statuses = activities["status"].value_counts()
@@ -474,6 +479,37 @@ class _ReportWriter(_Blocks):
             for goal in flagged.itertuples():
                 self._row(table, (f"{goal.ks_id} {plain(goal.title)}", goal.assessment,
                                   goal.suggestion))
+
+    def _goal_area_sentences(self) -> None:
+        """Under the headline, what the goals per goal area tell that it does not (the area
+        with most goals not met, …), where they tell something."""
+        sentences = area_sentences(goals_by_area(self.merged.goals))
+        if sentences:
+            self._paragraph(" ".join(sentences))
+
+    def _goal_area_table(self) -> None:
+        """The area chart's figures as a table, a row per goal area (figures.goals_by_area, as
+        on the workbook's Sammanfattning)."""
+        rows = goals_by_area(self.merged.goals)
+        if not rows:
+            return
+        unassessed = any(row.not_assessed for row in rows)
+
+        def values(row: AreaCounts) -> list[int]:
+            return [*row.assessed, *([row.not_assessed] if unassessed else []), row.total]
+
+        headers = ["Målområde", *(a.value for a in Assessment),
+                   *([NOT_ASSESSED] if unassessed else []), REPORT_TOTAL]
+        # "Uppfyllt" whole in the bold header; "God ekonomisk hushållning" on one line where
+        # the 16 cm leave room for it
+        table = self._table(headers, (min(5.2, 15.9 - 2.1 * (len(headers) - 1)),
+                                      *([2.1] * (len(headers) - 1))),
+                            caption="Målen per målområde och bedömning",
+                            numeric=range(1, len(headers)))
+        for row in rows:
+            self._row(table, (row.area, *(number(n, 0) for n in values(row))))
+        totals = [sum(column) for column in zip(*map(values, rows), strict=True)]
+        self._bold_row(self._row(table, (REPORT_TOTAL, *(number(n, 0) for n in totals))))
 
     # -- sick leave
 

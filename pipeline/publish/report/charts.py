@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from ...figures import SMALL_GROUP, points_change
+from ...figures import SMALL_GROUP, goals_by_area, points_change
 from ...labels import (
     ASSESSMENT_STYLE,
-    GOAL_AREAS,
     NOT_ASSESSED,
     REPORT_HIDDEN,
     WHOLE_ORGAN_CODE,
@@ -72,20 +71,13 @@ def _comma(value: float, _position: object = None) -> str:
 def _area_counts(goals: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, list[int]]]]:
     """The goal areas in order, and per assessment (and "not assessed", if any goal is) its
     name, colour and number of goals in each area: what the chart draws and what its
-    alternative text says."""
-    areas = [a for a in GOAL_AREAS if a in set(goals["area"])]
-    areas += sorted(set(goals["area"]) - set(areas))
-    kinds: list[tuple[str, str, str | None]] = [
-        (a.value, ASSESSMENT_STYLE[a][1], a.value) for a in Assessment]
-    if goals["assessment"].map(lambda a: not isinstance(a, str)).any():
-        kinds.append((NOT_ASSESSED, MISSING_COLOUR, None))
-    series = []
-    for name, colour, value in kinds:
-        counts = [int(((goals["area"] == area) & (
-            goals["assessment"].map(lambda a, v=value: a == v if v else
-                                    not isinstance(a, str)))).sum()) for area in areas]
-        series.append((name, colour, counts))
-    return areas, series
+    alternative text says, counted as the table beside it (figures.goals_by_area)."""
+    rows = goals_by_area(goals)
+    series = [(a.value, ASSESSMENT_STYLE[a][1], [row.assessed[i] for row in rows])
+              for i, a in enumerate(Assessment)]
+    if any(row.not_assessed for row in rows):
+        series.append((NOT_ASSESSED, MISSING_COLOUR, [row.not_assessed for row in rows]))
+    return [row.area for row in rows], series
 
 
 def assessment_chart_text(goals: pd.DataFrame) -> str:

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from ...figures import baseline_percent, round_half_up
+from ...figures import AreaCounts, baseline_percent, round_half_up
 from ...figures import headline as goals_headline
+from ...labels import Assessment
 
 NBSP = "\u00a0"
 # Characters XML 1.0 cannot hold; Excel lets them through in pasted text.
@@ -103,6 +104,52 @@ def administration(department_names: Iterable[str]) -> tuple[str, str]:
 def headline(goals: pd.DataFrame) -> str:
     """The goals' summary sentence, as on the workbook's Sammanfattning (figures.headline)."""
     return goals_headline([a if isinstance(a, str) else None for a in goals["assessment"]])
+
+
+def area_sentences(rows: Sequence[AreaCounts]) -> list[str]:
+    """What the table of goals per goal area says that the headline does not, in at most
+    three sentences, each only where it tells something: the area (or areas) with the most
+    goals knappt or ej uppfyllda, the areas whose goals are all uppfyllda or delvis
+    uppfyllda, and the areas where no goal is assessed. With one area the headline
+    says it all."""
+    rows = [row for row in rows if row.total]
+    if len(rows) < 2:
+        return []
+
+    def areas(names: Sequence[str]) -> str:
+        return f"målområdet {names[0]}" if len(names) == 1 else \
+            f"målområdena {swedish_list(names)}"
+
+    def of(row: AreaCounts) -> str:
+        return f"{count_word(row.negative, neuter=True)} av {count_word(row.total, neuter=True)}"
+
+    sentences = []
+    most = max(row.negative for row in rows)
+    top = [row for row in rows if row.negative == most]
+    if sum(row.negative for row in rows) == 1:
+        sentences.append("Det enda målet som är knappt eller ej uppfyllt hör till "
+                         f"{areas([top[0].area])}.")
+    elif most and len(top) < len(rows):
+        if len(top) == 1:
+            sentences.append("Flest mål som är knappt eller ej uppfyllda finns inom "
+                             f"{areas([top[0].area])} ({of(top[0])}).")
+        else:
+            sentences.append("Flest mål som är knappt eller ej uppfyllda finns inom "
+                             "målområdena " + swedish_list(
+                                 [f"{row.area} ({of(row)})" for row in top]) + ".")
+    good = [row for row in rows if not row.negative and not row.not_assessed]
+    if good and len(good) < len(rows):
+        if len(good) == 1 and good[0].total == 1:
+            which = next(a for a, n in zip(Assessment, good[0].assessed, strict=True) if n)
+            sentences.append(f"Inom {areas([good[0].area])} är målet "
+                             f"{which.value.lower()}.")
+        else:
+            sentences.append(f"Inom {areas([row.area for row in good])} är alla mål "
+                             "uppfyllda eller delvis uppfyllda.")
+    unassessed = [row.area for row in rows if row.not_assessed == row.total]
+    if unassessed and len(unassessed) < len(rows):
+        sentences.append(f"Inom {areas(unassessed)} är inget mål bedömt.")
+    return sentences
 
 
 def period_title(period: str) -> str:

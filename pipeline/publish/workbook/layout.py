@@ -112,7 +112,7 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
     styles = ctx.styles
     for c, column in enumerate(columns, start=col0):
         sheet.write_string(first, c, column.header, styles.header(
-            column.rotate, right=column.kind in NUMERIC_KINDS))
+            column.rotate, right=column.kind in NUMERIC_KINDS, center=column.kind == "count"))
     if header_height is None:
         header_height = _header_height([(col.header, col.width) for col in columns
                                         if not col.rotate])

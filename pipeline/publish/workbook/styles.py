@@ -72,9 +72,10 @@ class _Styles:
         self._props[id(fmt)] = props
         return fmt
 
-    def header(self, rotate: bool = False, right: bool = False) -> Format:
+    def header(self, rotate: bool = False, right: bool = False,
+               center: bool = False) -> Format:
         extra = {"rotation": 90, "align": "center", "valign": "bottom"} if rotate else (
-            {"align": "right"} if right else {})
+            {"align": "center"} if center else {"align": "right"} if right else {})
         return self.get(**self.header_props(), **extra)
 
     @staticmethod

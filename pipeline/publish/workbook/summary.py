@@ -15,7 +15,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ...figures import headline, shares
+from ...figures import goals_by_area, headline, shares
 from ...labels import (
     ASSESSMENT_STYLE,
     NO,
@@ -134,7 +134,9 @@ def _reported_departments(merged: Merged) -> set[str]:
 # Up to this many departments the sheet prints on one page, the list of who has reported
 # beside the tables; more, and the list goes below them, over as many pages as it needs.
 SUMMARY_MAX_DEPARTMENTS = 25
-SUMMARY_WIDTHS = (30, 15, 9, 3, 27, 23, 16, 6, 24, 34)  # A–C goals and statuses, E–I submissions
+# A–C goals and statuses, D a gap, E–J submissions; below them A–G the goals per area (D
+# holds its Knappt uppfyllt: at 3 wide, as a gap alone, it showed "◑ Kna")
+SUMMARY_WIDTHS = (30, 15, 9, 9, 27, 23, 16, 6, 24, 34)
 
 
 def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
@@ -220,7 +222,7 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
         sheet.fit_to_pages(1, 0)
         right = _summary_charts(book, sheet, top, goal_table, status_table, counts,
                                 unassessed, statuses)
-        r = max(left, right) + 2
+        r = _area_table(sheet, ctx, max(left, right) + 2) + 2
         r = _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
                         sum(SUMMARY_WIDTHS), styles.note) + 1
         sheet.write_string(r, 4, WT.SUBMISSIONS_PER_DEPARTMENT, styles.section)
@@ -237,9 +239,34 @@ def _write_summary(book: xlsxwriter.Workbook, sheet: Worksheet, ctx: _Context,
     right = _summary_charts(book, sheet, right + 1, goal_table, status_table, counts,
                             unassessed, statuses)
 
-    r = max(left, right) + 2
+    r = _area_table(sheet, ctx, max(left, right) + 2) + 2
     _text_lines(sheet, r, 0, f"{WT.SUMMARY_NOTE} {WT.COUNTED_PER_DEPARTMENT}",
                 sum(SUMMARY_WIDTHS), styles.note)
+
+
+def _area_table(sheet: Worksheet, ctx: _Context, first: int) -> int:
+    """The goals per goal area and assessment (figures.goals_by_area, as the report's summary
+    shows them) under a heading in row `first`, across the sheet from column A; the last row
+    written (without goals, nothing: two rows above `first`). Its Summa row is the table Mål
+    per bedömning's counts."""
+    rows = goals_by_area(ctx.merged.goals)
+    if not rows:  # no goals: the headline says so
+        return first - 2
+    unassessed = any(row.not_assessed for row in rows)
+    keys = [f"a{i}" for i in range(len(Assessment))]
+    columns = [_Column(WT.GOAL_AREA, "area", SUMMARY_WIDTHS[0]),
+               *(_Column(_assessment_text(a.value), key, width, "count") for a, key, width in
+                 zip(Assessment, keys, SUMMARY_WIDTHS[1:], strict=False))]
+    if unassessed:
+        columns.append(_Column(NOT_ASSESSED, "none", SUMMARY_WIDTHS[len(columns)], "count"))
+    columns.append(_Column(TOTAL, "total", SUMMARY_WIDTHS[len(columns)], "count"))
+    lines: list[dict[str, Any]] = [
+        {"area": row.area, **dict(zip(keys, row.assessed, strict=True)),
+         "none": row.not_assessed, "total": row.total} for row in rows]
+    totals = {key: sum(line[key] for line in lines) for key in (*keys, "none", "total")}
+    lines.append({"area": TOTAL, **totals, "_row": {"bold": True, "top": 1}})
+    sheet.write_string(first, 0, WT.GOALS_PER_AREA, ctx.styles.section)
+    return _table(sheet, ctx, first + 1, columns, lines, autofilter=False)
 
 
 def _submission_table(sheet: Worksheet, ctx: _Context, first: int,
