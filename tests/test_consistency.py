@@ -813,9 +813,13 @@ def test_the_memo_says_what_the_report_and_the_workbook_say(night):
     ordinal = {"T1": "första", "T2": "andra", "T3": "tredje"}[tertial]
     assert brief[0].startswith(f"Ärendet avser årets {ordinal} uppföljning av "
                                f"kommunstyrelsens mål för {year}")
-    # the headline and who reported, word for word as in the report
+    # the headline, what the goal areas add to it, and who reported, word for word as in the
+    # report
     assert brief[1] == report.after("Av de")
-    assert brief[2] in report.texts() and brief[2].startswith(("Rapporten bygger", "Ingen av"))
+    after = report.texts()[report.texts().index(brief[1]) + 1]
+    areas = [] if after.startswith("Tabell") else [after]  # under the headline, if anything
+    assert brief[2:-1] == areas
+    assert brief[-1] in report.texts() and brief[-1].startswith(("Rapporten bygger", "Ingen av"))
 
     considered = memo["Förvaltningens övervägande"]
     assert considered[0].startswith("[Skriv här förvaltningens övervägande")

@@ -19,13 +19,19 @@ from pathlib import Path
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-from ...figures import amount_decimals, budget_by_department, headline, rounded_lines
+from ...figures import (
+    amount_decimals,
+    budget_by_department,
+    goals_by_area,
+    headline,
+    rounded_lines,
+)
 from ...labels import WHOLE_ORGAN_CODE, Assessment
 from ...merge import Flag, Merged
 from ...register import Register
 from .chapters import _ReportWriter
 from .document import _ensure_styles, _fixed_zip, _open, _utc
-from .text import genitive, number, period_title, plain
+from .text import area_sentences, genitive, number, period_title, plain
 
 ORDINALS = {"T1": "första", "T2": "andra", "T3": "tredje"}
 # What the administration writes itself: shown highlighted, in brackets, so that it is seen
@@ -92,6 +98,9 @@ def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
                       f"{genitive(organ)} mål för {year}"
                       + (", och uppföljningen av helåret." if tertial == "T3" else "."))
     report._paragraph(headline(merged.goals["assessment"].tolist()))
+    areas = area_sentences(goals_by_area(merged.goals))  # the area with most goals not met, …
+    if areas:
+        report._paragraph(" ".join(areas))
     report._paragraph(report._coverage())
 
     doc.add_heading(MemoHeading.CONSIDERATIONS, level=1)
