@@ -359,3 +359,39 @@ def test_the_organs_change_against_its_baseline_waits_for_every_department(regis
     everyone = pd.DataFrame([r for code in codes for r in unit(code)])
     assert organ_change(sick_leave_table(partly, register), register) is None
     assert organ_change(sick_leave_table(everyone, register), register) == pytest.approx(0.9)
+
+
+# --- the deadline day ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("received", "late"), [
+    ("2024-09-16T23:59:00", False), ("2024-09-17T00:01:00", True)])
+def test_a_file_received_on_the_deadline_day_is_in_time(received, late):
+    """`pipeline status` for 2024-T2 (sista inlämningsdag 2024-09-16): a file that came in
+    late in the evening of the deadline day is in time; one a minute past midnight is
+    "(försenad)"."""
+    from pipeline.archive import Arrival
+    from pipeline.ledger import DepartmentStatus, StatusReport
+
+    arrival = Arrival(run=received, received=received, name="SOC.xlsx", folder="SOC",
+                      sha256="ab" * 32, size=1, mtime_ns=0, department="SOC",
+                      period="2024-T2", verdict="Godkänd", errors=0, warnings=0,
+                      saved_at=None)
+    report = StatusReport("2024-T2", dt.date(2024, 9, 16), dt.date(2024, 9, 20),
+                          [DepartmentStatus("SOC", "Sociala avdelningen", arrival, arrival)])
+    line = report.lines()[1]
+    assert line.startswith(f"SOC    Sociala avdelningen: Godkänd, {received[:10]}")
+    assert line.endswith("(försenad)") is late
+
+
+@pytest.mark.parametrize(("today", "when", "late"), [
+    (dt.date(2024, 9, 16), "i dag", False),
+    (dt.date(2024, 9, 17), "passerad för 1 dag sedan", True)])
+def test_a_missing_department_is_late_only_after_the_deadline_day(today, when, late):
+    """On the deadline day itself a department without a file still has the day to hand it
+    in: "saknas", not "saknas (försenad)"; the day after it is late."""
+    from pipeline.ledger import DepartmentStatus, StatusReport
+
+    lines = StatusReport("2024-T2", dt.date(2024, 9, 16), today,
+                         [DepartmentStatus("STAB", "Stab", None, None)]).lines()
+    assert lines[0] == f"Period 2024-T2, sista inlämningsdag 2024-09-16 ({when})."
+    assert lines[1] == "STAB   Stab: saknas" + (" (försenad)" if late else "")
