@@ -395,3 +395,248 @@ def test_a_missing_department_is_late_only_after_the_deadline_day(today, when, l
                          [DepartmentStatus("STAB", "Stab", None, None)]).lines()
     assert lines[0] == f"Period 2024-T2, sista inlämningsdag 2024-09-16 ({when})."
     assert lines[1] == "STAB   Stab: saknas" + (" (försenad)" if late else "")
+
+
+# --- goals' analyses ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("assessment", "remarked"), [("Uppfyllt", True), (None, False)])
+def test_a_missing_analysis_is_remarked_only_beside_an_assessment(check, assessment, remarked):
+    """Goal 3.4.7 with no analysis: assessed Uppfyllt, the department is asked for one (a
+    remark); not assessed at all, it is told only that Bedömning is empty, not also that an
+    analysis of an assessment it has not made is missing."""
+    report = check({"Målbedömning": {"D5": assessment, "E5": None}})
+    told = codes(report, "analysis_missing")
+    assert [i.cell for i in told] == (["E5"] if remarked else [])
+    if remarked:
+        assert report.accepted
+    else:
+        assert [(i.code, i.cell) for i in report.issues] == [("required_empty", "D5")]
+
+
+# --- the sick-leave goal's indicator -------------------------------------------------------------
+
+@pytest.mark.parametrize(("sick_hours", "shown"), [
+    (2000.0, "Sjukfrånvaro 10,0 % mot 9,11 % 2023-09-30: +0,9 procentenheter"),
+    (1822.0, "Sjukfrånvaro 9,1 % mot 9,11 % 2023-09-30: ±0,0 procentenheter"),
+    (1800.0, "Sjukfrånvaro 9,0 % mot 9,11 % 2023-09-30: −0,1 procentenheter")])
+def test_the_sick_leave_goals_indicator_signs_its_change(register, sick_hours, shown):
+    """Måluppföljning's remark on "Sjukfrånvaron ska minska" (organ baseline 9,11 %): a rise
+    is "+0,9", a fall "−0,1", and no change as shown (9,1 % against 9,11 %) "±0,0", never
+    "+0,0", which reads as a rise."""
+    import pandas as pd
+
+    from pipeline import figures
+    from pipeline.labels import AGE_GROUPS, SEXES
+    from pipeline.publish.workbook.goals import sick_leave_indicator
+    from pipeline.publish.workbook.sick_leave import _baselines
+
+    sick = pd.DataFrame([{"department": code, "sex": sex, "age_group": age, "employees": 20.0,
+                          "ordinary_hours": 20000.0, "sick_hours": sick_hours,
+                          "long_term_hours": 500.0}
+                         for code in register.department_codes
+                         for sex in SEXES for age in AGE_GROUPS])
+    rows = figures.sick_leave_table(sick, register)
+    rows["total"] = rows["total"].map(lambda v: figures.round_half_up(v, 3))
+    baselines = _baselines(register)
+    rows["change_baseline"] = [figures.points_change(row.total, baselines[row.department][0])
+                               if row.department in baselines else float("nan")
+                               for row in rows.itertuples()]
+    assert sick_leave_indicator(rows, register, baselines) == shown
+
+
+# --- the workbook's flags on activities --------------------------------------------------------
+
+def own_flags(valid: bytes, register, previous=None, **values: object) -> tuple[str, ...]:
+    """The flags merge raises on Stab's own activity (corpus.own_activity's row)."""
+    from pipeline.merge import merge
+
+    content = corpus.own_activity(valid, **values)
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    activities = merge(register, corpus.PERIOD, {"STAB": data}).activities
+    [flags] = activities.loc[activities["own"], "flags"]
+    return flags
+
+
+@pytest.mark.parametrize(("end", "flagged"), [
+    (dt.datetime(2024, 8, 30), True), (dt.datetime(2024, 8, 31), False)])
+def test_an_activity_ending_on_the_periods_last_day_is_not_flagged_as_passed(valid, register,
+                                                                             end, flagged):
+    """Aktiviteter's "Slutdatum passerat men inte avslutad" for an activity still under way
+    (Pågående med avvikelse): not when it ends on the period's last day (2024-08-31), as
+    the department is not told either; a day earlier it is."""
+    from pipeline.merge import Flag
+
+    flags = own_flags(valid, register, end=end, status="Pågående med avvikelse",
+                      comment="Försenat av upphandlingen.")
+    assert (Flag.END_PASSED in flags) is flagged
+
+
+@pytest.mark.parametrize(("end", "flagged"), [
+    (dt.datetime(2025, 2, 27), False), (dt.datetime(2025, 2, 28), True)])
+def test_done_more_than_180_days_before_its_end_date_is_flagged(valid, register, end, flagged):
+    """"Avslutad enligt plan" on an activity planned to run until 180 days after the period
+    (2025-02-27) is an early finish; from 181 days the committee is shown "Avslutad enligt
+    plan långt före slutdatum" (perhaps the wrong status, perhaps a wrong end date)."""
+    from pipeline.merge import Flag
+
+    flags = own_flags(valid, register, end=end, status="Avslutad enligt plan")
+    assert (Flag.DONE_FAR_AHEAD in flags) is flagged
+
+
+@pytest.mark.parametrize(("before", "now", "worse"), [
+    ("Ej påbörjad", "Vänteläge", True),  # work that had not begun is now on hold
+    ("Vänteläge", "Vänteläge", False),  # still on hold: no news
+    ("Pågående med avvikelse", "Vänteläge", False),  # as serious, said otherwise
+    ("Vänteläge", "Försenad", True)])
+def test_a_status_worse_than_the_period_befores_is_flagged(valid, register, before, now, worse):
+    """Aktiviteter's "Sämre status än förra perioden" on A3.1.1-02: raised when the status
+    is more serious than the period before's (Vänteläge is more than Ej påbörjad), never for
+    the same status again."""
+    from pipeline.merge import Flag, merge
+
+    def stab(status):
+        content = corpus.cells(valid, "Aktiviteter", {
+            f"H{ROW}": status, f"I{ROW}": "Väntar på beslut i kommunfullmäktige."})
+        report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                                corpus.PERIOD)
+        assert report.accepted
+        return data
+
+    ROW = 2
+    previous = merge(register, corpus.PERIOD, {"STAB": stab(before)}).activities
+    activities = merge(register, corpus.PERIOD, {"STAB": stab(now)}, previous).activities
+    [row] = activities[(activities["department"] == "STAB")
+                       & (activities["activity_id"] == "A3.1.1-02")].to_dict("records")
+    assert row["previous_status"] == before
+    assert (Flag.WORSE in row["flags"]) is worse
+
+
+# --- the same bytes handed in again --------------------------------------------------------------
+
+def test_a_file_refused_by_a_register_slip_keeps_the_day_it_first_came_in(workspace,
+                                                                         register_copy,
+                                                                         monkeypatch):
+    """STAB handed in on 2024-09-10, in time, and was refused because the controller's
+    register had lost STAB. After the fix (and the deadline, 2024-09-16) STAB puts the very
+    same file in again: it counts, and it is not late: `pipeline status` shows the day it
+    first came in, without "(försenad)"."""
+    import shutil
+
+    from pipeline.samples import fill_template
+    from tests.conftest import EXAMPLE_REGISTER, change_register, remove_department
+    from tests.test_history import invoke
+
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
+    filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
+                           department="STAB", period_end=dt.date(2024, 8, 31))
+    change_register(register_path, lambda book: remove_department(book, "STAB", heir="EKO"))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
+    (workspace / "inbox" / "stab.xlsx").write_bytes(filled.read_bytes())
+    assert invoke(config, "run").exit_code == 1
+    shutil.copy(EXAMPLE_REGISTER, register_path)  # fixed
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00:00")
+    (workspace / "inbox" / "stab igen.xlsx").write_bytes(filled.read_bytes())
+    assert "stab igen.xlsx: Godkänd" in invoke(config, "run").output
+    lines = invoke(config, "status").output.splitlines()
+    stab = next(line for line in lines if line.startswith("STAB "))
+    assert stab.endswith("2024-09-10 02:00 (stab igen.xlsx)")
+
+
+@pytest.mark.parametrize(("first", "remarked"), [(50, True), (55, False)])
+def test_sick_hours_under_half_a_per_cent_of_ordinary_hours_are_remarked(check, first,
+                                                                         remarked):
+    """Stab's ordinary hours add up to 60 494. 300 sick hours (0,496 %, just under half a per
+    cent) look like per cents typed into the hours column and are remarked; 305 (0,504 %,
+    just over) are a very healthy department and pass without a word."""
+    hours = {f"E{row}": 50 for row in range(2, 8)} | {f"F{row}": 10 for row in range(2, 8)}
+    report = check({"Sjukfrånvaro": hours | {"E2": first}})
+    assert report.accepted
+    told = codes(report, "sick_hours_like_percent")
+    assert [i.cell for i in told] == (["E2"] if remarked else [])
+    if remarked:
+        assert told[0].message.startswith("Sjukfrånvaron är sammanlagt 300 timmar, 0,5 % av "
+                                          "den ordinarie arbetstiden (60 494 timmar).")
+
+
+def test_a_file_whose_remark_a_register_edit_answers_is_shown_as_accepted(workspace,
+                                                                          register_copy,
+                                                                          monkeypatch):
+    """STAB typed 12,8 over Barn och unga's locked budget of 12,7: "Godkänd med
+    anmärkningar". The controller finds 12,8 right and corrects the register: judged against
+    it now, the file has nothing left to remark on, and `pipeline status` says "Godkänd",
+    not "Godkänd med anmärkningar" without a remark to show."""
+    import openpyxl
+
+    from pipeline.samples import fill_template
+    from tests.conftest import EXAMPLE_REGISTER, change_register, register_row
+    from tests.test_history import invoke
+
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
+    filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
+                           department="STAB", period_end=dt.date(2024, 8, 31))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
+    (workspace / "inbox" / "stab.xlsx").write_bytes(corpus.cells(filled.read_bytes(), "Ekonomi",
+                                                                 {"B2": 12.8}))
+
+    def status():
+        lines = invoke(config, "status").output.splitlines()
+        return next(line for line in lines if line.startswith("STAB "))
+
+    assert "stab.xlsx: Godkänd med anmärkningar" in invoke(config, "run").output
+    assert status().startswith("STAB   Stab: Godkänd med anmärkningar, ")
+    assert status().endswith("2024-09-10 02:00 (stab.xlsx, 1 anmärkning)")
+
+    def budget(book: openpyxl.Workbook) -> None:
+        book["Ekonomi"].cell(register_row(book["Ekonomi"], "Budget", 12.7), 3).value = 12.8
+
+    change_register(register_path, budget)
+    assert invoke(config, "run").exit_code == 0
+    assert status() == "STAB   Stab: Godkänd, 2024-09-10 02:00 (stab.xlsx)"
+
+
+@pytest.mark.parametrize("activities", ["all", "deviations"])
+def test_the_report_notes_an_activity_worse_than_the_period_before(valid, register, activities):
+    """Stab's A3.1.1-02 went from Pågående enligt plan to Försenad: the report's activity
+    table says so under the status ("Sämre än förra perioden"), whether it lists every
+    activity or only the deviations; the activity beside it, unchanged, has no such note."""
+    import io
+
+    from docx import Document
+
+    from pipeline.merge import merge
+    from pipeline.publish.report import build_report
+
+    def stab(status):
+        content = corpus.cells(valid, "Aktiviteter", {
+            "H2": status, "I2": "Föreläsaren har lämnat återbud; ny dag bokas."})
+        report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                                corpus.PERIOD)
+        assert report.accepted
+        return data
+
+    previous = merge(register, corpus.PERIOD, {"STAB": stab("Pågående enligt plan")})
+    merged = merge(register, corpus.PERIOD, {"STAB": stab("Försenad")}, previous.activities)
+    doc = Document(io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2),
+                                           activities=activities)))
+    titles = dict(zip(register.activities["activity_id"], register.activities["title"],
+                      strict=True))
+
+    def status_cells(activity_id):
+        return [row.cells[1].text for table in doc.tables for row in table.rows
+                if row.cells[0].text.strip() == titles[activity_id].strip()]
+
+    assert [cell.split("\n") for cell in status_cells("A3.1.1-02")] == \
+        [["Försenad", "Sämre än förra perioden"]]
+    # Vänteläge both times (and not reported by the other department it is shared with)
+    assert status_cells("A3.1.2-01") == ["Vänteläge", "Ej rapporterad"]
+
