@@ -640,3 +640,147 @@ def test_the_report_notes_an_activity_worse_than_the_period_before(valid, regist
     # Vänteläge both times (and not reported by the other department it is shared with)
     assert status_cells("A3.1.2-01") == ["Vänteläge", "Ej rapporterad"]
 
+
+# --- shares in whole per cents ------------------------------------------------------------------
+
+def test_a_tie_of_remainders_gives_the_last_per_cent_to_the_larger_count():
+    """Goals per assessment 1, 3 and 4 of 8 are 12,5 %, 37,5 % and 50 %: one per cent is
+    left to give and 12,5 and 37,5 tie for it. The summary's Andel gives it to the larger
+    count (12 %, 38 %, 50 %), whichever order the rows come in."""
+    from pipeline.figures import shares
+
+    assert shares([1, 3, 4]) == [0.12, 0.38, 0.5]
+    assert shares([3, 1, 4]) == [0.38, 0.12, 0.5]
+
+
+# --- a program's time stamp in a file's name ------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "stamp"), [
+    (dt.datetime(2024, 1, 1), True), (dt.datetime(2023, 12, 31), False),
+    (dt.datetime(2026, 11, 24), True), (dt.datetime(2026, 11, 25), False)])
+def test_a_time_stamp_is_of_this_year_or_the_two_before_and_never_days_ahead(day, stamp):
+    """Run on 2026-11-23: "SOC_T2_<date>-<time>.xlsx" is a program's time stamp, kept in the
+    workbook as the department named its file, for a date from 2024-01-01 up to tomorrow (a
+    clock a day ahead); 2023-12-31 or the day after tomorrow is a personnummer and masked."""
+    from pipeline.identity import mask_identity_numbers
+    from tests.test_identity import fitting
+
+    moment = fitting(day, "%Y%m%d-%H%M")
+    assert moment.date() == day.date()
+    name = f"SOC_T2_{moment:%Y%m%d-%H%M}.xlsx"
+    masked = mask_identity_numbers(name, today=dt.date(2026, 11, 23))
+    assert (masked == name) is stamp
+    if not stamp:
+        assert masked == "SOC_T2_[personnummer borttaget].xlsx"
+
+
+# --- the deadline day in the workbook's Sammanfattning --------------------------------------------
+
+@pytest.mark.parametrize(("received", "in_time"), [
+    (dt.datetime(2024, 9, 16, 23, 30), True), (dt.datetime(2024, 9, 17, 0, 30), False)])
+def test_the_summary_calls_a_file_of_the_deadline_day_in_time(register, received, in_time):
+    """Sammanfattning's I tid for 2024-T2 (sista inlämningsdag 2024-09-16): Ja for SOC's file
+    received late in the evening of the deadline day, Nej half past midnight after it."""
+    import pandas as pd
+
+    from pipeline.publish.workbook.summary import department_states
+
+    submissions = pd.DataFrame([{
+        "department": "SOC", "file": "soc.xlsx", "received": received, "state": "Godkänd",
+        "counts": True, "warnings": 0, "errors": 0}])
+    states = {s.code: s for s in department_states(register, "2024-T2", submissions, {"SOC"},
+                                                   as_of=dt.datetime(2024, 9, 20, 2))}
+    assert states["SOC"].in_time is in_time
+    assert states["SOC"].note == ""
+
+
+@pytest.mark.parametrize(("as_of", "said"), [
+    (dt.datetime(2024, 9, 16, 23, 0), "Sista inlämningsdag är 2024-09-16."),
+    (dt.datetime(2024, 9, 17, 2, 0), "Sista inlämningsdag var 2024-09-16.")])
+def test_the_summary_says_the_deadline_has_passed_only_after_its_day(register, as_of, said):
+    """A department with no file: on the deadline day the workbook still says the day is
+    (it has until midnight), from the next day that it was."""
+    import pandas as pd
+
+    from pipeline.publish.workbook.summary import department_states
+
+    states = {s.code: s for s in department_states(register, "2024-T2", pd.DataFrame(), set(),
+                                                   as_of=as_of)}
+    assert states["SOC"].note == said
+
+
+@pytest.mark.parametrize(("first", "said"), [
+    ("2024-09-16T22:00:00", " (rättelse efter sista inlämningsdag; den första godkända filen "
+                            "kom i tid, 2024-09-16)"),
+    ("2024-09-17T02:00:00", " (försenad)")])
+def test_a_correction_of_a_file_handed_in_on_the_deadline_day_is_not_late(register, first,
+                                                                          said):
+    """SOC's first accepted file came in on the deadline day (2024-09-16), its correction two
+    days later: `pipeline status` says the correction is one, not that SOC is late; had the
+    first file come the day after the deadline, SOC is late."""
+    from pipeline.archive import Arrival
+    from pipeline.ledger import department_status
+
+    def arrival(when, name):
+        return Arrival(run=when, received=when, name=name, folder="SOC", sha256=name * 16,
+                       size=1, mtime_ns=0, department="SOC", period="2024-T2",
+                       verdict="Godkänd", errors=0, warnings=0, saved_at=None)
+
+    arrivals = [arrival(first, "soca"), arrival("2024-09-18T02:00:00", "socb")]
+    lines = department_status(register, arrivals, "2024-T2", dt.date(2024, 9, 20)).lines()
+    soc = next(line for line in lines if line.startswith("SOC "))
+    assert soc == "SOC    Sociala avdelningen: Godkänd, 2024-09-18 02:00 (socb)" + said
+
+
+# --- a register edited on the deadline day --------------------------------------------------------
+
+@pytest.mark.parametrize(("today", "told"), [
+    (dt.date(2024, 5, 15), False), (dt.date(2024, 5, 16), True)])
+def test_a_register_edited_on_the_deadline_day_is_no_edit_after_it(tmp_path, register, today,
+                                                                    told):
+    """T1's outputs were written with another register (its checksum in periods.json) and T1
+    is still the period collected. On T1's deadline day (2024-05-15) an edit is one of the
+    period's own: no notice. From the day after, the controller is told that T1's outputs
+    are rewritten against the edited register and how to put them back."""
+    from pipeline.kept_registers import for_period, remember
+
+    archive = tmp_path / "archive"
+    remember(archive, "2024-T1", "ab" * 32)
+    found = for_period(register, "2024-T1", archive, [], {}, today)
+    assert found.register is register and not found.kept
+    if told:
+        assert found.notice is not None
+        assert "sista inlämningsdag för 2024-T1 var 2024-05-15" in found.notice.message
+    else:
+        assert found.notice is None
+
+
+# --- a large organ's report -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("departments", "large"), [(30, False), (31, True)])
+def test_a_report_of_more_than_thirty_departments_gets_a_table_of_contents(tmp_path,
+                                                                           departments, large):
+    """README: an organ of more than 30 departments gets a large organ's report, a table of
+    contents after the title page and each department's sick leave in an appendix; an organ
+    of exactly 30 reads as Ånge's does."""
+    import io
+    import sys
+
+    from docx import Document
+
+    from pipeline.labels import ReportHeading
+    from pipeline.merge import merge
+    from pipeline.publish.report import build_report
+    from pipeline.register import read_register
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench import build_register
+
+    build_register(tmp_path / "register.xlsx", departments, 1)
+    register = read_register(tmp_path / "register.xlsx")
+    merged = merge(register, "2024-T2", {})
+    doc = Document(io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2))))
+    texts = [p.text for p in doc.paragraphs]
+    assert (ReportHeading.CONTENTS in texts) is large
+    assert ("Bilaga: Sjukfrånvaro per avdelning" in texts) is large
