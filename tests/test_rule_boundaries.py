@@ -784,3 +784,38 @@ def test_a_report_of_more_than_thirty_departments_gets_a_table_of_contents(tmp_p
     texts = [p.text for p in doc.paragraphs]
     assert (ReportHeading.CONTENTS in texts) is large
     assert ("Bilaga: Sjukfrånvaro per avdelning" in texts) is large
+
+
+# --- an earlier version's workbook beside a quarantine copy ---------------------------------------
+
+@pytest.mark.parametrize(("lines", "tidied"), [
+    (["Godkänd", "quarantine"], True),  # accepted by 0.1.0, in quarantine since
+    (["quarantine", "Godkänd"], False)])  # taken out of quarantine and accepted since
+def test_the_latest_ledger_line_decides_whether_an_xlsx_beside_quarantine_goes(tmp_path, lines,
+                                                                                tidied):
+    """Bytes 0.1.0 accepted (files/…xlsx) and a later version put in quarantine (a .bin
+    copy): the harmful workbook is removed from files/, where a double-click would open it.
+    Bytes whose latest line is an acceptance (out of quarantine and handed in again) keep
+    their workbook, the copy the night reads."""
+    import hashlib
+
+    from pipeline.archive import Archive, Arrival
+
+    content = b"the same bytes"
+    sha = hashlib.sha256(content).hexdigest()
+    archive = Archive(tmp_path / "archive")
+    for path in (archive.blob_path(sha), archive.quarantine_path(sha)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+    def line(kind):
+        quarantined = kind == "quarantine"
+        return Arrival(run="2024-09-01T02:00:00", received="2024-09-01T01:00:00",
+                       name="soc.xlsx", folder="SOC", sha256=sha, size=len(content), mtime_ns=1,
+                       department="SOC", period="2024-T2",
+                       verdict="Dubblett" if quarantined else "Godkänd", errors=0, warnings=0,
+                       saved_at=None, quarantine="file_macros" if quarantined else None)
+
+    assert archive.tidy_quarantine([line(kind) for kind in lines]) == ([sha] if tidied else [])
+    assert archive.blob_path(sha).exists() is not tidied
+    assert archive.quarantine_path(sha).read_bytes() == content
