@@ -359,3 +359,463 @@ def test_the_organs_change_against_its_baseline_waits_for_every_department(regis
     everyone = pd.DataFrame([r for code in codes for r in unit(code)])
     assert organ_change(sick_leave_table(partly, register), register) is None
     assert organ_change(sick_leave_table(everyone, register), register) == pytest.approx(0.9)
+
+
+# --- the deadline day ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("received", "late"), [
+    ("2024-09-16T23:59:00", False), ("2024-09-17T00:01:00", True)])
+def test_a_file_received_on_the_deadline_day_is_in_time(received, late):
+    """`pipeline status` for 2024-T2 (sista inlämningsdag 2024-09-16): a file that came in
+    late in the evening of the deadline day is in time; one a minute past midnight is
+    "(försenad)"."""
+    from pipeline.archive import Arrival
+    from pipeline.ledger import DepartmentStatus, StatusReport
+
+    arrival = Arrival(run=received, received=received, name="SOC.xlsx", folder="SOC",
+                      sha256="ab" * 32, size=1, mtime_ns=0, department="SOC",
+                      period="2024-T2", verdict="Godkänd", errors=0, warnings=0,
+                      saved_at=None)
+    report = StatusReport("2024-T2", dt.date(2024, 9, 16), dt.date(2024, 9, 20),
+                          [DepartmentStatus("SOC", "Sociala avdelningen", arrival, arrival)])
+    line = report.lines()[1]
+    assert line.startswith(f"SOC    Sociala avdelningen: Godkänd, {received[:10]}")
+    assert line.endswith("(försenad)") is late
+
+
+@pytest.mark.parametrize(("today", "when", "late"), [
+    (dt.date(2024, 9, 16), "i dag", False),
+    (dt.date(2024, 9, 17), "passerad för 1 dag sedan", True)])
+def test_a_missing_department_is_late_only_after_the_deadline_day(today, when, late):
+    """On the deadline day itself a department without a file still has the day to hand it
+    in: "saknas", not "saknas (försenad)"; the day after it is late."""
+    from pipeline.ledger import DepartmentStatus, StatusReport
+
+    lines = StatusReport("2024-T2", dt.date(2024, 9, 16), today,
+                         [DepartmentStatus("STAB", "Stab", None, None)]).lines()
+    assert lines[0] == f"Period 2024-T2, sista inlämningsdag 2024-09-16 ({when})."
+    assert lines[1] == "STAB   Stab: saknas" + (" (försenad)" if late else "")
+
+
+# --- goals' analyses ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("assessment", "remarked"), [("Uppfyllt", True), (None, False)])
+def test_a_missing_analysis_is_remarked_only_beside_an_assessment(check, assessment, remarked):
+    """Goal 3.4.7 with no analysis: assessed Uppfyllt, the department is asked for one (a
+    remark); not assessed at all, it is told only that Bedömning is empty, not also that an
+    analysis of an assessment it has not made is missing."""
+    report = check({"Målbedömning": {"D5": assessment, "E5": None}})
+    told = codes(report, "analysis_missing")
+    assert [i.cell for i in told] == (["E5"] if remarked else [])
+    if remarked:
+        assert report.accepted
+    else:
+        assert [(i.code, i.cell) for i in report.issues] == [("required_empty", "D5")]
+
+
+# --- the sick-leave goal's indicator -------------------------------------------------------------
+
+@pytest.mark.parametrize(("sick_hours", "shown"), [
+    (2000.0, "Sjukfrånvaro 10,0 % mot 9,11 % 2023-09-30: +0,9 procentenheter"),
+    (1822.0, "Sjukfrånvaro 9,1 % mot 9,11 % 2023-09-30: ±0,0 procentenheter"),
+    (1800.0, "Sjukfrånvaro 9,0 % mot 9,11 % 2023-09-30: −0,1 procentenheter")])
+def test_the_sick_leave_goals_indicator_signs_its_change(register, sick_hours, shown):
+    """Måluppföljning's remark on "Sjukfrånvaron ska minska" (organ baseline 9,11 %): a rise
+    is "+0,9", a fall "−0,1", and no change as shown (9,1 % against 9,11 %) "±0,0", never
+    "+0,0", which reads as a rise."""
+    import pandas as pd
+
+    from pipeline import figures
+    from pipeline.labels import AGE_GROUPS, SEXES
+    from pipeline.publish.workbook.goals import sick_leave_indicator
+    from pipeline.publish.workbook.sick_leave import _baselines
+
+    sick = pd.DataFrame([{"department": code, "sex": sex, "age_group": age, "employees": 20.0,
+                          "ordinary_hours": 20000.0, "sick_hours": sick_hours,
+                          "long_term_hours": 500.0}
+                         for code in register.department_codes
+                         for sex in SEXES for age in AGE_GROUPS])
+    rows = figures.sick_leave_table(sick, register)
+    rows["total"] = rows["total"].map(lambda v: figures.round_half_up(v, 3))
+    baselines = _baselines(register)
+    rows["change_baseline"] = [figures.points_change(row.total, baselines[row.department][0])
+                               if row.department in baselines else float("nan")
+                               for row in rows.itertuples()]
+    assert sick_leave_indicator(rows, register, baselines) == shown
+
+
+# --- the workbook's flags on activities --------------------------------------------------------
+
+def own_flags(valid: bytes, register, previous=None, **values: object) -> tuple[str, ...]:
+    """The flags merge raises on Stab's own activity (corpus.own_activity's row)."""
+    from pipeline.merge import merge
+
+    content = corpus.own_activity(valid, **values)
+    report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                            corpus.PERIOD)
+    assert report.accepted
+    activities = merge(register, corpus.PERIOD, {"STAB": data}).activities
+    [flags] = activities.loc[activities["own"], "flags"]
+    return flags
+
+
+@pytest.mark.parametrize(("end", "flagged"), [
+    (dt.datetime(2024, 8, 30), True), (dt.datetime(2024, 8, 31), False)])
+def test_an_activity_ending_on_the_periods_last_day_is_not_flagged_as_passed(valid, register,
+                                                                             end, flagged):
+    """Aktiviteter's "Slutdatum passerat men inte avslutad" for an activity still under way
+    (Pågående med avvikelse): not when it ends on the period's last day (2024-08-31), as
+    the department is not told either; a day earlier it is."""
+    from pipeline.merge import Flag
+
+    flags = own_flags(valid, register, end=end, status="Pågående med avvikelse",
+                      comment="Försenat av upphandlingen.")
+    assert (Flag.END_PASSED in flags) is flagged
+
+
+@pytest.mark.parametrize(("end", "flagged"), [
+    (dt.datetime(2025, 2, 27), False), (dt.datetime(2025, 2, 28), True)])
+def test_done_more_than_180_days_before_its_end_date_is_flagged(valid, register, end, flagged):
+    """"Avslutad enligt plan" on an activity planned to run until 180 days after the period
+    (2025-02-27) is an early finish; from 181 days the committee is shown "Avslutad enligt
+    plan långt före slutdatum" (perhaps the wrong status, perhaps a wrong end date)."""
+    from pipeline.merge import Flag
+
+    flags = own_flags(valid, register, end=end, status="Avslutad enligt plan")
+    assert (Flag.DONE_FAR_AHEAD in flags) is flagged
+
+
+@pytest.mark.parametrize(("before", "now", "worse"), [
+    ("Ej påbörjad", "Vänteläge", True),  # work that had not begun is now on hold
+    ("Vänteläge", "Vänteläge", False),  # still on hold: no news
+    ("Pågående med avvikelse", "Vänteläge", False),  # as serious, said otherwise
+    ("Vänteläge", "Försenad", True)])
+def test_a_status_worse_than_the_period_befores_is_flagged(valid, register, before, now, worse):
+    """Aktiviteter's "Sämre status än förra perioden" on A3.1.1-02: raised when the status
+    is more serious than the period before's (Vänteläge is more than Ej påbörjad), never for
+    the same status again."""
+    from pipeline.merge import Flag, merge
+
+    def stab(status):
+        content = corpus.cells(valid, "Aktiviteter", {
+            f"H{ROW}": status, f"I{ROW}": "Väntar på beslut i kommunfullmäktige."})
+        report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                                corpus.PERIOD)
+        assert report.accepted
+        return data
+
+    ROW = 2
+    previous = merge(register, corpus.PERIOD, {"STAB": stab(before)}).activities
+    activities = merge(register, corpus.PERIOD, {"STAB": stab(now)}, previous).activities
+    [row] = activities[(activities["department"] == "STAB")
+                       & (activities["activity_id"] == "A3.1.1-02")].to_dict("records")
+    assert row["previous_status"] == before
+    assert (Flag.WORSE in row["flags"]) is worse
+
+
+# --- the same bytes handed in again --------------------------------------------------------------
+
+def test_a_file_refused_by_a_register_slip_keeps_the_day_it_first_came_in(workspace,
+                                                                         register_copy,
+                                                                         monkeypatch):
+    """STAB handed in on 2024-09-10, in time, and was refused because the controller's
+    register had lost STAB. After the fix (and the deadline, 2024-09-16) STAB puts the very
+    same file in again: it counts, and it is not late: `pipeline status` shows the day it
+    first came in, without "(försenad)"."""
+    import shutil
+
+    from pipeline.samples import fill_template
+    from tests.conftest import EXAMPLE_REGISTER, change_register, remove_department
+    from tests.test_history import invoke
+
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
+    filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
+                           department="STAB", period_end=dt.date(2024, 8, 31))
+    change_register(register_path, lambda book: remove_department(book, "STAB", heir="EKO"))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
+    (workspace / "inbox" / "stab.xlsx").write_bytes(filled.read_bytes())
+    assert invoke(config, "run").exit_code == 1
+    shutil.copy(EXAMPLE_REGISTER, register_path)  # fixed
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T02:00:00")
+    (workspace / "inbox" / "stab igen.xlsx").write_bytes(filled.read_bytes())
+    assert "stab igen.xlsx: Godkänd" in invoke(config, "run").output
+    lines = invoke(config, "status").output.splitlines()
+    stab = next(line for line in lines if line.startswith("STAB "))
+    assert stab.endswith("2024-09-10 02:00 (stab igen.xlsx)")
+
+
+@pytest.mark.parametrize(("first", "remarked"), [(50, True), (55, False)])
+def test_sick_hours_under_half_a_per_cent_of_ordinary_hours_are_remarked(check, first,
+                                                                         remarked):
+    """Stab's ordinary hours add up to 60 494. 300 sick hours (0,496 %, just under half a per
+    cent) look like per cents typed into the hours column and are remarked; 305 (0,504 %,
+    just over) are a very healthy department and pass without a word."""
+    hours = {f"E{row}": 50 for row in range(2, 8)} | {f"F{row}": 10 for row in range(2, 8)}
+    report = check({"Sjukfrånvaro": hours | {"E2": first}})
+    assert report.accepted
+    told = codes(report, "sick_hours_like_percent")
+    assert [i.cell for i in told] == (["E2"] if remarked else [])
+    if remarked:
+        assert told[0].message.startswith("Sjukfrånvaron är sammanlagt 300 timmar, 0,5 % av "
+                                          "den ordinarie arbetstiden (60 494 timmar).")
+
+
+def test_a_file_whose_remark_a_register_edit_answers_is_shown_as_accepted(workspace,
+                                                                          register_copy,
+                                                                          monkeypatch):
+    """STAB typed 12,8 over Barn och unga's locked budget of 12,7: "Godkänd med
+    anmärkningar". The controller finds 12,8 right and corrects the register: judged against
+    it now, the file has nothing left to remark on, and `pipeline status` says "Godkänd",
+    not "Godkänd med anmärkningar" without a remark to show."""
+    import openpyxl
+
+    from pipeline.samples import fill_template
+    from tests.conftest import EXAMPLE_REGISTER, change_register, register_row
+    from tests.test_history import invoke
+
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
+    out = workspace / "mallar"
+    assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
+    filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
+                           department="STAB", period_end=dt.date(2024, 8, 31))
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
+    (workspace / "inbox" / "stab.xlsx").write_bytes(corpus.cells(filled.read_bytes(), "Ekonomi",
+                                                                 {"B2": 12.8}))
+
+    def status():
+        lines = invoke(config, "status").output.splitlines()
+        return next(line for line in lines if line.startswith("STAB "))
+
+    assert "stab.xlsx: Godkänd med anmärkningar" in invoke(config, "run").output
+    assert status().startswith("STAB   Stab: Godkänd med anmärkningar, ")
+    assert status().endswith("2024-09-10 02:00 (stab.xlsx, 1 anmärkning)")
+
+    def budget(book: openpyxl.Workbook) -> None:
+        book["Ekonomi"].cell(register_row(book["Ekonomi"], "Budget", 12.7), 3).value = 12.8
+
+    change_register(register_path, budget)
+    assert invoke(config, "run").exit_code == 0
+    assert status() == "STAB   Stab: Godkänd, 2024-09-10 02:00 (stab.xlsx)"
+
+
+@pytest.mark.parametrize("activities", ["all", "deviations"])
+def test_the_report_notes_an_activity_worse_than_the_period_before(valid, register, activities):
+    """Stab's A3.1.1-02 went from Pågående enligt plan to Försenad: the report's activity
+    table says so under the status ("Sämre än förra perioden"), whether it lists every
+    activity or only the deviations; the activity beside it, unchanged, has no such note."""
+    import io
+
+    from docx import Document
+
+    from pipeline.merge import merge
+    from pipeline.publish.report import build_report
+
+    def stab(status):
+        content = corpus.cells(valid, "Aktiviteter", {
+            "H2": status, "I2": "Föreläsaren har lämnat återbud; ny dag bokas."})
+        report, data = validate(parse_submission(content, name="STAB.xlsx"), register,
+                                corpus.PERIOD)
+        assert report.accepted
+        return data
+
+    previous = merge(register, corpus.PERIOD, {"STAB": stab("Pågående enligt plan")})
+    merged = merge(register, corpus.PERIOD, {"STAB": stab("Försenad")}, previous.activities)
+    doc = Document(io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2),
+                                           activities=activities)))
+    titles = dict(zip(register.activities["activity_id"], register.activities["title"],
+                      strict=True))
+
+    def status_cells(activity_id):
+        return [row.cells[1].text for table in doc.tables for row in table.rows
+                if row.cells[0].text.strip() == titles[activity_id].strip()]
+
+    assert [cell.split("\n") for cell in status_cells("A3.1.1-02")] == \
+        [["Försenad", "Sämre än förra perioden"]]
+    # Vänteläge both times (and not reported by the other department it is shared with)
+    assert status_cells("A3.1.2-01") == ["Vänteläge", "Ej rapporterad"]
+
+
+# --- shares in whole per cents ------------------------------------------------------------------
+
+def test_a_tie_of_remainders_gives_the_last_per_cent_to_the_larger_count():
+    """Goals per assessment 1, 3 and 4 of 8 are 12,5 %, 37,5 % and 50 %: one per cent is
+    left to give and 12,5 and 37,5 tie for it. The summary's Andel gives it to the larger
+    count (12 %, 38 %, 50 %), whichever order the rows come in."""
+    from pipeline.figures import shares
+
+    assert shares([1, 3, 4]) == [0.12, 0.38, 0.5]
+    assert shares([3, 1, 4]) == [0.38, 0.12, 0.5]
+
+
+# --- a program's time stamp in a file's name ------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "stamp"), [
+    (dt.datetime(2024, 1, 1), True), (dt.datetime(2023, 12, 31), False),
+    (dt.datetime(2026, 11, 24), True), (dt.datetime(2026, 11, 25), False)])
+def test_a_time_stamp_is_of_this_year_or_the_two_before_and_never_days_ahead(day, stamp):
+    """Run on 2026-11-23: "SOC_T2_<date>-<time>.xlsx" is a program's time stamp, kept in the
+    workbook as the department named its file, for a date from 2024-01-01 up to tomorrow (a
+    clock a day ahead); 2023-12-31 or the day after tomorrow is a personnummer and masked."""
+    from pipeline.identity import mask_identity_numbers
+    from tests.test_identity import fitting
+
+    moment = fitting(day, "%Y%m%d-%H%M")
+    assert moment.date() == day.date()
+    name = f"SOC_T2_{moment:%Y%m%d-%H%M}.xlsx"
+    masked = mask_identity_numbers(name, today=dt.date(2026, 11, 23))
+    assert (masked == name) is stamp
+    if not stamp:
+        assert masked == "SOC_T2_[personnummer borttaget].xlsx"
+
+
+# --- the deadline day in the workbook's Sammanfattning --------------------------------------------
+
+@pytest.mark.parametrize(("received", "in_time"), [
+    (dt.datetime(2024, 9, 16, 23, 30), True), (dt.datetime(2024, 9, 17, 0, 30), False)])
+def test_the_summary_calls_a_file_of_the_deadline_day_in_time(register, received, in_time):
+    """Sammanfattning's I tid for 2024-T2 (sista inlämningsdag 2024-09-16): Ja for SOC's file
+    received late in the evening of the deadline day, Nej half past midnight after it."""
+    import pandas as pd
+
+    from pipeline.publish.workbook.summary import department_states
+
+    submissions = pd.DataFrame([{
+        "department": "SOC", "file": "soc.xlsx", "received": received, "state": "Godkänd",
+        "counts": True, "warnings": 0, "errors": 0}])
+    states = {s.code: s for s in department_states(register, "2024-T2", submissions, {"SOC"},
+                                                   as_of=dt.datetime(2024, 9, 20, 2))}
+    assert states["SOC"].in_time is in_time
+    assert states["SOC"].note == ""
+
+
+@pytest.mark.parametrize(("as_of", "said"), [
+    (dt.datetime(2024, 9, 16, 23, 0), "Sista inlämningsdag är 2024-09-16."),
+    (dt.datetime(2024, 9, 17, 2, 0), "Sista inlämningsdag var 2024-09-16.")])
+def test_the_summary_says_the_deadline_has_passed_only_after_its_day(register, as_of, said):
+    """A department with no file: on the deadline day the workbook still says the day is
+    (it has until midnight), from the next day that it was."""
+    import pandas as pd
+
+    from pipeline.publish.workbook.summary import department_states
+
+    states = {s.code: s for s in department_states(register, "2024-T2", pd.DataFrame(), set(),
+                                                   as_of=as_of)}
+    assert states["SOC"].note == said
+
+
+@pytest.mark.parametrize(("first", "said"), [
+    ("2024-09-16T22:00:00", " (rättelse efter sista inlämningsdag; den första godkända filen "
+                            "kom i tid, 2024-09-16)"),
+    ("2024-09-17T02:00:00", " (försenad)")])
+def test_a_correction_of_a_file_handed_in_on_the_deadline_day_is_not_late(register, first,
+                                                                          said):
+    """SOC's first accepted file came in on the deadline day (2024-09-16), its correction two
+    days later: `pipeline status` says the correction is one, not that SOC is late; had the
+    first file come the day after the deadline, SOC is late."""
+    from pipeline.archive import Arrival
+    from pipeline.ledger import department_status
+
+    def arrival(when, name):
+        return Arrival(run=when, received=when, name=name, folder="SOC", sha256=name * 16,
+                       size=1, mtime_ns=0, department="SOC", period="2024-T2",
+                       verdict="Godkänd", errors=0, warnings=0, saved_at=None)
+
+    arrivals = [arrival(first, "soca"), arrival("2024-09-18T02:00:00", "socb")]
+    lines = department_status(register, arrivals, "2024-T2", dt.date(2024, 9, 20)).lines()
+    soc = next(line for line in lines if line.startswith("SOC "))
+    assert soc == "SOC    Sociala avdelningen: Godkänd, 2024-09-18 02:00 (socb)" + said
+
+
+# --- a register edited on the deadline day --------------------------------------------------------
+
+@pytest.mark.parametrize(("today", "told"), [
+    (dt.date(2024, 5, 15), False), (dt.date(2024, 5, 16), True)])
+def test_a_register_edited_on_the_deadline_day_is_no_edit_after_it(tmp_path, register, today,
+                                                                    told):
+    """T1's outputs were written with another register (its checksum in periods.json) and T1
+    is still the period collected. On T1's deadline day (2024-05-15) an edit is one of the
+    period's own: no notice. From the day after, the controller is told that T1's outputs
+    are rewritten against the edited register and how to put them back."""
+    from pipeline.kept_registers import for_period, remember
+
+    archive = tmp_path / "archive"
+    remember(archive, "2024-T1", "ab" * 32)
+    found = for_period(register, "2024-T1", archive, [], {}, today)
+    assert found.register is register and not found.kept
+    if told:
+        assert found.notice is not None
+        assert "sista inlämningsdag för 2024-T1 var 2024-05-15" in found.notice.message
+    else:
+        assert found.notice is None
+
+
+# --- a large organ's report -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("departments", "large"), [(30, False), (31, True)])
+def test_a_report_of_more_than_thirty_departments_gets_a_table_of_contents(tmp_path,
+                                                                           departments, large):
+    """README: an organ of more than 30 departments gets a large organ's report, a table of
+    contents after the title page and each department's sick leave in an appendix; an organ
+    of exactly 30 reads as Ånge's does."""
+    import io
+    import sys
+
+    from docx import Document
+
+    from pipeline.labels import ReportHeading
+    from pipeline.merge import merge
+    from pipeline.publish.report import build_report
+    from pipeline.register import read_register
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench import build_register
+
+    build_register(tmp_path / "register.xlsx", departments, 1)
+    register = read_register(tmp_path / "register.xlsx")
+    merged = merge(register, "2024-T2", {})
+    doc = Document(io.BytesIO(build_report(register, merged, as_of=dt.datetime(2024, 9, 20, 2))))
+    texts = [p.text for p in doc.paragraphs]
+    assert (ReportHeading.CONTENTS in texts) is large
+    assert ("Bilaga: Sjukfrånvaro per avdelning" in texts) is large
+
+
+# --- an earlier version's workbook beside a quarantine copy ---------------------------------------
+
+@pytest.mark.parametrize(("lines", "tidied"), [
+    (["Godkänd", "quarantine"], True),  # accepted by 0.1.0, in quarantine since
+    (["quarantine", "Godkänd"], False)])  # taken out of quarantine and accepted since
+def test_the_latest_ledger_line_decides_whether_an_xlsx_beside_quarantine_goes(tmp_path, lines,
+                                                                                tidied):
+    """Bytes 0.1.0 accepted (files/…xlsx) and a later version put in quarantine (a .bin
+    copy): the harmful workbook is removed from files/, where a double-click would open it.
+    Bytes whose latest line is an acceptance (out of quarantine and handed in again) keep
+    their workbook, the copy the night reads."""
+    import hashlib
+
+    from pipeline.archive import Archive, Arrival
+
+    content = b"the same bytes"
+    sha = hashlib.sha256(content).hexdigest()
+    archive = Archive(tmp_path / "archive")
+    for path in (archive.blob_path(sha), archive.quarantine_path(sha)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+    def line(kind):
+        quarantined = kind == "quarantine"
+        return Arrival(run="2024-09-01T02:00:00", received="2024-09-01T01:00:00",
+                       name="soc.xlsx", folder="SOC", sha256=sha, size=len(content), mtime_ns=1,
+                       department="SOC", period="2024-T2",
+                       verdict="Dubblett" if quarantined else "Godkänd", errors=0, warnings=0,
+                       saved_at=None, quarantine="file_macros" if quarantined else None)
+
+    assert archive.tidy_quarantine([line(kind) for kind in lines]) == ([sha] if tidied else [])
+    assert archive.blob_path(sha).exists() is not tidied
+    assert archive.quarantine_path(sha).read_bytes() == content
