@@ -31,6 +31,16 @@ def edit_for_t2(book):
         "Socialförvaltningen"
 
 
+def use_register_copy(workspace, register_copy):
+    """The workspace's pipeline.toml pointed at the register copy, which is returned."""
+    register_path, _ = register_copy
+    config = workspace / "pipeline.toml"
+    text = config.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("register"))
+    config.write_text(text.replace(line, f'register = "{register_path}"'), encoding="utf-8")
+    return register_path
+
+
 def t1_collected_then_t2(workspace, register_copy, monkeypatch=None):
     """SOC hands in for T1 and T2; STAB's T1 file is made from T1's register but comes in
     late, after the controller has edited the register for T2. Returns the config and
@@ -40,11 +50,8 @@ def t1_collected_then_t2(workspace, register_copy, monkeypatch=None):
         if monkeypatch is not None:
             monkeypatch.setenv("PIPELINE_NOW", when)
 
-    register_path, _ = register_copy
+    register_path = use_register_copy(workspace, register_copy)
     config = workspace / "pipeline.toml"
-    config.write_text(config.read_text().replace(
-        next(line for line in config.read_text().splitlines() if line.startswith("register")),
-        f'register = "{register_path}"'))
     set_period(config, "2024-T1")
     at("2024-05-02T02:00")
     soc = filled(workspace, config, "2024-T1", dt.date(2024, 4, 30))
@@ -138,12 +145,8 @@ def test_the_after_deadline_notice_gives_advice_that_works(workspace, register_c
     20 goals, also when it is written anew after T2's first night."""
     import re
 
-    register_path, _ = register_copy
+    register_path = use_register_copy(workspace, register_copy)
     config = workspace / "pipeline.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        next(line for line in config.read_text(encoding="utf-8").splitlines()
-             if line.startswith("register")), f'register = "{register_path}"'),
-        encoding="utf-8")
     set_period(config, "2024-T1")
     hand_in(workspace, "SOC", "soc t1.xlsx",
             filled(workspace, config, "2024-T1", dt.date(2024, 4, 30)))
@@ -350,11 +353,8 @@ def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_co
     over all the same: read against the register it was written with, not rewritten with
     T2's (it was, with advice to move pipeline.toml on, which was done), and the archive keeps
     that register as T1's, for T2's first night and every rebuild of T1 after it."""
-    register_path, _ = register_copy
+    register_path = use_register_copy(workspace, register_copy)
     config = workspace / "pipeline.toml"
-    config.write_text(config.read_text().replace(
-        next(line for line in config.read_text().splitlines() if line.startswith("register")),
-        f'register = "{register_path}"'))
     set_period(config, "2024-T1")
     monkeypatch.setenv("PIPELINE_NOW", "2024-05-02T02:00")
     hand_in(workspace, "SOC", "soc t1.xlsx",

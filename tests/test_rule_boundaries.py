@@ -515,17 +515,11 @@ def test_a_status_worse_than_the_period_befores_is_flagged(valid, register, befo
 
 # --- the same bytes handed in again --------------------------------------------------------------
 
-def test_a_file_refused_by_a_register_slip_keeps_the_day_it_first_came_in(workspace,
-                                                                         register_copy,
-                                                                         monkeypatch):
-    """STAB handed in on 2024-09-10, in time, and was refused because the controller's
-    register had lost STAB. After the fix (and the deadline, 2024-09-16) STAB puts the very
-    same file in again: it counts, and it is not late: `pipeline status` shows the day it
-    first came in, without "(försenad)"."""
-    import shutil
-
+def _stab_filled_for_t2(workspace, register_copy):
+    """The workspace on a copy of the register, and STAB's T2 template made from it and
+    filled: the config, the register copy and the filled file."""
     from pipeline.samples import fill_template
-    from tests.conftest import EXAMPLE_REGISTER, change_register, remove_department
+    from tests.conftest import EXAMPLE_REGISTER
     from tests.test_history import invoke
 
     register_path, _ = register_copy
@@ -535,6 +529,22 @@ def test_a_file_refused_by_a_register_slip_keeps_the_day_it_first_came_in(worksp
     assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
     filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
                            department="STAB", period_end=dt.date(2024, 8, 31))
+    return config, register_path, filled
+
+
+def test_a_file_refused_by_a_register_slip_keeps_the_day_it_first_came_in(workspace,
+                                                                         register_copy,
+                                                                         monkeypatch):
+    """STAB handed in on 2024-09-10, in time, and was refused because the controller's
+    register had lost STAB. After the fix (and the deadline, 2024-09-16) STAB puts the very
+    same file in again: it counts, and it is not late: `pipeline status` shows the day it
+    first came in, without "(försenad)"."""
+    import shutil
+
+    from tests.conftest import EXAMPLE_REGISTER, change_register, remove_department
+    from tests.test_history import invoke
+
+    config, register_path, filled = _stab_filled_for_t2(workspace, register_copy)
     change_register(register_path, lambda book: remove_department(book, "STAB", heir="EKO"))
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
     (workspace / "inbox" / "stab.xlsx").write_bytes(filled.read_bytes())
@@ -573,17 +583,10 @@ def test_a_file_whose_remark_a_register_edit_answers_is_shown_as_accepted(worksp
     not "Godkänd med anmärkningar" without a remark to show."""
     import openpyxl
 
-    from pipeline.samples import fill_template
-    from tests.conftest import EXAMPLE_REGISTER, change_register, register_row
+    from tests.conftest import change_register, register_row
     from tests.test_history import invoke
 
-    register_path, _ = register_copy
-    config = workspace / "pipeline.toml"
-    config.write_text(config.read_text().replace(str(EXAMPLE_REGISTER), str(register_path)))
-    out = workspace / "mallar"
-    assert invoke(config, "templates", "--department", "STAB", "--out", str(out)).exit_code == 0
-    filled = fill_template(out / "STAB_2024-T2_mall.xlsx", workspace / "stab.xlsx",
-                           department="STAB", period_end=dt.date(2024, 8, 31))
+    config, register_path, filled = _stab_filled_for_t2(workspace, register_copy)
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-10T02:00:00")
     (workspace / "inbox" / "stab.xlsx").write_bytes(corpus.cells(filled.read_bytes(), "Ekonomi",
                                                                  {"B2": 12.8}))

@@ -605,18 +605,27 @@ class _ReportWriter(_Blocks):
                       sick_leave_chart_text(shown_units, baselines, self.organ, table_where,
                                             selection))
 
+    def _against_previous(self, heading: str, what: str, instead: str = "") -> str | None:
+        """A section comparing `what` with the period before: its heading, and the period
+        before; None in the year's first period, said in a sentence (with what it is compared
+        with `instead`)."""
+        earlier = self.register.previous_period(self.merged.period)
+        self.doc.add_heading(heading, level=2)
+        if earlier is None:
+            self._paragraph(
+                f"{period_title(self.merged.period)} är årets första period, och {what} "
+                f"jämförs därför inte med en föregående period{instead}.")
+        return earlier
+
     def _sick_leave_previous(self) -> None:
         """The total sick leave against the period before, by the workbook's rule: a unit's
         figure of then where it was shown then, the organ's only if every department reported
         then (else it covers fewer departments than the figure that period's workbook showed),
         and the organ's change only when all have reported, then and now. A large organ's
         chapter gives the organ's row; every department's is on the workbook's sheet."""
-        earlier = self.register.previous_period(self.merged.period)
-        self.doc.add_heading(ReportHeading.SICK_LEAVE_PREVIOUS, level=2)
+        earlier = self._against_previous(ReportHeading.SICK_LEAVE_PREVIOUS, "sjukfrånvaron",
+                                         ", bara med basvärdet")
         if earlier is None:
-            self._paragraph(
-                f"{period_title(self.merged.period)} är årets första period, och sjukfrånvaron "
-                f"jämförs därför inte med en föregående period, bara med basvärdet.")
             return
         if self.previous is None:
             self._paragraph(
@@ -834,12 +843,8 @@ class _ReportWriter(_Blocks):
         (figures.budget_against_previous): how the organ's total moved, the departments whose
         forecast rose most, and a table of every department's (a large organ's: the largest
         rises; every department's is on the workbook's Ekonomi)."""
-        earlier = self.register.previous_period(self.merged.period)
-        self.doc.add_heading(ReportHeading.BUDGET_PREVIOUS, level=2)
+        earlier = self._against_previous(ReportHeading.BUDGET_PREVIOUS, "prognosen")
         if earlier is None:
-            self._paragraph(
-                f"{period_title(self.merged.period)} är årets första period, och prognosen "
-                f"jämförs därför inte med en föregående period.")
             return
         compared = budget_against_previous(
             self.merged.budget, None if self.previous is None else self.previous.budget,
