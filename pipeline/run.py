@@ -206,8 +206,12 @@ class FileResult:
 
 
 def validate_files(settings: Settings, files: Sequence[Path],
-                   feedback_dir: Path | None = None) -> list[FileResult]:
-    """Check files as the nightly run would, without archiving anything."""
+                   feedback_dir: Path | None = None,
+                   tell: Callable[[str], None] | None = None) -> list[FileResult]:
+    """Check files as the nightly run would, without archiving anything. tell: given, before
+    the files are read, which register they are checked against when it is not the configured
+    one (a period that is over, or last year's, read against the register the archive keeps
+    for it), as the night tells it."""
     from .intake import parse_submission
     from .validate import validate_many
 
@@ -217,8 +221,10 @@ def validate_files(settings: Settings, files: Sequence[Path],
     arrivals = archive.arrivals()
     # as the night reads the period: a period that is over (or last year's) against the
     # register its outputs were written with
-    register = period_register(settings, register, period, arrivals,
-                               command="validate").register
+    chosen = period_register(settings, register, period, arrivals, command="validate")
+    if chosen.kept and chosen.notice is not None and tell is not None:
+        tell(chosen.notice.message)
+    register = chosen.register
     own = own_activities(archive, register, period, arrivals)
     results: list[FileResult] = []
     readable: list[tuple[int, Path, bytes]] = []

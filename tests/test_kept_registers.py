@@ -88,6 +88,12 @@ def test_a_late_file_counted_for_a_closed_period_keeps_its_register(workspace, r
         result.output
     assert "Ändringarna i registret gäller från 2024-T2." in lines[1]
     assert "STAB/stab t1.xlsx: Godkänd\n" in result.output  # judged against T1's register
+    # pipeline validate checks a file against the same register, and says which, as the night
+    checked = invoke(config, "validate", "--period", "2024-T1", str(stab))
+    assert checked.output.splitlines()[0] == lines[1], checked.output
+    assert f"{stab.name}: Godkänd\n" in checked.output
+    # not for the period being collected, read against the register as it is
+    assert invoke(config, "validate", str(stab)).output.startswith(f"{stab.name}: ")
 
     assert t1_goals(workspace) == goals_before
     activities = t1_workbook(workspace, "Aktiviteter")
@@ -287,13 +293,14 @@ def test_last_years_t3_is_read_against_last_years_register_from_the_archive(
     stopping because the 2025 register has no 2024-T3."""
     config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
     checked = invoke(config, "validate", "--period", "2024-T3", str(stab))
-    assert checked.exit_code == 0 and "STAB 2024-T3.xlsx: Godkänd\n" in checked.output, \
-        checked.output
     kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
         "2024-T3"]
     notice = ("Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. Den "
               "läses därför mot registret som perioden skrevs med, som arkivet har kvar "
               f"({workspace / 'archive' / 'registers' / kept}.xlsx).")
+    # the file is checked against the kept register, and validate says so first, as the night
+    assert checked.exit_code == 0, checked.output
+    assert checked.output == f"{notice}\nSTAB 2024-T3.xlsx: Godkänd\n", checked.output
     hand_in(workspace, "STAB", "stab t3.xlsx", stab)
     result = invoke(config, "run", "--period", "2024-T3")
     assert result.exit_code == 0, result.output
