@@ -89,6 +89,26 @@ def remember(archive: Path, period: str, sha256: str) -> None:
                        json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
 
+def recorded_for(period: str, written: dict[str, str], manifest: dict[str, object]
+                 ) -> str | None:
+    """The checksum of the register `period`'s outputs were written with: periods.json's
+    (`written`), else the one the period's manifest names; None when neither says."""
+    recorded = manifest.get("register")
+    found = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
+                                    else None)
+    return found if isinstance(found, str) else None
+
+
+def kept_for(archive: Path, period: str, manifest: dict[str, object]) -> Path | None:
+    """The register `period`'s outputs were written with, where the archive keeps it: a night
+    reads the period against it without being given --register."""
+    before = recorded_for(period, written_with(archive), manifest)
+    if before is None or not _CHECKSUM.fullmatch(before):
+        return None
+    path = kept_path(archive, before)
+    return path if path.exists() else None
+
+
 def collected_since(period: str, arrivals: list[Arrival], written: dict[str, str]
                     ) -> str | None:
     """The latest period collected after `period` (files judged for it, or outputs written
@@ -139,9 +159,7 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     was given with --register, and is used as it is (with a word when the night would judge
     the period's files against another)."""
     written = written_with(archive)
-    recorded = manifest.get("register")
-    before = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
-                                     else None)
+    before = recorded_for(period, written, manifest)
     later = collected_since(period, arrivals, written)
     if period not in register.period_ids:
         return _another_year(register, period, archive, manifest, before, later, command,

@@ -47,7 +47,7 @@ from .inbox import (
     unknown_folder,
 )
 from .issues import Issue, Report, make
-from .kept_registers import PeriodRegister, for_period, keep
+from .kept_registers import PeriodRegister, for_period, keep, kept_for
 from .kept_registers import remember as remember_register
 from .labels import Verdict
 from .ledger import (
@@ -343,6 +343,10 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period, arrivals)
         _commit(archive, taken, summary)
+    summary.late_kept = {before for _, before, _, _ in summary.late
+                         if before[:4] != period[:4] and kept_for(
+                             settings.archive, before,
+                             read_manifest(settings.outbox / f"manifest_{before}.json"))}
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))

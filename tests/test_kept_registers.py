@@ -328,6 +328,27 @@ def test_last_years_t3_is_read_against_last_years_register_from_the_archive(
     assert "gör nästa års register" not in made.output  # the controller has made it
 
 
+def test_a_late_file_of_last_years_t3_is_told_to_be_counted_without_register(
+        workspace, register_copy, monkeypatch):
+    """STAB's 2024-T3 file handed in during 2025-T1, once a night has written 2024-T3: the
+    night's advice leaves --register out (the archive keeps the 2024 register), and works as
+    written."""
+    import re
+
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    night = invoke(config, "run")
+    assert night.exit_code == 1, night.output
+    advice = re.search(r"stab t3\.xlsx: gäller 2024-T3, .* kopiera (\S+) till (.+) och kör "
+                       r"(pipeline run .*)\.\n", night.output)
+    assert advice, night.output
+    assert advice[3] == "pipeline run --period 2024-T3", night.output
+    shutil.copy(advice[1], advice[2])
+    counted = invoke(config, *advice[3].split()[1:])
+    assert counted.exit_code == 0, counted.output
+    assert "STAB/stab t3.xlsx: Godkänd\n" in counted.output
+
+
 def test_last_years_t3_without_its_kept_register_stops_with_what_to_give(
         workspace, register_copy, monkeypatch):
     """An archive without the 2024 register (an earlier version's, or another archive folder):
