@@ -414,3 +414,66 @@ def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_co
     assert len(t1_goals(workspace)) == 20
     periods = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())
     assert periods["2024-T1"] == t1_register != periods["2024-T2"]
+
+
+# --- what goes wrong around a kept register: a Swedish message and exit code 2 --------------
+
+def refused(config, *args):
+    """The command as the user meets it: exit code 2, no traceback; its output."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["--config", str(config), *args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_a_damaged_kept_register_stops_every_command_with_what_to_do(
+        workspace, register_copy, monkeypatch):
+    """The register kept for 2024-T3 damaged in the archive (bytes no longer its checksum's):
+    each command for the period stops and says so, and how to go on, instead of saying that
+    the archive has no register for it; given a copy, the run counts the period and the archive
+    keeps the copy again."""
+    from tests.conftest import EXAMPLE_REGISTER
+
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T3"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(path.read_bytes()[:2000])
+    for command in ("memo", "templates", "run", "report", "status"):
+        said = refused(config, command, "--period", "2024-T3")
+        assert said.strip() == (
+            f"Registret som perioden 2024-T3 skrevs med är skadat i arkivet: {path} stämmer "
+            "inte längre med sin kontrollsumma (filnamnet). Lägg tillbaka filen från en "
+            "säkerhetskopia av arkivet, eller ange en kopia av registret som det var: pipeline "
+            f"{command} --register <kopian> --period 2024-T3."), said
+    assert "är skadat i arkivet" in refused(config, "validate", "--period", "2024-T3", str(stab))
+    assert not (workspace / "outbox" / "tjansteskrivelse_2024-T3.docx").exists()
+
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    result = invoke(config, "run", "--register", str(EXAMPLE_REGISTER), "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert "STAB/stab t3.xlsx: Godkänd\n" in result.output
+    assert sha256_of(path) == kept  # kept again
+    memo = invoke(config, "memo", "--period", "2024-T3")
+    assert memo.exit_code == 0 and "som arkivet har kvar" in memo.output, memo.output
+
+
+def test_templates_for_a_period_over_with_its_kept_register_damaged_are_not_made(
+        workspace, register_copy):
+    """Within the year: templates for T1, over, would be made from the edited register under
+    a notice that an earlier version kept no register."""
+    config, _ = t1_collected_then_t2(workspace, register_copy)
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T1"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(b"")
+    for command in ("templates", "memo"):
+        said = refused(config, command, "--period", "2024-T1")
+        assert f"Registret som perioden 2024-T1 skrevs med är skadat i arkivet: {path}" in said
+    assert not (workspace / "outbox" / "mallar" / "2024-T1").exists()
