@@ -432,6 +432,44 @@ def refused(config, *args):
     return result.output
 
 
+def test_memo_and_templates_for_last_years_t3_when_they_cannot_be_done(
+        workspace, register_copy, monkeypatch, tmp_path):
+    """pipeline memo and pipeline templates --period 2024-T3 (read against the register the
+    archive keeps) with the run's lock held, an outbox that is a file, a period no register
+    has, and a memo template that is no Word document."""
+    from pipeline.archive import run_lock
+
+    config, _ = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    config.write_text(config.read_text() + "lock_wait_seconds = 0.2\n")
+    outbox = workspace / "outbox"
+    with run_lock(workspace / "archive", 0):
+        assert "En annan körning pågår redan" in refused(config, "memo", "--period", "2024-T3")
+        # templates write nothing a night writes, and read the archive as it is: made
+        made = invoke(config, "templates", "--period", "2024-T3", "--department", "UTB")
+        assert made.exit_code == 0, made.output
+    assert not (outbox / "tjansteskrivelse_2024-T3.docx").exists()
+    assert (outbox / "mallar" / "2024-T3" / "UTB_2024-T3_mall.xlsx").exists()
+
+    for command in ("memo", "templates"):
+        said = refused(config, command, "--period", "2023-T3")
+        assert said.strip() == (
+            "Perioden 2023-T3 finns inte i registret register-2025.xlsx, som gäller 2025, och "
+            f"arkivet ({workspace / 'archive'}) har inget register sparat för perioden. Ange "
+            f"registret för 2023: pipeline {command} --register <registret för 2023> --period "
+            "2023-T3."), said
+
+    not_docx = tmp_path / "mall.docx"
+    not_docx.write_text("inte ett Word-dokument", encoding="utf-8")
+    said = refused(config, "memo", "--period", "2024-T3", "--template", str(not_docx))
+    assert f"Mallen {not_docx} kan inte läsas som ett Word-dokument (.docx eller .dotx)." in said
+
+    shutil.rmtree(outbox)
+    outbox.write_text("inte en mapp", encoding="utf-8")
+    for command in ("memo", "templates"):
+        said = refused(config, command, "--period", "2024-T3")
+        assert f"Kommandot kunde inte slutföras: {outbox} är en fil, inte en mapp." in said, said
+
+
 def test_a_damaged_kept_register_stops_every_command_with_what_to_do(
         workspace, register_copy, monkeypatch):
     """The register kept for 2024-T3 damaged in the archive (bytes no longer its checksum's):
