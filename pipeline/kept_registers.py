@@ -45,7 +45,7 @@ def keep(archive: Path, register: Register) -> None:
     """The register's bytes in the archive (once per version); not when the file has been
     saved again since it was read."""
     path = kept_path(archive, register.checksum)
-    if path.exists() and _intact(path, register.checksum):
+    if path.exists() and intact(path, register.checksum):
         return  # (a copy damaged since is written anew)
     try:
         content = register.source.read_bytes()
@@ -55,7 +55,7 @@ def keep(archive: Path, register: Register) -> None:
         atomic_write_bytes(path, content)
 
 
-def _intact(path: Path, sha256: str) -> bool:
+def intact(path: Path, sha256: str) -> bool:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
     except OSError:
@@ -67,7 +67,7 @@ def _not_damaged(archive: Path, sha256: str, period: str, command: str) -> None:
     its bytes are no longer those it was kept with (a disk error, a file saved over it): read
     anyway, the period would be rewritten against another register, or not at all."""
     path = kept_path(archive, sha256)
-    if _CHECKSUM.fullmatch(sha256) and path.exists() and not _intact(path, sha256):
+    if _CHECKSUM.fullmatch(sha256) and path.exists() and not intact(path, sha256):
         raise ArchiveError(
             f"Registret som perioden {period} skrevs med är skadat i arkivet: {path} stämmer "
             "inte längre med sin kontrollsumma (filnamnet). Lägg tillbaka filen från en "
@@ -277,7 +277,7 @@ def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:
     from .register import read_register
 
     path = kept_path(archive, sha256)
-    if not path.exists() or not _intact(path, sha256):
+    if not path.exists() or not intact(path, sha256):
         return None
     try:
         return replace(read_register(path, cache_dir=archive / "cache"), source=source)

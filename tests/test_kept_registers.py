@@ -515,3 +515,74 @@ def test_templates_for_a_period_over_with_its_kept_register_damaged_are_not_made
         said = refused(config, command, "--period", "2024-T1")
         assert f"Registret som perioden 2024-T1 skrevs med är skadat i arkivet: {path}" in said
     assert not (workspace / "outbox" / "mallar" / "2024-T1").exists()
+
+
+def night_for(config, period, full=False):
+    """`pipeline run --period <period>` in a process of its own (full: without the short way
+    for a night with nothing new): its output, and whether it imported pandas."""
+    import subprocess
+    import sys
+
+    from tests.test_run import NIGHT
+
+    prelude = "pipeline.run._nothing_new = lambda *args, **kwargs: None" if full else ""
+    result = subprocess.run(
+        [sys.executable, "-c", NIGHT.format(prelude=prelude), "--config", str(config), "run",
+         "--period", period], capture_output=True, text=True, cwd=config.parent, timeout=300)
+    assert result.stderr.splitlines()[-1] in ("True", "False"), result.stderr
+    return result.stdout, result.stderr.splitlines()[-1] == "True"
+
+
+def test_last_years_t3_run_again_with_nothing_new_is_a_quiet_night(
+        workspace, register_copy, monkeypatch):
+    """`pipeline run --period 2024-T3` against the 2025 register, again with nothing new: a
+    quiet night, saying what the full run says (which register, "oförändrad"), without
+    reading a register or importing pandas; it compared the manifest's register, the kept
+    2024 one, with the configured one and ran in full every time. What decides the register
+    changed (the configured register edited, the kept one damaged) means a full run again."""
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    first = invoke(config, "run", "--period", "2024-T3")
+    assert first.exit_code == 0 and "STAB/stab t3.xlsx: Godkänd" in first.output, first.output
+    notice = first.output.splitlines()[1]
+    assert notice.startswith("Perioden 2024-T3 finns inte i registret register-2025.xlsx")
+    full, _ = night_for(config, "2024-T3", full=True)
+    quiet, imported = night_for(config, "2024-T3")
+    assert quiet == full, (quiet, full)
+    assert quiet.splitlines()[1] == notice
+    assert "Inget har ändrats sedan förra körningen; sammanställningen är oförändrad." in quiet
+    assert not imported
+
+    # the 2025 register edited: a full run decides again (and is as quiet in what it says)
+    register_2025 = workspace / "register-2025.xlsx"
+    change_register(register_2025, lambda book: book["Avdelningar"].cell(
+        register_row(book["Avdelningar"], "Avdelningskod", "UTB"), 2).__setattr__(
+        "value", "Skolavdelningen"))
+    again, imported = night_for(config, "2024-T3")
+    assert again == quiet and imported
+    assert not night_for(config, "2024-T3")[1]
+    # the kept register damaged: not passed over in silence
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T3"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(path.read_bytes()[:-1])
+    damaged, _ = night_for(config, "2024-T3")
+    assert damaged == "", damaged  # (the message goes to stderr, with exit code 2)
+    assert "är skadat i arkivet" in refused(config, "run", "--period", "2024-T3")
+
+
+def test_a_period_over_run_again_with_nothing_new_is_a_quiet_night(workspace, register_copy):
+    """Within the year: T1, over, run again against the register edited for T2."""
+    config, stab = t1_collected_then_t2(workspace, register_copy)
+    hand_in(workspace, "STAB", "stab t1.xlsx", stab)
+    first = invoke(config, "run", "--period", "2024-T1")
+    assert first.exit_code == 0, first.output
+    quiet, imported = night_for(config, "2024-T1")
+    assert quiet.splitlines()[1] == first.output.splitlines()[1]  # Perioden 2024-T1 är avslutad
+    assert "sammanställningen är oförändrad" in quiet and not imported
+    assert quiet == night_for(config, "2024-T1", full=True)[0]
+    # T3 collected since: the notice says so, after a full run
+    set_period(config, "2024-T3")
+    assert invoke(config, "run").exit_code == 0
+    told, imported = night_for(config, "2024-T1")
+    assert "(2024-T3 har samlats in sedan dess)" in told and imported, told
