@@ -295,7 +295,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], feedback: Path | None)
     settings = settings_from(ctx)
     rejected = 0
     # (a folder among the files, e.g. from `pipeline validate inbox/*`, is named as such)
-    for result in validate_files(settings, files, feedback_dir=feedback):
+    for result in validate_files(settings, files, feedback_dir=feedback, tell=click.echo):
         report = result.report
         click.echo(f"{file_name(result.path)}: {report.verdict.value}")
         for issue in report.ordered:

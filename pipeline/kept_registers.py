@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import atomic_write_bytes
-from .errors import RegisterError, UnknownPeriod
+from .errors import ArchiveError, RegisterError, UnknownPeriod
 from .issues import Issue, make
 from .labels import PERIOD_PATTERN
 
@@ -45,14 +45,34 @@ def keep(archive: Path, register: Register) -> None:
     """The register's bytes in the archive (once per version); not when the file has been
     saved again since it was read."""
     path = kept_path(archive, register.checksum)
-    if path.exists():
-        return
+    if path.exists() and intact(path, register.checksum):
+        return  # (a copy damaged since is written anew)
     try:
         content = register.source.read_bytes()
     except OSError:
         return
     if hashlib.sha256(content).hexdigest() == register.checksum:
         atomic_write_bytes(path, content)
+
+
+def intact(path: Path, sha256: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def _not_damaged(archive: Path, sha256: str, period: str, command: str) -> None:
+    """Stops the command when the register `period` is read against is in the archive but
+    its bytes are no longer those it was kept with (a disk error, a file saved over it): read
+    anyway, the period would be rewritten against another register, or not at all."""
+    path = kept_path(archive, sha256)
+    if _CHECKSUM.fullmatch(sha256) and path.exists() and not intact(path, sha256):
+        raise ArchiveError(
+            f"Registret som perioden {period} skrevs med är skadat i arkivet: {path} stämmer "
+            "inte längre med sin kontrollsumma (filnamnet). Lägg tillbaka filen från en "
+            "säkerhetskopia av arkivet, eller ange en kopia av registret som det var: pipeline "
+            f"{command} --register <kopian> --period {period}.")
 
 
 def written_with(archive: Path) -> dict[str, str]:
@@ -87,6 +107,26 @@ def remember(archive: Path, period: str, sha256: str) -> None:
     state[period] = sha256
     atomic_write_bytes(archive / FOLDER / PERIODS,
                        json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def recorded_for(period: str, written: dict[str, str], manifest: dict[str, object]
+                 ) -> str | None:
+    """The checksum of the register `period`'s outputs were written with: periods.json's
+    (`written`), else the one the period's manifest names; None when neither says."""
+    recorded = manifest.get("register")
+    found = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
+                                    else None)
+    return found if isinstance(found, str) else None
+
+
+def kept_for(archive: Path, period: str, manifest: dict[str, object]) -> Path | None:
+    """The register `period`'s outputs were written with, where the archive keeps it: a night
+    reads the period against it without being given --register."""
+    before = recorded_for(period, written_with(archive), manifest)
+    if before is None or not _CHECKSUM.fullmatch(before):
+        return None
+    path = kept_path(archive, before)
+    return path if path.exists() else None
 
 
 def collected_since(period: str, arrivals: list[Arrival], written: dict[str, str]
@@ -139,9 +179,7 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     was given with --register, and is used as it is (with a word when the night would judge
     the period's files against another)."""
     written = written_with(archive)
-    recorded = manifest.get("register")
-    before = written.get(period) or (recorded.get("sha256") if isinstance(recorded, dict)
-                                     else None)
+    before = recorded_for(period, written, manifest)
     later = collected_since(period, arrivals, written)
     if period not in register.period_ids:
         return _another_year(register, period, archive, manifest, before, later, command,
@@ -179,6 +217,8 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
             "period_register_changed_after_deadline", fil=name, period=period,
             ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following,
             utdata=outputs, igen=again), None, before)
+    if old is None:  # (a period collected now is not read against it: it may be damaged)
+        _not_damaged(archive, before, period, command)
     archived = kept_path(archive, before)
     if old is not None and templates:
         if given:
@@ -210,6 +250,7 @@ def _another_year(register: Register, period: str, archive: Path, manifest: dict
     recorded = manifest.get("register")
     old = None
     if isinstance(before, str):
+        _not_damaged(archive, before, period, command)
         named = recorded.get("path") if isinstance(recorded, dict) \
             and recorded.get("sha256") == before else None
         old = _read_kept(archive, before, Path(named) if isinstance(named, str) and named
@@ -236,7 +277,7 @@ def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:
     from .register import read_register
 
     path = kept_path(archive, sha256)
-    if not path.exists():
+    if not path.exists() or not intact(path, sha256):
         return None
     try:
         return replace(read_register(path, cache_dir=archive / "cache"), source=source)

@@ -51,6 +51,9 @@ class RunSummary:
     # refused files made for an earlier period: (file as shown, its period, archived copy,
     # where it lay in the inbox)
     late: list[tuple[str, str, Path, Path]] = field(default_factory=list)
+    # of their periods, last year's whose register the archive keeps: counted with --period
+    # alone, as the configured register's
+    late_kept: set[str] = field(default_factory=set)
     # counted files that no longer pass against the register, with their errors now
     lapsed: list[tuple[Arrival, int]] = field(default_factory=list)
     counted: dict[str, Arrival] = field(default_factory=dict)
@@ -147,8 +150,9 @@ class RunSummary:
                        f"{self.period}). Filen ligger kvar i inkorgen och läses in när perioden "
                        f"i pipeline.toml är {later}.")
         for shown, before, copy, where in self.late:
-            # last year's periods are in last year's register only
-            register = "" if before[:4] == (self.period or "")[:4] else \
+            # last year's periods are in last year's register only, or the archive's copy
+            register = "" if before[:4] == (self.period or "")[:4] \
+                or before in self.late_kept else \
                 f"--register <registret för {before[:4]}> "
             out.append(f"  {shown}: gäller {before}, en tidigare period än den som samlas in nu "
                        f"({self.period}). Ska filen räknas för {before}: kopiera {copy} till "

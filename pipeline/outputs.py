@@ -52,11 +52,12 @@ def in_shape(manifest: object) -> bool:
 
 def publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
-             fresh: dict[Arrival, tuple[Report, SubmissionData | None]]
-             ) -> None:
+             fresh: dict[Arrival, tuple[Report, SubmissionData | None]],
+             read_against: dict[str, Any] | None = None) -> None:
     """fresh: this night's results by ledger line (the Arrival, not its identity: a file
     taken out of quarantine and copied in again keeps the quarantined line's), so that they
-    are not read back from the cache."""
+    are not read back from the cache. read_against: why the period is read against the
+    register the archive keeps (run._read_against), for the manifest."""
     import pandas as pd
 
     rows, counted = states(in_quarantine(arrivals), period)
@@ -79,13 +80,17 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
             all(p.exists() for p in expected):
         summary.unchanged = True
         if before.get("departments") != register.department_codes or \
-                before.get("held", []) != summary.held or before.get("remarks") != remarks:
+                before.get("held", []) != summary.held or before.get("remarks") != remarks \
+                or before.get("read_against") != read_against:
             # what lets the next quiet nights be short: the register's department codes and
-            # remarks (not kept by an earlier version), and the files left to wait in the inbox
-            # tonight
+            # remarks (not kept by an earlier version), the files left to wait in the inbox
+            # tonight, and why the period is read against a kept register
             before["departments"] = register.department_codes
             before["held"] = summary.held
             before["remarks"] = remarks
+            before.pop("read_against", None)
+            if read_against is not None:
+                before["read_against"] = read_against
             atomic_write_bytes(manifest_path, json.dumps(before, ensure_ascii=False, indent=2)
                                .encode("utf-8"))
         lapsed_as_written(summary, before, arrivals, archive)
@@ -198,6 +203,8 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
                      "received": a.received, "quarantine": code}
                     for a, code in summary.harmful],
     }
+    if read_against is not None:  # and why the period is read against a kept register
+        manifest["read_against"] = read_against
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2)
                        .encode("utf-8"))
     summary.outputs.append(manifest_path)

@@ -47,7 +47,7 @@ from .inbox import (
     unknown_folder,
 )
 from .issues import Issue, Report, make
-from .kept_registers import PeriodRegister, for_period, keep
+from .kept_registers import PeriodRegister, for_period, keep, kept_for
 from .kept_registers import remember as remember_register
 from .labels import Verdict
 from .ledger import (
@@ -206,8 +206,12 @@ class FileResult:
 
 
 def validate_files(settings: Settings, files: Sequence[Path],
-                   feedback_dir: Path | None = None) -> list[FileResult]:
-    """Check files as the nightly run would, without archiving anything."""
+                   feedback_dir: Path | None = None,
+                   tell: Callable[[str], None] | None = None) -> list[FileResult]:
+    """Check files as the nightly run would, without archiving anything. tell: given, before
+    the files are read, which register they are checked against when it is not the configured
+    one (a period that is over, or last year's, read against the register the archive keeps
+    for it), as the night tells it."""
     from .intake import parse_submission
     from .validate import validate_many
 
@@ -217,8 +221,10 @@ def validate_files(settings: Settings, files: Sequence[Path],
     arrivals = archive.arrivals()
     # as the night reads the period: a period that is over (or last year's) against the
     # register its outputs were written with
-    register = period_register(settings, register, period, arrivals,
-                               command="validate").register
+    chosen = period_register(settings, register, period, arrivals, command="validate")
+    if chosen.kept and chosen.notice is not None and tell is not None:
+        tell(chosen.notice.message)
+    register = chosen.register
     own = own_activities(archive, register, period, arrivals)
     results: list[FileResult] = []
     readable: list[tuple[int, Path, bytes]] = []
@@ -293,6 +299,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     arrivals = archive.arrivals()
     keep(settings.archive, register)  # byte for byte, for the periods written with it
     chosen = period_register(settings, register, period, arrivals)
+    against = _read_against(settings, register, chosen, arrivals)
     register = chosen.register if chosen.kept else with_history_remarks(register, arrivals)
     summary = RunSummary(period, register_name=register.source.name,
                          remarks_total=len(register.remarks))
@@ -337,12 +344,17 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period, arrivals)
         _commit(archive, taken, summary)
+    summary.late_kept = {before for _, before, _, _ in summary.late
+                         if before[:4] != period[:4] and kept_for(
+                             settings.archive, before,
+                             read_manifest(settings.outbox / f"manifest_{before}.json"))}
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival] = (take.report, take.data)
-    publish(settings, archive, register, period, arrivals, own, summary, fresh)
+    publish(settings, archive, register, period, arrivals, own, summary, fresh,
+            read_against=against)
     remember_register(settings.archive, period, chosen.to_remember)
     from .register import code_key
 
@@ -361,6 +373,59 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     archive.log("run_finished", period=period, new=len(summary.new),
                 rejected=summary.rejected, unchanged=summary.unchanged)
     return summary
+
+
+def _read_against(settings: Settings, configured: Register, chosen: PeriodRegister,
+                  arrivals: list[Arrival]) -> dict[str, Any] | None:
+    """For a period read against the register the archive keeps (last year's, or one that is
+    over), what the manifest keeps of why, for the nights after with nothing new
+    (`_kept_unchanged`): what decided it (the configured register, pipeline.toml's period, the
+    latest period collected since) and what the night told of it. None for the configured
+    register: the manifest's register is then the configured one."""
+    if not chosen.kept:
+        return None
+    return {"configured": {"path": str(settings.register), "sha256": configured.checksum},
+            "collecting": settings.collecting,
+            "later": _collected_since(settings, arrivals),
+            "notices": [{"code": n.code, "message": n.message}
+                        for n in ([chosen.notice] if chosen.notice is not None else [])]}
+
+
+def _collected_since(settings: Settings, arrivals: list[Arrival]) -> str | None:
+    from .kept_registers import collected_since, written_with
+
+    assert settings.period is not None
+    return collected_since(settings.period, arrivals, written_with(settings.archive))
+
+
+def _kept_unchanged(settings: Settings, manifest: dict[str, Any], register_sha: str,
+                    arrivals: list[Arrival]) -> list[Issue] | None:
+    """What a night with nothing new tells of a period whose outputs were written against the
+    register the archive keeps (the manifest's register is not the configured one): the
+    notices the night that wrote them told, while nothing that decided it has changed (the
+    configured register, pipeline.toml's period, the periods collected since, periods.json's
+    entry) and the kept register is in the archive as it was kept. None: a full run decides
+    anew."""
+    from .issues import CATALOGUE
+    from .kept_registers import intact, kept_path, written_with
+
+    against = manifest.get("read_against")
+    written = manifest["register"].get("sha256")
+    if not isinstance(against, dict) or not isinstance(written, str) or \
+            settings.period is None:
+        return None
+    if against.get("configured") != {"path": str(settings.register), "sha256": register_sha} \
+            or against.get("collecting") != settings.collecting \
+            or against.get("later") != _collected_since(settings, arrivals) \
+            or written_with(settings.archive).get(settings.period) != written \
+            or not intact(kept_path(settings.archive, written), written):
+        return None
+    notices = against.get("notices")
+    if not isinstance(notices, list) or not all(
+            isinstance(n, dict) and n.get("code") in CATALOGUE
+            and isinstance(n.get("message"), str) for n in notices):
+        return None
+    return [Issue(n["code"], CATALOGUE[n["code"]][0], n["message"]) for n in notices]
 
 
 def _tell_inbox(summary: RunSummary, scan: InboxScan, nights_open: dict[str, int],
@@ -397,19 +462,30 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
         register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
     except (OSError, ValueError):
         return None
-    if not in_shape(manifest) or manifest["register"].get("sha256") != register_sha:
+    if not in_shape(manifest):
         return None
     arrivals = archive.arrivals()
+    notices: list[Issue] | None = None
+    if manifest["register"].get("sha256") != register_sha:
+        # a period read against the register the archive keeps: quiet as well, while the
+        # night that wrote its outputs would read it so again
+        notices = _kept_unchanged(settings, manifest, register_sha, arrivals)
+        if notices is None:
+            return None
+        register_sha = manifest["register"]["sha256"]
     rows, counted = states(arrivals, settings.period)
     fingerprint = outputs_fingerprint(register_sha, settings.period, arrivals, settings.report,
                                       settings.report_activities)
     outputs = [settings.outbox / o["path"] for o in manifest.get("outputs", [])]
     if manifest.get("fingerprint") != fingerprint or not all(p.exists() for p in outputs):
         return None
-    if not set(manifest.get("remarks", [])) <= archive.told_remarks(settings.register):
+    # (a kept register's remarks were told while it was in use: the night tells none)
+    if notices is None and \
+            not set(manifest.get("remarks", [])) <= archive.told_remarks(settings.register):
         return None  # a night killed before it remembered telling them: the full run tells
     summary = RunSummary(settings.period, counted=counted,
-                         missing=list(manifest.get("missing", [])), unchanged=True)
+                         missing=list(manifest.get("missing", [])), unchanged=True,
+                         register_notices=notices or [])
     codes = manifest.get("departments")
     if isinstance(codes, list) and all(isinstance(c, str) for c in codes):
         scan = scan_inbox(settings, codes)  # as the full run scans: folders named, not read

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
@@ -588,7 +589,8 @@ def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(work
                                                                            register_copy):
     """Around New Year both registers are in use: last year's T3 comes in after the controller
     moved on to 2025-T1, or this year's T1 before the 2024-T3 night is over. The late file is
-    refused as late (with how to count it, with last year's register); the early one waits in
+    refused as late (with how to count it: the 2024-T3 night kept last year's register in the
+    archive, so --period alone); the early one waits in
     the inbox, as within a year; neither is told that its period does not exist."""
     config = workspace / "pipeline.toml"
     out, t3 = soc_2024_t3(workspace, config)
@@ -611,7 +613,15 @@ def test_a_template_of_another_year_is_told_as_late_or_early_not_as_unknown(work
     assert late.exit_code == 1
     assert "t1.xlsx: Godkänd" in late.output
     assert "sen.xlsx: gäller 2024-T3" in late.output
-    assert "pipeline run --register <registret för 2024> --period 2024-T3" in late.output
+    assert f"{Path('SOC') / 'sen.xlsx'} och kör pipeline run --period 2024-T3.\n" in \
+        late.output, late.output
+    # without the register in the archive, the advice gives it
+    shutil.rmtree(workspace / "archive" / "registers")
+    fill_template(out / "SOC_2024-T3_mall.xlsx", workspace / "inbox" / "SOC" / "sen igen.xlsx",
+                  department="SOC", period_end=dt.date(2024, 12, 31), seed=1)
+    again = invoke(config, "run")
+    assert "pipeline run --register <registret för 2024> --period 2024-T3" in again.output, \
+        again.output
     fel = "\n".join(" ".join(str(v) for v in row if v is not None) for row in openpyxl.load_workbook(
         workspace / "outbox" / "feedback" / "SOC_2024-T3_fel.xlsx")["Fel"].iter_rows(
         values_only=True))

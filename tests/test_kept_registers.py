@@ -95,6 +95,12 @@ def test_a_late_file_counted_for_a_closed_period_keeps_its_register(workspace, r
         result.output
     assert "Ändringarna i registret gäller från 2024-T2." in lines[1]
     assert "STAB/stab t1.xlsx: Godkänd\n" in result.output  # judged against T1's register
+    # pipeline validate checks a file against the same register, and says which, as the night
+    checked = invoke(config, "validate", "--period", "2024-T1", str(stab))
+    assert checked.output.splitlines()[0] == lines[1], checked.output
+    assert f"{stab.name}: Godkänd\n" in checked.output
+    # not for the period being collected, read against the register as it is
+    assert invoke(config, "validate", str(stab)).output.startswith(f"{stab.name}: ")
 
     assert t1_goals(workspace) == goals_before
     activities = t1_workbook(workspace, "Aktiviteter")
@@ -290,13 +296,14 @@ def test_last_years_t3_is_read_against_last_years_register_from_the_archive(
     stopping because the 2025 register has no 2024-T3."""
     config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
     checked = invoke(config, "validate", "--period", "2024-T3", str(stab))
-    assert checked.exit_code == 0 and "STAB 2024-T3.xlsx: Godkänd\n" in checked.output, \
-        checked.output
     kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
         "2024-T3"]
     notice = ("Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. Den "
               "läses därför mot registret som perioden skrevs med, som arkivet har kvar "
               f"({workspace / 'archive' / 'registers' / kept}.xlsx).")
+    # the file is checked against the kept register, and validate says so first, as the night
+    assert checked.exit_code == 0, checked.output
+    assert checked.output == f"{notice}\nSTAB 2024-T3.xlsx: Godkänd\n", checked.output
     hand_in(workspace, "STAB", "stab t3.xlsx", stab)
     result = invoke(config, "run", "--period", "2024-T3")
     assert result.exit_code == 0, result.output
@@ -322,6 +329,27 @@ def test_last_years_t3_is_read_against_last_years_register_from_the_archive(
     assert ("Obs: Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. "
             "Mallarna är därför gjorda från registret som perioden skrevs med") in made.output
     assert "gör nästa års register" not in made.output  # the controller has made it
+
+
+def test_a_late_file_of_last_years_t3_is_told_to_be_counted_without_register(
+        workspace, register_copy, monkeypatch):
+    """STAB's 2024-T3 file handed in during 2025-T1, once a night has written 2024-T3: the
+    night's advice leaves --register out (the archive keeps the 2024 register), and works as
+    written."""
+    import re
+
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    night = invoke(config, "run")
+    assert night.exit_code == 1, night.output
+    advice = re.search(r"stab t3\.xlsx: gäller 2024-T3, .* kopiera (\S+) till (.+) och kör "
+                       r"(pipeline run .*)\.\n", night.output)
+    assert advice, night.output
+    assert advice[3] == "pipeline run --period 2024-T3", night.output
+    shutil.copy(advice[1], advice[2])
+    counted = invoke(config, *advice[3].split()[1:])
+    assert counted.exit_code == 0, counted.output
+    assert "STAB/stab t3.xlsx: Godkänd\n" in counted.output
 
 
 def test_last_years_t3_without_its_kept_register_stops_with_what_to_give(
@@ -386,3 +414,175 @@ def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_co
     assert len(t1_goals(workspace)) == 20
     periods = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())
     assert periods["2024-T1"] == t1_register != periods["2024-T2"]
+
+
+# --- what goes wrong around a kept register: a Swedish message and exit code 2 --------------
+
+def refused(config, *args):
+    """The command as the user meets it: exit code 2, no traceback; its output."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["--config", str(config), *args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_memo_and_templates_for_last_years_t3_when_they_cannot_be_done(
+        workspace, register_copy, monkeypatch, tmp_path):
+    """pipeline memo and pipeline templates --period 2024-T3 (read against the register the
+    archive keeps) with the run's lock held, an outbox that is a file, a period no register
+    has, and a memo template that is no Word document."""
+    from pipeline.archive import run_lock
+
+    config, _ = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    config.write_text(config.read_text() + "lock_wait_seconds = 0.2\n")
+    outbox = workspace / "outbox"
+    with run_lock(workspace / "archive", 0):
+        assert "En annan körning pågår redan" in refused(config, "memo", "--period", "2024-T3")
+        # templates write nothing a night writes, and read the archive as it is: made
+        made = invoke(config, "templates", "--period", "2024-T3", "--department", "UTB")
+        assert made.exit_code == 0, made.output
+    assert not (outbox / "tjansteskrivelse_2024-T3.docx").exists()
+    assert (outbox / "mallar" / "2024-T3" / "UTB_2024-T3_mall.xlsx").exists()
+
+    for command in ("memo", "templates"):
+        said = refused(config, command, "--period", "2023-T3")
+        assert said.strip() == (
+            "Perioden 2023-T3 finns inte i registret register-2025.xlsx, som gäller 2025, och "
+            f"arkivet ({workspace / 'archive'}) har inget register sparat för perioden. Ange "
+            f"registret för 2023: pipeline {command} --register <registret för 2023> --period "
+            "2023-T3."), said
+
+    not_docx = tmp_path / "mall.docx"
+    not_docx.write_text("inte ett Word-dokument", encoding="utf-8")
+    said = refused(config, "memo", "--period", "2024-T3", "--template", str(not_docx))
+    assert f"Mallen {not_docx} kan inte läsas som ett Word-dokument (.docx eller .dotx)." in said
+
+    shutil.rmtree(outbox)
+    outbox.write_text("inte en mapp", encoding="utf-8")
+    for command in ("memo", "templates"):
+        said = refused(config, command, "--period", "2024-T3")
+        assert f"Kommandot kunde inte slutföras: {outbox} är en fil, inte en mapp." in said, said
+
+
+def test_a_damaged_kept_register_stops_every_command_with_what_to_do(
+        workspace, register_copy, monkeypatch):
+    """The register kept for 2024-T3 damaged in the archive (bytes no longer its checksum's):
+    each command for the period stops and says so, and how to go on, instead of saying that
+    the archive has no register for it; given a copy, the run counts the period and the archive
+    keeps the copy again."""
+    from tests.conftest import EXAMPLE_REGISTER
+
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T3"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(path.read_bytes()[:2000])
+    for command in ("memo", "templates", "run", "report", "status"):
+        said = refused(config, command, "--period", "2024-T3")
+        assert said.strip() == (
+            f"Registret som perioden 2024-T3 skrevs med är skadat i arkivet: {path} stämmer "
+            "inte längre med sin kontrollsumma (filnamnet). Lägg tillbaka filen från en "
+            "säkerhetskopia av arkivet, eller ange en kopia av registret som det var: pipeline "
+            f"{command} --register <kopian> --period 2024-T3."), said
+    assert "är skadat i arkivet" in refused(config, "validate", "--period", "2024-T3", str(stab))
+    assert not (workspace / "outbox" / "tjansteskrivelse_2024-T3.docx").exists()
+
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    result = invoke(config, "run", "--register", str(EXAMPLE_REGISTER), "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert "STAB/stab t3.xlsx: Godkänd\n" in result.output
+    assert sha256_of(path) == kept  # kept again
+    memo = invoke(config, "memo", "--period", "2024-T3")
+    assert memo.exit_code == 0 and "som arkivet har kvar" in memo.output, memo.output
+
+
+def test_templates_for_a_period_over_with_its_kept_register_damaged_are_not_made(
+        workspace, register_copy):
+    """Within the year: templates for T1, over, would be made from the edited register under
+    a notice that an earlier version kept no register."""
+    config, _ = t1_collected_then_t2(workspace, register_copy)
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T1"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(b"")
+    for command in ("templates", "memo"):
+        said = refused(config, command, "--period", "2024-T1")
+        assert f"Registret som perioden 2024-T1 skrevs med är skadat i arkivet: {path}" in said
+    assert not (workspace / "outbox" / "mallar" / "2024-T1").exists()
+
+
+def night_for(config, period, full=False):
+    """`pipeline run --period <period>` in a process of its own (full: without the short way
+    for a night with nothing new): its output, and whether it imported pandas."""
+    import subprocess
+    import sys
+
+    from tests.test_run import NIGHT
+
+    prelude = "pipeline.run._nothing_new = lambda *args, **kwargs: None" if full else ""
+    result = subprocess.run(
+        [sys.executable, "-c", NIGHT.format(prelude=prelude), "--config", str(config), "run",
+         "--period", period], capture_output=True, text=True, cwd=config.parent, timeout=300)
+    assert result.stderr.splitlines()[-1] in ("True", "False"), result.stderr
+    return result.stdout, result.stderr.splitlines()[-1] == "True"
+
+
+def test_last_years_t3_run_again_with_nothing_new_is_a_quiet_night(
+        workspace, register_copy, monkeypatch):
+    """`pipeline run --period 2024-T3` against the 2025 register, again with nothing new: a
+    quiet night, saying what the full run says (which register, "oförändrad"), without
+    reading a register or importing pandas; it compared the manifest's register, the kept
+    2024 one, with the configured one and ran in full every time. What decides the register
+    changed (the configured register edited, the kept one damaged) means a full run again."""
+    config, stab = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    hand_in(workspace, "STAB", "stab t3.xlsx", stab)
+    first = invoke(config, "run", "--period", "2024-T3")
+    assert first.exit_code == 0 and "STAB/stab t3.xlsx: Godkänd" in first.output, first.output
+    notice = first.output.splitlines()[1]
+    assert notice.startswith("Perioden 2024-T3 finns inte i registret register-2025.xlsx")
+    full, _ = night_for(config, "2024-T3", full=True)
+    quiet, imported = night_for(config, "2024-T3")
+    assert quiet == full, (quiet, full)
+    assert quiet.splitlines()[1] == notice
+    assert "Inget har ändrats sedan förra körningen; sammanställningen är oförändrad." in quiet
+    assert not imported
+
+    # the 2025 register edited: a full run decides again (and is as quiet in what it says)
+    register_2025 = workspace / "register-2025.xlsx"
+    change_register(register_2025, lambda book: book["Avdelningar"].cell(
+        register_row(book["Avdelningar"], "Avdelningskod", "UTB"), 2).__setattr__(
+        "value", "Skolavdelningen"))
+    again, imported = night_for(config, "2024-T3")
+    assert again == quiet and imported
+    assert not night_for(config, "2024-T3")[1]
+    # the kept register damaged: not passed over in silence
+    kept = json.loads((workspace / "archive" / "registers" / "periods.json").read_text())[
+        "2024-T3"]
+    path = workspace / "archive" / "registers" / f"{kept}.xlsx"
+    path.write_bytes(path.read_bytes()[:-1])
+    damaged, _ = night_for(config, "2024-T3")
+    assert damaged == "", damaged  # (the message goes to stderr, with exit code 2)
+    assert "är skadat i arkivet" in refused(config, "run", "--period", "2024-T3")
+
+
+def test_a_period_over_run_again_with_nothing_new_is_a_quiet_night(workspace, register_copy):
+    """Within the year: T1, over, run again against the register edited for T2."""
+    config, stab = t1_collected_then_t2(workspace, register_copy)
+    hand_in(workspace, "STAB", "stab t1.xlsx", stab)
+    first = invoke(config, "run", "--period", "2024-T1")
+    assert first.exit_code == 0, first.output
+    quiet, imported = night_for(config, "2024-T1")
+    assert quiet.splitlines()[1] == first.output.splitlines()[1]  # Perioden 2024-T1 är avslutad
+    assert "sammanställningen är oförändrad" in quiet and not imported
+    assert quiet == night_for(config, "2024-T1", full=True)[0]
+    # T3 collected since: the notice says so, after a full run
+    set_period(config, "2024-T3")
+    assert invoke(config, "run").exit_code == 0
+    told, imported = night_for(config, "2024-T1")
+    assert "(2024-T3 har samlats in sedan dess)" in told and imported, told
