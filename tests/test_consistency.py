@@ -41,7 +41,7 @@ from pipeline.publish.workbook import write_workbook
 from pipeline.run import make_templates, nightly_run
 from pipeline.samples import fill_template
 from pipeline.validate import validate
-from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, make_workspace
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, as_read, make_workspace
 from tests.replay2023 import build_replay
 
 PERIOD_END = {"2024-T1": dt.date(2024, 4, 30), "2024-T2": dt.date(2024, 8, 31),
@@ -246,7 +246,7 @@ def read_report(path: Path) -> ReadReport:
     caption, goal = None, None
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            style, text = block.style.name, block.text
+            style, text = block.style.name, as_read(block.text)
             for picture in block._p.iter(qn("wp:docPr")):
                 figures[re.sub(r"^Figur \d+\. ", "", picture.get("title"))] = picture.get("descr")
             if not text:
@@ -263,7 +263,7 @@ def read_report(path: Path) -> ReadReport:
             elif goal is not None and style == REPORT_STYLE_NOTE:
                 goal["notes"].append(text)
         elif isinstance(block, Table):
-            rows = [[c.text for c in row.cells] for row in block.rows]
+            rows = [[as_read(c.text) for c in row.cells] for row in block.rows]
             if caption:
                 tables[caption] = rows
             elif goal is not None and rows[0][0] == "Verksamhetens aktiviteter":
@@ -798,7 +798,7 @@ def read_memo(path: Path) -> dict[str, list[str]]:
             current = paragraph.text
             sections[current] = []
         elif paragraph.text:
-            sections[current].append(paragraph.text)
+            sections[current].append(as_read(paragraph.text))
     return sections
 
 

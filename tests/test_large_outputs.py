@@ -315,6 +315,7 @@ def budget_blocks(doc):
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from tests.conftest import as_read
     from tests.test_report import text_of
 
     blocks = list(doc.iter_inner_content())
@@ -325,9 +326,9 @@ def budget_blocks(doc):
         if isinstance(block, Table):
             order.append([[text_of(c) for c in row.cells] for row in block.rows])
         elif block.style.name.startswith("Heading") or block.style.name == "Caption":
-            order.append(block.text)
+            order.append(as_read(block.text))
         elif block.text:
-            texts.append(block.text)
+            texts.append(as_read(block.text))
     return order, texts
 
 
