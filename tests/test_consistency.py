@@ -937,13 +937,13 @@ def test_the_forecast_against_the_period_before_agrees_with_the_files_and_the_re
         assert report_number(is_) == shown(row["Prognos helår"]), name
         assert report_number(moved) == shown(row[change]), name
     organ_then = f"{shown(total[previous]):,.1f}".replace(",", "\u00a0").replace(".", ",")
-    assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then} "
-                              f"mnkr vid föregående period, {earlier}. Förändringen visas när "
+    assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then}"
+                              f"\u00a0mnkr vid föregående period, {earlier}. Förändringen visas när "
                               f"alla avdelningar har rapporterat"), section
     risen = sorted(((shown(r[change]), n) for n, r in departments.items()
                     if n != "Summa" and (shown(r[change]) or 0) > 0), reverse=True)
     assert risen, "the varied night has forecasts that rose (STAB by 8 %)"
-    named_in_text = [f"{n} (+{c:.1f} mnkr)".replace(".", ",") for c, n in risen[:3]]
+    named_in_text = [f"{n} (+{c:.1f}\u00a0mnkr)".replace(".", ",") for c, n in risen[:3]]
     assert all(text in section for text in named_in_text), section
     assert not re.search(r"(^|\. )\d", section)  # no sentence starts with a digit
 
@@ -988,13 +988,13 @@ def test_the_organ_forecast_change_agrees_when_all_have_reported(register, tmp_p
     now = shown(departments["Summa"]["Prognos helår"])
     swedish = lambda v: f"{v:,.1f}".replace(",", "\u00a0").replace(".", ",")  # noqa: E731
     assert section.startswith(
-        f"Prognosen för helåret för kommunstyrelsen är {swedish(now)} mnkr, {swedish(organ)} "
-        f"mnkr högre än vid föregående period, 2024-T1 "
-        f"({swedish(shown(departments['Summa']['Prognos helår 2024-T1']))} mnkr)."), section
+        f"Prognosen för helåret för kommunstyrelsen är {swedish(now)}\u00a0mnkr, "
+        f"{swedish(organ)}\u00a0mnkr högre än vid föregående period, 2024-T1 "
+        f"({swedish(shown(departments['Summa']['Prognos helår 2024-T1']))}\u00a0mnkr)."), section
     # UTB's 1 200 a line makes a thousands figure; SBA unchanged and EKO lower are not named
     assert ("Prognosen har ökat sedan 2024-T1 för tre av fem avdelningar: "
-            "Utbildningsavdelningen (+1\u00a0200,0 mnkr), Sociala avdelningen (+6,6 mnkr) och "
-            "Stab (+1,2 mnkr).") in section, section
+            "Utbildningsavdelningen (+1\u00a0200,0\u00a0mnkr), Sociala avdelningen "
+            "(+6,6\u00a0mnkr) och Stab (+1,2\u00a0mnkr).") in section, section
 
     # SBA silent then: no organ's sum of then, in either, and the report says who lacked one
     before.loc[before["department"] == "SBA", "forecast"] = float("nan")

@@ -98,8 +98,9 @@ def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, m
     assert said[start + 1:start + 3] == [
         "3.4.2 Påbörja byggprocesser för minst 30 nya bostäder under året",
         "3.4.4 Identifiera minst 100 Ha ny industrimark"]
-    assert "Prognosen för helåret är 703,1 mnkr mot en budget på 707,7 mnkr: 4,6 mnkr under " \
-           "budgeten." in said
+    # each amount on one line with its unit, as a percentage is
+    assert "Prognosen för helåret är 703,1\u00a0mnkr mot en budget på 707,7\u00a0mnkr: " \
+           "4,6\u00a0mnkr under budgeten." in said
 
 
 def test_the_memo_keeps_a_period_code_on_one_line_but_not_in_its_file_names(register):

@@ -994,6 +994,18 @@ def test_libreoffice_keeps_a_period_code_on_one_line(example, tmp_path):
     assert printed.count("2024\u2011T1") + printed.count("2024-T1") >= 39, printed
 
 
+def test_an_amount_keeps_its_unit_on_its_line(example, tmp_path):
+    """ "694,1 mnkr" broke after the number at a line's end, with "mnkr" alone on the next,
+    where a percentage ("9,1 %") is held together: the budget chapter's sentences join an
+    amount and its unit with a no-break space too, signed changes included."""
+    doc = Document(str(compared_with_t1(example, tmp_path)))
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("Ekonomi")
+    chapter = " ".join(texts[start:])
+    assert re.findall(r"\d mnkr", chapter) == []
+    assert re.search(r"\([+−]\d+,\d\u00a0mnkr\)", chapter), chapter  # a department's rise
+
+
 # --- the goals per goal area ------------------------------------------------------------------
 
 def area(name, met=0, partly=0, barely=0, not_met=0, unassessed=0):

@@ -39,6 +39,11 @@ def unbroken(text: str) -> str:
     return PERIOD_CODE.sub(rf"\1{NON_BREAKING_HYPHEN}\2", text) if "-T" in text else text
 
 
+def amount(value: float, unit: str, decimals: int, *, sign: bool = False) -> str:
+    """An amount with its unit, on one line as a percentage is (694,1 mnkr, +7,4 mnkr)."""
+    return f"{signed(value, decimals) if sign else number(value, decimals)}{NBSP}{unit}"
+
+
 def number(value: float, decimals: int) -> str:
     text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
     return text.replace("-", "−")
