@@ -1006,6 +1006,15 @@ def test_an_amount_keeps_its_unit_on_its_line(example, tmp_path):
     assert re.search(r"\([+−]\d+,\d\u00a0mnkr\)", chapter), chapter  # a department's rise
 
 
+def test_forecasts_that_all_rose_read_as_all_not_four_of_the_four(example, tmp_path):
+    """Every comparable department's forecast rose since 2024-T1 (SOC had none then): the
+    sentence said "för fyra av de fyra avdelningar vars prognos kan jämföras"."""
+    texts = [as_read(p.text) for p in Document(str(compared_with_t1(example, tmp_path))).paragraphs]
+    [said] = [t for t in texts if "Prognosen har ökat sedan 2024-T1" in t]
+    assert ("Prognosen har ökat sedan 2024-T1 för alla fyra avdelningar vars prognos kan "
+            "jämföras, mest för ") in said, said
+
+
 # --- the goals per goal area ------------------------------------------------------------------
 
 def area(name, met=0, partly=0, barely=0, not_met=0, unassessed=0):

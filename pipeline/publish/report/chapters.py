@@ -952,8 +952,11 @@ class _ReportWriter(_Blocks):
             return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
         among = f"{count_word(of)} avdelningar" if of == len(departments) else \
-            f"de {count_word(of)} avdelningar vars prognos kan jämföras"
-        return (f"Prognosen har ökat sedan {earlier} för {count_word(count)} av {among}"
+            f"{count_word(of)} avdelningar vars prognos kan jämföras"
+        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar"
+        share = "alla" if count == of else \
+            f"{count_word(count)} av" + ("" if of == len(departments) else " de")
+        return (f"Prognosen har ökat sedan {earlier} för {share} {among}"
                 f"{', mest för ' if count > BUDGET_WORSENED_NAMED else ': '}{named}.")
 
     @functools.cached_property
