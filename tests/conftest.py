@@ -48,6 +48,13 @@ def workspace(tmp_path):
     return make_workspace(tmp_path)
 
 
+def as_read(text: str) -> str:
+    """Report or memo text as a reader reads it: the non-breaking hyphen that keeps a period
+    code on one line (2024\u2011T1) is the hyphen it shows. (test_report checks that it is
+    there.)"""
+    return text.replace("\u2011", "-")
+
+
 def make_workspace(folder: Path, register: Path = EXAMPLE_REGISTER, *,
                    report: bool = False) -> Path:
     """`folder` made a project folder (the `workspace` fixture's) for period 2024-T2."""

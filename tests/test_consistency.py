@@ -41,7 +41,7 @@ from pipeline.publish.workbook import write_workbook
 from pipeline.run import make_templates, nightly_run
 from pipeline.samples import fill_template
 from pipeline.validate import validate
-from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, make_workspace
+from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, as_read, make_workspace
 from tests.replay2023 import build_replay
 
 PERIOD_END = {"2024-T1": dt.date(2024, 4, 30), "2024-T2": dt.date(2024, 8, 31),
@@ -246,7 +246,7 @@ def read_report(path: Path) -> ReadReport:
     caption, goal = None, None
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            style, text = block.style.name, block.text
+            style, text = block.style.name, as_read(block.text)
             for picture in block._p.iter(qn("wp:docPr")):
                 figures[re.sub(r"^Figur \d+\. ", "", picture.get("title"))] = picture.get("descr")
             if not text:
@@ -263,7 +263,7 @@ def read_report(path: Path) -> ReadReport:
             elif goal is not None and style == REPORT_STYLE_NOTE:
                 goal["notes"].append(text)
         elif isinstance(block, Table):
-            rows = [[c.text for c in row.cells] for row in block.rows]
+            rows = [[as_read(c.text) for c in row.cells] for row in block.rows]
             if caption:
                 tables[caption] = rows
             elif goal is not None and rows[0][0] == "Verksamhetens aktiviteter":
@@ -798,7 +798,7 @@ def read_memo(path: Path) -> dict[str, list[str]]:
             current = paragraph.text
             sections[current] = []
         elif paragraph.text:
-            sections[current].append(paragraph.text)
+            sections[current].append(as_read(paragraph.text))
     return sections
 
 
@@ -941,13 +941,13 @@ def test_the_forecast_against_the_period_before_agrees_with_the_files_and_the_re
         assert report_number(is_) == shown(row["Prognos helår"]), name
         assert report_number(moved) == shown(row[change]), name
     organ_then = f"{shown(total[previous]):,.1f}".replace(",", "\u00a0").replace(".", ",")
-    assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then} "
-                              f"mnkr vid föregående period, {earlier}. Förändringen visas när "
+    assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then}"
+                              f"\u00a0mnkr vid föregående period, {earlier}. Förändringen visas när "
                               f"alla avdelningar har rapporterat"), section
     risen = sorted(((shown(r[change]), n) for n, r in departments.items()
                     if n != "Summa" and (shown(r[change]) or 0) > 0), reverse=True)
     assert risen, "the varied night has forecasts that rose (STAB by 8 %)"
-    named_in_text = [f"{n} (+{c:.1f} mnkr)".replace(".", ",") for c, n in risen[:3]]
+    named_in_text = [f"{n} (+{c:.1f}\u00a0mnkr)".replace(".", ",") for c, n in risen[:3]]
     assert all(text in section for text in named_in_text), section
     assert not re.search(r"(^|\. )\d", section)  # no sentence starts with a digit
 
@@ -992,13 +992,13 @@ def test_the_organ_forecast_change_agrees_when_all_have_reported(register, tmp_p
     now = shown(departments["Summa"]["Prognos helår"])
     swedish = lambda v: f"{v:,.1f}".replace(",", "\u00a0").replace(".", ",")  # noqa: E731
     assert section.startswith(
-        f"Prognosen för helåret för kommunstyrelsen är {swedish(now)} mnkr, {swedish(organ)} "
-        f"mnkr högre än vid föregående period, 2024-T1 "
-        f"({swedish(shown(departments['Summa']['Prognos helår 2024-T1']))} mnkr)."), section
+        f"Prognosen för helåret för kommunstyrelsen är {swedish(now)}\u00a0mnkr, "
+        f"{swedish(organ)}\u00a0mnkr högre än vid föregående period, 2024-T1 "
+        f"({swedish(shown(departments['Summa']['Prognos helår 2024-T1']))}\u00a0mnkr)."), section
     # UTB's 1 200 a line makes a thousands figure; SBA unchanged and EKO lower are not named
     assert ("Prognosen har ökat sedan 2024-T1 för tre av fem avdelningar: "
-            "Utbildningsavdelningen (+1\u00a0200,0 mnkr), Sociala avdelningen (+6,6 mnkr) och "
-            "Stab (+1,2 mnkr).") in section, section
+            "Utbildningsavdelningen (+1\u00a0200,0\u00a0mnkr), Sociala avdelningen "
+            "(+6,6\u00a0mnkr) och Stab (+1,2\u00a0mnkr).") in section, section
 
     # SBA silent then: no organ's sum of then, in either, and the report says who lacked one
     before.loc[before["department"] == "SBA", "forecast"] = float("nan")

@@ -315,6 +315,7 @@ def budget_blocks(doc):
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from tests.conftest import as_read
     from tests.test_report import text_of
 
     blocks = list(doc.iter_inner_content())
@@ -325,9 +326,9 @@ def budget_blocks(doc):
         if isinstance(block, Table):
             order.append([[text_of(c) for c in row.cells] for row in block.rows])
         elif block.style.name.startswith("Heading") or block.style.name == "Caption":
-            order.append(block.text)
+            order.append(as_read(block.text))
         elif block.text:
-            texts.append(block.text)
+            texts.append(as_read(block.text))
     return order, texts
 
 
@@ -380,7 +381,7 @@ def test_a_large_organs_budget_shows_its_totals_and_largest_deviations_first(lar
     assert deviations[1][4] == number(ranked["deviation"].iloc[0], 0)
     over = frame[frame["deviation"] < 0]
     assert (f"Prognosen för helåret är högre än budgeten för {len(over)} av 45 avdelningar, "
-            f"sammanlagt {number(-over['deviation'].sum(), 0)} tkr över budgeten. För en "
+            f"sammanlagt {number(-over['deviation'].sum(), 0)}\u00a0tkr över budgeten. För en "
             f"avdelning saknas hela eller delar av prognosen.") in texts
     # every department in the appendix, after the chapter, with the organ's total
     appendix = order.index("Bilaga: Ekonomi per avdelning")
@@ -435,8 +436,8 @@ def test_a_large_organs_forecast_against_the_period_before_names_the_largest_ris
     organ = compared.iloc[-1]
     assert organ["previous_complete"] and pd.isna(organ["change_forecast"])  # A045 silent now
     [said] = [t for t in texts if t.startswith("Prognosen för helåret för kommunstyrelsen var")]
-    assert f"var {number(organ['previous_forecast'], 0)} tkr vid föregående period" in said
-    top = [f"{names[row.department]} (+{number(row.change_forecast, 0)} tkr)"
+    assert f"var {number(organ['previous_forecast'], 0)}\u00a0tkr vid föregående period" in said
+    top = [f"{names[row.department]} (+{number(row.change_forecast, 0)}\u00a0tkr)"
            for row in risen.head(3).itertuples()]
     comparable = int(departments["change_forecast"].notna().sum())
     assert (f"Prognosen har ökat sedan 2024-T1 för {len(risen)} av de {comparable} "
@@ -492,7 +493,7 @@ def test_a_large_organ_in_millions_says_its_overrun_with_the_tables_decimal(larg
     said = [p.text for p in Document(str(path)).paragraphs if "över budgeten" in p.text]
     assert len(said) == 1 and said[0].startswith(
         "Prognosen för helåret är högre än budgeten för en av 45 avdelningar, sammanlagt "
-        f"{number(0.4, 1)} mnkr över budgeten."), said
+        f"{number(0.4, 1)}\u00a0mnkr över budgeten."), said
 
 
 # --- the table of contents --------------------------------------------------------------------

@@ -15,11 +15,11 @@ from pipeline.cli import main
 from pipeline.labels import Assessment
 from pipeline.merge import merge
 from pipeline.publish.report.memo import build_memo
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, as_read
 
 
 def texts(path):
-    return [p.text for p in Document(str(path)).paragraphs if p.text]
+    return [as_read(p.text) for p in Document(str(path)).paragraphs if p.text]
 
 
 def test_pipeline_memo_drafts_the_memo_before_anything_is_accepted(workspace, monkeypatch):
@@ -98,5 +98,20 @@ def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, m
     assert said[start + 1:start + 3] == [
         "3.4.2 Påbörja byggprocesser för minst 30 nya bostäder under året",
         "3.4.4 Identifiera minst 100 Ha ny industrimark"]
-    assert "Prognosen för helåret är 703,1 mnkr mot en budget på 707,7 mnkr: 4,6 mnkr under " \
-           "budgeten." in said
+    # each amount on one line with its unit, as a percentage is
+    assert "Prognosen för helåret är 703,1\u00a0mnkr mot en budget på 707,7\u00a0mnkr: " \
+           "4,6\u00a0mnkr under budgeten." in said
+
+
+def test_the_memo_keeps_a_period_code_on_one_line_but_not_in_its_file_names(register):
+    """A period code in the memo's sentences has a non-breaking hyphen (Word broke "2024-T1"
+    at a line's end); the attachments' file names, which the reader may look for, keep the
+    hyphen they have on disk."""
+    said = [p.text for p in Document(io.BytesIO(build_memo(
+        register, merge(register, "2024-T2", {}), as_of=dt.datetime(2024, 9, 20, 2, 0),
+        previous=merge(register, "2024-T1", {})))).paragraphs]
+    compared = [t for t in said if t.startswith("Prognosen för kommunstyrelsen")]
+    assert len(compared) == 1 and "jämförs inte med 2024\u2011T1:" in compared[0]
+    assert "2024-T1" not in compared[0]
+    assert "Tertialrapport 2 2024 (tertialrapport_2024-T2.docx)" in said
+    assert "Sammanställning av inlämningarna (sammanstallning_2024-T2.xlsx)" in said

@@ -30,7 +30,7 @@ from pipeline.labels import (
 )
 from pipeline.publish.report import build_report, write_report
 from pipeline.publish.report.text import area_sentences, count_word, headline
-from tests.conftest import to_pdf
+from tests.conftest import as_read, to_pdf
 from tests.replay2023 import PERIOD, SEED, build_replay, replay_merged
 
 AS_OF = dt.datetime(2024, 1, 22, 2, 0)
@@ -47,7 +47,8 @@ def seed(name):
 
 def text_of(cell):
     """A cell's own text, without the small notes (departments, flags) the report adds."""
-    return "\n".join(p.text for p in cell.paragraphs if p.style.name != REPORT_STYLE_NOTE)
+    return as_read("\n".join(p.text for p in cell.paragraphs
+                            if p.style.name != REPORT_STYLE_NOTE))
 
 
 def read_goals(doc):
@@ -929,7 +930,7 @@ def test_sick_leave_is_compared_with_the_previous_period_by_the_workbooks_rule(e
     assert stab[0].endswith("%") and stab[1].endswith("%") and stab[2].startswith("−")
     assert by_name[register.department_names["EKO"]][0] == "saknas"
     assert by_name["Kommunstyrelsen"][0] == "" and by_name["Kommunstyrelsen"][2] == ""
-    assert any(p.text == "Alla avdelningar rapporterade inte för 2024-T1, så den periodens "
+    assert any(as_read(p.text) == "Alla avdelningar rapporterade inte för 2024-T1, så den periodens "
                          "siffra för kommunstyrelsen visas inte och jämförs inte."
                for p in doc.paragraphs)
 
@@ -939,6 +940,79 @@ def test_sick_leave_is_compared_with_the_previous_period_by_the_workbooks_rule(e
     assert texts[texts.index("Jämfört med föregående period") + 1] == (
         "Tertialrapport 1 2024 är årets första period, och sjukfrånvaron jämförs därför inte "
         "med en föregående period, bara med basvärdet.")
+
+
+def compared_with_t1(example, tmp_path):
+    """The example night's report with 2024-T1 before it (forecasts 5 % lower then)."""
+    register, merged = example
+    budget = merged.budget
+    earlier = dataclasses.replace(merged, period="2024-T1",
+                                  budget=budget.assign(forecast=budget["forecast"] * 0.95))
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=earlier)
+    return path
+
+
+def test_a_period_code_in_the_reports_own_text_is_not_broken_at_its_hyphen(example, tmp_path):
+    """Word and LibreOffice broke "2024-T1" after "2024-" at a line's end. The report's own
+    sentences, table headers, captions and notes write a period code with a non-breaking hyphen
+    (U+2011, shown as a hyphen); a file name the reader may type keeps its own."""
+    doc = Document(str(compared_with_t1(example, tmp_path)))
+    texts = [p.text for p in doc.paragraphs] + [
+        p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    plain = [t for t in texts if re.search(r"(?<![\w.])\d{4}-T\d(?!\.\w)", t)]
+    assert plain == []
+    kept = [t for t in texts if "2024\u2011T1" in t]
+    assert any(t.startswith("Prognosen för kommunstyrelsen") for t in kept), kept
+    assert "Föregående period (2024\u2011T1)" in kept  # a table header
+    assert any(t.startswith("Tabell") and "2024\u2011T1" in t for t in kept)  # a caption
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_keeps_a_period_code_on_one_line(example, tmp_path):
+    """A render check: the report's sentence on the forecast since 2024-T1, after words of
+    every length, so that the code comes to a line's end somewhere; no line ends at its
+    hyphen, and the code prints as 2024-T1 (the non-breaking hyphen as a hyphen)."""
+    from pipeline.publish.report.blocks import _Blocks
+    from pipeline.publish.report.document import _ensure_styles, _open
+
+    said = next(p.text for p in Document(str(compared_with_t1(example, tmp_path))).paragraphs
+                if p.text.startswith("Prognosen för kommunstyrelsen"))
+    doc = _open(None)
+    _ensure_styles(doc)
+    blocks = _Blocks(doc)
+    for length in range(1, 40):
+        blocks._paragraph(f"{'a' * length} {as_read(said)}")
+    path = tmp_path / "rader.docx"
+    doc.save(str(path))
+    [pdf] = to_pdf(path, tmp_path)
+    lines = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    assert not [line for line in lines if re.search(r"\d{4}[-\u2011]$", line.rstrip())]
+    printed = " ".join(lines)
+    assert printed.count("2024\u2011T1") + printed.count("2024-T1") >= 39, printed
+
+
+def test_an_amount_keeps_its_unit_on_its_line(example, tmp_path):
+    """ "694,1 mnkr" broke after the number at a line's end, with "mnkr" alone on the next,
+    where a percentage ("9,1 %") is held together: the budget chapter's sentences join an
+    amount and its unit with a no-break space too, signed changes included."""
+    doc = Document(str(compared_with_t1(example, tmp_path)))
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("Ekonomi")
+    chapter = " ".join(texts[start:])
+    assert re.findall(r"\d mnkr", chapter) == []
+    assert re.search(r"\([+−]\d+,\d\u00a0mnkr\)", chapter), chapter  # a department's rise
+
+
+def test_forecasts_that_all_rose_read_as_all_not_four_of_the_four(example, tmp_path):
+    """Every comparable department's forecast rose since 2024-T1 (SOC had none then): the
+    sentence said "för fyra av de fyra avdelningar vars prognos kan jämföras"."""
+    texts = [as_read(p.text) for p in Document(str(compared_with_t1(example, tmp_path))).paragraphs]
+    [said] = [t for t in texts if "Prognosen har ökat sedan 2024-T1" in t]
+    assert ("Prognosen har ökat sedan 2024-T1 för alla fyra avdelningar vars prognos kan "
+            "jämföras, mest för ") in said, said
 
 
 # --- the goals per goal area ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from docx.text.run import Run
 
 from ...labels import REPORT_STYLE_NOTE, REPORT_STYLE_TABLE_HEADER, REPORT_STYLE_TABLE_TEXT
 from .document import NOTE_COLOUR, TABLE_STYLE
+from .text import unbroken
 
 SYMBOL_FONT = "Segoe UI Symbol"  # has ● ◕ ◑ ○ in Word on Windows; LibreOffice falls back
 HEADER_FILL = "D9E2F3"
@@ -78,7 +79,7 @@ class _Blocks:
         if style:
             self._style(paragraph, style)
         if text:
-            paragraph.add_run(text)
+            paragraph.add_run(unbroken(text))
         if after_table:
             paragraph.paragraph_format.space_before = Pt(10)
         return paragraph
@@ -108,7 +109,7 @@ class _Blocks:
             cell.width = table.columns[index].width
             paragraph = cell.paragraphs[0]
             self._style(paragraph, REPORT_STYLE_TABLE_HEADER)
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(unbroken(text))
             if compact:
                 run.font.size = COMPACT_SIZE
             if index in grid.numeric:
@@ -141,7 +142,7 @@ class _Blocks:
         return cells
 
     def _note(self, cell: _Cell, text: str) -> None:
-        self._style(cell.add_paragraph(text), REPORT_STYLE_NOTE)
+        self._style(cell.add_paragraph(unbroken(text)), REPORT_STYLE_NOTE)
 
     @staticmethod
     def _bold_row(cells: Sequence[_Cell]) -> None:
@@ -177,7 +178,7 @@ class _Blocks:
         paragraph = self._paragraph(style="Caption")
         paragraph.add_run(f"{label} ")
         _field(paragraph, rf"SEQ {label} \* ARABIC", str(number))
-        paragraph.add_run(f". {text}")
+        paragraph.add_run(f". {unbroken(text)}")
         return paragraph
 
 

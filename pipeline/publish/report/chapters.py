@@ -85,6 +85,7 @@ from .text import (
     NUMBER_WORDS,
     _paragraphs,
     administration,
+    amount,
     area_sentences,
     baseline_text,
     count_word,
@@ -806,8 +807,8 @@ class _ReportWriter(_Blocks):
         over = deviations[deviations < 0]
         of = count_word(len(departments))
         sentence = (f"Prognosen för helåret är högre än budgeten för {count_word(len(over))} av "
-                    f"{of} avdelningar, sammanlagt {number(-over.sum(), amount_decimals(unit))} "
-                    f"{unit} över budgeten." if len(over) else
+                    f"{of} avdelningar, sammanlagt "
+                    f"{amount(-over.sum(), unit, amount_decimals(unit))} över budgeten." if len(over) else
                     f"Prognosen för helåret är inte högre än budgeten för någon av de {of} "
                     f"avdelningarna.")
         unreported = len(departments) - len(deviations)
@@ -919,12 +920,12 @@ class _ReportWriter(_Blocks):
         then, change = organ["previous_forecast"], organ["change_forecast"]
         if not pd.isna(change):
             now = (f"Prognosen för helåret för {self.organ} är "
-                   f"{number(organ['forecast'], decimals)} {unit}")
+                   f"{amount(organ['forecast'], unit, decimals)}")
             if change == 0:
                 return f"{now}, samma som vid föregående period, {earlier}."
-            return (f"{now}, {number(abs(change), decimals)} {unit} "
+            return (f"{now}, {amount(abs(change), unit, decimals)} "
                     f"{'högre' if change > 0 else 'lägre'} än vid föregående period, "
-                    f"{earlier} ({number(then, decimals)} {unit}).")
+                    f"{earlier} ({amount(then, unit, decimals)}).")
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]
@@ -933,7 +934,7 @@ class _ReportWriter(_Blocks):
                    f"{count_word(len(gone))} avdelningar")
             return (f"Prognosen för {self.organ} som helhet jämförs inte med {earlier}: {who} "
                     f"hade ingen prognos då, så den periodens summa omfattar inte alla.")
-        return (f"Prognosen för helåret för {self.organ} var {number(then, decimals)} {unit} "
+        return (f"Prognosen för helåret för {self.organ} var {amount(then, unit, decimals)} "
                 f"vid föregående period, {earlier}. Förändringen visas när alla avdelningar "
                 f"har rapporterat: utan en avdelning skulle skillnaden visa en förändring som "
                 f"inte finns.")
@@ -949,15 +950,18 @@ class _ReportWriter(_Blocks):
             return f"Ingen avdelnings prognos har ökat sedan {earlier}."
         named = swedish_list([
             f"{self.names.get(row.department, row.department)} "
-            f"({signed(row.change_forecast, decimals)} {unit})"
+            f"({amount(row.change_forecast, unit, decimals, sign=True)})"
             for row in risen.head(BUDGET_WORSENED_NAMED).itertuples()])
         count = len(risen)
         if count == 1:
             return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
         among = f"{count_word(of)} avdelningar" if of == len(departments) else \
-            f"de {count_word(of)} avdelningar vars prognos kan jämföras"
-        return (f"Prognosen har ökat sedan {earlier} för {count_word(count)} av {among}"
+            f"{count_word(of)} avdelningar vars prognos kan jämföras"
+        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar"
+        share = "alla" if count == of else \
+            f"{count_word(count)} av" + ("" if of == len(departments) else " de")
+        return (f"Prognosen har ökat sedan {earlier} för {share} {among}"
                 f"{', mest för ' if count > BUDGET_WORSENED_NAMED else ': '}{named}.")
 
     @functools.cached_property

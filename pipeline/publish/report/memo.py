@@ -31,7 +31,7 @@ from ...merge import Flag, Merged
 from ...register import Register
 from .chapters import _ReportWriter
 from .document import _ensure_styles, _fixed_zip, _open, _utc
-from .text import area_sentences, genitive, number, period_title, plain
+from .text import amount, area_sentences, genitive, number, period_title, plain
 
 ORDINALS = {"T1": "första", "T2": "andra", "T3": "tredje"}
 # What the administration writes itself: shown highlighted, in brackets, so that it is seen
@@ -156,10 +156,10 @@ def _facts(report: _ReportWriter, register: Register,
     if organ["complete"]:
         deviation = float(organ["deviation"])
         facts.append((
-            f"Prognosen för helåret är {number(organ['forecast'], decimals)} {unit} mot en "
-            f"budget på {number(organ['budget'], decimals)} {unit}: "
-            + (f"{number(-deviation, decimals)} {unit} över budgeten." if deviation < 0 else
-               f"{number(deviation, decimals)} {unit} under budgeten." if deviation > 0 else
+            f"Prognosen för helåret är {amount(organ['forecast'], unit, decimals)} mot en "
+            f"budget på {amount(organ['budget'], unit, decimals)}: "
+            + (f"{amount(-deviation, unit, decimals)} över budgeten." if deviation < 0 else
+               f"{amount(deviation, unit, decimals)} under budgeten." if deviation > 0 else
                "i nivå med budgeten."), 1))
     else:
         facts.append(("Prognosen för helåret går inte att jämföra med budgeten: den saknas "

@@ -15,6 +15,13 @@ from ...figures import headline as goals_headline
 from ...labels import Assessment
 
 NBSP = "\u00a0"
+# Word and LibreOffice break a line at a hyphen: "2024-" at a line's end and "T1" on the next.
+# A period code in the report's and memo's own text is written with a non-breaking hyphen,
+# which both show as a hyphen (LibreOffice draws it in every font, with or without the glyph).
+NON_BREAKING_HYPHEN = "\u2011"
+# a period code standing alone: not part of a file name (tertialrapport_2024-T2.docx,
+# "STAB 2024-T2.xlsx"), which a reader may type back
+PERIOD_CODE = re.compile(r"(?<![\w.\-])(\d{4})-(T[1-3])(?![\w\-]|\.\w)")
 # Characters XML 1.0 cannot hold; Excel lets them through in pasted text.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -25,6 +32,16 @@ def plain(value: object) -> str:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return XML_ILLEGAL.sub("", text).strip()
+
+
+def unbroken(text: str) -> str:
+    """`text` with its period codes kept on one line (2024‑T1, with a non-breaking hyphen)."""
+    return PERIOD_CODE.sub(rf"\1{NON_BREAKING_HYPHEN}\2", text) if "-T" in text else text
+
+
+def amount(value: float, unit: str, decimals: int, *, sign: bool = False) -> str:
+    """An amount with its unit, on one line as a percentage is (694,1 mnkr, +7,4 mnkr)."""
+    return f"{signed(value, decimals) if sign else number(value, decimals)}{NBSP}{unit}"
 
 
 def number(value: float, decimals: int) -> str:
