@@ -842,8 +842,13 @@ def test_the_memo_says_what_the_report_and_the_workbook_say(night):
     total = by_first(table_after(book["Ekonomi"], "Avdelning"), "Avdelning")["Summa"]
     deviation = shown(total["Avvikelse"])
     money = next(line for line in considered if line.startswith("Prognosen för helåret"))
-    if deviation is None:
+    if deviation is None:  # named: the departments whose deviation the workbook leaves blank
         assert "går inte att jämföra med budgeten" in money
+        rows = by_first(table_after(book["Ekonomi"], "Avdelning"), "Avdelning")
+        blank = [name for name, row in rows.items()
+                 if name != "Summa" and shown(row["Avvikelse"]) is None]
+        assert blank and all(name in money for name in blank), (blank, money)
+        assert not any(name in money for name in rows if name not in blank + ["Summa"])
     else:
         said = [report_number(n) for n in re.findall(r"−?[\d\u00a0]+,\d", money)]
         assert said[:2] == [shown(total["Prognos helår"]), shown(total["Budget"])], money

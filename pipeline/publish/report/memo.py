@@ -29,9 +29,18 @@ from ...figures import (
 from ...labels import WHOLE_ORGAN_CODE, Assessment
 from ...merge import Flag, Merged
 from ...register import Register
-from .chapters import _ReportWriter
+from .chapters import NAMED_WITHOUT_FORECAST, _ReportWriter
 from .document import _ensure_styles, _fixed_zip, _open, _utc
-from .text import amount, area_sentences, genitive, number, period_title, plain
+from .text import (
+    amount,
+    area_sentences,
+    count_word,
+    genitive,
+    number,
+    period_title,
+    plain,
+    swedish_list,
+)
 
 ORDINALS = {"T1": "första", "T2": "andra", "T3": "tredje"}
 # What the administration writes itself: shown highlighted, in brackets, so that it is seen
@@ -161,9 +170,17 @@ def _facts(report: _ReportWriter, register: Register,
             + (f"{amount(-deviation, unit, decimals)} över budgeten." if deviation < 0 else
                f"{amount(deviation, unit, decimals)} under budgeten." if deviation > 0 else
                "i nivå med budgeten."), 1))
-    else:
-        facts.append(("Prognosen för helåret går inte att jämföra med budgeten: den saknas "
-                     "helt eller delvis för någon avdelning.", 1))
+    else:  # who lacks a forecast: named, as the report names who did not report
+        lacking = [str(code) for code, complete in zip(budget["department"], budget["complete"],
+                                                        strict=True)
+                   if code != WHOLE_ORGAN_CODE and not complete]
+        every = len(budget) - 1
+        who = (f"alla {count_word(every)} avdelningar" if len(lacking) == every > 1 else
+               swedish_list([report.names.get(c, c) for c in lacking])
+               if len(lacking) <= NAMED_WITHOUT_FORECAST else
+               f"{count_word(len(lacking))} avdelningar")
+        facts.append((f"Prognosen för helåret går inte att jämföra med budgeten: den saknas "
+                      f"helt eller delvis för {who}.", 1))
     moved = report.forecast_against_previous()
     if moved:
         facts.append((moved, 1))
