@@ -1015,6 +1015,21 @@ def test_forecasts_that_all_rose_read_as_all_not_four_of_the_four(example, tmp_p
             "jämföras, mest för ") in said, said
 
 
+def test_no_forecast_at_all_then_is_said_of_all_not_listed_by_name(example, tmp_path):
+    """Every department's file of 2024-T1 came without a forecast: the sentence listed all
+    five departments by name as lacking one, where "ingen av de fem" says it."""
+    register, merged = example
+    earlier = dataclasses.replace(merged, period="2024-T1",
+                                  budget=merged.budget.assign(forecast=float("nan")))
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=earlier)
+    texts = [as_read(p.text) for p in Document(str(path)).paragraphs]
+    assert "Prognosen för kommunstyrelsen jämförs inte med 2024-T1: ingen av de fem " \
+           "avdelningarna hade en prognos då." in " ".join(texts)
+    assert not any("Stab, " in t and "hade ingen prognos då" in t for t in texts)
+
+
 # --- the goals per goal area ------------------------------------------------------------------
 
 def area(name, met=0, partly=0, barely=0, not_met=0, unassessed=0):

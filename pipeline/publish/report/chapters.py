@@ -929,6 +929,9 @@ class _ReportWriter(_Blocks):
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]
+            if len(gone) == len(self.register.department_codes) > 1:
+                return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
+                        f"{count_word(len(gone))} avdelningarna hade en prognos då.")
             who = (swedish_list([self.names.get(c, c) for c in gone])
                    if len(gone) <= NAMED_WITHOUT_FORECAST else
                    f"{count_word(len(gone))} avdelningar")
