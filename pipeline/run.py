@@ -128,6 +128,10 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                             created=now().date())  # PIPELINE_NOW, as for every command
     if chosen.notice is not None:  # it tells why the period is read as it is: no more to say
         return MadeTemplates(paths, () if chosen.kept else register.remarks, (chosen.notice,))
+    if settings.collecting is not None and settings.collecting > period:
+        # pipeline.toml has been moved on past the period: a late department's fresh template,
+        # not a period left behind (the note would say to move period to where it already is)
+        return MadeTemplates(paths, register.remarks, ())
     return MadeTemplates(paths, register.remarks, _period_passed(register, period))
 
 

@@ -344,9 +344,11 @@ def test_templates_for_a_period_whose_deadline_has_passed_say_so(register_copy, 
     templates of the period over again without a word; the templates are still made, and
     the output says which period comes next and how to make its templates."""
     path, _ = register_copy
+    config = tmp_path / "pipeline.toml"  # the period not moved on
+    config.write_text(f'register = "register.xlsx"\nperiod = "{period}"\n', encoding="utf-8")
     monkeypatch.setenv("PIPELINE_NOW", today)
     result = CliRunner().invoke(main, [
-        "templates", "--register", str(path), "--period", period, "--department", "SOC",
+        "--config", str(config), "templates", "--department", "SOC",
         "--out", str(tmp_path / "mallar")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "mallar" / f"SOC_{period}_mall.xlsx").exists()
@@ -354,3 +356,21 @@ def test_templates_for_a_period_whose_deadline_has_passed_say_so(register_copy, 
         assert "Obs" not in result.output
     else:
         assert told in result.output
+
+
+def test_a_late_departments_template_after_period_moved_on_gets_no_advice_to_move_it(
+        register_copy, tmp_path, monkeypatch):
+    """pipeline.toml already collects 2024-T2 and the controller makes a fresh 2024-T1
+    template for a department that is late: it is made, without a note telling them to move
+    period in pipeline.toml on to 2024-T2, where it already is."""
+    path, _ = register_copy
+    config = tmp_path / "pipeline.toml"
+    config.write_text('register = "register.xlsx"\nperiod = "2024-T2"\n', encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-06-10T10:00")
+    result = CliRunner().invoke(main, [
+        "--config", str(config), "templates", "--period", "2024-T1", "--department", "SOC",
+        "--out", str(tmp_path / "mallar")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mallar" / "SOC_2024-T1_mall.xlsx").exists()
+    assert "Sista inlämningsdag" not in result.output
+    assert "pipeline.toml" not in result.output
