@@ -238,7 +238,7 @@ def validate_files(settings: Settings, files: Sequence[Path],
             results.append(FileResult(path, Report(file=file_name(path))))
         except OSError:
             report = Report(file=file_name(path))
-            report.add(make("file_is_folder", fil=path, exempel=path / "*.xlsx")
+            report.add(make("file_is_folder", fil=path, exempel=_files_in(path))
                        if path.is_dir() else make("file_missing", fil=path))
             results.append(FileResult(path, report))
     checked = validate_many([(parse_submission(content, name=file_name(path)),
@@ -278,6 +278,16 @@ def nightly_run(settings: Settings, progress: Progress | None = None) -> RunSumm
         finally:
             if not caller_froze:
                 gc.unfreeze()  # the caller's process goes on collecting as before the run
+
+
+def _files_in(folder: Path) -> Path:
+    """How to name the workbooks in a folder given to `validate` as a file: `inbox/*.xlsx`, or
+    for the inbox itself, whose files lie in the departments' folders, `inbox/*/*.xlsx`."""
+    try:
+        nested = not any(folder.glob("*.xlsx")) and any(folder.glob("*/*.xlsx"))
+    except OSError:
+        nested = False
+    return folder / "*" / "*.xlsx" if nested else folder / "*.xlsx"
 
 
 def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:

@@ -135,6 +135,15 @@ def test_validate_calls_a_folder_a_folder_and_still_checks_the_files(workspace):
         f"t.ex. {folder / '*.xlsx'}.\n{file.name}: Godkänd")
 
 
+def test_validate_of_the_inbox_names_the_files_in_the_departments_folders(workspace):
+    """The inbox's files lie one level down, in the departments' folders: `inbox/*.xlsx`
+    would find none of them."""
+    drop(workspace, "SOC")
+    inbox = workspace / "inbox"
+    result = invoke(workspace, "validate", str(inbox))
+    assert f"Ange filerna i den, t.ex. {inbox / '*' / '*.xlsx'}." in result.output, result.output
+
+
 def test_an_outbox_that_is_a_file_is_named_as_the_thing_to_fix(workspace):
     drop(workspace, "SOC")
     (workspace / "outbox").write_text("inte en mapp", encoding="utf-8")
