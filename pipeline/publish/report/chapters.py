@@ -481,17 +481,21 @@ class _ReportWriter(_Blocks):
                 self._row(table, (f"{goal.ks_id} {plain(goal.title)}", goal.assessment,
                                   goal.suggestion))
 
+    @functools.cached_property
+    def _areas(self) -> list[AreaCounts]:
+        return goals_by_area(self.merged.goals)
+
     def _goal_area_sentences(self) -> None:
         """Under the headline, what the goals per goal area tell that it does not (the area
-        with most goals not met, …), where they tell something."""
-        sentences = area_sentences(goals_by_area(self.merged.goals))
+        with most goals not met, …), where they tell something; the memo's too."""
+        sentences = area_sentences(self._areas)
         if sentences:
             self._paragraph(" ".join(sentences))
 
     def _goal_area_table(self) -> None:
         """The area chart's figures as a table, a row per goal area (figures.goals_by_area, as
         on the workbook's Sammanfattning)."""
-        rows = goals_by_area(self.merged.goals)
+        rows = self._areas
         if not rows:
             return
         unassessed = any(row.not_assessed for row in rows)
