@@ -367,10 +367,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period, arrivals)
         _commit(archive, taken, summary)
-    summary.late_kept = {before for _, before, _, _ in summary.late
-                         if before[:4] != period[:4] and kept_for(
-                             settings.archive, before,
-                             read_manifest(settings.outbox / f"manifest_{before}.json"))}
+    # (each of last year's periods once, however many of its files came late)
+    summary.late_kept = {before for before in {b for _, b, _, _ in summary.late
+                                               if b[:4] != period[:4]}
+                         if kept_for(settings.archive, before,
+                                     read_manifest(settings.outbox / f"manifest_{before}.json"))}
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
