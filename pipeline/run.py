@@ -137,17 +137,19 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                             created=now().date())  # PIPELINE_NOW, as for every command
     if chosen.notice is not None:  # it tells why the period is read as it is: no more to say
         return MadeTemplates(paths, () if chosen.kept else register.remarks, (chosen.notice,))
-    if settings.collecting is not None and settings.collecting > period:
-        # pipeline.toml has been moved on past the period: a late department's fresh template,
-        # not a period left behind (the note would say to move period to where it already is)
-        return MadeTemplates(paths, register.remarks, ())
-    return MadeTemplates(paths, register.remarks, _period_passed(register, period))
+    return MadeTemplates(paths, register.remarks,
+                         _period_passed(register, period, settings.collecting))
 
 
-def _period_passed(register: Register, period: str) -> tuple[Issue, ...]:
+def _period_passed(register: Register, period: str, collecting: str | None
+                   ) -> tuple[Issue, ...]:
     """Templates for a period whose deadline has passed while the register already has the
     next one: most likely pipeline.toml's period was not moved on, and the templates that went
-    out for the period (and were filled) have just been made again instead of the next's."""
+    out for the period (and were filled) have just been made again instead of the next's.
+    Nothing when pipeline.toml's period (`collecting`) is past it: a late department's fresh
+    template, not a period left behind (the note would say to move period to where it is)."""
+    if collecting is not None and collecting > period:
+        return ()
     deadline = register.period(period)["deadline"]
     if now().date() <= deadline:
         return ()
