@@ -191,9 +191,8 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     since = f"{later} har samlats in sedan dess" if later is not None else \
         f"period i pipeline.toml är nu {moved}"
     later = later or moved
-    if not isinstance(before, str) or before == register.checksum:
-        return PeriodRegister(register, False, None, later,
-                              before if isinstance(before, str) else None)
+    if before is None or before == register.checksum:
+        return PeriodRegister(register, False, None, later, before)
     old = _read_kept(archive, before, register.source)
     codes = manifest.get("departments")
     changes = describe_changes(old, codes if isinstance(codes, list) else None, register)
@@ -242,21 +241,21 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
 
 
 def _another_year(register: Register, period: str, archive: Path, manifest: dict[str, object],
-                  before: object, later: str | None, command: str, templates: bool
+                  before: str | None, later: str | None, command: str, templates: bool
                   ) -> PeriodRegister:
     """`period` is not in the register: last year's, read against the register it was written
     with (named as the period's manifest names it, the file the controller knew), from the
     archive. Without it, the command stops, saying to give last year's register."""
     recorded = manifest.get("register")
     old = None
-    if isinstance(before, str):
+    if before is not None:
         _not_damaged(archive, before, period, command)
         named = recorded.get("path") if isinstance(recorded, dict) \
             and recorded.get("sha256") == before else None
         old = _read_kept(archive, before, Path(named) if isinstance(named, str) and named
                          else kept_path(archive, before))
     year = register.settings.year
-    if old is None:
+    if old is None or before is None:
         if period[:4] >= str(year):
             register.period(period)  # raises UnknownPeriod, naming the register's periods
         raise UnknownPeriod(
@@ -267,7 +266,7 @@ def _another_year(register: Register, period: str, archive: Path, manifest: dict
     return PeriodRegister(old, True, make(
         "templates_register_of_another_year" if templates else "period_of_another_year",
         period=period, fil=register.source.name, år=year,
-        arkiverat=kept_path(archive, str(before))), later, str(before))
+        arkiverat=kept_path(archive, before)), later, before)
 
 
 def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:

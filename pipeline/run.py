@@ -46,8 +46,17 @@ from .inbox import (
     scan_inbox,
     unknown_folder,
 )
-from .issues import Issue, Report, make
-from .kept_registers import PeriodRegister, for_period, keep, kept_for
+from .issues import CATALOGUE, Issue, Report, make
+from .kept_registers import (
+    PeriodRegister,
+    collected_since,
+    for_period,
+    intact,
+    keep,
+    kept_for,
+    kept_path,
+    written_with,
+)
 from .kept_registers import remember as remember_register
 from .labels import Verdict
 from .ledger import (
@@ -128,17 +137,19 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
                             created=now().date())  # PIPELINE_NOW, as for every command
     if chosen.notice is not None:  # it tells why the period is read as it is: no more to say
         return MadeTemplates(paths, () if chosen.kept else register.remarks, (chosen.notice,))
-    if settings.collecting is not None and settings.collecting > period:
-        # pipeline.toml has been moved on past the period: a late department's fresh template,
-        # not a period left behind (the note would say to move period to where it already is)
-        return MadeTemplates(paths, register.remarks, ())
-    return MadeTemplates(paths, register.remarks, _period_passed(register, period))
+    return MadeTemplates(paths, register.remarks,
+                         _period_passed(register, period, settings.collecting))
 
 
-def _period_passed(register: Register, period: str) -> tuple[Issue, ...]:
+def _period_passed(register: Register, period: str, collecting: str | None
+                   ) -> tuple[Issue, ...]:
     """Templates for a period whose deadline has passed while the register already has the
     next one: most likely pipeline.toml's period was not moved on, and the templates that went
-    out for the period (and were filled) have just been made again instead of the next's."""
+    out for the period (and were filled) have just been made again instead of the next's.
+    Nothing when pipeline.toml's period (`collecting`) is past it: a late department's fresh
+    template, not a period left behind (the note would say to move period to where it is)."""
+    if collecting is not None and collecting > period:
+        return ()
     deadline = register.period(period)["deadline"]
     if now().date() <= deadline:
         return ()
@@ -313,7 +324,7 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     arrivals = archive.arrivals()
     keep(settings.archive, register)  # byte for byte, for the periods written with it
     chosen = period_register(settings, register, period, arrivals)
-    against = _read_against(settings, register, chosen, arrivals)
+    against = _read_against(settings, period, register, chosen, arrivals)
     register = chosen.register if chosen.kept else with_history_remarks(register, arrivals)
     summary = RunSummary(period, register_name=register.source.name,
                          remarks_total=len(register.remarks))
@@ -358,10 +369,11 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
         summary.feedback, summary.feedback_left = _write_feedback(settings.outbox / "feedback",
                                                                   taken, period, arrivals)
         _commit(archive, taken, summary)
-    summary.late_kept = {before for _, before, _, _ in summary.late
-                         if before[:4] != period[:4] and kept_for(
-                             settings.archive, before,
-                             read_manifest(settings.outbox / f"manifest_{before}.json"))}
+    # (each of last year's periods once, however many of its files came late)
+    summary.late_kept = {before for before in {b for _, b, _, _ in summary.late
+                                               if b[:4] != period[:4]}
+                         if kept_for(settings.archive, before,
+                                     read_manifest(settings.outbox / f"manifest_{before}.json"))}
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
@@ -389,8 +401,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     return summary
 
 
-def _read_against(settings: Settings, configured: Register, chosen: PeriodRegister,
-                  arrivals: list[Arrival]) -> dict[str, Any] | None:
+def _read_against(settings: Settings, period: str, configured: Register,
+                  chosen: PeriodRegister, arrivals: list[Arrival]) -> dict[str, Any] | None:
     """For a period read against the register the archive keeps (last year's, or one that is
     over), what the manifest keeps of why, for the nights after with nothing new
     (`_kept_unchanged`): what decided it (the configured register, pipeline.toml's period, the
@@ -400,16 +412,9 @@ def _read_against(settings: Settings, configured: Register, chosen: PeriodRegist
         return None
     return {"configured": {"path": str(settings.register), "sha256": configured.checksum},
             "collecting": settings.collecting,
-            "later": _collected_since(settings, arrivals),
+            "later": collected_since(period, arrivals, written_with(settings.archive)),
             "notices": [{"code": n.code, "message": n.message}
                         for n in ([chosen.notice] if chosen.notice is not None else [])]}
-
-
-def _collected_since(settings: Settings, arrivals: list[Arrival]) -> str | None:
-    from .kept_registers import collected_since, written_with
-
-    assert settings.period is not None
-    return collected_since(settings.period, arrivals, written_with(settings.archive))
 
 
 def _kept_unchanged(settings: Settings, manifest: dict[str, Any], register_sha: str,
@@ -420,18 +425,16 @@ def _kept_unchanged(settings: Settings, manifest: dict[str, Any], register_sha: 
     configured register, pipeline.toml's period, the periods collected since, periods.json's
     entry) and the kept register is in the archive as it was kept. None: a full run decides
     anew."""
-    from .issues import CATALOGUE
-    from .kept_registers import intact, kept_path, written_with
-
     against = manifest.get("read_against")
     written = manifest["register"].get("sha256")
     if not isinstance(against, dict) or not isinstance(written, str) or \
             settings.period is None:
         return None
+    recorded = written_with(settings.archive)  # periods.json, read once
     if against.get("configured") != {"path": str(settings.register), "sha256": register_sha} \
             or against.get("collecting") != settings.collecting \
-            or against.get("later") != _collected_since(settings, arrivals) \
-            or written_with(settings.archive).get(settings.period) != written \
+            or against.get("later") != collected_since(settings.period, arrivals, recorded) \
+            or recorded.get(settings.period) != written \
             or not intact(kept_path(settings.archive, written), written):
         return None
     notices = against.get("notices")

@@ -20,6 +20,7 @@ from ...figures import (
     FIGURES,
     SMALL_GROUP,
     AreaCounts,
+    BudgetComparison,
     all_reported,
     amount_decimals,
     baseline_dates,
@@ -481,17 +482,21 @@ class _ReportWriter(_Blocks):
                 self._row(table, (f"{goal.ks_id} {plain(goal.title)}", goal.assessment,
                                   goal.suggestion))
 
+    @functools.cached_property
+    def _areas(self) -> list[AreaCounts]:
+        return goals_by_area(self.merged.goals)
+
     def _goal_area_sentences(self) -> None:
         """Under the headline, what the goals per goal area tell that it does not (the area
-        with most goals not met, …), where they tell something."""
-        sentences = area_sentences(goals_by_area(self.merged.goals))
+        with most goals not met, …), where they tell something; the memo's too."""
+        sentences = area_sentences(self._areas)
         if sentences:
             self._paragraph(" ".join(sentences))
 
     def _goal_area_table(self) -> None:
         """The area chart's figures as a table, a row per goal area (figures.goals_by_area, as
         on the workbook's Sammanfattning)."""
-        rows = goals_by_area(self.merged.goals)
+        rows = self._areas
         if not rows:
             return
         unassessed = any(row.not_assessed for row in rows)
@@ -847,9 +852,7 @@ class _ReportWriter(_Blocks):
         earlier = self._against_previous(ReportHeading.BUDGET_PREVIOUS, "prognosen")
         if earlier is None:
             return
-        compared = budget_against_previous(
-            self.merged.budget, None if self.previous is None else self.previous.budget,
-            self.register)
+        compared = self._budget_compared
         if compared is None:
             self._paragraph(
                 f"Prognosen jämförs inte med föregående period ({earlier}): det finns ingen "
@@ -901,11 +904,17 @@ class _ReportWriter(_Blocks):
         whose rose most), as the budget chapter says it; None when there is nothing to compare
         with (the year's first period, or nothing counted then). The decision memo's too."""
         earlier = self.register.previous_period(self.merged.period)
-        compared = None if earlier is None or self.previous is None else \
-            budget_against_previous(self.merged.budget, self.previous.budget, self.register)
+        compared = self._budget_compared
         if earlier is None or compared is None:
             return None
         return self._forecast_moved(compared.by_department, earlier)
+
+    @functools.cached_property
+    def _budget_compared(self) -> BudgetComparison | None:
+        """The budget against the period before's (None without it), as the workbook's."""
+        return budget_against_previous(
+            self.merged.budget, None if self.previous is None else self.previous.budget,
+            self.register)
 
     def _forecast_moved(self, by_department: pd.DataFrame, earlier: str) -> str:
         departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]

@@ -19,13 +19,7 @@ from pathlib import Path
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-from ...figures import (
-    amount_decimals,
-    budget_by_department,
-    goals_by_area,
-    headline,
-    rounded_lines,
-)
+from ...figures import amount_decimals, budget_by_department, rounded_lines
 from ...labels import WHOLE_ORGAN_CODE, Assessment
 from ...merge import Flag, Merged
 from ...register import Register
@@ -33,9 +27,9 @@ from .chapters import NAMED_WITHOUT_FORECAST, _ReportWriter
 from .document import _ensure_styles, _fixed_zip, _open, _utc
 from .text import (
     amount,
-    area_sentences,
     count_word,
     genitive,
+    headline,
     number,
     period_title,
     plain,
@@ -106,10 +100,8 @@ def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
     report._paragraph(f"Ärendet avser årets {ORDINALS[tertial]} uppföljning av "
                       f"{genitive(organ)} mål för {year}"
                       + (", och uppföljningen av helåret." if tertial == "T3" else "."))
-    report._paragraph(headline(merged.goals["assessment"].tolist()))
-    areas = area_sentences(goals_by_area(merged.goals))  # the area with most goals not met, …
-    if areas:
-        report._paragraph(" ".join(areas))
+    report._paragraph(headline(merged.goals))
+    report._goal_area_sentences()  # the area with most goals not met, …
     report._paragraph(report._coverage())
 
     doc.add_heading(MemoHeading.CONSIDERATIONS, level=1)

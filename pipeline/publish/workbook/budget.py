@@ -36,8 +36,8 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     compared = figures.budget_against_previous(
         ctx.merged.budget, None if ctx.previous is None else ctx.previous.budget, register)
     earlier = register.previous_period(ctx.merged.period)
-    widths = [LABEL_WIDTH, *(AMOUNT_WIDTH,) * len(AMOUNT_KEYS),
-              *(PREVIOUS_WIDTHS if compared else ()), REMARK_WIDTH]
+    shown = earlier if compared else None  # the period before, its forecasts beside this one's
+    widths = _widths(compared is not None)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     if compared is not None:
@@ -58,20 +58,18 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     sheet.write_string(r, 0, WT.PER_DEPARTMENT, styles.section)
     r = _budget_table(sheet, ctx, r + 1, WT.DEPARTMENT, [
         (ctx.name(row["department"]), row) for row in by_department.to_dict("records")],
-        lines, "department", earlier if compared else None)
+        lines, "department", shown)
     r += 2
     sheet.write_string(r, 0, WT.PER_CATEGORY, styles.section)
     r = _budget_table(sheet, ctx, r + 1, WT.CATEGORY, [
         (TOTAL if row["category"] == WHOLE_ORGAN_CODE else row["category"], row)
-        for row in by_category.to_dict("records")], lines, "category",
-        earlier if compared else None)
+        for row in by_category.to_dict("records")], lines, "category", shown)
     r += 2
     sheet.set_h_pagebreaks([r])
     sheet.write_string(r, 0, WT.PER_LINE, styles.section)
     r += 1
     remark = len(widths) - 1
-    _amount_header(sheet, ctx, r, [WT.LINE, *WT.AMOUNTS,
-                                   *_previous_headers(earlier if compared else None),
+    _amount_header(sheet, ctx, r, [WT.LINE, *WT.AMOUNTS, *_previous_headers(shown),
                                    WT.COMMENT], widths)
     departments = {row["department"]: row for row in by_department.to_dict("records")}
     lines_of: dict[object, list[dict[str, Any]]] = {}  # department -> its lines, in order
@@ -99,9 +97,15 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
                 else float("nan")
             _amount_row(sheet, ctx, r, line["category"],
                         {**line, "deviation": figures.round_half_up(deviation, decimals)},
-                        {"indent": 1, "align": "left"}, compared is not None)
+                        INDENTED, compared is not None)
             _write(styles, sheet, r, remark, _text(line.get("comment")), styles.get(**INDENTED))
             sheet.set_row(r, _height([(_text(line.get("comment")), REMARK_TEXT_WIDTH)]))
+
+
+def _widths(previous: bool) -> list[float]:
+    """The columns' widths: the label, the four amounts, (the period before's two,) the remark."""
+    return [LABEL_WIDTH, *(AMOUNT_WIDTH,) * len(AMOUNT_KEYS),
+            *(PREVIOUS_WIDTHS if previous else ()), REMARK_WIDTH]
 
 
 def _previous_note(ctx: _Context, earlier: str | None, compared: bool) -> str:
@@ -171,9 +175,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
     figures.forecast_change_totals' columns)."""
     styles = ctx.styles
     headers = [label, *WT.AMOUNTS, *_previous_headers(earlier), WT.REMARK]
-    widths = [LABEL_WIDTH, *(AMOUNT_WIDTH,) * len(AMOUNT_KEYS),
-              *(PREVIOUS_WIDTHS if earlier else ()), REMARK_WIDTH]
-    _amount_header(sheet, ctx, first, headers, widths)
+    _amount_header(sheet, ctx, first, headers, _widths(earlier is not None))
     remark = len(headers) - 1
     # Who has not reported, per row of the table (a department or a category).
     silent_lines = lines.loc[lines["forecast"].isna()]
