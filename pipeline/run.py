@@ -1022,6 +1022,6 @@ def write_memo(settings: Settings, docx_template: Path | None = None,
         path = settings.outbox / memo_name(got.period)
         with atomic_write(path) as tmp:
             write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,
-                       refused=got.refused, previous=got.previous)
+                       refused=got.refused, previous=got.previous, dated=now().date())
     return path
 

@@ -92,9 +92,11 @@ def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, m
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PIPELINE_NOW", "2024-09-01T02:00")
     assert CliRunner().invoke(main, ["run", "--no-report"]).exit_code == 0
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-20T10:00")  # the matter prepared later
     result = CliRunner().invoke(main, ["memo"], prog_name="pipeline")
     assert result.exit_code == 0, result.output
     said = texts(tmp_path / "outbox" / "tjansteskrivelse_2024-T2.docx")
+    assert "Tjänsteskrivelse, 2024-09-20" in said  # the day it is drafted, not the data's
     start = said.index("Ej uppfyllt, 2 mål:")
     assert said[start + 1:start + 3] == [
         "3.4.2 Påbörja byggprocesser för minst 30 nya bostäder under året",

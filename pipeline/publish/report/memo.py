@@ -58,16 +58,17 @@ def memo_name(period: str) -> str:
 
 def write_memo(path: Path, register: Register, merged: Merged, *, as_of: dt.datetime,
                template: Path | None = None, refused: Collection[str] = (),
-               previous: Merged | None = None) -> None:
+               previous: Merged | None = None, dated: dt.date | None = None) -> None:
     """Write the memo draft .docx to path (the caller wraps it in an atomic write). previous:
-    the period before, merged, as the report gets it (the forecast's change since then)."""
+    the period before, merged, as the report gets it (the forecast's change since then);
+    dated: the day the draft is made, its date (default: as_of's, the data's)."""
     Path(path).write_bytes(build_memo(register, merged, as_of=as_of, template=template,
-                                      refused=refused, previous=previous))
+                                      refused=refused, previous=previous, dated=dated))
 
 
 def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
                template: Path | None = None, refused: Collection[str] = (),
-               previous: Merged | None = None) -> bytes:
+               previous: Merged | None = None, dated: dt.date | None = None) -> bytes:
     doc = _open(template)
     _ensure_styles(doc)
     # the report's writer, for the sentences the memo shares with the report (who reported,
@@ -88,7 +89,7 @@ def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
     props.created = props.modified = props.last_printed = _utc(as_of)
 
     report._paragraph(f"{s.municipality}, {s.organ}")
-    report._paragraph(f"{MEMO_TITLE}, {as_of:%Y-%m-%d}")
+    report._paragraph(f"{MEMO_TITLE}, {dated or as_of.date():%Y-%m-%d}")
     report._paragraph(f"{genitive(s.organ)} måluppföljning "
                       f"{period_title(merged.period).lower()}", style="Title")
 
