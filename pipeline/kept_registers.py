@@ -156,6 +156,12 @@ class PeriodRegister:
         return self.written if self.over and self.written else self.register.checksum
 
 
+def moved_past(collecting: str | None, period: str) -> bool:
+    """pipeline.toml's period (`collecting`) is a later one than `period`: the controller has
+    moved on, so `period` is over (period codes, 2024-T3 < 2025-T1, sort as text)."""
+    return collecting is not None and collecting > period
+
+
 def for_period(register: Register, period: str, archive: Path, arrivals: list[Arrival],
                manifest: dict[str, object], today: dt.date, *, report: bool = True,
                collecting: str | None = None, command: str = "run", templates: bool = False,
@@ -186,8 +192,7 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
                              templates)
     # the controller has moved pipeline.toml on: the period is over, though the next one's
     # first night has not been yet
-    moved = collecting if later is None and collecting is not None and collecting > period \
-        else None
+    moved = collecting if later is None and moved_past(collecting, period) else None
     since = f"{later} har samlats in sedan dess" if later is not None else \
         f"period i pipeline.toml är nu {moved}"
     later = later or moved

@@ -55,6 +55,7 @@ from .kept_registers import (
     keep,
     kept_for,
     kept_path,
+    moved_past,
     written_with,
 )
 from .kept_registers import remember as remember_register
@@ -84,6 +85,7 @@ from .outputs import (
 if TYPE_CHECKING:  # pandas and pandera cost a second to import: only where work is done
     import pandas as pd
 
+    from .merge import Merged
     from .register import Register
     from .validate import SubmissionData
 
@@ -148,7 +150,7 @@ def _period_passed(register: Register, period: str, collecting: str | None
     out for the period (and were filled) have just been made again instead of the next's.
     Nothing when pipeline.toml's period (`collecting`) is past it: a late department's fresh
     template, not a period left behind (the note would say to move period to where it is)."""
-    if collecting is not None and collecting > period:
+    if moved_past(collecting, period):
         return ()
     deadline = register.period(period)["deadline"]
     if now().date() <= deadline:
@@ -961,8 +963,8 @@ class _Period:
     """A period as the archive holds it, for a document written outside the night."""
     register: Register
     period: str
-    merged: Any  # merge.Merged
-    previous: Any  # merge.Merged | None: the period before, as the night's workbook compares
+    merged: Merged
+    previous: Merged | None  # the period before, as the night's workbook compares
     refused: set[str]
     as_of: dt.datetime
 
