@@ -144,6 +144,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "register_setting_missing": (E, 'Nyckeln "{nyckel}" saknas på fliken "Inställningar". Lägg till '
                                     "en rad med nyckeln och dess värde."),
     "register_bad_setting": (E, '"{värde}" är inte ett giltigt värde för {nyckel}. {hjälp}'),
+    # The memo's own settings (Vision, Fokusområden): a remark, never an error, since they
+    # are for the memo alone; the committee need not see them (register.CONTROLLER_ONLY)
+    "register_setting_empty": (W, 'Nyckeln "{nyckel}" har inget värde, så tjänsteskrivelsen '
+                                  "får {utan}. {hjälp}"),
+    "register_focus_area_empty": (W, 'I {nyckel} står ett tomt namn mellan två semikolon '
+                                     '("{värde}"). Tjänsteskrivelsen tar med fokusområdena som '
+                                     "har ett namn: {namn}. Skriv in namnet som saknas, eller "
+                                     "ta bort det extra semikolonet."),
+    "register_focus_area_twice": (W, 'Fokusområdet "{namn}" står {gånger} gånger i {nyckel}. '
+                                     "Tjänsteskrivelsen tar med det en gång. Ta bort det som "
+                                     "står för mycket."),
     "register_bad_id": (E, '{kolumn} "{värde}" har fel format. {hjälp}'),
     # Register remarks: oddities of a real plan that do not stop the templates or the night
     # (the register's `remarks`). They say what the controller may want to do; nothing is

@@ -178,6 +178,9 @@ class SettingKey:
     ORGAN = "Organ"
     YEAR = "Verksamhetsår"
     UNIT = "Beloppsenhet"
+    # optional, for the decision memo's closing sections (`pipeline memo`)
+    VISION = "Vision"
+    FOCUS_AREAS = "Fokusområden"
 
 
 # --- The department template -----------------------------------------------------------------

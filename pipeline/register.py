@@ -98,6 +98,10 @@ class RegisterSettings:
     organ: str
     year: int
     unit: str
+    # optional, for the decision memo: the municipality's vision (its paragraphs, a line each)
+    # and its focus areas, in the register's order
+    vision: str | None = None
+    focus_areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,7 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
             continue
         if sheet == S.SETTINGS:
             frames[sheet] = _settings_frame(table)
+            frames[f"{sheet}#table"] = table  # type: ignore[assignment]
             continue
         frame, parse_issues, skip = _parse(table, KINDS[sheet], columns)
         issues.extend(parse_issues)
@@ -307,7 +312,8 @@ def parse_register(sheets: dict[str, list[list[object]]], *, source: Path,
 
     settings = None
     if S.SETTINGS in frames:
-        settings, setting_issues = _settings(frames[S.SETTINGS])
+        settings, setting_issues = _settings(
+            frames[S.SETTINGS], frames[f"{S.SETTINGS}#table"])  # type: ignore[arg-type]
         issues.extend(setting_issues)
     if len([s for s in REGISTER_COLUMNS if s in frames]) == len(REGISTER_COLUMNS):
         issues.extend(_cross_checks(frames, settings))
@@ -502,7 +508,10 @@ UNIT_SPELLINGS = {spelling: unit for spelling, unit in AMOUNT_UNIT_SPELLINGS.ite
                   if unit in AMOUNT_UNITS}
 
 
-def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]]:
+def _settings(frame: pd.DataFrame, table: Table
+              ) -> tuple[RegisterSettings | None, list[Issue]]:
+    """The settings, and what is wrong with them. A key the pipeline does not know is left
+    alone (a controller's own note on the sheet)."""
     issues: list[Issue] = []
     values: dict[str, tuple[int, object]] = {}
     for row, key, value in frame.itertuples():
@@ -515,6 +524,11 @@ def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]
         row, value = values[key.casefold()]
         return row, clean_text(value)
 
+    def bad(row: int, found: str, key: str, help_text: str) -> None:
+        issues.append(make("register_bad_setting", sheet=S.SETTINGS,
+                           cell=table.cell("value", row), found=found, nyckel=key,
+                           kolumn="Värde", hjälp=help_text))
+
     municipality, organ, year, unit = (get(k) for k in (
         SettingKey.MUNICIPALITY, SettingKey.ORGAN, SettingKey.YEAR, SettingKey.UNIT))
     year_value = None
@@ -524,18 +538,97 @@ def _settings(frame: pd.DataFrame) -> tuple[RegisterSettings | None, list[Issue]
             if not 2000 <= year_value <= 2100:
                 raise ValueError
         except ValueError:
-            issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{year[0]}",
-                               found=year[1], nyckel=SettingKey.YEAR, kolumn="Värde",
-                               hjälp="Skriv året med fyra siffror, t.ex. 2024."))
+            bad(*year, SettingKey.YEAR, "Skriv året med fyra siffror, t.ex. 2024.")
     if unit is not None:  # "TKR", "Mkr", "kkr": the usual ways of writing the two units
         unit = unit[0], UNIT_SPELLINGS.get(fold_unit(unit[1]), unit[1])
     if unit is not None and unit[1] not in AMOUNT_UNITS:
-        issues.append(make("register_bad_setting", sheet=S.SETTINGS, cell=f"B{unit[0]}",
-                           found=unit[1], nyckel=SettingKey.UNIT, kolumn="Värde",
-                           hjälp=f"Välj en av: {', '.join(AMOUNT_UNITS)}."))
-    if issues or not (municipality and organ and year and unit and year_value):
+        bad(*unit, SettingKey.UNIT, f"Välj en av: {', '.join(AMOUNT_UNITS)}.")
+    vision = _vision(values.get(SettingKey.VISION.casefold()), table, issues)
+    focus_areas = _focus_areas(values.get(SettingKey.FOCUS_AREAS.casefold()), table, issues)
+    if any(i.is_error for i in issues) or not (municipality and organ and year and unit
+                                               and year_value):
         return None, issues
-    return RegisterSettings(municipality[1], organ[1], year_value, unit[1]), issues
+    return RegisterSettings(municipality[1], organ[1], year_value, unit[1], vision,
+                            focus_areas), issues
+
+
+# What a memo setting left without a value leaves out of the memo, and how to fill it in.
+EMPTY_SETTING = {
+    SettingKey.VISION: ("inget avsnitt om kommunens vision",
+                        "Skriv visionen i kolumnen Värde, eller ta bort raden."),
+    SettingKey.FOCUS_AREAS: ("inga avsnitt om fokusområden",
+                             "Skriv fokusområdenas namn i kolumnen Värde, åtskilda med "
+                             'semikolon (;), t.ex. "Hållbar vardag; Hållbar hälsa", eller ta '
+                             "bort raden."),
+}
+
+
+def _empty_setting(key: str, row: int, table: Table) -> Issue:
+    leaves_out, help_text = EMPTY_SETTING[key]
+    return make("register_setting_empty", sheet=S.SETTINGS, cell=table.cell("value", row),
+                nyckel=key, kolumn="Värde", utan=leaves_out, hjälp=help_text)
+
+
+def _vision(given: tuple[int, object] | None, table: Table, issues: list[Issue]
+            ) -> str | None:
+    """The vision's text, its paragraphs a line each (a line break typed in the cell starts a
+    new one); None without the key. An empty value is a remark: the memo does without it."""
+    if given is None:
+        return None
+    row, raw = given
+    lines = [line.strip() for line in clean_text(raw, multiline=True).split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        issues.append(_empty_setting(SettingKey.VISION, row, table))
+    return text or None
+
+
+def _focus_areas(given: tuple[int, object] | None, table: Table, issues: list[Issue]
+                 ) -> tuple[str, ...]:
+    """The focus areas' names, separated by ";" (or a line break typed in the cell), in
+    order. A ";" before the first or after the last is read away; an empty name between two,
+    or a name given twice, is a remark, and the memo has each name once."""
+    if given is None:
+        return ()
+    row, raw = given
+    text = clean_text(raw, multiline=True)
+    parts = [" ".join(part.split()) for part in re.split(r"[;\n]", text)]
+    while parts and not parts[-1]:
+        parts.pop()
+    while parts and not parts[0]:
+        parts.pop(0)
+    if not parts:
+        issues.append(_empty_setting(SettingKey.FOCUS_AREAS, row, table))
+        return ()
+    names: dict[str, str] = {}  # folded: as first written
+    twice: dict[str, int] = {}
+    for part in filter(None, parts):
+        folded = part.casefold()
+        if folded in names:
+            twice[names[folded]] = twice.get(names[folded], 1) + 1
+        else:
+            names[folded] = part
+    cell = table.cell("value", row)
+    listed = _quoted_list(list(names.values()))
+    if "" in parts:
+        issues.append(make("register_focus_area_empty", sheet=S.SETTINGS, cell=cell,
+                           found=" ".join(text.split()), kolumn="Värde",
+                           nyckel=SettingKey.FOCUS_AREAS, namn=listed))
+    issues.extend(make("register_focus_area_twice", sheet=S.SETTINGS, cell=cell,
+                       kolumn="Värde", nyckel=SettingKey.FOCUS_AREAS, namn=name,
+                       gånger=_times(count))
+                  for name, count in twice.items())
+    return tuple(names.values())
+
+
+def _times(count: int) -> str:
+    return {2: "två", 3: "tre", 4: "fyra", 5: "fem"}.get(count, str(count))
+
+
+def _quoted_list(names: Sequence[str]) -> str:
+    """"A", "A och B", "A, B och C": each name in quotation marks."""
+    quoted = [f'"{name}"' for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} och {quoted[-1]}"
 
 
 def _columns(frame: pd.DataFrame, *names: str) -> zip:  # type: ignore[type-arg]
@@ -659,7 +752,8 @@ def _ids_alike(activities: pd.DataFrame, table: Table) -> list[Issue]:
 # Remarks about how the register is typed, or about folders, not about the plan: the committee
 # need not see them.
 CONTROLLER_ONLY = frozenset({"register_code_spaces", "register_code_windows_device",
-                             "register_department_history_lost"})
+                             "register_department_history_lost", "register_setting_empty",
+                             "register_focus_area_empty", "register_focus_area_twice"})
 # More rows than this with the same remark are told in one remark that lists their rows.
 MANY = 3
 # Activities run over the mandate period (the 2023 report's end in 2026 at the latest): an end

@@ -12,6 +12,13 @@ from pipeline.register import read_register
 def test_example_register_holds_the_2024_plan(register):
     assert register.settings.municipality == "Ånge kommun"
     assert register.settings.unit == "mnkr"
+    # the vision and focus areas Ånge's memo ends with (seed 000), for `pipeline memo`
+    assert register.settings.vision == (
+        "Vi är en plats för alla, med närhet till natur och gemenskap. Här ger näring och "
+        "engagemang kraft till en levande bygd.")
+    assert register.settings.focus_areas == ("Hållbar vardag", "Hållbar hälsa",
+                                             "Hållbar gemenskap", "Hållbar kompetens",
+                                             "Hållbar natur")
     assert len(register.board_goals) == 20
     assert len(register.activities) == 79
     assert register.department_codes == ["STAB", "EKO", "UTB", "SBA", "SOC"]
@@ -84,6 +91,23 @@ def test_each_register_mistake_is_named_by_sheet_row_and_column(register_copy, n
         assert word in text, text
     if cell is not None:
         assert f"rad {cell[1:]}" in text and "kolumn" in text
+
+
+def test_a_bad_setting_is_named_in_the_column_it_is_in(register_copy):
+    """Columns are found by their header: with Värde first and Nyckel second, a bad amount
+    unit is in column A, and the message says so (it said B, the key's cell)."""
+    path, _ = register_copy
+    book = openpyxl.load_workbook(path)
+    sheet = book["Inställningar"]
+    for key, value in sheet.iter_rows(min_row=1, max_col=2):
+        key.value, value.value = value.value, key.value
+    sheet["A5"] = "kronor"
+    book.save(path)
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    (issue,) = caught.value.issues
+    assert issue.describe().startswith('Fliken "Inställningar", rad 5, kolumn "Värde" (A5): '
+                                       '"kronor" är inte ett giltigt värde för Beloppsenhet.')
 
 
 def test_an_empty_reference_is_reported_once_as_empty(register_copy):

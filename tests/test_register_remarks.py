@@ -52,6 +52,19 @@ REMARKS = {
                                           "Perioder", "B3",
                                           ["Periodslut 2024-09-15 för 2024-T2 ligger inte i "
                                            "tertial 2 (maj–augusti)", "Kontrollera datumet"]),
+    # the memo's own settings: a slip in them is no reason to stop the templates or a night
+    "focus area empty between two semicolons": (
+        {("Inställningar", "B7"): "Hållbar vardag;; Hållbar natur"}, "Inställningar", "B7",
+        ['I Fokusområden står ett tomt namn mellan två semikolon ("Hållbar vardag;; Hållbar '
+         'natur")', 'har ett namn: "Hållbar vardag" och "Hållbar natur"',
+         "ta bort det extra semikolonet"]),
+    "focus area given twice": (
+        {("Inställningar", "B7"): "Hållbar vardag; Hållbar hälsa; hållbar vardag"},
+        "Inställningar", "B7", ['Fokusområdet "Hållbar vardag" står två gånger i '
+                                "Fokusområden", "tar med det en gång"]),
+    "vision left empty": ({("Inställningar", "B6"): None}, "Inställningar", "B6",
+                          ['Nyckeln "Vision" har inget värde', "inget avsnitt om kommunens "
+                           "vision", "Skriv visionen i kolumnen Värde, eller ta bort raden"]),
 }
 
 
@@ -73,6 +86,29 @@ def test_each_register_oddity_is_a_remark_naming_its_cell_not_an_error(register_
 
 def test_the_example_register_has_no_remarks(register):
     assert register.remarks == ()
+
+
+def test_the_memos_settings_are_read_as_meant_and_stay_with_the_controller(register_copy):
+    """Fokusområden with an empty name and a name given twice: each name once, in order, and
+    the remarks for the controller only (they change nothing the committee reads)."""
+    read = read_register(register_copy[1]({
+        ("Inställningar", "B6"): "Vi är en plats för alla.\n\nHär ger näring kraft.",
+        ("Inställningar", "B7"): "; Hållbar vardag;;Hållbar  hälsa\nHållbar vardag;"}))
+    assert read.settings.vision == "Vi är en plats för alla.\nHär ger näring kraft."
+    # a line break typed in the cell separates as ";" does; ";" at either end is read away
+    assert read.settings.focus_areas == ("Hållbar vardag", "Hållbar hälsa")
+    assert [r.code for r in read.remarks] == ["register_focus_area_empty",
+                                              "register_focus_area_twice"]
+    assert read.committee_remarks == []
+
+
+def test_a_key_the_pipeline_does_not_know_is_left_alone(register_copy):
+    """As before Vision and Fokusområden: the controller's own rows on Inställningar are no
+    error and no remark."""
+    read = read_register(register_copy[1]({("Inställningar", "A8"): "Kontaktperson",
+                                           ("Inställningar", "B8"): "Anna Controller"}))
+    assert read.remarks == ()
+    assert read.settings.municipality == "Ånge kommun"
 
 
 def test_many_rows_with_the_same_remark_are_told_once_with_their_rows(register_copy):

@@ -47,6 +47,13 @@ BUDGET = {
     "SOC": {"Barn och unga": 15.2, "Vuxna": 60.0, "Äldre 65+": 211.3},
 }
 
+# The vision and focus areas that close Ånge's decision memos (seed 000, Kommunstyrelsens
+# tjänsteskrivelse for tertial 2 2023), copied verbatim; `pipeline memo` ends with them.
+VISION = ("Vi är en plats för alla, med närhet till natur och gemenskap. Här ger näring och "
+          "engagemang kraft till en levande bygd.")
+FOCUS_AREAS = ["Hållbar vardag", "Hållbar hälsa", "Hållbar gemenskap", "Hållbar kompetens",
+               "Hållbar natur"]
+
 BASELINE_UNITS = {"Kommunstyrelsen": "TOTALT", "Stab": "STAB", "Samhällsbyggnad": "SBA",
                   "Ekonomi": "EKO", "Utbildning": "UTB", "Social verksamhet": "SOC"}
 
@@ -77,7 +84,8 @@ def build(path: Path) -> None:
     sheets: dict[str, list[list[object]]] = {
         "Inställningar": [["Nyckel", "Värde"], ["Kommun", "Ånge kommun"],
                           ["Organ", "Kommunstyrelsen"], ["Verksamhetsår", 2024],
-                          ["Beloppsenhet", "mnkr"]],
+                          ["Beloppsenhet", "mnkr"], ["Vision", VISION],
+                          ["Fokusområden", "; ".join(FOCUS_AREAS)]],
         "Avdelningar": [["Avdelningskod", "Avdelning"], *map(list, DEPARTMENTS)],
         "Perioder": [["Period", "Periodslut", "Sista inlämningsdag"], *map(list, PERIODS)],
         "KF-mål": [["KF-mål-id", "KF-mål"]]
