@@ -387,15 +387,16 @@ def memo(ctx: click.Context, docx_template: Path | None) -> None:
     """Skriv ett utkast till tjänsteskrivelse (Word).
 
     Tjänsteskrivelsen lämnar över tertialrapporten till de förtroendevalda: förslag till
-    beslut, ärendet i korthet med målens bedömning, och siffrorna förvaltningens övervägande
-    vilar på. Övervägandet skriver förvaltningen själv, där utkastet har ett gulmarkerat
-    stycke."""
+    beslut, ärendet i korthet med målens bedömning, siffrorna som förvaltningens övervägande
+    vilar på och, när registret har dem, kommunens vision och fokusområden. Det som bara
+    förvaltningen kan skriva är gulmarkerat i utkastet: övervägandet, och om ärendet har
+    bärighet på varje fokusområde."""
     from .run import write_memo
 
     settings = settings_from(ctx)
     path = write_memo(settings, docx_template=docx_template, tell=click.echo)
     click.echo(f"Skrev {path}")
-    click.echo("Utkastet har ett gulmarkerat stycke där förvaltningens övervägande ska skrivas.")
+    click.echo("Det som är gulmarkerat i utkastet skriver förvaltningen själv innan det skickas.")
 
 
 def _printable_output() -> None:

@@ -2,11 +2,13 @@
 and a municipality's own template. What it says on real nights, against the report and the
 workbook, is in test_consistency."""
 
+import dataclasses
 import datetime as dt
 import io
 import os
 import shutil
 
+import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
@@ -29,6 +31,8 @@ def test_pipeline_memo_drafts_the_memo_before_anything_is_accepted(workspace, mo
     assert result.exit_code == 0, result.output
     path = workspace / "outbox" / "tjansteskrivelse_2024-T2.docx"
     assert f"Skrev {path}" in result.output
+    assert "Det som är gulmarkerat i utkastet skriver förvaltningen själv innan det skickas." \
+        in result.output
     said = texts(path)
     assert "Kommunstyrelsens måluppföljning tertialrapport 2 2024" in said
     assert "Förvaltningen föreslår kommunstyrelsen besluta att" in said
@@ -39,11 +43,82 @@ def test_pipeline_memo_drafts_the_memo_before_anything_is_accepted(workspace, mo
     assert "Prognosen för helåret går inte att jämföra med budgeten: den saknas helt eller " \
            "delvis för alla fem avdelningar." in said
     assert not any(line.startswith(("Ej uppfyllt", "Knappt uppfyllt")) for line in said)
-    # the administration's own part is marked, to be written before the memo is sent
-    doc = Document(str(path))
-    marked = [r for p in doc.paragraphs for r in p.runs
-              if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
-    assert [r.text for r in marked] == [next(t for t in said if t.startswith("[Skriv här"))]
+    # the administration's own part is marked, to be written before the memo is sent: its
+    # considerations, and whether the matter bears on each focus area (each by its own name,
+    # where Ånge's memo said "vardag" under every one)
+    assert highlighted(path) == [
+        next(t for t in said if t.startswith("[Skriv här")),
+        "Ärendet har ingen bärighet på hållbar vardag.",
+        "Ärendet har ingen bärighet på hållbar hälsa.",
+        "Ärendet har ingen bärighet på hållbar gemenskap.",
+        "Ärendet har ingen bärighet på hållbar kompetens.",
+        "Ärendet har ingen bärighet på hållbar natur."]
+
+
+def highlighted(source):
+    doc = Document(source if isinstance(source, io.BytesIO) else str(source))
+    return [r.text for p in doc.paragraphs for r in p.runs
+            if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+
+
+def headings(source):
+    doc = Document(source if isinstance(source, io.BytesIO) else str(source))
+    return [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+
+
+def with_settings(register, **changes):
+    return dataclasses.replace(register, settings=dataclasses.replace(register.settings,
+                                                                      **changes))
+
+
+def test_the_memo_closes_with_the_vision_and_the_focus_areas_of_the_register(register):
+    """As Ånge's memo (seed 000) ends: the vision under "Ånge kommuns vision", then a heading
+    per focus area with the draft sentence; the attachments stay last."""
+    memo = io.BytesIO(build_memo(register, merge(register, "2024-T2", {}),
+                                 as_of=dt.datetime(2024, 9, 20, 2, 0)))
+    assert headings(memo) == [
+        "Förslag till beslut", "Ärendet i korthet", "Förvaltningens övervägande",
+        "Ånge kommuns vision", "Fokusområde Hållbar vardag", "Fokusområde Hållbar hälsa",
+        "Fokusområde Hållbar gemenskap", "Fokusområde Hållbar kompetens",
+        "Fokusområde Hållbar natur", "Bilagor"]
+    said = [p.text for p in Document(memo).paragraphs if p.text]
+    start = said.index("Ånge kommuns vision")
+    assert said[start:start + 4] == [
+        "Ånge kommuns vision",
+        "Vi är en plats för alla, med närhet till natur och gemenskap. Här ger näring och "
+        "engagemang kraft till en levande bygd.",
+        "Fokusområde Hållbar vardag", "Ärendet har ingen bärighet på hållbar vardag."]
+
+
+def test_a_register_without_vision_and_focus_areas_gives_the_memo_without_them(register):
+    bare = with_settings(register, vision=None, focus_areas=())
+    memo = io.BytesIO(build_memo(bare, merge(bare, "2024-T2", {}),
+                                 as_of=dt.datetime(2024, 9, 20, 2, 0)))
+    assert headings(memo) == ["Förslag till beslut", "Ärendet i korthet",
+                              "Förvaltningens övervägande", "Bilagor"]
+    assert [t for t in highlighted(memo) if not t.startswith("[Skriv här")] == []
+
+
+@pytest.mark.parametrize(("municipality", "heading"), [
+    ("Ånge kommun", "Ånge kommuns vision"), ("Kramfors kommun", "Kramfors kommuns vision"),
+    ("Borås stad", "Borås stads vision"), ("Borås", "Borås vision"), ("Ånge", "Ånges vision"),
+    ("Region Jämtland Härjedalen", "Region Jämtland Härjedalens vision")])
+def test_the_visions_heading_is_the_municipalitys_genitive(register, municipality, heading):
+    named = with_settings(register, municipality=municipality, focus_areas=())
+    memo = io.BytesIO(build_memo(named, merge(named, "2024-T2", {}),
+                                 as_of=dt.datetime(2024, 9, 20, 2, 0)))
+    assert headings(memo)[-2:] == [heading, "Bilagor"]
+
+
+def test_a_focus_areas_name_is_written_into_its_sentence_as_a_name_is(register):
+    named = with_settings(register, vision=None, focus_areas=(
+        "Attraktiva Ånge", "IT och digitalisering", "Trygg uppväxt"))
+    memo = io.BytesIO(build_memo(named, merge(named, "2024-T2", {}),
+                                 as_of=dt.datetime(2024, 9, 20, 2, 0)))
+    assert highlighted(memo)[1:] == ["Ärendet har ingen bärighet på attraktiva Ånge.",
+                                     "Ärendet har ingen bärighet på IT och digitalisering.",
+                                     "Ärendet har ingen bärighet på trygg uppväxt."]
+    assert "Fokusområde Attraktiva Ånge" in headings(memo)
 
 
 def test_the_memo_is_the_same_bytes_for_the_same_night(register):
@@ -81,6 +156,13 @@ def test_a_memo_template_keeps_its_header_and_lacks_no_list(register, tmp_path):
                                          f"– {second.ks_id} {second.title.rstrip('.')}"]
     assert paragraphs[start + 1].paragraph_format.left_indent > 0  # under their heading
     assert "– Tertialrapport 2 2024 (tertialrapport_2024-T2.docx)" in said
+    # the vision and focus areas in the template's heading style, the drafts highlighted
+    vision = said.index("Ånge kommuns vision")
+    assert paragraphs[vision].style.name == "Heading 1"
+    assert out.styles["Heading 1"].font.name == "Garamond"
+    assert said[vision + 2:vision + 4] == ["Fokusområde Hållbar vardag",
+                                           "Ärendet har ingen bärighet på hållbar vardag."]
+    assert paragraphs[vision + 3].runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
 
 
 def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, monkeypatch):

@@ -4,9 +4,10 @@ the administration's considerations, and the attachments.
 
 What the data says is written out (the goals' headline, the goals not met, who reported, sick
 leave against its baseline, the forecast against the budget); what only the administration can
-write, its own considerations, is left as a highlighted place to fill in. A municipality's own
-sections (its vision, its focus areas) are for the controller to add: they are not in the
-register.
+write, its own considerations, is left as a highlighted place to fill in. The municipality's
+vision and focus areas close the matter when the register's Inställningar gives them (Vision,
+Fokusområden): the vision as written, and under each focus area a highlighted draft sentence
+(that the matter does not bear on it) for the administration to keep or rewrite.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from docx.shared import Cm, Pt
 from ...figures import amount_decimals, budget_by_department, rounded_lines
 from ...labels import WHOLE_ORGAN_CODE, Assessment
 from ...merge import Flag, Merged
-from ...register import Register
+from ...register import Register, RegisterSettings
 from .chapters import NAMED_WITHOUT_FORECAST, _ReportWriter
 from .document import _ensure_styles, _fixed_zip, _open, _utc
 from .text import (
@@ -30,6 +31,7 @@ from .text import (
     count_word,
     genitive,
     headline,
+    lower_first,
     number,
     period_title,
     plain,
@@ -43,12 +45,17 @@ TO_WRITE = ("[Skriv här förvaltningens övervägande: vad bedömningarna och s
             "säger om arbetet mot målen, och vad förvaltningen gör åt det som inte går enligt "
             "plan.]")
 MEMO_TITLE = "Tjänsteskrivelse"
+# The draft under each focus area, highlighted as TO_WRITE is: the administration keeps it or
+# says how the matter bears on the area.
+NO_BEARING = "Ärendet har ingen bärighet på {area}."
 
 
 class MemoHeading:
     PROPOSAL = "Förslag till beslut"
     IN_BRIEF = "Ärendet i korthet"
     CONSIDERATIONS = "Förvaltningens övervägande"
+    VISION = "{municipality} vision"  # "Ånge kommuns vision"
+    FOCUS_AREA = "Fokusområde {area}"
     ATTACHMENTS = "Bilagor"
 
 
@@ -106,10 +113,10 @@ def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
     report._paragraph(report._coverage())
 
     doc.add_heading(MemoHeading.CONSIDERATIONS, level=1)
-    placeholder = report._paragraph()
-    placeholder.add_run(TO_WRITE).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    _to_write(report, TO_WRITE)
     for sentence, level in _facts(report, register, merged):
         _bullet(report, sentence, level)
+    _vision_and_focus_areas(report, s)
 
     doc.add_heading(MemoHeading.ATTACHMENTS, level=1)
     _bullet(report, f"{period_title(merged.period)} (tertialrapport_{merged.period}.docx)")
@@ -117,6 +124,34 @@ def build_memo(register: Register, merged: Merged, *, as_of: dt.datetime,
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)
+
+
+def _to_write(report: _ReportWriter, text: str) -> None:
+    """A paragraph for the administration to write or rewrite: highlighted, so that it is
+    seen and not sent on unread."""
+    report._paragraph().add_run(text).font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _vision_and_focus_areas(report: _ReportWriter, settings: RegisterSettings) -> None:
+    """The municipality's vision as the register gives it, then each focus area with the draft
+    sentence on whether the matter bears on it (Ånge's memo ends so, seed 000). Neither
+    without its key in the register."""
+    if settings.vision:
+        report.doc.add_heading(MemoHeading.VISION.format(
+            municipality=genitive(settings.municipality)), level=1)
+        for line in settings.vision.split("\n"):
+            report._paragraph(line)
+    for area in settings.focus_areas:
+        report.doc.add_heading(MemoHeading.FOCUS_AREA.format(area=area), level=1)
+        _to_write(report, NO_BEARING.format(area=_in_sentence(area)))
+
+
+def _in_sentence(name: str) -> str:
+    """A focus area's name inside a sentence: its first letter in lower case, the rest as
+    written ("Hållbar vardag" → "hållbar vardag", "Attraktiva Ånge" → "attraktiva Ånge"); an
+    abbreviation first is kept ("IT och digitalisering")."""
+    first = name.split(" ", 1)[0]
+    return name if first[1:2].isupper() else lower_first(name)
 
 
 def _bullet(report: _ReportWriter, text: str, level: int = 1) -> None:
