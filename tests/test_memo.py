@@ -43,6 +43,8 @@ def test_pipeline_memo_drafts_the_memo_before_anything_is_accepted(workspace, mo
     assert "Prognosen för helåret går inte att jämföra med budgeten: den saknas helt eller " \
            "delvis för alla fem avdelningar." in said
     assert not any(line.startswith(("Ej uppfyllt", "Knappt uppfyllt")) for line in said)
+    # no activity has a status yet: none can be said to be past its end date, nor not to be
+    assert not [line for line in said if "slutdatum" in line]
     # the administration's own part is marked, to be written before the memo is sent: its
     # considerations, and whether the matter bears on each focus area (each by its own name,
     # where Ånge's memo said "vardag" under every one)
@@ -112,13 +114,15 @@ def test_the_visions_heading_is_the_municipalitys_genitive(register, municipalit
 
 def test_a_focus_areas_name_is_written_into_its_sentence_as_a_name_is(register):
     named = with_settings(register, vision=None, focus_areas=(
-        "Attraktiva Ånge", "IT och digitalisering", "Trygg uppväxt"))
+        "Attraktiva Ånge", "IT och digitalisering", "Trygg uppväxt."))
     memo = io.BytesIO(build_memo(named, merge(named, "2024-T2", {}),
                                  as_of=dt.datetime(2024, 9, 20, 2, 0)))
     assert highlighted(memo)[1:] == ["Ärendet har ingen bärighet på attraktiva Ånge.",
                                      "Ärendet har ingen bärighet på IT och digitalisering.",
                                      "Ärendet har ingen bärighet på trygg uppväxt."]
-    assert "Fokusområde Attraktiva Ånge" in headings(memo)
+    assert headings(memo)[-4:] == ["Fokusområde Attraktiva Ånge",
+                                   "Fokusområde IT och digitalisering",
+                                   "Fokusområde Trygg uppväxt", "Bilagor"]
 
 
 def test_the_memo_is_the_same_bytes_for_the_same_night(register):
@@ -186,6 +190,29 @@ def test_pipeline_memo_on_the_readme_example_names_the_goals_not_met(tmp_path, m
     # each amount on one line with its unit, as a percentage is
     assert "Prognosen för helåret är 703,1\u00a0mnkr mot en budget på 707,7\u00a0mnkr: " \
            "4,6\u00a0mnkr under budgeten." in said
+
+
+def test_with_a_department_missing_the_late_activities_are_counted_among_those_reported(
+        tmp_path, monkeypatch):
+    """Sociala avdelningen has not reported: its activities have no status, so the memo
+    counts the late ones among the 69 activities reported (the report's table: 96, of which
+    27 "Ej rapporterad"), and the forecast is named as missing for it."""
+    shutil.copy(EXAMPLE.parent.parent / "pipeline.toml", tmp_path / "pipeline.toml")
+    os.symlink(EXAMPLE.parent.parent / "examples", tmp_path / "examples")
+    shutil.copytree(EXAMPLE / "inlamningar", tmp_path / "inbox",
+                    ignore=lambda folder, names: ["SOC"] if "SOC" in names else [])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIPELINE_NOW", "2024-09-17T02:00")
+    assert CliRunner().invoke(main, ["run", "--no-report"]).exit_code == 0
+    assert CliRunner().invoke(main, ["memo"]).exit_code == 0
+    said = texts(tmp_path / "outbox" / "tjansteskrivelse_2024-T2.docx")
+    assert "Aktiviteter som har passerat sitt slutdatum utan att vara avslutade: 4 av 69 " \
+           "rapporterade." in said
+    assert "Prognosen för helåret går inte att jämföra med budgeten: den saknas helt eller " \
+           "delvis för Sociala avdelningen." in said
+    assert "Rapporten bygger på inlämningar från fyra av fem avdelningar. Uppgifter saknas " \
+           "från Sociala avdelningen. Avdelningens mål står som ”Ej bedömd” och dess " \
+           "aktiviteter som ”Ej rapporterad”." in said
 
 
 def test_the_memo_keeps_a_period_code_on_one_line_but_not_in_its_file_names(register):

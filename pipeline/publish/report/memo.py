@@ -17,6 +17,7 @@ import io
 from collections.abc import Collection
 from pathlib import Path
 
+import pandas as pd
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
@@ -141,7 +142,8 @@ def _vision_and_focus_areas(report: _ReportWriter, settings: RegisterSettings) -
             municipality=genitive(settings.municipality)), level=1)
         for line in settings.vision.split("\n"):
             report._paragraph(line)
-    for area in settings.focus_areas:
+    # a name typed with a full stop ("Hållbar vardag."): the sentence has its own
+    for area in (area.rstrip(".") for area in settings.focus_areas):
         report.doc.add_heading(MemoHeading.FOCUS_AREA.format(area=area), level=1)
         _to_write(report, NO_BEARING.format(area=_in_sentence(area)))
 
@@ -152,6 +154,24 @@ def _in_sentence(name: str) -> str:
     abbreviation first is kept ("IT och digitalisering")."""
     first = name.split(" ", 1)[0]
     return name if first[1:2].isupper() else lower_first(name)
+
+
+def _late_sentence(activities: pd.DataFrame) -> str | None:
+    """The activities past their end date and not finished, of those reported: an activity of
+    a department that has not reported has no status to judge (none reported: nothing to say,
+    the matter in brief says who reported)."""
+    reported = activities[~activities["flags"].map(lambda f: Flag.NOT_REPORTED in f)]
+    if reported.empty:
+        return None
+    late = int(reported["flags"].map(lambda f: Flag.END_PASSED in f).sum())
+    if len(reported) == len(activities):
+        return ("Ingen aktivitet har passerat sitt slutdatum utan att vara avslutad." if not late
+                else f"Aktiviteter som har passerat sitt slutdatum utan att vara avslutade: "
+                     f"{number(late, 0)} av {number(len(activities), 0)}.")
+    return (f"Ingen av de {number(len(reported), 0)} rapporterade aktiviteterna har passerat "
+            f"sitt slutdatum utan att vara avslutad." if not late else
+            f"Aktiviteter som har passerat sitt slutdatum utan att vara avslutade: "
+            f"{number(late, 0)} av {number(len(reported), 0)} rapporterade.")
 
 
 def _bullet(report: _ReportWriter, text: str, level: int = 1) -> None:
@@ -180,11 +200,9 @@ def _facts(report: _ReportWriter, register: Register,
         facts.append((f"{assessment.value}, {len(these)} mål:", 1))
         facts.extend((f"{goal.ks_id} {plain(goal.title).rstrip('.')}", 2)
                      for goal in these.itertuples())
-    activities = merged.activities
-    late = int(activities["flags"].map(lambda f: Flag.END_PASSED in f).sum())
-    facts.append(("Ingen aktivitet har passerat sitt slutdatum utan att vara avslutad." if not late
-                 else f"Aktiviteter som har passerat sitt slutdatum utan att vara avslutade: "
-                      f"{number(late, 0)} av {number(len(activities), 0)}.", 1))
+    late = _late_sentence(merged.activities)
+    if late:
+        facts.append((late, 1))
     facts.append((report._baseline_sentence, 1))
     unit = register.settings.unit
     decimals = amount_decimals(unit)
