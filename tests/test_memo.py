@@ -114,7 +114,7 @@ def test_the_visions_heading_is_the_municipalitys_genitive(register, municipalit
 
 def test_a_focus_areas_name_is_written_into_its_sentence_as_a_name_is(register):
     named = with_settings(register, vision=None, focus_areas=(
-        "Attraktiva Ånge", "IT och digitalisering", "Trygg uppväxt."))
+        "Attraktiva Ånge", "IT och digitalisering", "Trygg uppväxt.", "."))
     memo = io.BytesIO(build_memo(named, merge(named, "2024-T2", {}),
                                  as_of=dt.datetime(2024, 9, 20, 2, 0)))
     assert highlighted(memo)[1:] == ["Ärendet har ingen bärighet på attraktiva Ånge.",

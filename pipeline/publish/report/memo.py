@@ -143,7 +143,7 @@ def _vision_and_focus_areas(report: _ReportWriter, settings: RegisterSettings) -
         for line in settings.vision.split("\n"):
             report._paragraph(line)
     # a name typed with a full stop ("Hållbar vardag."): the sentence has its own
-    for area in (area.rstrip(".") for area in settings.focus_areas):
+    for area in filter(None, (area.rstrip(".") for area in settings.focus_areas)):
         report.doc.add_heading(MemoHeading.FOCUS_AREA.format(area=area), level=1)
         _to_write(report, NO_BEARING.format(area=_in_sentence(area)))
 
