@@ -1015,6 +1015,22 @@ def test_forecasts_that_all_rose_read_as_all_not_four_of_the_four(example, tmp_p
             "jämföras, mest för ") in said, said
 
 
+def test_two_forecasts_that_both_rose_read_as_both_not_all_two(example, tmp_path):
+    """Only EKO's and UTB's forecasts can be compared with 2024-T1 and both rose: the
+    sentence said "för alla två avdelningar vars prognos kan jämföras"."""
+    register, merged = example
+    before = merged.budget.assign(forecast=merged.budget["forecast"] - 1.0)
+    before.loc[~before["department"].isin(["EKO", "UTB"]), "forecast"] = float("nan")
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=dataclasses.replace(merged, period="2024-T1", budget=before))
+    said = " ".join(as_read(p.text) for p in Document(str(path)).paragraphs)
+    assert ("Prognosen har ökat sedan 2024-T1 för båda avdelningarna vars prognos kan "
+            "jämföras: Ekonomiavdelningen (+1,0\u00a0mnkr) och Utbildningsavdelningen "
+            "(+1,0\u00a0mnkr).") in said, said
+    assert "alla två" not in said
+
+
 def test_no_forecast_at_all_then_is_said_of_all_not_listed_by_name(example, tmp_path):
     """Every department's file of 2024-T1 came without a forecast: the sentence listed all
     five departments by name as lacking one, where "ingen av de fem" says it."""

@@ -968,11 +968,15 @@ class _ReportWriter(_Blocks):
         if count == 1:
             return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
-        among = f"{count_word(of)} avdelningar" if of == len(departments) else \
-            f"{count_word(of)} avdelningar vars prognos kan jämföras"
-        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar"
-        share = "alla" if count == of else \
-            f"{count_word(count)} av" + ("" if of == len(departments) else " de")
+        which = "" if of == len(departments) else " vars prognos kan jämföras"
+        among = f"{count_word(of)} avdelningar{which}"
+        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar";
+        # two: "för båda avdelningarna", not "för alla två avdelningar"
+        if count == of == 2:
+            share, among = "båda", f"avdelningarna{which}"
+        else:
+            share = "alla" if count == of else \
+                f"{count_word(count)} av" + ("" if of == len(departments) else " de")
         return (f"Prognosen har ökat sedan {earlier} för {share} {among}"
                 f"{', mest för ' if count > BUDGET_WORSENED_NAMED else ': '}{named}.")
 
