@@ -237,6 +237,33 @@ def test_summary_gives_the_2023_goals_per_area_under_the_headline_and_as_a_table
         captions.index("Tabell 2. Målen per målområde och bedömning")
 
 
+def test_the_area_chart_draws_the_count_the_sentence_and_the_table_give(example, monkeypatch):
+    """The goals per area are counted once per report, and the chart (and its alternative
+    text) draws that count, not one of its own beside the sentence's and the table's."""
+    from pipeline.figures import goals_by_area
+    from pipeline.publish.report import chapters
+
+    register, merged = example
+    calls = []
+
+    def counted(goals):
+        calls.append(len(goals))
+        rows = goals_by_area(goals)
+        return [AreaCounts("Ett område som bara räkningen känner", r.assessed, r.not_assessed)
+                if i == 0 else r for i, r in enumerate(rows)]
+
+    monkeypatch.setattr(chapters, "goals_by_area", counted)
+    doc = Document(io.BytesIO(build_report(register, merged,
+                                           as_of=dt.datetime(2024, 9, 20, 2, 0))))
+    described = next(p.get("descr") for p in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+        if "målområde" in p.get("descr"))
+    assert "Ett område som bara räkningen känner (" in described
+    table = table_after_caption(doc, "Målen per målområde och bedömning")
+    assert table[1][0] == "Ett område som bara räkningen känner"
+    assert calls == [len(merged.goals)]
+
+
 def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
     register, merged, path = replay
     doc = Document(str(path))

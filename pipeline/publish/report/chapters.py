@@ -440,8 +440,8 @@ class _ReportWriter(_Blocks):
             self._row(table, (NOT_ASSESSED, number(missing, 0), shown[-1]))
         self._bold_row(self._row(table, (REPORT_TOTAL, number(total, 0),
                                          whole_percent(1) if total else "")))
-        self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
-                      assessment_chart_text(goals))
+        self._picture(_assessment_chart(self._areas), "Bedömningarna per målområde (antal mål)",
+                      assessment_chart_text(self._areas))
         self._goal_area_table()
 
         activities = self.merged.activities
