@@ -1058,6 +1058,25 @@ def test_two_forecasts_that_both_rose_read_as_both_not_all_two(example, tmp_path
     assert "alla två" not in said
 
 
+def test_the_forecast_total_of_four_is_not_set_beside_the_total_of_five_then(example, tmp_path):
+    """Every department had a forecast in 2024-T1, SOC has none now: the table's Totalt gave
+    2024-T1's sum of five (700,7) beside this period's sum of four (433,0), a fall of a
+    third in one row. Like with like, as the sum of then: no sum of now, and the note says
+    when a sum is shown."""
+    register, merged = example
+    before = merged.budget.assign(forecast=merged.budget["budget"] * 0.99)
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=dataclasses.replace(merged, period="2024-T1", budget=before))
+    doc = Document(str(path))
+    rows = table_after_caption(doc, "Prognos helår per avdelning jämfört med 2024\u2011T1")
+    assert rows[-2][0] == "Sociala avdelningen" and rows[-2][2] == "saknas"
+    assert rows[-1][0] == "Totalt" and rows[-1][1] != "" and rows[-1][2:] == ["", ""]
+    notes = [as_read(p.text) for p in doc.paragraphs if p.style.name == REPORT_STYLE_NOTE]
+    assert any("Summan för en period visas bara när alla avdelningar har en prognos för den"
+               in note for note in notes), notes
+
+
 def test_no_forecast_at_all_then_is_said_of_all_not_listed_by_name(example, tmp_path):
     """Every department's file of 2024-T1 came without a forecast: the sentence listed all
     five departments by name as lacking one, where "ingen av de fem" says it."""

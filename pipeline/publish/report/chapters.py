@@ -878,12 +878,14 @@ class _ReportWriter(_Blocks):
                             numeric=(1, 2, 3))
         for row in rows.to_dict("records"):
             total = row["department"] == WHOLE_ORGAN_CODE
-            then = row["previous_forecast"]
+            then, now = row["previous_forecast"], row["forecast"]
+            # like with like, both ways: a period's sum only where it covers every department
+            # (this period's sum of four beside the five of then read as a fall)
             cells = self._row(table, (
                 REPORT_TOTAL if total else self.names.get(row["department"], row["department"]),
                 ("" if total else REPORT_MISSING) if pd.isna(then) else number(then, decimals),
-                REPORT_MISSING if pd.isna(row["forecast"]) else number(row["forecast"],
-                                                                       decimals),
+                "" if total and not row["complete"] else
+                REPORT_MISSING if pd.isna(now) else number(now, decimals),
                 "" if pd.isna(row["change_forecast"]) else signed(row["change_forecast"],
                                                                   decimals)))
             if total:
@@ -891,9 +893,10 @@ class _ReportWriter(_Blocks):
         notes = [f"Förändring = prognosen nu minus prognosen för {earlier}; ett positivt tal "
                  f"betyder att prognosen har ökat, alltså högre kostnad."]
         if rows["previous_forecast"].isna().any() or rows["change_forecast"].isna().any():
-            notes.append(f"{REPORT_MISSING.capitalize()} = ingen prognos för perioden. En "
-                         f"summa för {earlier} visas bara när alla avdelningar hade en prognos "
-                         f"då, och förändringen bara när alla har en prognos både då och nu.")
+            notes.append(f"{REPORT_MISSING.capitalize()} = ingen prognos för perioden. "
+                         f"Summan för en period visas bara när alla avdelningar har en prognos "
+                         f"för den, och förändringen bara när alla har en prognos både då och "
+                         f"nu.")
         if self._large_organ:
             notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
                          f"{OutputSheet.BUDGET} i sammanställningen.")
