@@ -21,6 +21,7 @@ import pytest
 from pipeline.intake import read_submission
 from pipeline.merge import Merged, merge
 from pipeline.publish.workbook import write_workbook
+from pipeline.publish.workbook.styles import LINE_HEIGHT
 from pipeline.register import Register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
@@ -928,3 +929,24 @@ def test_an_empty_previous_status_column_says_why(partial, complete, tmp_path):
     for case in (partial, complete):  # T1 reported; T1 has nothing before it
         assert not any(str(r[0]).startswith("Föregående status är tom")
                        for r in grid(case.book["Aktiviteter"]) if r[0])
+
+
+def test_a_bold_summa_remark_that_wraps_gets_the_lines_it_needs(complete, tmp_path):
+    """2024-T2 with all five, SOC silent in 2024-T1: the Summa rows' bold remark "Ingen summa
+    för 2024-T1: Sociala avdelningen saknade prognos då." fits one line of running text but
+    not of bold; its row was one line high, and "då." was cut off on screen and on paper."""
+    register = complete.register
+    before = complete.merged.budget.copy()
+    before.loc[before["department"] == "SOC", "forecast"] = float("nan")
+    merged = dataclasses.replace(complete.merged, period="2024-T2")
+    previous = dataclasses.replace(complete.merged, budget=before)
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, complete.submissions, complete.issues, as_of=AS_OF,
+                   previous=previous)
+    sheet = openpyxl.load_workbook(path)["Ekonomi"]
+    said = f"Ingen summa för 2024-T1: {names(register)['SOC']} saknade prognos då."
+    summa = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Summa"]
+    assert len(summa) == 2  # per department, per category
+    for r in summa:
+        assert sheet.cell(r, 8).value == said
+        assert sheet.row_dimensions[r].height >= 2 * LINE_HEIGHT
