@@ -1127,6 +1127,12 @@ def test_the_summary_names_the_area_with_most_goals_not_met_and_the_one_all_met(
       area("Tillväxt", unassessed=1)],
      ["Inom målområdet Barn och unga är alla mål uppfyllda eller delvis uppfyllda.",
       "Inom målområdena Äldre 65+ och Tillväxt är inget mål bedömt."]),
+    # an area of one goal, not assessed: "målet", as of one that is met (not "inget mål")
+    ([area("Barn och unga", 0, 1, 2, unassessed=2), area("Vuxna", 0, 0, 2, unassessed=2),
+      area("God ekonomisk hushållning", unassessed=1)],
+     ["Flest mål som är knappt eller ej uppfyllda finns inom målområdena Barn och unga (två "
+      "av fem) och Vuxna (två av fyra).",
+      "Inom målområdet God ekonomisk hushållning är målet inte bedömt."]),
     # nothing assessed anywhere, or a single area: the headline says it all
     ([area("Vuxna", unassessed=2), area("Tillväxt", unassessed=1)], []),
     ([area("Tillväxt", 1, 0, 4, 2)], []),
