@@ -1139,3 +1139,37 @@ def test_the_summary_names_the_area_with_most_goals_not_met_and_the_one_all_met(
 ])
 def test_a_sentence_about_the_goal_areas_only_where_it_tells_something(rows, expected):
     assert area_sentences(rows) == expected
+
+
+def test_a_department_without_a_budget_is_left_out_of_the_budget_chapter(example, tmp_path):
+    """The register gives EKO no budget line (a unit budgeted elsewhere): its row in the
+    tables read "saknas" and, with no forecast from anyone in 2024-T1, the sentence named
+    the four that have a budget one by one, where "ingen av de fyra" says it."""
+    from pipeline.register import read_register
+    from tests.conftest import EXAMPLE_REGISTER, change_register
+
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+
+    def no_eko_budget(book):
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value == "EKO":
+                sheet.delete_rows(r)
+
+    register = read_register(change_register(path, no_eko_budget))
+    _, merged = example
+    budget = merged.budget[merged.budget["department"] != "EKO"]
+    merged = dataclasses.replace(merged, budget=budget)
+    earlier = dataclasses.replace(merged, period="2024-T1",
+                                  budget=budget.assign(forecast=float("nan")))
+    out = tmp_path / "rapport.docx"
+    write_report(out, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0), previous=earlier)
+    doc = Document(str(out))
+    said = " ".join(as_read(p.text) for p in doc.paragraphs)
+    assert "Prognosen för kommunstyrelsen jämförs inte med 2024-T1: ingen av de fyra " \
+           "avdelningarna hade en prognos då." in said, said
+    for caption in ("Ekonomi per avdelning", "Prognos helår per avdelning jämfört med"):
+        rows = table_after_caption(doc, caption)
+        assert "Ekonomiavdelningen" not in [row[0] for row in rows], rows
+        assert len(rows) == 1 + 4 + 1

@@ -922,12 +922,13 @@ class _ReportWriter(_Blocks):
     def _forecast_moved(self, by_department: pd.DataFrame, earlier: str) -> str:
         departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
         organ = by_department[by_department["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        return " ".join((self._organ_forecast_sentence(organ, earlier),
+        return " ".join((self._organ_forecast_sentence(organ, earlier, len(departments)),
                          self._worsened_sentence(departments, earlier)))
 
-    def _organ_forecast_sentence(self, organ: pd.Series, earlier: str) -> str:
+    def _organ_forecast_sentence(self, organ: pd.Series, earlier: str, budgeted: int) -> str:
         """How the organ's forecast for the year moved since the period before, or why it is
-        not compared (like with like: figures.forecast_change_totals)."""
+        not compared (like with like: figures.forecast_change_totals); `budgeted`: the
+        departments with a budget line."""
         unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
         then, change = organ["previous_forecast"], organ["change_forecast"]
         if not pd.isna(change):
@@ -941,7 +942,7 @@ class _ReportWriter(_Blocks):
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]
-            if len(gone) == len(self.register.department_codes) > 1:
+            if len(gone) == budgeted > 1:
                 return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
                         f"{count_word(len(gone))} avdelningarna hade en prognos då.")
             who = (swedish_list([self.names.get(c, c) for c in gone])
