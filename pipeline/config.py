@@ -33,6 +33,11 @@ EXAMPLES = {"register": '"register.xlsx"', "inbox": '"inbox"', "outbox": '"outbo
             "archive": '"archive"', "period": '"2024-T2"', "settle_seconds": "300",
             "lock_wait_seconds": "10"}
 PERIOD_FORM = "ÅÅÅÅ-T1, ÅÅÅÅ-T2 eller ÅÅÅÅ-T3"
+# The dashes a period code comes with when copied from a document: the report and the memo
+# write theirs with a non-breaking hyphen (U+2011, so that Word keeps "2024-T1" on one line),
+# which Word copies as it is and which looks like the hyphen in a message; an en dash or a
+# minus from other documents. Each is read as the hyphen.
+PERIOD_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class Settings:
             if key in given:
                 given[key] = Path(given[key]).resolve()  # type: ignore[arg-type]
         if "period" in given:
-            check_period(str(given["period"]))
+            given["period"] = check_period(str(given["period"]))
         if "report_activities" in given:
             check_report_activities(str(given["report_activities"]))
         if "register" in given:
@@ -72,12 +77,19 @@ class Settings:
         return replace(self, **given)  # type: ignore[arg-type]
 
 
+def period_code(text: str) -> str:
+    """A period as typed or copied, its dashes read as the hyphen (PERIOD_DASHES)."""
+    return text.translate(PERIOD_DASHES)
+
+
 def check_period(period: str) -> str:
-    if not re.match(PERIOD_PATTERN, period):
+    """The period given on the command line, as the register writes it."""
+    code = period_code(period)
+    if not re.match(PERIOD_PATTERN, code):
         raise ConfigError(
             f'Perioden "{period}" har fel format. Skriv den som {PERIOD_FORM}, t.ex. 2024-T2.'
         )
-    return period
+    return code
 
 
 def allowed_values(key: str, choices: Mapping[str, str]) -> str:
@@ -241,10 +253,10 @@ class _Values:
         if not isinstance(value, str):
             raise self.wrong("period", "är inte en period", "Skriv perioden inom citattecken "
                              f'som {PERIOD_FORM}, t.ex. period = "2024-T2".')
-        if not re.match(PERIOD_PATTERN, value):
+        if not re.match(PERIOD_PATTERN, period_code(value)):
             raise self.wrong("period", "har fel format", f"Skriv den som {PERIOD_FORM}, "
                              't.ex. period = "2024-T2".')
-        return value
+        return period_code(value)
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)

@@ -327,8 +327,13 @@ def rounded_lines(budget: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 def budget_by_department(budget: pd.DataFrame, register: Register) -> pd.DataFrame:
     """Budget, outcome, forecast and deviation (budget − forecast) per department, with a
     total row (department = WHOLE_ORGAN_CODE). Outcome and forecast are NaN for a department
-    that has not reported; the total then sums what was reported and says so in `complete`."""
-    return _totals(budget, "department", register.department_codes)
+    that has not reported; the total then sums what was reported and says so in `complete`.
+    A department without a budget line in the register (a unit budgeted elsewhere) has no
+    row, as a category without lines has none: it has no forecast to give, and its row read
+    "Ej rapporterad" with a budget of 0 beside its accepted report."""
+    present = set(budget["department"])
+    return _totals(budget, "department",
+                   [code for code in register.department_codes if code in present])
 
 
 def budget_by_category(budget: pd.DataFrame, register: Register) -> pd.DataFrame:

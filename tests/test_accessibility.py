@@ -272,6 +272,7 @@ def test_numbers_on_the_assessment_chart_bars_have_at_least_4_5_to_1(monkeypatch
     from matplotlib.axes import Axes
     from matplotlib.colors import to_hex
 
+    from pipeline.figures import goals_by_area
     from pipeline.publish.report.charts import _assessment_chart
 
     drawn = []
@@ -284,7 +285,7 @@ def test_numbers_on_the_assessment_chart_bars_have_at_least_4_5_to_1(monkeypatch
     monkeypatch.setattr(Axes, "bar_label", record)
     goals = pd.DataFrame({"area": ["Vuxna"] * 5, "assessment": [
         *(a.value for a in Assessment), None]})
-    _assessment_chart(goals)
+    _assessment_chart(goals_by_area(goals))
     assert {fill.upper() for fill, _ in drawn} == {
         *(ASSESSMENT_STYLE[a][1] for a in Assessment), MISSING_COLOUR}
     weak = [(to_hex(text), fill) for fill, text in drawn if contrast(to_hex(text), fill) < AA]

@@ -366,3 +366,18 @@ def test_help_does_not_load_pandas():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(ROOT), check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("dash", ["\u2011", "\u2013", "\u2212"])
+def test_a_period_copied_from_the_report_is_read_with_its_dash(workspace, dash):
+    """The report and the memo write a period code with a non-breaking hyphen (2024‑T1 keeps
+    to one line), which Word copies as it is: pasted after --period or into pipeline.toml it
+    was refused as 'Perioden "2024‑T1" har fel format', a message showing what looks like the
+    right code. It (or an en dash, a minus) is read as the hyphen."""
+    result = invoke(workspace, "templates", "--period", f"2024{dash}T1", "--department", "EKO")
+    assert result.exit_code == 0, result.output
+    assert (workspace / "outbox" / "mallar" / "2024-T1").is_dir()
+    configure(workspace, period=f'"2024{dash}T3"')
+    result = invoke(workspace, "status")
+    assert result.exit_code == 0, result.output
+    assert "2024-T3" in result.output and f"2024{dash}T3" not in result.output

@@ -943,7 +943,10 @@ def test_the_forecast_against_the_period_before_agrees_with_the_files_and_the_re
     for name, was, is_, moved in table[1:]:
         row = departments["Summa" if name == "Totalt" else name]
         assert report_number(was) == shown(row[previous]), name
-        assert report_number(is_) == shown(row["Prognos helår"]), name
+        # the sheet's Summa of what was reported (said Ofullständig beside it) is no sum of
+        # every department's forecast to hold against then's, which the report's table does
+        partial = name == "Totalt" and str(row["Anmärkning"].value).startswith("Ofullständig")
+        assert report_number(is_) == (None if partial else shown(row["Prognos helår"])), name
         assert report_number(moved) == shown(row[change]), name
     organ_then = f"{shown(total[previous]):,.1f}".replace(",", "\u00a0").replace(".", ",")
     assert section.startswith(f"Prognosen för helåret för kommunstyrelsen var {organ_then}"

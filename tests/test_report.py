@@ -237,6 +237,33 @@ def test_summary_gives_the_2023_goals_per_area_under_the_headline_and_as_a_table
         captions.index("Tabell 2. Målen per målområde och bedömning")
 
 
+def test_the_area_chart_draws_the_count_the_sentence_and_the_table_give(example, monkeypatch):
+    """The goals per area are counted once per report, and the chart (and its alternative
+    text) draws that count, not one of its own beside the sentence's and the table's."""
+    from pipeline.figures import goals_by_area
+    from pipeline.publish.report import chapters
+
+    register, merged = example
+    calls = []
+
+    def counted(goals):
+        calls.append(len(goals))
+        rows = goals_by_area(goals)
+        return [AreaCounts("Ett område som bara räkningen känner", r.assessed, r.not_assessed)
+                if i == 0 else r for i, r in enumerate(rows)]
+
+    monkeypatch.setattr(chapters, "goals_by_area", counted)
+    doc = Document(io.BytesIO(build_report(register, merged,
+                                           as_of=dt.datetime(2024, 9, 20, 2, 0))))
+    described = next(p.get("descr") for p in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+        if "målområde" in p.get("descr"))
+    assert "Ett område som bara räkningen känner (" in described
+    table = table_after_caption(doc, "Målen per målområde och bedömning")
+    assert table[1][0] == "Ett område som bara räkningen känner"
+    assert calls == [len(merged.goals)]
+
+
 def test_sick_leave_shows_the_seven_figures_and_hides_small_groups(replay):
     register, merged, path = replay
     doc = Document(str(path))
@@ -1015,6 +1042,41 @@ def test_forecasts_that_all_rose_read_as_all_not_four_of_the_four(example, tmp_p
             "jämföras, mest för ") in said, said
 
 
+def test_two_forecasts_that_both_rose_read_as_both_not_all_two(example, tmp_path):
+    """Only EKO's and UTB's forecasts can be compared with 2024-T1 and both rose: the
+    sentence said "för alla två avdelningar vars prognos kan jämföras"."""
+    register, merged = example
+    before = merged.budget.assign(forecast=merged.budget["forecast"] - 1.0)
+    before.loc[~before["department"].isin(["EKO", "UTB"]), "forecast"] = float("nan")
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=dataclasses.replace(merged, period="2024-T1", budget=before))
+    said = " ".join(as_read(p.text) for p in Document(str(path)).paragraphs)
+    assert ("Prognosen har ökat sedan 2024-T1 för båda avdelningarna vars prognos kan "
+            "jämföras: Ekonomiavdelningen (+1,0\u00a0mnkr) och Utbildningsavdelningen "
+            "(+1,0\u00a0mnkr).") in said, said
+    assert "alla två" not in said
+
+
+def test_the_forecast_total_of_four_is_not_set_beside_the_total_of_five_then(example, tmp_path):
+    """Every department had a forecast in 2024-T1, SOC has none now: the table's Totalt gave
+    2024-T1's sum of five (700,7) beside this period's sum of four (433,0), a fall of a
+    third in one row. Like with like, as the sum of then: no sum of now, and the note says
+    when a sum is shown."""
+    register, merged = example
+    before = merged.budget.assign(forecast=merged.budget["budget"] * 0.99)
+    path = tmp_path / "rapport.docx"
+    write_report(path, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0),
+                 previous=dataclasses.replace(merged, period="2024-T1", budget=before))
+    doc = Document(str(path))
+    rows = table_after_caption(doc, "Prognos helår per avdelning jämfört med 2024\u2011T1")
+    assert rows[-2][0] == "Sociala avdelningen" and rows[-2][2] == "saknas"
+    assert rows[-1][0] == "Totalt" and rows[-1][1] != "" and rows[-1][2:] == ["", ""]
+    notes = [as_read(p.text) for p in doc.paragraphs if p.style.name == REPORT_STYLE_NOTE]
+    assert any("Summan för en period visas bara när alla avdelningar har en prognos för den"
+               in note for note in notes), notes
+
+
 def test_no_forecast_at_all_then_is_said_of_all_not_listed_by_name(example, tmp_path):
     """Every department's file of 2024-T1 came without a forecast: the sentence listed all
     five departments by name as lacking one, where "ingen av de fem" says it."""
@@ -1065,9 +1127,49 @@ def test_the_summary_names_the_area_with_most_goals_not_met_and_the_one_all_met(
       area("Tillväxt", unassessed=1)],
      ["Inom målområdet Barn och unga är alla mål uppfyllda eller delvis uppfyllda.",
       "Inom målområdena Äldre 65+ och Tillväxt är inget mål bedömt."]),
+    # an area of one goal, not assessed: "målet", as of one that is met (not "inget mål")
+    ([area("Barn och unga", 0, 1, 2, unassessed=2), area("Vuxna", 0, 0, 2, unassessed=2),
+      area("God ekonomisk hushållning", unassessed=1)],
+     ["Flest mål som är knappt eller ej uppfyllda finns inom målområdena Barn och unga (två "
+      "av fem) och Vuxna (två av fyra).",
+      "Inom målområdet God ekonomisk hushållning är målet inte bedömt."]),
     # nothing assessed anywhere, or a single area: the headline says it all
     ([area("Vuxna", unassessed=2), area("Tillväxt", unassessed=1)], []),
     ([area("Tillväxt", 1, 0, 4, 2)], []),
 ])
 def test_a_sentence_about_the_goal_areas_only_where_it_tells_something(rows, expected):
     assert area_sentences(rows) == expected
+
+
+def test_a_department_without_a_budget_is_left_out_of_the_budget_chapter(example, tmp_path):
+    """The register gives EKO no budget line (a unit budgeted elsewhere): its row in the
+    tables read "saknas" and, with no forecast from anyone in 2024-T1, the sentence named
+    the four that have a budget one by one, where "ingen av de fyra" says it."""
+    from pipeline.register import read_register
+    from tests.conftest import EXAMPLE_REGISTER, change_register
+
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+
+    def no_eko_budget(book):
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value == "EKO":
+                sheet.delete_rows(r)
+
+    register = read_register(change_register(path, no_eko_budget))
+    _, merged = example
+    budget = merged.budget[merged.budget["department"] != "EKO"]
+    merged = dataclasses.replace(merged, budget=budget)
+    earlier = dataclasses.replace(merged, period="2024-T1",
+                                  budget=budget.assign(forecast=float("nan")))
+    out = tmp_path / "rapport.docx"
+    write_report(out, register, merged, as_of=dt.datetime(2024, 9, 20, 2, 0), previous=earlier)
+    doc = Document(str(out))
+    said = " ".join(as_read(p.text) for p in doc.paragraphs)
+    assert "Prognosen för kommunstyrelsen jämförs inte med 2024-T1: ingen av de fyra " \
+           "avdelningarna hade en prognos då." in said, said
+    for caption in ("Ekonomi per avdelning", "Prognos helår per avdelning jämfört med"):
+        rows = table_after_caption(doc, caption)
+        assert "Ekonomiavdelningen" not in [row[0] for row in rows], rows
+        assert len(rows) == 1 + 4 + 1

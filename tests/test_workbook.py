@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -21,11 +22,12 @@ import pytest
 from pipeline.intake import read_submission
 from pipeline.merge import Merged, merge
 from pipeline.publish.workbook import write_workbook
-from pipeline.register import Register
+from pipeline.publish.workbook.styles import LINE_HEIGHT
+from pipeline.register import Register, read_register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
 from pipeline.validate import validate
-from tests.conftest import to_pdf
+from tests.conftest import EXAMPLE_REGISTER, change_register, to_pdf
 from tests.replay2023 import SEED, replay_merged
 
 AS_OF = dt.datetime(2024, 9, 17, 2, 0)
@@ -928,3 +930,55 @@ def test_an_empty_previous_status_column_says_why(partial, complete, tmp_path):
     for case in (partial, complete):  # T1 reported; T1 has nothing before it
         assert not any(str(r[0]).startswith("Föregående status är tom")
                        for r in grid(case.book["Aktiviteter"]) if r[0])
+
+
+def test_a_bold_summa_remark_that_wraps_gets_the_lines_it_needs(complete, tmp_path):
+    """2024-T2 with all five, SOC silent in 2024-T1: the Summa rows' bold remark "Ingen summa
+    för 2024-T1: Sociala avdelningen saknade prognos då." fits one line of running text but
+    not of bold; its row was one line high, and "då." was cut off on screen and on paper."""
+    register = complete.register
+    before = complete.merged.budget.copy()
+    before.loc[before["department"] == "SOC", "forecast"] = float("nan")
+    merged = dataclasses.replace(complete.merged, period="2024-T2")
+    previous = dataclasses.replace(complete.merged, budget=before)
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, complete.submissions, complete.issues, as_of=AS_OF,
+                   previous=previous)
+    sheet = openpyxl.load_workbook(path)["Ekonomi"]
+    said = f"Ingen summa för 2024-T1: {names(register)['SOC']} saknade prognos då."
+    summa = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Summa"]
+    assert len(summa) == 2  # per department, per category
+    for r in summa:
+        assert sheet.cell(r, 8).value == said
+        assert sheet.row_dimensions[r].height >= 2 * LINE_HEIGHT
+
+
+def test_a_department_without_a_budget_line_is_not_shown_as_not_reported(complete, tmp_path):
+    """The register gives EKO no budget line (a unit budgeted elsewhere), which it accepts:
+    Ekonomi's table per department gave EKO a row with budget 0, "Ej rapporterad" beside its
+    accepted report and, against 2024-T1, "Ingen prognos för 2024-T1." It has no row, as a
+    category without lines has none; the totals are the other four's."""
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+
+    def no_eko_budget(book):
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value == "EKO":
+                sheet.delete_rows(r)
+
+    register = read_register(change_register(path, no_eko_budget))
+    budget = complete.merged.budget[complete.merged.budget["department"] != "EKO"]
+    merged = dataclasses.replace(complete.merged, period="2024-T2", budget=budget)
+    previous = dataclasses.replace(complete.merged, budget=budget)
+    out = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(out, register, merged, complete.submissions, complete.issues, as_of=AS_OF,
+                   previous=previous)
+    rows = {r["Avdelning"]: r for r in table(openpyxl.load_workbook(out)["Ekonomi"],
+                                             "Avdelning")}
+    named = names(register)
+    assert named["EKO"] not in rows
+    assert list(rows) == [named[c] for c in ("STAB", "UTB", "SBA", "SOC")] + ["Summa"]
+    assert rows["Summa"]["Budget"] == pytest.approx(707.7 - 14.2)
+    assert rows["Summa"]["Förändring av prognosen sedan 2024-T1"] == pytest.approx(0)
+    assert not any(r["Anmärkning"] for r in rows.values())

@@ -440,8 +440,8 @@ class _ReportWriter(_Blocks):
             self._row(table, (NOT_ASSESSED, number(missing, 0), shown[-1]))
         self._bold_row(self._row(table, (REPORT_TOTAL, number(total, 0),
                                          whole_percent(1) if total else "")))
-        self._picture(_assessment_chart(goals), "Bedömningarna per målområde (antal mål)",
-                      assessment_chart_text(goals))
+        self._picture(_assessment_chart(self._areas), "Bedömningarna per målområde (antal mål)",
+                      assessment_chart_text(self._areas))
         self._goal_area_table()
 
         activities = self.merged.activities
@@ -878,12 +878,14 @@ class _ReportWriter(_Blocks):
                             numeric=(1, 2, 3))
         for row in rows.to_dict("records"):
             total = row["department"] == WHOLE_ORGAN_CODE
-            then = row["previous_forecast"]
+            then, now = row["previous_forecast"], row["forecast"]
+            # like with like, both ways: a period's sum only where it covers every department
+            # (this period's sum of four beside the five of then read as a fall)
             cells = self._row(table, (
                 REPORT_TOTAL if total else self.names.get(row["department"], row["department"]),
                 ("" if total else REPORT_MISSING) if pd.isna(then) else number(then, decimals),
-                REPORT_MISSING if pd.isna(row["forecast"]) else number(row["forecast"],
-                                                                       decimals),
+                "" if total and not row["complete"] else
+                REPORT_MISSING if pd.isna(now) else number(now, decimals),
                 "" if pd.isna(row["change_forecast"]) else signed(row["change_forecast"],
                                                                   decimals)))
             if total:
@@ -891,9 +893,10 @@ class _ReportWriter(_Blocks):
         notes = [f"Förändring = prognosen nu minus prognosen för {earlier}; ett positivt tal "
                  f"betyder att prognosen har ökat, alltså högre kostnad."]
         if rows["previous_forecast"].isna().any() or rows["change_forecast"].isna().any():
-            notes.append(f"{REPORT_MISSING.capitalize()} = ingen prognos för perioden. En "
-                         f"summa för {earlier} visas bara när alla avdelningar hade en prognos "
-                         f"då, och förändringen bara när alla har en prognos både då och nu.")
+            notes.append(f"{REPORT_MISSING.capitalize()} = ingen prognos för perioden. "
+                         f"Summan för en period visas bara när alla avdelningar har en prognos "
+                         f"för den, och förändringen bara när alla har en prognos både då och "
+                         f"nu.")
         if self._large_organ:
             notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
                          f"{OutputSheet.BUDGET} i sammanställningen.")
@@ -919,12 +922,13 @@ class _ReportWriter(_Blocks):
     def _forecast_moved(self, by_department: pd.DataFrame, earlier: str) -> str:
         departments = by_department[by_department["department"] != WHOLE_ORGAN_CODE]
         organ = by_department[by_department["department"] == WHOLE_ORGAN_CODE].iloc[0]
-        return " ".join((self._organ_forecast_sentence(organ, earlier),
+        return " ".join((self._organ_forecast_sentence(organ, earlier, len(departments)),
                          self._worsened_sentence(departments, earlier)))
 
-    def _organ_forecast_sentence(self, organ: pd.Series, earlier: str) -> str:
+    def _organ_forecast_sentence(self, organ: pd.Series, earlier: str, budgeted: int) -> str:
         """How the organ's forecast for the year moved since the period before, or why it is
-        not compared (like with like: figures.forecast_change_totals)."""
+        not compared (like with like: figures.forecast_change_totals); `budgeted`: the
+        departments with a budget line."""
         unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
         then, change = organ["previous_forecast"], organ["change_forecast"]
         if not pd.isna(change):
@@ -938,7 +942,7 @@ class _ReportWriter(_Blocks):
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]
-            if len(gone) == len(self.register.department_codes) > 1:
+            if len(gone) == budgeted > 1:
                 return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
                         f"{count_word(len(gone))} avdelningarna hade en prognos då.")
             who = (swedish_list([self.names.get(c, c) for c in gone])
@@ -968,11 +972,15 @@ class _ReportWriter(_Blocks):
         if count == 1:
             return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
-        among = f"{count_word(of)} avdelningar" if of == len(departments) else \
-            f"{count_word(of)} avdelningar vars prognos kan jämföras"
-        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar"
-        share = "alla" if count == of else \
-            f"{count_word(count)} av" + ("" if of == len(departments) else " de")
+        which = "" if of == len(departments) else " vars prognos kan jämföras"
+        among = f"{count_word(of)} avdelningar{which}"
+        # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar";
+        # two: "för båda avdelningarna", not "för alla två avdelningar"
+        if count == of == 2:
+            share, among = "båda", f"avdelningarna{which}"
+        else:
+            share = "alla" if count == of else \
+                f"{count_word(count)} av" + ("" if of == len(departments) else " de")
         return (f"Prognosen har ökat sedan {earlier} för {share} {among}"
                 f"{', mest för ' if count > BUDGET_WORSENED_NAMED else ': '}{named}.")
 

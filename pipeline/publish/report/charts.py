@@ -8,12 +8,12 @@ import io
 import logging
 import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from ...figures import SMALL_GROUP, goals_by_area, points_change
+from ...figures import SMALL_GROUP, AreaCounts, points_change
 from ...labels import (
     ASSESSMENT_STYLE,
     NOT_ASSESSED,
@@ -68,11 +68,12 @@ def _comma(value: float, _position: object = None) -> str:
     return f"{value:g}".replace(".", ",").replace("-", "−")
 
 
-def _area_counts(goals: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, list[int]]]]:
+def _area_counts(rows: Sequence[AreaCounts]
+                 ) -> tuple[list[str], list[tuple[str, str, list[int]]]]:
     """The goal areas in order, and per assessment (and "not assessed", if any goal is) its
     name, colour and number of goals in each area: what the chart draws and what its
-    alternative text says, counted as the table beside it (figures.goals_by_area)."""
-    rows = goals_by_area(goals)
+    alternative text says, from the rows the table beside it shows (figures.goals_by_area,
+    counted once by the report)."""
     series = [(a.value, ASSESSMENT_STYLE[a][1], [row.assessed[i] for row in rows])
               for i, a in enumerate(Assessment)]
     if any(row.not_assessed for row in rows):
@@ -80,10 +81,10 @@ def _area_counts(goals: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, l
     return [row.area for row in rows], series
 
 
-def assessment_chart_text(goals: pd.DataFrame) -> str:
+def assessment_chart_text(rows: Sequence[AreaCounts]) -> str:
     """The assessment chart in words, for a reader who cannot see it (the picture's
     alternative text): every bar's figures, as a sighted reader reads them off the chart."""
-    areas, series = _area_counts(goals)
+    areas, series = _area_counts(rows)
     parts = []
     for i, area in enumerate(areas):
         counts = [f"{name} {c[i]}" for name, _, c in series if c[i]]
@@ -92,8 +93,10 @@ def assessment_chart_text(goals: pd.DataFrame) -> str:
             + " ".join(parts))
 
 
-def _assessment_chart(goals: pd.DataFrame) -> bytes:
-    areas, series = _area_counts(goals)
+def _assessment_chart(rows: Sequence[AreaCounts]) -> bytes:
+    """The goals per goal area and assessment (figures.goals_by_area's rows), as stacked
+    bars."""
+    areas, series = _area_counts(rows)
 
     def draw(figure) -> None:  # type: ignore[no-untyped-def]
         from matplotlib.ticker import MaxNLocator

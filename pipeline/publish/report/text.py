@@ -163,9 +163,12 @@ def area_sentences(rows: Sequence[AreaCounts]) -> list[str]:
         else:
             sentences.append(f"Inom {areas([row.area for row in good])} är alla mål "
                              "uppfyllda eller delvis uppfyllda.")
-    unassessed = [row.area for row in rows if row.not_assessed == row.total]
+    unassessed = [row for row in rows if row.not_assessed == row.total]
     if unassessed and len(unassessed) < len(rows):
-        sentences.append(f"Inom {areas(unassessed)} är inget mål bedömt.")
+        # an area of one goal: "målet", as above (not "inget mål" of one)
+        one = len(unassessed) == 1 and unassessed[0].total == 1
+        sentences.append(f"Inom {areas([row.area for row in unassessed])} är "
+                         f"{'målet inte' if one else 'inget mål'} bedömt.")
     return sentences
 
 

@@ -206,6 +206,9 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
         note = " ".join(notes)
         _write(styles, sheet, r, remark, note, styles.get(italic=True, **INDENTED, **props))
         label_text = TOTAL if total else name
-        sheet.set_row(r, _height([(label_text, _bold_width(LABEL_WIDTH) if total
-                                   else LABEL_WIDTH), (note, REMARK_TEXT_WIDTH)]))
+        # the Summa row is bold, its remark too: wider than running text ("… saknade
+        # prognos då." wrapped to a second line that the row had no room for)
+        sheet.set_row(r, _height([
+            (label_text, _bold_width(LABEL_WIDTH) if total else LABEL_WIDTH),
+            (note, _bold_width(REMARK_TEXT_WIDTH) if total else REMARK_TEXT_WIDTH)]))
     return r
