@@ -378,7 +378,7 @@ def refused_today(workspace, period):
     """The register kept for `period` made one that today's checks of a register refuse, as
     an earlier version may have kept it (its checks let through a department code with a dot,
     "SOC.2", on Avdelningar's row 7): periods.json then names it. Returns its place in the
-    archive and the register as it was kept, which passes."""
+    archive."""
     registers = workspace / "archive" / "registers"
     periods = json.loads((registers / "periods.json").read_text())
     as_kept = registers / f"{periods[period]}.xlsx"
@@ -390,7 +390,17 @@ def refused_today(workspace, period):
     refused.rename(kept)
     periods[period] = kept.stem
     (registers / "periods.json").write_text(json.dumps(periods))
-    return kept, as_kept
+    return kept
+
+
+def corrected_copy(kept, path):
+    """The refused register with its error corrected, as the controller saves it: the row
+    taken out again (other bytes than the register as it was first kept)."""
+    book = openpyxl.load_workbook(kept)
+    book["Avdelningar"].delete_rows(7)
+    book.save(path)
+    assert path.read_bytes() != kept.read_bytes()
+    return path
 
 
 WRONG = ('Felet i det arkiverade registret: Fliken "Avdelningar", rad 7, kolumn "Avdelningskod" '
@@ -404,7 +414,7 @@ def test_a_kept_register_that_todays_checks_refuse_is_named_with_what_is_wrong(
     given a corrected copy with --register, the run writes the period with it and the archive
     keeps it as the period's register."""
     config, stab = t1_collected_then_t2(workspace, register_copy)
-    kept, as_kept = refused_today(workspace, "2024-T1")
+    kept = refused_today(workspace, "2024-T1")
     hand_in(workspace, "STAB", "stab t1.xlsx", stab)
     result = invoke(config, "run", "--period", "2024-T1")
     assert result.exit_code == 0, result.output
@@ -437,8 +447,7 @@ def test_a_kept_register_that_todays_checks_refuse_is_named_with_what_is_wrong(
         f"pipeline templates --period 2024-T1 igen. {WRONG} Avdelningskoden ska vara 2–12 "
         "versaler eller siffror, t.ex. SOC."), made.output
 
-    corrected = tmp_path / "register-T1-rättat.xlsx"  # the row taken out again
-    shutil.copy(as_kept, corrected)
+    corrected = corrected_copy(kept, tmp_path / "register-T1-rättat.xlsx")
     given = invoke(config, "run", "--register", str(corrected), "--period", "2024-T1")
     assert given.exit_code == 0, given.output
     assert given.output.splitlines()[1] == (
@@ -467,7 +476,7 @@ def test_last_years_kept_register_that_todays_checks_refuse_stops_with_what_is_w
     """Last year's T3 once the register is next year's: not "the archive keeps no register
     for the period", but what today's checks find wrong with the one it keeps."""
     config, _ = last_year_then_next_year(workspace, register_copy, monkeypatch)
-    kept, _ = refused_today(workspace, "2024-T3")
+    kept = refused_today(workspace, "2024-T3")
     for command in ("run", "status", "report", "templates"):
         said = refused(config, command, "--period", "2024-T3")
         assert said.strip() == (
@@ -477,6 +486,14 @@ def test_last_years_kept_register_that_todays_checks_refuse_stops_with_what_is_w
             f"i en kopia av det och ange kopian: pipeline {command} --register <kopian> --period "
             f"2024-T3. {WRONG} Avdelningskoden ska vara 2–12 versaler eller siffror, t.ex. SOC."
         ), said
+    # as it says; from then on the archive keeps the copy for the period
+    corrected = corrected_copy(kept, workspace / "register-2024-rättat.xlsx")
+    given = invoke(config, "run", "--register", str(corrected), "--period", "2024-T3")
+    assert given.exit_code == 0, given.output
+    status = invoke(config, "status", "--period", "2024-T3")
+    assert status.exit_code == 0, status.output
+    assert ("Den läses därför mot registret som perioden skrevs med, som arkivet har kvar "
+            f"({kept.with_stem(sha256_of(corrected))})") in status.output, status.output
 
 
 def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_copy,
