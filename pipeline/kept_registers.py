@@ -100,8 +100,12 @@ def written_with(archive: Path) -> dict[str, str]:
     return kept
 
 
-def remember(archive: Path, period: str, sha256: str) -> None:
-    state = written_with(archive)
+def remember(archive: Path, period: str, sha256: str,
+             written: dict[str, str] | None = None) -> None:
+    """periods.json with `period`'s register. `written`: the file as the night read it, under
+    the run's lock (only a night writes it: `pipeline templates`, which takes no lock, never
+    does), so that it is not read again."""
+    state = dict(written) if written is not None else written_with(archive)
     if state.get(period) == sha256:
         return
     state[period] = sha256
@@ -119,10 +123,13 @@ def recorded_for(period: str, written: dict[str, str], manifest: dict[str, objec
     return found if isinstance(found, str) else None
 
 
-def kept_for(archive: Path, period: str, manifest: dict[str, object]) -> Path | None:
+def kept_for(archive: Path, period: str, manifest: dict[str, object],
+             written: dict[str, str] | None = None) -> Path | None:
     """The register `period`'s outputs were written with, where the archive keeps it: a night
-    reads the period against it without being given --register."""
-    before = recorded_for(period, written_with(archive), manifest)
+    reads the period against it without being given --register. (`written`: periods.json, if
+    the caller has read it.)"""
+    before = recorded_for(period, written_with(archive) if written is None else written,
+                          manifest)
     if before is None or not _CHECKSUM.fullmatch(before):
         return None
     path = kept_path(archive, before)
@@ -165,7 +172,7 @@ def moved_past(collecting: str | None, period: str) -> bool:
 def for_period(register: Register, period: str, archive: Path, arrivals: list[Arrival],
                manifest: dict[str, object], today: dt.date, *, report: bool = True,
                collecting: str | None = None, command: str = "run", templates: bool = False,
-               given: bool = False) -> PeriodRegister:
+               given: bool = False, written: dict[str, str] | None = None) -> PeriodRegister:
     """The register a night (or `pipeline report`, `status`, `templates`) reads `period`
     against.
 
@@ -183,8 +190,10 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     `templates`: for `pipeline templates`, which makes a period's templates from the register
     its files will be judged against, and tells so in words of its own; `given`: its register
     was given with --register, and is used as it is (with a word when the night would judge
-    the period's files against another)."""
-    written = written_with(archive)
+    the period's files against another); `written`: periods.json, if the caller has read it
+    (`written_with`)."""
+    if written is None:
+        written = written_with(archive)
     before = recorded_for(period, written, manifest)
     later = collected_since(period, arrivals, written)
     if period not in register.period_ids:
