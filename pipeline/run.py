@@ -121,6 +121,10 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
 
     register = read_register(settings)
     period = named_period(settings)
+    # No run lock (a night would wait out the templates, 6.5 s at 300 departments, and give
+    # up after lock_wait_seconds): of the archive, templates write only the register's bytes
+    # under their checksum and the cache, each atomically and whole, never periods.json, the
+    # ledger or the log. What a night writes meanwhile is read whole, before or after.
     try:  # the register the templates' _meta names by its checksum, byte for byte
         keep(settings.archive, register)
     except OSError:  # (the night keeps it too)

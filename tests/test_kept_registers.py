@@ -496,6 +496,34 @@ def test_last_years_kept_register_that_todays_checks_refuse_stops_with_what_is_w
             f"({kept.with_stem(sha256_of(corrected))})") in status.output, status.output
 
 
+def test_templates_take_no_lock_and_write_no_archive_file_a_night_rewrites(
+        workspace, register_copy, tmp_path):
+    """Why `pipeline templates` may run beside a night without its lock: of the archive it
+    writes only the register's bytes, under their checksum, atomically (and the parsed-register
+    cache); never periods.json, the ledger or the log, whose read-modify-write or append beside
+    a night's could lose an entry. Were it to write one of them, it would have to take the
+    lock (and a night at 300 departments would wait for its templates)."""
+    from pipeline.archive import run_lock
+
+    config, _ = t1_collected_then_t2(workspace, register_copy)
+    archive = workspace / "archive"
+
+    def files():
+        return {p.relative_to(archive).as_posix(): p.read_bytes() for p in archive.rglob("*")
+                if p.is_file() and "cache" not in p.parts}
+
+    before = files()
+    copy = tmp_path / "kopia.xlsx"
+    shutil.copy(register_copy[0], copy)
+    with run_lock(archive, 0):
+        for args in ((), ("--period", "2024-T1"), ("--period", "2024-T1", "--register", str(copy))):
+            made = invoke(config, "templates", "--department", "UTB", *args)
+            assert made.exit_code == 0, made.output
+    after = files()
+    assert set(after) - set(before) == {f"registers/{sha256_of(register_copy[0])}.xlsx"}
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
 def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_copy,
                                                           monkeypatch):
     """The controller moves pipeline.toml on to T2 and edits the register for T2 on the same
