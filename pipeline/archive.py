@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_bytes, fsync_dir, sync_file_system
-from .errors import ArchiveError, LockHeld
+from .errors import ArchiveError, ConfigError, LockHeld
 
 try:
     import fcntl
@@ -88,8 +88,28 @@ def _record(arrival: Arrival) -> dict[str, object]:
     return record
 
 
+def check_folder(root: Path) -> None:
+    """The archive is a folder, or one can be made there: a file in its place (a path mistyped
+    in pipeline.toml or given with --archive) would have every command read an empty archive,
+    and say that nothing has come in, nor been kept, for any period."""
+    for candidate in (root, *root.parents):
+        try:
+            if candidate.is_dir():
+                return
+            if not candidate.exists():
+                continue
+        except OSError:  # (what cannot be looked at is left to the command to tell)
+            return
+        where = f"{root} är en fil" if candidate == root else \
+            f"{root} kan inte skapas: {candidate} är en fil"
+        raise ConfigError(f"Arkivet {where}, inte en mapp. Ange arkivets mapp i pipeline.toml "
+                          "(archive) eller med --archive MAPP; inget har lästs in eller "
+                          "ändrats.")
+
+
 class Archive:
     def __init__(self, root: Path):
+        check_folder(root)
         self.root = root
         self.ledger_path = root / "ledger.jsonl"
         self.log_path = root / "log.jsonl"
@@ -429,6 +449,7 @@ def touch_used(path: Path) -> None:
 @contextlib.contextmanager
 def run_lock(root: Path, wait_seconds: float) -> Iterator[None]:
     """One run at a time: a second run waits up to wait_seconds, then raises LockHeld."""
+    check_folder(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / ".lock"
     # held for the whole run

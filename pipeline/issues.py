@@ -90,6 +90,35 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                         "det var: kör pipeline run --register <kopian> --period "
                                         "{period}, så skrivs perioden om mot den, och arkivet "
                                         "sparar den till nästa gång."),
+    # The register the period was written with is in the archive, but today's checks of a
+    # register refuse it (kept by an earlier version, whose checks let it through).
+    "period_over_register_refused": (W, "Obs: Perioden {period} är avslutad ({sedan}), och "
+                                        "registret {fil} har ändrats sedan periodens "
+                                        "sammanställning skrevs. Registret som den skrevs med "
+                                        "finns kvar i arkivet ({arkiverat}), men klarar inte "
+                                        "längre kontrollerna av ett register i den här versionen "
+                                        "av Målsystem. Därför skrivs {utdata} för {period} nu om "
+                                        "mot det ändrade registret ({ändringar}), och de kan "
+                                        "skilja sig från det de förtroendevalda redan har fått. "
+                                        "Ska perioden skrivas med registret som det var: rätta "
+                                        "felen i en kopia av det arkiverade registret och kör "
+                                        "pipeline run --register <kopian> --period {period}; "
+                                        "arkivet sparar då kopian som periodens register. {fel}"),
+    "period_register_refused_given": (W, "Perioden {period} läses mot {fil}, som angavs med "
+                                         "--register, och inte mot registret som periodens "
+                                         "sammanställning skrevs med ({arkiverat}): det klarar "
+                                         "inte längre kontrollerna av ett register i den här "
+                                         "versionen av Målsystem.{sparas} {fel}"),
+    "templates_register_refused": (W, "Perioden {period} är avslutad ({sedan}). Registret som "
+                                      "periodens sammanställning skrevs med finns kvar i arkivet "
+                                      "({arkiverat}), men klarar inte längre kontrollerna av ett "
+                                      "register i den här versionen av Målsystem, så mallarna "
+                                      "är gjorda från {fil}. Ska filerna för {period} bedömas "
+                                      "mot registret som det var: rätta felen i en kopia av det "
+                                      "arkiverade registret och kör pipeline run --register "
+                                      "<kopian> --period {period}, så sparar arkivet kopian som "
+                                      "periodens register; kör sedan pipeline templates --period "
+                                      "{period} igen. {fel}"),
     "period_of_another_year": (W, "Perioden {period} finns inte i registret {fil}, som gäller "
                                   "{år}. Den läses därför mot registret som perioden skrevs med, "
                                   "som arkivet har kvar ({arkiverat})."),

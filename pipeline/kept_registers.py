@@ -100,8 +100,12 @@ def written_with(archive: Path) -> dict[str, str]:
     return kept
 
 
-def remember(archive: Path, period: str, sha256: str) -> None:
-    state = written_with(archive)
+def remember(archive: Path, period: str, sha256: str,
+             written: dict[str, str] | None = None) -> None:
+    """periods.json with `period`'s register. `written`: the file as the night read it, under
+    the run's lock (only a night writes it: `pipeline templates`, which takes no lock, never
+    does), so that it is not read again."""
+    state = dict(written) if written is not None else written_with(archive)
     if state.get(period) == sha256:
         return
     state[period] = sha256
@@ -119,10 +123,13 @@ def recorded_for(period: str, written: dict[str, str], manifest: dict[str, objec
     return found if isinstance(found, str) else None
 
 
-def kept_for(archive: Path, period: str, manifest: dict[str, object]) -> Path | None:
+def kept_for(archive: Path, period: str, manifest: dict[str, object],
+             written: dict[str, str] | None = None) -> Path | None:
     """The register `period`'s outputs were written with, where the archive keeps it: a night
-    reads the period against it without being given --register."""
-    before = recorded_for(period, written_with(archive), manifest)
+    reads the period against it without being given --register. (`written`: periods.json, if
+    the caller has read it.)"""
+    before = recorded_for(period, written_with(archive) if written is None else written,
+                          manifest)
     if before is None or not _CHECKSUM.fullmatch(before):
         return None
     path = kept_path(archive, before)
@@ -165,7 +172,7 @@ def moved_past(collecting: str | None, period: str) -> bool:
 def for_period(register: Register, period: str, archive: Path, arrivals: list[Arrival],
                manifest: dict[str, object], today: dt.date, *, report: bool = True,
                collecting: str | None = None, command: str = "run", templates: bool = False,
-               given: bool = False) -> PeriodRegister:
+               given: bool = False, written: dict[str, str] | None = None) -> PeriodRegister:
     """The register a night (or `pipeline report`, `status`, `templates`) reads `period`
     against.
 
@@ -183,8 +190,10 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     `templates`: for `pipeline templates`, which makes a period's templates from the register
     its files will be judged against, and tells so in words of its own; `given`: its register
     was given with --register, and is used as it is (with a word when the night would judge
-    the period's files against another)."""
-    written = written_with(archive)
+    the period's files against another); `written`: periods.json, if the caller has read it
+    (`written_with`)."""
+    if written is None:
+        written = written_with(archive)
     before = recorded_for(period, written, manifest)
     later = collected_since(period, arrivals, written)
     if period not in register.period_ids:
@@ -199,6 +208,9 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     if before is None or before == register.checksum:
         return PeriodRegister(register, False, None, later, before)
     old = _read_kept(archive, before, register.source)
+    refused = old if isinstance(old, RegisterError) else None
+    if isinstance(old, RegisterError):
+        old = None
     codes = manifest.get("departments")
     changes = describe_changes(old, codes if isinstance(codes, list) else None, register)
     name = register.source.name
@@ -217,6 +229,10 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
         again = f"kör pipeline run --register {archived} --period {period}" if old is not None \
             else f"kör pipeline run --register <en kopia av registret som det var> --period " \
                  f"{period}"
+        if refused is not None:
+            again = (f"rätta först felen i en kopia av {archived}, som inte längre klarar "
+                     "kontrollerna av ett register i den här versionen av Målsystem, och kör "
+                     f"pipeline run --register <kopian> --period {period}; {wrong(refused)}")
         return PeriodRegister(register, False, make(
             "period_register_changed_after_deadline", fil=name, period=period,
             ändringar=changes, deadline=f"{deadline:%Y-%m-%d}", nästa=following,
@@ -224,6 +240,9 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
     if old is None:  # (a period collected now is not read against it: it may be damaged)
         _not_damaged(archive, before, period, command)
     archived = kept_path(archive, before)
+    if refused is not None:
+        return _refused(register, period, refused, archived, since, changes, outputs, later,
+                        before, command=command, templates=templates, given=given)
     if old is not None and templates:
         if given:
             return PeriodRegister(register, False, make(
@@ -245,6 +264,44 @@ def for_period(register: Register, period: str, archive: Path, arrivals: list[Ar
         ändringar=changes, utdata=outputs, kontrollsumma=before[:10]), later, before)
 
 
+def _refused(register: Register, period: str, refused: RegisterError, archived: Path,
+             since: str, changes: str, outputs: str, later: str, before: str, *, command: str,
+             templates: bool, given: bool) -> PeriodRegister:
+    """A period that is over, whose register is in the archive but refused by today's checks
+    of a register (kept by an earlier version): read against the configured register, or the
+    one given with --register, and the controller told what is wrong with the kept one.
+    Given to `pipeline run`, a corrected copy becomes the period's register (`to_remember`)."""
+    name = register.source.name
+    if templates:
+        return PeriodRegister(register, False, make(
+            "templates_register_refused", fil=name, period=period, sedan=since,
+            arkiverat=archived, fel=wrong(refused)), later, before)
+    if given:
+        keeps = f" Arkivet sparar {name} som registret för {period}, så att perioden läses " \
+            "mot det också utan --register." if command == "run" else ""
+        return PeriodRegister(register, False, make(
+            "period_register_refused_given", fil=name, period=period, arkiverat=archived,
+            sparas=keeps, fel=wrong(refused)), later, None)
+    return PeriodRegister(register, False, make(
+        "period_over_register_refused", fil=name, period=period, sedan=since,
+        ändringar=changes, utdata=outputs, arkiverat=archived, fel=wrong(refused)),
+        later, before)
+
+
+SHOWN_ERRORS = 5
+
+
+def wrong(refused: RegisterError) -> str:
+    """A kept register's errors as the register's check reports them (sheet, row, column),
+    the first SHOWN_ERRORS of them."""
+    found = [issue.describe() for issue in refused.issues[:SHOWN_ERRORS]]
+    more = len(refused.issues) - len(found)
+    if more > 0:
+        found.append(f"… och {more} fel till.")
+    return ("Felet" if len(refused.issues) == 1 else "Felen") + " i det arkiverade registret: " \
+        + " ".join(found)
+
+
 def _another_year(register: Register, period: str, archive: Path, manifest: dict[str, object],
                   before: str | None, later: str | None, command: str, templates: bool
                   ) -> PeriodRegister:
@@ -260,9 +317,17 @@ def _another_year(register: Register, period: str, archive: Path, manifest: dict
         old = _read_kept(archive, before, Path(named) if isinstance(named, str) and named
                          else kept_path(archive, before))
     year = register.settings.year
-    if old is None or before is None:
+    if old is None or isinstance(old, RegisterError) or before is None:
         if period[:4] >= str(year):
             register.period(period)  # raises UnknownPeriod, naming the register's periods
+        if isinstance(old, RegisterError) and before is not None:
+            raise UnknownPeriod(
+                f"Perioden {period} finns inte i registret {register.source.name}, som gäller "
+                f"{year}. Registret som perioden skrevs med finns kvar i arkivet "
+                f"({kept_path(archive, before)}), men klarar inte längre kontrollerna av ett "
+                "register i den här versionen av Målsystem. Rätta felen i en kopia av det och "
+                f"ange kopian: pipeline {command} --register <kopian> --period {period}. "
+                f"{wrong(old)}")
         raise UnknownPeriod(
             f"Perioden {period} finns inte i registret {register.source.name}, som gäller "
             f"{year}, och arkivet ({archive}) har inget register sparat för perioden. Ange "
@@ -274,10 +339,11 @@ def _another_year(register: Register, period: str, archive: Path, manifest: dict
         arkiverat=kept_path(archive, before)), later, before)
 
 
-def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:
+def _read_kept(archive: Path, sha256: str, source: Path) -> Register | RegisterError | None:
     """The archived register of that checksum, named `source` (the outputs and Datakvalitet
     name the file the controller knows: the configured one, or last year's as the period's
-    manifest names it); None when the archive lacks it."""
+    manifest names it); None when the archive lacks it; what today's checks of a register
+    find wrong with it, when they refuse it (it passed those of the version that kept it)."""
     from .register import read_register
 
     path = kept_path(archive, sha256)
@@ -285,8 +351,8 @@ def _read_kept(archive: Path, sha256: str, source: Path) -> Register | None:
         return None
     try:
         return replace(read_register(path, cache_dir=archive / "cache"), source=source)
-    except RegisterError:  # (it was read without errors once; a newer check may refuse it)
-        return None
+    except RegisterError as refused:
+        return refused
 
 
 def describe_changes(old: Register | None, old_codes: list[object] | None,

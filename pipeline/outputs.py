@@ -53,11 +53,13 @@ def in_shape(manifest: object) -> bool:
 def publish(settings: Settings, archive: Archive, register: Register, period: str,
              arrivals: list[Arrival], own: pd.DataFrame | None, summary: RunSummary,
              fresh: dict[Arrival, tuple[Report, SubmissionData | None]],
-             read_against: dict[str, Any] | None = None) -> None:
+             read_against: dict[str, Any] | None = None,
+             manifest: dict[str, Any] | None = None) -> None:
     """fresh: this night's results by ledger line (the Arrival, not its identity: a file
     taken out of quarantine and copied in again keeps the quarantined line's), so that they
     are not read back from the cache. read_against: why the period is read against the
-    register the archive keeps (run._read_against), for the manifest."""
+    register the archive keeps (run._read_against), for the manifest. manifest: the period's
+    manifest as the night read it before it began, if it did (only publish writes it)."""
     import pandas as pd
 
     rows, counted = states(in_quarantine(arrivals), period)
@@ -75,7 +77,7 @@ def publish(settings: Settings, archive: Archive, register: Register, period: st
     # manifest: a quiet night finds them here and runs in full if they are not remembered as
     # told (a run killed in between)
     remarks = sorted(remark_key(r) for r in register.remarks)
-    before = read_manifest(manifest_path)
+    before = read_manifest(manifest_path) if manifest is None else manifest
     if in_shape(before) and before.get("fingerprint") == fingerprint and \
             all(p.exists() for p in expected):
         summary.unchanged = True

@@ -18,7 +18,6 @@ import datetime as dt
 import errno
 import gc
 import hashlib
-import json
 import os
 import re
 import time
@@ -122,6 +121,10 @@ def make_templates(settings: Settings, departments: Sequence[str] = (),
 
     register = read_register(settings)
     period = named_period(settings)
+    # No run lock (a night would wait out the templates, 6.5 s at 300 departments, and give
+    # up after lock_wait_seconds): of the archive, templates write only the register's bytes
+    # under their checksum and the cache, each atomically and whole, never periods.json, the
+    # ledger or the log. What a night writes meanwhile is read whole, before or after.
     try:  # the register the templates' _meta names by its checksum, byte for byte
         keep(settings.archive, register)
     except OSError:  # (the night keeps it too)
@@ -172,15 +175,18 @@ def with_history_remarks(register: Register, arrivals: list[Arrival]) -> Registe
 
 def period_register(settings: Settings, register: Register, period: str,
                     arrivals: list[Arrival], manifest: dict[str, Any] | None = None, *,
-                    command: str = "run", templates: bool = False) -> PeriodRegister:
+                    command: str = "run", templates: bool = False,
+                    written: dict[str, str] | None = None) -> PeriodRegister:
     """The register `period` is read against: the configured one, or for a period that is
     over (or last year's), the one its outputs were written with (kept_registers.for_period).
-    `command`: the command run, for the advice when last year's register is not kept."""
+    `command`: the command run, for the advice when last year's register is not kept;
+    `manifest` and `written` (periods.json): as the caller has read them, if it has."""
     if manifest is None:
         manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
     return for_period(register, period, settings.archive, arrivals, manifest, now().date(),
                       report=settings.report, collecting=settings.collecting,
-                      command=command, templates=templates, given=settings.register_given)
+                      command=command, templates=templates, given=settings.register_given,
+                      written=written)
 
 
 def register_open(settings: Settings) -> Issue | None:
@@ -316,7 +322,12 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     nights_open = archive.nights_open(started.date(), first.open)
     for shown, nights in nights_open.items():
         archive.log("file_open", name=shown, nights=nights)
-    unchanged = _nothing_new(settings, archive, first, nights_open)
+    # the period's manifest and periods.json, read once for the night (only the night writes
+    # them, under the lock it holds)
+    manifest = {} if settings.period is None else \
+        read_manifest(settings.outbox / f"manifest_{settings.period}.json")
+    written = written_with(settings.archive)
+    unchanged = _nothing_new(settings, archive, first, nights_open, manifest, written)
     if unchanged is not None:
         archive.log("run_finished", period=settings.period, new=0, unchanged=True)
         return unchanged
@@ -325,8 +336,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     period = named_period(settings)
     arrivals = archive.arrivals()
     keep(settings.archive, register)  # byte for byte, for the periods written with it
-    chosen = period_register(settings, register, period, arrivals)
-    against = _read_against(settings, period, register, chosen, arrivals)
+    chosen = period_register(settings, register, period, arrivals, manifest, written=written)
+    against = _read_against(settings, period, register, chosen, arrivals, written)
     register = chosen.register if chosen.kept else with_history_remarks(register, arrivals)
     summary = RunSummary(period, register_name=register.source.name,
                          remarks_total=len(register.remarks))
@@ -375,15 +386,16 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
     summary.late_kept = {before for before in {b for _, b, _, _ in summary.late
                                                if b[:4] != period[:4]}
                          if kept_for(settings.archive, before,
-                                     read_manifest(settings.outbox / f"manifest_{before}.json"))}
+                                     read_manifest(settings.outbox / f"manifest_{before}.json"),
+                                     written)}
     fresh: dict[Arrival, tuple[Report, SubmissionData | None]] = {}
     for take in taken:
         summary.new.append((take.arrival, take.report))
         if take.arrival.verdict != DUPLICATE:  # its report is no verdict on the bytes
             fresh[take.arrival] = (take.report, take.data)
     publish(settings, archive, register, period, arrivals, own, summary, fresh,
-            read_against=against)
-    remember_register(settings.archive, period, chosen.to_remember)
+            read_against=against, manifest=manifest)
+    remember_register(settings.archive, period, chosen.to_remember, written)
     from .register import code_key
 
     files, size = archive.prune_cache(code_key())
@@ -404,7 +416,8 @@ def _nightly_run(settings: Settings, progress: Progress | None) -> RunSummary:
 
 
 def _read_against(settings: Settings, period: str, configured: Register,
-                  chosen: PeriodRegister, arrivals: list[Arrival]) -> dict[str, Any] | None:
+                  chosen: PeriodRegister, arrivals: list[Arrival], written: dict[str, str]
+                  ) -> dict[str, Any] | None:
     """For a period read against the register the archive keeps (last year's, or one that is
     over), what the manifest keeps of why, for the nights after with nothing new
     (`_kept_unchanged`): what decided it (the configured register, pipeline.toml's period, the
@@ -414,25 +427,24 @@ def _read_against(settings: Settings, period: str, configured: Register,
         return None
     return {"configured": {"path": str(settings.register), "sha256": configured.checksum},
             "collecting": settings.collecting,
-            "later": collected_since(period, arrivals, written_with(settings.archive)),
+            "later": collected_since(period, arrivals, written),
             "notices": [{"code": n.code, "message": n.message}
                         for n in ([chosen.notice] if chosen.notice is not None else [])]}
 
 
 def _kept_unchanged(settings: Settings, manifest: dict[str, Any], register_sha: str,
-                    arrivals: list[Arrival]) -> list[Issue] | None:
+                    arrivals: list[Arrival], recorded: dict[str, str]) -> list[Issue] | None:
     """What a night with nothing new tells of a period whose outputs were written against the
     register the archive keeps (the manifest's register is not the configured one): the
     notices the night that wrote them told, while nothing that decided it has changed (the
     configured register, pipeline.toml's period, the periods collected since, periods.json's
-    entry) and the kept register is in the archive as it was kept. None: a full run decides
-    anew."""
+    entry: `recorded`) and the kept register is in the archive as it was kept. None: a full
+    run decides anew."""
     against = manifest.get("read_against")
     written = manifest["register"].get("sha256")
     if not isinstance(against, dict) or not isinstance(written, str) or \
             settings.period is None:
         return None
-    recorded = written_with(settings.archive)  # periods.json, read once
     if against.get("configured") != {"path": str(settings.register), "sha256": register_sha} \
             or against.get("collecting") != settings.collecting \
             or against.get("later") != collected_since(settings.period, arrivals, recorded) \
@@ -461,7 +473,8 @@ def _tell_inbox(summary: RunSummary, scan: InboxScan, nights_open: dict[str, int
 
 
 def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
-                 nights_open: dict[str, int]) -> RunSummary | None:
+                 nights_open: dict[str, int], manifest: dict[str, Any],
+                 written: dict[str, str]) -> RunSummary | None:
     """A night with nothing new in the inbox (`first`: every folder) and an unchanged
     register and ledger: say so, and what a full run would say about the inbox, leave
     the outputs as they are, and do it without reading the register (or importing pandas).
@@ -472,23 +485,20 @@ def _nothing_new(settings: Settings, archive: Archive, first: InboxScan,
     may not remove (tried again, and named if still there), files the run may not read,
     files in folders that are no department's, and files the night that wrote the outputs
     left to wait, unchanged since (a later period's; a copy cut off lately, until its wait is
-    over). Any other file is new: a full run."""
-    if settings.period is None:
+    over). Any other file is new: a full run. `manifest`: the period's, as the night read it
+    ({} when there is none); `written`: periods.json."""
+    if settings.period is None or not in_shape(manifest):
         return None
-    manifest_path = settings.outbox / f"manifest_{settings.period}.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         register_sha = hashlib.sha256(settings.register.read_bytes()).hexdigest()
-    except (OSError, ValueError):
-        return None
-    if not in_shape(manifest):
+    except OSError:
         return None
     arrivals = archive.arrivals()
     notices: list[Issue] | None = None
     if manifest["register"].get("sha256") != register_sha:
         # a period read against the register the archive keeps: quiet as well, while the
         # night that wrote its outputs would read it so again
-        notices = _kept_unchanged(settings, manifest, register_sha, arrivals)
+        notices = _kept_unchanged(settings, manifest, register_sha, arrivals, written)
         if notices is None:
             return None
         register_sha = manifest["register"]["sha256"]

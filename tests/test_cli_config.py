@@ -153,6 +153,32 @@ def test_an_outbox_that_is_a_file_is_named_as_the_thing_to_fix(workspace):
     assert len(list((workspace / "archive" / "files").rglob("*.xlsx"))) == 1  # nothing lost
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_archive_that_is_a_file_stops_every_command_saying_so(workspace, command):
+    """--archive given a file (or pipeline.toml's archive naming one): not templates without
+    Föregående status, a status with every department missing, nor "the archive keeps no
+    register" for a period that is over, but what was given and what to give."""
+    drop(workspace, "SOC")
+    assert invoke(workspace, "run").exit_code == 0  # the archive and a manifest, as they are
+    ledger = (workspace / "archive" / "ledger.jsonl").read_bytes()
+    given = workspace / "arkiv.txt"
+    given.write_text("inte ett arkiv", encoding="utf-8")
+    files = [str(next((SUBMISSIONS / "SOC").glob("*.xlsx")))] if command == "validate" else []
+    for archive, said in ((given, f"Arkivet {given} är en fil, inte en mapp."),
+                          (given / "arkiv", f"Arkivet {given / 'arkiv'} kan inte skapas: "
+                                            f"{given} är en fil, inte en mapp.")):
+        result = invoke(workspace, command, *files, "--period", "2024-T1", "--archive",
+                        str(archive))
+        assert_refused(result, said)
+        assert result.output == (f"{said} Ange arkivets mapp i pipeline.toml (archive) eller "
+                                 "med --archive MAPP; inget har lästs in eller ändrats.\n")
+    configure(workspace, archive='"arkiv.txt"')
+    assert_refused(invoke(workspace, command, *files), f"Arkivet {given} är en fil")
+    assert not (workspace / "outbox" / "mallar").exists()
+    assert given.read_text(encoding="utf-8") == "inte ett arkiv"
+    assert (workspace / "archive" / "ledger.jsonl").read_bytes() == ledger
+
+
 def test_a_feedback_folder_under_an_outbox_file_names_the_outbox(workspace):
     (workspace / "outbox").write_text("inte en mapp", encoding="utf-8")
     broken = workspace / "trasig.xlsx"

@@ -374,6 +374,156 @@ def test_last_years_t3_without_its_kept_register_stops_with_what_to_give(
     assert "finns inte i registret" not in result.output
 
 
+def refused_today(workspace, period):
+    """The register kept for `period` made one that today's checks of a register refuse, as
+    an earlier version may have kept it (its checks let through a department code with a dot,
+    "SOC.2", on Avdelningar's row 7): periods.json then names it. Returns its place in the
+    archive."""
+    registers = workspace / "archive" / "registers"
+    periods = json.loads((registers / "periods.json").read_text())
+    as_kept = registers / f"{periods[period]}.xlsx"
+    book = openpyxl.load_workbook(as_kept)
+    book["Avdelningar"].append(["SOC.2", "Sociala avdelningen 2"])
+    refused = workspace / "refused.xlsx"
+    book.save(refused)
+    kept = registers / f"{sha256_of(refused)}.xlsx"
+    refused.rename(kept)
+    periods[period] = kept.stem
+    (registers / "periods.json").write_text(json.dumps(periods))
+    return kept
+
+
+def corrected_copy(kept, path):
+    """The refused register with its error corrected, as the controller saves it: the row
+    taken out again (other bytes than the register as it was first kept)."""
+    book = openpyxl.load_workbook(kept)
+    book["Avdelningar"].delete_rows(7)
+    book.save(path)
+    assert path.read_bytes() != kept.read_bytes()
+    return path
+
+
+WRONG = ('Felet i det arkiverade registret: Fliken "Avdelningar", rad 7, kolumn "Avdelningskod" '
+         '(A7): Avdelningskod "SOC.2" har fel format.')
+
+
+def test_a_kept_register_that_todays_checks_refuse_is_named_with_what_is_wrong(
+        workspace, register_copy, tmp_path):
+    """Not "an earlier version of Målsystem kept no registers", which is not what happened:
+    the register is in the archive, today's checks refuse it, here is what they find, and
+    given a corrected copy with --register, the run writes the period with it and the archive
+    keeps it as the period's register."""
+    config, stab = t1_collected_then_t2(workspace, register_copy)
+    kept = refused_today(workspace, "2024-T1")
+    hand_in(workspace, "STAB", "stab t1.xlsx", stab)
+    result = invoke(config, "run", "--period", "2024-T1")
+    assert result.exit_code == 0, result.output
+    notice = result.output.splitlines()[1]
+    assert notice.startswith(
+        "Obs: Perioden 2024-T1 är avslutad (2024-T2 har samlats in sedan dess), och registret "
+        "register.xlsx har ändrats sedan periodens sammanställning skrevs. Registret som den "
+        f"skrevs med finns kvar i arkivet ({kept}), men klarar inte längre kontrollerna av ett "
+        "register i den här versionen av Målsystem. Därför skrivs sammanställningen för "
+        "2024-T1 nu om mot det ändrade registret (registret har nu 19 KS-mål, 77 aktiviteter och "
+        "5 avdelningar), och de kan skilja sig från det de förtroendevalda redan har fått."), \
+        notice
+    assert notice.endswith(
+        "Ska perioden skrivas med registret som det var: rätta felen i en kopia av det "
+        "arkiverade registret och kör pipeline run --register <kopian> --period 2024-T1; "
+        f"arkivet sparar då kopian som periodens register. {WRONG} Avdelningskoden ska vara "
+        "2–12 versaler eller siffror, t.ex. SOC."), notice
+    assert "tidigare version" not in result.output
+    assert len(t1_goals(workspace)) == 19  # rewritten against the edited register, as it says
+
+    made = invoke(config, "templates", "--period", "2024-T1", "--department", "STAB")
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines()[-1] == (
+        "Obs: Perioden 2024-T1 är avslutad (2024-T2 har samlats in sedan dess). Registret som "
+        f"periodens sammanställning skrevs med finns kvar i arkivet ({kept}), men klarar inte "
+        "längre kontrollerna av ett register i den här versionen av Målsystem, så mallarna är "
+        "gjorda från register.xlsx. Ska filerna för 2024-T1 bedömas mot registret som det var: "
+        "rätta felen i en kopia av det arkiverade registret och kör pipeline run --register "
+        "<kopian> --period 2024-T1, så sparar arkivet kopian som periodens register; kör sedan "
+        f"pipeline templates --period 2024-T1 igen. {WRONG} Avdelningskoden ska vara 2–12 "
+        "versaler eller siffror, t.ex. SOC."), made.output
+
+    corrected = corrected_copy(kept, tmp_path / "register-T1-rättat.xlsx")
+    given = invoke(config, "run", "--register", str(corrected), "--period", "2024-T1")
+    assert given.exit_code == 0, given.output
+    assert given.output.splitlines()[1] == (
+        "Perioden 2024-T1 läses mot register-T1-rättat.xlsx, som angavs med --register, och inte "
+        f"mot registret som periodens sammanställning skrevs med ({kept}): det klarar inte "
+        "längre kontrollerna av ett register i den här versionen av Målsystem. Arkivet sparar "
+        "register-T1-rättat.xlsx som registret för 2024-T1, så att perioden läses mot det också "
+        f"utan --register. {WRONG} Avdelningskoden ska vara 2–12 versaler eller siffror, t.ex. "
+        "SOC."), given.output
+    assert len(t1_goals(workspace)) == 20
+    # as it says: without --register, the period is read against the corrected copy
+    again = invoke(config, "run", "--period", "2024-T1")
+    assert again.exit_code == 0, again.output
+    assert "Perioden läses därför mot registret som det var då, som arkivet har kvar" in \
+        again.output.splitlines()[1], again.output
+    assert "klarar inte" not in again.output
+    assert len(t1_goals(workspace)) == 20
+    made = invoke(config, "templates", "--period", "2024-T1", "--department", "STAB", "--out",
+                  str(tmp_path / "sena"))
+    assert template_checksum(tmp_path / "sena" / "STAB_2024-T1_mall.xlsx") == \
+        sha256_of(corrected), made.output
+
+
+def test_last_years_kept_register_that_todays_checks_refuse_stops_with_what_is_wrong(
+        workspace, register_copy, monkeypatch):
+    """Last year's T3 once the register is next year's: not "the archive keeps no register
+    for the period", but what today's checks find wrong with the one it keeps."""
+    config, _ = last_year_then_next_year(workspace, register_copy, monkeypatch)
+    kept = refused_today(workspace, "2024-T3")
+    for command in ("run", "status", "report", "templates"):
+        said = refused(config, command, "--period", "2024-T3")
+        assert said.strip() == (
+            "Perioden 2024-T3 finns inte i registret register-2025.xlsx, som gäller 2025. "
+            f"Registret som perioden skrevs med finns kvar i arkivet ({kept}), men klarar inte "
+            "längre kontrollerna av ett register i den här versionen av Målsystem. Rätta felen "
+            f"i en kopia av det och ange kopian: pipeline {command} --register <kopian> --period "
+            f"2024-T3. {WRONG} Avdelningskoden ska vara 2–12 versaler eller siffror, t.ex. SOC."
+        ), said
+    # as it says; from then on the archive keeps the copy for the period
+    corrected = corrected_copy(kept, workspace / "register-2024-rättat.xlsx")
+    given = invoke(config, "run", "--register", str(corrected), "--period", "2024-T3")
+    assert given.exit_code == 0, given.output
+    status = invoke(config, "status", "--period", "2024-T3")
+    assert status.exit_code == 0, status.output
+    assert ("Den läses därför mot registret som perioden skrevs med, som arkivet har kvar "
+            f"({kept.with_stem(sha256_of(corrected))})") in status.output, status.output
+
+
+def test_templates_take_no_lock_and_write_no_archive_file_a_night_rewrites(
+        workspace, register_copy, tmp_path):
+    """Why `pipeline templates` may run beside a night without its lock: of the archive it
+    writes only the register's bytes, under their checksum, atomically (and the parsed-register
+    cache); never periods.json, the ledger or the log, whose read-modify-write or append beside
+    a night's could lose an entry. Were it to write one of them, it would have to take the
+    lock (and a night at 300 departments would wait for its templates)."""
+    from pipeline.archive import run_lock
+
+    config, _ = t1_collected_then_t2(workspace, register_copy)
+    archive = workspace / "archive"
+
+    def files():
+        return {p.relative_to(archive).as_posix(): p.read_bytes() for p in archive.rglob("*")
+                if p.is_file() and "cache" not in p.parts and p.name != ".lock"}  # (ours)
+
+    before = files()
+    copy = tmp_path / "kopia.xlsx"
+    shutil.copy(register_copy[0], copy)
+    with run_lock(archive, 0):
+        for args in ((), ("--period", "2024-T1"), ("--period", "2024-T1", "--register", str(copy))):
+            made = invoke(config, "templates", "--department", "UTB", *args)
+            assert made.exit_code == 0, made.output
+    after = files()
+    assert set(after) - set(before) == {f"registers/{sha256_of(register_copy[0])}.xlsx"}
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
 def test_a_period_is_over_once_pipeline_toml_has_moved_on(workspace, register_copy,
                                                           monkeypatch):
     """The controller moves pipeline.toml on to T2 and edits the register for T2 on the same
