@@ -10,19 +10,25 @@ surrounding text. A candidate is ten digits (YYMMDD, a separator or none, NNNN) 
 (with the century), whose date exists (the day plus 60 for a samordningsnummer) and whose
 last digit is the Luhn check digit of the ten. The separator is a hyphen (or a dash, or "+"),
 or what people type instead: a space ("850312 1231"), a hyphen with spaces around it
-("850312 - 1231"), or, in a file name, an underscore ("Anna_850312_1231.xlsx").
+("850312 - 1231"), a hyphen at a line's end (a text wrapped there, copied from a PDF), or, in
+a file name, an underscore ("Anna_850312_1231.xlsx"). A Nordea personkonto is the holder's
+personnummer after the clearing number ("3300-8503121231"), and is found so.
 
-Two kinds of look-alike are left alone. A program's time stamp in a file's name
-("SOC_T2_20240801-0805.xlsx", "Export_240801_0805.xlsx"): a date of this year or the two
-before it, up to today, then "-", "_" or nothing and a time of day (00:00–23:59), in a name
-that runs on with no space to its extension (.xlsx, .csv …). Its check digit fits about one
-time in ten; a young child's personnummer typed the same way into a file's name (with no
-space, and last four that read as a time) is the price. And ten digits, bare or with spaces,
-that a word right before says are something else: a phone number ("tel 0701234567"), an
-amount ("Summa 240315 1200", or "kr" after it), a reference ("Faktura 240315 1200") or a date
-and time ("Möte 240315 1200"), as a personnummer is never called. Without such a word, six
-digits, a space and four are taken when the date and check digit fit: that is how people
-type one.
+Three kinds of look-alike are left alone. A date and time in a file's name
+("SOC_T2_20240801-0805.xlsx", "Export 240801 0805.xlsx"): a date of this year or the two
+before it, up to today, then "-", "_", a space or nothing and a time of day (00:00–23:59), in
+a name that runs on with no space to its extension (.xlsx, .csv …). Its check digit fits
+about one time in ten; a young child's personnummer typed the same way into a file's name
+(last four that read as a time) is the price. Ten digits, bare or with spaces, that a word
+right before says are something else: a phone number ("tel 0701234567"), an amount ("Summa
+240315 1200", or "kr" after it), a reference ("Faktura 240315 1200") or a date and time
+("Möte 240315 1200", "Uppdaterad 240315 1200"), as a personnummer is never called; six and
+four after an account's label ("Konto 461010 1200"); ten after a bank's clearing number
+other than a personkonto's ("Kontonr 8327-9 9031234567"). Without such a word, ten digits in
+a row, or six, a space and four, are taken when the date and check digit fit: that is how
+people type one, and a number with a date and the check digit is far more often a
+personnummer than a reference that happens to fit (a diarienummer or an ärende is
+"KS 2024/123", and social services name a case by the person's number).
 """
 
 from __future__ import annotations
@@ -58,7 +64,10 @@ DASHES = SEPARATORS.replace("+", "")
 # around a dash ("850312 - 1231"); never around "+", which is a sum ("240315 + 1500"); and an
 # underscore, as a file's name has it instead of a space ("Anna_850312_1231.xlsx").
 SPACES = " \u00a0\u202f"
-_SEPARATOR = (rf"[{SEPARATORS}_]|[{SPACES}]{{1,2}}|[{SPACES}]?[{DASHES}][{SPACES}]"
+# A dash at the end of a line, the rest on the next: a number copied from a text that was
+# wrapped at its hyphen (a PDF, a Word document), or a cell broken there with Alt+Enter.
+_SEPARATOR = (rf"[{SPACES}]?[{DASHES}][{SPACES}]?\r?\n[{SPACES}]?"
+              rf"|[{SEPARATORS}_]|[{SPACES}]{{1,2}}|[{SPACES}]?[{DASHES}][{SPACES}]"
               rf"|[{SPACES}][{DASHES}]")
 _CANDIDATE = re.compile(
     r"(?<!\d)(?<!\d[-./:,])"  # not the end of a longer number: 12-850312…, 1.8503…
@@ -72,6 +81,13 @@ _LIST_JOINT = re.compile(
     rf"[,/;](?:(?<=\d{{6}}{_ANY_SEP}\d{{4}}.)|(?<=\d{{10}}.)"  # the mark first: fast
     rf"|(?<=\d{{6}}{_ANY_SEP}{{2}}\d{{4}}.)|(?<=\d{{6}}{_ANY_SEP}{{3}}\d{{4}}.))"
     rf"(?=(?:\d\d)?\d{{6}}(?:{_SEPARATOR})?\d{{4}}(?!\d))")
+# A Nordea personkonto is the holder's personnummer after the clearing number 3300 (or 3782):
+# "3300-850312-1231", "3300-8503121231" and "33008503121231" are a personnummer, though a
+# number before a hyphen (12-850312…) or digits before it otherwise make a longer number.
+# Such a clearing number is read as spaces (the places stay the same).
+PERSONKONTO_CLEARING = ("3300", "3782")
+_PERSONKONTO = re.compile(rf"(?<!\d)(?<!\d[-./:,])(?:{'|'.join(PERSONKONTO_CLEARING)})-?"
+                          r"(?=\d{6})")
 # Without a separator, ten digits may be an amount in kronor ("8503121234 kr")…
 _AMOUNT_UNIT = re.compile(r"\s?(kr\b|kronor\b|tkr\b|mnkr\b|mkr\b|sek\b|:-)", re.IGNORECASE)
 # …or a Swedish phone number in national form (every one begins with 0) after a word that
@@ -82,18 +98,35 @@ _PHONE_WORD = re.compile(r"\b(tel|tfn|telefon\w*|mobil\w*|mob|ring\w*|sms\w*|fax
                          re.IGNORECASE)
 _PHONE_CONTEXT = 24  # characters before the digits in which such a word is looked for
 # A word that says what ten digits, bare or spaced, are if not a person: an amount, a
-# reference or a date and time. Whole words only ("Referensperson 850312 1231" is taken).
+# reference, or a date and time (a meeting's, or a program's "Uppdaterad 240315 1208").
+# Whole words only ("Referensperson 850312 1231" is taken).
 _OTHER_WORD = re.compile(
     r"\b(summa|summan|totalt|total|belopp|beloppet|kostnad|kostnaden|utfall|utfallet|"
     r"budget|budgeten|intäkt|intäkter|faktura|fakturan|fakturanr|fakturanummer|order|ordern|"
     r"ordernr|ordernummer|ref|referens|referensnr|referensnummer|ver|vernr|verifikation|"
-    r"verifikationsnr|verifikationsnummer|konto|kontonr|kontonummer|bg|pg|bankgiro|plusgiro|"
-    r"datum|tidpunkt|möte|mötet|sammanträde|sammanträdet)[\s.:]*(nr\.?[\s.:]*)?$",
+    r"verifikationsnr|verifikationsnummer|"
+    r"datum|tidpunkt|möte|mötet|sammanträde|sammanträdet|tidsstämpel|"
+    r"(uppdater|exporter|skap|spar|ändr|hämt)(ad|at|ades))[\s.:]*(nr\.?[\s.:]*)?$",
     re.IGNORECASE)
-# A program's time stamp in a file's name: what follows the digits up to the extension holds
-# no space. Separators a program writes; a space is how a person types a personnummer.
+# An account's label: six digits, a space and four after it are an account in the books and
+# a code string ("Konto 461010 1200"). Ten digits in a row are not passed over: a Nordea
+# personkonto is the holder's personnummer ("Kontonr 8503121231"); a bankgiro or plusgiro
+# number has at most eight digits.
+_ACCOUNT_WORD = re.compile(
+    r"\b(konto|kontot|kontonr|kontonummer|bg|pg|bankgiro|plusgiro)[\s.:]*(nr\.?[\s.:]*)?$",
+    re.IGNORECASE)
+# A bank account with its clearing number: ten digits after a clearing number other than a
+# personkonto's are an account at a bank ("Kontonr 8327-9 9031234567": a Swedbank account,
+# whose last digit is a Luhn check digit too, so that one in about fourteen has a date).
+_CLEARING = re.compile(
+    r"\b((bank)?konto\w*|clearing\w*|clnr)[\s.:]*(nr\.?[\s.:]*)?(?P<clearing>\d{4})(-?\d)?"
+    r"[\s.:,]+((bank)?konto\w*[\s.:]*(nr\.?[\s.:]*)?)?$", re.IGNORECASE)
+_CLEARING_CONTEXT = 48  # "Clearingnummer 8327-9, kontonummer 9031234567"
+# A date and time in a file's name, put there by a program or a person: what follows the
+# digits up to the extension holds no space. Joined by what a program writes, or by a space
+# ("Export 20240801 0805.xlsx"): a personnummer typed so is one of a child born in those years.
 TIME_STAMP_YEARS = 2  # a date of this year or the two before it
-_TIME_STAMP_SEPARATORS = ("", "-", "_")
+_TIME_STAMP_SEPARATORS = ("", "-", "_", " ")
 # A file's name is at most 255 characters: the extension is looked for no further (read on
 # to the end of a long text with no space, every date and time in it cost the text's length).
 _FILE_NAME_REST = re.compile(
@@ -108,12 +141,18 @@ def find_identity_numbers(text: str, *, today: dt.date | None = None) -> list[Id
         return []  # most texts: a scan for six digits in a row costs a fifth of the full one
     found = []
     scanned = _LIST_JOINT.sub(" ", text)  # as long as the text: the places stay the same
+    if any(clearing in scanned for clearing in PERSONKONTO_CLEARING):  # seldom: a scan saved
+        scanned = _PERSONKONTO.sub(_blank, scanned)
     for match in _CANDIDATE.finditer(scanned):
         kind = _identity(match)
         if kind is not None and not _other_number(text, match) and not (
                 kind is IdentityKind.PERSONAL and _time_stamp(text, match, today)):
             found.append(IdentityNumber(match.start(), match.end(), kind))
     return found
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match[0])
 
 
 def mask_identity_numbers(text: str, found: list[IdentityNumber] | None = None, *,
@@ -167,14 +206,19 @@ def _other_number(text: str, match: re.Match[str]) -> bool:
     if _AMOUNT_UNIT.match(text, match.end()):
         return True
     before = text[max(0, match.start() - _PHONE_CONTEXT):match.start()]
-    if _OTHER_WORD.search(before) is not None:
+    if _OTHER_WORD.search(before) is not None or (
+            match["sep"] and _ACCOUNT_WORD.search(before) is not None):
+        return True
+    clearing = _CLEARING.search(text, max(0, match.start() - _CLEARING_CONTEXT), match.start())
+    if clearing is not None and clearing["clearing"] not in PERSONKONTO_CLEARING:
         return True
     return text[match.start()] == "0" and _PHONE_WORD.search(before) is not None
 
 
 def _time_stamp(text: str, match: re.Match[str], today: dt.date | None) -> bool:
     """A date of this year or the TIME_STAMP_YEARS before it and a time of day, joined as a
-    program joins them, in a file's name ("SOC_T2_20240801-0805.xlsx")."""
+    program or a person joins them, in a file's name ("SOC_T2_20240801-0805.xlsx",
+    "Export 20240801 0805.xlsx")."""
     serial, date = match["serial"], match["date"]
     if (match["sep"] or "") not in _TIME_STAMP_SEPARATORS or int(serial[:2]) > 23 \
             or int(serial[2:]) > 59 or not _FILE_NAME_REST.match(text, match.end()):

@@ -381,7 +381,9 @@ def test_numbers_listed_without_a_space_are_each_found(joint):
 
 TODAY = dt.date(2026, 11, 23)
 # the ways a program writes a date and time of day into a file's name
-STAMPS = ("%Y%m%d-%H%M", "%Y%m%d_%H%M", "%Y%m%d%H%M", "%y%m%d-%H%M", "%y%m%d_%H%M", "%y%m%d%H%M")
+STAMPS = ("%Y%m%d-%H%M", "%Y%m%d_%H%M", "%Y%m%d%H%M", "%y%m%d-%H%M", "%y%m%d_%H%M", "%y%m%d%H%M",
+          # as a person (or a program) writes a date and time: with a space
+          "%Y%m%d %H%M", "%y%m%d %H%M")
 
 
 def fitting(moment: dt.datetime, stamp: str) -> dt.datetime:
@@ -397,10 +399,12 @@ def fitting(moment: dt.datetime, stamp: str) -> dt.datetime:
        name=st.sampled_from(["SOC_T2_{}.xlsx", "Export {}.xlsx", "rapport-{}-final.XLSX",
                              "STAB/Stab_{}.xlsx", "{}.csv", "utdrag_{}_v2.xlsx"]))
 @example(moment=dt.datetime(2024, 8, 1, 8, 5), stamp="%Y%m%d-%H%M", name="SOC_T2_{}.xlsx")
+@example(moment=dt.datetime(2024, 8, 1, 8, 5), stamp="%Y%m%d %H%M", name="Export {}.xlsx")
 def test_a_programs_time_stamp_in_a_file_name_is_not_taken(moment, stamp, name):
     """A date of this year or the two before it, up to today, and a time of day, joined by
-    "-", "_" or nothing in a file's name, as programs stamp their exports: its check digit
-    fits about one time in ten, and the workbook then named a file that no one could find."""
+    "-", "_", a space or nothing in a file's name, as programs stamp their exports (and people
+    their versions, "Export 20240801 0805.xlsx"): its check digit fits about one time in ten,
+    and the workbook then named a file that no one could find."""
     moment = fitting(moment, stamp)
     file_name = name.format(f"{moment:{stamp}}")
     assert find_identity_numbers(file_name, today=TODAY) == []
@@ -411,15 +415,18 @@ def test_a_programs_time_stamp_in_a_file_name_is_not_taken(moment, stamp, name):
 
 
 def test_the_same_digits_are_a_personnummer_outside_a_file_name_or_its_years():
-    """The rule is narrow: a child's personnummer in a text, one typed with a space, one whose
-    last four are no time of day, one born before the years a time stamp may have, and a
-    samordningsnummer are still masked, in a file's name too."""
+    """The rule is narrow: a child's personnummer in a text (typed with a space too), one
+    whose last four are no time of day, one born before the years a time stamp may have
+    (typed with a space too), and a samordningsnummer are still masked, in a file's name too."""
     stamp = f"{fitting(dt.datetime(2024, 8, 1, 8, 5), '%Y%m%d-%H%M'):%Y%m%d-%H%M}"
     assert stamp == "20240801-0805"
     assert kinds(f"Barnet {stamp} har fått plats.") == [PERSONAL]
     assert kinds(f"Barnet {stamp[2:]}, Ulla") == [PERSONAL]
+    assert kinds(f"Barnet {stamp[:8]} {stamp[9:]} har fått plats.") == [PERSONAL]
+    assert kinds(f"Barnet {stamp[2:8]} {stamp[9:]}, Ulla") == [PERSONAL]
     assert kinds(f"Se bilagan {stamp}.") == [PERSONAL]  # a sentence's full stop, no extension
-    for name in (f"SOC {stamp[:8]} {stamp[9:]}.xlsx",  # a space: as a person types one
+    for name in (f"SOC {identity(dt.date(1985, 3, 12), 123, form='YYMMDD NNNN')}.xlsx",
+                 f"SOC {identity(dt.date(1985, 3, 12), 123, form='YYYYMMDD NNNN')}.xlsx",
                  # a date three years before the night's
                  f"SOC_T2_{fitting(dt.datetime(2023, 8, 1, 8), '%Y%m%d-%H%M'):%Y%m%d-%H%M}.xlsx",
                  f"Anna_{identity(dt.date(1985, 3, 12), 123, form='YYYYMMDD-NNNN')}.xlsx",
@@ -452,12 +459,15 @@ def test_a_personnummer_of_someone_born_before_those_years_is_masked_in_a_file_n
 
 
 @pytest.mark.parametrize("word", ["Summa", "Totalt:", "Belopp", "Utfall", "Faktura",
-                                  "Fakturanr", "Order nr", "Referens:", "Ref.", "Konto",
-                                  "Verifikation", "Datum", "Möte", "Sammanträdet"])
+                                  "Fakturanr", "Order nr", "Referens:", "Ref.",
+                                  "Verifikation", "Datum", "Möte", "Sammanträdet",
+                                  "Uppdaterad", "Senast ändrad:", "Exporterad", "Skapades",
+                                  "Tidsstämpel"])
 def test_ten_digits_after_a_word_that_says_what_they_are_are_not_taken(word):
-    """"Möte 240315 1200", "Summa 240315 1200": six digits, a space and four, whose date and
-    check digit happen to fit, after a word that says they are an amount, a reference or a
-    date and time; written with a hyphen, or after any other word, they are still taken."""
+    """"Möte 240315 1200", "Summa 240315 1200", "Uppdaterad 240315 1200": six digits, a space
+    and four, whose date and check digit happen to fit, after a word that says they are an
+    amount, a reference or a date and time; written with a hyphen, or after any other word,
+    they are still taken."""
     digits = f"{fitting(dt.datetime(2024, 3, 15, 12), '%y%m%d%H%M'):%y%m%d%H%M}"
     spaced = f"{digits[:6]} {digits[6:]}"
     assert spaced == "240315 1208"
@@ -466,6 +476,88 @@ def test_ten_digits_after_a_word_that_says_what_they_are_are_not_taken(word):
     assert kinds(f"{word} {digits[:6]}-{digits[6:]} enligt underlaget.") == [PERSONAL]
     assert kinds(f"Klart {spaced}.") == [PERSONAL]
     assert kinds(f"Referensperson {spaced}.") == [PERSONAL]  # whole words only
+    assert kinds(f"Uppdaterades av {spaced}.") == [PERSONAL]  # right before the digits only
+
+
+def test_a_date_with_its_year_and_dashes_and_a_time_is_never_taken_but_a_spaced_number_is():
+    """"2024-03-12 1231" (a date with its full year and dashes, then a time) has no six digits
+    in a row: never a personnummer, in a text or a file's name. "850312 1231" and
+    "19850312 1231", as people type a personnummer, are taken in a text and in a file's name;
+    so is a child's typed so in a text ("240312 1231")."""
+    digits = identity(dt.date(1985, 3, 12), 123, form="YYMMDDNNNN")
+    child = identity(dt.date(2024, 3, 12), 123, form="YYMMDDNNNN")
+    for time in (digits[6:], child[6:], "1231"):
+        assert find_identity_numbers(f"Klart 2024-03-12 {time}.", today=TODAY) == []
+        assert find_identity_numbers(f"Export 2024-03-12 {time}.xlsx", today=TODAY) == []
+    for typed in (f"{digits[:6]} {digits[6:]}", f"19{digits[:6]} {digits[6:]}",
+                  f"{child[:6]} {child[6:]}", f"20{child[:6]} {child[6:]}"):
+        assert kinds(f"Anna S ({typed}) är sjukskriven.") == [PERSONAL]
+    for typed in (f"{digits[:6]} {digits[6:]}", f"19{digits[:6]} {digits[6:]}"):
+        assert len(find_identity_numbers(f"Anna {typed}.xlsx", today=TODAY)) == 1
+
+
+def test_ten_digits_in_a_row_are_taken_without_a_word_that_says_otherwise():
+    """A number with a date and the right check digit is a personnummer unless a word right
+    before says otherwise: one in about 130 random ten-digit numbers fits (tested above), and a
+    reference that fits is far rarer in a comment than a number typed without its hyphen. A
+    diarienummer or an ärende is no such word: social services name a case by the person's
+    number ("Ärende 8503121231"), and a diarienummer is written "KS 2024/123"."""
+    digits = identity(dt.date(1985, 3, 12), 123, form="YYMMDDNNNN")
+    for before in ("Numret", "Nr", "Dnr", "Ärende", "ärendenr", "Diarienummer:", "Id",
+                   "Kund", "Brukare"):
+        assert kinds(f"{before} {digits} gäller.") == [PERSONAL], before
+        assert kinds(f"{before} {digits[:6]} {digits[6:]} gäller.") == [PERSONAL], before
+    assert kinds(f"Fakturanr {digits} gäller.") == kinds(f"Ordernr {digits} gäller.") == []
+
+
+@pytest.mark.parametrize("typed", [
+    "Kontonr 3300-{pnr}", "Kontonr 3300-{yymmdd}-{nnnn}", "Nordea 3300 {pnr}",
+    "konto 3300, {pnr}", "Personkonto 3782-{pnr}", "Clearing 3300 kontonr {pnr}",
+    "3300{pnr}",  # clearing and number in one run, as Excel may show it
+    "Kontonr {pnr}", "Kontonummer: {pnr}", "Bankkonto {pnr}", "Kontot {pnr}",
+    "Bankgiro {pnr}", "Plusgiro: {pnr}",  # at most eight digits: ten are no such number
+    "Konto {yymmdd}-{nnnn}",
+])
+def test_a_personkonto_is_a_personnummer(typed):
+    """A Nordea personkonto is the holder's personnummer after the clearing number 3300 (or
+    3782): ten digits after an account's label, or after that clearing number joined by a
+    hyphen or nothing, are found and masked when the date and check digit fit."""
+    pnr = identity(dt.date(1985, 3, 12), 123, form="YYMMDDNNNN")
+    text = typed.format(pnr=pnr, yymmdd=pnr[:6], nnnn=pnr[6:]) + " för utbetalningen."
+    assert kinds(text) == [PERSONAL], text
+    assert pnr[:6] not in mask_identity_numbers(text)
+    assert mask_identity_numbers(text).endswith("[personnummer borttaget] för utbetalningen.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=st.dates(dt.date(1930, 1, 1), dt.date(2025, 12, 31)), serial=st.integers(0, 999),
+       form=st.sampled_from(["Kontonr 8327-9 {n}", "Konto: 8105-9, {n}", "kontonr 6152 {n}",
+                             "Clearingnummer 8327-9, kontonummer {n}", "clnr 9500 {n}",
+                             "Kontonr 83279 {n}", "Bankkonto 5000 {n}", "Konto {a} {b}",
+                             "Kontonr: {a} {b}", "Konto 12{n}", "Konto {n}5", "Kontonr 13300-{n}"]))
+@example(born=dt.date(1985, 3, 12), serial=123, form="Kontonr 8327-9 {n}")
+def test_a_bank_account_that_cannot_be_a_personkonto_is_not_taken(born, serial, form):
+    """Ten digits after another bank's clearing number are an account there (a Swedbank
+    account's last digit is a Luhn check digit too, so that one in about fourteen has a
+    date); six and four after an account's label are an account in the books and a code
+    string ("Konto 461010 1200"); more digits are no personnummer. Each here has a date and
+    the check digit, so only the rule decides."""
+    ten = identity(born, serial, form="YYMMDDNNNN")
+    text = form.format(n=ten, a=ten[:6], b=ten[6:])
+    assert kinds(f"{text} för utbetalningen.") == []
+
+
+@pytest.mark.parametrize("broken", ["{a}-\n{b}", "{a}-\r\n{b}", "{a} -\n{b}", "{a}\u2013\n{b}",
+                                    "19{a}-\n{b}"])
+def test_a_personnummer_broken_at_its_hyphen_across_two_lines_is_found(broken):
+    """A text wrapped at the hyphen, copied from a PDF or a Word document, or a cell broken
+    there with Alt+Enter."""
+    pnr = identity(dt.date(1985, 3, 12), 123, form="YYMMDDNNNN")
+    text = "Gäller Anna S, " + broken.format(a=pnr[:6], b=pnr[6:]) + ", från mars."
+    assert kinds(text) == [PERSONAL]
+    assert mask_identity_numbers(text) == "Gäller Anna S, [personnummer borttaget], från mars."
+    # six digits at a line's end and four at the next's start, with no dash: two numbers
+    assert kinds(f"Antal {pnr[:6]}\n{pnr[6:]} st") == []
 
 
 def test_a_file_name_is_never_masked_in_a_message(workspace):
