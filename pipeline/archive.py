@@ -42,7 +42,7 @@ except ImportError:  # Windows: the run's lock is taken with msvcrt instead (`_t
     fcntl = None  # type: ignore[assignment]
 
 CACHE_KEEP_DAYS = 180  # a cached result no night has used for this long is removed
-CACHE_VERSION = "6"  # bump when SubmissionData, validation or the cache key changes shape
+CACHE_VERSION = "7"  # bump when SubmissionData, validation or the cache key changes shape
 
 
 @dataclass(frozen=True)
