@@ -44,16 +44,30 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
                                           **({"flags": FLAG_STYLE} if flagged else {})}
                   for unreported in (False, True) for flagged in (False, True)}
     rows = []
+    # A department's name and a set of flags' text, once each: 15 000 rows have a few
+    # hundred departments and a handful of flag combinations.
+    names: dict[object, str] = {}
+    flag_texts: dict[tuple[Flag, ...], str] = {}
     # Plain lists zipped: far cheaper than itertuples' named tuples over 15 000 rows.
     for (activity_id, ks_ids, title, department, start, end, status, comment, previous_status,
          flags) in zip(*(acts[name].tolist() for name in fields), strict=True):
         status = status if isinstance(status, str) else None
-        shown_flags = [FLAG_TEXT[f] for f in tuple(flags) if f != Flag.NOT_REPORTED]
+        flags = tuple(flags)
+        shown_flags = flag_texts.get(flags)
+        if shown_flags is None:
+            shown_flags = flag_texts[flags] = "\n".join(
+                FLAG_TEXT[f] for f in flags if f != Flag.NOT_REPORTED)
+        name = names.get(department)
+        if name is None:
+            name = names[department] = ctx.name(department)
         rows.append({
             "activity_id": activity_id, "ks_ids": "; ".join(ks_ids), "title": title,
-            "department": ctx.name(department), "start": start, "end": end,
-            "status": status or NOT_REPORTED, "comment": _text(comment),
-            "previous_status": _text(previous_status), "flags": "\n".join(shown_flags),
+            "department": name, "start": start, "end": end,
+            "status": status or NOT_REPORTED,
+            "comment": comment if type(comment) is str else _text(comment),
+            "previous_status": previous_status if type(previous_status) is str
+            else _text(previous_status),
+            "flags": shown_flags,
             "_style": row_styles[status is None, bool(shown_flags)],
         })
     last = _table(sheet, ctx, 0, columns, rows, empty=WT.NO_ACTIVITIES)

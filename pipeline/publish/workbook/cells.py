@@ -120,7 +120,12 @@ def _write(styles: _Styles, sheet: Worksheet, row: int, col: int, value: object,
            fmt: Format) -> None:
     """One cell, by type. Strings always go through write_string: department text is text,
     with the quote prefix when it starts like a formula."""
-    if isinstance(value, str):  # the common case first
+    if type(value) is float:  # amounts and shares, first: written as the Real branch would
+        if math.isnan(value):
+            sheet.write_blank(row, col, None, fmt)
+        else:
+            sheet.write_number(row, col, value + 0.0, fmt)  # + 0.0: no "−0,0"
+    elif isinstance(value, str):
         if not value:
             sheet.write_blank(row, col, None, fmt)
         elif value.startswith(FORMULA_START):

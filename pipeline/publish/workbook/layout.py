@@ -131,6 +131,8 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
     # unchanged, until we return.
     row_formats: dict[tuple[int, int], list[Format]] = {}
     write_string, write_blank = sheet.write_string, sheet.write_blank
+    # ctx.set_height, inline: a call per row costs as much as a cell's writing of ours
+    heights, set_row, name, one_line = ctx.heights, sheet.set_row, sheet.name, _lines_height(1)
     for values in rows:
         r += 1
         row_style = values.get("_row")
@@ -146,20 +148,28 @@ def _table(sheet: Worksheet, ctx: _Context, first: int, columns: Sequence[_Colum
             if type(value) is str:  # the common case, as _write would
                 if not value:
                     write_blank(r, c, None, fmt)
-                elif value.startswith(FORMULA_START):
+                    continue
+                if value.startswith(FORMULA_START):
                     write_string(r, c, value, styles.quoted(fmt))
                 else:
                     write_string(r, c, value, fmt)
             else:
                 write(styles, sheet, r, c, value, fmt)
+                if not isinstance(value, str):
+                    continue
             # Only a text longer than a line or with a line break can make the row taller.
-            if per_line is not None and isinstance(value, str) and (
-                    len(value) > per_line or "\n" in value):
+            if per_line is not None and (len(value) > per_line or "\n" in value):
                 count = known_lines.get(value)
                 if count is None:
                     count = known_lines[value] = _lines(value, per_line)
-                lines = max(lines, count)
-        ctx.set_height(sheet, r, _lines_height(lines))
+                if count > lines:
+                    lines = count
+        height = one_line if lines == 1 else _lines_height(lines)
+        before = heights.get((name, r))
+        if before is not None and before > height:
+            height = before
+        heights[name, r] = height
+        set_row(r, height)
     if not rows and empty:
         r += 1
         sheet.write_string(r, col0, empty, styles.note)

@@ -52,6 +52,7 @@ class _Styles:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._requested: dict[tuple[tuple[str, Any], ...], Format] = {}  # get's own keys
         self._props: dict[int, dict[str, Any]] = {}  # id(Format) -> what it was made from
         self._quoted: dict[int, Format] = {}
         self.title = self._add({"bold": True, "font_size": 16, "font_color": BLUE})
@@ -85,11 +86,17 @@ class _Styles:
                 "border_color": "#FFFFFF"}
 
     def get(self, **props: Any) -> Format:
-        merged = {**self.BASE, **props}
-        key = tuple(sorted(merged.items()))
-        if key not in self._cache:
-            self._cache[key] = self._add(merged)
-        return self._cache[key]
+        # the same request again (a budget row's, a styled table row's: thousands at 300
+        # departments) is found by its properties as given, without merging and sorting them
+        request = tuple(props.items())
+        fmt = self._requested.get(request)
+        if fmt is None:
+            merged = {**self.BASE, **props}
+            key = tuple(sorted(merged.items()))
+            if key not in self._cache:
+                self._cache[key] = self._add(merged)
+            fmt = self._requested[request] = self._cache[key]
+        return fmt
 
     def quoted(self, fmt: Format) -> Format:
         """`fmt` with Excel's quote prefix (BAD_INPUTS C32): a text that starts like a formula
