@@ -78,8 +78,9 @@ class Settings:
 
 
 def period_code(text: str) -> str:
-    """A period as typed or copied, its dashes read as the hyphen (PERIOD_DASHES)."""
-    return text.translate(PERIOD_DASHES)
+    """A period as typed or copied, its dashes read as the hyphen (PERIOD_DASHES), without
+    the space Word takes along when the code is double-clicked ("2024-T1 ")."""
+    return text.translate(PERIOD_DASHES).strip(" \t\u00a0\u202f")
 
 
 def check_period(period: str) -> str:

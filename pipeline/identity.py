@@ -76,10 +76,11 @@ _CANDIDATE = re.compile(
 _SIX_DIGITS = re.compile(r"\d{6}")
 # Numbers listed with no space after the comma ("850312-1231,900101-1239"): such a comma (or
 # / or ;) between two whole candidates is read as a space, not as a part of one longer number.
-_ANY_SEP = f"[{SEPARATORS}{SPACES}_]"
+# (a number broken at its hyphen has up to six between its parts: " -\r\n ")
+_ANY_SEP = f"[{SEPARATORS}{SPACES}_\r\n]"
 _LIST_JOINT = re.compile(
     rf"[,/;](?:(?<=\d{{6}}{_ANY_SEP}\d{{4}}.)|(?<=\d{{10}}.)"  # the mark first: fast
-    rf"|(?<=\d{{6}}{_ANY_SEP}{{2}}\d{{4}}.)|(?<=\d{{6}}{_ANY_SEP}{{3}}\d{{4}}.))"
+    + "".join(rf"|(?<=\d{{6}}{_ANY_SEP}{{{n}}}\d{{4}}.)" for n in range(2, 7)) + ")"
     rf"(?=(?:\d\d)?\d{{6}}(?:{_SEPARATOR})?\d{{4}}(?!\d))")
 # A Nordea personkonto is the holder's personnummer after the clearing number 3300 (or 3782):
 # "3300-850312-1231", "3300-8503121231" and "33008503121231" are a personnummer, though a

@@ -592,7 +592,9 @@ def _focus_areas(given: tuple[int, object] | None, table: Table, issues: list[Is
         return ()
     row, raw = given
     text = clean_text(raw, multiline=True)
-    parts = [" ".join(part.split()) for part in re.split(r"[;\n]", text)]
+    # a name typed with a full stop ("Hållbar vardag.") is the name: the memo's heading and
+    # sentence have none, and "Hållbar vardag; Hållbar vardag." is the one area given twice
+    parts = [" ".join(part.split()).rstrip(".").rstrip() for part in re.split(r"[;\n]", text)]
     while parts and not parts[-1]:
         parts.pop()
     while parts and not parts[0]:

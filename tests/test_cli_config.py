@@ -407,3 +407,17 @@ def test_a_period_copied_from_the_report_is_read_with_its_dash(workspace, dash):
     result = invoke(workspace, "status")
     assert result.exit_code == 0, result.output
     assert "2024-T3" in result.output and f"2024{dash}T3" not in result.output
+
+
+def test_a_period_copied_with_the_space_after_it_is_read(workspace):
+    """Double-clicked in Word, a period code is copied with the space after it: pasted between
+    the quotation marks in pipeline.toml or after --period, it was refused as 'Perioden
+    "2024-T3 " har fel format'."""
+    configure(workspace, period='"2024\u2011T3 "')
+    result = invoke(workspace, "status")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Period 2024-T3,"), result.output
+    result = invoke(workspace, "templates", "--period", "2024\u2011T1\u00a0", "--department",
+                    "EKO")
+    assert result.exit_code == 0, result.output
+    assert (workspace / "outbox" / "mallar" / "2024-T1" / "EKO_2024-T1_mall.xlsx").exists()

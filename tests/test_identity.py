@@ -560,6 +560,20 @@ def test_a_personnummer_broken_at_its_hyphen_across_two_lines_is_found(broken):
     assert kinds(f"Antal {pnr[:6]}\n{pnr[6:]} st") == []
 
 
+@pytest.mark.parametrize("broken", ["{a}-\n{b}", "{a} -\r\n {b}", "{a}\u2013\n {b}"])
+@pytest.mark.parametrize("joint", [",", "/"])
+def test_numbers_listed_without_a_space_are_found_when_one_is_broken_at_its_hyphen(
+        broken, joint):
+    """A list copied from a wrapped text: the comma after a number broken across two lines
+    joins two numbers as it does after one on a line (both were missed: the first read as
+    the beginning of a longer number, the second as the end of one)."""
+    pnr = identity(dt.date(1985, 3, 12), 123, form="YYMMDDNNNN")
+    text = f"Berörda: {broken.format(a=pnr[:6], b=pnr[6:])}{joint}900101-1239."
+    assert kinds(text) == [PERSONAL] * 2
+    assert mask_identity_numbers(text) == \
+        f"Berörda: [personnummer borttaget]{joint}[personnummer borttaget]."
+
+
 def test_a_file_name_is_never_masked_in_a_message(workspace):
     """A name with a date and time in it ("…_20240801-0805") may pass for a personnummer;
     the name stands as it is in the Fil column, the night's lines and the ledger, so a

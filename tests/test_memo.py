@@ -125,6 +125,40 @@ def test_a_focus_areas_name_is_written_into_its_sentence_as_a_name_is(register):
                                    "Fokusområde Trygg uppväxt", "Bilagor"]
 
 
+def test_a_focus_area_named_after_the_municipality_keeps_its_capital(register):
+    """"Ånge växer" is a name beginning with the place's: not "ingen bärighet på ånge
+    växer"."""
+    named = with_settings(register, vision=None, focus_areas=(
+        "Ånge växer", "Ånges framtid", "Hållbar vardag"))
+    memo = io.BytesIO(build_memo(named, merge(named, "2024-T2", {}),
+                                 as_of=dt.datetime(2024, 9, 20, 2, 0)))
+    assert highlighted(memo)[1:] == ["Ärendet har ingen bärighet på Ånge växer.",
+                                     "Ärendet har ingen bärighet på Ånges framtid.",
+                                     "Ärendet har ingen bärighet på hållbar vardag."]
+
+
+def test_two_departments_without_a_forecast_are_both_named_as_such(register, tmp_path):
+    """Budget lines for two departments only (the others budgeted elsewhere), neither with
+    a forecast: "för båda avdelningarna", as the report says it, not "för alla två
+    avdelningar"."""
+    from pipeline.register import read_register
+    from tests.conftest import EXAMPLE_REGISTER, change_register
+
+    def two_budgeted(book):
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value not in ("UTB", "SOC"):
+                sheet.delete_rows(r)
+
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+    two = read_register(change_register(path, two_budgeted))
+    said = [p.text for p in Document(io.BytesIO(build_memo(
+        two, merge(two, "2024-T2", {}), as_of=dt.datetime(2024, 9, 20, 2, 0)))).paragraphs]
+    assert "Prognosen för helåret går inte att jämföra med budgeten: den saknas helt eller " \
+           "delvis för båda avdelningarna." in said, said
+
+
 def test_the_memo_is_the_same_bytes_for_the_same_night(register):
     merged = merge(register, "2024-T3", {})
     as_of = dt.datetime(2025, 1, 21, 2, 0)

@@ -102,6 +102,19 @@ def test_the_memos_settings_are_read_as_meant_and_stay_with_the_controller(regis
     assert read.committee_remarks == []
 
 
+def test_a_focus_area_typed_with_a_full_stop_is_the_same_area(register_copy):
+    """"Hållbar vardag." is "Hållbar vardag": the memo had two headings "Fokusområde Hållbar
+    vardag" and no remark said it was given twice; a name that is only a full stop is no
+    name."""
+    read = read_register(register_copy[1]({
+        ("Inställningar", "B7"): "Hållbar vardag; Hållbar vardag.; HÅLLBAR VARDAG; .; Natur."}))
+    assert read.settings.focus_areas == ("Hållbar vardag", "Natur")
+    remarks = {r.code: r.describe() for r in read.remarks}
+    assert 'Fokusområdet "Hållbar vardag" står tre gånger i Fokusområden' in \
+        remarks["register_focus_area_twice"]
+    assert 'har ett namn: "Hållbar vardag" och "Natur"' in remarks["register_focus_area_empty"]
+
+
 def test_a_key_the_pipeline_does_not_know_is_left_alone(register_copy):
     """As before Vision and Fokusområden: the controller's own rows on Inställningar are no
     error and no remark."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -145,15 +146,20 @@ def _vision_and_focus_areas(report: _ReportWriter, settings: RegisterSettings) -
     # a name typed with a full stop ("Hållbar vardag."): the sentence has its own
     for area in filter(None, (area.rstrip(".") for area in settings.focus_areas)):
         report.doc.add_heading(MemoHeading.FOCUS_AREA.format(area=area), level=1)
-        _to_write(report, NO_BEARING.format(area=_in_sentence(area)))
+        _to_write(report, NO_BEARING.format(
+            area=_in_sentence(area, settings.municipality)))
 
 
-def _in_sentence(name: str) -> str:
+def _in_sentence(name: str, municipality: str = "") -> str:
     """A focus area's name inside a sentence: its first letter in lower case, the rest as
     written ("Hållbar vardag" → "hållbar vardag", "Attraktiva Ånge" → "attraktiva Ånge"); an
-    abbreviation first is kept ("IT och digitalisering")."""
+    abbreviation first is kept ("IT och digitalisering"), and so is the municipality's name
+    ("Ånge växer", "Ånge – en plats för alla")."""
     first = name.split(" ", 1)[0]
-    return name if first[1:2].isupper() else lower_first(name)
+    place = re.sub(r"\s+(kommun|stad)$", "", municipality, flags=re.IGNORECASE).strip()
+    if first[1:2].isupper() or (place and re.match(rf"{re.escape(place)}s?\b", name)):
+        return name
+    return lower_first(name)
 
 
 def _late_sentence(activities: pd.DataFrame) -> str | None:
@@ -221,7 +227,9 @@ def _facts(report: _ReportWriter, register: Register,
                                                         strict=True)
                    if code != WHOLE_ORGAN_CODE and not complete]
         every = len(budget) - 1
-        who = (f"alla {count_word(every)} avdelningar" if len(lacking) == every > 1 else
+        # two: "för båda avdelningarna", not "för alla två avdelningar" (as the report says)
+        who = ("båda avdelningarna" if len(lacking) == every == 2 else
+               f"alla {count_word(every)} avdelningar" if len(lacking) == every > 1 else
                swedish_list([report.names.get(c, c) for c in lacking])
                if len(lacking) <= NAMED_WITHOUT_FORECAST else
                f"{count_word(len(lacking))} avdelningar")
