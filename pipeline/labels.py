@@ -605,6 +605,13 @@ class WorkbookText:
     PREVIOUS_FORECAST_MISSING = "Ingen prognos för {period}."
     PREVIOUS_FORECAST_MISSING_LINES = "Ingen prognos för {kategorier} för {period}."
     PREVIOUS_FORECAST_INCOMPLETE = "Ingen summa för {period}: {avdelningar} saknade prognos då."
+    # lines added to the register since the period before, or removed from it (like with like)
+    PREVIOUS_LINES_CHANGED = ("Förändringen visas inte: raderna är inte desamma som för "
+                              "{period} ({rader}).")
+    NEW_LINES = "ny rad: {rader}"
+    GONE_LINES = "borttagen ur registret: {rader}"
+    MORE_LINES = "och {antal} till"
+    GONE_LINE = "Finns inte längre i registret. Prognosen för {period} ingår i summorna för {period}."
 
     NO_FILES = "Inga filer har kommit in för perioden."
     SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "

@@ -897,10 +897,48 @@ class _ReportWriter(_Blocks):
                          f"Summan för en period visas bara när alla avdelningar har en prognos "
                          f"för den, och förändringen bara när alla har en prognos både då och "
                          f"nu.")
+        notes.extend(self._lines_changed_notes(compared, earlier))
         if self._large_organ:
             notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
                          f"{OutputSheet.BUDGET} i sammanställningen.")
         self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+    def _name_then(self, code: object) -> str:
+        """A department's name, or for one taken out of the register since the period before,
+        its name in the register that period was read against."""
+        then = self.previous.register if self.previous is not None else None
+        if isinstance(code, str) and code not in self.names and then is not None:
+            return then.department_names.get(code, code)
+        return self.names.get(code, str(code)) if isinstance(code, str) else str(code)
+
+    def _changed_lines(self, compared: BudgetComparison) -> str:
+        """The budget lines added to the register since the period before and those gone
+        from it (with their forecast of then), as a list."""
+        unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
+        added = compared.lines[compared.lines["new_line"]]
+        parts = []
+        if not added.empty:
+            parts.append("ny rad: " + swedish_list([
+                f"{self._name_then(row.department)}, {row.category}"
+                for row in added.itertuples()]))
+        if not compared.gone.empty:
+            parts.append("borttagen ur registret: " + swedish_list([
+                f"{self._name_then(row.department)}, {row.category}"
+                + ("" if pd.isna(row.previous_forecast) else
+                   f" ({amount(row.previous_forecast, unit, decimals)})")
+                for row in compared.gone.itertuples()]))
+        return "; ".join(parts)
+
+    def _lines_changed_notes(self, compared: BudgetComparison, earlier: str) -> list[str]:
+        """What the table's notes say of budget lines added or removed since the period
+        before: the period's figures of then are its own (a removed line's forecast stays in
+        them), and a total whose lines changed has no change."""
+        if not compared.by_department["lines_changed"].any():
+            return []
+        changed = self._changed_lines(compared)
+        return [f"Registrets budgetrader har ändrats sedan {earlier} ({changed}). "
+                f"Prognosen för {earlier} är den som rapporterades då, med de rader som "
+                f"fanns då; en förändring visas bara där raderna är desamma då och nu."]
 
     def forecast_against_previous(self) -> str | None:
         """How the forecast moved since the period before (the organ's, and the departments'
@@ -939,6 +977,10 @@ class _ReportWriter(_Blocks):
             return (f"{now}, {amount(abs(change), unit, decimals)} "
                     f"{'högre' if change > 0 else 'lägre'} än vid föregående period, "
                     f"{earlier} ({amount(then, unit, decimals)}).")
+        if not pd.isna(then) and organ["lines_changed"]:
+            return (f"Prognosen för helåret för {self.organ} var {amount(then, unit, decimals)} "
+                    f"vid föregående period, {earlier}. Förändringen visas inte: registrets "
+                    f"budgetrader är inte desamma som då.")
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]
