@@ -281,8 +281,11 @@ def previous_comparison(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame
     points), NaN where not shown. A unit's figure of then is shown where it was shown then;
     the organ's only if every department reported then (else it covers fewer departments
     than the figure that period's own workbook showed); the organ's change only when all
-    have reported, then and now."""
+    have reported, then and now, and they are the same departments (`before` is the period
+    before's table against the register it was read against: a department taken out of the
+    register since is in its organ's figure, which is that period's own)."""
     complete, before_complete = all_reported(now), all_reported(before)
+    same = same_departments(now, before)
     then = before.set_index("department")
     previous_total, change_previous = [], []
     for row in now.itertuples():
@@ -293,13 +296,28 @@ def previous_comparison(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame
             if not prev["total_hidden"] and not pd.isna(prev["total"]):
                 was = round_half_up(float(prev["total"]), 3)
         shown = not row.total_hidden and not pd.isna(row.total)
-        comparable = not organ or (complete and before_complete)
+        comparable = not organ or (complete and before_complete and same)
         previous_total.append(was)
         change_previous.append(
             round_half_up((round_half_up(row.total, 3) - was) * 100, 1) + 0.0
             if shown and not pd.isna(was) and comparable else float("nan"))
     return pd.DataFrame({"previous_total": previous_total, "change_previous": change_previous},
                         index=now.index)
+
+
+def same_departments(now: pd.DataFrame, before: pd.DataFrame) -> bool:
+    """Whether two sick_leave_tables cover the same departments (none added to the register
+    or taken out of it between the two periods)."""
+    return department_changes(now, before) == ([], [])
+
+
+def department_changes(now: pd.DataFrame, before: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The departments of `now` that `before` lacks (added since), and those of `before` that
+    `now` lacks (taken out since), each in its table's order."""
+    codes_now = [c for c in now["department"] if c != WHOLE_ORGAN_CODE]
+    codes_then = [c for c in before["department"] if c != WHOLE_ORGAN_CODE]
+    return ([c for c in codes_now if c not in set(codes_then)],
+            [c for c in codes_then if c not in set(codes_now)])
 
 
 def round_half_up(value: float, decimals: int = 1) -> float:

@@ -28,6 +28,7 @@ from ...figures import (
     budget_against_previous,
     budget_by_category,
     budget_by_department,
+    department_changes,
     goals_by_area,
     met_while_rising,
     organ_change,
@@ -61,6 +62,7 @@ from ...labels import (
     OutputSheet,
     ReportHeading,
     Status,
+    first_period,
 )
 from ...merge import Flag, Merged
 from ...register import Register
@@ -619,8 +621,8 @@ class _ReportWriter(_Blocks):
         self.doc.add_heading(heading, level=2)
         if earlier is None:
             self._paragraph(
-                f"{period_title(self.merged.period)} är årets första period, och {what} "
-                f"jämförs därför inte med en föregående period{instead}.")
+                f"{period_title(self.merged.period)} är {first_period(self.merged.period)}, "
+                f"och {what} jämförs därför inte med en föregående period{instead}.")
         return earlier
 
     def _sick_leave_previous(self) -> None:
@@ -639,8 +641,12 @@ class _ReportWriter(_Blocks):
                 f"ingen godkänd rapport från den perioden.")
             return
         figures = self._sick_leave_figures
-        before = sick_leave_table(self.previous.sick_leave, self.register)
+        # the period before as it reported: its departments then, so that its organ's figure
+        # is the one its own report gave
+        before = sick_leave_table(self.previous.sick_leave,
+                                  self.previous.register or self.register)
         complete, before_complete = all_reported(figures), all_reported(before)
+        added, gone = department_changes(figures, before)
         compared = previous_comparison(figures, before)  # the workbook's rule and figures
         earlier_end = self.register.period(earlier)["period_end"]
         self._paragraph(
@@ -662,8 +668,8 @@ class _ReportWriter(_Blocks):
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
             was, change = compared.loc[row.Index]
             previous_text = percent(was) if not pd.isna(was) else (
-                "" if organ else REPORT_HIDDEN if then.loc[row.department, "total_hidden"]
-                else REPORT_MISSING)
+                "" if organ else REPORT_HIDDEN if row.department in then.index
+                and then.loc[row.department, "total_hidden"] else REPORT_MISSING)
             cells = self._row(table, (row.name, previous_text, current,
                                       "" if pd.isna(change) else signed(change, 1)))
             if organ:
@@ -676,6 +682,14 @@ class _ReportWriter(_Blocks):
             notes.append(f"Förändringen för {self.organ} visas när alla avdelningar har "
                          f"rapporterat: utan en avdelning skulle skillnaden visa en förändring "
                          f"som inte finns.")
+        elif added or gone:
+            changed = "; ".join(filter(None, (
+                "ny: " + swedish_list([self._name_then(c) for c in added]) if added else "",
+                "borttagen ur registret: " + swedish_list([self._name_then(c) for c in gone])
+                if gone else "")))
+            notes.append(f"Avdelningarna är inte desamma som för {earlier} ({changed}), så "
+                         f"förändringen för {self.organ} visas inte; siffran för {earlier} "
+                         f"är den som rapporterades då.")
         if self._large_organ:
             notes.append(f"Varje avdelnings sjukfrånvaro jämfört med {earlier} står på fliken "
                          f"{OutputSheet.SICK_LEAVE} i sammanställningen.")

@@ -8,7 +8,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ... import figures
-from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText
+from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText, first_period
 from ..report.text import number
 from .cells import _bold_width, _header_height, _height, _missing, _text, _write
 from .layout import _Context, _page, _text_lines
@@ -111,10 +111,16 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         if left in departments:
             continue
         r += 1
-        sheet.write_string(r, 0, _name_then(ctx, left),
-                           styles.get(bold=True, bg_color="#F2F2F2"))
-        for c in range(1, remark + 1):
-            _write(styles, sheet, r, c, None, styles.get(bold=True, bg_color="#F2F2F2"))
+        then = [line["previous_forecast"] for line in away]
+        _amount_row(sheet, ctx, r, _name_then(ctx, left), {
+            **dict.fromkeys(AMOUNT_KEYS, float("nan")), "change_forecast": float("nan"),
+            "previous_forecast": float("nan") if any(map(_missing, then))
+            else round(sum(then), 6)}, {"bold": True, "bg_color": "#F2F2F2"}, True)
+        note = WT.GONE_DEPARTMENT.format(period=earlier)
+        _write(styles, sheet, r, remark, note,
+               styles.get(bold=True, italic=True, bg_color="#F2F2F2", **INDENTED))
+        sheet.set_row(r, _height([(_name_then(ctx, left), _bold_width(LABEL_WIDTH)),
+                                  (note, _bold_width(REMARK_TEXT_WIDTH))]))
         r = _gone_rows(sheet, ctx, r, away, earlier)
 
 
@@ -191,7 +197,8 @@ def _widths(previous: bool) -> list[float]:
 def _previous_note(ctx: _Context, earlier: str | None, compared: bool) -> str:
     """What the sheet says of the forecast of the period before, under its title."""
     if earlier is None:
-        return WT.FIRST_PERIOD_FORECAST.format(period=ctx.merged.period)
+        return WT.FIRST_PERIOD_FORECAST.format(period=ctx.merged.period,
+                                               första=first_period(ctx.merged.period))
     if not compared:
         return WT.NO_PREVIOUS_FORECAST.format(period=earlier)
     return WT.PREVIOUS_FORECAST_NOTE.format(period=earlier)
