@@ -80,14 +80,30 @@ def merge_with_previous(archive: Archive, register: Register, period: str,
     from .merge import merge
 
     previous_period = register.previous_period(period)
-    previous = merge_period(archive, register, previous_period, arrivals, previous=False) \
-        if previous_period else None
+    previous = previous_merged(archive, register, period, arrivals)
     answers = None if previous is None else previous.activities
     if previous_period is None:  # the year's first period: last year's statuses, by id
         last_year = last_year_answers(archive, register, period, arrivals)
         answers = None if last_year is None else last_year[1]
     merged = merge(register, period, accepted, answers)
     return merged, previous
+
+
+def previous_merged(archive: Archive, register: Register, period: str,
+                    arrivals: list[Arrival]):  # type: ignore[no-untyped-def]
+    """The register's period before `period`, merged as that period reported it: against the
+    register its own outputs were written with when the archive keeps it (an edit since, a
+    budget line removed or a department taken out, does not change the figures of then that
+    a later period is compared with), else against `register`; None in the register's first
+    period, or before any file counts for the period before. An activity keeps its id across
+    an edit, so the previous statuses are found by id and department as before."""
+    from .kept_registers import register_written_with
+
+    earlier = register.previous_period(period)
+    if earlier is None:
+        return None
+    then = register_written_with(archive.root, earlier, register)
+    return merge_period(archive, then, earlier, arrivals, previous=False)
 
 
 def last_year_answers(archive: Archive, register: Register, period: str,

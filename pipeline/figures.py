@@ -281,8 +281,11 @@ def previous_comparison(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame
     points), NaN where not shown. A unit's figure of then is shown where it was shown then;
     the organ's only if every department reported then (else it covers fewer departments
     than the figure that period's own workbook showed); the organ's change only when all
-    have reported, then and now."""
+    have reported, then and now, and they are the same departments (`before` is the period
+    before's table against the register it was read against: a department taken out of the
+    register since is in its organ's figure, which is that period's own)."""
     complete, before_complete = all_reported(now), all_reported(before)
+    same = same_departments(now, before)
     then = before.set_index("department")
     previous_total, change_previous = [], []
     for row in now.itertuples():
@@ -293,13 +296,28 @@ def previous_comparison(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame
             if not prev["total_hidden"] and not pd.isna(prev["total"]):
                 was = round_half_up(float(prev["total"]), 3)
         shown = not row.total_hidden and not pd.isna(row.total)
-        comparable = not organ or (complete and before_complete)
+        comparable = not organ or (complete and before_complete and same)
         previous_total.append(was)
         change_previous.append(
             round_half_up((round_half_up(row.total, 3) - was) * 100, 1) + 0.0
             if shown and not pd.isna(was) and comparable else float("nan"))
     return pd.DataFrame({"previous_total": previous_total, "change_previous": change_previous},
                         index=now.index)
+
+
+def same_departments(now: pd.DataFrame, before: pd.DataFrame) -> bool:
+    """Whether two sick_leave_tables cover the same departments (none added to the register
+    or taken out of it between the two periods)."""
+    return department_changes(now, before) == ([], [])
+
+
+def department_changes(now: pd.DataFrame, before: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The departments of `now` that `before` lacks (added since), and those of `before` that
+    `now` lacks (taken out since), each in its table's order."""
+    codes_now = [c for c in now["department"] if c != WHOLE_ORGAN_CODE]
+    codes_then = [c for c in before["department"] if c != WHOLE_ORGAN_CODE]
+    return ([c for c in codes_now if c not in set(codes_then)],
+            [c for c in codes_then if c not in set(codes_now)])
 
 
 def round_half_up(value: float, decimals: int = 1) -> float:
@@ -377,56 +395,99 @@ def _sums(part: dict[str, np.ndarray], label: dict[str, str]) -> dict[str, objec
 #
 # At T2 and T3 the committee reads how each forecast moved since the year's period before
 # (seed 004: "Budget 2023 / Prognos 23-08-31"), a worsening forecast being its early warning.
-# Both periods' lines are the same register's (the budget frames are the year's), each rounded
-# as shown before anything is summed or subtracted, so a reader's own sums agree.
+# The period before is read as it reported: its lines are those of the register its own
+# outputs were written with (archived.previous_merged), which an edit since may have changed
+# (a line added, one removed). Each is rounded as shown before anything is summed or
+# subtracted, so a reader's own sums agree.
 
 
 def previous_forecasts(lines: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """Each budget line of `lines` with the forecast of the period before (`before`: that
-    period's lines; both rounded_lines of the same register's lines): `previous_forecast`
-    (NaN where there was none then: the department did not report, or its report had no
-    forecast for the category), `change_forecast` (forecast now − then, NaN unless both) and
-    `previous_reported` (the department had a forecast for some line then)."""
+    period's lines; both rounded_lines): `previous_forecast` (NaN where there was none then:
+    the department did not report, its report had no forecast for the category, or the line
+    was not in that period's register), `change_forecast` (forecast now − then, NaN unless
+    both), `previous_reported` (the department had a forecast for some line then) and
+    `new_line` (the line was not among the period before's: added to the register since)."""
     then = {(d, c): f for d, c, f in zip(before["department"], before["category"],
                                          before["forecast"], strict=True)}
     reported_then = set(before.loc[before["forecast"].notna(), "department"])
-    previous = [float(then.get((d, c), float("nan")))
-                for d, c in zip(lines["department"], lines["category"], strict=True)]
+    keys = list(zip(lines["department"], lines["category"], strict=True))
+    previous = [float(then.get(key, float("nan"))) for key in keys]
     frame = lines.assign(previous_forecast=previous)
     change = (frame["forecast"] - frame["previous_forecast"]).round(6) + 0.0
     return frame.assign(change_forecast=change,
-                        previous_reported=frame["department"].isin(reported_then))
+                        previous_reported=frame["department"].isin(reported_then),
+                        new_line=[key not in then for key in keys])
 
 
-def forecast_change_totals(totals: pd.DataFrame, compared: pd.DataFrame,
-                           key: str) -> pd.DataFrame:
+def gone_lines(lines: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """The period before's lines (`before`, rounded_lines) that `lines` no longer has: removed
+    from the register since, or their department taken out. Their forecast of then stays in
+    that period's totals, which are the ones its own workbook and report showed. Columns:
+    department, category, previous_forecast (NaN where there was none then), in the order of
+    `before`."""
+    now = set(zip(lines["department"], lines["category"], strict=True))
+    gone = [(d, c) not in now for d, c in zip(before["department"], before["category"],
+                                             strict=True)]
+    return before.loc[gone, ["department", "category", "forecast"]].rename(
+        columns={"forecast": "previous_forecast"}).reset_index(drop=True)
+
+
+def forecast_change_totals(totals: pd.DataFrame, compared: pd.DataFrame, key: str,
+                           gone: pd.DataFrame | None = None) -> pd.DataFrame:
     """A budget_by_department or budget_by_category frame (`key` "department" or "category")
     with each row's forecast of the period before and the change, from previous_forecasts'
-    `compared` lines. Like with like, as previous_comparison's organ row: a row's forecast of
-    then is shown only when every line it covers had a forecast then (else it covers fewer
-    lines than this period's sum), its change only when every line has one then and now. Then
-    each total is the sum of its rows, the change of the total the sum of their changes.
-    Adds `previous_forecast`, `change_forecast`, `previous_complete` (every line had one then)
-    and `previous_missing` (the departments with a line without a forecast then)."""
+    `compared` lines and the lines `gone` since (gone_lines). Like with like, as
+    previous_comparison's organ row: a row's forecast of then is the sum of the lines it
+    covered then (its lines of now that were there then, and those gone since), shown only when
+    every one of them had a forecast then (else it covers fewer lines than that period's own
+    sum); its change only when it covers the same lines then and now (none added or gone) and
+    every one has a forecast then and now. Then each total is the sum of its rows, the change
+    of the total the sum of their changes. Adds `previous_forecast`, `change_forecast`,
+    `previous_complete` (every line of then had one then), `previous_missing` (the departments
+    with a line without a forecast then) and `lines_changed` (lines added or gone since)."""
     positions = compared.groupby(key, sort=False).indices
     everything = np.arange(len(compared))
     before = compared["previous_forecast"].to_numpy(dtype=float)
     now = compared["forecast"].to_numpy(dtype=float)
     departments = compared["department"].to_numpy(dtype=object)
-    previous, change, complete, missing = [], [], [], []
+    new = compared["new_line"].to_numpy(dtype=bool) if "new_line" in compared \
+        else np.zeros(len(compared), dtype=bool)
+    if gone is None or gone.empty:
+        gone_positions: dict[object, np.ndarray] = {}
+        gone_all = np.array([], dtype=np.intp)
+        gone_before = np.array([], dtype=float)
+        gone_departments = np.array([], dtype=object)
+    else:
+        gone_positions = gone.groupby(key, sort=False).indices
+        gone_all = np.arange(len(gone))
+        gone_before = gone["previous_forecast"].to_numpy(dtype=float)
+        gone_departments = gone["department"].to_numpy(dtype=object)
+    none = np.array([], dtype=np.intp)
+    previous, change, complete, missing, changed = [], [], [], [], []
     for value in totals[key]:
-        part = everything if value == WHOLE_ORGAN_CODE else positions.get(
-            value, np.array([], dtype=np.intp))
-        gaps = np.isnan(before[part])
-        whole_then = len(part) > 0 and not gaps.any()
-        then = round(float(before[part].sum()), 6) if whole_then else float("nan")
+        organ = value == WHOLE_ORGAN_CODE
+        part = everything if organ else positions.get(value, none)
+        was_there = part[~new[part]]
+        away = gone_all if organ else gone_positions.get(value, none)
+        then_values = before[was_there]
+        if len(away):
+            then_values = np.concatenate([then_values, gone_before[away]])
+        gaps = np.isnan(then_values)
+        whole_then = len(then_values) > 0 and not gaps.any()
+        then = round(float(then_values.sum()), 6) if whole_then else float("nan")
+        differs = len(away) > 0 or len(was_there) < len(part)
         previous.append(then)
         change.append(round(float(now[part].sum()) - then, 6) + 0.0
-                      if whole_then and not np.isnan(now[part]).any() else float("nan"))
+                      if whole_then and not differs and not np.isnan(now[part]).any()
+                      else float("nan"))
         complete.append(whole_then)
-        missing.append(sorted(set(departments[part][gaps])))
+        missing.append(sorted(set(np.concatenate([departments[was_there],
+                                                  gone_departments[away]])[gaps])))
+        changed.append(differs)
     return totals.assign(previous_forecast=previous, change_forecast=change,
-                         previous_complete=complete, previous_missing=missing)
+                         previous_complete=complete, previous_missing=missing,
+                         lines_changed=changed)
 
 
 @dataclass(frozen=True)
@@ -434,6 +495,8 @@ class BudgetComparison:
     lines: pd.DataFrame  # rounded_lines with previous_forecasts' columns
     by_department: pd.DataFrame  # budget_by_department with forecast_change_totals' columns
     by_category: pd.DataFrame
+    # the period before's lines no longer in the register (gone_lines), in its totals
+    gone: pd.DataFrame
 
 
 def budget_against_previous(budget: pd.DataFrame, before: pd.DataFrame | None,
@@ -445,11 +508,15 @@ def budget_against_previous(budget: pd.DataFrame, before: pd.DataFrame | None,
     if before is None:
         return None
     decimals = amount_decimals(register.settings.unit)
-    lines = previous_forecasts(rounded_lines(budget, decimals), rounded_lines(before, decimals))
+    then = rounded_lines(before, decimals)
+    lines = previous_forecasts(rounded_lines(budget, decimals), then)
+    gone = gone_lines(lines, then)
     return BudgetComparison(
         lines,
-        forecast_change_totals(budget_by_department(lines, register), lines, "department"),
-        forecast_change_totals(budget_by_category(lines, register), lines, "category"))
+        forecast_change_totals(budget_by_department(lines, register), lines, "department",
+                               gone),
+        forecast_change_totals(budget_by_category(lines, register), lines, "category", gone),
+        gone)
 
 
 def worsened_most(by_department: pd.DataFrame, count: int) -> pd.DataFrame:

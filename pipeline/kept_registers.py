@@ -136,6 +136,25 @@ def kept_for(archive: Path, period: str, manifest: dict[str, object],
     return path if path.exists() else None
 
 
+def register_written_with(archive: Path, period: str, register: Register,
+                          written: dict[str, str] | None = None) -> Register:
+    """The register `period`'s outputs were written with, as periods.json names it, from the
+    archive: a later period compares itself with the period before as that period reported
+    (its budget lines, departments and activities then, not the edited register's).
+    `register` (the one being read) when it is that one, when periods.json names none, or when
+    the archive's copy is missing, damaged or refused by today's checks of a register: the
+    period before is then read against `register`, as before registers were kept."""
+    if written is None:
+        written = written_with(archive)
+    before = written.get(period)
+    if before is None or before == register.checksum:
+        return register
+    old = _read_kept(archive, before, register.source)
+    if old is None or isinstance(old, RegisterError) or period not in old.period_ids:
+        return register
+    return old
+
+
 def collected_since(period: str, arrivals: list[Arrival], written: dict[str, str]
                     ) -> str | None:
     """The latest period collected after `period` (files judged for it, or outputs written

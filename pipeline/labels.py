@@ -484,6 +484,13 @@ REPORT_FLAG_TEXT = {
 }
 
 
+def first_period(period: str) -> str:
+    """What the register's first period is, in words: the year's first (T1), or, for a
+    register whose periods begin later in the year (its Perioder sheet starts at T2), the
+    first in the register: it has a period before, though not in the register."""
+    return "årets första period" if period.endswith("-T1") else "den första perioden i registret"
+
+
 class WorkbookText:
     """Every other word of the consolidated workbook (headings, notes, column headers)."""
 
@@ -550,7 +557,7 @@ class WorkbookText:
     NO_ACTIVITIES = "Registret har inga aktiviteter."
     NO_PREVIOUS_STATUS = ("Föregående status är tom: det finns ingen godkänd rapport från "
                           "föregående period ({period}).")
-    LAST_YEAR_STATUS = ("Föregående status för årets första period är den som avdelningen "
+    LAST_YEAR_STATUS = ("Föregående status för {första} är den som avdelningen "
                         "rapporterade i förra årets sista rapport, för de aktiviteter som finns "
                         "kvar i registret med samma aktivitets-id.")
     FLAG_NOTE = ("Flaggor: slutdatum passerat men aktiviteten är inte avslutad; avslutad enligt "
@@ -567,6 +574,10 @@ class WorkbookText:
                      "rapporterat.")
     PREVIOUS_PART_OF_ORGAN = ("Alla avdelningar rapporterade inte för {period}, så den "
                               "periodens siffra för hela organet visas inte och jämförs inte.")
+    PREVIOUS_OTHER_DEPARTMENTS = ("Avdelningarna är inte desamma som för {period} "
+                                  "({avdelningar}), så förändringen visas inte.")
+    NEW_DEPARTMENTS = "ny: {avdelningar}"
+    GONE_DEPARTMENTS = "borttagen ur registret: {avdelningar}"
     SICK_LEAVE_NOTES = (
         "Sjukfrånvaro i procent av ordinarie arbetstid: summan av sjukfrånvarotimmarna delad "
         "med summan av den ordinarie arbetstiden för gruppen, inte ett medelvärde av "
@@ -598,13 +609,22 @@ class WorkbookText:
         "prognosen har ökat, alltså högre kostnad. En summa för {period} visas bara när alla "
         "rader i den hade en prognos då, och förändringen bara när de har en prognos både då "
         "och nu.")
-    FIRST_PERIOD_FORECAST = ("{period} är årets första period, så prognosen jämförs inte med "
-                             "en föregående period.")
+    FIRST_PERIOD_FORECAST = ("{period} är {första}, så prognosen jämförs inte med en "
+                             "föregående period.")
     NO_PREVIOUS_FORECAST = ("Prognosen jämförs inte med föregående period ({period}): det "
                             "finns ingen godkänd rapport från den perioden.")
     PREVIOUS_FORECAST_MISSING = "Ingen prognos för {period}."
     PREVIOUS_FORECAST_MISSING_LINES = "Ingen prognos för {kategorier} för {period}."
     PREVIOUS_FORECAST_INCOMPLETE = "Ingen summa för {period}: {avdelningar} saknade prognos då."
+    # lines added to the register since the period before, or removed from it (like with like)
+    PREVIOUS_LINES_CHANGED = ("Förändringen visas inte: raderna är inte desamma som för "
+                              "{period} ({rader}).")
+    NEW_LINES = "ny rad: {rader}"
+    GONE_LINES = "borttagen ur registret: {rader}"
+    MORE_LINES = "och {antal} till"
+    GONE_LINE = ("Finns inte längre i registret. Prognosen för {period} ingår i summorna för "
+                 "{period}.")
+    GONE_DEPARTMENT = "Avdelningen finns inte längre i registret."
 
     NO_FILES = "Inga filer har kommit in för perioden."
     SUBMISSIONS_NOTE = ("Räknas: den fil som ligger till grund för sammanställningen. Ersatt: "

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -80,6 +80,8 @@ class Merged:
       long_term_hours (accepted departments only).
     budget: department, category, budget, outcome, forecast, comment (every register budget
       line; outcome/forecast NaN where the department has not reported).
+    register: the register it was merged against (a period before compared with a later one
+      may have been merged against the register its own outputs were written with).
     """
 
     period: str
@@ -87,6 +89,7 @@ class Merged:
     activities: pd.DataFrame
     sick_leave: pd.DataFrame
     budget: pd.DataFrame
+    register: Register | None = field(default=None, repr=False, compare=False)
 
 
 def own_activity_id(department: str, title: str, start: object) -> str:
@@ -141,7 +144,8 @@ def merge(register: Register, period: str, accepted: Mapping[str, SubmissionData
     accepted = {code: assign_own_ids(data) for code, data in accepted.items()}
     activities = _activities(register, accepted, previous, period_end)
     goals = _goals(register, accepted, activities, period_end)
-    return Merged(period, goals, activities, _sick_leave(accepted), _budget(register, accepted))
+    return Merged(period, goals, activities, _sick_leave(accepted), _budget(register, accepted),
+                  register)
 
 
 ACTIVITY_COLUMNS = ["activity_id", "ks_ids", "title", "department", "start", "end", "status",

@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, Arrival, run_lock
-from .archived import data_as_of, last_year_answers, merge_period, own_activities
+from .archived import (
+    data_as_of,
+    last_year_answers,
+    merge_period,
+    own_activities,
+    previous_merged,
+)
 from .atomic import atomic_write, sweep_temporary
 from .checking import Checked, Progress, check_ready, check_submission, in_parallel, validation_key
 from .config import Settings
@@ -208,7 +214,7 @@ def load_history(settings: Settings, register: Register, period: str):  # type: 
     if previous is None:
         last_year = last_year_answers(archive, register, period, archive.arrivals())
         return None if last_year is None else History(*last_year)
-    merged = merge_period(archive, register, previous, archive.arrivals(), previous=False)
+    merged = previous_merged(archive, register, period, archive.arrivals())
     if merged is None:
         return None
     activities = merged.activities[merged.activities["status"].map(
@@ -1001,9 +1007,7 @@ def _archived_period(settings: Settings, tell: Callable[[str], None] | None,
             from .merge import merge
 
             merged = merge(register, period, {})
-        earlier = register.previous_period(period)
-        previous = None if earlier is None else merge_period(archive, register, earlier,
-                                                             arrivals, previous=False)
+        previous = previous_merged(archive, register, period, arrivals)
         rows, counted = states(arrivals, period)
         refused = {c for c in tried(rows) - set(counted) if c}
         yield _Period(register, period, merged, previous, refused,

@@ -28,6 +28,7 @@ from ...figures import (
     budget_against_previous,
     budget_by_category,
     budget_by_department,
+    department_changes,
     goals_by_area,
     met_while_rising,
     organ_change,
@@ -61,6 +62,7 @@ from ...labels import (
     OutputSheet,
     ReportHeading,
     Status,
+    first_period,
 )
 from ...merge import Flag, Merged
 from ...register import Register
@@ -619,8 +621,8 @@ class _ReportWriter(_Blocks):
         self.doc.add_heading(heading, level=2)
         if earlier is None:
             self._paragraph(
-                f"{period_title(self.merged.period)} är årets första period, och {what} "
-                f"jämförs därför inte med en föregående period{instead}.")
+                f"{period_title(self.merged.period)} är {first_period(self.merged.period)}, "
+                f"och {what} jämförs därför inte med en föregående period{instead}.")
         return earlier
 
     def _sick_leave_previous(self) -> None:
@@ -639,8 +641,12 @@ class _ReportWriter(_Blocks):
                 f"ingen godkänd rapport från den perioden.")
             return
         figures = self._sick_leave_figures
-        before = sick_leave_table(self.previous.sick_leave, self.register)
+        # the period before as it reported: its departments then, so that its organ's figure
+        # is the one its own report gave
+        before = sick_leave_table(self.previous.sick_leave,
+                                  self.previous.register or self.register)
         complete, before_complete = all_reported(figures), all_reported(before)
+        added, gone = department_changes(figures, before)
         compared = previous_comparison(figures, before)  # the workbook's rule and figures
         earlier_end = self.register.period(earlier)["period_end"]
         self._paragraph(
@@ -662,8 +668,8 @@ class _ReportWriter(_Blocks):
                 REPORT_HIDDEN if row.total_hidden else REPORT_MISSING)
             was, change = compared.loc[row.Index]
             previous_text = percent(was) if not pd.isna(was) else (
-                "" if organ else REPORT_HIDDEN if then.loc[row.department, "total_hidden"]
-                else REPORT_MISSING)
+                "" if organ else REPORT_HIDDEN if row.department in then.index
+                and then.loc[row.department, "total_hidden"] else REPORT_MISSING)
             cells = self._row(table, (row.name, previous_text, current,
                                       "" if pd.isna(change) else signed(change, 1)))
             if organ:
@@ -676,6 +682,14 @@ class _ReportWriter(_Blocks):
             notes.append(f"Förändringen för {self.organ} visas när alla avdelningar har "
                          f"rapporterat: utan en avdelning skulle skillnaden visa en förändring "
                          f"som inte finns.")
+        elif added or gone:
+            changed = "; ".join(filter(None, (
+                "ny: " + swedish_list([self._name_then(c) for c in added]) if added else "",
+                "borttagen ur registret: " + swedish_list([self._name_then(c) for c in gone])
+                if gone else "")))
+            notes.append(f"Avdelningarna är inte desamma som för {earlier} ({changed}), så "
+                         f"förändringen för {self.organ} visas inte; siffran för {earlier} "
+                         f"är den som rapporterades då.")
         if self._large_organ:
             notes.append(f"Varje avdelnings sjukfrånvaro jämfört med {earlier} står på fliken "
                          f"{OutputSheet.SICK_LEAVE} i sammanställningen.")
@@ -897,10 +911,48 @@ class _ReportWriter(_Blocks):
                          f"Summan för en period visas bara när alla avdelningar har en prognos "
                          f"för den, och förändringen bara när alla har en prognos både då och "
                          f"nu.")
+        notes.extend(self._lines_changed_notes(compared, earlier))
         if self._large_organ:
             notes.append(f"Varje avdelnings prognos jämförd med {earlier} står på fliken "
                          f"{OutputSheet.BUDGET} i sammanställningen.")
         self._paragraph(" ".join(notes), style=REPORT_STYLE_NOTE)
+
+    def _name_then(self, code: object) -> str:
+        """A department's name, or for one taken out of the register since the period before,
+        its name in the register that period was read against."""
+        then = self.previous.register if self.previous is not None else None
+        if isinstance(code, str) and code not in self.names and then is not None:
+            return then.department_names.get(code, code)
+        return self.names.get(code, str(code)) if isinstance(code, str) else str(code)
+
+    def _changed_lines(self, compared: BudgetComparison) -> str:
+        """The budget lines added to the register since the period before and those gone
+        from it (with their forecast of then), as a list."""
+        unit, decimals = self.settings.unit, amount_decimals(self.settings.unit)
+        added = compared.lines[compared.lines["new_line"]]
+        parts = []
+        if not added.empty:
+            parts.append("ny rad: " + swedish_list([
+                f"{self._name_then(row.department)}, {row.category}"
+                for row in added.itertuples()]))
+        if not compared.gone.empty:
+            parts.append("borttagen ur registret: " + swedish_list([
+                f"{self._name_then(row.department)}, {row.category}"
+                + ("" if pd.isna(row.previous_forecast) else
+                   f" ({amount(row.previous_forecast, unit, decimals)})")
+                for row in compared.gone.itertuples()]))
+        return "; ".join(parts)
+
+    def _lines_changed_notes(self, compared: BudgetComparison, earlier: str) -> list[str]:
+        """What the table's notes say of budget lines added or removed since the period
+        before: the period's figures of then are its own (a removed line's forecast stays in
+        them), and a total whose lines changed has no change."""
+        if not compared.by_department["lines_changed"].any():
+            return []
+        changed = self._changed_lines(compared)
+        return [f"Registrets budgetrader har ändrats sedan {earlier} ({changed}). "
+                f"Prognosen för {earlier} är den som rapporterades då, med de rader som "
+                f"fanns då; en förändring visas bara där raderna är desamma då och nu."]
 
     def forecast_against_previous(self) -> str | None:
         """How the forecast moved since the period before (the organ's, and the departments'
@@ -939,6 +991,10 @@ class _ReportWriter(_Blocks):
             return (f"{now}, {amount(abs(change), unit, decimals)} "
                     f"{'högre' if change > 0 else 'lägre'} än vid föregående period, "
                     f"{earlier} ({amount(then, unit, decimals)}).")
+        if not pd.isna(then) and organ["lines_changed"]:
+            return (f"Prognosen för helåret för {self.organ} var {amount(then, unit, decimals)} "
+                    f"vid föregående period, {earlier}. Förändringen visas inte: registrets "
+                    f"budgetrader är inte desamma som då.")
         if pd.isna(then):
             gone = [c for c in self.register.department_codes if c in
                     set(organ["previous_missing"])]

@@ -7,7 +7,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from ...labels import NOT_REPORTED, OUTPUT_COLUMNS, OutputSheet, WorkbookText
+from ...labels import NOT_REPORTED, OUTPUT_COLUMNS, OutputSheet, WorkbookText, first_period
 from ...merge import FAR_AHEAD_DAYS, FLAG_TEXT, Flag
 from .cells import _text
 from .layout import _Column, _Context, _name_width, _notes, _page, _table
@@ -78,5 +78,5 @@ def _write_activities(sheet: Worksheet, ctx: _Context) -> None:
         notes.append(WT.NO_PREVIOUS_STATUS.format(period=earlier))
     elif earlier is None and ctx.merged.activities["previous_status"].map(
             lambda s: isinstance(s, str)).any():
-        notes.append(WT.LAST_YEAR_STATUS)
+        notes.append(WT.LAST_YEAR_STATUS.format(första=first_period(ctx.merged.period)))
     _notes(sheet, ctx, last + 2, columns, notes)

@@ -57,9 +57,27 @@ def _sick_leave_rows(ctx: _Context) -> pd.DataFrame:
     if ctx.previous is None:
         return table.assign(previous_total=float("nan"), change_previous=float("nan"),
                             previous_complete=False)
-    earlier = figures.sick_leave_table(ctx.previous.sick_leave, register)
+    # the period before as it reported: its departments then (the register it was read
+    # against), so that its organ's figure is the one its own workbook showed
+    earlier = figures.sick_leave_table(ctx.previous.sick_leave,
+                                       ctx.previous.register or register)
+    added, gone = figures.department_changes(table, earlier)
     return table.join(figures.previous_comparison(table, earlier)).assign(
-        previous_complete=figures.all_reported(earlier))
+        previous_complete=figures.all_reported(earlier),
+        departments_changed=_departments_changed(ctx, added, gone))
+
+
+def _departments_changed(ctx: _Context, added: list[str], gone: list[str]) -> str:
+    """The departments added to the register or taken out since the period before, as the
+    organ row's remark lists them ("" when none)."""
+    then = ctx.previous.register if ctx.previous is not None else None
+    parts = []
+    if added:
+        parts.append(WT.NEW_DEPARTMENTS.format(avdelningar=", ".join(map(ctx.name, added))))
+    if gone:
+        parts.append(WT.GONE_DEPARTMENTS.format(avdelningar=", ".join(
+            then.department_names.get(c, c) if then is not None else c for c in gone)))
+    return "; ".join(parts)
 
 
 def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> None:
@@ -101,6 +119,9 @@ def _write_sick_leave(sheet: Worksheet, ctx: _Context, rows: pd.DataFrame) -> No
                 note = WT.PART_OF_ORGAN.format(antal=reported, av=len(register.department_codes))
             elif previous_period and not row["previous_complete"]:
                 note = WT.PREVIOUS_PART_OF_ORGAN.format(period=previous_period)
+            elif previous_period and row["departments_changed"]:
+                note = WT.PREVIOUS_OTHER_DEPARTMENTS.format(
+                    period=previous_period, avdelningar=row["departments_changed"])
         for c, column in enumerate(columns):
             value = row.get(column.key)
             if column.key == "name":
