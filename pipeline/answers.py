@@ -33,6 +33,7 @@ from .labels import (
     Assessment,
     Status,
     TemplateSheet,
+    swedish_list,
 )
 from .normalize import (
     Finding,
@@ -361,7 +362,7 @@ def _hidden_columns(report: Report, table: Table, hidden: list[tuple[int, int]])
             found.append(f'{excel_column(index)} ("{_swedish(table.sheet, name)}")')
     if not found:
         return
-    listed = " och ".join(", ".join(found).rsplit(", ", 1))
+    listed = swedish_list(found)
     subject = (f"Kolumn {listed} på fliken {table.sheet} är dold" if len(found) == 1 else
                f"Kolumnerna {listed} på fliken {table.sheet} är dolda")
     first = found[0].split(" ", 1)[0]
@@ -505,7 +506,7 @@ def read_activities(ctx: Context, table: Table | None) -> Rows | None:
         if len(where) > 1:
             ctx.report.add(make("activity_duplicate", sheet=table.sheet,
                                 cell=table.cell("activity_id", where[1]), found=activity_id,
-                                rader=" och ".join(", ".join(map(str, where)).rsplit(", ", 1))))
+                                rader=swedish_list(map(str, where))))
     # BAD_INPUTS X11 allows an "Inget att rapportera" marker; here every department has
     # register activities to report on, so an empty sheet is an error; in a file made from
     # an older register, the department may have had none then (its activities are all new).
@@ -569,17 +570,12 @@ def _activity_taken_away(ctx: Context, table: Table, row: int, activity_id: str)
     responsible = ctx.lookups.responsible.get(activity_id)
     if responsible:
         ctx.issue("activity_moved_in_register", table, "activity_id", row, found=activity_id,
-                  avdelning=ctx.department, ansvarig=_listed(responsible))
+                  avdelning=ctx.department, ansvarig=swedish_list(responsible))
         return True
     if re.fullmatch(ACTIVITY_ID, activity_id):
         ctx.issue("activity_left_register", table, "activity_id", row, found=activity_id)
         return True
     return False
-
-
-def _listed(items: Sequence[str]) -> str:
-    """'STAB', 'STAB och EKO', 'STAB, EKO och UTB'."""
-    return " och ".join(", ".join(items).rsplit(", ", 1))
 
 
 # Letters that look like Latin ones (Cyrillic, Greek) and dashes that look like "-".

@@ -6,6 +6,7 @@ outputs is defined here once; the rest of the code refers to these constants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -201,6 +202,13 @@ class TemplateSheet:
 FEEDBACK_SHEET = "Fel"
 FEEDBACK_HEADERS = ("Nr", "Typ", "Flik", "Cell", "Vad är fel och vad ska göras")
 FEEDBACK_HEADER_ROW = 4
+
+
+def swedish_list(items: Iterable[str]) -> str:
+    """Names in a Swedish sentence: 'Stab', 'Stab och Ekonomi', 'Stab, Ekonomi och Social'
+    (an item may hold a comma of its own)."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def is_feedback_sheet(rows: list[list[object]]) -> bool:

@@ -724,6 +724,16 @@ def test_budget_of_a_missing_department_is_shown_as_not_reported(partial):
     assert named["EKO"] in rows["Summa"]["Anmärkning"]
 
 
+def test_names_in_a_remark_read_as_a_swedish_sentence():
+    """'Stab och Sociala avdelningen saknade prognos då', not 'Stab, Sociala avdelningen …';
+    a name with a comma of its own stays whole."""
+    from pipeline.labels import swedish_list
+    assert swedish_list(["Stab"]) == "Stab"
+    assert swedish_list(["Stab", "Social"]) == "Stab och Social"
+    assert swedish_list(["Stab", "Vård, omsorg", "Social"]) == "Stab, Vård, omsorg och Social"
+    assert swedish_list([]) == ""
+
+
 def test_a_forecast_without_one_then_is_blank_and_says_why(partial, tmp_path):
     """T2 against T1: a department that did not report then, and a category a department had
     no forecast for then, leave their forecast of then and its change blank, with a remark;
@@ -754,7 +764,7 @@ def test_a_forecast_without_one_then_is_blank_and_says_why(partial, tmp_path):
                                                        - round(was, 1))
     assert rows["Summa"][then] is None and rows["Summa"][change] is None
     assert rows["Summa"]["Anmärkning"].endswith(
-        f"Ingen summa för 2024-T1: {named['STAB']}, {named['SBA']} saknade prognos då.")
+        f"Ingen summa för 2024-T1: {named['STAB']} och {named['SBA']} saknade prognos då.")
     lines = grid(sheet)
     stab_row = next(row for row in lines if row[0] == named["STAB"] and row[7] is not None
                     and "Ingen prognos" in str(row[7]))

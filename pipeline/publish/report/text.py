@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...figures import AreaCounts, baseline_percent, round_half_up
 from ...figures import headline as goals_headline
-from ...labels import Assessment
+from ...labels import Assessment, swedish_list
 
 NBSP = "\u00a0"
 # Word and LibreOffice break a line at a hyphen: "2024-" at a line's end and "T1" on the next.
@@ -82,11 +82,6 @@ def count_word(count: int, *, neuter: bool = False) -> str:
     if count == 1 and neuter:
         return "ett"
     return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else number(count, 0)
-
-
-def swedish_list(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 
 
 def genitive(name: str) -> str:

@@ -8,7 +8,14 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ... import figures
-from ...labels import NOT_REPORTED, TOTAL, WHOLE_ORGAN_CODE, WorkbookText, first_period
+from ...labels import (
+    NOT_REPORTED,
+    TOTAL,
+    WHOLE_ORGAN_CODE,
+    WorkbookText,
+    first_period,
+    swedish_list,
+)
 from ..report.text import number
 from .cells import _bold_width, _header_height, _height, _missing, _text, _write
 from .layout import _Context, _page, _text_lines
@@ -226,7 +233,7 @@ def _previous_remark(ctx: _Context, row: dict[str, Any], lines: list[dict[str, A
                 if _missing(line["previous_forecast"])]
             if gaps:
                 notes.append(WT.PREVIOUS_FORECAST_MISSING_LINES.format(
-                    period=earlier, kategorier=", ".join(gaps)))
+                    period=earlier, kategorier=swedish_list(gaps)))
     if row.get("lines_changed"):
         notes.append(_lines_changed(ctx, [line for line in lines if line.get("new_line")],
                                     away, earlier, named=False))
@@ -292,7 +299,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
             mine = set(silent_lines["department"]) if total else silent.get(row[key], set())
             missing = [ctx.name(c) for c in ctx.register.department_codes if c in mine]
             notes.append(NOT_REPORTED if key == "department" and not total else
-                         WT.INCOMPLETE.format(avdelningar=", ".join(missing)))
+                         WT.INCOMPLETE.format(avdelningar=swedish_list(missing)))
         if earlier and key == "department" and not total:
             notes.append(_previous_remark(ctx, row, lines_of.get(row[key], []), earlier,
                                           away_of.get(row[key], [])))
@@ -300,7 +307,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
             if not row["previous_complete"]:
                 silent_then = set(row["previous_missing"])
                 notes.append(WT.PREVIOUS_FORECAST_INCOMPLETE.format(
-                    period=earlier, avdelningar=", ".join(
+                    period=earlier, avdelningar=swedish_list(
                         [ctx.name(c) for c in ctx.register.department_codes
                          if c in silent_then]
                         + [_name_then(ctx, c) for c in sorted(silent_then, key=str)

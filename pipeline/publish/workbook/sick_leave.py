@@ -17,6 +17,7 @@ from ...labels import (
     SICK_LEAVE_HEADERS,
     WHOLE_ORGAN_CODE,
     WorkbookText,
+    swedish_list,
 )
 from ...register import Register
 from .cells import _header_height, _height, _missing, _write
@@ -73,9 +74,9 @@ def _departments_changed(ctx: _Context, added: list[str], gone: list[str]) -> st
     then = ctx.previous.register if ctx.previous is not None else None
     parts = []
     if added:
-        parts.append(WT.NEW_DEPARTMENTS.format(avdelningar=", ".join(map(ctx.name, added))))
+        parts.append(WT.NEW_DEPARTMENTS.format(avdelningar=swedish_list(map(ctx.name, added))))
     if gone:
-        parts.append(WT.GONE_DEPARTMENTS.format(avdelningar=", ".join(
+        parts.append(WT.GONE_DEPARTMENTS.format(avdelningar=swedish_list(
             then.department_names.get(c, c) if then is not None else c for c in gone)))
     return "; ".join(parts)
 
