@@ -983,6 +983,7 @@ class _Period:
     previous: Merged | None  # the period before, as the night's workbook compares
     refused: set[str]
     as_of: dt.datetime
+    configured: Register  # the register pipeline.toml (or --register) names
 
 
 @contextlib.contextmanager
@@ -993,7 +994,7 @@ def _archived_period(settings: Settings, tell: Callable[[str], None] | None,
     night's files. tell: given what the controller is told first, as the night tells it (a
     period read against another register than its own). command: the command's name, for
     the advice in what is told."""
-    register = read_register(settings)
+    register = configured = read_register(settings)
     period = named_period(settings)
     with run_lock(settings.archive, settings.lock_wait_seconds):
         archive = Archive(settings.archive)
@@ -1011,7 +1012,7 @@ def _archived_period(settings: Settings, tell: Callable[[str], None] | None,
         rows, counted = states(arrivals, period)
         refused = {c for c in tried(rows) - set(counted) if c}
         yield _Period(register, period, merged, previous, refused,
-                      data_as_of(register, period, counted))
+                      data_as_of(register, period, counted), configured)
 
 
 def write_report(settings: Settings, docx_template: Path | None = None,
@@ -1037,7 +1038,19 @@ def write_memo(settings: Settings, docx_template: Path | None = None,
     with _archived_period(settings, tell, "memo") as got:
         path = settings.outbox / memo_name(got.period)
         with atomic_write(path) as tmp:
-            write_docx(tmp, got.register, got.merged, as_of=got.as_of, template=docx_template,
-                       refused=got.refused, previous=got.previous, dated=now().date())
+            write_docx(tmp, _with_todays_vision(got.register, got.configured), got.merged,
+                       as_of=got.as_of, template=docx_template, refused=got.refused,
+                       previous=got.previous, dated=now().date())
     return path
+
+
+def _with_todays_vision(register: Register, configured: Register) -> Register:
+    """A period that is over is read against its kept register, but the memo is written now,
+    for today's committee: its vision and focus areas are the configured register's (added
+    to the register after the period's nights, they would be missing), where it has them."""
+    today = configured.settings
+    if register is configured or (today.vision is None and not today.focus_areas):
+        return register
+    return replace(register, settings=replace(register.settings, vision=today.vision,
+                                              focus_areas=today.focus_areas))
 

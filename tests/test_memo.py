@@ -261,3 +261,41 @@ def test_the_memo_keeps_a_period_code_on_one_line_but_not_in_its_file_names(regi
     assert "2024-T1" not in compared[0]
     assert "Tertialrapport 2 2024 (tertialrapport_2024-T2.docx)" in said
     assert "Sammanställning av inlämningarna (sammanstallning_2024-T2.xlsx)" in said
+
+
+def test_a_memo_for_a_period_that_is_over_has_the_vision_added_since(
+        workspace, register_copy, monkeypatch):
+    """T1's nights ran on a register without a vision; the controller added it (and the focus
+    areas) after moving pipeline.toml on to T2. T1 is read against its kept register, but
+    its memo, written today, has today's vision."""
+    from tests.conftest import change_register, register_row
+    from tests.test_history import invoke, set_period
+    from tests.test_kept_registers import use_register_copy
+
+    def without_vision(book):
+        sheet = book["Inställningar"]
+        for key in ("Fokusområden", "Vision"):
+            sheet.delete_rows(register_row(sheet, "Nyckel", key))
+
+    def with_vision(book):
+        sheet = book["Inställningar"]
+        sheet.append(["Vision", "Vi är en plats för alla."])
+        sheet.append(["Fokusområden", "Hållbar hälsa; Hållbar natur"])
+
+    register_path = use_register_copy(workspace, register_copy)
+    change_register(register_path, without_vision)
+    config = workspace / "pipeline.toml"
+    set_period(config, "2024-T1")
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-02T02:00")
+    assert invoke(config, "run").exit_code == 0
+    set_period(config, "2024-T2")
+    change_register(register_path, with_vision)
+    monkeypatch.setenv("PIPELINE_NOW", "2024-05-20T10:00")
+    result = invoke(config, "memo", "--period", "2024-T1")
+    assert result.exit_code == 0, result.output
+    memo = workspace / "outbox" / "tjansteskrivelse_2024-T1.docx"
+    assert headings(memo)[-4:] == ["Ånge kommuns vision", "Fokusområde Hållbar hälsa",
+                                   "Fokusområde Hållbar natur", "Bilagor"]
+    assert "Vi är en plats för alla." in texts(memo)
+    assert highlighted(memo)[1:] == ["Ärendet har ingen bärighet på hållbar hälsa.",
+                                     "Ärendet har ingen bärighet på hållbar natur."]
