@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -884,7 +884,9 @@ class _ReportWriter(_Blocks):
             caption = (f"De {shown} största ökningarna av prognosen sedan {earlier} ({unit})"
                        if len(rows) > 1 else f"Ökningen av prognosen sedan {earlier} ({unit})")
         else:
-            rows = by_department
+            # with a row for a department taken out of the register since: the rows add up
+            # to the total of then, which holds its forecast of then
+            rows = compared.table("department")
             caption = f"Prognos helår per avdelning jämfört med {earlier} ({unit})"
         table = self._table(("Avdelning", f"Prognos helår {earlier}",
                              f"Prognos helår {self.merged.period}",
@@ -893,6 +895,12 @@ class _ReportWriter(_Blocks):
         for row in rows.to_dict("records"):
             total = row["department"] == WHOLE_ORGAN_CODE
             then, now = row["previous_forecast"], row["forecast"]
+            if row.get("gone"):  # its forecast of then, nothing now, marked as gone
+                cells = self._row(table, (
+                    f"{self._name_then(row['department'])} ({GONE_FROM_REGISTER})",
+                    REPORT_MISSING if pd.isna(then) else number(then, decimals), "", ""))
+                _italic_row(cells)
+                continue
             # like with like, both ways: a period's sum only where it covers every department
             # (this period's sum of four beside the five of then read as a fall)
             cells = self._row(table, (
@@ -1099,6 +1107,16 @@ class _ReportWriter(_Blocks):
         for name, category, row in zip(departments, categories, comments.itertuples(),
                                        strict=True):
             self._row(table, (name, category, plain(row.comment)))
+
+
+GONE_FROM_REGISTER = "borttagen ur registret"  # as the note on changed budget lines says
+
+
+def _italic_row(cells: Sequence[Any]) -> None:
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.italic = True
 
 
 def _keep_with_next(elements: Iterable[Any]) -> None:
