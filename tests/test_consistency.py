@@ -1059,7 +1059,9 @@ def test_what_the_register_no_longer_has_keeps_a_row_of_then_in_both(register, t
     SBA's Affärsverksamhet, the only line of that category, removed. Ekonomi's tables per
     department and per category, and the report's table against T1, each add up on their own
     to the sum of then: the department and the category gone have a row with their forecast
-    of then, blank now, marked as gone; the report's rows are the workbook's."""
+    of then, blank now, marked as gone; the report's rows are the workbook's. Of the three
+    departments whose forecast can be compared, one rose: the report says it is one of those
+    three, not one of the organ's four."""
     path = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE_REGISTER, path)
 
@@ -1127,6 +1129,17 @@ def test_what_the_register_no_longer_has_keeps_a_row_of_then_in_both(register, t
             shown(row[then]), shown(row["Prognos helår"]), shown(row[change])), name
     assert half_up(sum(report_number(r[1]) for r in table[1:-1]), 1) == \
         report_number(table[-1][1])
+    assert ("Prognosen har ökat sedan 2024-T1 för en av de tre avdelningar vars prognos kan "
+            "jämföras: Utbildningsavdelningen (") in section_on_the_previous_forecast(
+                tmp_path / "r.docx")
+
+    # Stab and Sociala avdelningen had no forecast then: UTB's is the only one to compare
+    before.loc[before["department"].isin(["STAB", "SOC"]), "forecast"] = float("nan")
+    silent = dataclasses.replace(previous, budget=before)
+    write_report(tmp_path / "s.docx", now_register, now, as_of=as_of, previous=silent)
+    assert ("Prognosen har ökat sedan 2024-T1 för den enda avdelning vars prognos kan "
+            "jämföras: Utbildningsavdelningen (") in section_on_the_previous_forecast(
+                tmp_path / "s.docx")
 
 
 def test_a_share_on_a_half_tenth_is_rounded_alike_in_both(register, tmp_path):

@@ -1033,10 +1033,15 @@ class _ReportWriter(_Blocks):
             f"({amount(row.change_forecast, unit, decimals, sign=True)})"
             for row in risen.head(BUDGET_WORSENED_NAMED).itertuples()])
         count = len(risen)
-        if count == 1:
-            return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
         which = "" if of == len(departments) else " vars prognos kan jämföras"
+        if count == 1:
+            # one of those that can be compared, said as the other counts say it: "för en
+            # avdelning" alone read as one of all the organ's
+            among = ("en avdelning" if not which else
+                     f"den enda avdelning{which}" if of == 1 else
+                     f"en av de {count_word(of)} avdelningar{which}")
+            return f"Prognosen har ökat sedan {earlier} för {among}: {named}."
         among = f"{count_word(of)} avdelningar{which}"
         # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar";
         # two: "för båda avdelningarna", not "för alla två avdelningar"
