@@ -1142,6 +1142,48 @@ def test_what_the_register_no_longer_has_keeps_a_row_of_then_in_both(register, t
                 tmp_path / "s.docx")
 
 
+def test_a_department_gone_that_had_no_forecast_then_is_named_in_both(register, tmp_path):
+    """EKO, taken out of the register since, had no forecast in T1: the report's sentence
+    names it as the one without a forecast then (it said "jämförs inte med 2024-T1:  hade
+    ingen prognos då", the name left out), its row in both tables is blank then, and
+    Ekonomi's remark says the department is gone and had no forecast."""
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+    now_register = read_register(change_register(
+        path, lambda book: remove_department(book, "EKO", "STAB")))
+    merged = {}
+    for name, against in (("then", register), ("now", now_register)):
+        accepted = {}
+        for source in sorted((EXAMPLE / "inlamningar").rglob("*.xlsx")):
+            data = validate(read_submission(source), against, "2024-T2")[1]
+            if data is not None:
+                accepted[data.department] = data
+        merged[name] = merge(against, "2024-T2", accepted)
+    before = merged["then"].budget.copy()
+    before.loc[before["department"] == "EKO", "forecast"] = float("nan")
+    previous = dataclasses.replace(merged["then"], period="2024-T1", budget=before)
+    as_of = dt.datetime(2024, 9, 20, 2, 0)
+    write_report(tmp_path / "r.docx", now_register, merged["now"], as_of=as_of,
+                 previous=previous)
+    write_workbook(tmp_path / "w.xlsx", now_register, merged["now"],
+                   pd.DataFrame(columns=SUBMISSIONS), pd.DataFrame(columns=ISSUES),
+                   as_of=as_of, previous=previous)
+    assert section_on_the_previous_forecast(tmp_path / "r.docx").startswith(
+        "Prognosen för kommunstyrelsen som helhet jämförs inte med 2024-T1: Ekonomiavdelningen "
+        "hade ingen prognos då, så den periodens summa omfattar inte alla.")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Ekonomi"]
+    departments = by_first(table_after(sheet, "Avdelning"), "Avdelning")
+    eko = departments["Ekonomiavdelningen"]
+    assert shown(eko["Prognos helår 2024-T1"]) is None
+    assert eko["Anmärkning"].value == ("Avdelningen finns inte längre i registret. Ingen "
+                                       "prognos för 2024-T1.")
+    assert shown(departments["Summa"]["Prognos helår 2024-T1"]) is None
+    table = read_report(tmp_path / "r.docx").tables[
+        "Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"]
+    assert table[-2] == ["Ekonomiavdelningen (borttagen ur registret)", "saknas", "", ""]
+    assert table[-1][:2] == ["Totalt", ""]
+
+
 def test_a_share_on_a_half_tenth_is_rounded_alike_in_both(register, tmp_path):
     """4,25 % is 4,3 % in the workbook's cell; the report said 4,2 % (Python rounds half to
     even), beside a change worked out from 4,3."""

@@ -1004,12 +1004,17 @@ class _ReportWriter(_Blocks):
                     f"vid föregående period, {earlier}. Förändringen visas inte: registrets "
                     f"budgetrader är inte desamma som då.")
         if pd.isna(then):
-            gone = [c for c in self.register.department_codes if c in
-                    set(organ["previous_missing"])]
-            if len(gone) == budgeted > 1:
+            silent = set(organ["previous_missing"])
+            # a department taken out of the register since is named too, by its name then (it
+            # was left out, and the sentence read "jämförs inte med 2024-T1:  hade ingen …")
+            gone = [c for c in self.register.department_codes if c in silent]
+            taken_out = sorted((c for c in silent if c not in self.register.department_codes),
+                               key=str)
+            if len(gone) == budgeted > 1 and not taken_out:
                 return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
                         f"{count_word(len(gone))} avdelningarna hade en prognos då.")
-            who = (swedish_list([self.names.get(c, c) for c in gone])
+            gone += taken_out
+            who = (swedish_list([self._name_then(c) for c in gone])
                    if len(gone) <= NAMED_WITHOUT_FORECAST else
                    f"{count_word(len(gone))} avdelningar")
             return (f"Prognosen för {self.organ} som helhet jämförs inte med {earlier}: {who} "

@@ -135,11 +135,15 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         r = _gone_rows(sheet, ctx, r, away, earlier)
 
 
-def _gone_without_forecast(ctx: _Context, row: dict[str, Any], earlier: str | None) -> str:
+def _gone_without_forecast(ctx: _Context, row: dict[str, Any], earlier: str | None,
+                           gone: pd.DataFrame | None, key: str) -> str:
     """The remark of a department or category gone from the register since the period before
-    whose sum of then is blank: some line of it had no forecast then."""
-    gone = WT.GONE_LINE.format(period=earlier).split(". ")[0] + "."  # "Finns inte längre …"
-    return f"{gone} " + WT.PREVIOUS_FORECAST_INCOMPLETE.format(
+    whose sum of then is blank: some line of it had no forecast then (a department's none)."""
+    if key == "department" and gone is not None and \
+            gone.loc[gone["department"] == row["department"], "previous_forecast"].isna().all():
+        return f"{WT.GONE_DEPARTMENT} {WT.PREVIOUS_FORECAST_MISSING.format(period=earlier)}"
+    mark = WT.GONE_LINE.format(period=earlier).split(". ")[0] + "."  # "Finns inte längre …"
+    return f"{mark} " + WT.PREVIOUS_FORECAST_INCOMPLETE.format(
         period=earlier, avdelningar=swedish_list(
             [_name_then(ctx, c) for c in row["previous_missing"]]))
 
@@ -315,7 +319,7 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
                          WT.INCOMPLETE.format(avdelningar=swedish_list(missing)))
         if row.get("gone"):  # marked as its lines are in the table of lines
             notes.append(WT.GONE_LINE.format(period=earlier) if row["previous_complete"] else
-                         _gone_without_forecast(ctx, row, earlier))
+                         _gone_without_forecast(ctx, row, earlier, gone, key))
         elif earlier and key == "department" and not total:
             notes.append(_previous_remark(ctx, row, lines_of.get(row[key], []), earlier,
                                           away_of.get(row[key], [])))
