@@ -490,6 +490,33 @@ def forecast_change_totals(totals: pd.DataFrame, compared: pd.DataFrame, key: st
                          lines_changed=changed)
 
 
+def gone_totals(gone: pd.DataFrame, key: str, present: set[object]) -> pd.DataFrame:
+    """A row per department or category (`key`) of the period before that the register no
+    longer has any line of (`gone`: gone_lines; `present`: the values of `key` now): its sum
+    of then, as forecast_change_totals' rows have it (NaN unless every line had a forecast
+    then), nothing now and no change. With these rows a table of a forecast_change_totals frame
+    adds up to its total for the period before as it does for this one: without them a
+    department taken out of the register, or a category whose every line was removed, was in
+    the sum of then but in no row above it. In the order of `gone` (the period before's)."""
+    rows = []
+    for value, part in gone.groupby(key, sort=False):
+        if value in present:
+            continue
+        then = part["previous_forecast"].to_numpy(dtype=float)
+        gaps = np.isnan(then)
+        rows.append({key: value, "budget": float("nan"), "outcome": float("nan"),
+                     "forecast": float("nan"), "deviation": float("nan"), "complete": True,
+                     "previous_forecast": float("nan") if gaps.any()
+                     else round(float(then.sum()), 6),
+                     "change_forecast": float("nan"), "previous_complete": not gaps.any(),
+                     "previous_missing": sorted(set(part["department"].to_numpy()[gaps])),
+                     "lines_changed": True, "gone": True})
+    return pd.DataFrame(rows, columns=[key, "budget", "outcome", "forecast", "deviation",
+                                       "complete", "previous_forecast", "change_forecast",
+                                       "previous_complete", "previous_missing",
+                                       "lines_changed", "gone"])
+
+
 @dataclass(frozen=True)
 class BudgetComparison:
     lines: pd.DataFrame  # rounded_lines with previous_forecasts' columns
@@ -497,6 +524,31 @@ class BudgetComparison:
     by_category: pd.DataFrame
     # the period before's lines no longer in the register (gone_lines), in its totals
     gone: pd.DataFrame
+
+    def table(self, key: str) -> pd.DataFrame:
+        """by_department or by_category (`key` "department" or "category") as the tables of
+        both outputs show it, with a `gone` column: True for the rows of gone_totals, a
+        department or category the register no longer has (a department after those of the
+        register, before the total; a category in its place among BUDGET_CATEGORIES). Each
+        table then adds up to its total for the period before too. Without gone lines, the
+        frame itself (gone all False)."""
+        from .labels import BUDGET_CATEGORIES
+
+        totals = self.by_department if key == "department" else self.by_category
+        totals = totals.assign(gone=False)
+        if self.gone.empty:
+            return totals
+        extra = gone_totals(self.gone, key, set(totals[key]))
+        if extra.empty:
+            return totals
+        rows = totals[totals[key] != WHOLE_ORGAN_CODE]
+        organ = totals[totals[key] == WHOLE_ORGAN_CODE]
+        joined = pd.concat([rows, extra], ignore_index=True)
+        if key == "category":
+            place = {c: i for i, c in enumerate(BUDGET_CATEGORIES)}
+            joined = joined.sort_values(key, key=lambda values: values.map(
+                lambda v: place.get(v, len(place))), kind="stable")
+        return pd.concat([joined, organ], ignore_index=True)
 
 
 def budget_against_previous(budget: pd.DataFrame, before: pd.DataFrame | None,

@@ -38,10 +38,18 @@ from pipeline.merge import merge
 from pipeline.publish.report import write_report
 from pipeline.publish.report.text import period_title
 from pipeline.publish.workbook import write_workbook
+from pipeline.register import read_register
 from pipeline.run import make_templates, nightly_run
 from pipeline.samples import fill_template
 from pipeline.validate import validate
-from tests.conftest import EXAMPLE, EXAMPLE_REGISTER, as_read, make_workspace
+from tests.conftest import (
+    EXAMPLE,
+    EXAMPLE_REGISTER,
+    as_read,
+    change_register,
+    make_workspace,
+    remove_department,
+)
 from tests.replay2023 import build_replay
 
 PERIOD_END = {"2024-T1": dt.date(2024, 4, 30), "2024-T2": dt.date(2024, 8, 31),
@@ -1039,6 +1047,141 @@ def test_the_organ_forecast_change_agrees_when_all_have_reported(register, tmp_p
     assert ("2024-T1 är årets första period, så prognosen jämförs inte med en föregående "
             "period.") in sheet_notes(sheet)
     assert "Prognos helår 2024-T1" not in table_after(sheet, "Avdelning")[0]
+
+
+def section_on_the_previous_forecast(path: Path) -> str:
+    texts = read_report(path).texts()
+    return texts[texts.index("Prognosen jämfört med föregående period") + 1]
+
+
+def test_what_the_register_no_longer_has_keeps_a_row_of_then_in_both(register, tmp_path):
+    """T1 read against its own register; since then EKO was taken out of the register and
+    SBA's Affärsverksamhet, the only line of that category, removed. Ekonomi's tables per
+    department and per category, and the report's table against T1, each add up on their own
+    to the sum of then: the department and the category gone have a row with their forecast
+    of then, blank now, marked as gone; the report's rows are the workbook's. Of the three
+    departments whose forecast can be compared, one rose: the report says it is one of those
+    three, not one of the organ's four."""
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+
+    def edit(book) -> None:
+        remove_department(book, "EKO", "STAB")
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if (sheet.cell(r, 1).value, sheet.cell(r, 2).value) == ("SBA", "Affärsverksamhet"):
+                sheet.delete_rows(r)
+
+    now_register = read_register(change_register(path, edit))
+    merged = {}
+    for name, against in (("then", register), ("now", now_register)):
+        accepted = {}
+        for source in sorted((EXAMPLE / "inlamningar").rglob("*.xlsx")):
+            data = validate(read_submission(source), against, "2024-T2")[1]
+            if data is not None:  # EKO's file, against a register without EKO
+                accepted[data.department] = data
+        merged[name] = merge(against, "2024-T2", accepted)
+    assert "EKO" not in set(merged["now"].budget["department"])
+    before = merged["then"].budget.copy()
+    before["forecast"] = [f + (-1.0 if d == "UTB" else 0.5) for d, f in zip(
+        before["department"], before["forecast"], strict=True)]  # only UTB's rose since
+    previous = dataclasses.replace(merged["then"], period="2024-T1", budget=before)
+    now = merged["now"]
+    as_of = dt.datetime(2024, 9, 20, 2, 0)
+    write_report(tmp_path / "r.docx", now_register, now, as_of=as_of, previous=previous)
+    write_workbook(tmp_path / "w.xlsx", now_register, now, pd.DataFrame(columns=SUBMISSIONS),
+                   pd.DataFrame(columns=ISSUES), as_of=as_of, previous=previous)
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Ekonomi"]
+    then, change = "Prognos helår 2024-T1", "Förändring av prognosen sedan 2024-T1"
+    gone_remark = ("Finns inte längre i registret. Prognosen för 2024-T1 ingår i summorna för "
+                   "2024-T1.")
+    handed_then = before.assign(forecast=before["forecast"].map(lambda v: half_up(v, 1)))
+    for header, gone, column, value in (
+            ("Avdelning", "Ekonomiavdelningen", "department", "EKO"),
+            ("Kategori", "Affärsverksamhet", "category", "Affärsverksamhet")):
+        rows = by_first(table_after(sheet, header), header)
+        summa = rows.pop("Summa")
+        assert half_up(sum(shown(r[then]) for r in rows.values()), 1) == \
+            shown(summa[then]) == half_up(handed_then["forecast"].sum(), 1), header
+        row = rows[gone]
+        lines = handed_then[handed_then[column] == value]  # its lines of then
+        assert shown(row[then]) == half_up(lines["forecast"].sum(), 1), header
+        assert all(shown(row[h]) is None for h in (
+            "Budget", "Utfall hittills", "Prognos helår", "Avvikelse", change)), header
+        assert row["Anmärkning"].value == gone_remark and row[header].font.i, header
+        # the rows now add up as before: the gone row has nothing now
+        assert half_up(sum(shown(r["Prognos helår"]) or 0 for r in rows.values()), 1) == \
+            shown(summa["Prognos helår"]), header
+    assert list(by_first(table_after(sheet, "Avdelning"), "Avdelning"))[-2:] == \
+        ["Ekonomiavdelningen", "Summa"]  # after the register's, as under Per avdelning och …
+    categories = list(by_first(table_after(sheet, "Kategori"), "Kategori"))
+    assert categories.index("Stödresurser") + 1 == categories.index("Affärsverksamhet")
+
+    report = read_report(tmp_path / "r.docx")
+    table = report.tables["Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"]
+    departments = by_first(table_after(sheet, "Avdelning"), "Avdelning")
+    assert [row[0] for row in table[1:]] == [
+        *(n for n in departments if n not in ("Ekonomiavdelningen", "Summa")),
+        "Ekonomiavdelningen (borttagen ur registret)", "Totalt"]
+    for name, was, is_, moved in table[1:]:
+        row = departments["Summa" if name == "Totalt" else name.split(" (")[0]]
+        assert (report_number(was), report_number(is_), report_number(moved)) == (
+            shown(row[then]), shown(row["Prognos helår"]), shown(row[change])), name
+    assert half_up(sum(report_number(r[1]) for r in table[1:-1]), 1) == \
+        report_number(table[-1][1])
+    assert ("Prognosen har ökat sedan 2024-T1 för en av de tre avdelningar vars prognos kan "
+            "jämföras: Utbildningsavdelningen (") in section_on_the_previous_forecast(
+                tmp_path / "r.docx")
+
+    # Stab and Sociala avdelningen had no forecast then: UTB's is the only one to compare
+    before.loc[before["department"].isin(["STAB", "SOC"]), "forecast"] = float("nan")
+    silent = dataclasses.replace(previous, budget=before)
+    write_report(tmp_path / "s.docx", now_register, now, as_of=as_of, previous=silent)
+    assert ("Prognosen har ökat sedan 2024-T1 för den enda avdelning vars prognos kan "
+            "jämföras: Utbildningsavdelningen (") in section_on_the_previous_forecast(
+                tmp_path / "s.docx")
+
+
+def test_a_department_gone_that_had_no_forecast_then_is_named_in_both(register, tmp_path):
+    """EKO, taken out of the register since, had no forecast in T1: the report's sentence
+    names it as the one without a forecast then (it said "jämförs inte med 2024-T1:  hade
+    ingen prognos då", the name left out), its row in both tables is blank then, and
+    Ekonomi's remark says the department is gone and had no forecast."""
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+    now_register = read_register(change_register(
+        path, lambda book: remove_department(book, "EKO", "STAB")))
+    merged = {}
+    for name, against in (("then", register), ("now", now_register)):
+        accepted = {}
+        for source in sorted((EXAMPLE / "inlamningar").rglob("*.xlsx")):
+            data = validate(read_submission(source), against, "2024-T2")[1]
+            if data is not None:
+                accepted[data.department] = data
+        merged[name] = merge(against, "2024-T2", accepted)
+    before = merged["then"].budget.copy()
+    before.loc[before["department"] == "EKO", "forecast"] = float("nan")
+    previous = dataclasses.replace(merged["then"], period="2024-T1", budget=before)
+    as_of = dt.datetime(2024, 9, 20, 2, 0)
+    write_report(tmp_path / "r.docx", now_register, merged["now"], as_of=as_of,
+                 previous=previous)
+    write_workbook(tmp_path / "w.xlsx", now_register, merged["now"],
+                   pd.DataFrame(columns=SUBMISSIONS), pd.DataFrame(columns=ISSUES),
+                   as_of=as_of, previous=previous)
+    assert section_on_the_previous_forecast(tmp_path / "r.docx").startswith(
+        "Prognosen för kommunstyrelsen som helhet jämförs inte med 2024-T1: Ekonomiavdelningen "
+        "hade ingen prognos då, så den periodens summa omfattar inte alla.")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Ekonomi"]
+    departments = by_first(table_after(sheet, "Avdelning"), "Avdelning")
+    eko = departments["Ekonomiavdelningen"]
+    assert shown(eko["Prognos helår 2024-T1"]) is None
+    assert eko["Anmärkning"].value == ("Avdelningen finns inte längre i registret. Ingen "
+                                       "prognos för 2024-T1.")
+    assert shown(departments["Summa"]["Prognos helår 2024-T1"]) is None
+    table = read_report(tmp_path / "r.docx").tables[
+        "Prognos helår per avdelning jämfört med 2024-T1 (mnkr)"]
+    assert table[-2] == ["Ekonomiavdelningen (borttagen ur registret)", "saknas", "", ""]
+    assert table[-1][:2] == ["Totalt", ""]
 
 
 def test_a_share_on_a_half_tenth_is_rounded_alike_in_both(register, tmp_path):

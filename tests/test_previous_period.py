@@ -237,3 +237,27 @@ def test_a_register_beginning_at_t2_does_not_call_it_the_years_first_period(work
     assert "Tertialrapport 2 2024 är den första perioden i registret, och sjukfrånvaron " \
         "jämförs därför inte" in report
     assert "årets första period" not in report
+
+
+def test_each_budget_table_adds_up_to_the_period_befores_sum_on_its_own(budget_edited,
+                                                                       department_removed):
+    """Through the night and pipeline report: a category whose every line was removed (SBA's
+    Affärsverksamhet) and a department taken out (EKO) keep a row of then in Ekonomi's tables
+    per category and per department and in the report's table against T1, so the rows add up
+    to the sum of then that holds them, without reading the remark."""
+    then = "Prognos helår 2024-T1"
+    gone = "Finns inte längre i registret. Prognosen för 2024-T1 ingår i summorna för 2024-T1."
+    for workspace, header, name in ((budget_edited, "Kategori", "Affärsverksamhet"),
+                                    (department_removed, "Avdelning", "Ekonomiavdelningen")):
+        rows = by_name(table(sheet_rows(workspace, "2024-T2", "Ekonomi"), header))
+        summa = rows.pop("Summa")
+        assert round(sum(r[then] for r in rows.values()), 1) == summa[then], header
+        assert rows[name][then] > 0 and rows[name]["Prognos helår"] is None
+        assert rows[name]["Anmärkning"] == gone
+    document, _ = report_text(department_removed)
+    rows = report_table(document, "Prognos helår per avdelning jämfört med 2024-T1")
+    eko = by_name(table(sheet_rows(department_removed, "2024-T1", "Ekonomi"), "Avdelning"))[
+        "Ekonomiavdelningen"]["Prognos helår"]
+    assert rows[-2] == ["Ekonomiavdelningen (borttagen ur registret)", swedish(eko), "", ""]
+    assert swedish(sum(float(r[1].replace(",", ".")) for r in rows[1:-1])) == \
+        rows[-1][1].replace("\u00a0", " ")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -884,7 +884,9 @@ class _ReportWriter(_Blocks):
             caption = (f"De {shown} största ökningarna av prognosen sedan {earlier} ({unit})"
                        if len(rows) > 1 else f"Ökningen av prognosen sedan {earlier} ({unit})")
         else:
-            rows = by_department
+            # with a row for a department taken out of the register since: the rows add up
+            # to the total of then, which holds its forecast of then
+            rows = compared.table("department")
             caption = f"Prognos helår per avdelning jämfört med {earlier} ({unit})"
         table = self._table(("Avdelning", f"Prognos helår {earlier}",
                              f"Prognos helår {self.merged.period}",
@@ -893,6 +895,12 @@ class _ReportWriter(_Blocks):
         for row in rows.to_dict("records"):
             total = row["department"] == WHOLE_ORGAN_CODE
             then, now = row["previous_forecast"], row["forecast"]
+            if row.get("gone"):  # its forecast of then, nothing now, marked as gone
+                cells = self._row(table, (
+                    f"{self._name_then(row['department'])} ({GONE_FROM_REGISTER})",
+                    REPORT_MISSING if pd.isna(then) else number(then, decimals), "", ""))
+                _italic_row(cells)
+                continue
             # like with like, both ways: a period's sum only where it covers every department
             # (this period's sum of four beside the five of then read as a fall)
             cells = self._row(table, (
@@ -996,12 +1004,17 @@ class _ReportWriter(_Blocks):
                     f"vid föregående period, {earlier}. Förändringen visas inte: registrets "
                     f"budgetrader är inte desamma som då.")
         if pd.isna(then):
-            gone = [c for c in self.register.department_codes if c in
-                    set(organ["previous_missing"])]
-            if len(gone) == budgeted > 1:
+            silent = set(organ["previous_missing"])
+            # a department taken out of the register since is named too, by its name then (it
+            # was left out, and the sentence read "jämförs inte med 2024-T1:  hade ingen …")
+            gone = [c for c in self.register.department_codes if c in silent]
+            taken_out = sorted((c for c in silent if c not in self.register.department_codes),
+                               key=str)
+            if len(gone) == budgeted > 1 and not taken_out:
                 return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
                         f"{count_word(len(gone))} avdelningarna hade en prognos då.")
-            who = (swedish_list([self.names.get(c, c) for c in gone])
+            gone += taken_out
+            who = (swedish_list([self._name_then(c) for c in gone])
                    if len(gone) <= NAMED_WITHOUT_FORECAST else
                    f"{count_word(len(gone))} avdelningar")
             return (f"Prognosen för {self.organ} som helhet jämförs inte med {earlier}: {who} "
@@ -1025,10 +1038,15 @@ class _ReportWriter(_Blocks):
             f"({amount(row.change_forecast, unit, decimals, sign=True)})"
             for row in risen.head(BUDGET_WORSENED_NAMED).itertuples()])
         count = len(risen)
-        if count == 1:
-            return f"Prognosen har ökat sedan {earlier} för en avdelning: {named}."
         of = int(comparable.sum())
         which = "" if of == len(departments) else " vars prognos kan jämföras"
+        if count == 1:
+            # one of those that can be compared, said as the other counts say it: "för en
+            # avdelning" alone read as one of all the organ's
+            among = ("en avdelning" if not which else
+                     f"den enda avdelning{which}" if of == 1 else
+                     f"en av de {count_word(of)} avdelningar{which}")
+            return f"Prognosen har ökat sedan {earlier} för {among}: {named}."
         among = f"{count_word(of)} avdelningar{which}"
         # all of them: "för alla fyra avdelningar", not "för fyra av de fyra avdelningar";
         # two: "för båda avdelningarna", not "för alla två avdelningar"
@@ -1099,6 +1117,16 @@ class _ReportWriter(_Blocks):
         for name, category, row in zip(departments, categories, comments.itertuples(),
                                        strict=True):
             self._row(table, (name, category, plain(row.comment)))
+
+
+GONE_FROM_REGISTER = "borttagen ur registret"  # as the note on changed budget lines says
+
+
+def _italic_row(cells: Sequence[Any]) -> None:
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.italic = True
 
 
 def _keep_with_next(elements: Iterable[Any]) -> None:

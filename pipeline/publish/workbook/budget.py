@@ -50,8 +50,10 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         sheet.set_column(c, c, width)
     gone = None
     if compared is not None:
-        lines, by_department, by_category = (compared.lines, compared.by_department,
-                                             compared.by_category)
+        # with a row for a department or category gone from the register since, so that
+        # each table adds up to its sum of then too
+        lines, by_department, by_category = (compared.lines, compared.table("department"),
+                                             compared.table("category"))
         gone = compared.gone
     else:
         lines = figures.rounded_lines(ctx.merged.budget, decimals)
@@ -67,7 +69,8 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
                     sum(widths), styles.note) + 1
     sheet.write_string(r, 0, WT.PER_DEPARTMENT, styles.section)
     r = _budget_table(sheet, ctx, r + 1, WT.DEPARTMENT, [
-        (ctx.name(row["department"]), row) for row in by_department.to_dict("records")],
+        (_name_then(ctx, row["department"]), row)
+        for row in by_department.to_dict("records")],
         lines, "department", shown, gone)
     r += 2
     sheet.write_string(r, 0, WT.PER_CATEGORY, styles.section)
@@ -81,7 +84,8 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
     remark = len(widths) - 1
     _amount_header(sheet, ctx, r, [WT.LINE, *WT.AMOUNTS, *_previous_headers(shown),
                                    WT.COMMENT], widths)
-    departments = {row["department"]: row for row in by_department.to_dict("records")}
+    departments = {row["department"]: row for row in by_department.to_dict("records")
+                   if not row.get("gone")}
     lines_of: dict[object, list[dict[str, Any]]] = {}  # department -> its lines, in order
     for line in lines.to_dict("records"):
         lines_of.setdefault(line["department"], []).append(line)
@@ -129,6 +133,19 @@ def _write_budget(sheet: Worksheet, ctx: _Context) -> None:
         sheet.set_row(r, _height([(_name_then(ctx, left), _bold_width(LABEL_WIDTH)),
                                   (note, _bold_width(REMARK_TEXT_WIDTH))]))
         r = _gone_rows(sheet, ctx, r, away, earlier)
+
+
+def _gone_without_forecast(ctx: _Context, row: dict[str, Any], earlier: str | None,
+                           gone: pd.DataFrame | None, key: str) -> str:
+    """The remark of a department or category gone from the register since the period before
+    whose sum of then is blank: some line of it had no forecast then (a department's none)."""
+    if key == "department" and gone is not None and \
+            gone.loc[gone["department"] == row["department"], "previous_forecast"].isna().all():
+        return f"{WT.GONE_DEPARTMENT} {WT.PREVIOUS_FORECAST_MISSING.format(period=earlier)}"
+    mark = WT.GONE_LINE.format(period=earlier).split(". ")[0] + "."  # "Finns inte längre …"
+    return f"{mark} " + WT.PREVIOUS_FORECAST_INCOMPLETE.format(
+        period=earlier, avdelningar=swedish_list(
+            [_name_then(ctx, c) for c in row["previous_missing"]]))
 
 
 def _gone_of(gone: pd.DataFrame | None) -> dict[object, list[dict[str, Any]]]:
@@ -292,15 +309,18 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
         r += 1
         total = row[key] == WHOLE_ORGAN_CODE
         props: dict[str, Any] = {"bold": True, "top": 1, "top_color": "#000000"} if total \
-            else {}
+            else {"italic": True} if row.get("gone") else {}
         _amount_row(sheet, ctx, r, TOTAL if total else name, row, props, earlier is not None)
         notes = []
-        if not row["complete"]:
+        if not row["complete"]:  # (a gone row's is: it has nothing to report now)
             mine = set(silent_lines["department"]) if total else silent.get(row[key], set())
             missing = [ctx.name(c) for c in ctx.register.department_codes if c in mine]
             notes.append(NOT_REPORTED if key == "department" and not total else
                          WT.INCOMPLETE.format(avdelningar=swedish_list(missing)))
-        if earlier and key == "department" and not total:
+        if row.get("gone"):  # marked as its lines are in the table of lines
+            notes.append(WT.GONE_LINE.format(period=earlier) if row["previous_complete"] else
+                         _gone_without_forecast(ctx, row, earlier, gone, key))
+        elif earlier and key == "department" and not total:
             notes.append(_previous_remark(ctx, row, lines_of.get(row[key], []), earlier,
                                           away_of.get(row[key], [])))
         elif earlier:
@@ -320,7 +340,8 @@ def _budget_table(sheet: Worksheet, ctx: _Context, first: int, label: str,
                     ctx, mine[mine["new_line"]].to_dict("records"), away, earlier,
                     named=True))
         note = " ".join(filter(None, notes))
-        _write(styles, sheet, r, remark, note, styles.get(italic=True, **INDENTED, **props))
+        _write(styles, sheet, r, remark, note,
+               styles.get(**{"italic": True, **INDENTED, **props}))
         label_text = TOTAL if total else name
         # the Summa row is bold, its remark too: wider than running text ("… saknade
         # prognos då." wrapped to a second line that the row had no room for)
