@@ -630,8 +630,8 @@ class WorkbookText:
     NEW_LINES = "ny rad: {rader}"
     GONE_LINES = "borttagen ur registret: {rader}"
     MORE_LINES = "och {antal} till"
-    GONE_LINE = ("Finns inte längre i registret. Prognosen för {period} ingår i summorna för "
-                 "{period}.")
+    GONE_MARK = "Finns inte längre i registret."
+    GONE_LINE = GONE_MARK + " Prognosen för {period} ingår i summorna för {period}."
     GONE_DEPARTMENT = "Avdelningen finns inte längre i registret."
 
     NO_FILES = "Inga filer har kommit in för perioden."

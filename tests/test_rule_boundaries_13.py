@@ -150,6 +150,8 @@ def test_one_budgeted_department_without_a_forecast_then_is_named_not_counted(ex
     said = " ".join(as_read(p.text) for p in Document(str(out)).paragraphs)
     assert "Stab hade ingen prognos då" in said, said
     assert "ingen av de en" not in said
+    # Stab is every department with a budget: the period's sum is not one of only some
+    assert "omfattar inte alla" not in said
 
 
 # --- a kept register refused today: its errors as told ---------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from pipeline.intake import read_submission
+from pipeline.labels import BUDGET_CATEGORIES
 from pipeline.merge import Merged, merge
 from pipeline.publish.workbook import write_workbook
 from pipeline.publish.workbook.styles import LINE_HEIGHT
@@ -732,6 +733,27 @@ def test_names_in_a_remark_read_as_a_swedish_sentence():
     assert swedish_list(["Stab", "Social"]) == "Stab och Social"
     assert swedish_list(["Stab", "Vård, omsorg", "Social"]) == "Stab, Vård, omsorg och Social"
     assert swedish_list([]) == ""
+
+
+def test_a_line_gone_from_the_register_without_a_forecast_then_says_it_had_none(partial,
+                                                                                   tmp_path):
+    """A budget line of the period before that the register no longer has gets a row of its
+    own; when it had no forecast then, its remark says so, not that its forecast is in that
+    period's sums."""
+    register, merged = partial.register, partial.merged
+    before = partial.previous.budget
+    taken = set(zip(before["department"], before["category"], strict=True))
+    category = next(c for c in BUDGET_CATEGORIES if ("STAB", c) not in taken)
+    extra = before[before["department"] == "STAB"].head(1).assign(
+        category=category, forecast=float("nan"))
+    previous = dataclasses.replace(partial.previous,
+                                   budget=pd.concat([before, extra], ignore_index=True))
+    path = tmp_path / "sammanstallning_2024-T2.xlsx"
+    write_workbook(path, register, merged, partial.submissions, partial.issues, as_of=AS_OF,
+                   previous=previous)
+    rows = table(openpyxl.load_workbook(path)["Ekonomi"], "Avdelning och kategori")
+    gone = next(r for r in rows if r["Avdelning och kategori"] == category)
+    assert gone["Kommentar"] == "Finns inte längre i registret. Ingen prognos för 2024-T1."
 
 
 def test_a_forecast_without_one_then_is_blank_and_says_why(partial, tmp_path):

@@ -1013,6 +1013,9 @@ class _ReportWriter(_Blocks):
             if len(gone) == budgeted > 1 and not taken_out:
                 return (f"Prognosen för {self.organ} jämförs inte med {earlier}: ingen av de "
                         f"{count_word(len(gone))} avdelningarna hade en prognos då.")
+            if len(gone) == budgeted == 1 and not taken_out:  # the only one: it is no part
+                return (f"Prognosen för {self.organ} jämförs inte med {earlier}: "
+                        f"{self._name_then(gone[0])} hade ingen prognos då.")
             gone += taken_out
             who = (swedish_list([self._name_then(c) for c in gone])
                    if len(gone) <= NAMED_WITHOUT_FORECAST else

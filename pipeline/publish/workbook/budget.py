@@ -142,8 +142,7 @@ def _gone_without_forecast(ctx: _Context, row: dict[str, Any], earlier: str | No
     if key == "department" and gone is not None and \
             gone.loc[gone["department"] == row["department"], "previous_forecast"].isna().all():
         return f"{WT.GONE_DEPARTMENT} {WT.PREVIOUS_FORECAST_MISSING.format(period=earlier)}"
-    mark = WT.GONE_LINE.format(period=earlier).split(". ")[0] + "."  # "Finns inte längre …"
-    return f"{mark} " + WT.PREVIOUS_FORECAST_INCOMPLETE.format(
+    return f"{WT.GONE_MARK} " + WT.PREVIOUS_FORECAST_INCOMPLETE.format(
         period=earlier, avdelningar=swedish_list(
             [_name_then(ctx, c) for c in row["previous_missing"]]))
 
@@ -165,7 +164,9 @@ def _gone_rows(sheet: Worksheet, ctx: _Context, r: int, away: list[dict[str, Any
         _amount_row(sheet, ctx, r, line["category"], {
             **dict.fromkeys(AMOUNT_KEYS, float("nan")), "change_forecast": float("nan"),
             "previous_forecast": line["previous_forecast"]}, {**INDENTED, "italic": True}, True)
-        note = WT.GONE_LINE.format(period=earlier)
+        # (a line without a forecast then adds nothing to that period's sums)
+        note = f"{WT.GONE_MARK} {WT.PREVIOUS_FORECAST_MISSING.format(period=earlier)}" \
+            if _missing(line["previous_forecast"]) else WT.GONE_LINE.format(period=earlier)
         _write(ctx.styles, sheet, r, len(_widths(True)) - 1, note,
                ctx.styles.get(italic=True, **INDENTED))
         sheet.set_row(r, _height([(note, REMARK_TEXT_WIDTH)]))
