@@ -103,6 +103,24 @@ def change_register(path: Path, change) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+def register_budgeting(folder: Path, codes: Iterable[str]):  # type: ignore[no-untyped-def]
+    """The example register, copied into `folder`, with budget lines for `codes` only (the
+    register accepts a department without one: a unit budgeted elsewhere), read."""
+    from pipeline.register import read_register
+
+    kept = set(codes)
+
+    def only_theirs(book) -> None:  # type: ignore[no-untyped-def]
+        sheet = book["Ekonomi"]
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, 1).value not in kept:
+                sheet.delete_rows(r)
+
+    path = folder / "register.xlsx"
+    shutil.copy(EXAMPLE_REGISTER, path)
+    return read_register(change_register(path, only_theirs))
+
+
 def remove_department(book, code: str, heir: str) -> None:  # type: ignore[no-untyped-def]
     """The department taken out of the register as a controller would: its rows gone, its
     share of shared activities gone, its goals given to `heir`."""

@@ -1145,19 +1145,9 @@ def test_a_department_without_a_budget_is_left_out_of_the_budget_chapter(example
     """The register gives EKO no budget line (a unit budgeted elsewhere): its row in the
     tables read "saknas" and, with no forecast from anyone in 2024-T1, the sentence named
     the four that have a budget one by one, where "ingen av de fyra" says it."""
-    from pipeline.register import read_register
-    from tests.conftest import EXAMPLE_REGISTER, change_register
+    from tests.conftest import register_budgeting
 
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE_REGISTER, path)
-
-    def no_eko_budget(book):
-        sheet = book["Ekonomi"]
-        for r in range(sheet.max_row, 1, -1):
-            if sheet.cell(r, 1).value == "EKO":
-                sheet.delete_rows(r)
-
-    register = read_register(change_register(path, no_eko_budget))
+    register = register_budgeting(tmp_path, ("STAB", "SBA", "UTB", "SOC"))
     _, merged = example
     budget = merged.budget[merged.budget["department"] != "EKO"]
     merged = dataclasses.replace(merged, budget=budget)

@@ -24,7 +24,7 @@ from pipeline.publish.report.memo import build_memo
 from pipeline.publish.report.text import area_sentences
 from pipeline.register import read_register
 from tests import test_report
-from tests.conftest import EXAMPLE_REGISTER, as_read, change_register
+from tests.conftest import EXAMPLE_REGISTER, as_read, register_budgeting
 from tests.test_identity import identity
 from tests.test_report import area
 
@@ -130,16 +130,7 @@ def test_one_budgeted_department_without_a_forecast_then_is_named_not_counted(ex
                                                                              tmp_path):
     """Only Stab has budget lines in the register and had no forecast in 2024-T1: the
     sentence names Stab, not "ingen av de en avdelningarna"."""
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE_REGISTER, path)
-
-    def only_stab_budgeted(book):
-        sheet = book["Ekonomi"]
-        for r in range(sheet.max_row, 1, -1):
-            if sheet.cell(r, 1).value not in ("STAB", None):
-                sheet.delete_rows(r)
-
-    register = read_register(change_register(path, only_stab_budgeted))
+    register = register_budgeting(tmp_path, ("STAB",))
     _, merged = example
     budget = merged.budget[merged.budget["department"] == "STAB"]
     merged = dataclasses.replace(merged, budget=budget)

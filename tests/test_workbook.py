@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -24,11 +23,11 @@ from pipeline.labels import BUDGET_CATEGORIES
 from pipeline.merge import Merged, merge
 from pipeline.publish.workbook import write_workbook
 from pipeline.publish.workbook.styles import LINE_HEIGHT
-from pipeline.register import Register, read_register
+from pipeline.register import Register
 from pipeline.samples import fill_template
 from pipeline.templates import write_templates
 from pipeline.validate import validate
-from tests.conftest import EXAMPLE_REGISTER, change_register, to_pdf
+from tests.conftest import register_budgeting, to_pdf
 from tests.replay2023 import SEED, replay_merged
 
 AS_OF = dt.datetime(2024, 9, 17, 2, 0)
@@ -990,16 +989,7 @@ def test_a_department_without_a_budget_line_is_not_shown_as_not_reported(complet
     Ekonomi's table per department gave EKO a row with budget 0, "Ej rapporterad" beside its
     accepted report and, against 2024-T1, "Ingen prognos för 2024-T1." It has no row, as a
     category without lines has none; the totals are the other four's."""
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE_REGISTER, path)
-
-    def no_eko_budget(book):
-        sheet = book["Ekonomi"]
-        for r in range(sheet.max_row, 1, -1):
-            if sheet.cell(r, 1).value == "EKO":
-                sheet.delete_rows(r)
-
-    register = read_register(change_register(path, no_eko_budget))
+    register = register_budgeting(tmp_path, ("STAB", "SBA", "UTB", "SOC"))
     budget = complete.merged.budget[complete.merged.budget["department"] != "EKO"]
     merged = dataclasses.replace(complete.merged, period="2024-T2", budget=budget)
     previous = dataclasses.replace(complete.merged, budget=budget)
