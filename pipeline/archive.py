@@ -88,10 +88,13 @@ def _record(arrival: Arrival) -> dict[str, object]:
     return record
 
 
-def check_folder(root: Path) -> None:
-    """The archive is a folder, or one can be made there: a file in its place (a path mistyped
-    in pipeline.toml or given with --archive) would have every command read an empty archive,
-    and say that nothing has come in, nor been kept, for any period."""
+def check_folder(root: Path, what: tuple[str, str] = ("Arkivet", "arkivets"),
+                 key: str = "archive") -> None:
+    """The archive (or the folder pipeline.toml's `key` names: `what`, its Swedish name and
+    genitive) is a folder,
+    or one can be made there: a file in its place (a path mistyped in pipeline.toml or given
+    with --archive) would have every command read an empty archive, and say that nothing has
+    come in, nor been kept, for any period."""
     for candidate in (root, *root.parents):
         try:
             if candidate.is_dir():
@@ -102,9 +105,9 @@ def check_folder(root: Path) -> None:
             return
         where = f"{root} är en fil" if candidate == root else \
             f"{root} kan inte skapas: {candidate} är en fil"
-        raise ConfigError(f"Arkivet {where}, inte en mapp. Ange arkivets mapp i pipeline.toml "
-                          "(archive) eller med --archive MAPP; inget har lästs in eller "
-                          "ändrats.")
+        raise ConfigError(f"{what[0]} {where}, inte en mapp. Ange {what[1]} mapp i "
+                          f"pipeline.toml ({key}) eller med --{key} MAPP; inget har lästs in "
+                          "eller ändrats.")
 
 
 class Archive:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .archive import Archive, Arrival, run_lock
+from .archive import Archive, Arrival, check_folder, run_lock
 from .archived import (
     data_as_of,
     last_year_answers,
@@ -915,6 +915,8 @@ def submission_status(settings: Settings) -> StatusReport:
     register = read_register(settings)
     period = named_period(settings)
     archive = Archive(settings.archive)
+    # (a file in the outbox's place reads as no manifest: every department's remarks untold)
+    check_folder(settings.outbox, ("Utkorgen", "utkorgens"), "outbox")
     manifest = read_manifest(settings.outbox / f"manifest_{period}.json")
     arrivals = archive.arrivals()
     chosen = period_register(settings, register, period, arrivals, manifest, command="status")

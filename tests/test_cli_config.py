@@ -179,6 +179,21 @@ def test_an_archive_that_is_a_file_stops_every_command_saying_so(workspace, comm
     assert (workspace / "archive" / "ledger.jsonl").read_bytes() == ledger
 
 
+def test_status_with_an_outbox_that_is_a_file_says_so(workspace):
+    """`pipeline status --outbox <a file>` read no manifest there, and showed every file's
+    remarks as untold, without a word that the outbox given is a file."""
+    drop(workspace, "SOC")
+    assert invoke(workspace, "run").exit_code == 0
+    given = workspace / "utkorg.txt"
+    given.write_text("inte en utkorg", encoding="utf-8")
+    result = invoke(workspace, "status", "--outbox", str(given))
+    assert_refused(result, f"Utkorgen {given} är en fil, inte en mapp.")
+    assert result.output == (f"Utkorgen {given} är en fil, inte en mapp. Ange utkorgens mapp "
+                             "i pipeline.toml (outbox) eller med --outbox MAPP; inget har lästs "
+                             "in eller ändrats.\n")
+    assert given.read_text(encoding="utf-8") == "inte en utkorg"
+
+
 def test_a_feedback_folder_under_an_outbox_file_names_the_outbox(workspace):
     (workspace / "outbox").write_text("inte en mapp", encoding="utf-8")
     broken = workspace / "trasig.xlsx"
