@@ -43,6 +43,7 @@ from .labels import (
     WHOLE_ORGAN_CODE,
     RegisterSheet,
     SettingKey,
+    swedish_list,
 )
 from .normalize import clean_text, fold_unit, parse_date, parse_number
 from .sheets import Table, fold_header, read_table, schema_issues
@@ -611,7 +612,7 @@ def _focus_areas(given: tuple[int, object] | None, table: Table, issues: list[Is
         else:
             names[folded] = part
     cell = table.cell("value", row)
-    listed = _quoted_list(list(names.values()))
+    listed = swedish_list(f'"{name}"' for name in names.values())
     if "" in parts:
         issues.append(make("register_focus_area_empty", sheet=S.SETTINGS, cell=cell,
                            found=" ".join(text.split()), kolumn="Värde",
@@ -625,12 +626,6 @@ def _focus_areas(given: tuple[int, object] | None, table: Table, issues: list[Is
 
 def _times(count: int) -> str:
     return {2: "två", 3: "tre", 4: "fyra", 5: "fem"}.get(count, str(count))
-
-
-def _quoted_list(names: Sequence[str]) -> str:
-    """"A", "A och B", "A, B och C": each name in quotation marks."""
-    quoted = [f'"{name}"' for name in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} och {quoted[-1]}"
 
 
 def _columns(frame: pd.DataFrame, *names: str) -> zip:  # type: ignore[type-arg]

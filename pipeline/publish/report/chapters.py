@@ -64,6 +64,7 @@ from ...labels import (
     Status,
     first_period,
 )
+from ...labels import WorkbookText as WT  # the phrases the workbook's remarks share
 from ...merge import Flag, Merged
 from ...register import Register
 from .blocks import (
@@ -684,9 +685,10 @@ class _ReportWriter(_Blocks):
                          f"som inte finns.")
         elif added or gone:
             changed = "; ".join(filter(None, (
-                "ny: " + swedish_list([self._name_then(c) for c in added]) if added else "",
-                "borttagen ur registret: " + swedish_list([self._name_then(c) for c in gone])
-                if gone else "")))
+                WT.NEW_DEPARTMENTS.format(avdelningar=swedish_list(
+                    [self._name_then(c) for c in added])) if added else "",
+                WT.GONE_DEPARTMENTS.format(avdelningar=swedish_list(
+                    [self._name_then(c) for c in gone])) if gone else "")))
             notes.append(f"Avdelningarna är inte desamma som för {earlier} ({changed}), så "
                          f"förändringen för {self.organ} visas inte; siffran för {earlier} "
                          f"är den som rapporterades då.")
@@ -940,15 +942,15 @@ class _ReportWriter(_Blocks):
         added = compared.lines[compared.lines["new_line"]]
         parts = []
         if not added.empty:
-            parts.append("ny rad: " + swedish_list([
+            parts.append(WT.NEW_LINES.format(rader=swedish_list([
                 f"{self._name_then(row.department)}, {row.category}"
-                for row in added.itertuples()]))
+                for row in added.itertuples()])))
         if not compared.gone.empty:
-            parts.append("borttagen ur registret: " + swedish_list([
+            parts.append(WT.GONE_LINES.format(rader=swedish_list([
                 f"{self._name_then(row.department)}, {row.category}"
                 + ("" if pd.isna(row.previous_forecast) else
                    f" ({amount(row.previous_forecast, unit, decimals)})")
-                for row in compared.gone.itertuples()]))
+                for row in compared.gone.itertuples()])))
         return "; ".join(parts)
 
     def _lines_changed_notes(self, compared: BudgetComparison, earlier: str) -> list[str]:
